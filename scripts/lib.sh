@@ -1,0 +1,238 @@
+# Shared by scripts/up, scripts/down, scripts/test and scripts/stack.
+#
+# A "stack" is one complete set of services with its own folder, ports and
+# pid files: var/demo for scripts/up, var/test for scripts/test, so tests
+# can run while the demo runs. Everything listens on 127.0.0.1 only, and
+# stopping a stack kills exactly the pids it recorded.
+
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+
+# Debian packages the project needs to build, run and test.
+EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
+  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
+EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux"
+EC_TEST_PACKAGES="nodejs npm chromium wrk"
+
+say() { printf '==> %s\n' "$*"; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# stack_env NAME: set the folder and ports of a stack.
+stack_env() {
+    STACK_NAME=$1
+    STACK="$ROOT/var/$1"
+    case "$1" in
+        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 ;;
+        test) HTTP_PORT=18080 MYSQL_PORT=13307 REDIS_PORT=16380 WORKERS=4 ;;
+        *) die "unknown stack '$1'" ;;
+    esac
+    MYSQL_SOCK="$STACK/run/mysqld.sock"
+    ECOMD_SOCK="$STACK/run/ecomd.sock"
+    ECOMD_CONF="$STACK/ecomd.conf"
+    MAX_BODY=1m
+    BUILD="$ROOT/build/plain"
+    export ECOMD_MYSQL_PASSWORD
+}
+
+# ensure_packages PKG...: install with apt-get what is missing.
+ensure_packages() {
+    local missing=() p
+    for p in "$@"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root, or install them with apt-get)"
+    say "installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # services are started by these scripts, never by the package manager
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+        chmod +x /usr/sbin/policy-rc.d
+        EC_REMOVE_POLICY=1
+    fi
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+    [ "${EC_REMOVE_POLICY:-0}" = 1 ] && rm -f /usr/sbin/policy-rc.d
+    return 0
+}
+
+# build DIR [CONFIGURE-ARGS...]: configure once per DIR, then make.
+build() {
+    local dir=$1; shift
+    if [ ! -x "$ROOT/configure" ] || [ "$ROOT/configure.ac" -nt "$ROOT/configure" ] ||
+       [ "$ROOT/Makefile.am" -nt "$ROOT/Makefile.in" ]; then
+        say "autoreconf"
+        (cd "$ROOT" && autoreconf -fi >/dev/null 2>&1) || (cd "$ROOT" && autoreconf -fi)
+    fi
+    mkdir -p "$dir"
+    if [ ! -f "$dir/Makefile" ] || [ "$ROOT/configure" -nt "$dir/config.status" ]; then
+        say "configure $dir $*"
+        (cd "$dir" && "$ROOT/configure" --enable-werror "$@" >/dev/null)
+    fi
+    say "make -C $dir"
+    make -s -C "$dir" -j"$(nproc)" all
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# wait_until SECONDS CMD...: poll CMD until it succeeds.
+wait_until() {
+    local deadline=$(( $(date +%s) + $1 )); shift
+    until "$@" >/dev/null 2>&1; do
+        [ "$(date +%s)" -lt "$deadline" ] || return 1
+        sleep 0.1
+    done
+}
+
+# stop_pid FILE [SIGNAL]: stop the process FILE names and wait for it.
+stop_pid() {
+    local file=$1 sig=${2:-TERM} pid
+    pid_alive "$file" || { rm -f "$file"; return 0; }
+    pid=$(cat "$file")
+    kill -"$sig" "$pid" 2>/dev/null || true
+    if ! wait_until 30 bash -c "! kill -0 $pid"; then
+        kill -KILL "$pid" 2>/dev/null || true
+    fi
+    rm -f "$file"
+}
+
+secret() {
+    local f="$STACK/secrets/mysql_password"
+    if [ ! -s "$f" ]; then
+        mkdir -p "$STACK/secrets"
+        chmod 700 "$STACK/secrets"
+        (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$f")
+    fi
+    ECOMD_MYSQL_PASSWORD=$(cat "$f")
+}
+
+mysql_root() { mariadb --no-defaults -uroot --socket="$MYSQL_SOCK" "$@"; }
+
+start_mariadb() {
+    local data="$STACK/mysql"
+    mkdir -p "$STACK/run" "$STACK/log"
+    if pid_alive "$STACK/run/mysqld.pid"; then return 0; fi
+    if [ ! -d "$data/mysql" ]; then
+        say "initialising MariaDB in $data"
+        mkdir -p "$data"
+        mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
+            --auth-root-authentication-method=normal >"$STACK/log/mysql-install.log" 2>&1 ||
+            die "mariadb-install-db failed: see $STACK/log/mysql-install.log"
+    fi
+    say "starting MariaDB on 127.0.0.1:$MYSQL_PORT"
+    nohup mariadbd --no-defaults --datadir="$data" --socket="$MYSQL_SOCK" \
+        --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
+        --pid-file="$STACK/run/mysqld.pid" --log-error="$STACK/log/mysql.log" \
+        --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 \
+        --innodb-buffer-pool-size=128M --character-set-server=utf8mb4 \
+        --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
+    wait_until 60 mariadb-admin --no-defaults -uroot --socket="$MYSQL_SOCK" ping ||
+        die "MariaDB did not start: see $STACK/log/mysql.log"
+    secret
+    mysql_root <<SQL
+CREATE DATABASE IF NOT EXISTS ecom CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
+ALTER USER 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
+GRANT ALL PRIVILEGES ON ecom.* TO 'ecom'@'127.0.0.1';
+SQL
+}
+
+start_redis() {
+    mkdir -p "$STACK/redis" "$STACK/run" "$STACK/log"
+    if pid_alive "$STACK/run/redis.pid"; then return 0; fi
+    say "starting Redis on 127.0.0.1:$REDIS_PORT"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+        --dir "$STACK/redis" --pidfile "$STACK/run/redis.pid" \
+        --logfile "$STACK/log/redis.log" --daemonize yes >/dev/null
+    wait_until 20 redis-cli -p "$REDIS_PORT" ping || die "Redis did not start: see $STACK/log/redis.log"
+}
+
+# The user nginx's workers run as: nobody when it can read the static
+# files, else the current user (a checkout under /root, say).
+nginx_user() {
+    if id nobody >/dev/null 2>&1 &&
+       runuser -u nobody -- test -r "$ROOT/static/default/site.css" 2>/dev/null; then
+        echo "nobody $(id -gn nobody)"
+    else
+        echo "$(id -un) $(id -gn)"
+    fi
+}
+
+write_ecomd_conf() {
+    local group=$1
+    cat > "$ECOMD_CONF" <<CONF
+# Written by scripts for the $STACK_NAME stack; see etc/ecomd.conf.
+listen = $ECOMD_SOCK
+listen_group = $group
+listen_mode = 0660
+workers = $WORKERS
+pid_file = $STACK/run/ecomd.pid
+error_log = $STACK/log/ecomd-error.log
+access_log = $STACK/log/ecomd-access.log
+log_level = info
+max_body_size = $MAX_BODY
+mysql_host = 127.0.0.1
+mysql_port = $MYSQL_PORT
+mysql_user = ecom
+mysql_database = ecom
+redis_host = 127.0.0.1
+redis_port = $REDIS_PORT
+templates_dir = $ROOT/templates
+template_reload = ${TEMPLATE_RELOAD:-off}
+static_url = /static
+CONF
+}
+
+start_ecomd() {
+    local user group
+    read -r user group <<<"$(nginx_user)"
+    mkdir -p "$STACK/run" "$STACK/log"
+    secret
+    write_ecomd_conf "$group"
+    "$BUILD/ecomd" -t -c "$ECOMD_CONF" >/dev/null
+    say "starting ecomd ($WORKERS workers) on $ECOMD_SOCK"
+    "$BUILD/ecomd" -c "$ECOMD_CONF" || die "ecomd did not start: see $STACK/log/ecomd-error.log"
+}
+
+start_nginx() {
+    local user group
+    read -r user group <<<"$(nginx_user)"
+    mkdir -p "$STACK/nginx/tmp" "$STACK/run" "$STACK/log"
+    sed -e "s|@STACK@|$STACK|g" -e "s|@ROOT@|$ROOT|g" \
+        -e "s|@HTTP_PORT@|$HTTP_PORT|g" -e "s|@MAX_BODY@|$MAX_BODY|g" \
+        -e "s|@FASTCGI@|unix:$ECOMD_SOCK|g" -e "s|@NGINX_USER@|$user $group|g" \
+        "$ROOT/nginx/ecomd.conf.in" > "$STACK/nginx/nginx.conf"
+    nginx -t -q -c "$STACK/nginx/nginx.conf" -p "$STACK/nginx" -g "error_log stderr;" 2>&1 |
+        grep -v 'could not open error log' >&2 || true
+    say "starting nginx on http://127.0.0.1:$HTTP_PORT"
+    nginx -c "$STACK/nginx/nginx.conf" -p "$STACK/nginx" ||
+        die "nginx did not start: see $STACK/log/nginx-error.log"
+    wait_until 10 curl -s -o /dev/null "http://127.0.0.1:$HTTP_PORT/healthz" ||
+        die "nginx does not answer on port $HTTP_PORT"
+}
+
+ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
+
+migrate_and_seed() {
+    (cd "$ROOT" && ecomctl migrate "$ROOT/sql")
+    local f
+    for f in "$ROOT"/sql/demo/*.sql; do ecomctl seed "$f" >/dev/null; done
+    say "seeded the demo brands"
+}
+
+stack_start() {
+    start_mariadb
+    start_redis
+    start_ecomd
+    migrate_and_seed
+    start_nginx
+}
+
+stack_stop() {
+    [ -d "$STACK/run" ] || return 0
+    stop_pid "$STACK/run/nginx.pid" QUIT
+    stop_pid "$STACK/run/ecomd.pid" TERM
+    stop_pid "$STACK/run/redis.pid" TERM
+    stop_pid "$STACK/run/mysqld.pid" TERM
+}

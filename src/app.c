@@ -1,0 +1,50 @@
+#include "app.h"
+
+#include <stdlib.h>
+
+#include "core/xalloc.h"
+#include "settings.h"
+#include "store/db.h"
+#include "store/kv.h"
+#include "svc/tenant.h"
+
+struct ec_app *
+ec_app_new(const struct ec_settings *s)
+{
+    struct ec_app *app = ec_xcalloc(1, sizeof(*app));
+    struct ec_db_config dbc = {
+        .host = s->mysql_host,
+        .port = (unsigned)s->mysql_port,
+        .socket = s->mysql_socket,
+        .user = s->mysql_user,
+        .password = s->mysql_password,
+        .database = s->mysql_database,
+        .connect_timeout_ms = (unsigned)s->mysql_connect_timeout,
+        .read_timeout_ms = (unsigned)s->mysql_read_timeout,
+    };
+    struct ec_kv_config kvc = {
+        .host = s->redis_host,
+        .port = (unsigned)s->redis_port,
+        .connect_timeout_ms = (unsigned)s->redis_connect_timeout,
+        .timeout_ms = (unsigned)s->redis_timeout,
+    };
+
+    app->settings = s;
+    app->db = ec_db_new(&dbc);
+    app->kv = ec_kv_new(&kvc);
+    app->tenants = ec_tenant_cache_new();
+    app->themes = NULL;
+    return app;
+}
+
+void
+ec_app_free(struct ec_app *app)
+{
+    if (!app)
+        return;
+    
+    ec_tenant_cache_free(app->tenants);
+    ec_kv_free(app->kv);
+    ec_db_free(app->db);
+    free(app);
+}

@@ -1,0 +1,24 @@
+/*
+ * ec_app: what one worker process holds for its whole life: its settings,
+ * its one MySQL and one Redis connection (both opened lazily), the tenant
+ * cache and the compiled templates. Handlers reach it through req->app.
+ */
+#ifndef EC_APP_H
+#define EC_APP_H
+
+struct ec_settings;
+
+struct ec_app {
+    const struct ec_settings *settings;
+    struct ec_db *db;
+    struct ec_kv *kv;
+    struct ec_tenant_cache *tenants;
+    struct ec_themes *themes;
+};
+
+/* Build the worker's services from s (which must outlive the app). No
+   connection is opened here. */
+struct ec_app *ec_app_new(const struct ec_settings *s);
+void ec_app_free(struct ec_app *app);
+
+#endif

@@ -1,0 +1,25 @@
+#include "core/err.h"
+
+static const struct ec_err_info infos[EC_ERR__COUNT] = {
+    [0] = {200, "ok", "OK"},
+    [-EC_ERR_NOT_FOUND] = {404, "not_found", "The page you asked for does not exist."},
+    [-EC_ERR_METHOD] = {405, "method_not_allowed", "This address does not accept that method."},
+    [-EC_ERR_BAD_REQUEST] = {400, "bad_request", "The request could not be understood."},
+    [-EC_ERR_INVALID_JSON] = {400, "invalid_json", "The request body is not valid JSON."},
+    [-EC_ERR_TOO_LARGE] = {413, "payload_too_large", "The request body is too large."},
+    [-EC_ERR_INVALID_FIELD] = {422, "invalid_field", "A field has an invalid value."},
+    [-EC_ERR_CONFLICT] = {409, "conflict", "The request conflicts with the current state."},
+    [-EC_ERR_UNAVAILABLE] = {503, "unavailable", "The shop is temporarily unavailable. Please try again in a moment."},
+    [-EC_ERR_SUSPENDED] = {503, "tenant_suspended", "This shop is temporarily closed."},
+    [-EC_ERR_UNKNOWN_HOST] = {404, "not_found", "There is no shop at this address."},
+    [-EC_ERR_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type", "The request body has a type this address does not accept."},
+    [-EC_ERR_INTERNAL] = {500, "internal_error", "Something went wrong on our side. Please try again."},
+};
+
+const struct ec_err_info *
+ec_err_info(int err)
+{
+    if (err > 0 || err <= -EC_ERR__COUNT || !infos[-err].code)
+        return &infos[-EC_ERR_INTERNAL];
+    return &infos[-err];
+}

@@ -1,0 +1,221 @@
+/*
+ * ecomctl: the operator's command line. It reads the same configuration
+ * file as ecomd for its database and Redis settings.
+ *
+ *   ecomctl [-c FILE] migrate [DIR]
+ *   ecomctl [-c FILE] seed FILE.sql
+ *   ecomctl [-c FILE] tenant list
+ *   ecomctl [-c FILE] tenant suspend|activate SLUG
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "settings.h"
+#include "store/db.h"
+#include "store/kv.h"
+#include "store/migrate.h"
+#include "svc/tenant.h"
+
+struct ctl {
+    struct ec_settings settings;
+    struct ec_db *db;
+    struct ec_kv *kv;
+};
+
+struct command {
+    const char *name;
+    int (*run)(struct ctl *c, int argc, char **argv);
+    const char *usage;
+};
+
+static void
+print_line(const char *line, void *ctx)
+{
+    fprintf(ctx, "%s\n", line);
+}
+
+static struct ec_db *
+open_db(struct ctl *c)
+{
+    const struct ec_settings *s = &c->settings;
+    struct ec_db_config cfg = {
+        s->mysql_host,          (unsigned)s->mysql_port,
+        s->mysql_socket,        s->mysql_user,
+        s->mysql_password,      s->mysql_database,
+        (unsigned)s->mysql_connect_timeout, (unsigned)s->mysql_read_timeout,
+    };
+
+    if (!c->db)
+        c->db = ec_db_new(&cfg);
+    return c->db;
+}
+
+static struct ec_kv *
+open_kv(struct ctl *c)
+{
+    const struct ec_settings *s = &c->settings;
+    struct ec_kv_config cfg = {s->redis_host, (unsigned)s->redis_port,
+                               (unsigned)s->redis_connect_timeout,
+                               (unsigned)s->redis_timeout};
+
+    if (!c->kv)
+        c->kv = ec_kv_new(&cfg);
+    return c->kv;
+}
+
+/* Tell running workers that tenants changed; they reload on next use. */
+static int
+bump_tenants(struct ctl *c)
+{
+    if (ec_tenant_bump_version(open_kv(c)) < 0) {
+        fprintf(stderr, "ecomctl: warning: Redis is unreachable; running "
+                        "workers keep their cached tenants until it is back "
+                        "and the version is bumped\n");
+        return 1;
+    }
+    return 0;
+}
+
+static int
+cmd_migrate(struct ctl *c, int argc, char **argv)
+{
+    const char *dir = argc > 1 ? argv[1] : "sql";
+
+    if (ec_migrate(open_db(c), dir, print_line, stdout) < 0)
+        return 1;
+    printf("schema is up to date\n");
+    return 0;
+}
+
+static int
+cmd_seed(struct ctl *c, int argc, char **argv)
+{
+    struct ec_buf text = EC_BUF_INIT;
+    char chunk[8192];
+    size_t n;
+    FILE *f;
+    int rc;
+
+    if (argc != 2)
+        return 2;
+    if (!(f = fopen(argv[1], "r"))) {
+        perror(argv[1]);
+        return 1;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        ec_buf_add(&text, chunk, n);
+    fclose(f);
+    rc = ec_db_exec_script(open_db(c), text.data, text.len);
+    ec_buf_release(&text);
+    if (rc < 0) {
+        fprintf(stderr, "ecomctl: seed %s failed: %s\n", argv[1],
+                ec_db_last_error(c->db));
+        return 1;
+    }
+    printf("seeded %s\n", argv[1]);
+    bump_tenants(c);
+    return 0;
+}
+
+static int
+cmd_tenant(struct ctl *c, int argc, char **argv)
+{
+    const char *status;
+    int rc;
+
+    if (argc == 2 && strcmp(argv[1], "list") == 0) {
+        if (ec_tenant_list(open_db(c), print_line, stdout) < 0) {
+            fprintf(stderr, "ecomctl: %s\n", ec_db_last_error(c->db));
+            return 1;
+        }
+        return 0;
+    }
+    if (argc != 3)
+        return 2;
+    if (strcmp(argv[1], "suspend") == 0)
+        status = "suspended";
+    else if (strcmp(argv[1], "activate") == 0)
+        status = "active";
+    else
+        return 2;
+    rc = ec_tenant_set_status(open_db(c), argv[2], status);
+    if (rc == EC_ERR_NOT_FOUND) {
+        fprintf(stderr, "ecomctl: no tenant '%s'\n", argv[2]);
+        return 1;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "ecomctl: %s\n", ec_db_last_error(c->db));
+        return 1;
+    }
+    printf("tenant %s is now %s\n", argv[2], status);
+    bump_tenants(c);
+    return 0;
+}
+
+static const struct command commands[] = {
+    {"migrate", cmd_migrate, "migrate [DIR]     apply new sql/NNN_*.sql files"},
+    {"seed", cmd_seed, "seed FILE.sql     run an SQL data file (demo data)"},
+    {"tenant", cmd_tenant,
+     "tenant list | suspend SLUG | activate SLUG"},
+    {NULL, NULL, NULL},
+};
+
+static void
+usage(FILE *out)
+{
+    fprintf(out, "usage: ecomctl [-c FILE] COMMAND [ARGS]\n\ncommands:\n");
+    for (const struct command *cmd = commands; cmd->name; cmd++)
+        fprintf(out, "  %s\n", cmd->usage);
+}
+
+int
+main(int argc, char **argv)
+{
+    const char *conf = "etc/ecomd.conf";
+    const struct command *cmd;
+    struct ctl c;
+    char err[512];
+    int opt, rc;
+
+    while ((opt = getopt(argc, argv, "+c:hv")) != -1) {
+        switch (opt) {
+        case 'c': conf = optarg; break;
+        case 'v': printf("ecomctl %s\n", PACKAGE_VERSION); return 0;
+        case 'h': usage(stdout); return 0;
+        default: usage(stderr); return 2;
+        }
+    }
+    argc -= optind;
+    argv += optind;
+    if (argc < 1) {
+        usage(stderr);
+        return 2;
+    }
+    for (cmd = commands; cmd->name; cmd++)
+        if (strcmp(cmd->name, argv[0]) == 0)
+            break;
+    if (!cmd->name) {
+        fprintf(stderr, "ecomctl: unknown command '%s'\n", argv[0]);
+        usage(stderr);
+        return 2;
+    }
+    memset(&c, 0, sizeof(c));
+    if (ec_settings_load(&c.settings, conf, err, sizeof(err)) < 0) {
+        fprintf(stderr, "ecomctl: %s\n", err);
+        return 1;
+    }
+    /* operator detail goes to the terminal, not to the server's log */
+    ec_log_open("stderr", "stderr", EC_LOG_WARN);
+    rc = cmd->run(&c, argc, argv);
+    if (rc == 2)
+        fprintf(stderr, "usage: ecomctl %s\n", cmd->usage);
+    ec_db_free(c.db);
+    ec_kv_free(c.kv);
+    ec_settings_release(&c.settings);
+    return rc;
+}

@@ -1,0 +1,25 @@
+/*
+ * Request handlers: the glue between HTTP and the services. A handler
+ * reads the request, calls services, and answers with a model (json-c)
+ * and a template name; it never talks SQL or Redis itself. Each is named
+ * in the route table (src/http/routes.c).
+ */
+#ifndef EC_HANDLERS_H
+#define EC_HANDLERS_H
+
+struct ec_request;
+struct ec_response;
+
+/* probes.c: liveness and readiness for load balancers and scripts */
+int ec_h_healthz(struct ec_request *req, struct ec_response *res);
+int ec_h_readyz(struct ec_request *req, struct ec_response *res);
+
+/* storefront.c */
+int ec_h_home(struct ec_request *req, struct ec_response *res);
+int ec_h_theme_css(struct ec_request *req, struct ec_response *res);
+int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
+
+/* csp.c: Content-Security-Policy violation reports from browsers */
+int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
+
+#endif

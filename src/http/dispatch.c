@@ -1,0 +1,252 @@
+#include "http/dispatch.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "http/router.h"
+#include "settings.h"
+#include "store/db.h"
+#include "store/kv.h"
+#include "svc/tenant.h"
+
+/*
+ * Scripts, styles, images and fonts only from our own origin; no inline
+ * script, no framing, forms post only to us. Violations are reported to
+ * the csp-report route so a broken theme shows up in the logs.
+ */
+static const char csp[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'; report-uri /api/v1/csp-report";
+
+static void
+security_headers(struct ec_response *res)
+{
+    ec_response_header(res, "Content-Security-Policy", csp);
+    ec_response_header(res, "X-Content-Type-Options", "nosniff");
+    ec_response_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+    ec_response_header(res, "X-Frame-Options", "DENY");
+    if (!ec_response_get_header(res, "Cache-Control"))
+        ec_response_header(res, "Cache-Control", "no-store");
+}
+
+/* A page that needs nothing (no template, no tenant) to render. */
+static void
+builtin_error_page(struct ec_response *res, const struct ec_err_info *info,
+                   const char *message, const char *request_id)
+{
+    struct ec_buf *b = res->body;
+
+    ec_buf_reset(b);
+    ec_buf_addf(b,
+                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
+                "<meta charset=\"utf-8\">\n"
+                "<meta name=\"viewport\" content=\"width=device-width, "
+                "initial-scale=1\">\n<title>%d %s</title>\n</head>\n<body>\n"
+                "<main>\n<h1>%s</h1>\n<p>",
+                info->status, ec_http_reason(info->status),
+                ec_http_reason(info->status));
+    ec_buf_add_html(b, message, strlen(message));
+    ec_buf_adds(b, "</p>\n<p><small>Reference: ");
+    ec_buf_add_html(b, request_id, strlen(request_id));
+    ec_buf_adds(b, "</small></p>\n</main>\n</body>\n</html>\n");
+    res->content_type = "text/html";
+}
+
+static struct json_object *
+page_model(struct ec_request *req, struct json_object *model)
+{
+    const struct ec_settings *s = req->app ? req->app->settings : NULL;
+    const char *static_url = s ? s->static_url : "/static";
+
+    if (!json_object_is_type(model, json_type_object))
+        return model;
+    if (req->tenant)
+        json_object_object_add(model, "tenant",
+                               ec_tenant_to_json(req->tenant, static_url));
+    json_object_object_add(model, "static_url",
+                           json_object_new_string(static_url));
+    json_object_object_add(model, "request_id",
+                           json_object_new_string(req->request_id));
+    return model;
+}
+
+static int
+render_html(struct ec_request *req, struct ec_response *res,
+            const char *name, struct json_object *model)
+{
+    const char *slug = req->tenant ? req->tenant->slug : NULL;
+
+    if (!req->app || !req->app->themes)
+        return EC_ERR_INTERNAL;
+    ec_buf_reset(res->body);
+    page_model(req, model);
+    if (slug && name)
+        return EC_ERR_INTERNAL;
+    res->content_type = "text/html";
+    return 0;
+}
+
+static void
+put_json(void *obj)
+{
+    json_object_put(obj);
+}
+
+void
+ec_dispatch_error(struct ec_request *req, struct ec_response *res, int err)
+{
+    const struct ec_err_info *info = ec_err_info(err);
+    const char *message = res->err_message ? res->err_message : info->message;
+    struct json_object *root, *e, *model;
+    char retry[16];
+
+    res->status = info->status;
+    res->template_name = NULL;
+    if (info->status == 503) {
+        snprintf(retry, sizeof(retry), "%ld",
+                 req->app ? req->app->settings->retry_after : 5L);
+        ec_response_header(res, "Retry-After", retry);
+    }
+    if (info->status >= 500)
+        ec_log_error("%s %s answered %d %s", req->method, req->path,
+                     info->status, info->code);
+
+    if (req->wants_json || (req->route && req->route->flags & EC_R_JSON)) {
+        root = json_object_new_object();
+        e = json_object_new_object();
+        json_object_object_add(e, "code", json_object_new_string(info->code));
+        json_object_object_add(e, "message", json_object_new_string(message));
+        if (res->err_field)
+            json_object_object_add(e, "field",
+                                   json_object_new_string(res->err_field));
+        json_object_object_add(root, "error", e);
+        ec_response_json(res, info->status, root);
+        json_object_put(root);
+        return;
+    }
+
+    model = json_object_new_object();
+    json_object_object_add(model, "status", json_object_new_int(info->status));
+    json_object_object_add(model, "title", json_object_new_string(
+                                               ec_http_reason(info->status)));
+    json_object_object_add(model, "message", json_object_new_string(message));
+    ec_arena_cleanup(req->arena, put_json, model);
+    /* an unknown host's page must not carry any shop's branding */
+    if (err == EC_ERR_UNKNOWN_HOST)
+        req->tenant = NULL;
+    if (render_html(req, res, "error", model) < 0)
+        builtin_error_page(res, info, message, req->request_id);
+    res->status = info->status;
+}
+
+/* Redis first: it says whether the tenant cache may be trusted. */
+static int
+check_stores(struct ec_request *req, unsigned flags)
+{
+    struct ec_app *app = req->app;
+    int rc;
+
+    if (flags & EC_R_KV) {
+        if ((rc = ec_kv_connect(app->kv)) < 0)
+            return rc;
+    }
+    if (flags & EC_R_DB) {
+        if ((rc = ec_db_connect(app->db)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static int
+resolve_tenant(struct ec_request *req)
+{
+    struct ec_app *app = req->app;
+    int rc = ec_tenant_cache_check(app->tenants, app->kv, req->arena);
+
+    /*
+     * Without Redis a worker cannot know whether its cache is current. A
+     * route that needs Redis fails anyway; the others carry on with what
+     * the cache holds.
+     */
+    if (rc < 0 && req->route && (req->route->flags & EC_R_KV))
+        return rc;
+    return ec_tenant_resolve(app->tenants, app->db, req->host, &req->tenant);
+}
+
+static int
+run(struct ec_request *req, struct ec_response *res, ec_body_read_fn read_fn,
+    void *read_ctx)
+{
+    const struct ec_route *route = NULL;
+    unsigned allowed = 0;
+    int rc, match;
+
+    match = ec_router_match(ec_routes, ec_routes_count, req->method,
+                            req->path, req->arena, &route, &req->route_args,
+                            &allowed);
+    req->route = route;
+    if (match == 0 && !(route->flags & EC_R_TENANT))
+        goto matched;
+
+    /* tenant pages, and 404/405 answered in the shop's own look */
+    rc = resolve_tenant(req);
+    if (rc < 0)
+        return rc;
+    if (match == EC_ERR_METHOD)
+        ec_response_header(res, "Allow",
+                           ec_methods_string(req->arena, allowed));
+    if (match < 0)
+        return match;
+
+matched:
+    if ((rc = check_stores(req, route->flags)) < 0)
+        return rc;
+    if (route->flags & EC_R_BODY) {
+        rc = ec_request_read_body(req, req->app->settings->max_body_size,
+                                  read_fn, read_ctx);
+        if (rc < 0)
+            return rc;
+    }
+    return route->handler(req, res);
+}
+
+static int
+render(struct ec_request *req, struct ec_response *res)
+{
+    if (!res->model)
+        return 0;
+    if (req->wants_json || !res->template_name ||
+        (req->route->flags & EC_R_JSON)) {
+        ec_response_json(res, res->status, res->model);
+        return 0;
+    }
+    return render_html(req, res, res->template_name, res->model);
+}
+
+void
+ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
+            ec_body_read_fn read_fn, void *read_ctx, struct ec_request *req,
+            struct ec_response *res)
+{
+    int rc;
+
+    rc = ec_request_parse_head(req, a, envp);
+    req->app = app;
+    ec_log_set_request_id(req->request_id);
+    if (rc == 0)
+        rc = run(req, res, read_fn, read_ctx);
+    if (rc == 0)
+        rc = render(req, res);
+    if (rc < 0)
+        ec_dispatch_error(req, res, rc);
+    ec_response_header(res, "X-Request-Id", req->request_id);
+    security_headers(res);
+}

@@ -1,0 +1,97 @@
+/*
+ * ec_request: one HTTP request as the application sees it, built from the
+ * FastCGI parameters nginx sends and the request body.
+ *
+ * Invariants once ec_request_parse() returned 0:
+ *   - every string is NUL-terminated and lives in req->arena;
+ *   - method is upper-case, host is lower-case without port, path is
+ *     decoded and normalised (no "..", no "//");
+ *   - the body is at most the configured limit; if it was urlencoded it
+ *     is in form, if it was JSON it is in json (owned by the arena).
+ * Until parsing fails or succeeds, method, path and request_id are set as
+ * far as they could be read, so errors can still be logged and answered.
+ */
+#ifndef EC_HTTP_REQUEST_H
+#define EC_HTTP_REQUEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "http/parse.h"
+
+struct ec_arena;
+struct ec_app;
+struct ec_route;
+struct ec_tenant;
+struct json_object;
+
+enum ec_body_kind { EC_BODY_NONE, EC_BODY_FORM, EC_BODY_JSON, EC_BODY_OTHER };
+
+struct ec_request {
+    struct ec_arena *arena;
+    struct ec_app *app;             /* the worker's services */
+
+    const char *method;
+    const char *host;
+    const char *path;
+    const char *query;              /* raw, without '?' */
+    const char *request_id;
+    const char *remote_addr;
+    const char *content_type;       /* media type only, lower-case */
+    size_t content_length;
+
+    struct ec_kvlist params;        /* all FastCGI parameters */
+    struct ec_kvlist headers;       /* lower-case names: "x-request-id" */
+    struct ec_kvlist query_args;
+    struct ec_kvlist cookies;
+    struct ec_kvlist route_args;    /* {name} parts of the route pattern */
+
+    enum ec_body_kind body_kind;
+    const char *body;
+    size_t body_len;
+    struct ec_kvlist form;
+    struct json_object *json;
+
+    int wants_json;                 /* answer errors as JSON */
+    const struct ec_route *route;
+    const struct ec_tenant *tenant;
+    struct timespec started;
+};
+
+/* Reads up to n bytes of body into buf; returns bytes read, 0 at end. */
+typedef long (*ec_body_read_fn)(void *ctx, char *buf, size_t n);
+
+/*
+ * Build req from envp (a NULL-terminated "NAME=value" array, as FastCGI
+ * delivers), reading the body through read_fn. The head (method, host,
+ * path, query, headers, cookies) is parsed first; the body is read and
+ * parsed only by ec_request_read_body(), after routing, so a wrong address
+ * is answered 404/405 before a body is even read.
+ *
+ * Returns 0 or an ec_err: EC_ERR_BAD_REQUEST for a malformed request.
+ */
+int ec_request_parse_head(struct ec_request *req, struct ec_arena *a,
+                          char **envp);
+
+/*
+ * Read and parse the body: EC_ERR_TOO_LARGE when Content-Length or the
+ * bytes sent exceed max_body, EC_ERR_INVALID_JSON for malformed JSON,
+ * EC_ERR_BAD_REQUEST for a malformed form.
+ */
+int ec_request_read_body(struct ec_request *req, size_t max_body,
+                         ec_body_read_fn read_fn, void *read_ctx);
+
+/* Parse a body already in memory (what ec_request_read_body does next). */
+int ec_request_parse_body(struct ec_request *req, const char *body,
+                          size_t len);
+
+const char *ec_request_header(const struct ec_request *req, const char *name);
+const char *ec_request_cookie(const struct ec_request *req, const char *name);
+const char *ec_request_arg(const struct ec_request *req, const char *name);
+const char *ec_request_route_arg(const struct ec_request *req,
+                                 const char *name);
+
+/* A request id is 1-64 characters of [A-Za-z0-9._-]; 1 if id is one. */
+int ec_request_id_valid(const char *id);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * The map of the application: every address ecomd answers, read top to
+ * bottom. Adding a route is one line. Flags say what the dispatcher
+ * ensures before the handler runs (see enum ec_route_flag).
+ *
+ * Storefront pages need Redis: it holds the version that tells a worker
+ * whether its cached tenant (and later catalog and prices) is current,
+ * and a shop must not show a price it cannot vouch for.
+ */
+#include "handlers/handlers.h"
+#include "http/router.h"
+
+#define T EC_R_TENANT
+#define DB EC_R_DB
+#define KV EC_R_KV
+#define BODY EC_R_BODY
+#define JSON EC_R_JSON
+
+const struct ec_route ec_routes[] = {
+    /* methods  pattern                   handler            flags        template */
+    {EC_GET,  "/healthz",                 ec_h_healthz,      JSON, NULL},
+    {EC_GET,  "/readyz",                  ec_h_readyz,       JSON, NULL},
+
+    {EC_GET,  "/",                        ec_h_home,         T | DB | KV, "home"},
+    {EC_GET,  "/theme.css",               ec_h_theme_css,    T | DB,      NULL},
+
+    {EC_GET,  "/api/v1/tenant",           ec_h_tenant_info,  T | DB | KV | JSON, NULL},
+    {EC_POST, "/api/v1/csp-report",       ec_h_csp_report,   T | BODY | JSON, NULL},
+};
+
+const size_t ec_routes_count = sizeof(ec_routes) / sizeof(ec_routes[0]);

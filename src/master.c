@@ -1,0 +1,502 @@
+#include "master.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "listen.h"
+#include "settings.h"
+#include "worker.h"
+
+#define EC_RESPAWN_FAST_MS 1000     /* a worker dying sooner failed to start */
+#define EC_BACKOFF_FIRST_MS 250
+#define EC_BACKOFF_MAX_MS 30000
+
+struct slot {
+    pid_t pid;                 /* 0: empty, waiting for respawn_at */
+    long long started_ms;
+    long long respawn_at_ms;
+    long backoff_ms;
+};
+
+struct master {
+    struct ec_settings settings;
+    int listen_fd;
+    int sig_pipe[2];
+    struct slot *slots;        /* the current generation */
+    long nslots;
+    pid_t *old;                /* earlier generations, finishing up */
+    size_t nold, cap_old;
+    int stopping;
+    long long kill_at_ms;      /* stop: SIGKILL stragglers at this time */
+};
+
+static int sig_write_fd = -1;
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+on_signal(int sig)
+{
+    int saved = errno;
+    unsigned char c = (unsigned char)sig;
+
+    if (write(sig_write_fd, &c, 1) < 0) {
+        /* pipe full: enough signals are queued to wake the loop */
+    }
+    errno = saved;
+}
+
+static int
+setup_signals(struct master *m)
+{
+    static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGCHLD,
+                               SIGUSR1};
+    struct sigaction sa;
+
+    if (pipe2(m->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+        return -1;
+    sig_write_fd = m->sig_pipe[1];
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sa.sa_flags = SA_RESTART;
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof(sigs) / sizeof(*sigs); i++)
+        sigaction(sigs[i], &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+    return 0;
+}
+
+static void
+spawn(struct master *m, struct slot *s)
+{
+    pid_t pid = fork();
+    int rc;
+
+    if (pid < 0) {
+        ec_log_error("fork failed: %s", strerror(errno));
+        s->respawn_at_ms = now_ms() + EC_BACKOFF_FIRST_MS;
+        return;
+    }
+    if (pid == 0) {
+        close(m->sig_pipe[0]);
+        close(m->sig_pipe[1]);
+        rc = ec_worker_run(&m->settings, m->listen_fd);
+        ec_settings_release(&m->settings);
+        free(m->slots);
+        free(m->old);
+        exit(rc);
+    }
+    s->pid = pid;
+    s->started_ms = now_ms();
+}
+
+static void
+spawn_generation(struct master *m)
+{
+    m->nslots = m->settings.workers;
+    m->slots = ec_xcalloc((size_t)m->nslots, sizeof(*m->slots));
+    for (long i = 0; i < m->nslots; i++)
+        spawn(m, &m->slots[i]);
+    ec_log_info("started %ld workers", m->nslots);
+}
+
+static void
+retire_generation(struct master *m)
+{
+    for (long i = 0; i < m->nslots; i++) {
+        if (!m->slots[i].pid)
+            continue;
+        if (m->nold == m->cap_old) {
+            m->cap_old = m->cap_old ? m->cap_old * 2 : 16;
+            m->old = ec_xrealloc(m->old, m->cap_old * sizeof(*m->old));
+        }
+        m->old[m->nold++] = m->slots[i].pid;
+        kill(m->slots[i].pid, SIGTERM);
+    }
+    free(m->slots);
+    m->slots = NULL;
+    m->nslots = 0;
+}
+
+static void
+describe_exit(pid_t pid, int status)
+{
+    if (WIFSIGNALED(status))
+        ec_log_warn("worker %ld killed by signal %d", (long)pid,
+                    WTERMSIG(status));
+    else if (WEXITSTATUS(status) != 0)
+        ec_log_warn("worker %ld exited with status %d", (long)pid,
+                    WEXITSTATUS(status));
+}
+
+/* A worker of the current generation died: schedule its replacement. */
+static void
+schedule_respawn(struct master *m, struct slot *s, int status)
+{
+    long long now = now_ms();
+    int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+
+    s->pid = 0;
+    if (m->stopping)
+        return;
+    if (!clean && now - s->started_ms < EC_RESPAWN_FAST_MS) {
+        s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : EC_BACKOFF_FIRST_MS;
+        if (s->backoff_ms > EC_BACKOFF_MAX_MS)
+            s->backoff_ms = EC_BACKOFF_MAX_MS;
+        ec_log_warn("worker died %lld ms after start; next try in %ld ms",
+                    now - s->started_ms, s->backoff_ms);
+    } else {
+        s->backoff_ms = 0;
+    }
+    s->respawn_at_ms = now + s->backoff_ms;
+}
+
+static void
+reap(struct master *m)
+{
+    pid_t pid;
+    int status;
+
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+        int found = 0;
+
+        for (long i = 0; i < m->nslots && !found; i++)
+            if (m->slots[i].pid == pid) {
+                found = 1;
+                if (!m->stopping)
+                    describe_exit(pid, status);
+                schedule_respawn(m, &m->slots[i], status);
+            }
+        for (size_t i = 0; i < m->nold && !found; i++)
+            if (m->old[i] == pid) {
+                found = 1;
+                m->old[i] = m->old[--m->nold];
+            }
+    }
+}
+
+static void
+respawn_due(struct master *m)
+{
+    long long now = now_ms();
+
+    if (m->stopping)
+        return;
+    for (long i = 0; i < m->nslots; i++)
+        if (!m->slots[i].pid && m->slots[i].respawn_at_ms <= now)
+            spawn(m, &m->slots[i]);
+}
+
+static int
+children_alive(const struct master *m)
+{
+    for (long i = 0; i < m->nslots; i++)
+        if (m->slots[i].pid)
+            return 1;
+    return m->nold > 0;
+}
+
+static void
+signal_all(struct master *m, int sig)
+{
+    for (long i = 0; i < m->nslots; i++)
+        if (m->slots[i].pid)
+            kill(m->slots[i].pid, sig);
+    for (size_t i = 0; i < m->nold; i++)
+        kill(m->old[i], sig);
+}
+
+static int
+open_logs(const struct ec_settings *s)
+{
+    return ec_log_open(s->error_log, s->access_log,
+                       ec_log_level_parse(s->log_level));
+}
+
+static int
+same_str(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+static void
+reload(struct master *m)
+{
+    struct ec_settings next;
+    char err[512];
+
+    if (ec_settings_load(&next, m->settings.path, err, sizeof(err)) < 0) {
+        ec_log_error("reload refused, keeping the running configuration: %s",
+                     err);
+        return;
+    }
+    if (!same_str(next.listen, m->settings.listen) ||
+        !same_str(next.pid_file, m->settings.pid_file))
+        ec_log_warn("reload: a new listen or pid_file takes a restart; "
+                    "keeping %s", m->settings.listen);
+    free(next.listen);
+    next.listen = ec_xstrdup(m->settings.listen);
+    free(next.pid_file);
+    next.pid_file = m->settings.pid_file ? ec_xstrdup(m->settings.pid_file)
+                                         : NULL;
+    if (open_logs(&next) < 0)
+        ec_log_error("reload: cannot open logs: %s", strerror(errno));
+    ec_settings_release(&m->settings);
+    m->settings = next;
+    retire_generation(m);
+    spawn_generation(m);
+    ec_log_info("configuration reloaded from %s", m->settings.path);
+}
+
+static void
+begin_stop(struct master *m, int sig)
+{
+    if (m->stopping)
+        return;
+    m->stopping = 1;
+    m->kill_at_ms = now_ms() + m->settings.graceful_timeout;
+    ec_log_info("signal %d: stopping gracefully", sig);
+    signal_all(m, SIGTERM);
+}
+
+static void
+handle_signals(struct master *m)
+{
+    unsigned char sigs[64];
+    ssize_t n;
+
+    while ((n = read(m->sig_pipe[0], sigs, sizeof(sigs))) > 0) {
+        for (ssize_t i = 0; i < n; i++) {
+            switch (sigs[i]) {
+            case SIGCHLD:
+                reap(m);
+                break;
+            case SIGHUP:
+                if (!m->stopping)
+                    reload(m);
+                break;
+            case SIGUSR1:
+                open_logs(&m->settings);
+                signal_all(m, SIGUSR1);
+                break;
+            default:
+                begin_stop(m, sigs[i]);
+            }
+        }
+    }
+}
+
+/* Milliseconds until the loop has something timed to do, or -1. */
+static int
+next_timeout(const struct master *m)
+{
+    long long now = now_ms(), next = -1, t;
+
+    if (m->stopping)
+        next = m->kill_at_ms;
+    else
+        for (long i = 0; i < m->nslots; i++)
+            if (!m->slots[i].pid && (next < 0 || m->slots[i].respawn_at_ms < next))
+                next = m->slots[i].respawn_at_ms;
+    if (next < 0)
+        return -1;
+    t = next - now;
+    return t < 0 ? 0 : (t > 60000 ? 60000 : (int)t);
+}
+
+static void
+loop(struct master *m)
+{
+    struct pollfd pfd = {m->sig_pipe[0], POLLIN, 0};
+
+    while (!m->stopping || children_alive(m)) {
+        if (poll(&pfd, 1, next_timeout(m)) < 0 && errno != EINTR) {
+            ec_log_error("poll: %s", strerror(errno));
+            break;
+        }
+        handle_signals(m);
+        reap(m);
+        respawn_due(m);
+        if (m->stopping && children_alive(m) && now_ms() >= m->kill_at_ms) {
+            ec_log_warn("graceful_timeout passed: killing busy workers");
+            signal_all(m, SIGKILL);
+            m->kill_at_ms = now_ms() + 60000;
+        }
+    }
+}
+
+/* Refuse to start twice: a pid file naming a live process wins. */
+static int
+check_pid_file(const char *path, char *err, size_t errsize)
+{
+    FILE *f = fopen(path, "r");
+    long pid = 0;
+
+    if (!f)
+        return 0;
+    if (fscanf(f, "%ld", &pid) != 1)
+        pid = 0;
+    fclose(f);
+    if (pid > 0 && kill((pid_t)pid, 0) == 0) {
+        snprintf(err, errsize, "already running as pid %ld (%s)", pid, path);
+        return -1;
+    }
+    return 0;
+}
+
+static int
+write_pid_file(const char *path)
+{
+    char tmp[4096];
+    FILE *f;
+
+    snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+    f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%ld\n", (long)getpid());
+    if (fclose(f) != 0)
+        return -1;
+    return rename(tmp, path);
+}
+
+/*
+ * Detach: the parent waits until the child reports that it is serving (a
+ * byte on a pipe) so that "ecomd" exits non-zero if start-up fails after
+ * the fork.
+ */
+static int
+daemonize(int *ready_fd)
+{
+    int p[2], null;
+    pid_t pid;
+    char c;
+
+    if (pipe(p) < 0)
+        return -1;
+    pid = fork();
+    if (pid < 0)
+        return -1;
+    if (pid > 0) {
+        close(p[1]);
+        _exit(read(p[0], &c, 1) == 1 ? 0 : 1);
+    }
+    close(p[0]);
+    setsid();
+    null = open("/dev/null", O_RDWR);
+    if (null >= 0) {
+        dup2(null, STDIN_FILENO);
+        dup2(null, STDOUT_FILENO);
+        close(null);
+    }
+    *ready_fd = p[1];
+    return 0;
+}
+
+static void
+report_ready(int *ready_fd)
+{
+    if (*ready_fd < 0)
+        return;
+    if (write(*ready_fd, "", 1) < 0) {
+        /* the parent is gone; nothing to tell */
+    }
+    close(*ready_fd);
+    *ready_fd = -1;
+    /* from here on, errors go to the error log only */
+    int null = open("/dev/null", O_WRONLY);
+    if (null >= 0) {
+        dup2(null, STDERR_FILENO);
+        close(null);
+    }
+}
+
+static int
+start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
+{
+    char err[512];
+
+    if (ec_settings_load(&m->settings, o->conf_path, err, sizeof(err)) < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        return -1;
+    }
+    if (m->settings.pid_file &&
+        check_pid_file(m->settings.pid_file, err, sizeof(err)) < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        return -1;
+    }
+    if (open_logs(&m->settings) < 0) {
+        fprintf(stderr, "ecomd: cannot open logs: %s\n", strerror(errno));
+        return -1;
+    }
+    m->listen_fd = ec_listen_open(&m->settings, err, sizeof(err));
+    if (m->listen_fd < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        return -1;
+    }
+    if (!o->foreground && daemonize(ready_fd) < 0) {
+        fprintf(stderr, "ecomd: cannot detach: %s\n", strerror(errno));
+        return -1;
+    }
+    if (m->settings.pid_file && write_pid_file(m->settings.pid_file) < 0) {
+        fprintf(stderr, "ecomd: cannot write %s: %s\n", m->settings.pid_file,
+                strerror(errno));
+        return -1;
+    }
+    if (setup_signals(m) < 0) {
+        fprintf(stderr, "ecomd: signal setup: %s\n", strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+int
+ec_master_run(const struct ec_master_opts *o)
+{
+    struct master m;
+    int ready_fd = -1;
+
+    memset(&m, 0, sizeof(m));
+    m.listen_fd = -1;
+    if (start(&m, o, &ready_fd) < 0) {
+        if (m.listen_fd >= 0)
+            ec_listen_close(&m.settings, m.listen_fd);
+        ec_settings_release(&m.settings);
+        return 1;
+    }
+    ec_log_info("ecomd listening on %s", m.settings.listen);
+    spawn_generation(&m);
+    report_ready(&ready_fd);
+    loop(&m);
+
+    ec_listen_close(&m.settings, m.listen_fd);
+    if (m.settings.pid_file)
+        unlink(m.settings.pid_file);
+    ec_log_info("ecomd stopped");
+    ec_log_close();
+    free(m.slots);
+    free(m.old);
+    close(m.sig_pipe[0]);
+    close(m.sig_pipe[1]);
+    ec_settings_release(&m.settings);
+    return 0;
+}

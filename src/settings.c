@@ -1,0 +1,158 @@
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/conf.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+#define S(field) offsetof(struct ec_settings, field)
+
+static const struct ec_conf_directive directives[] = {
+    {"listen", EC_CONF_STR, S(listen), 0, 0, NULL},
+    {"listen_owner", EC_CONF_STR, S(listen_owner), 0, 0, NULL},
+    {"listen_group", EC_CONF_STR, S(listen_group), 0, 0, NULL},
+    {"listen_mode", EC_CONF_MODE, S(listen_mode), 0, 0, NULL},
+    {"listen_backlog", EC_CONF_INT, S(listen_backlog), 1, 65535, NULL},
+    {"workers", EC_CONF_INT, S(workers), 1, 256, NULL},
+    {"max_requests", EC_CONF_INT, S(max_requests), 0, 100000000, NULL},
+    {"graceful_timeout", EC_CONF_MSEC, S(graceful_timeout), 0, 3600000, NULL},
+    {"pid_file", EC_CONF_STR, S(pid_file), 0, 0, NULL},
+    {"error_log", EC_CONF_STR, S(error_log), 0, 0, NULL},
+    {"access_log", EC_CONF_STR, S(access_log), 0, 0, NULL},
+    {"log_level", EC_CONF_STR, S(log_level), 0, 0, NULL},
+    {"max_body_size", EC_CONF_SIZE, S(max_body_size), 1024, 64 << 20, NULL},
+    {"retry_after", EC_CONF_INT, S(retry_after), 1, 3600, NULL},
+    {"mysql_host", EC_CONF_STR, S(mysql_host), 0, 0, NULL},
+    {"mysql_port", EC_CONF_INT, S(mysql_port), 1, 65535, NULL},
+    {"mysql_socket", EC_CONF_STR, S(mysql_socket), 0, 0, NULL},
+    {"mysql_user", EC_CONF_STR, S(mysql_user), 0, 0, NULL},
+    {"mysql_password", EC_CONF_STR, S(mysql_password), 0, 0, NULL},
+    {"mysql_database", EC_CONF_STR, S(mysql_database), 0, 0, NULL},
+    {"mysql_connect_timeout", EC_CONF_MSEC, S(mysql_connect_timeout), 1000,
+     600000, NULL},
+    {"mysql_read_timeout", EC_CONF_MSEC, S(mysql_read_timeout), 1000, 3600000,
+     NULL},
+    {"redis_host", EC_CONF_STR, S(redis_host), 0, 0, NULL},
+    {"redis_port", EC_CONF_INT, S(redis_port), 1, 65535, NULL},
+    {"redis_connect_timeout", EC_CONF_MSEC, S(redis_connect_timeout), 1,
+     600000, NULL},
+    {"redis_timeout", EC_CONF_MSEC, S(redis_timeout), 1, 600000, NULL},
+    {"templates_dir", EC_CONF_STR, S(templates_dir), 0, 0, NULL},
+    {"template_reload", EC_CONF_BOOL, S(template_reload), 0, 0, NULL},
+    {"static_url", EC_CONF_STR, S(static_url), 0, 0, NULL},
+    {NULL, 0, 0, 0, 0, NULL},
+};
+
+static void
+set_defaults(struct ec_settings *s)
+{
+    memset(s, 0, sizeof(*s));
+    s->listen_mode = 0660;
+    s->listen_backlog = 511;
+    s->workers = 4;
+    s->max_requests = 0;
+    s->graceful_timeout = 30000;
+    s->max_body_size = 1024 * 1024;
+    s->retry_after = 5;
+    s->mysql_port = 3306;
+    s->mysql_connect_timeout = 2000;
+    s->mysql_read_timeout = 10000;
+    s->redis_port = 6379;
+    s->redis_connect_timeout = 500;
+    s->redis_timeout = 1000;
+}
+
+static void
+default_str(char **field, const char *value)
+{
+    if (!*field && value)
+        *field = ec_xstrdup(value);
+}
+
+static int
+validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
+{
+    const char *env = getenv("ECOMD_MYSQL_PASSWORD");
+
+    if (!s->listen) {
+        snprintf(err, errsize, "%s: 'listen' is required", name);
+        return -1;
+    }
+    if (s->listen[0] != '/' && !strrchr(s->listen, ':')) {
+        snprintf(err, errsize,
+                 "%s: listen: '%s' is neither an absolute socket path nor "
+                 "host:port", name, s->listen);
+        return -1;
+    }
+    if (s->log_level && ec_log_level_parse(s->log_level) < 0) {
+        snprintf(err, errsize,
+                 "%s: log_level: '%s' is not error, warn, info or debug",
+                 name, s->log_level);
+        return -1;
+    }
+    default_str(&s->log_level, "info");
+    default_str(&s->mysql_host, "127.0.0.1");
+    default_str(&s->mysql_user, "ecom");
+    default_str(&s->mysql_database, "ecom");
+    default_str(&s->redis_host, "127.0.0.1");
+    default_str(&s->templates_dir, "templates");
+    default_str(&s->static_url, "/static");
+    if (env && *env) {
+        free(s->mysql_password);
+        s->mysql_password = ec_xstrdup(env);
+    }
+    default_str(&s->mysql_password, "");
+    return 0;
+}
+
+static int
+finish(struct ec_settings *s, const char *name, int rc, char *err,
+       size_t errsize)
+{
+    if (rc == 0)
+        rc = validate(s, name, err, errsize);
+    if (rc < 0) {
+        ec_settings_release(s);
+        return -1;
+    }
+    s->path = ec_xstrdup(name);
+    return 0;
+}
+
+int
+ec_settings_load(struct ec_settings *s, const char *path, char *err,
+                 size_t errsize)
+{
+    set_defaults(s);
+    return finish(s, path,
+                  ec_conf_parse_file(path, directives, s, err, errsize), err,
+                  errsize);
+}
+
+int
+ec_settings_load_text(struct ec_settings *s, const char *name,
+                      const char *text, char *err, size_t errsize)
+{
+    set_defaults(s);
+    return finish(s, name,
+                  ec_conf_parse_text(name, text, strlen(text), directives, s,
+                                     err, errsize),
+                  err, errsize);
+}
+
+void
+ec_settings_release(struct ec_settings *s)
+{
+    ec_conf_free_strings(directives, s);
+    free(s->path);
+    s->path = NULL;
+}
+
+int
+ec_settings_listen_is_unix(const struct ec_settings *s)
+{
+    return s->listen && s->listen[0] == '/';
+}

@@ -1,0 +1,71 @@
+/*
+ * ec_settings: ecomd's configuration, read from etc/ecomd.conf (see the
+ * comments there for every directive). One value lives for the life of a
+ * generation of workers; SIGHUP reads a new one and the master swaps it in
+ * only if it parses cleanly.
+ *
+ * Invariants after ec_settings_load() succeeds: every string the server
+ * needs is non-NULL, numbers are within the ranges of the directive table.
+ */
+#ifndef EC_SETTINGS_H
+#define EC_SETTINGS_H
+
+#include <stddef.h>
+
+struct ec_settings {
+    char *path;               /* the file it came from */
+
+    char *listen;             /* "/path/to.sock" or "127.0.0.1:9000" */
+    char *listen_owner;       /* unix socket owner, NULL = unchanged */
+    char *listen_group;
+    unsigned listen_mode;
+    long listen_backlog;
+    long workers;
+    long max_requests;        /* recycle a worker after this many; 0 = never */
+    long graceful_timeout;    /* ms before stragglers get SIGKILL */
+    char *pid_file;
+    char *error_log;
+    char *access_log;
+    char *log_level;
+
+    size_t max_body_size;
+    long retry_after;         /* seconds, sent with 503 */
+
+    char *mysql_host;
+    long mysql_port;
+    char *mysql_socket;
+    char *mysql_user;
+    char *mysql_password;     /* never logged */
+    char *mysql_database;
+    long mysql_connect_timeout;
+    long mysql_read_timeout;
+
+    char *redis_host;
+    long redis_port;
+    long redis_connect_timeout;
+    long redis_timeout;
+
+    char *templates_dir;
+    int template_reload;
+    char *static_url;         /* URL prefix nginx serves static files from */
+};
+
+/*
+ * Fill s with defaults, then read path over them, then validate. Returns 0,
+ * or -1 with "FILE:LINE: reason" in err. On failure s holds nothing to free.
+ * A password may instead come from the environment (ECOMD_MYSQL_PASSWORD),
+ * which keeps it out of files under version control.
+ */
+int ec_settings_load(struct ec_settings *s, const char *path, char *err,
+                     size_t errsize);
+
+/* Same, from text (for tests). */
+int ec_settings_load_text(struct ec_settings *s, const char *name,
+                          const char *text, char *err, size_t errsize);
+
+void ec_settings_release(struct ec_settings *s);
+
+/* 1 if listen names a unix socket path. */
+int ec_settings_listen_is_unix(const struct ec_settings *s);
+
+#endif

@@ -1,0 +1,198 @@
+#include "store/kv.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <hiredis/hiredis.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+
+struct ec_kv {
+    char *host;
+    unsigned port;
+    unsigned connect_timeout_ms;
+    unsigned timeout_ms;
+    redisContext *ctx;     /* NULL while disconnected */
+};
+
+struct ec_kv *
+ec_kv_new(const struct ec_kv_config *cfg)
+{
+    struct ec_kv *kv = ec_xcalloc(1, sizeof(*kv));
+
+    kv->host = ec_xstrdup(cfg->host);
+    kv->port = cfg->port;
+    kv->connect_timeout_ms = cfg->connect_timeout_ms;
+    kv->timeout_ms = cfg->timeout_ms;
+    return kv;
+}
+
+static void
+disconnect(struct ec_kv *kv)
+{
+    if (kv->ctx)
+        redisFree(kv->ctx);
+    kv->ctx = NULL;
+}
+
+void
+ec_kv_free(struct ec_kv *kv)
+{
+    if (!kv)
+        return;
+    disconnect(kv);
+    free(kv->host);
+    free(kv);
+}
+
+static struct timeval
+ms_to_tv(unsigned ms)
+{
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
+    return tv;
+}
+
+int
+ec_kv_connect(struct ec_kv *kv)
+{
+    redisContext *c;
+
+    if (kv->ctx)
+        return 0;
+    c = redisConnectWithTimeout(kv->host, (int)kv->port,
+                                ms_to_tv(kv->connect_timeout_ms));
+    if (!c)
+        ec_die("redisConnect: out of memory");
+    if (c->err) {
+        ec_log_error("redis connect to %s:%u failed: %s", kv->host, kv->port,
+                     c->errstr);
+        redisFree(c);
+        return EC_ERR_UNAVAILABLE;
+    }
+    if (redisSetTimeout(c, ms_to_tv(kv->timeout_ms)) != REDIS_OK) {
+        redisFree(c);
+        return EC_ERR_UNAVAILABLE;
+    }
+    kv->ctx = c;
+    return 0;
+}
+
+/*
+ * Run a command; on success *reply is owned by the caller. A transport
+ * error or an error reply is logged; transport errors close the link.
+ */
+static int
+command(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
+        const size_t *lens)
+{
+    redisReply *r;
+    int rc;
+
+    if ((rc = ec_kv_connect(kv)) < 0)
+        return rc;
+    r = redisCommandArgv(kv->ctx, argc, argv, lens);
+    if (!r) {
+        ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
+        disconnect(kv);
+        return EC_ERR_UNAVAILABLE;
+    }
+    if (r->type == REDIS_REPLY_ERROR) {
+        ec_log_error("redis %s: %s", argv[0], r->str);
+        freeReplyObject(r);
+        return EC_ERR_INTERNAL;
+    }
+    *reply = r;
+    return 0;
+}
+
+int
+ec_kv_ping(struct ec_kv *kv)
+{
+    const char *argv[] = {"PING"};
+    size_t lens[] = {4};
+    redisReply *r;
+    int rc = command(kv, &r, 1, argv, lens);
+
+    if (rc < 0)
+        return rc;
+    freeReplyObject(r);
+    return 0;
+}
+
+int
+ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
+          size_t *len)
+{
+    const char *argv[] = {"GET", key};
+    size_t lens[] = {3, strlen(key)};
+    redisReply *r;
+    int rc = command(kv, &r, 2, argv, lens);
+
+    if (rc < 0)
+        return rc;
+    if (r->type == REDIS_REPLY_NIL) {
+        rc = EC_ERR_NOT_FOUND;
+    } else if (r->type == REDIS_REPLY_STRING) {
+        *out = ec_arena_strndup(a, r->str, r->len);
+        if (len)
+            *len = r->len;
+    } else {
+        rc = EC_ERR_INTERNAL;
+    }
+    freeReplyObject(r);
+    return rc;
+}
+
+int
+ec_kv_incr(struct ec_kv *kv, const char *key, long long *out)
+{
+    const char *argv[] = {"INCR", key};
+    size_t lens[] = {4, strlen(key)};
+    redisReply *r;
+    int rc = command(kv, &r, 2, argv, lens);
+
+    if (rc < 0)
+        return rc;
+    if (r->type != REDIS_REPLY_INTEGER)
+        rc = EC_ERR_INTERNAL;
+    else if (out)
+        *out = r->integer;
+    freeReplyObject(r);
+    return rc;
+}
+
+int
+ec_kv_set(struct ec_kv *kv, const char *key, const char *value, size_t len,
+          long long ttl_ms)
+{
+    char ttl[24];
+    const char *argv[] = {"SET", key, value, "PX", ttl};
+    size_t lens[] = {3, strlen(key), len, 2, 0};
+    redisReply *r;
+    int rc;
+
+    lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
+    rc = command(kv, &r, ttl_ms > 0 ? 5 : 3, argv, lens);
+    if (rc < 0)
+        return rc;
+    freeReplyObject(r);
+    return 0;
+}
+
+int
+ec_kv_del(struct ec_kv *kv, const char *key)
+{
+    const char *argv[] = {"DEL", key};
+    size_t lens[] = {3, strlen(key)};
+    redisReply *r;
+    int rc = command(kv, &r, 2, argv, lens);
+
+    if (rc < 0)
+        return rc;
+    freeReplyObject(r);
+    return 0;
+}

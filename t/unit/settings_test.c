@@ -1,0 +1,105 @@
+#include <stdlib.h>
+
+#include "test.h"
+#include "settings.h"
+
+static void
+test_defaults_fill_what_is_not_set(void)
+{
+    struct ec_settings s;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&s, "t.conf",
+                                                "listen = /tmp/e.sock\n", err,
+                                                sizeof(err)),
+                          0);
+    CU_ASSERT_EQUAL(s.workers, 4);
+    CU_ASSERT_EQUAL(s.max_body_size, 1024 * 1024);
+    CU_ASSERT_EQUAL(s.listen_mode, 0660);
+    EC_ASSERT_STR(s.log_level, "info");
+    EC_ASSERT_STR(s.templates_dir, "templates");
+    CU_ASSERT_TRUE(ec_settings_listen_is_unix(&s));
+    ec_settings_release(&s);
+}
+
+static void
+test_listen_is_required(void)
+{
+    struct ec_settings s;
+    char err[256];
+
+    CU_ASSERT_EQUAL(ec_settings_load_text(&s, "t.conf", "workers = 2\n", err,
+                                          sizeof(err)),
+                    -1);
+    EC_ASSERT_STR(err, "t.conf: 'listen' is required");
+}
+
+static void
+test_bad_values_are_refused(void)
+{
+    static const struct {
+        const char *text, *want;
+    } cases[] = {
+        {"listen = 127.0.0.1:9000\nworkers = 0\n",
+         "t.conf:2: workers: 0 is out of range (1 to 256)"},
+        {"listen = 127.0.0.1:9000\nlog_level = loud\n",
+         "t.conf: log_level: 'loud' is not error, warn, info or debug"},
+        {"listen = relative.sock\n",
+         "t.conf: listen: 'relative.sock' is neither an absolute socket path "
+         "nor host:port"},
+        {"listen = 127.0.0.1:9000\nmax_body_size = 10\n",
+         "t.conf:2: max_body_size: 10 is out of range (1024 to 67108864)"},
+    };
+    struct ec_settings s;
+    char err[256];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        CU_ASSERT_EQUAL(ec_settings_load_text(&s, "t.conf", cases[i].text, err,
+                                              sizeof(err)),
+                        -1);
+        EC_ASSERT_STR(err, cases[i].want);
+    }
+}
+
+static void
+test_password_from_environment(void)
+{
+    struct ec_settings s;
+    char err[256];
+
+    setenv("ECOMD_MYSQL_PASSWORD", "from-env", 1);
+    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&s, "t.conf",
+                                                "listen = 127.0.0.1:9000\n"
+                                                "mysql_password = in-file\n",
+                                                err, sizeof(err)),
+                          0);
+    unsetenv("ECOMD_MYSQL_PASSWORD");
+    EC_ASSERT_STR(s.mysql_password, "from-env");
+    CU_ASSERT_FALSE(ec_settings_listen_is_unix(&s));
+    ec_settings_release(&s);
+}
+
+static void
+test_shipped_config_is_valid(void)
+{
+    const char *dir = getenv("EC_SRCDIR");
+    struct ec_settings s;
+    char path[1024], err[512];
+
+    snprintf(path, sizeof(path), "%s/etc/ecomd.conf", dir ? dir : ".");
+    if (ec_settings_load(&s, path, err, sizeof(err)) != 0)
+        fprintf(stderr, "\n    %s\n", err);
+    CU_ASSERT_EQUAL_FATAL(ec_settings_load(&s, path, err, sizeof(err)), 0);
+    ec_settings_release(&s);
+}
+
+static const struct ec_test tests[] = {
+    {"defaults fill what the file does not set", test_defaults_fill_what_is_not_set},
+    {"listen is required", test_listen_is_required},
+    {"bad values are refused with a reason", test_bad_values_are_refused},
+    {"ECOMD_MYSQL_PASSWORD overrides the file", test_password_from_environment},
+    {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},
+    {NULL, NULL},
+};
+
+EC_TEST_MAIN("settings", tests)
