@@ -484,8 +484,9 @@ ec_master_run(const struct ec_master_opts *o)
         return 1;
     }
     ec_log_info("ecomd listening on %s", m.settings.listen);
-    spawn_generation(&m);
+    /* before the fork of workers, so none inherits the terminal or pipe */
     report_ready(&ready_fd);
+    spawn_generation(&m);
     loop(&m);
 
     ec_listen_close(&m.settings, m.listen_fd);

@@ -21,10 +21,10 @@ const struct ec_route ec_routes[] = {
     {EC_GET,  "/healthz",                 ec_h_healthz,      JSON, NULL},
     {EC_GET,  "/readyz",                  ec_h_readyz,       JSON, NULL},
 
-    {EC_GET,  "/",                        ec_h_home,         T | DB | KV, "home"},
-    {EC_GET,  "/theme.css",               ec_h_theme_css,    T | DB,      NULL},
+    {EC_GET,  "/",                        ec_h_home,         T | KV,      "home"},
+    {EC_GET,  "/theme.css",               ec_h_theme_css,    T,           NULL},
 
-    {EC_GET,  "/api/v1/tenant",           ec_h_tenant_info,  T | DB | KV | JSON, NULL},
+    {EC_GET,  "/api/v1/tenant",           ec_h_tenant_info,  T | KV | JSON, NULL},
     {EC_POST, "/api/v1/csp-report",       ec_h_csp_report,   T | BODY | JSON, NULL},
 };
 

@@ -1,0 +1,87 @@
+// Storefront pages in headless Chromium (Debian's, never a downloaded
+// one): each brand looks like itself, pages pass axe's WCAG 2.1 AA rules,
+// and the CSP holds (no violation reported in the console).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { AxeBuilder } from '@axe-core/playwright';
+import { PORT, STACK_DIR } from '../http/lib.mjs';
+
+const shots = path.join(STACK_DIR, 'screenshots');
+let context, profile;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  profile = mkdtempSync(path.join(os.tmpdir(), 'ecom-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    viewport: { width: 390, height: 844 },   // a phone first
+  });
+});
+
+after(async () => {
+  await context?.close();
+  rmSync(profile, { recursive: true, force: true });
+});
+
+async function open(host, urlPath = '/') {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(String(e)));
+  const res = await page.goto(`http://${host}:${PORT}${urlPath}`);
+  return { page, res, problems };
+}
+
+async function assertAccessible(page, name) {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
+  assert.deepEqual(summary, [], `${name}: accessibility violations`);
+}
+
+const brands = [
+  { host: 'nordlys.localhost', name: 'Nordlys Mobil', primary: 'rgb(11, 61, 92)' },
+  { host: 'fjordmobil.localhost', name: 'Fjordmobil', primary: 'rgb(122, 31, 61)' },
+];
+
+for (const brand of brands) {
+  test(`${brand.name}: home page in its own name and colours, accessible, CSP-clean`, async () => {
+    const { page, res, problems } = await open(brand.host);
+    assert.equal(res.status(), 200);
+    assert.equal(await page.locator('h1').first().textContent(), brand.name);
+    assert.match(await page.title(), new RegExp(brand.name));
+    const headerBg = await page.locator('.site-header').evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.equal(headerBg, brand.primary);
+    const logo = page.locator('.brand-logo');
+    assert.equal(await logo.evaluate((img) => img.complete && img.naturalWidth > 0), true, 'logo loads');
+    await assertAccessible(page, brand.name);
+    await page.screenshot({ path: path.join(shots, `${brand.host}-home.png`), fullPage: true });
+    assert.deepEqual(problems, [], 'console errors (CSP violations show here)');
+    await page.close();
+  });
+}
+
+test('the two brands look different', async () => {
+  const a = await open(brands[0].host);
+  const b = await open(brands[1].host);
+  const lead = (p) => p.locator('.lead').textContent();
+  assert.notEqual(await lead(a.page), await lead(b.page), 'fjordmobil overrides the home template');
+  await a.page.close();
+  await b.page.close();
+});
+
+test('the 404 page of an unknown host is accessible and names no shop', async () => {
+  const { page, res } = await open('unknown.localhost', '/');
+  assert.equal(res.status(), 404);
+  const text = await page.locator('body').textContent();
+  assert.doesNotMatch(text, /Nordlys|Fjordmobil/);
+  await assertAccessible(page, '404');
+  await page.close();
+});

@@ -1,0 +1,155 @@
+// The foundation through real nginx -> ecomd -> MariaDB/Redis: tenants by
+// hostname, errors, limits, security headers, request ids and logs.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request, json, ecomctl, readLog, eventually, NORDLYS, FJORD } from './lib.mjs';
+
+test('each demo brand home page shows its own name and not the other', async () => {
+  const n = await request(NORDLYS, '/');
+  const f = await request(FJORD, '/');
+  assert.equal(n.status, 200);
+  assert.equal(f.status, 200);
+  assert.match(n.headers['content-type'], /^text\/html/);
+  assert.match(n.body, /<h1[^>]*>Nordlys Mobil<\/h1>/);
+  assert.doesNotMatch(n.body, /Fjordmobil/);
+  assert.match(f.body, /<h1[^>]*>Fjordmobil<\/h1>/);
+  assert.doesNotMatch(f.body, /Nordlys/);
+});
+
+test('each brand gets its own colours as CSS custom properties', async () => {
+  const n = await request(NORDLYS, '/theme.css');
+  const f = await request(FJORD, '/theme.css');
+  assert.equal(n.status, 200);
+  assert.match(n.headers['content-type'], /^text\/css/);
+  assert.match(n.body, /--color-primary: #0b3d5c;/);
+  assert.match(f.body, /--color-primary: #7a1f3d;/);
+});
+
+test('the Host header is matched without port or case', async () => {
+  const res = await request('NORDLYS.localhost:18080', '/api/v1/tenant');
+  assert.equal(res.status, 200);
+  assert.equal(JSON.parse(res.body).slug, 'nordlys');
+});
+
+test('an unknown host gets a 404 page that names no tenant', async () => {
+  for (const path of ['/', '/api/v1/tenant', '/no/such/page']) {
+    const res = await request('unknown.localhost', path);
+    assert.equal(res.status, 404, path);
+    assert.doesNotMatch(res.body, /Nordlys|Fjordmobil|nordlys|fjordmobil/, path);
+  }
+});
+
+test('/healthz and /readyz answer 200 when everything is up', async () => {
+  const h = await json('anything.localhost', '/healthz');
+  assert.equal(h.status, 200);
+  assert.equal(h.json.status, 'ok');
+  const r = await json('anything.localhost', '/readyz');
+  assert.equal(r.status, 200);
+  assert.deepEqual(r.json.checks, { mysql: 'ok', redis: 'ok' });
+});
+
+test('every response carries the security headers', async () => {
+  const cases = [[NORDLYS, '/'], [NORDLYS, '/nope'], ['unknown.localhost', '/'],
+                 [NORDLYS, '/api/v1/tenant'], ['x.localhost', '/healthz']];
+  for (const [host, path] of cases) {
+    const res = await request(host, path);
+    const csp = res.headers['content-security-policy'];
+    assert.ok(csp, `${host}${path}: no CSP`);
+    assert.match(csp, /script-src 'self'/);
+    assert.doesNotMatch(csp, /unsafe-inline/);
+    assert.match(csp, /frame-ancestors 'none'/);
+    assert.equal(res.headers['x-content-type-options'], 'nosniff');
+    assert.equal(res.headers['referrer-policy'], 'strict-origin-when-cross-origin');
+  }
+});
+
+test('a request id is echoed when sent and made when not', async () => {
+  const sent = await request(NORDLYS, '/api/v1/tenant', { headers: { 'X-Request-Id': 'trace-abc-123' } });
+  assert.equal(sent.headers['x-request-id'], 'trace-abc-123');
+  const made = await request(NORDLYS, '/api/v1/tenant');
+  assert.match(made.headers['x-request-id'], /^[0-9a-f]{32}$/);
+});
+
+test('each request writes one JSON access-log line with its id', async () => {
+  const id = `log-${Date.now()}`;
+  await request(NORDLYS, '/api/v1/tenant', { headers: { 'X-Request-Id': id } });
+  const line = await eventually(() =>
+    readLog('ecomd-access.log').split('\n').find((l) => l.includes(id)));
+  const entry = JSON.parse(line);
+  assert.equal(entry.request_id, id);
+  assert.equal(entry.tenant, 'nordlys');
+  assert.equal(entry.method, 'GET');
+  assert.equal(entry.path, '/api/v1/tenant');
+  assert.equal(entry.status, 200);
+  assert.equal(typeof entry.duration_ms, 'number');
+  assert.match(entry.time, /^\d{4}-\d\d-\d\dT/);
+});
+
+test('unknown paths are 404 and wrong methods 405 with Allow', async () => {
+  const api = await json(NORDLYS, '/api/v1/nothing-here');
+  assert.equal(api.status, 404);
+  assert.equal(api.json.error.code, 'not_found');
+  const page = await request(NORDLYS, '/nothing-here');
+  assert.equal(page.status, 404);
+  assert.match(page.headers['content-type'], /^text\/html/);
+  const wrong = await json(NORDLYS, '/api/v1/tenant', { method: 'DELETE' });
+  assert.equal(wrong.status, 405);
+  assert.equal(wrong.headers.allow, 'GET, HEAD');
+  assert.equal(wrong.json.error.code, 'method_not_allowed');
+});
+
+test('an oversized body gets 413 in the error envelope', async () => {
+  const res = await json(NORDLYS, '/api/v1/csp-report', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ pad: 'x'.repeat(1100 * 1024) }),
+  });
+  assert.equal(res.status, 413);
+  assert.equal(res.json.error.code, 'payload_too_large');
+});
+
+test('malformed JSON gets 400 invalid_json', async () => {
+  for (const body of ['{"csp-report":', '{bad json}', '{"a":1} trailing']) {
+    const res = await json(NORDLYS, '/api/v1/csp-report', {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body,
+    });
+    assert.equal(res.status, 400, body);
+    assert.equal(res.json.error.code, 'invalid_json');
+    assert.ok(res.json.error.message);
+  }
+});
+
+test('a well-formed CSP report is accepted', async () => {
+  const res = await request(NORDLYS, '/api/v1/csp-report', {
+    method: 'POST', headers: { 'Content-Type': 'application/csp-report' },
+    body: JSON.stringify({ 'csp-report': { 'blocked-uri': 'inline', 'violated-directive': 'script-src' } }),
+  });
+  assert.equal(res.status, 204);
+});
+
+test('paths with .. are refused, encoded or not', async () => {
+  for (const path of ['/a/%2e%2e/b', '/api/v1/%2E%2E/tenant']) {
+    const res = await request(NORDLYS, path);
+    assert.equal(res.status, 400, path);
+  }
+});
+
+test('errors never leak SQL or internals', async () => {
+  const res = await request(NORDLYS, "/api/v1/tenant'%20OR%201=1");
+  assert.ok(res.status === 404 || res.status === 400);
+  assert.doesNotMatch(res.body, /SQL|mysql|MariaDB|syntax|stack/i);
+});
+
+test('a suspended tenant gets 503 and comes back when activated', async () => {
+  try {
+    ecomctl('tenant', 'suspend', 'fjordmobil');
+    const down = await eventually(async () => {
+      const r = await request(FJORD, '/');
+      return r.status === 503 && r;
+    });
+    assert.match(down.body, /temporarily closed/);
+    assert.equal((await request(NORDLYS, '/')).status, 200);
+  } finally {
+    ecomctl('tenant', 'activate', 'fjordmobil');
+  }
+  await eventually(async () => (await request(FJORD, '/')).status === 200);
+});

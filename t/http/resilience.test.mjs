@@ -1,0 +1,95 @@
+// The process model and the stores failing and coming back. These tests
+// stop and start services of the test stack, so scripts/test runs test
+// files one at a time.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request, json, stack, masterPid, workerPids, eventually, sleep, NORDLYS } from './lib.mjs';
+
+test('after kill -9 of one worker the next 100 requests all succeed', async () => {
+  const before = workerPids();
+  assert.ok(before.length >= 2, `workers: ${before}`);
+  process.kill(before[0], 'SIGKILL');
+  for (let i = 0; i < 100; i++) {
+    const res = await request(NORDLYS, '/');
+    assert.equal(res.status, 200, `request ${i}`);
+  }
+  // and the master replaced the dead worker
+  const after = await eventually(() => {
+    const pids = workerPids();
+    return pids.length === before.length && !pids.includes(before[0]) && pids;
+  });
+  assert.equal(after.length, before.length);
+});
+
+test('a SIGHUP during a request loop loses no request', async () => {
+  const before = workerPids();
+  let stop = false;
+  const results = [];
+  const loop = async () => {
+    while (!stop) {
+      const res = await request(NORDLYS, '/');
+      results.push(res.status);
+    }
+  };
+  const loops = [loop(), loop(), loop(), loop()];
+  await sleep(500);
+  process.kill(masterPid(), 'SIGHUP');
+  await sleep(700);
+  process.kill(masterPid(), 'SIGHUP');
+  await sleep(700);
+  stop = true;
+  await Promise.all(loops);
+  assert.ok(results.length > 50, `only ${results.length} requests ran`);
+  const bad = results.filter((s) => s !== 200);
+  assert.deepEqual(bad, [], `${bad.length} of ${results.length} failed`);
+  // every worker is from the new generation
+  const after = await eventually(() => {
+    const pids = workerPids();
+    return pids.length === before.length && pids.every((p) => !before.includes(p)) && pids;
+  });
+  assert.equal(after.length, before.length);
+});
+
+test('with Redis stopped a page that needs it gets 503, /healthz still answers, and it recovers', async () => {
+  stack('stop-redis');
+  try {
+    const page = await request(NORDLYS, '/');
+    assert.equal(page.status, 503);
+    assert.ok(Number(page.headers['retry-after']) > 0, 'Retry-After');
+    assert.match(page.body, /temporarily unavailable/);
+    const api = await json(NORDLYS, '/api/v1/tenant');
+    assert.equal(api.status, 503);
+    assert.equal(api.json.error.code, 'unavailable');
+    const health = await json('x.localhost', '/healthz');
+    assert.equal(health.status, 200);
+    const ready = await json('x.localhost', '/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json.checks.redis, 'down');
+    assert.equal(ready.json.checks.mysql, 'ok');
+  } finally {
+    stack('start-redis');
+  }
+  await eventually(async () => (await request(NORDLYS, '/')).status === 200);
+  // every worker recovers, not just one: enough requests to reach them all
+  for (let i = 0; i < 40; i++)
+    assert.equal((await request(NORDLYS, '/')).status, 200, `request ${i}`);
+});
+
+test('with MariaDB stopped /readyz is 503, and after it restarts all is well again', async () => {
+  stack('stop-mariadb');
+  try {
+    const ready = await json('x.localhost', '/readyz');
+    assert.equal(ready.status, 503);
+    assert.equal(ready.json.checks.mysql, 'down');
+    assert.equal((await json('x.localhost', '/healthz')).status, 200);
+    // a host no worker has cached needs MySQL: a clear 503, not a 500
+    const fresh = await json('never-seen.localhost', '/api/v1/tenant');
+    assert.equal(fresh.status, 503);
+    assert.equal(fresh.json.error.code, 'unavailable');
+  } finally {
+    stack('start-mariadb');
+  }
+  await eventually(async () => (await json('x.localhost', '/readyz')).status === 200, { timeout: 30000 });
+  for (let i = 0; i < 20; i++)
+    assert.equal((await request(NORDLYS, '/api/v1/tenant')).status, 200, `request ${i}`);
+});
