@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "core/xalloc.h"
+#include "render/theme.h"
 #include "settings.h"
 #include "store/db.h"
 #include "store/kv.h"
@@ -33,7 +34,7 @@ ec_app_new(const struct ec_settings *s)
     app->db = ec_db_new(&dbc);
     app->kv = ec_kv_new(&kvc);
     app->tenants = ec_tenant_cache_new();
-    app->themes = NULL;
+    app->themes = ec_themes_new(s->templates_dir, s->template_reload);
     return app;
 }
 
@@ -43,6 +44,7 @@ ec_app_free(struct ec_app *app)
     if (!app)
         return;
     
+    ec_themes_free(app->themes);
     ec_tenant_cache_free(app->tenants);
     ec_kv_free(app->kv);
     ec_db_free(app->db);

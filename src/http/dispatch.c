@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "http/router.h"
+#include "render/theme.h"
 #include "settings.h"
 #include "store/db.h"
 #include "store/kv.h"
@@ -88,7 +89,8 @@ render_html(struct ec_request *req, struct ec_response *res,
         return EC_ERR_INTERNAL;
     ec_buf_reset(res->body);
     page_model(req, model);
-    if (slug && name)
+    if (ec_themes_render(req->app->themes, slug, name, model, res->body) <
+        0)
         return EC_ERR_INTERNAL;
     res->content_type = "text/html";
     return 0;
@@ -106,15 +108,15 @@ ec_dispatch_error(struct ec_request *req, struct ec_response *res, int err)
     const struct ec_err_info *info = ec_err_info(err);
     const char *message = res->err_message ? res->err_message : info->message;
     struct json_object *root, *e, *model;
-    char retry[16];
 
     res->status = info->status;
     res->template_name = NULL;
-    if (info->status == 503) {
-        snprintf(retry, sizeof(retry), "%ld",
-                 req->app ? req->app->settings->retry_after : 5L);
-        ec_response_header(res, "Retry-After", retry);
-    }
+    if (info->status == 503)
+        ec_response_header(res, "Retry-After",
+                           ec_arena_printf(req->arena, "%ld",
+                                           req->app ? req->app->settings
+                                                          ->retry_after
+                                                    : 5L));
     if (info->status >= 500)
         ec_log_error("%s %s answered %d %s", req->method, req->path,
                      info->status, info->code);

@@ -34,8 +34,8 @@
  *     objects and arrays render as nothing;
  *   - HTML escaping covers & < > " ' (ec_buf_add_html);
  *   - a dynamic name must resolve to a string, otherwise nothing renders;
- *   - a close tag repeats its open tag's content: `{{#a.b}}..{{/a.b}}`,
- *     `{{<*p}}..{{/*p}}`;
+ *   - a close tag repeats its open tag's content, so `{{#a.b}}` closes
+ *     with `{{/a.b}}` and a dynamic parent `{{<*p}}` with `{{/` `*p}}`;
  *   - a tag's name may not be empty or contain whitespace; such tags,
  *     like the spec's syntax errors, fail to compile.
  */
