@@ -26,8 +26,7 @@
 #include "core/xalloc.h"
 #include "render/mustache.h"
 
-static const char *const names[] = {"product_list", "layout",
-                                    "product_card"};
+static const char *const names[] = {"product_list", "layout", "product_card"};
 #define NTMPL (sizeof(names) / sizeof(names[0]))
 
 struct bench {
@@ -121,8 +120,7 @@ main(int argc, char **argv)
 
     printf("page: %zu bytes, 20 products\n", page);
     printf("%lu renders in %.2f s: %.0f renders/s, %.1f MB/s\n", renders,
-           elapsed, (double)renders / elapsed,
-           (double)bytes / elapsed / 1e6);
+           elapsed, (double)renders / elapsed, (double)bytes / elapsed / 1e6);
 
     json_object_put(model);
     ec_buf_release(&out);

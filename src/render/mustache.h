@@ -102,8 +102,7 @@ const char *ec_tmpl_name(const struct ec_tmpl *t);
  * template must stay valid until the render returns. NULL means there is
  * no such template: it renders as nothing, as the spec says.
  */
-typedef const struct ec_tmpl *(*ec_tmpl_loader_fn)(void *ctx,
-                                                   const char *name,
+typedef const struct ec_tmpl *(*ec_tmpl_loader_fn)(void *ctx, const char *name,
                                                    size_t len);
 
 /*

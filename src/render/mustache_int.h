@@ -43,26 +43,26 @@ enum ec_node_type {
 };
 
 enum ec_node_flag {
-    EC_NODE_ESCAPE = 1 << 0,     /* VAR: HTML-escape the value */
-    EC_NODE_DYNAMIC = 1 << 1,    /* PARTIAL, PARENT: name is looked up */
-    EC_NODE_INDENTED = 1 << 2,   /* PARTIAL, PARENT, BLOCK: standalone,
-                                    content gets `indent` on each line */
-    EC_NODE_OPEN_SA = 1 << 3,    /* open tag was a removed standalone line */
-    EC_NODE_CLOSE_SA = 1 << 4,   /* close tag was a removed standalone line */
-    EC_NODE_ARG = 1 << 5         /* BLOCK: argument of the enclosing parent */
+    EC_NODE_ESCAPE = 1 << 0,   /* VAR: HTML-escape the value */
+    EC_NODE_DYNAMIC = 1 << 1,  /* PARTIAL, PARENT: name is looked up */
+    EC_NODE_INDENTED = 1 << 2, /* PARTIAL, PARENT, BLOCK: standalone,
+                                  content gets `indent` on each line */
+    EC_NODE_OPEN_SA = 1 << 3,  /* open tag was a removed standalone line */
+    EC_NODE_CLOSE_SA = 1 << 4, /* close tag was a removed standalone line */
+    EC_NODE_ARG = 1 << 5       /* BLOCK: argument of the enclosing parent */
 };
 
 struct ec_node {
-    uint8_t type;        /* enum ec_node_type */
-    uint8_t flags;       /* enum ec_node_flag */
-    uint32_t next;       /* index just past this node's content */
-    uint32_t str, len;   /* TEXT: the text; PARTIAL, PARENT, BLOCK: the
-                            name (NUL-terminated in the pool) */
-    uint32_t part;       /* VAR, SECTION, INVERTED, DYNAMIC: first name */
-    uint32_t nparts;     /*   part in ec_tmpl.parts; 0 means "." */
-    uint32_t brk;        /* TEXT: first entry in ec_tmpl.breaks */
-    uint32_t nbrk;       /*   and how many; one per '\n' in the text */
-    uint32_t indent;     /* INDENTED: indentation in the pool */
+    uint8_t type;      /* enum ec_node_type */
+    uint8_t flags;     /* enum ec_node_flag */
+    uint32_t next;     /* index just past this node's content */
+    uint32_t str, len; /* TEXT: the text; PARTIAL, PARENT, BLOCK: the
+                          name (NUL-terminated in the pool) */
+    uint32_t part;     /* VAR, SECTION, INVERTED, DYNAMIC: first name */
+    uint32_t nparts;   /*   part in ec_tmpl.parts; 0 means "." */
+    uint32_t brk;      /* TEXT: first entry in ec_tmpl.breaks */
+    uint32_t nbrk;     /*   and how many; one per '\n' in the text */
+    uint32_t indent;   /* INDENTED: indentation in the pool */
     uint32_t indent_len;
     uint32_t line, column; /* of the tag, for render errors */
 };

@@ -44,14 +44,14 @@
 /* An element whose close tag has not been seen yet. */
 struct open_elem {
     uint32_t node;
-    size_t tag;           /* source offset of its open tag */
-    const char *key;      /* tag content its close tag must repeat */
+    size_t tag;      /* source offset of its open tag */
+    const char *key; /* tag content its close tag must repeat */
     size_t key_len;
-    char sigil;           /* '#', '^', '<' or '$' */
-    bool left_clear;      /* only blanks before the open tag on its line */
-    uint32_t ws_node;     /* text node ending in those blanks, or NO_NODE */
+    char sigil;       /* '#', '^', '<' or '$' */
+    bool left_clear;  /* only blanks before the open tag on its line */
+    uint32_t ws_node; /* text node ending in those blanks, or NO_NODE */
     uint32_t ws_len;
-    const char *strip;    /* intrinsic indentation (blocks) */
+    const char *strip; /* intrinsic indentation (blocks) */
     size_t strip_len;
 };
 
@@ -65,16 +65,16 @@ struct parser {
     struct ec_buf pool;
     struct ec_node *nodes;
     size_t nnodes, nodes_cap;
-    uint32_t *parts;         /* pool offsets of name parts */
+    uint32_t *parts; /* pool offsets of name parts */
     size_t nparts, parts_cap;
-    uint32_t *breaks;        /* line ends in text nodes */
+    uint32_t *breaks; /* line ends in text nodes */
     size_t nbreaks, breaks_cap;
     struct open_elem *stack;
     size_t depth, stack_cap;
 
-    size_t text_start;       /* pool offset where pending text begins */
-    size_t bol;              /* pool offset where the current line begins */
-    bool line_clear;         /* only blanks (and removed tags) on it yet */
+    size_t text_start; /* pool offset where pending text begins */
+    size_t bol;        /* pool offset where the current line begins */
+    bool line_clear;   /* only blanks (and removed tags) on it yet */
 
     size_t loc_off, loc_bol; /* line/column cursor, moves forward */
     unsigned loc_line;
@@ -188,6 +188,9 @@ pool_add(struct parser *p, const char *s, size_t n)
 static void
 cut_line(struct parser *p)
 {
+    /* Only pending text may go: a clear line began inside it. */
+    if (!p->line_clear || p->bol < p->text_start)
+        EC_BUG("cutting a line that is not pending text");
     p->pool.len = p->bol;
     if (p->pool.cap)
         p->pool.data[p->bol] = '\0';
@@ -212,8 +215,8 @@ flush_text(struct parser *p, size_t cut)
                 continue;
             if (p->nbreaks == p->breaks_cap) {
                 p->breaks_cap = p->breaks_cap ? p->breaks_cap * 2 : 16;
-                p->breaks = ec_xrealloc(p->breaks,
-                                        p->breaks_cap * sizeof(*p->breaks));
+                p->breaks =
+                    ec_xrealloc(p->breaks, p->breaks_cap * sizeof(*p->breaks));
             }
             p->breaks[p->nbreaks++] = k + 1;
             n->nbrk++;
@@ -438,8 +441,9 @@ set_delimiters(struct parser *p, size_t tag, const char *s, size_t n)
     p->clen = n - j;
     return 0;
 bad:
-    return fail(p, tag, "set-delimiter tag needs two delimiters separated "
-                        "by whitespace, as in {{=<%% %%>=}}");
+    return fail(p, tag,
+                "set-delimiter tag needs two delimiters separated "
+                "by whitespace, as in {{=<%% %%>=}}");
 }
 
 /* Offset of the close delimiter after from, preceded by pre if not 0. */
@@ -647,7 +651,9 @@ parse_tag(struct parser *p, size_t q)
     }
     if (k == NOT_FOUND)
         return fail(p, q, "unclosed tag: no closing \"%s%.*s\"",
-                    sigil == '{' ? "}" : sigil == '=' ? "=" : "",
+                    sigil == '{'   ? "}"
+                    : sigil == '=' ? "="
+                                   : "",
                     quote_len(p->clen), p->ctag);
     end = k + p->clen;
     right = right_clear(p, end, &eol);
@@ -684,8 +690,8 @@ parse_tag(struct parser *p, size_t q)
         if (left && right)
             cut_line(p);
         flush_text(p, p->pool.len);
-        node = add_node(p, sigil == '#' ? EC_NODE_SECTION : EC_NODE_INVERTED,
-                        q);
+        node =
+            add_node(p, sigil == '#' ? EC_NODE_SECTION : EC_NODE_INVERTED, q);
         set_parts(p, node, s, n);
         if (left && right)
             p->nodes[node].flags |= EC_NODE_OPEN_SA;
@@ -754,8 +760,7 @@ ec_tmpl_compile(const char *name, const char *src, size_t len,
     ec_buf_init(&p.pool);
 
     if (len > EC_TMPL_MAX_SOURCE)
-        rc = fail(&p, 0, "template larger than %u bytes",
-                  EC_TMPL_MAX_SOURCE);
+        rc = fail(&p, 0, "template larger than %u bytes", EC_TMPL_MAX_SOURCE);
     else
         rc = parse(&p);
     free(p.stack);

@@ -51,7 +51,7 @@ struct indent {
 };
 
 #define FLAT_MAX 512
-#define CHUNK 16      /* bytes moved at once by out_add_padded() */
+#define CHUNK 16 /* bytes moved at once by out_add_padded() */
 #define CHUNKED_MAX 256
 
 struct scope {
@@ -72,8 +72,8 @@ struct render {
     char flat[FLAT_MAX + CHUNK];
 };
 
-static int render_nodes(struct render *r, const struct ec_tmpl *t,
-                        uint32_t i, uint32_t end, const struct ctx *c,
+static int render_nodes(struct render *r, const struct ec_tmpl *t, uint32_t i,
+                        uint32_t end, const struct ctx *c,
                         const struct scope *sc, const struct indent *ind);
 
 static int render_fail(struct render *r, const struct ec_tmpl *t,
@@ -353,9 +353,8 @@ static const unsigned char html_special[256] = {
 
 #define ONES 0x0101010101010101ull
 /* Non-zero when some byte of w is c (and only then). */
-#define HAS_BYTE(w, c)                                                       \
-    ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) &                 \
-     (ONES * 0x80))
+#define HAS_BYTE(w, c)                                                         \
+    ((((w) ^ (ONES * (c))) - ONES) & ~((w) ^ (ONES * (c))) & (ONES * 0x80))
 
 static inline bool
 html_word(const char *s)
@@ -482,8 +481,7 @@ render_section(struct render *r, const struct ec_tmpl *t, uint32_t i,
 
 /* Index of the argument block `name` of the parent node pair, or 0. */
 static uint32_t
-find_arg(const struct ec_tmpl *t, uint32_t pair, const char *name,
-         uint32_t len)
+find_arg(const struct ec_tmpl *t, uint32_t pair, const char *name, uint32_t len)
 {
     const struct ec_node *n;
     uint32_t j;
@@ -502,9 +500,8 @@ find_arg(const struct ec_tmpl *t, uint32_t pair, const char *name,
  * in frame. Undo with pop_indent() once n is rendered.
  */
 static const struct indent *
-push_indent(struct render *r, const struct ec_tmpl *t,
-            const struct ec_node *n, const struct indent *ind,
-            struct indent *frame)
+push_indent(struct render *r, const struct ec_tmpl *t, const struct ec_node *n,
+            const struct indent *ind, struct indent *frame)
 {
     size_t outer = ind ? ind->total : 0;
 
@@ -649,8 +646,7 @@ render_nodes(struct render *r, const struct ec_tmpl *t, uint32_t i,
             break;
         case EC_NODE_VAR:
             begin_tag(r, ind);
-            emit_value(r, lookup(c, t, n),
-                       n->flags & EC_NODE_ESCAPE);
+            emit_value(r, lookup(c, t, n), n->flags & EC_NODE_ESCAPE);
             break;
         case EC_NODE_SECTION:
         case EC_NODE_INVERTED:
@@ -670,8 +666,8 @@ render_nodes(struct render *r, const struct ec_tmpl *t, uint32_t i,
 
 int
 ec_tmpl_render(const struct ec_tmpl *t, struct json_object *model,
-               ec_tmpl_loader_fn loader, void *loader_ctx,
-               struct ec_buf *out, struct ec_tmpl_error *err)
+               ec_tmpl_loader_fn loader, void *loader_ctx, struct ec_buf *out,
+               struct ec_tmpl_error *err)
 {
     struct render r;
     struct json_object *empty = NULL;

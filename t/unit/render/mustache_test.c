@@ -25,8 +25,8 @@
 #define SPEC_DIR_DEFAULT "../shared/spec/mustache"
 
 static const char *const spec_files[] = {
-    "comments.json", "delimiters.json", "interpolation.json",
-    "inverted.json", "partials.json",   "sections.json",
+    "comments.json",     "delimiters.json",     "interpolation.json",
+    "inverted.json",     "partials.json",       "sections.json",
     "~inheritance.json", "~dynamic-names.json",
 };
 #define NSPEC_FILES (sizeof(spec_files) / sizeof(spec_files[0]))
@@ -113,11 +113,21 @@ print_quoted(const char *label, const char *s, size_t n)
     for (i = 0; i < n; i++) {
         c = (unsigned char)s[i];
         switch (c) {
-        case '\n': fputs("\\n", stdout); break;
-        case '\r': fputs("\\r", stdout); break;
-        case '\t': fputs("\\t", stdout); break;
-        case '"': fputs("\\\"", stdout); break;
-        case '\\': fputs("\\\\", stdout); break;
+        case '\n':
+            fputs("\\n", stdout);
+            break;
+        case '\r':
+            fputs("\\r", stdout);
+            break;
+        case '\t':
+            fputs("\\t", stdout);
+            break;
+        case '"':
+            fputs("\\\"", stdout);
+            break;
+        case '\\':
+            fputs("\\\\", stdout);
+            break;
         default:
             if (c < 0x20 || c == 0x7f)
                 printf("\\x%02x", c);
@@ -158,8 +168,7 @@ render(const char *src, const char *model, struct tmpl_set *set,
         return NULL;
     }
     if (ec_tmpl_compile("t", src, strlen(src), &t, err) == 0) {
-        if (ec_tmpl_render(t, m, set ? set_loader : NULL, set, &out, err) ==
-            0)
+        if (ec_tmpl_render(t, m, set ? set_loader : NULL, set, &out, err) == 0)
             s = ec_buf_detach(&out, NULL);
         ec_buf_release(&out);
         ec_tmpl_free(t);
@@ -169,7 +178,7 @@ render(const char *src, const char *model, struct tmpl_set *set,
 }
 
 /* Assert that rendering src against model gives want. */
-#define CHECK_RENDER(src, model, set, want)                                  \
+#define CHECK_RENDER(src, model, set, want)                                    \
     check_render(src, model, set, want, __FILE__, __LINE__)
 
 static void
@@ -195,8 +204,8 @@ check_render(const char *src, const char *model, struct tmpl_set *set,
             printf("      error:    %s:%u:%u: %s\n", err.name, err.line,
                    err.column, err.message);
     }
-    CU_assertImplementation(ok, line, "rendered output as expected", file,
-                            "", CU_FALSE);
+    CU_assertImplementation(ok, line, "rendered output as expected", file, "",
+                            CU_FALSE);
     free(got);
 }
 
@@ -266,8 +275,8 @@ spec_case_run(void)
         ok = false;
     } else if (ok) {
         if (ec_tmpl_render(t, data, set_loader, &set, &out, &err)) {
-            printf("\n    render error at %s:%u:%u: %s\n", err.name,
-                   err.line, err.column, err.message);
+            printf("\n    render error at %s:%u:%u: %s\n", err.name, err.line,
+                   err.column, err.message);
             ok = false;
         }
         ok = ok && strcmp(out.data, want) == 0;
@@ -399,6 +408,12 @@ test_values(void)
         {"{\"x\": 1e21}", "1e+21"},
         {"{\"x\": 1.5e-7}", "1.5e-7"},
         {"{\"x\": 123456789012.5}", "123456789012.5"},
+        {"{\"x\": 1234567890123.4567}", "1234567890123.4568"},
+        {"{\"x\": -1.5}", "-1.5"},
+        {"{\"x\": -0.25}", "-0.25"},
+        {"{\"x\": NaN}", "NaN"},
+        {"{\"x\": Infinity}", "Infinity"},
+        {"{\"x\": -Infinity}", "-Infinity"},
         {"{\"x\": 9223372036854775807}", "9223372036854775807"},
         {"{\"x\": 18446744073709551615}", "18446744073709551615"},
         {"{\"x\": -9223372036854775808}", "-9223372036854775808"},
@@ -421,11 +436,16 @@ test_truthiness(void)
     static const struct {
         const char *model, *want;
     } cases_[] = {
-        {"{\"x\": false}", "F"}, {"{\"x\": null}", "F"},
-        {"{}", "F"},             {"{\"x\": []}", "F"},
-        {"{\"x\": true}", "T"},  {"{\"x\": \"\"}", "T"},
-        {"{\"x\": 0}", "T"},     {"{\"x\": 0.0}", "T"},
-        {"{\"x\": {}}", "T"},    {"{\"x\": [false]}", "T"},
+        {"{\"x\": false}", "F"},
+        {"{\"x\": null}", "F"},
+        {"{}", "F"},
+        {"{\"x\": []}", "F"},
+        {"{\"x\": true}", "T"},
+        {"{\"x\": \"\"}", "T"},
+        {"{\"x\": 0}", "T"},
+        {"{\"x\": 0.0}", "T"},
+        {"{\"x\": {}}", "T"},
+        {"{\"x\": [false]}", "T"},
     };
     size_t i;
 
@@ -442,10 +462,8 @@ test_lookup(void)
                     "\"arr\": [{\"b\": 1}]}";
 
     /* Missing keys fall back up the stack; dotted tails do not. */
-    CHECK_RENDER("{{#shop.items}}{{name}},{{/shop.items}}", m, NULL,
-                 "a,root,");
-    CHECK_RENDER("{{#shop.items}}{{shop.name}}{{/shop.items}}", m, NULL,
-                 "ss");
+    CHECK_RENDER("{{#shop.items}}{{name}},{{/shop.items}}", m, NULL, "a,root,");
+    CHECK_RENDER("{{#shop.items}}{{shop.name}}{{/shop.items}}", m, NULL, "ss");
     CHECK_RENDER("{{#shop}}{{#items}}{{sku.x}}{{/items}}{{/shop}}", m, NULL,
                  "");
     /* Arrays are not indexed by dotted names. */
@@ -482,6 +500,11 @@ test_compile_errors(void)
         {"{{}}", 1, 1, "empty tag name"},
         {"{{#}}{{/}}", 1, 1, "empty tag name"},
         {"x {{a b}}", 1, 3, "whitespace"},
+        {"{{#a}}{{/}}", 1, 7, "empty tag name"},
+        {"{{>}}", 1, 1, "empty tag name"},
+        {"{{> * }}", 1, 1, "empty tag name"},
+        {"{{<a b}}{{/a b}}", 1, 1, "whitespace"},
+        {"\n{{$ }}", 2, 1, "empty tag name"},
     };
     struct ec_tmpl_error err;
     struct ec_tmpl *t;
@@ -563,13 +586,13 @@ test_depth_limit(void)
     static const struct {
         const char *a, *b, *top;
     } loops[] = {
-        {"{{>a}}", "", "{{>a}}"},                     /* includes itself */
-        {"x\n  {{>b}}\n", "  {{>a}}\n", "{{>a}}"},     /* via b, indented */
+        {"{{>a}}", "", "{{>a}}"},                         /* includes itself */
+        {"x\n  {{>b}}\n", "  {{>a}}\n", "{{>a}}"},        /* via b, indented */
         {"{{<b}}{{/b}}", "{{<a}}{{/a}}", "{{<a}}{{/a}}"}, /* parent loop */
-        {"{{<a}}{{$x}}y{{/x}}{{/a}}", "", "{{>a}}"},   /* own parent */
+        {"{{<a}}{{$x}}y{{/x}}{{/a}}", "", "{{>a}}"},      /* own parent */
         {"{{$x}}{{<b}}{{/b}}{{/x}}", "{{<a}}{{/a}}",
-         "{{<a}}{{/a}}"},                               /* through blocks */
-        {"{{>*next}}", "", "{{>a}}"},                   /* dynamic */
+         "{{<a}}{{/a}}"},             /* through blocks */
+        {"{{>*next}}", "", "{{>a}}"}, /* dynamic */
     };
     struct tmpl_set set = {0};
     struct ec_tmpl_error err;
@@ -628,7 +651,81 @@ test_indentation(void)
                  "  x\n    1\n    \n    p\nq\n    2\n  y\n");
     /* An inline partial is not indented. */
     CHECK_RENDER("  {{>b}}!\n", "{\"v\": \"v\"}", &set, "  1\n\nv\n!\n");
+    /* The indentation of a line inside a skipped section goes with it. */
+    CU_ASSERT_FATAL(set_add(&set, "c", "{{#f}}\nx{{/f}} y\n"));
+    CHECK_RENDER("  {{>c}}\n", "{\"f\": false}", &set, " y\n");
+    CHECK_RENDER("  {{>c}}\n", "{\"f\": true}", &set, "  x y\n");
     set_release(&set);
+}
+
+/* Renderer fast paths: long lines, deep indentation, big objects. */
+static void
+test_fast_paths(void)
+{
+    const char *big_src = "{{k0}} {{k17}} {{k39}} [{{k40}}] "
+                          "{{#o}}{{k39}} {{k1}}{{/o}}";
+    struct tmpl_set set = {0};
+    struct ec_buf src = EC_BUF_INIT, want = EC_BUF_INIT, line = EC_BUF_INIT;
+    struct ec_buf out = EC_BUF_INIT;
+    struct json_object *m;
+    struct ec_tmpl_error err;
+    struct ec_tmpl *t;
+    char name[16];
+    int i;
+
+    /* Lines longer than the renderer copies in chunks, indented. */
+    for (i = 0; i < 1000; i++)
+        ec_buf_addch(&line, 'a' + i % 26);
+    ec_buf_addch(&line, '\n');
+    ec_buf_addf(&src, "%s%s", line.data, line.data);
+    ec_buf_addf(&want, "  %s  %s", line.data, line.data);
+    CU_ASSERT_FATAL(set_add(&set, "long", src.data));
+    CHECK_RENDER("  {{>long}}\n", "{}", &set, want.data);
+    set_release(&set);
+
+    /* Indentation deeper than the renderer keeps in one piece: p0
+       includes p1 after 90 blanks, p1 includes p2, and so on. */
+    ec_buf_reset(&want);
+    for (i = 0; i < 9; i++) {
+        snprintf(name, sizeof(name), "p%d", i);
+        ec_buf_reset(&src);
+        ec_buf_addf(&src, "<%d>\n", i);
+        if (i < 8)
+            ec_buf_addf(&src, "%90s{{>p%d}}\n", "", i + 1);
+        ec_buf_addf(&src, "</%d>{{v}}\n", i);
+        CU_ASSERT_FATAL(set_add(&set, name, src.data));
+    }
+    for (i = 0; i < 9; i++)
+        ec_buf_addf(&want, "%*s<%d>\n", 90 * i, "", i);
+    for (i = 8; i >= 0; i--)
+        ec_buf_addf(&want, "%*s</%d>v\n", 90 * i, "", i);
+    CHECK_RENDER("{{>p0}}", "{\"v\": \"v\"}", &set, want.data);
+    set_release(&set);
+
+    /* Objects bigger than the renderer scans are hashed. */
+    ec_buf_reset(&src);
+    ec_buf_adds(&src, "{");
+    for (i = 0; i < 40; i++)
+        ec_buf_addf(&src, "%s\"k%d\": %d", i ? ", " : "", i, i);
+    ec_buf_adds(&src, ", \"o\": {\"k39\": \"inner\"}}");
+    CHECK_RENDER(big_src, src.data, NULL, "0 17 39 [] inner 1");
+
+    /* A model whose keys json-c hashes with another function than the
+       one the template was compiled with is still found. */
+    CU_ASSERT_FATAL(
+        ec_tmpl_compile("big", big_src, strlen(big_src), &t, &err) == 0);
+    CU_ASSERT(json_global_set_string_hash(JSON_C_STR_HASH_PERLLIKE) == 0);
+    m = json_tokener_parse(src.data);
+    CU_ASSERT(json_global_set_string_hash(JSON_C_STR_HASH_DFLT) == 0);
+    CU_ASSERT(ec_tmpl_render(t, m, NULL, NULL, &out, &err) == 0);
+    CU_ASSERT_STRING_EQUAL(out.data, "0 17 39 [] inner 1");
+    json_object_put(m);
+    ec_tmpl_free(t);
+
+    ec_buf_release(&out);
+    ec_buf_release(&src);
+    ec_buf_release(&want);
+    ec_buf_release(&line);
 }
 
 static void
@@ -646,8 +743,8 @@ test_inheritance(void)
                             "    {{/content}}\n"
                             "  </main>\n"
                             "</html>\n"));
-    CU_ASSERT_FATAL(set_add(&set, "header",
-                            "<h1>{{$heading}}{{shop}}{{/heading}}</h1>\n"));
+    CU_ASSERT_FATAL(
+        set_add(&set, "header", "<h1>{{$heading}}{{shop}}{{/heading}}</h1>\n"));
     /* Blocks in partials of the parent are overridable too. */
     CHECK_RENDER("{{<layout}}\n"
                  "{{$title}}Cart{{/title}}\n"
@@ -697,8 +794,7 @@ test_reuse(void)
     struct ec_tmpl_error err;
     const char *src = "{{#a}}<{{.}}>{{/a}}";
 
-    CU_ASSERT_FATAL(ec_tmpl_compile("reuse", src, strlen(src), &t, &err) ==
-                    0);
+    CU_ASSERT_FATAL(ec_tmpl_compile("reuse", src, strlen(src), &t, &err) == 0);
     CU_ASSERT_STRING_EQUAL(ec_tmpl_name(t), "reuse");
     ec_buf_adds(&out, "pre:");
     CU_ASSERT(ec_tmpl_render(t, m, NULL, NULL, &out, &err) == 0);
@@ -729,6 +825,7 @@ static const struct {
     {"depth limit", test_depth_limit},
     {"missing partials", test_missing},
     {"indentation", test_indentation},
+    {"fast paths", test_fast_paths},
     {"inheritance", test_inheritance},
     {"reuse", test_reuse},
 };
