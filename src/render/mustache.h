@@ -34,8 +34,10 @@
  *     objects and arrays render as nothing;
  *   - HTML escaping covers & < > " ' (ec_buf_add_html);
  *   - a dynamic name must resolve to a string, otherwise nothing renders;
- *   - a close tag repeats its open tag's content, so `{{#a.b}}` closes
- *     with `{{/a.b}}` and a dynamic parent `{{<*p}}` with `{{/` `*p}}`;
+ *   - a parent's arguments also override blocks in the partials its
+ *     template includes (a layout's header partial may hold a block);
+ *   - a close tag repeats its open tag's content: `{{#a.b}}` closes with
+ *     `{{/a.b}}`, a dynamic parent `{{<*p}}` with a close tag naming *p;
  *   - a tag's name may not be empty or contain whitespace; such tags,
  *     like the spec's syntax errors, fail to compile.
  */
@@ -107,8 +109,9 @@ typedef const struct ec_tmpl *(*ec_tmpl_loader_fn)(void *ctx, const char *name,
 
 /*
  * Render t against model (any json-c value; NULL behaves as an empty
- * object), appending to out. Partials and parents are resolved through
- * loader(loader_ctx, ...); loader may be NULL when t uses none.
+ * object, which is then allocated for the render), appending to out. Partials
+ * and parents are resolved through loader(loader_ctx, ...); loader may be NULL
+ * when t uses none.
  *
  * The model is only read: no reference is taken or dropped, nothing is
  * serialised into it. Returns 0 on success. Returns -1 and fills *err

@@ -44,8 +44,8 @@ struct spec_case {
     bool passed;
 };
 
-static struct spec_case *cases;
-static size_t ncases, cases_cap;
+static struct spec_case *spec_cases;
+static size_t nspec_cases, spec_cases_cap;
 static struct json_object *roots[NSPEC_FILES];
 static unsigned unreadable_files;
 
@@ -217,9 +217,9 @@ current_case(void)
     CU_pTest cur = CU_get_current_test();
     size_t i;
 
-    for (i = 0; i < ncases; i++)
-        if (cases[i].test == cur)
-            return &cases[i];
+    for (i = 0; i < nspec_cases; i++)
+        if (spec_cases[i].test == cur)
+            return &spec_cases[i];
     return NULL;
 }
 
@@ -304,11 +304,11 @@ spec_summary(void)
 
     putchar('\n');
     for (f = 0; f < NSPEC_FILES; f++) {
-        for (i = n = passed = 0; i < ncases; i++) {
-            if (cases[i].file != f)
+        for (i = n = passed = 0; i < nspec_cases; i++) {
+            if (spec_cases[i].file != f)
                 continue;
             n++;
-            passed += cases[i].passed;
+            passed += spec_cases[i].passed;
         }
         printf("    %-20s %3zu/%zu passed\n", spec_files[f], passed, n);
         CU_ASSERT(n > 0 && passed == n);
@@ -320,8 +320,8 @@ name_taken(size_t file, const char *name)
 {
     size_t i;
 
-    for (i = 0; i < ncases; i++)
-        if (cases[i].file == file && strcmp(cases[i].name, name) == 0)
+    for (i = 0; i < nspec_cases; i++)
+        if (spec_cases[i].file == file && strcmp(spec_cases[i].name, name) == 0)
             return true;
     return false;
 }
@@ -361,11 +361,12 @@ register_spec_file(const char *dir, size_t f)
         snprintf(name, sizeof(name), "%s", base);
         for (dup = 2; name_taken(f, name); dup++)
             snprintf(name, sizeof(name), "%s (%d)", base, dup);
-        if (ncases == cases_cap) {
-            cases_cap = cases_cap ? cases_cap * 2 : 256;
-            cases = ec_xrealloc(cases, cases_cap * sizeof(*cases));
+        if (nspec_cases == spec_cases_cap) {
+            spec_cases_cap = spec_cases_cap ? spec_cases_cap * 2 : 256;
+            spec_cases =
+                ec_xrealloc(spec_cases, spec_cases_cap * sizeof(*spec_cases));
         }
-        sc = &cases[ncases++];
+        sc = &spec_cases[nspec_cases++];
         sc->file = f;
         sc->name = ec_xstrdup(name);
         sc->json = c;
@@ -397,7 +398,7 @@ test_values(void)
 {
     static const struct {
         const char *model, *want;
-    } cases_[] = {
+    } cases[] = {
         {"{\"x\": 1.210}", "1.21"},
         {"{\"x\": 85}", "85"},
         {"{\"x\": -7}", "-7"},
@@ -426,8 +427,8 @@ test_values(void)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases_) / sizeof(cases_[0]); i++)
-        CHECK_RENDER("{{x}}", cases_[i].model, NULL, cases_[i].want);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_RENDER("{{x}}", cases[i].model, NULL, cases[i].want);
 }
 
 static void
@@ -435,7 +436,7 @@ test_truthiness(void)
 {
     static const struct {
         const char *model, *want;
-    } cases_[] = {
+    } cases[] = {
         {"{\"x\": false}", "F"},
         {"{\"x\": null}", "F"},
         {"{}", "F"},
@@ -449,9 +450,9 @@ test_truthiness(void)
     };
     size_t i;
 
-    for (i = 0; i < sizeof(cases_) / sizeof(cases_[0]); i++)
-        CHECK_RENDER("{{#x}}T{{/x}}{{^x}}F{{/x}}", cases_[i].model, NULL,
-                     cases_[i].want);
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+        CHECK_RENDER("{{#x}}T{{/x}}{{^x}}F{{/x}}", cases[i].model, NULL,
+                     cases[i].want);
 }
 
 static void
@@ -480,7 +481,7 @@ test_compile_errors(void)
         const char *src;
         unsigned line, column;
         const char *msg;
-    } cases_[] = {
+    } cases[] = {
         {"a\n  {{#x}}\nb", 2, 3, "never closed"},
         {"{{#a}}{{#b}}", 1, 7, "never closed"},
         {"{{#a}}{{#b}}{{/b}}", 1, 1, "never closed"},
@@ -511,19 +512,19 @@ test_compile_errors(void)
     size_t i;
     bool ok;
 
-    for (i = 0; i < sizeof(cases_) / sizeof(cases_[0]); i++) {
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         memset(&err, 0, sizeof(err));
         t = NULL;
-        ok = ec_tmpl_compile("page.mustache", cases_[i].src,
-                             strlen(cases_[i].src), &t, &err) == -1 &&
+        ok = ec_tmpl_compile("page.mustache", cases[i].src,
+                             strlen(cases[i].src), &t, &err) == -1 &&
              t == NULL && strcmp(err.name, "page.mustache") == 0 &&
-             err.line == cases_[i].line && err.column == cases_[i].column &&
-             strstr(err.message, cases_[i].msg) != NULL;
+             err.line == cases[i].line && err.column == cases[i].column &&
+             strstr(err.message, cases[i].msg) != NULL;
         if (!ok) {
-            print_quoted("template:", cases_[i].src, strlen(cases_[i].src));
+            print_quoted("template:", cases[i].src, strlen(cases[i].src));
             printf("      expected: %u:%u \"%s\"\n      actual:   %u:%u "
                    "\"%s\" (%s)\n",
-                   cases_[i].line, cases_[i].column, cases_[i].msg, err.line,
+                   cases[i].line, cases[i].column, cases[i].msg, err.line,
                    err.column, err.message, t ? "compiled" : "failed");
         }
         CU_ASSERT(ok);
@@ -867,9 +868,9 @@ main(void)
     registry_error |= CU_get_error() != CUE_SUCCESS;
     CU_cleanup_registry();
 
-    for (i = 0; i < ncases; i++)
-        free(cases[i].name);
-    free(cases);
+    for (i = 0; i < nspec_cases; i++)
+        free(spec_cases[i].name);
+    free(spec_cases);
     for (i = 0; i < NSPEC_FILES; i++)
         json_object_put(roots[i]);
     return failed || registry_error || unreadable_files ? 1 : 0;
