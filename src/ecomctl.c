@@ -6,6 +6,7 @@
  *   ecomctl [-c FILE] seed FILE.sql
  *   ecomctl [-c FILE] tenant list
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
+ *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "render/cli.h"
 #include "settings.h"
 #include "store/db.h"
 #include "store/kv.h"
@@ -30,6 +32,7 @@ struct ctl {
 struct command {
     const char *name;
     int (*run)(struct ctl *c, int argc, char **argv);
+    int needs_config;     /* reads the database settings */
     const char *usage;
 };
 
@@ -157,12 +160,25 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
+static int
+cmd_render(struct ctl *c, int argc, char **argv)
+{
+    const char *partials = NULL;
+
+    if (argc == 5 && strcmp(argv[3], "--partials") == 0)
+        partials = argv[4];
+    else if (argc != 3)
+        return 2;
+    return ec_render_file(argv[1], argv[2], partials, stdout, stderr);
+}
+
 static const struct command commands[] = {
-    {"migrate", cmd_migrate, "migrate [DIR]     apply new sql/NNN_*.sql files"},
-    {"seed", cmd_seed, "seed FILE.sql     run an SQL data file (demo data)"},
-    {"tenant", cmd_tenant,
-     "tenant list | suspend SLUG | activate SLUG"},
-    {NULL, NULL, NULL},
+    {"migrate", cmd_migrate, 1, "migrate [DIR]     apply new sql/NNN_*.sql files"},
+    {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
+    {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
+    {"render", cmd_render, 0,
+     "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
+    {NULL, NULL, 0, NULL},
 };
 
 static void
@@ -205,7 +221,8 @@ main(int argc, char **argv)
         return 2;
     }
     memset(&c, 0, sizeof(c));
-    if (ec_settings_load(&c.settings, conf, err, sizeof(err)) < 0) {
+    if (cmd->needs_config &&
+        ec_settings_load(&c.settings, conf, err, sizeof(err)) < 0) {
         fprintf(stderr, "ecomctl: %s\n", err);
         return 1;
     }

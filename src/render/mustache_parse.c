@@ -779,7 +779,8 @@ ec_tmpl_compile(const char *name, const char *src, size_t len,
     t->nodes = p.nodes;
     t->nnodes = (uint32_t)p.nnodes;
     t->pool = ec_buf_detach(&p.pool, NULL);
-    t->breaks = p.breaks;
+    /* Never NULL: the renderer adds offsets to it even when empty. */
+    t->breaks = p.breaks ? p.breaks : ec_xmalloc(sizeof(*t->breaks));
     t->parts = ec_xmalloc((p.nparts ? p.nparts : 1) * sizeof(*t->parts));
     t->hashes = ec_xmalloc((p.nparts ? p.nparts : 1) * sizeof(*t->hashes));
     probe = json_object_new_object();

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ROOT, ecomctl } from './lib.mjs';
@@ -39,4 +39,37 @@ test('ecomctl lists the demo tenants with their hosts', () => {
   const out = ecomctl('tenant', 'list');
   assert.match(out, /^fjordmobil\tactive\tFjordmobil\tfjordmobil\.localhost$/m);
   assert.match(out, /^nordlys\tactive\tNordlys Mobil\tnordlys\.localhost$/m);
+});
+
+test('ecomctl render prints exactly the rendered bytes, partials from --partials', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-render-'));
+  try {
+    writeFileSync(path.join(dir, 'page.mustache'), '{{<layout}}{{$body}}Hi {{name}}!{{/body}}{{/layout}}');
+    mkdirSync(path.join(dir, 'parts'));
+    writeFileSync(path.join(dir, 'parts/layout.mustache'), '<p>{{$body}}default{{/body}}</p>{{>missing}}');
+    writeFileSync(path.join(dir, 'data.json'), '{"name":"<Ann & Bo>"}');
+    const out = execFileSync(path.join(ROOT, 'build/plain/ecomctl'),
+      ['render', path.join(dir, 'page.mustache'), path.join(dir, 'data.json'),
+       '--partials', path.join(dir, 'parts')]);
+    // a missing partial renders as nothing; no newline is added at the end
+    assert.equal(out.toString('utf8'), '<p>Hi &lt;Ann &amp; Bo&gt;!</p>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ecomctl render fails with the template, line and column of a bad tag', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-render-'));
+  try {
+    const tmpl = path.join(dir, 'bad.mustache');
+    writeFileSync(tmpl, 'line one\n  {{#items}}\n{{/itemz}}\n');
+    writeFileSync(path.join(dir, 'data.json'), '{}');
+    const r = spawnSync(path.join(ROOT, 'build/plain/ecomctl'),
+      ['render', tmpl, path.join(dir, 'data.json')], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.match(r.stderr, new RegExp(`^${tmpl}:3:1: `));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -56,7 +56,6 @@ struct tmpl_set {
     size_t n;
     char *names[64];
     struct ec_tmpl *tmpls[64];
-    unsigned calls;
 };
 
 static const struct ec_tmpl *
@@ -65,7 +64,6 @@ set_loader(void *ctx, const char *name, size_t len)
     struct tmpl_set *set = ctx;
     size_t i;
 
-    set->calls++;
     for (i = 0; i < set->n; i++)
         if (strlen(set->names[i]) == len &&
             memcmp(set->names[i], name, len) == 0)
@@ -812,6 +810,16 @@ test_reuse(void)
     json_object_put(m);
 }
 
+/* Found by the fuzzer: a template with no line break at all had no line
+   break table, and the renderer added 0 to a NULL pointer. */
+static void
+test_no_line_break(void)
+{
+    CHECK_RENDER(">", NULL, NULL, ">");
+    CHECK_RENDER("", NULL, NULL, "");
+    CHECK_RENDER("{{! only a comment }}", NULL, NULL, "");
+}
+
 static const struct {
     const char *name;
     CU_TestFunc fn;
@@ -829,6 +837,7 @@ static const struct {
     {"fast paths", test_fast_paths},
     {"inheritance", test_inheritance},
     {"reuse", test_reuse},
+    {"template with no line break", test_no_line_break},
 };
 
 int
