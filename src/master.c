@@ -37,6 +37,7 @@ struct master {
     long nslots;
     pid_t *old;                /* earlier generations, finishing up */
     size_t nold, cap_old;
+    long long old_kill_at_ms;  /* SIGKILL old workers still busy by then */
     int stopping;
     long long kill_at_ms;      /* stop: SIGKILL stragglers at this time */
 };
@@ -135,6 +136,7 @@ retire_generation(struct master *m)
     free(m->slots);
     m->slots = NULL;
     m->nslots = 0;
+    m->old_kill_at_ms = now_ms() + m->settings.graceful_timeout;
 }
 
 static void
@@ -315,8 +317,11 @@ next_timeout(const struct master *m)
         next = m->kill_at_ms;
     else
         for (long i = 0; i < m->nslots; i++)
-            if (!m->slots[i].pid && (next < 0 || m->slots[i].respawn_at_ms < next))
+            if (!m->slots[i].pid &&
+                (next < 0 || m->slots[i].respawn_at_ms < next))
                 next = m->slots[i].respawn_at_ms;
+    if (m->nold && (next < 0 || m->old_kill_at_ms < next))
+        next = m->old_kill_at_ms;
     if (next < 0)
         return -1;
     t = next - now;
@@ -336,6 +341,13 @@ loop(struct master *m)
         handle_signals(m);
         reap(m);
         respawn_due(m);
+        if (m->nold && now_ms() >= m->old_kill_at_ms) {
+            ec_log_warn("%zu workers of an earlier generation still busy "
+                        "after graceful_timeout: killing them", m->nold);
+            for (size_t i = 0; i < m->nold; i++)
+                kill(m->old[i], SIGKILL);
+            m->old_kill_at_ms = now_ms() + 60000;
+        }
         if (m->stopping && children_alive(m) && now_ms() >= m->kill_at_ms) {
             ec_log_warn("graceful_timeout passed: killing busy workers");
             signal_all(m, SIGKILL);
