@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux"
-EC_TEST_PACKAGES="nodejs npm chromium wrk"
+EC_TEST_PACKAGES="chromium clang libclang-rt-14-dev"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

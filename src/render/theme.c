@@ -22,11 +22,13 @@ struct theme_entry {
     char *path;                /* file it was compiled from, or NULL */
     struct timespec mtime;
     struct ec_tmpl *tmpl;      /* NULL: missing or failed to compile */
+    unsigned long checked;     /* render serial of the last freshness check */
 };
 
 struct ec_themes {
     char *dir;
     int reload;
+    unsigned long serial;      /* counts renders */
     struct theme_entry *buckets[EC_THEME_BUCKETS];
 };
 
@@ -185,7 +187,12 @@ entry_get(struct ec_themes *th, const char *slug, const char *name,
         if (strcmp(e->slug, slug) == 0 && strlen(e->name) == nlen &&
             memcmp(e->name, name, nlen) == 0)
             break;
-    if (e && !th->reload)
+    /*
+     * With reload on, a file is checked once per render, before its first
+     * use in that render: a template in use is never replaced under the
+     * renderer's feet.
+     */
+    if (e && (!th->reload || e->checked == th->serial))
         return e;
 
     path = find_file(th, slug, name, nlen, &st);
@@ -193,6 +200,7 @@ entry_get(struct ec_themes *th, const char *slug, const char *name,
         int unchanged = path && e->path && strcmp(path, e->path) == 0 &&
                         same_time(&st.st_mtim, &e->mtime);
         if (unchanged || (!path && !e->path)) {
+            e->checked = th->serial;
             free(path);
             return e;
         }
@@ -203,6 +211,7 @@ entry_get(struct ec_themes *th, const char *slug, const char *name,
         e->next = th->buckets[h];
         th->buckets[h] = e;
     }
+    e->checked = th->serial;
     free(e->path);
     e->path = path;
     if (path) {
@@ -239,6 +248,7 @@ ec_themes_render(struct ec_themes *th, const char *slug, const char *name,
 
     if (!ec_theme_name_valid(name, strlen(name)))
         EC_BUG("invalid template name");
+    th->serial++;
     e = entry_get(th, l.slug, name, strlen(name));
     if (!e->path)
         return EC_ERR_NOT_FOUND;
