@@ -1,5 +1,6 @@
 #include "svc/tenant.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,6 +252,22 @@ ec_tenant_set_status(struct ec_db *db, const char *slug, const char *status)
     if (rc < 0)
         return rc;
     return n ? 0 : EC_ERR_NOT_FOUND;
+}
+
+char *
+ec_tenant_data_version_key(const char *slug, char *out, size_t size)
+{
+    snprintf(out, size, "ecom:{%s}:version", slug);
+    return out;
+}
+
+int
+ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug)
+{
+    char key[128];
+
+    return ec_kv_incr(kv, ec_tenant_data_version_key(slug, key, sizeof(key)),
+                      NULL);
 }
 
 int

@@ -39,8 +39,20 @@ struct ec_tenant {
     char *logo_path;         /* under the static root, or NULL */
 };
 
-/* Redis key of the version every tenant change bumps. */
+/* Redis key of the version every tenant or domain change bumps. */
 #define EC_TENANT_VERSION_KEY "ecom:tenants:version"
+
+/*
+ * Redis key of one tenant's data version ("ecom:{slug}:version"), which
+ * every write to that tenant's catalog or campaigns bumps; workers drop
+ * their cached copy when it moves. The slug in braces is the Redis
+ * Cluster hash tag that keeps a tenant's keys on one node. Writes the key
+ * to out (size bytes, at least 64) and returns out.
+ */
+char *ec_tenant_data_version_key(const char *slug, char *out, size_t size);
+
+/* INCR the tenant's data version: 0 or an ec_err. */
+int ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug);
 
 struct ec_tenant_cache;
 
