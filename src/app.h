@@ -13,6 +13,7 @@ struct ec_app {
     struct ec_db *db;
     struct ec_kv *kv;
     struct ec_tenant_cache *tenants;
+    struct ec_catalog_cache *catalogs;
     struct ec_themes *themes;
 };
 

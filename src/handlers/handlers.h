@@ -14,8 +14,15 @@ struct ec_response;
 int ec_h_healthz(struct ec_request *req, struct ec_response *res);
 int ec_h_readyz(struct ec_request *req, struct ec_response *res);
 
-/* storefront.c */
+/* catalog.c: the catalog API and the pages that list and show products */
+int ec_h_channels(struct ec_request *req, struct ec_response *res);
+int ec_h_products(struct ec_request *req, struct ec_response *res);
+int ec_h_product(struct ec_request *req, struct ec_response *res);
 int ec_h_home(struct ec_request *req, struct ec_response *res);
+int ec_h_channel_page(struct ec_request *req, struct ec_response *res);
+int ec_h_product_page(struct ec_request *req, struct ec_response *res);
+
+/* storefront.c */
 int ec_h_theme_css(struct ec_request *req, struct ec_response *res);
 int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
 

@@ -12,20 +12,6 @@
 #include "settings.h"
 #include "svc/tenant.h"
 
-/* The brand's front page. Its plan cards arrive with the catalog. */
-int
-ec_h_home(struct ec_request *req, struct ec_response *res)
-{
-    struct json_object *m = json_object_new_object();
-    struct json_object *page = json_object_new_object();
-
-    json_object_object_add(page, "title",
-                           json_object_new_string(req->tenant->name));
-    json_object_object_add(m, "page", page);
-    ec_response_set_model(res, m, "home");
-    return 0;
-}
-
 /* The public facts of the shop, for scripts and the app. */
 int
 ec_h_tenant_info(struct ec_request *req, struct ec_response *res)

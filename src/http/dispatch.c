@@ -14,6 +14,8 @@
 #include "settings.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "svc/catalog.h"
+#include "svc/channel.h"
 #include "svc/tenant.h"
 
 /*
@@ -167,20 +169,50 @@ check_stores(struct ec_request *req, unsigned flags)
     return 0;
 }
 
+/*
+ * Without Redis a worker cannot know whether its caches are current: a
+ * route that needs Redis fails; the others carry on with what the cache
+ * holds.
+ */
 static int
 resolve_tenant(struct ec_request *req)
 {
     struct ec_app *app = req->app;
-    int rc = ec_tenant_cache_check(app->tenants, app->kv, req->arena);
+    int need_redis = req->route && (req->route->flags & EC_R_KV);
 
-    /*
-     * Without Redis a worker cannot know whether its cache is current. A
-     * route that needs Redis fails anyway; the others carry on with what
-     * the cache holds.
-     */
-    if (rc < 0 && req->route && (req->route->flags & EC_R_KV))
+    return ec_tenant_resolve(app->tenants, app->kv, app->db, req->host,
+                             need_redis, req->arena, &req->tenant,
+                             &req->data_version);
+}
+
+static const char *
+query_lookup(void *ctx, const char *name)
+{
+    return ec_request_arg(ctx, name);
+}
+
+static const char *
+header_lookup(void *ctx, const char *name)
+{
+    return ec_request_header(ctx, name);
+}
+
+/* The tenant's catalog at its current version, and the request's channel. */
+static int
+load_catalog(struct ec_request *req)
+{
+    struct ec_channel_request cr = {req->path, query_lookup, header_lookup,
+                                    req};
+    int rc;
+
+    if (!req->data_version)
+        return EC_ERR_UNAVAILABLE;
+    rc = ec_catalog_get(req->app->catalogs, req->app->db, req->tenant->id,
+                        req->data_version, &req->catalog);
+    if (rc < 0)
         return rc;
-    return ec_tenant_resolve(app->tenants, app->db, req->host, &req->tenant);
+    req->channel = ec_channel_resolve(req->catalog, &cr, &req->channel_rule);
+    return 0;
 }
 
 static int
@@ -210,6 +242,8 @@ run(struct ec_request *req, struct ec_response *res, ec_body_read_fn read_fn,
 
 matched:
     if ((rc = check_stores(req, route->flags)) < 0)
+        return rc;
+    if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(req)) < 0)
         return rc;
     if (route->flags & EC_R_BODY) {
         rc = ec_request_read_body(req, req->app->settings->max_body_size,

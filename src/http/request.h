@@ -23,6 +23,9 @@ struct ec_arena;
 struct ec_app;
 struct ec_route;
 struct ec_tenant;
+struct ec_catalog;
+struct ec_channel;
+struct ec_channel_rule;
 struct json_object;
 
 enum ec_body_kind { EC_BODY_NONE, EC_BODY_FORM, EC_BODY_JSON, EC_BODY_OTHER };
@@ -55,6 +58,10 @@ struct ec_request {
     int wants_json;                 /* answer errors as JSON */
     const struct ec_route *route;
     const struct ec_tenant *tenant;
+    const char *data_version;       /* the tenant's, from Redis, or NULL */
+    const struct ec_catalog *catalog;
+    const struct ec_channel *channel;
+    const struct ec_channel_rule *channel_rule;  /* what chose it, or NULL */
     struct timespec started;
 };
 

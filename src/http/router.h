@@ -36,6 +36,8 @@ enum ec_route_flag {
     EC_R_KV = 1 << 2,       /* needs Redis: 503 if it is down */
     EC_R_BODY = 1 << 3,     /* reads a request body (form or JSON) */
     EC_R_JSON = 1 << 4,     /* answers JSON whatever the client accepts */
+    EC_R_CATALOG = 1 << 5,  /* load the tenant's catalog, resolve the
+                               channel (implies tenant and Redis) */
 };
 
 /* A handler fills res; returns 0 or an ec_err the dispatcher answers. */

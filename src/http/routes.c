@@ -15,17 +15,25 @@
 #define KV EC_R_KV
 #define BODY EC_R_BODY
 #define JSON EC_R_JSON
+#define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
 
 const struct ec_route ec_routes[] = {
     /* methods  pattern                   handler            flags        template */
     {EC_GET,  "/healthz",                 ec_h_healthz,      JSON, NULL},
     {EC_GET,  "/readyz",                  ec_h_readyz,       JSON, NULL},
 
-    {EC_GET,  "/",                        ec_h_home,         T | KV,      "home"},
-    {EC_GET,  "/theme.css",               ec_h_theme_css,    T,           NULL},
-
     {EC_GET,  "/api/v1/tenant",           ec_h_tenant_info,  T | KV | JSON, NULL},
+    {EC_GET,  "/api/v1/channels",         ec_h_channels,     CAT | JSON,  NULL},
+    {EC_GET,  "/api/v1/products",         ec_h_products,     CAT | JSON,  NULL},
+    {EC_GET,  "/api/v1/products/{sku}",   ec_h_product,      CAT | JSON,  NULL},
     {EC_POST, "/api/v1/csp-report",       ec_h_csp_report,   T | BODY | JSON, NULL},
+
+    {EC_GET,  "/",                        ec_h_home,         CAT,         "home"},
+    {EC_GET,  "/theme.css",               ec_h_theme_css,    T,           NULL},
+    {EC_GET,  "/products/{sku}",          ec_h_product_page, CAT,         "product"},
+    /* web subpages (/tilbud): their channel's path rule decides */
+    {EC_GET,  "/{section}",               ec_h_channel_page, CAT,         "channel"},
+    {EC_GET,  "/{section}/products/{sku}", ec_h_product_page, CAT,        "product"},
 };
 
 const size_t ec_routes_count = sizeof(ec_routes) / sizeof(ec_routes[0]);

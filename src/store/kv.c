@@ -148,6 +148,39 @@ ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
 }
 
 int
+ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
+           struct ec_arena *a, char **vals)
+{
+    const char *argv[16];
+    size_t lens[16];
+    redisReply *r;
+    int rc;
+
+    if (n == 0 || n > 15)
+        EC_BUG("ec_kv_mget takes 1 to 15 keys");
+    argv[0] = "MGET";
+    lens[0] = 4;
+    for (size_t i = 0; i < n; i++) {
+        argv[i + 1] = keys[i];
+        lens[i + 1] = strlen(keys[i]);
+    }
+    if ((rc = command(kv, &r, (int)n + 1, argv, lens)) < 0)
+        return rc;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+        freeReplyObject(r);
+        return EC_ERR_INTERNAL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        redisReply *e = r->element[i];
+        vals[i] = e->type == REDIS_REPLY_STRING
+                      ? ec_arena_strndup(a, e->str, e->len)
+                      : NULL;
+    }
+    freeReplyObject(r);
+    return 0;
+}
+
+int
 ec_kv_incr(struct ec_kv *kv, const char *key, long long *out)
 {
     const char *argv[] = {"INCR", key};

@@ -37,6 +37,13 @@ int ec_kv_ping(struct ec_kv *kv);
 int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a,
               char **out, size_t *len);
 
+/*
+ * MGET: the values of n keys in one round trip, into arena memory; vals[i]
+ * is NULL for a key that does not exist. 0 or an ec_err.
+ */
+int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
+               struct ec_arena *a, char **vals);
+
 /* INCR key: 0 with the new value in *out (may be NULL), or an ec_err. */
 int ec_kv_incr(struct ec_kv *kv, const char *key, long long *out);
 

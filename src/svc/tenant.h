@@ -51,7 +51,7 @@ struct ec_tenant {
  */
 char *ec_tenant_data_version_key(const char *slug, char *out, size_t size);
 
-/* INCR the tenant's data version: 0 or an ec_err. */
+/* Give the tenant's data a new version: 0 or an ec_err. */
 int ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug);
 
 struct ec_tenant_cache;
@@ -60,24 +60,24 @@ struct ec_tenant_cache *ec_tenant_cache_new(void);
 void ec_tenant_cache_free(struct ec_tenant_cache *c);
 
 /*
- * Compare the cache with the version in Redis and flush it if the version
- * moved. Returns 0 or EC_ERR_UNAVAILABLE when Redis cannot be asked (the
- * cache is then left as it is).
+ * The tenant serving host (normalised) and its data version, checked
+ * against Redis in one round trip when the host is cached: the tenants
+ * version (flushing the cache when it moved) and the tenant's data
+ * version together. *data_version is "0" when the key does not exist, or
+ * NULL when Redis could not be asked and need_redis is 0 (the cache is
+ * then used as it is; with need_redis 1 that is EC_ERR_UNAVAILABLE).
+ *
+ * Returns 0 and *out for an active tenant; EC_ERR_SUSPENDED with *out set
+ * for a suspended one; EC_ERR_UNKNOWN_HOST; EC_ERR_UNAVAILABLE when a
+ * store it needs is down.
  */
-int ec_tenant_cache_check(struct ec_tenant_cache *c, struct ec_kv *kv,
-                          struct ec_arena *a);
+int ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_kv *kv,
+                      struct ec_db *db, const char *host, int need_redis,
+                      struct ec_arena *a, const struct ec_tenant **out,
+                      const char **data_version);
 
 /* Drop every cached entry. */
 void ec_tenant_cache_flush(struct ec_tenant_cache *c);
-
-/*
- * The tenant serving host (normalised). Returns 0 and *out for an active
- * tenant; EC_ERR_SUSPENDED with *out set for a suspended one;
- * EC_ERR_UNKNOWN_HOST; or EC_ERR_UNAVAILABLE when MySQL is down and the
- * host is not cached.
- */
-int ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db,
-                      const char *host, const struct ec_tenant **out);
 
 /* A new json-c object with the tenant's public fields and branding. */
 struct json_object *ec_tenant_to_json(const struct ec_tenant *t,
@@ -88,7 +88,7 @@ struct json_object *ec_tenant_to_json(const struct ec_tenant *t,
 int ec_tenant_set_status(struct ec_db *db, const char *slug,
                          const char *status);
 
-/* Bump the version so every worker reloads its tenant cache. */
+/* New tenants version, so every worker reloads its tenant cache. */
 int ec_tenant_bump_version(struct ec_kv *kv);
 
 /* Print "slug<TAB>status<TAB>name<TAB>hosts" lines for every tenant. */

@@ -1,0 +1,536 @@
+#include "svc/catalog.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "store/db.h"
+
+#define EC_CATALOG_CACHE_MAX 256
+#define EC_CATALOG_MAX_ADDONS 64
+
+/* ---- names ---- */
+
+static const char *const kind_names[] = {"web_front", "web_sub", "app",
+                                         "outbound", "custom"};
+
+const char *
+ec_channel_kind_name(enum ec_channel_kind k)
+{
+    return (unsigned)k < 5 ? kind_names[k] : "custom";
+}
+
+const char *
+ec_sim_type_name(enum ec_sim_type s)
+{
+    return s == EC_SIM_ESIM ? "esim" : "physical";
+}
+
+/* ---- reading ---- */
+
+const struct ec_channel *
+ec_catalog_channel(const struct ec_catalog *c, const char *code)
+{
+    for (size_t i = 0; i < c->nchannels; i++)
+        if (strcmp(c->channels[i].code, code) == 0)
+            return &c->channels[i];
+    return NULL;
+}
+
+const struct ec_offer *
+ec_catalog_offer(const struct ec_channel *ch, const char *sku)
+{
+    for (size_t i = 0; i < ch->noffers; i++)
+        if (strcmp(ch->offers[i].product->sku, sku) == 0)
+            return &ch->offers[i];
+    return NULL;
+}
+
+static int
+fits(const struct ec_catalog *c, const struct ec_channel *ch,
+     const struct ec_product *plan, const struct ec_product *addon)
+{
+    for (size_t i = 0; i < c->nfits; i++)
+        if (c->fits[i].plan == plan && c->fits[i].addon == addon &&
+            (!c->fits[i].channel || c->fits[i].channel == ch))
+            return 1;
+    return 0;
+}
+
+size_t
+ec_catalog_addons_for(const struct ec_catalog *c, const struct ec_channel *ch,
+                      const struct ec_product *plan,
+                      const struct ec_offer **out, size_t max)
+{
+    size_t n = 0;
+
+    /* walk the channel's offers so add-ons come in the channel's order */
+    for (size_t i = 0; i < ch->noffers; i++) {
+        const struct ec_offer *o = &ch->offers[i];
+        if (!o->product->is_addon || !fits(c, ch, plan, o->product))
+            continue;
+        if (n < max)
+            out[n] = o;
+        n++;
+    }
+    return n;
+}
+
+/* ---- finishing a snapshot ---- */
+
+static int
+offer_cmp(const void *a, const void *b)
+{
+    const struct ec_offer *x = a, *y = b;
+
+    if (x->sort_order != y->sort_order)
+        return x->sort_order < y->sort_order ? -1 : 1;
+    return strcmp(x->product->sku, y->product->sku);
+}
+
+/* The placement as an offer, or 0 if it shows nothing in its channel. */
+static int
+make_offer(const struct ec_catalog *c, const struct ec_placement *pl,
+           struct ec_offer *o)
+{
+    const struct ec_product *p = &c->products[pl->product];
+
+    if (!pl->visible || p->status != EC_PRODUCT_ACTIVE)
+        return 0;
+    o->product = p;
+    o->channel = &c->channels[pl->channel];
+    o->display_name = pl->display_name ? pl->display_name : p->name;
+    o->sort_order = pl->sort_order;
+    /* a channel narrows what the product offers; it never widens it */
+    o->binding_mask = p->binding_mask &
+                      (pl->binding_mask ? pl->binding_mask : ~0u);
+    o->sim_mask = p->sim_mask & (pl->sim_mask ? pl->sim_mask : ~0u);
+    return o->binding_mask && o->sim_mask;
+}
+
+int
+ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
+                  size_t npl)
+{
+    struct ec_offer o;
+    size_t i, ndefault = 0;
+
+    c->default_channel = NULL;
+    for (i = 0; i < c->nchannels; i++) {
+        c->channels[i].noffers = 0;
+        if (c->channels[i].is_default) {
+            ndefault++;
+            c->default_channel = &c->channels[i];
+        }
+    }
+    if (ndefault != 1)
+        return EC_ERR_INVALID_FIELD;
+
+    for (i = 0; i < npl; i++)
+        if (make_offer(c, &pl[i], &o))
+            c->channels[pl[i].channel].noffers++;
+    for (i = 0; i < c->nchannels; i++) {
+        c->channels[i].offers = ec_arena_calloc(
+            c->arena, c->channels[i].noffers, sizeof(struct ec_offer));
+        c->channels[i].noffers = 0;
+    }
+    for (i = 0; i < npl; i++) {
+        struct ec_channel *ch = &c->channels[pl[i].channel];
+        if (make_offer(c, &pl[i], &o))
+            ch->offers[ch->noffers++] = o;
+    }
+    for (i = 0; i < c->nchannels; i++)
+        qsort(c->channels[i].offers, c->channels[i].noffers,
+              sizeof(struct ec_offer), offer_cmp);
+    return 0;
+}
+
+/* ---- loading from MySQL ---- */
+
+/* Growable arrays while rows arrive; copied into the arena at the end. */
+struct loader {
+    struct ec_catalog *c;
+    struct ec_channel *channels;
+    size_t nchannels, cap_channels;
+    struct ec_channel_rule *rules;
+    size_t nrules, cap_rules;
+    struct ec_product *products;
+    size_t nproducts, cap_products;
+    struct ec_placement *placements;
+    size_t nplacements, cap_placements;
+    struct ec_addon_fit *fits;
+    size_t nfits, cap_fits;
+    int broken;                  /* a row named a missing channel/product */
+};
+
+#define GROW(arr, n, cap)                                                     \
+    do {                                                                      \
+        if ((n) == (cap)) {                                                   \
+            (cap) = (cap) ? (cap) * 2 : 16;                                   \
+            (arr) = ec_xrealloc((arr), (cap) * sizeof(*(arr)));               \
+        }                                                                     \
+    } while (0)
+
+static const char *
+str(struct loader *l, const char *s)
+{
+    return s ? ec_arena_strdup(l->c->arena, s) : NULL;
+}
+
+static long long
+num(const char *s)
+{
+    return s ? strtoll(s, NULL, 10) : 0;
+}
+
+static unsigned
+sim_mask(const char *set)
+{
+    unsigned m = 0;
+
+    if (!set)
+        return 0;
+    if (strstr(set, "physical"))
+        m |= EC_SIM_PHYSICAL;
+    if (strstr(set, "esim"))
+        m |= EC_SIM_ESIM;
+    return m;
+}
+
+static enum ec_channel_kind
+channel_kind(const char *s)
+{
+    for (unsigned i = 0; i < 5; i++)
+        if (strcmp(s, kind_names[i]) == 0)
+            return (enum ec_channel_kind)i;
+    return EC_CHANNEL_CUSTOM;
+}
+
+static long
+channel_index(const struct loader *l, long long id)
+{
+    for (size_t i = 0; i < l->nchannels; i++)
+        if (l->channels[i].id == id)
+            return (long)i;
+    return -1;
+}
+
+/* Products arrive ordered by id, so a binary search finds them. */
+static long
+product_index(const struct loader *l, long long id)
+{
+    size_t lo = 0, hi = l->nproducts;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (l->products[mid].id == id)
+            return (long)mid;
+        if (l->products[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int
+channel_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_channel *ch;
+
+    GROW(l->channels, l->nchannels, l->cap_channels);
+    ch = &l->channels[l->nchannels++];
+    memset(ch, 0, sizeof(*ch));
+    ch->id = num(row->vals[0]);
+    ch->code = str(l, row->vals[1]);
+    ch->name = str(l, row->vals[2]);
+    ch->kind = channel_kind(row->vals[3]);
+    ch->is_default = num(row->vals[4]) != 0;
+    return 0;
+}
+
+static int
+rule_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_channel_rule *r;
+    long ci = channel_index(l, num(row->vals[3]));
+
+    if (ci < 0) {
+        l->broken = 1;
+        return 0;
+    }
+    GROW(l->rules, l->nrules, l->cap_rules);
+    r = &l->rules[l->nrules++];
+    r->kind = strcmp(row->vals[0], "path_prefix") == 0   ? EC_RULE_PATH_PREFIX
+              : strcmp(row->vals[0], "query_param") == 0 ? EC_RULE_QUERY_PARAM
+                                                         : EC_RULE_HEADER;
+    r->param = str(l, row->vals[1]);
+    r->value = str(l, row->vals[2]);
+    r->channel = (const struct ec_channel *)(size_t)ci;   /* fixed later */
+    return 0;
+}
+
+static int
+product_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_product *p;
+    const char *status = row->vals[3];
+
+    GROW(l->products, l->nproducts, l->cap_products);
+    p = &l->products[l->nproducts++];
+    p->id = num(row->vals[0]);
+    p->sku = str(l, row->vals[1]);
+    p->is_addon = strcmp(row->vals[2], "addon") == 0;
+    p->status = strcmp(status, "active") == 0    ? EC_PRODUCT_ACTIVE
+                : strcmp(status, "retired") == 0 ? EC_PRODUCT_RETIRED
+                                                 : EC_PRODUCT_DRAFT;
+    p->name = str(l, row->vals[4]);
+    p->description = str(l, row->vals[5]);
+    p->data_gb = row->vals[6] ? (int)num(row->vals[6]) : EC_UNLIMITED;
+    p->talk_minutes = row->vals[7] ? (int)num(row->vals[7]) : EC_UNLIMITED;
+    p->is_5g = strcmp(row->vals[8], "5g") == 0;
+    p->eu_data_gb = (int)num(row->vals[9]);
+    p->monthly_price = (long)num(row->vals[10]);
+    p->fee_startup = (long)num(row->vals[11]);
+    p->fee_sim = (long)num(row->vals[12]);
+    p->binding_mask = (unsigned)num(row->vals[13]);
+    p->sim_mask = sim_mask(row->vals[14]);
+    return 0;
+}
+
+static int
+placement_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_placement *pl;
+    long pi = product_index(l, num(row->vals[0]));
+    long ci = channel_index(l, num(row->vals[1]));
+
+    if (pi < 0 || ci < 0) {
+        l->broken = 1;
+        return 0;
+    }
+    GROW(l->placements, l->nplacements, l->cap_placements);
+    pl = &l->placements[l->nplacements++];
+    pl->product = (size_t)pi;
+    pl->channel = (size_t)ci;
+    pl->visible = num(row->vals[2]) != 0;
+    pl->display_name = str(l, row->vals[3]);
+    pl->sort_order = (int)num(row->vals[4]);
+    pl->sim_mask = sim_mask(row->vals[5]);
+    pl->binding_mask = (unsigned)num(row->vals[6]);
+    return 0;
+}
+
+static int
+fit_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_addon_fit *f;
+    long plan = product_index(l, num(row->vals[0]));
+    long addon = product_index(l, num(row->vals[1]));
+    long ci = row->vals[2] ? channel_index(l, num(row->vals[2])) : -2;
+
+    if (plan < 0 || addon < 0 || ci == -1) {
+        l->broken = 1;
+        return 0;
+    }
+    GROW(l->fits, l->nfits, l->cap_fits);
+    f = &l->fits[l->nfits++];
+    f->plan = (const struct ec_product *)(size_t)plan;    /* fixed later */
+    f->addon = (const struct ec_product *)(size_t)addon;
+    f->channel = (const struct ec_channel *)(ci < 0 ? -1 : ci);
+    return 0;
+}
+
+static const char *const channels_sql =
+    "SELECT id, code, name, kind, is_default FROM channels"
+    " WHERE tenant_id = ? ORDER BY id";
+static const char *const rules_sql =
+    "SELECT kind, param, value, channel_id FROM channel_rules"
+    " WHERE tenant_id = ? ORDER BY position";
+static const char *const products_sql =
+    "SELECT id, sku, kind, status, name, description, data_gb,"
+    " talk_minutes, network, eu_data_gb, monthly_price, fee_startup,"
+    " fee_sim, binding_months, sim_types FROM products"
+    " WHERE tenant_id = ? ORDER BY id";
+static const char *const placements_sql =
+    "SELECT product_id, channel_id, visible, display_name, sort_order,"
+    " sim_types, binding_months FROM product_channels"
+    " WHERE tenant_id = ?";
+static const char *const fits_sql =
+    "SELECT plan_id, addon_id, channel_id FROM addon_compat"
+    " WHERE tenant_id = ? ORDER BY id";
+
+/* Move the loaded arrays into the arena and turn indices into pointers. */
+static void
+settle(struct loader *l)
+{
+    struct ec_catalog *c = l->c;
+    size_t i;
+
+#define MOVE(dst, count, src)                                                 \
+    do {                                                                      \
+        c->dst = ec_arena_calloc(c->arena, (count), sizeof(*(src)));          \
+        if (count)                                                            \
+            memcpy(c->dst, (src), (count) * sizeof(*(src)));                  \
+        c->n##dst = (count);                                                  \
+    } while (0)
+    MOVE(channels, l->nchannels, l->channels);
+    MOVE(rules, l->nrules, l->rules);
+    MOVE(products, l->nproducts, l->products);
+    MOVE(fits, l->nfits, l->fits);
+#undef MOVE
+    for (i = 0; i < c->nrules; i++)
+        c->rules[i].channel = &c->channels[(size_t)c->rules[i].channel];
+    for (i = 0; i < c->nfits; i++) {
+        intptr_t ci = (intptr_t)c->fits[i].channel;
+        c->fits[i].plan = &c->products[(size_t)c->fits[i].plan];
+        c->fits[i].addon = &c->products[(size_t)c->fits[i].addon];
+        c->fits[i].channel = ci < 0 ? NULL : &c->channels[ci];
+    }
+}
+
+static void
+loader_release(struct loader *l)
+{
+    free(l->channels);
+    free(l->rules);
+    free(l->products);
+    free(l->placements);
+    free(l->fits);
+}
+
+int
+ec_catalog_load(struct ec_db *db, long long tenant_id,
+                struct ec_catalog **out)
+{
+    struct ec_db_param p[] = {EC_DB_I(tenant_id)};
+    struct loader l;
+    struct ec_catalog *c = ec_xcalloc(1, sizeof(*c));
+    int rc;
+
+    memset(&l, 0, sizeof(l));
+    c->tenant_id = tenant_id;
+    c->arena = ec_xmalloc(sizeof(*c->arena));
+    ec_arena_init(c->arena, 16 * 1024);
+    l.c = c;
+    if ((rc = ec_db_exec(db, channels_sql, p, 1, channel_row, &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, rules_sql, p, 1, rule_row, &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, products_sql, p, 1, product_row, &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, placements_sql, p, 1, placement_row, &l, NULL)) <
+            0 ||
+        (rc = ec_db_exec(db, fits_sql, p, 1, fit_row, &l, NULL)) < 0)
+        goto fail;
+    settle(&l);
+    if (l.broken)
+        ec_log_warn("catalog of tenant %lld: rows refer to missing channels "
+                    "or products; they were skipped", tenant_id);
+    if (c->nchannels && ec_catalog_finish(c, l.placements, l.nplacements) < 0) {
+        ec_log_error("catalog of tenant %lld has no single default channel",
+                     tenant_id);
+        rc = EC_ERR_INTERNAL;
+        goto fail;
+    }
+    loader_release(&l);
+    *out = c;
+    return 0;
+fail:
+    loader_release(&l);
+    ec_catalog_free(c);
+    return rc;
+}
+
+void
+ec_catalog_free(struct ec_catalog *c)
+{
+    if (!c)
+        return;
+    ec_arena_release(c->arena);
+    free(c->arena);
+    free(c);
+}
+
+/* ---- the per-worker cache ---- */
+
+struct cache_entry {
+    long long tenant_id;
+    char *version;
+    struct ec_catalog *catalog;
+};
+
+struct ec_catalog_cache {
+    struct cache_entry entries[EC_CATALOG_CACHE_MAX];
+    size_t n;
+};
+
+struct ec_catalog_cache *
+ec_catalog_cache_new(void)
+{
+    return ec_xcalloc(1, sizeof(struct ec_catalog_cache));
+}
+
+static void
+entry_clear(struct cache_entry *e)
+{
+    free(e->version);
+    ec_catalog_free(e->catalog);
+    memset(e, 0, sizeof(*e));
+}
+
+void
+ec_catalog_cache_free(struct ec_catalog_cache *cc)
+{
+    if (!cc)
+        return;
+    for (size_t i = 0; i < cc->n; i++)
+        entry_clear(&cc->entries[i]);
+    free(cc);
+}
+
+static struct cache_entry *
+entry_for(struct ec_catalog_cache *cc, long long tenant_id)
+{
+    for (size_t i = 0; i < cc->n; i++)
+        if (cc->entries[i].tenant_id == tenant_id)
+            return &cc->entries[i];
+    if (cc->n == EC_CATALOG_CACHE_MAX) {
+        /* full: give up the first slot; it reloads on its next use */
+        entry_clear(&cc->entries[0]);
+        cc->entries[0] = cc->entries[--cc->n];
+        memset(&cc->entries[cc->n], 0, sizeof(cc->entries[0]));
+    }
+    cc->entries[cc->n].tenant_id = tenant_id;
+    return &cc->entries[cc->n++];
+}
+
+int
+ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
+               long long tenant_id, const char *version,
+               const struct ec_catalog **out)
+{
+    struct cache_entry *e = entry_for(cc, tenant_id);
+    struct ec_catalog *fresh;
+    int rc;
+
+    if (e->catalog && e->version && strcmp(e->version, version) == 0) {
+        *out = e->catalog;
+        return 0;
+    }
+    rc = ec_catalog_load(db, tenant_id, &fresh);
+    if (rc < 0)
+        return rc;
+    ec_catalog_free(e->catalog);
+    free(e->version);
+    e->catalog = fresh;
+    e->version = ec_xstrdup(version);
+    *out = fresh;
+    return 0;
+}

@@ -1,0 +1,181 @@
+/*
+ * The catalog service: one tenant's channels, channel rules, products, how
+ * each product appears in each channel, and add-on compatibility, held as
+ * an immutable snapshot per worker.
+ *
+ * A snapshot is loaded from MySQL on first use and kept until the tenant's
+ * data version in Redis moves (every catalog write bumps it), so a warm
+ * storefront page view runs no MySQL query. Everything a snapshot points
+ * to lives in its own arena and dies with it; callers may hold pointers
+ * into it for the current request only.
+ *
+ * Invariants of a snapshot:
+ *   - exactly one channel is the default (loading refuses otherwise);
+ *   - each channel's offers are the products visible there with status
+ *     active, sorted by the channel's sort order, then SKU; an offer's SIM
+ *     types and binding periods are the product's narrowed by the channel
+ *     (never widened, never empty).
+ */
+#ifndef EC_SVC_CATALOG_H
+#define EC_SVC_CATALOG_H
+
+#include <stddef.h>
+
+struct ec_arena;
+struct ec_db;
+
+enum ec_sim_type { EC_SIM_PHYSICAL = 1 << 0, EC_SIM_ESIM = 1 << 1 };
+
+enum ec_channel_kind {
+    EC_CHANNEL_WEB_FRONT,
+    EC_CHANNEL_WEB_SUB,
+    EC_CHANNEL_APP,
+    EC_CHANNEL_OUTBOUND,
+    EC_CHANNEL_CUSTOM,
+};
+
+enum ec_rule_kind { EC_RULE_PATH_PREFIX, EC_RULE_QUERY_PARAM, EC_RULE_HEADER };
+
+enum ec_product_status {
+    EC_PRODUCT_DRAFT,
+    EC_PRODUCT_ACTIVE,
+    EC_PRODUCT_RETIRED,
+};
+
+struct ec_channel {
+    long long id;
+    const char *code;
+    const char *name;
+    enum ec_channel_kind kind;
+    int is_default;
+    struct ec_offer *offers;       /* visible, active, sorted */
+    size_t noffers;
+};
+
+struct ec_channel_rule {
+    enum ec_rule_kind kind;
+    const char *param;             /* query parameter or header name */
+    const char *value;
+    const struct ec_channel *channel;
+};
+
+#define EC_UNLIMITED (-1)
+
+struct ec_product {
+    long long id;
+    const char *sku;
+    int is_addon;
+    enum ec_product_status status;
+    const char *name;
+    const char *description;
+    int data_gb;                   /* EC_UNLIMITED or GB */
+    int talk_minutes;              /* EC_UNLIMITED or minutes */
+    int is_5g;
+    int eu_data_gb;
+    long monthly_price;            /* øre, VAT included */
+    long fee_startup;
+    long fee_sim;
+    unsigned binding_mask;         /* bit n: n months offered (0..6) */
+    unsigned sim_mask;             /* enum ec_sim_type bits */
+};
+
+/* A product as one channel shows it. */
+struct ec_offer {
+    const struct ec_product *product;
+    const struct ec_channel *channel;
+    const char *display_name;      /* the channel's name, else the product's */
+    int sort_order;
+    unsigned binding_mask;         /* narrowed by the channel */
+    unsigned sim_mask;
+};
+
+/* Add-on addon fits plan; channel NULL = in every channel. */
+struct ec_addon_fit {
+    const struct ec_product *plan;
+    const struct ec_product *addon;
+    const struct ec_channel *channel;
+};
+
+struct ec_catalog {
+    long long tenant_id;
+    struct ec_arena *arena;        /* owns everything below */
+    struct ec_channel *channels;
+    size_t nchannels;
+    struct ec_channel_rule *rules; /* in the order they are tried */
+    size_t nrules;
+    struct ec_product *products;
+    size_t nproducts;
+    struct ec_addon_fit *fits;
+    size_t nfits;
+    const struct ec_channel *default_channel;
+};
+
+/* ---- reading a snapshot (pure, no I/O) ---- */
+
+/* The channel with this code, or NULL. */
+const struct ec_channel *ec_catalog_channel(const struct ec_catalog *c,
+                                            const char *code);
+
+/* The offer of sku in channel, or NULL when it is not offered there
+   (unknown, hidden, draft or retired: all look the same). */
+const struct ec_offer *ec_catalog_offer(const struct ec_channel *ch,
+                                        const char *sku);
+
+/*
+ * The add-ons offered with plan in channel ch, in the channel's order,
+ * written to out (at most max); returns how many there are (which may
+ * exceed max).
+ */
+size_t ec_catalog_addons_for(const struct ec_catalog *c,
+                             const struct ec_channel *ch,
+                             const struct ec_product *plan,
+                             const struct ec_offer **out, size_t max);
+
+/*
+ * Finish a snapshot whose channels, rules, products and fits are filled
+ * in and whose placements are given as offers (one per product and
+ * channel, visible ones only, unsorted): checks the default channel,
+ * narrows, drops draft/retired products, sorts each channel's offers.
+ * Returns 0 or EC_ERR_INVALID_FIELD if no channel is the default.
+ */
+struct ec_placement {
+    size_t product;                /* index into products */
+    size_t channel;                /* index into channels */
+    int visible;
+    const char *display_name;      /* NULL: the product's name */
+    int sort_order;
+    unsigned binding_mask;         /* 0: as the product */
+    unsigned sim_mask;             /* 0: as the product */
+};
+int ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
+                      size_t npl);
+
+/* ---- the per-worker cache ---- */
+
+struct ec_catalog_cache;
+
+struct ec_catalog_cache *ec_catalog_cache_new(void);
+void ec_catalog_cache_free(struct ec_catalog_cache *cc);
+
+/*
+ * The catalog of tenant_id at data version `version` (a string from Redis,
+ * "0" when the key does not exist). Loads it from MySQL when the cache has
+ * none or an older version. Returns 0 and *out; EC_ERR_UNAVAILABLE when
+ * MySQL is down and nothing is cached (a stale copy is never served:
+ * prices must be current); EC_ERR_INTERNAL when the stored catalog breaks
+ * an invariant (logged).
+ */
+int ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
+                   long long tenant_id, const char *version,
+                   const struct ec_catalog **out);
+
+/* Load a snapshot from MySQL (for tools); the caller frees it. */
+int ec_catalog_load(struct ec_db *db, long long tenant_id,
+                    struct ec_catalog **out);
+void ec_catalog_free(struct ec_catalog *c);
+
+/* Names for JSON: "plan"/"addon", "web_front"..., "physical"/"esim". */
+const char *ec_channel_kind_name(enum ec_channel_kind k);
+const char *ec_sim_type_name(enum ec_sim_type s);
+
+#endif

@@ -1,0 +1,151 @@
+/*
+ * The catalog document ("ecom-catalog/1", docs/catalog.md): a tenant's
+ * whole catalog as one JSON value. This file checks such a value against
+ * the document's rules and turns it into C structures, and writes the
+ * structures back as JSON. It is pure (no I/O) so the rules can be tested
+ * alone; reading and writing MySQL is catalog_io's business.
+ *
+ * Invariants of a struct ec_catalog_doc filled by ec_catalog_doc_parse:
+ *   - it obeys every rule of docs/catalog.md: channel codes and SKUs are
+ *     unique (SKUs ignoring case, as the database compares them), exactly
+ *     one channel is the default, every channel or SKU named anywhere
+ *     exists in the document, add-ons hang on plans only and name add-on
+ *     products, channel entries only narrow the product's options;
+ *   - strings are valid UTF-8 without NUL, within the columns' lengths;
+ *   - every pointer in it points into doc->arena, so the JSON value it was
+ *     parsed from may be freed at once; ec_catalog_doc_release frees all.
+ *
+ * Channels and rules keep their order (rules are tried in order); the
+ * order of products, channel entries and add-ons carries no meaning, and
+ * ec_catalog_doc_sort gives them the canonical one that exports use.
+ */
+#ifndef EC_SVC_CATALOG_DOC_H
+#define EC_SVC_CATALOG_DOC_H
+
+#include <stddef.h>
+
+#include "core/arena.h"
+
+struct json_object;
+
+#define EC_CATALOG_DOC_FORMAT "ecom-catalog/1"
+
+/* data_gb or talk_minutes null in the document */
+#define EC_CATALOG_DOC_UNLIMITED (-1)
+
+/* sim_types bits, in the order of the SQL SET('physical', 'esim') */
+#define EC_CATALOG_DOC_PHYSICAL 1u
+#define EC_CATALOG_DOC_ESIM 2u
+
+struct ec_catalog_doc_channel {
+    const char *code;
+    const char *name;
+    const char *kind;               /* "web_front", "web_sub", ... */
+    int is_default;
+};
+
+struct ec_catalog_doc_rule {
+    const char *kind;               /* "path_prefix", "query_param", "header" */
+    const char *param;              /* NULL for path_prefix */
+    const char *value;
+    const char *channel;            /* a channel code of the document */
+};
+
+/* How a product appears in one channel. */
+struct ec_catalog_doc_entry {
+    const char *channel;
+    int visible;
+    const char *name;               /* display name, NULL: the product's */
+    long long sort;
+    unsigned sim_types;             /* narrowing; 0: as the product */
+    unsigned binding_months;        /* narrowing; 0: as the product */
+};
+
+/* An add-on that fits a plan, in every channel or only in some. */
+struct ec_catalog_doc_addon {
+    const char *sku;
+    const char **channels;          /* NULL when nchannels == 0 */
+    size_t nchannels;               /* 0: in every channel */
+};
+
+struct ec_catalog_doc_product {
+    const char *sku;
+    const char *kind;               /* "plan" or "addon" */
+    const char *status;             /* "draft", "active" or "retired" */
+    const char *name;
+    const char *description;        /* "" when absent */
+    long long data_gb;              /* GB or EC_CATALOG_DOC_UNLIMITED */
+    long long talk_minutes;         /* minutes or EC_CATALOG_DOC_UNLIMITED */
+    const char *network;            /* "4g" or "5g" */
+    long long eu_data_gb;
+    long long monthly_price;        /* øre, VAT included */
+    long long fee_startup;
+    long long fee_sim;
+    unsigned binding_months;        /* bit n: a binding of n months (0..6) */
+    unsigned sim_types;             /* EC_CATALOG_DOC_PHYSICAL | _ESIM */
+    struct ec_catalog_doc_entry *entries;
+    size_t nentries;
+    struct ec_catalog_doc_addon *addons;    /* plans only */
+    size_t naddons;
+};
+
+struct ec_catalog_doc {
+    struct ec_arena arena;          /* owns everything below */
+    struct ec_catalog_doc_channel *channels;
+    size_t nchannels;
+    struct ec_catalog_doc_rule *rules;
+    size_t nrules;
+    struct ec_catalog_doc_product *products;
+    size_t nproducts;
+};
+
+/*
+ * Where a document breaks a rule: the JSON path of the field, such as
+ * "$.products[2].channels.app.sim_types[0]", and a short user-facing
+ * message saying what is wrong and what is allowed. Both are truncated
+ * to fit, never overflowed.
+ */
+struct ec_catalog_doc_error {
+    char path[256];
+    char message[256];
+};
+
+/* An empty document with its own arena. */
+void ec_catalog_doc_init(struct ec_catalog_doc *doc);
+
+/* Free everything doc holds; it may be initialised again. */
+void ec_catalog_doc_release(struct ec_catalog_doc *doc);
+
+/*
+ * Check the JSON value json against the document's rules and fill doc
+ * (initialised and empty) with it. Returns 0, or EC_ERR_INVALID_FIELD
+ * with err naming the first field, in document order, that breaks a rule
+ * (doc then holds a partial result that only ec_catalog_doc_release may
+ * touch). json stays the caller's.
+ */
+int ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
+                         struct ec_catalog_doc_error *err);
+
+/* Check json without keeping the result: 0 or EC_ERR_INVALID_FIELD. */
+int ec_catalog_doc_validate(struct json_object *json,
+                            struct ec_catalog_doc_error *err);
+
+/*
+ * Put products in SKU order, each product's channel entries in channel
+ * code order and its add-ons in SKU order (each add-on's channels in code
+ * order); channels and rules keep theirs. Byte order, so the result does
+ * not depend on a database collation.
+ */
+void ec_catalog_doc_sort(struct ec_catalog_doc *doc);
+
+/*
+ * doc as a new json-c value in the documented format, fields in the order
+ * docs/catalog.md shows them; optional fields that are unset (a channel
+ * that is not the default, a rule's missing param, an entry's missing
+ * name or narrowing, an add-on offered in every channel) are left out,
+ * and only plans carry "addons". The caller owns the result
+ * (json_object_put).
+ */
+struct json_object *ec_catalog_doc_to_json(const struct ec_catalog_doc *doc);
+
+#endif
