@@ -8,6 +8,7 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
+#include "svc/invalidate.h"
 #include "svc/tenant.h"
 
 struct ec_app *
@@ -34,6 +35,7 @@ ec_app_new(const struct ec_settings *s)
     app->settings = s;
     app->db = ec_db_new(&dbc);
     app->kv = ec_kv_new(&kvc);
+    app->invalidations = ec_kv_sub_new(&kvc, EC_INVALIDATE_CHANNEL);
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
@@ -49,6 +51,7 @@ ec_app_free(struct ec_app *app)
     ec_themes_free(app->themes);
     ec_catalog_cache_free(app->catalogs);
     ec_tenant_cache_free(app->tenants);
+    ec_kv_sub_free(app->invalidations);
     ec_kv_free(app->kv);
     ec_db_free(app->db);
     free(app);

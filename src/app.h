@@ -12,6 +12,7 @@ struct ec_app {
     const struct ec_settings *settings;
     struct ec_db *db;
     struct ec_kv *kv;
+    struct ec_kv_sub *invalidations;   /* see svc/invalidate.h */
     struct ec_tenant_cache *tenants;
     struct ec_catalog_cache *catalogs;
     struct ec_themes *themes;

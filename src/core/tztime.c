@@ -433,12 +433,12 @@ ec_tztime_zone_from_tzif(const char *name, const unsigned char *data,
     p += (size_t)h.typecnt * 6 + h.charcnt + h.isstdcnt + h.isutcnt;
     left -= block_size(&h, tsize);
 
-    /* Version 2+: "\n" TZ-string "\n" closes the file. */
-    if (tsize == 8 && left > 0) {
+    /* Version 2+: "\n" TZ-string "\n" closes the file (RFC 8536 3.3). */
+    if (tsize == 8) {
         char footer[128];
         const unsigned char *nl;
 
-        if (p[0] != '\n' || left < 2 || left - 2 >= sizeof(footer))
+        if (left < 2 || p[0] != '\n' || left - 2 >= sizeof(footer))
             return fail_zone(z);
         nl = memchr(p + 1, '\n', left - 1);
         if (!nl || (size_t)(nl - p) != left - 1)

@@ -4,6 +4,7 @@
  * already loaded the tenant's catalog and resolved the channel
  * (EC_R_CATALOG), so nothing here touches a store.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -11,6 +12,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/xalloc.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -126,18 +128,29 @@ attributes_json(const struct ec_product *p)
     return o;
 }
 
-/* Where a product's page is, seen from the request's channel. */
-static const char *
-product_url(struct ec_request *req, const char *sku)
-{
-    const struct ec_channel_rule *r = req->channel_rule;
+/* Memo slots on a channel (see ec_catalog_memoize). */
+enum { MEMO_API_PRODUCTS, MEMO_PAGE_PLANS };
 
-    if (r && r->kind == EC_RULE_PATH_PREFIX)
-        return ec_arena_printf(req->arena, "%s/products/%s", r->value, sku);
-    if (ec_request_arg(req, "channel"))
-        return ec_arena_printf(req->arena, "/products/%s?channel=%s", sku,
-                               req->channel->code);
-    return ec_arena_printf(req->arena, "/products/%s", sku);
+/*
+ * A product's page in a channel: under the channel's path prefix for a web
+ * subpage, with ?channel= for other non-default channels, else plain. It
+ * depends on the channel alone, so lists of offers can be memoised.
+ */
+static const char *
+product_url(struct ec_request *req, const struct ec_channel *ch,
+            const char *sku)
+{
+    const struct ec_catalog *c = req->catalog;
+
+    for (size_t i = 0; i < c->nrules; i++)
+        if (c->rules[i].channel == ch &&
+            c->rules[i].kind == EC_RULE_PATH_PREFIX)
+            return ec_arena_printf(req->arena, "%s/products/%s",
+                                   c->rules[i].value, sku);
+    if (ch->is_default)
+        return ec_arena_printf(req->arena, "/products/%s", sku);
+    return ec_arena_printf(req->arena, "/products/%s?channel=%s", sku,
+                           ch->code);
 }
 
 static struct json_object *
@@ -164,7 +177,7 @@ offer_json(struct ec_request *req, const struct ec_offer *o)
             json_object_array_add(a, jstr(addons[i]->product->sku));
         json_object_object_add(j, "addons", a);
     }
-    json_object_object_add(j, "url", jstr(product_url(req, p->sku)));
+    json_object_object_add(j, "url", jstr(product_url(req, o->channel, p->sku)));
     return j;
 }
 
@@ -213,14 +226,57 @@ ec_h_channels(struct ec_request *req, struct ec_response *res)
     return 0;
 }
 
+static void
+free_string(void *s)
+{
+    free(s);
+}
+
+/*
+ * The products array of a channel as JSON text, built on the first
+ * request after the catalog changed and kept on the channel: the list is
+ * the same for every request until then.
+ */
+static const char *
+products_text(struct ec_request *req)
+{
+    const char *memo = ec_catalog_memo(req->channel, MEMO_API_PRODUCTS);
+    struct json_object *a;
+    char *text;
+
+    if (memo)
+        return memo;
+    a = offers_json(req, 0);
+    text = ec_xstrdup(json_object_to_json_string_ext(
+        a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(a);
+    ec_catalog_memoize(req->catalog, req->channel, MEMO_API_PRODUCTS, text,
+                       free_string);
+    return text;
+}
+
 int
 ec_h_products(struct ec_request *req, struct ec_response *res)
 {
-    struct json_object *m = answer(req);
+    struct json_object *head;
+    const char *s;
+    size_t len;
 
-    json_object_object_add(m, "currency", jstr(req->tenant->currency));
-    json_object_object_add(m, "products", offers_json(req, 0));
-    ec_response_set_model(res, m, NULL);
+    if (!req->channel)
+        return ec_fail(res, EC_ERR_NOT_FOUND, NULL,
+                       "This shop has no catalog yet.");
+    /* {"channel":{...},"currency":"DKK","products":[...]} */
+    head = answer(req);
+    json_object_object_add(head, "currency", jstr(req->tenant->currency));
+    s = json_object_to_json_string_length(
+        head, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
+    ec_buf_reset(res->body);
+    ec_buf_add(res->body, s, len - 1);
+    ec_buf_adds(res->body, ",\"products\":");
+    ec_buf_adds(res->body, products_text(req));
+    ec_buf_adds(res->body, "}\n");
+    json_object_put(head);
+    res->content_type = "application/json";
     return 0;
 }
 
@@ -297,14 +353,30 @@ decorate_for_page(struct json_object *offer)
             jstr(strcmp(json_object_get_string(net), "5g") == 0 ? "5G" : "4G"));
 }
 
+static void
+put_json(void *obj)
+{
+    json_object_put(obj);
+}
+
+/* The decorated plans of the channel, memoised like products_text(); the
+   caller gets its own reference. */
 static struct json_object *
 page_offers(struct ec_request *req)
 {
-    struct json_object *a = offers_json(req, 1);
+    struct json_object *a;
 
-    for (size_t i = 0; i < json_object_array_length(a); i++)
-        decorate_for_page(json_object_array_get_idx(a, i));
-    return a;
+    if (!req->channel)
+        return json_object_new_array();
+    a = ec_catalog_memo(req->channel, MEMO_PAGE_PLANS);
+    if (!a) {
+        a = offers_json(req, 1);
+        for (size_t i = 0; i < json_object_array_length(a); i++)
+            decorate_for_page(json_object_array_get_idx(a, i));
+        ec_catalog_memoize(req->catalog, req->channel, MEMO_PAGE_PLANS, a,
+                           put_json);
+    }
+    return json_object_get(a);
 }
 
 static struct json_object *

@@ -16,6 +16,7 @@
 #include "store/kv.h"
 #include "svc/catalog.h"
 #include "svc/channel.h"
+#include "svc/invalidate.h"
 #include "svc/tenant.h"
 
 /*
@@ -170,19 +171,21 @@ check_stores(struct ec_request *req, unsigned flags)
 }
 
 /*
- * Without Redis a worker cannot know whether its caches are current: a
- * route that needs Redis fails; the others carry on with what the cache
- * holds.
+ * Before a cache is read, apply what other processes said changed. While
+ * that is impossible (Redis down) a worker cannot know whether its caches
+ * are current: a route that needs Redis fails, the others carry on with
+ * what the cache holds.
  */
 static int
 resolve_tenant(struct ec_request *req)
 {
     struct ec_app *app = req->app;
-    int need_redis = req->route && (req->route->flags & EC_R_KV);
+    int rc = ec_invalidate_sync(app->invalidations, app->tenants,
+                                app->catalogs);
 
-    return ec_tenant_resolve(app->tenants, app->kv, app->db, req->host,
-                             need_redis, req->arena, &req->tenant,
-                             &req->data_version);
+    if (rc < 0 && req->route && (req->route->flags & EC_R_KV))
+        return rc;
+    return ec_tenant_resolve(app->tenants, app->db, req->host, &req->tenant);
 }
 
 static const char *
@@ -205,10 +208,8 @@ load_catalog(struct ec_request *req)
                                     req};
     int rc;
 
-    if (!req->data_version)
-        return EC_ERR_UNAVAILABLE;
     rc = ec_catalog_get(req->app->catalogs, req->app->db, req->tenant->id,
-                        req->data_version, &req->catalog);
+                        req->tenant->slug, &req->catalog);
     if (rc < 0)
         return rc;
     req->channel = ec_channel_resolve(req->catalog, &cr, &req->channel_rule);

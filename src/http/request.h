@@ -58,7 +58,6 @@ struct ec_request {
     int wants_json;                 /* answer errors as JSON */
     const struct ec_route *route;
     const struct ec_tenant *tenant;
-    const char *data_version;       /* the tenant's, from Redis, or NULL */
     const struct ec_catalog *catalog;
     const struct ec_channel *channel;
     const struct ec_channel_rule *channel_rule;  /* what chose it, or NULL */

@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/time.h>
 
 #include <hiredis/hiredis.h>
@@ -228,4 +229,109 @@ ec_kv_del(struct ec_kv *kv, const char *key)
         return rc;
     freeReplyObject(r);
     return 0;
+}
+
+int
+ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message)
+{
+    const char *argv[] = {"PUBLISH", channel, message};
+    size_t lens[] = {7, strlen(channel), strlen(message)};
+    redisReply *r;
+    int rc = command(kv, &r, 3, argv, lens);
+
+    if (rc < 0)
+        return rc;
+    freeReplyObject(r);
+    return 0;
+}
+
+/* ---- subscriptions ---- */
+
+struct ec_kv_sub {
+    struct ec_kv *conn;        /* host, port, timeouts; ctx is the link */
+    char *channel;
+};
+
+struct ec_kv_sub *
+ec_kv_sub_new(const struct ec_kv_config *cfg, const char *channel)
+{
+    struct ec_kv_sub *s = ec_xcalloc(1, sizeof(*s));
+
+    s->conn = ec_kv_new(cfg);
+    s->channel = ec_xstrdup(channel);
+    return s;
+}
+
+void
+ec_kv_sub_free(struct ec_kv_sub *s)
+{
+    if (!s)
+        return;
+    ec_kv_free(s->conn);
+    free(s->channel);
+    free(s);
+}
+
+int
+ec_kv_sub_ensure(struct ec_kv_sub *s)
+{
+    redisReply *r;
+
+    if (s->conn->ctx)
+        return 0;
+    if (ec_kv_connect(s->conn) < 0)
+        return EC_ERR_UNAVAILABLE;
+    r = redisCommand(s->conn->ctx, "SUBSCRIBE %s", s->channel);
+    /* the reply confirms: ["subscribe", channel, 1] */
+    if (!r || r->type != REDIS_REPLY_ARRAY || r->elements != 3) {
+        ec_log_error("redis SUBSCRIBE %s failed", s->channel);
+        if (r)
+            freeReplyObject(r);
+        disconnect(s->conn);
+        return EC_ERR_UNAVAILABLE;
+    }
+    freeReplyObject(r);
+    return 1;
+}
+
+static void
+deliver(redisReply *r, ec_kv_message_fn fn, void *ctx)
+{
+    /* ["message", channel, payload]; anything else is not for us */
+    if (r->type == REDIS_REPLY_ARRAY && r->elements == 3 &&
+        r->element[0]->type == REDIS_REPLY_STRING &&
+        strcmp(r->element[0]->str, "message") == 0 &&
+        r->element[2]->type == REDIS_REPLY_STRING)
+        fn(r->element[2]->str, r->element[2]->len, ctx);
+}
+
+int
+ec_kv_sub_poll(struct ec_kv_sub *s, ec_kv_message_fn fn, void *ctx)
+{
+    redisContext *c = s->conn->ctx;
+    struct pollfd pfd;
+    void *reply;
+
+    if (!c)
+        return EC_ERR_UNAVAILABLE;
+    for (;;) {
+        /* first whatever the reader has buffered already */
+        while (redisGetReplyFromReader(c, &reply) == REDIS_OK && reply) {
+            deliver(reply, fn, ctx);
+            freeReplyObject(reply);
+        }
+        if (c->err)
+            break;
+        pfd.fd = c->fd;
+        pfd.events = POLLIN;
+        pfd.revents = 0;
+        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP |
+                                                       POLLERR)))
+            return 0;
+        if (redisBufferRead(c) != REDIS_OK)
+            break;
+    }
+    ec_log_warn("redis subscription to %s lost: %s", s->channel, c->errstr);
+    disconnect(s->conn);
+    return EC_ERR_UNAVAILABLE;
 }

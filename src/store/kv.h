@@ -54,4 +54,35 @@ int ec_kv_set(struct ec_kv *kv, const char *key, const char *value,
 /* DEL key: 0 or an ec_err. */
 int ec_kv_del(struct ec_kv *kv, const char *key);
 
+/* PUBLISH message on channel: 0 or an ec_err. */
+int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
+
+/*
+ * ec_kv_sub: a second connection that stays subscribed to one channel, so
+ * a worker learns of writes made elsewhere without asking Redis on every
+ * request. It is read without blocking, between requests' work.
+ */
+struct ec_kv_sub;
+
+struct ec_kv_sub *ec_kv_sub_new(const struct ec_kv_config *cfg,
+                                const char *channel);
+void ec_kv_sub_free(struct ec_kv_sub *s);
+
+/*
+ * Make sure the subscription is live. Returns 0 if it already was, 1 if it
+ * was (re)established just now (messages sent while it was down are lost:
+ * the caller must assume anything changed), EC_ERR_UNAVAILABLE if Redis
+ * cannot be reached.
+ */
+int ec_kv_sub_ensure(struct ec_kv_sub *s);
+
+typedef void (*ec_kv_message_fn)(const char *message, size_t len, void *ctx);
+
+/*
+ * Hand every message already received to fn, without waiting for more.
+ * Returns 0, or EC_ERR_UNAVAILABLE if the connection was lost (it is then
+ * closed; the next ec_kv_sub_ensure() reconnects).
+ */
+int ec_kv_sub_poll(struct ec_kv_sub *s, ec_kv_message_fn fn, void *ctx);
+
 #endif

@@ -80,6 +80,25 @@ ec_catalog_addons_for(const struct ec_catalog *c, const struct ec_channel *ch,
     return n;
 }
 
+void *
+ec_catalog_memo(const struct ec_channel *ch, unsigned slot)
+{
+    return slot < EC_CHANNEL_MEMOS ? ch->memo[slot] : NULL;
+}
+
+void
+ec_catalog_memoize(const struct ec_catalog *c, const struct ec_channel *ch,
+                   unsigned slot, void *data, void (*free_fn)(void *))
+{
+    /* the one mutable part of a snapshot: a cache filled on first use */
+    struct ec_channel *mut = (struct ec_channel *)ch;
+
+    if (slot >= EC_CHANNEL_MEMOS || mut->memo[slot])
+        EC_BUG("memo slot out of range or already filled");
+    mut->memo[slot] = data;
+    ec_arena_cleanup(c->arena, free_fn, data);
+}
+
 /* ---- finishing a snapshot ---- */
 
 static int
@@ -462,7 +481,7 @@ ec_catalog_free(struct ec_catalog *c)
 
 struct cache_entry {
     long long tenant_id;
-    char *version;
+    char *slug;
     struct ec_catalog *catalog;
 };
 
@@ -480,9 +499,34 @@ ec_catalog_cache_new(void)
 static void
 entry_clear(struct cache_entry *e)
 {
-    free(e->version);
+    free(e->slug);
     ec_catalog_free(e->catalog);
     memset(e, 0, sizeof(*e));
+}
+
+static void
+entry_remove(struct ec_catalog_cache *cc, size_t i)
+{
+    entry_clear(&cc->entries[i]);
+    cc->entries[i] = cc->entries[--cc->n];
+    memset(&cc->entries[cc->n], 0, sizeof(cc->entries[0]));
+}
+
+void
+ec_catalog_cache_clear(struct ec_catalog_cache *cc)
+{
+    while (cc->n)
+        entry_remove(cc, cc->n - 1);
+}
+
+void
+ec_catalog_cache_drop(struct ec_catalog_cache *cc, const char *slug)
+{
+    for (size_t i = 0; i < cc->n; i++)
+        if (strcmp(cc->entries[i].slug, slug) == 0) {
+            entry_remove(cc, i);
+            return;
+        }
 }
 
 void
@@ -490,47 +534,34 @@ ec_catalog_cache_free(struct ec_catalog_cache *cc)
 {
     if (!cc)
         return;
-    for (size_t i = 0; i < cc->n; i++)
-        entry_clear(&cc->entries[i]);
+    ec_catalog_cache_clear(cc);
     free(cc);
-}
-
-static struct cache_entry *
-entry_for(struct ec_catalog_cache *cc, long long tenant_id)
-{
-    for (size_t i = 0; i < cc->n; i++)
-        if (cc->entries[i].tenant_id == tenant_id)
-            return &cc->entries[i];
-    if (cc->n == EC_CATALOG_CACHE_MAX) {
-        /* full: give up the first slot; it reloads on its next use */
-        entry_clear(&cc->entries[0]);
-        cc->entries[0] = cc->entries[--cc->n];
-        memset(&cc->entries[cc->n], 0, sizeof(cc->entries[0]));
-    }
-    cc->entries[cc->n].tenant_id = tenant_id;
-    return &cc->entries[cc->n++];
 }
 
 int
 ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
-               long long tenant_id, const char *version,
+               long long tenant_id, const char *slug,
                const struct ec_catalog **out)
 {
-    struct cache_entry *e = entry_for(cc, tenant_id);
+    struct cache_entry *e;
     struct ec_catalog *fresh;
     int rc;
 
-    if (e->catalog && e->version && strcmp(e->version, version) == 0) {
-        *out = e->catalog;
-        return 0;
-    }
+    for (size_t i = 0; i < cc->n; i++)
+        if (cc->entries[i].tenant_id == tenant_id) {
+            *out = cc->entries[i].catalog;
+            return 0;
+        }
     rc = ec_catalog_load(db, tenant_id, &fresh);
     if (rc < 0)
         return rc;
-    ec_catalog_free(e->catalog);
-    free(e->version);
+    /* full: give up the oldest slot; it reloads on its next use */
+    if (cc->n == EC_CATALOG_CACHE_MAX)
+        entry_remove(cc, 0);
+    e = &cc->entries[cc->n++];
+    e->tenant_id = tenant_id;
+    e->slug = ec_xstrdup(slug);
     e->catalog = fresh;
-    e->version = ec_xstrdup(version);
     *out = fresh;
     return 0;
 }

@@ -3,9 +3,9 @@
  * each product appears in each channel, and add-on compatibility, held as
  * an immutable snapshot per worker.
  *
- * A snapshot is loaded from MySQL on first use and kept until the tenant's
- * data version in Redis moves (every catalog write bumps it), so a warm
- * storefront page view runs no MySQL query. Everything a snapshot points
+ * A snapshot is loaded from MySQL on first use and kept until the worker
+ * is told the tenant's data changed (svc/invalidate.h), so a warm
+ * storefront page view runs no MySQL query and no Redis round trip. Everything a snapshot points
  * to lives in its own arena and dies with it; callers may hold pointers
  * into it for the current request only.
  *
@@ -42,6 +42,8 @@ enum ec_product_status {
     EC_PRODUCT_RETIRED,
 };
 
+#define EC_CHANNEL_MEMOS 4
+
 struct ec_channel {
     long long id;
     const char *code;
@@ -50,6 +52,7 @@ struct ec_channel {
     int is_default;
     struct ec_offer *offers;       /* visible, active, sorted */
     size_t noffers;
+    void *memo[EC_CHANNEL_MEMOS];  /* see ec_catalog_memoize() */
 };
 
 struct ec_channel_rule {
@@ -132,6 +135,19 @@ size_t ec_catalog_addons_for(const struct ec_catalog *c,
                              const struct ec_offer **out, size_t max);
 
 /*
+ * Memos: what callers derive from a channel's offers (a rendered list, a
+ * serialised answer) is the same for every request until the snapshot is
+ * replaced, so they may keep it on the channel: ec_catalog_memo() returns
+ * what slot holds (NULL at first), ec_catalog_memoize() stores data there
+ * and calls free_fn(data) when the snapshot is freed. A snapshot is
+ * otherwise immutable; memos are the one cache it carries.
+ */
+void *ec_catalog_memo(const struct ec_channel *ch, unsigned slot);
+void ec_catalog_memoize(const struct ec_catalog *c,
+                        const struct ec_channel *ch, unsigned slot,
+                        void *data, void (*free_fn)(void *));
+
+/*
  * Finish a snapshot whose channels, rules, products and fits are filled
  * in and whose placements are given as offers (one per product and
  * channel, visible ones only, unsorted): checks the default channel,
@@ -158,16 +174,19 @@ struct ec_catalog_cache *ec_catalog_cache_new(void);
 void ec_catalog_cache_free(struct ec_catalog_cache *cc);
 
 /*
- * The catalog of tenant_id at data version `version` (a string from Redis,
- * "0" when the key does not exist). Loads it from MySQL when the cache has
- * none or an older version. Returns 0 and *out; EC_ERR_UNAVAILABLE when
- * MySQL is down and nothing is cached (a stale copy is never served:
- * prices must be current); EC_ERR_INTERNAL when the stored catalog breaks
- * an invariant (logged).
+ * The catalog of the tenant (id and slug), loaded from MySQL when the
+ * cache has none. Returns 0 and *out; EC_ERR_UNAVAILABLE when MySQL is
+ * down and nothing is cached; EC_ERR_INTERNAL when the stored catalog
+ * breaks an invariant (logged). Freshness is kept by dropping entries
+ * when told the data changed (svc/invalidate.h).
  */
 int ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
-                   long long tenant_id, const char *version,
+                   long long tenant_id, const char *slug,
                    const struct ec_catalog **out);
+
+/* Forget the catalog of slug, or every catalog. */
+void ec_catalog_cache_drop(struct ec_catalog_cache *cc, const char *slug);
+void ec_catalog_cache_clear(struct ec_catalog_cache *cc);
 
 /* Load a snapshot from MySQL (for tools); the caller frees it. */
 int ec_catalog_load(struct ec_db *db, long long tenant_id,

@@ -3,17 +3,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <json-c/json.h>
 
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/rand.h"
 #include "core/xalloc.h"
 #include "store/db.h"
-#include "store/kv.h"
+#include "svc/invalidate.h"
 
 #define EC_TENANT_BUCKETS 256
 #define EC_TENANT_MAX_HOSTS 4096
@@ -27,7 +25,6 @@ struct host_entry {
 struct ec_tenant_cache {
     struct host_entry *buckets[EC_TENANT_BUCKETS];
     size_t nhosts;
-    char *version;               /* last version seen in Redis, or NULL */
 };
 
 struct ec_tenant_cache *
@@ -79,7 +76,6 @@ ec_tenant_cache_free(struct ec_tenant_cache *c)
     if (!c)
         return;
     ec_tenant_cache_flush(c);
-    free(c->version);
     free(c);
 }
 
@@ -182,61 +178,15 @@ load(struct ec_tenant_cache *c, struct ec_db *db, const char *host,
     return 0;
 }
 
-/* Adopt the tenants version v; a change flushes every cached host. */
-static void
-adopt_version(struct ec_tenant_cache *c, const char *v)
-{
-    if (!c->version || strcmp(c->version, v) != 0) {
-        ec_tenant_cache_flush(c);
-        free(c->version);
-        c->version = ec_xstrdup(v);
-    }
-}
-
 int
-ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_kv *kv,
-                  struct ec_db *db, const char *host, int need_redis,
-                  struct ec_arena *a, const struct ec_tenant **out,
-                  const char **data_version)
+ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db,
+                  const char *host, const struct ec_tenant **out)
 {
     struct host_entry *e = lookup(c, host);
-    char key[128], now_key[128], *vals[2] = {NULL, NULL};
-    const char *keys[2] = {EC_TENANT_VERSION_KEY, key};
-    size_t nkeys = 1;
-    int rc, asked;
+    int rc;
 
-    /* one round trip: the tenants version, and the data version of the
-       tenant this host had last time */
-    if (e && e->tenant) {
-        ec_tenant_data_version_key(e->tenant->slug, key, sizeof(key));
-        nkeys = 2;
-    }
-    rc = ec_kv_mget(kv, keys, nkeys, a, vals);
-    if (rc < 0 && need_redis)
-        return rc;
-    asked = rc == 0;
-    if (asked) {
-        adopt_version(c, vals[0] ? vals[0] : "0");
-        e = lookup(c, host);
-    }
     if (!e && (rc = load(c, db, host, &e)) < 0)
         return rc;
-    *data_version = NULL;
-    if (!e->tenant || !asked)
-        return answer(e->tenant, out);
-    /* the cache moved or the host was new: ask for this tenant's key now */
-    ec_tenant_data_version_key(e->tenant->slug, now_key, sizeof(now_key));
-    if (nkeys == 2 && strcmp(key, now_key) == 0) {
-        *data_version = vals[1] ? vals[1] : "0";
-    } else {
-        rc = ec_kv_get(kv, now_key, a, &vals[1], NULL);
-        if (rc == 0)
-            *data_version = vals[1];
-        else if (rc == EC_ERR_NOT_FOUND)
-            *data_version = "0";
-        else if (need_redis)
-            return rc;
-    }
     return answer(e->tenant, out);
 }
 
@@ -293,44 +243,16 @@ ec_tenant_set_status(struct ec_db *db, const char *slug, const char *status)
     return n ? 0 : EC_ERR_NOT_FOUND;
 }
 
-char *
-ec_tenant_data_version_key(const char *slug, char *out, size_t size)
+int
+ec_tenant_bump_version(struct ec_kv *kv)
 {
-    snprintf(out, size, "ecom:{%s}:version", slug);
-    return out;
-}
-
-/*
- * A version is a fresh unique token rather than a counter: after Redis
- * loses its data, a counter could climb back to a value a worker already
- * holds for older data, and the worker would never reload.
- */
-static int
-set_new_version(struct ec_kv *kv, const char *key)
-{
-    char token[64], hex[17];
-    struct timespec ts;
-
-    clock_gettime(CLOCK_REALTIME, &ts);
-    ec_rand_hex(hex, 8);
-    snprintf(token, sizeof(token), "%lld-%s",
-             (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, hex);
-    return ec_kv_set(kv, key, token, strlen(token), 0);
+    return ec_invalidate_tenants(kv);
 }
 
 int
 ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug)
 {
-    char key[128];
-
-    return set_new_version(kv,
-                           ec_tenant_data_version_key(slug, key, sizeof(key)));
-}
-
-int
-ec_tenant_bump_version(struct ec_kv *kv)
-{
-    return set_new_version(kv, EC_TENANT_VERSION_KEY);
+    return ec_invalidate_data(kv, slug);
 }
 
 struct list_ctx {
