@@ -139,7 +139,8 @@ ec_db_connect(struct ec_db *db)
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     if (!mysql_real_connect(m, db->cfg.socket ? NULL : db->cfg.host,
                             db->cfg.user, db->cfg.password, db->cfg.database,
-                            db->cfg.port, db->cfg.socket, 0)) {
+                            db->cfg.port, db->cfg.socket,
+                            CLIENT_FOUND_ROWS)) {
         remember_error(db, "connect", mysql_errno(m), mysql_error(m));
         ec_log_error("mysql connect to %s:%u failed: %s",
                      db->cfg.socket ? db->cfg.socket : db->cfg.host,

@@ -68,6 +68,29 @@ for (const brand of brands) {
   });
 }
 
+test('a subpage and a product page are accessible and reachable from the cards', async () => {
+  const { page, problems } = await open('nordlys.localhost', '/tilbud');
+  assert.equal(await page.locator('.plan-card').count(), 2);
+  await assertAccessible(page, '/tilbud');
+  await page.locator('.plan-card a', { hasText: 'Se abonnementet' }).first().click();
+  await page.waitForURL(/\/tilbud\/products\/NL-50GB$/);
+  assert.equal(await page.locator('h1').textContent(), 'Tilbud: 50 GB 5G');
+  await assertAccessible(page, 'product page');
+  await page.screenshot({ path: path.join(shots, 'nordlys.localhost-product.png'), fullPage: true });
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the plan cards on a phone: one column, price visible', async () => {
+  const { page } = await open('fjordmobil.localhost', '/');
+  const cards = page.locator('.plan-card');
+  assert.ok(await cards.count() >= 4);
+  const boxes = await cards.evaluateAll((els) => els.slice(0, 2).map((e) => e.getBoundingClientRect().left));
+  assert.equal(boxes[0], boxes[1], 'cards stack in one column on a 390 px screen');
+  assert.match(await cards.first().locator('.plan-price').textContent(), /kr\./);
+  await page.close();
+});
+
 test('the two brands look different', async () => {
   const a = await open(brands[0].host);
   const b = await open(brands[1].host);
