@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The catalog benchmark: wrk (2 threads, 64 connections, 10 s, a demo
+# brand's Host header, warm cache) against the front page and the JSON
+# product list, and in the same run against two ceilings: nginx serving a
+# static file of the same size as each answer, and ecomd's /healthz (a
+# FastCGI round trip that does no work). Prints req/s, p50, p99 and the
+# ratios to the ceilings.
+#
+#   bench/catalog.sh [demo|test] [SECONDS] [HOST]
+set -euo pipefail
+. "$(dirname "$0")/../scripts/lib.sh"
+
+stack_env "${1:-demo}"
+SECS=${2:-10}
+HOST=${3:-nordlys.localhost}
+URL="http://127.0.0.1:$HTTP_PORT"
+command -v wrk >/dev/null || ensure_packages wrk
+curl -sf "$URL/readyz" >/dev/null || die "the $STACK_NAME stack is not ready"
+
+# static twins of the answers, served by nginx from static/.bench/
+twins="$ROOT/static/.bench"
+mkdir -p "$twins"
+curl -s -H "Host: $HOST" "$URL/" > "$twins/front.html"
+curl -s -H "Host: $HOST" "$URL/api/v1/products" > "$twins/products.json"
+chmod -R a+rX "$twins"
+
+declare -A RPS P50 P99
+run() {   # run KEY PATH
+    local out
+    # warm every worker's cache first
+    for _ in $(seq 1 $((WORKERS * 4))); do curl -s -o /dev/null -H "Host: $HOST" "$URL$2"; done
+    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: $HOST" "$URL$2")
+    grep -q 'Non-2xx' <<<"$out" && die "$2 answered non-2xx under load"
+    RPS[$1]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    P50[$1]=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    P99[$1]=$(awk '$1 == "99%" {print $2}' <<<"$out")
+}
+
+run static_front /static/.bench/front.html
+run static_products /static/.bench/products.json
+run healthz /healthz
+run front /
+run products /api/v1/products
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+echo "bench/catalog.sh ${1:-demo} $SECS $HOST: wrk -t2 -c64 -d${SECS}s, $(nproc) cores, $WORKERS workers, $(date -u +%FT%TZ)"
+printf '%-34s %10s %9s %9s %10s %10s\n' route req/s p50 p99 "/static" "/healthz"
+row() {   # row LABEL KEY STATIC_KEY
+    printf '%-34s %10s %9s %9s %10s %10s\n' "$1" "${RPS[$2]}" "${P50[$2]}" "${P99[$2]}" \
+        "$( [ -n "$3" ] && ratio "${RPS[$2]}" "${RPS[$3]}" || echo -)" \
+        "$(ratio "${RPS[$2]}" "${RPS[healthz]}")"
+}
+row "static twin of / ($(wc -c < "$twins/front.html") B)" static_front ""
+row "static twin of products ($(wc -c < "$twins/products.json") B)" static_products ""
+row "GET /healthz" healthz ""
+row "GET / (front page)" front static_front
+row "GET /api/v1/products" products static_products
+rm -rf "$twins"
