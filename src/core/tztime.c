@@ -80,8 +80,7 @@ is_leap(int64_t y)
 static int
 month_days(int64_t y, int m)
 {
-    static const int days[] = {31, 28, 31, 30, 31, 30,
-                               31, 31, 30, 31, 30, 31};
+    static const int days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
 
     return m == 2 && is_leap(y) ? 29 : days[m - 1];
 }
@@ -257,8 +256,8 @@ parse_rule_date(const char *p, struct rule_date *d)
     } else if (*p == 'M') {
         d->kind = 'M';
         if (!(p = parse_num(p + 1, 12, &d->month)) || d->month < 1 ||
-            *p != '.' || !(p = parse_num(p + 1, 5, &d->week)) ||
-            d->week < 1 || *p != '.' || !(p = parse_num(p + 1, 6, &d->day)))
+            *p != '.' || !(p = parse_num(p + 1, 5, &d->week)) || d->week < 1 ||
+            *p != '.' || !(p = parse_num(p + 1, 6, &d->day)))
             return NULL;
     } else {
         d->kind = 'n';
@@ -296,8 +295,8 @@ parse_posix_rule(const char *s, struct posix_rule *r)
         /* No rule: the POSIX default, as glibc applies it. */
         p = ",M3.2.0,M11.1.0";
     }
-    if (*p != ',' || !(p = parse_rule_date(p + 1, &r->start)) ||
-        *p != ',' || !(p = parse_rule_date(p + 1, &r->end)) || *p)
+    if (*p != ',' || !(p = parse_rule_date(p + 1, &r->start)) || *p != ',' ||
+        !(p = parse_rule_date(p + 1, &r->end)) || *p)
         return -1;
     return 0;
 }
@@ -307,8 +306,8 @@ parse_posix_rule(const char *s, struct posix_rule *r)
 static uint32_t
 be32(const unsigned char *p)
 {
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
-           (uint32_t)p[2] << 8 | (uint32_t)p[3];
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 |
+           (uint32_t)p[3];
 }
 
 static int64_t
@@ -406,8 +405,8 @@ ec_tztime_zone_from_tzif(const char *name, const unsigned char *data,
     z->offsets = ec_xcalloc(h.typecnt + 2, sizeof(*z->offsets));
 
     for (i = 0; i < h.timecnt; i++) {
-        z->trans[i] = tsize == 8 ? be64(p + i * 8)
-                                 : (int64_t)(int32_t)be32(p + i * 4);
+        z->trans[i] =
+            tsize == 8 ? be64(p + i * 8) : (int64_t)(int32_t)be32(p + i * 4);
         if (i && z->trans[i] <= z->trans[i - 1])
             return fail_zone(z);
     }
@@ -454,8 +453,7 @@ ec_tztime_zone_from_tzif(const char *name, const unsigned char *data,
                 add_offset(z, z->rule.dst_utoff);
             if (z->rule.std_utoff < UTOFF_MIN ||
                 z->rule.std_utoff > UTOFF_MAX ||
-                z->rule.dst_utoff < UTOFF_MIN ||
-                z->rule.dst_utoff > UTOFF_MAX)
+                z->rule.dst_utoff < UTOFF_MIN || z->rule.dst_utoff > UTOFF_MAX)
                 return fail_zone(z);
         }
     }
@@ -594,10 +592,9 @@ civil_seconds(const struct ec_tztime_civil *c)
 static int
 valid_civil(const struct ec_tztime_civil *c)
 {
-    return c->year >= 0 && c->year <= 9999 && c->month >= 1 &&
-           c->month <= 12 && c->day >= 1 &&
-           c->day <= month_days(c->year, c->month) && c->hour >= 0 &&
-           c->hour <= 23 && c->minute >= 0 && c->minute <= 59 &&
+    return c->year >= 0 && c->year <= 9999 && c->month >= 1 && c->month <= 12 &&
+           c->day >= 1 && c->day <= month_days(c->year, c->month) &&
+           c->hour >= 0 && c->hour <= 23 && c->minute >= 0 && c->minute <= 59 &&
            c->second >= 0 && c->second <= 59;
 }
 
@@ -702,10 +699,10 @@ ec_tztime_format(const struct ec_tztime_zone *z, int64_t t, char *buf,
     if (y < 0 || y > 9999)
         return EC_ERR_INVALID_FIELD;
     secs = local - days * DAY;
-    n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-                 (int)y, c.month, c.day, (int)(secs / 3600),
-                 (int)(secs / 60 % 60), (int)(secs % 60),
-                 off < 0 ? '-' : '+', abs(off) / 3600, abs(off) / 60 % 60);
+    n = snprintf(buf, size, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", (int)y,
+                 c.month, c.day, (int)(secs / 3600), (int)(secs / 60 % 60),
+                 (int)(secs % 60), off < 0 ? '-' : '+', abs(off) / 3600,
+                 abs(off) / 60 % 60);
     if (n < 0 || (size_t)n >= size) {
         buf[0] = '\0';
         return EC_ERR_INVALID_FIELD;

@@ -81,7 +81,7 @@ enum ec_tztime_kind {
  * frees with ec_tztime_zone_free(); EC_ERR_INVALID_FIELD when name is not
  * a plausible zone name (empty, absolute, "..", odd characters) or the
  * file is not a usable TZif file; EC_ERR_NOT_FOUND when there is no such
- * zone.
+ * zone; EC_ERR_INTERNAL when the file exists but cannot be read.
  */
 int ec_tztime_load(const char *name, struct ec_tztime_zone **out);
 
@@ -104,8 +104,7 @@ const char *ec_tztime_zone_name(const struct ec_tztime_zone *z);
  * The zone's offset from UTC at instant t, in seconds east of Greenwich
  * (7200 for Copenhagen in summer). Sets *is_dst when it is not NULL.
  */
-int ec_tztime_offset_at(const struct ec_tztime_zone *z, int64_t t,
-                        int *is_dst);
+int ec_tztime_offset_at(const struct ec_tztime_zone *z, int64_t t, int *is_dst);
 
 /*
  * The wall-clock reading of instant t in z, into *out; the offset used

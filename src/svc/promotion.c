@@ -135,8 +135,8 @@ campaign_problem(const struct ec_promotion_campaign *c, size_t *at)
             return P_VALUE;
         }
         if (is_fee_action(a->kind)) {
-            if (!a->fees || (a->fees & ~(EC_PROMOTION_FEE_STARTUP |
-                                         EC_PROMOTION_FEE_SIM)))
+            if (!a->fees ||
+                (a->fees & ~(EC_PROMOTION_FEE_STARTUP | EC_PROMOTION_FEE_SIM)))
                 return P_FEES;
             continue;
         }
@@ -154,13 +154,12 @@ campaign_problem(const struct ec_promotion_campaign *c, size_t *at)
     return P_NONE;
 }
 
-static int
-refuse(struct ec_promotion_problem *problem, const char *field,
-       const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int refuse(struct ec_promotion_problem *problem, const char *field,
+                  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 static int
-refuse(struct ec_promotion_problem *problem, const char *field,
-       const char *fmt, ...)
+refuse(struct ec_promotion_problem *problem, const char *field, const char *fmt,
+       ...)
 {
     va_list ap;
 
@@ -231,8 +230,7 @@ ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
         return refuse(problem, field, "Unknown kind of price action.");
     case P_VALUE:
         snprintf(field, sizeof(field), "actions[%zu].value", at);
-        return refuse(problem, field,
-                      "An amount must be between 0 and %lld.",
+        return refuse(problem, field, "An amount must be between 0 and %lld.",
                       (long long)EC_PROMOTION_MAX_AMOUNT);
     case P_PERCENT:
         snprintf(field, sizeof(field), "actions[%zu].value", at);
@@ -247,8 +245,7 @@ ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
                       "Price action %zu starts in month %d: a benefit "
                       "that needs the customer to stay past month %d binds "
                       "them for longer than the law allows.",
-                      at + 1, a ? a->first_month : 0,
-                      EC_PROMOTION_MAX_BINDING);
+                      at + 1, a ? a->first_month : 0, EC_PROMOTION_MAX_BINDING);
     case P_MONTHS:
         snprintf(field, sizeof(field), "actions[%zu].months", at);
         return refuse(problem, field,
@@ -546,8 +543,7 @@ ec_promotion_price(const struct ec_promotion_query *q,
     int64_t regular;
     int from_channel, a_wins;
 
-    if (!prod || !prod->sku || !q->channel ||
-        q->binding_months < 0 ||
+    if (!prod || !prod->sku || !q->channel || q->binding_months < 0 ||
         q->binding_months > EC_PROMOTION_MAX_BINDING ||
         (q->sim_type != EC_PROMOTION_SIM_PHYSICAL &&
          q->sim_type != EC_PROMOTION_SIM_ESIM) ||
@@ -577,9 +573,8 @@ ec_promotion_price(const struct ec_promotion_query *q,
         if (e->reason != EC_PROMOTION_APPLIED)
             continue;
         if (c->stacking == EC_PROMOTION_STACKABLE) {
-            for (j = n_stack; j > 0 && stacks_before(q->campaigns, i,
-                                                     stack[j - 1]);
-                 j--)
+            for (j = n_stack;
+                 j > 0 && stacks_before(q->campaigns, i, stack[j - 1]); j--)
                 stack[j] = stack[j - 1];
             stack[j] = i;
             n_stack++;
@@ -628,10 +623,10 @@ ec_promotion_price(const struct ec_promotion_query *q,
     out->one_time_total = plan.startup_fee + plan.sim_fee;
     out->min_total_months = x.total_months;
     out->min_total = plan_min_total(&plan, x.total_months);
-    out->monthly_now_vat = ec_promotion_vat(out->monthly_now,
-                                            prod->vat_rate_bp);
-    out->one_time_vat = ec_promotion_vat(out->one_time_total,
-                                         prod->vat_rate_bp);
+    out->monthly_now_vat =
+        ec_promotion_vat(out->monthly_now, prod->vat_rate_bp);
+    out->one_time_vat =
+        ec_promotion_vat(out->one_time_total, prod->vat_rate_bp);
     out->min_total_vat = ec_promotion_vat(out->min_total, prod->vat_rate_bp);
     out->winner = winner != (size_t)-1 ? &q->campaigns[winner] : NULL;
     out->n_applied = n_stack + (winner != (size_t)-1);
@@ -683,8 +678,8 @@ ec_promotion_step_name(enum ec_promotion_step step)
 }
 
 int
-ec_promotion_explain_code(const struct ec_promotion_explanation *e,
-                          char *buf, size_t size)
+ec_promotion_explain_code(const struct ec_promotion_explanation *e, char *buf,
+                          size_t size)
 {
     int n;
 

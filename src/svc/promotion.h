@@ -116,10 +116,7 @@ enum ec_promotion_action_kind {
 #define EC_PROMOTION_FEE_STARTUP 1u
 #define EC_PROMOTION_FEE_SIM 2u
 
-enum ec_promotion_sim {
-    EC_PROMOTION_SIM_PHYSICAL = 0,
-    EC_PROMOTION_SIM_ESIM
-};
+enum ec_promotion_sim { EC_PROMOTION_SIM_PHYSICAL = 0, EC_PROMOTION_SIM_ESIM };
 
 /* Why a campaign did or did not apply, in the explanation. */
 enum ec_promotion_reason {
@@ -154,8 +151,8 @@ struct ec_promotion_action {
 struct ec_promotion_campaign {
     int64_t id;
     const char *name;
-    int64_t valid_from; /* applies from this instant ... */
-    int64_t valid_to;   /* ... up to, not including, this one */
+    int64_t valid_from;      /* applies from this instant ... */
+    int64_t valid_to;        /* ... up to, not including, this one */
     const char *const *skus; /* the products it applies to */
     size_t n_skus;
     const char *const *channels; /* none = every channel */
@@ -181,8 +178,8 @@ struct ec_promotion_product {
     const struct ec_promotion_channel_price *channel_prices;
     size_t n_channel_prices;
     int64_t startup_fee;
-    int64_t sim_fee; /* the fee for the SIM type asked for */
-    int vat_rate_bp; /* the tenant's, 2500 = 25 % */
+    int64_t sim_fee;            /* the fee for the SIM type asked for */
+    int vat_rate_bp;            /* the tenant's, 2500 = 25 % */
     const int *binding_periods; /* offered periods; the guard only */
     size_t n_binding_periods;
 };
@@ -212,10 +209,13 @@ struct ec_promotion_explanation {
 };
 
 /*
- * The result. Only the fields below are written; pointers borrow from the
- * query. Invariants: n_segments >= 1; segments are in order, contiguous
- * from month 1, each differs in price from the one before, and the last
- * one is open-ended at regular_monthly; explain[i] is about campaigns[i].
+ * The result, about 4.8 KiB: callers keep one and reuse it. A successful
+ * call sets every field (schedule and explain up to their counts);
+ * pointers borrow from the query. Invariants: n_segments >= 1; segments
+ * are in order, contiguous from month 1, each differs in price from the
+ * one before, and the last one is open-ended at regular_monthly;
+ * explain[i] is about campaigns[i]; min_total = one_time_total + the
+ * schedule's months 1..min_total_months.
  */
 struct ec_promotion_breakdown {
     const char *channel;
@@ -237,7 +237,7 @@ struct ec_promotion_breakdown {
     int64_t one_time_vat;
     int64_t min_total_vat;
     const struct ec_promotion_campaign *winner; /* exclusive, or NULL */
-    size_t n_applied; /* winner plus stackables */
+    size_t n_applied;                           /* winner plus stackables */
     struct ec_promotion_explanation explain[EC_PROMOTION_MAX_CAMPAIGNS];
     size_t n_explain;
 };
