@@ -123,6 +123,8 @@ make_offer(const struct ec_catalog *c, const struct ec_placement *pl,
     o->product = p;
     o->channel = &c->channels[pl->channel];
     o->display_name = pl->display_name ? pl->display_name : p->name;
+    o->monthly_price = pl->has_monthly_price ? pl->monthly_price
+                                             : p->monthly_price;
     o->sort_order = pl->sort_order;
     /* a channel narrows what the product offers; it never widens it */
     o->binding_mask = p->binding_mask &
@@ -170,6 +172,13 @@ ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
 
 /* ---- loading from MySQL ---- */
 
+/* A SKU or channel code a campaign names, until it is sorted into place. */
+struct campaign_item {
+    int64_t campaign_id;
+    int is_channel;
+    const char *value;
+};
+
 /* Growable arrays while rows arrive; copied into the arena at the end. */
 struct loader {
     struct ec_catalog *c;
@@ -183,6 +192,14 @@ struct loader {
     size_t nplacements, cap_placements;
     struct ec_addon_fit *fits;
     size_t nfits, cap_fits;
+    struct ec_promotion_campaign *campaigns;
+    const char **codes;
+    size_t ncampaigns, cap_campaigns;
+    struct campaign_item *items;   /* SKUs and channel codes, by campaign */
+    size_t nitems, cap_items;
+    struct ec_promotion_action *actions;
+    int64_t *action_campaign;      /* campaign id of each action */
+    size_t nactions, cap_actions;
     int broken;                  /* a row named a missing channel/product */
 };
 
@@ -345,6 +362,8 @@ placement_row(const struct ec_db_row *row, void *ctx)
     pl->sort_order = (int)num(row->vals[4]);
     pl->sim_mask = sim_mask(row->vals[5]);
     pl->binding_mask = (unsigned)num(row->vals[6]);
+    pl->has_monthly_price = row->vals[7] != NULL;
+    pl->monthly_price = (long)num(row->vals[7]);
     return 0;
 }
 
@@ -369,6 +388,114 @@ fit_row(const struct ec_db_row *row, void *ctx)
     return 0;
 }
 
+static int
+campaign_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_promotion_campaign *cp;
+
+    GROW(l->campaigns, l->ncampaigns, l->cap_campaigns);
+    l->codes = ec_xrealloc(l->codes, l->cap_campaigns * sizeof(*l->codes));
+    cp = &l->campaigns[l->ncampaigns];
+    memset(cp, 0, sizeof(*cp));
+    cp->id = num(row->vals[0]);
+    l->codes[l->ncampaigns++] = str(l, row->vals[1]);
+    cp->name = str(l, row->vals[2]);
+    cp->valid_from = num(row->vals[3]);
+    cp->valid_to = num(row->vals[4]);
+    cp->priority = (int)num(row->vals[5]);
+    cp->stacking = strcmp(row->vals[6], "stackable") == 0
+                       ? EC_PROMOTION_STACKABLE
+                       : EC_PROMOTION_EXCLUSIVE;
+    cp->required_binding = (int)num(row->vals[7]);
+    cp->created_at = num(row->vals[8]);
+    return 0;
+}
+
+static int
+item_row(struct loader *l, const struct ec_db_row *row, int is_channel)
+{
+    struct campaign_item *it;
+
+    GROW(l->items, l->nitems, l->cap_items);
+    it = &l->items[l->nitems++];
+    it->campaign_id = num(row->vals[0]);
+    it->is_channel = is_channel;
+    it->value = str(l, row->vals[1]);
+    return 0;
+}
+
+static int
+campaign_product_row(const struct ec_db_row *row, void *ctx)
+{
+    return item_row(ctx, row, 0);
+}
+
+static int
+campaign_channel_row(const struct ec_db_row *row, void *ctx)
+{
+    return item_row(ctx, row, 1);
+}
+
+static enum ec_promotion_action_kind
+action_kind(const char *s)
+{
+    if (strcmp(s, "fixed_price") == 0)
+        return EC_PROMOTION_FIXED_PRICE;
+    if (strcmp(s, "amount_off") == 0)
+        return EC_PROMOTION_AMOUNT_OFF;
+    if (strcmp(s, "percent_off") == 0)
+        return EC_PROMOTION_PERCENT_OFF;
+    if (strcmp(s, "waive_fee") == 0)
+        return EC_PROMOTION_WAIVE_FEE;
+    return EC_PROMOTION_REDUCE_FEE;
+}
+
+static int
+action_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct ec_promotion_action *a;
+    const char *fees = row->vals[5];
+
+    if (l->nactions == l->cap_actions) {
+        l->cap_actions = l->cap_actions ? l->cap_actions * 2 : 16;
+        l->actions = ec_xrealloc(l->actions,
+                                 l->cap_actions * sizeof(*l->actions));
+        l->action_campaign = ec_xrealloc(
+            l->action_campaign, l->cap_actions * sizeof(*l->action_campaign));
+    }
+    l->action_campaign[l->nactions] = num(row->vals[0]);
+    a = &l->actions[l->nactions++];
+    memset(a, 0, sizeof(*a));
+    a->kind = action_kind(row->vals[1]);
+    a->value = num(row->vals[2]);
+    a->first_month = (int)num(row->vals[3]);
+    a->months = (int)num(row->vals[4]);
+    a->fees = (fees && strstr(fees, "startup") ? EC_PROMOTION_FEE_STARTUP
+                                                : 0) |
+              (fees && strstr(fees, "sim") ? EC_PROMOTION_FEE_SIM : 0);
+    return 0;
+}
+
+static const char *const campaigns_sql =
+    "SELECT id, code, name, UNIX_TIMESTAMP(valid_from),"
+    " UNIX_TIMESTAMP(valid_to), priority, stacking, required_binding,"
+    " UNIX_TIMESTAMP(created_at) FROM campaigns"
+    " WHERE tenant_id = ? ORDER BY id";
+static const char *const campaign_products_sql =
+    "SELECT cp.campaign_id, p.sku FROM campaign_products cp"
+    " JOIN products p ON p.id = cp.product_id AND p.tenant_id = cp.tenant_id"
+    " WHERE cp.tenant_id = ? ORDER BY cp.campaign_id, p.sku";
+static const char *const campaign_channels_sql =
+    "SELECT cc.campaign_id, c.code FROM campaign_channels cc"
+    " JOIN channels c ON c.id = cc.channel_id AND c.tenant_id = cc.tenant_id"
+    " WHERE cc.tenant_id = ? ORDER BY cc.campaign_id, c.code";
+static const char *const campaign_actions_sql =
+    "SELECT campaign_id, kind, value, first_month, months, fees"
+    " FROM campaign_actions WHERE tenant_id = ?"
+    " ORDER BY campaign_id, position";
+
 static const char *const channels_sql =
     "SELECT id, code, name, kind, is_default FROM channels"
     " WHERE tenant_id = ? ORDER BY id";
@@ -382,11 +509,59 @@ static const char *const products_sql =
     " WHERE tenant_id = ? ORDER BY id";
 static const char *const placements_sql =
     "SELECT product_id, channel_id, visible, display_name, sort_order,"
-    " sim_types, binding_months FROM product_channels"
+    " sim_types, binding_months, monthly_price FROM product_channels"
     " WHERE tenant_id = ?";
 static const char *const fits_sql =
     "SELECT plan_id, addon_id, channel_id FROM addon_compat"
     " WHERE tenant_id = ? ORDER BY id";
+
+/* Give each campaign its SKUs, channels and actions, in arena memory. */
+static void
+settle_campaigns(struct loader *l)
+{
+    struct ec_catalog *c = l->c;
+    size_t i, j, n;
+
+    c->ncampaigns = l->ncampaigns;
+    c->campaigns = ec_arena_calloc(c->arena, l->ncampaigns,
+                                   sizeof(*c->campaigns));
+    c->campaign_codes = ec_arena_calloc(c->arena, l->ncampaigns,
+                                        sizeof(*c->campaign_codes));
+    for (i = 0; i < l->ncampaigns; i++) {
+        struct ec_promotion_campaign *cp = &c->campaigns[i];
+        const char **skus, **chans;
+        struct ec_promotion_action *acts;
+        size_t ns = 0, nc = 0, na = 0;
+
+        *cp = l->campaigns[i];
+        c->campaign_codes[i] = l->codes[i];
+        for (j = 0; j < l->nitems; j++)
+            if (l->items[j].campaign_id == cp->id)
+                l->items[j].is_channel ? nc++ : ns++;
+        for (j = 0; j < l->nactions; j++)
+            na += l->action_campaign[j] == cp->id;
+        skus = ec_arena_calloc(c->arena, ns, sizeof(*skus));
+        chans = ec_arena_calloc(c->arena, nc, sizeof(*chans));
+        acts = ec_arena_calloc(c->arena, na, sizeof(*acts));
+        ns = nc = na = 0;
+        for (j = 0; j < l->nitems; j++)
+            if (l->items[j].campaign_id == cp->id) {
+                if (l->items[j].is_channel)
+                    chans[nc++] = l->items[j].value;
+                else
+                    skus[ns++] = l->items[j].value;
+            }
+        for (j = 0, n = l->nactions; j < n; j++)
+            if (l->action_campaign[j] == cp->id)
+                acts[na++] = l->actions[j];
+        cp->skus = skus;
+        cp->n_skus = ns;
+        cp->channels = chans;
+        cp->n_channels = nc;
+        cp->actions = acts;
+        cp->n_actions = na;
+    }
+}
 
 /* Move the loaded arrays into the arena and turn indices into pointers. */
 static void
@@ -420,6 +595,11 @@ settle(struct loader *l)
 static void
 loader_release(struct loader *l)
 {
+    free(l->campaigns);
+    free(l->codes);
+    free(l->items);
+    free(l->actions);
+    free(l->action_campaign);
     free(l->channels);
     free(l->rules);
     free(l->products);
@@ -446,9 +626,18 @@ ec_catalog_load(struct ec_db *db, long long tenant_id,
         (rc = ec_db_exec(db, products_sql, p, 1, product_row, &l, NULL)) < 0 ||
         (rc = ec_db_exec(db, placements_sql, p, 1, placement_row, &l, NULL)) <
             0 ||
-        (rc = ec_db_exec(db, fits_sql, p, 1, fit_row, &l, NULL)) < 0)
+        (rc = ec_db_exec(db, fits_sql, p, 1, fit_row, &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, campaigns_sql, p, 1, campaign_row, &l, NULL)) <
+            0 ||
+        (rc = ec_db_exec(db, campaign_products_sql, p, 1, campaign_product_row,
+                         &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, campaign_channels_sql, p, 1, campaign_channel_row,
+                         &l, NULL)) < 0 ||
+        (rc = ec_db_exec(db, campaign_actions_sql, p, 1, action_row, &l,
+                         NULL)) < 0)
         goto fail;
     settle(&l);
+    settle_campaigns(&l);
     if (l.broken)
         ec_log_warn("catalog of tenant %lld: rows refer to missing channels "
                     "or products; they were skipped", tenant_id);
@@ -475,6 +664,62 @@ ec_catalog_free(struct ec_catalog *c)
     ec_arena_release(c->arena);
     free(c->arena);
     free(c);
+}
+
+/* ---- prices ---- */
+
+int
+ec_catalog_price(const struct ec_catalog *c, const struct ec_offer *o,
+                 int binding, enum ec_sim_type sim, int64_t at,
+                 int vat_rate_bp, struct ec_promotion_breakdown *out)
+{
+    const struct ec_product *p = o->product;
+    struct ec_promotion_product pp;
+    struct ec_promotion_query q;
+
+    if (binding < 0 || binding > 6 || !(o->binding_mask & (1u << binding)) ||
+        !(o->sim_mask & sim))
+        return EC_ERR_INVALID_FIELD;
+    memset(&pp, 0, sizeof(pp));
+    pp.id = p->id;
+    pp.sku = p->sku;
+    pp.monthly = o->monthly_price;     /* the channel's base price */
+    pp.startup_fee = p->fee_startup;
+    pp.sim_fee = p->fee_sim;
+    pp.vat_rate_bp = vat_rate_bp;
+    memset(&q, 0, sizeof(q));
+    q.product = &pp;
+    q.channel = o->channel->code;
+    q.binding_months = binding;
+    q.sim_type = sim == EC_SIM_ESIM ? EC_PROMOTION_SIM_ESIM
+                                    : EC_PROMOTION_SIM_PHYSICAL;
+    q.at = at;
+    q.campaigns = c->campaigns;
+    q.n_campaigns = c->ncampaigns;
+    return ec_promotion_price(&q, out) == 0 ? 0 : EC_ERR_INTERNAL;
+}
+
+const char *
+ec_catalog_campaign_code(const struct ec_catalog *c,
+                         const struct ec_promotion_campaign *cp)
+{
+    size_t i = (size_t)(cp - c->campaigns);
+
+    return i < c->ncampaigns ? c->campaign_codes[i] : "";
+}
+
+int64_t
+ec_catalog_next_change(const struct ec_catalog *c, int64_t at)
+{
+    int64_t next = INT64_MAX;
+
+    for (size_t i = 0; i < c->ncampaigns; i++) {
+        if (c->campaigns[i].valid_from > at && c->campaigns[i].valid_from < next)
+            next = c->campaigns[i].valid_from;
+        if (c->campaigns[i].valid_to > at && c->campaigns[i].valid_to < next)
+            next = c->campaigns[i].valid_to;
+    }
+    return next;
 }
 
 /* ---- the per-worker cache ---- */

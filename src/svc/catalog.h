@@ -20,6 +20,9 @@
 #define EC_SVC_CATALOG_H
 
 #include <stddef.h>
+#include <stdint.h>
+
+#include "svc/promotion.h"
 
 struct ec_arena;
 struct ec_db;
@@ -87,6 +90,7 @@ struct ec_offer {
     const struct ec_product *product;
     const struct ec_channel *channel;
     const char *display_name;      /* the channel's name, else the product's */
+    long monthly_price;            /* the channel's base price, else the product's */
     int sort_order;
     unsigned binding_mask;         /* narrowed by the channel */
     unsigned sim_mask;
@@ -110,6 +114,9 @@ struct ec_catalog {
     size_t nproducts;
     struct ec_addon_fit *fits;
     size_t nfits;
+    struct ec_promotion_campaign *campaigns;   /* by id */
+    const char **campaign_codes;               /* parallel to campaigns */
+    size_t ncampaigns;
     const struct ec_channel *default_channel;
 };
 
@@ -162,9 +169,33 @@ struct ec_placement {
     int sort_order;
     unsigned binding_mask;         /* 0: as the product */
     unsigned sim_mask;             /* 0: as the product */
+    int has_monthly_price;         /* 0: the product's price holds */
+    long monthly_price;            /* the channel's own base price */
 };
 int ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
                       size_t npl);
+
+/* ---- prices ---- */
+
+/*
+ * What offer o costs with binding months and SIM type sim at instant `at`
+ * (UTC seconds), the tenant's campaigns applied by the promotion engine
+ * (svc/promotion.h), into *out. vat_rate_bp is the tenant's. Returns 0 or
+ * EC_ERR_INVALID_FIELD when the binding or SIM type is not offered.
+ */
+int ec_catalog_price(const struct ec_catalog *c, const struct ec_offer *o,
+                     int binding, enum ec_sim_type sim, int64_t at,
+                     int vat_rate_bp, struct ec_promotion_breakdown *out);
+
+/* The code of campaign cp (one of c->campaigns). */
+const char *ec_catalog_campaign_code(const struct ec_catalog *c,
+                                     const struct ec_promotion_campaign *cp);
+
+/*
+ * The first instant after `at` at which some campaign starts or ends, or
+ * INT64_MAX: prices derived at `at` hold until then.
+ */
+int64_t ec_catalog_next_change(const struct ec_catalog *c, int64_t at);
 
 /* ---- the per-worker cache ---- */
 
