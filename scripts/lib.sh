@@ -216,9 +216,13 @@ ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
 
 migrate_and_seed() {
     (cd "$ROOT" && ecomctl migrate "$ROOT/sql")
-    local f
+    local f slug
     for f in "$ROOT"/sql/demo/*.sql; do ecomctl seed "$f" >/dev/null; done
-    say "seeded the demo brands"
+    for f in "$ROOT"/sql/demo/catalog-*.json; do
+        slug=$(basename "$f" .json); slug=${slug#catalog-}
+        ecomctl catalog import "$slug" "$f" >/dev/null
+    done
+    say "seeded the demo brands and their catalogs"
 }
 
 stack_start() {

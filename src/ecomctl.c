@@ -6,12 +6,17 @@
  *   ecomctl [-c FILE] seed FILE.sql
  *   ecomctl [-c FILE] tenant list
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
+ *   ecomctl [-c FILE] catalog export TENANT
+ *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "core/buf.h"
 #include "core/err.h"
@@ -21,7 +26,12 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "store/migrate.h"
+#include "svc/catalog_doc.h"
+#include "svc/catalog_io.h"
 #include "svc/tenant.h"
+
+/* A catalog document larger than this is a mistake, not a catalog. */
+#define CTL_MAX_DOC (64 * 1024 * 1024)
 
 struct ctl {
     struct ec_settings settings;
@@ -160,6 +170,136 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
+/*
+ * The JSON value in path ("-": standard input) into *out, or 1 after
+ * saying why there is none, with the line and column of a syntax error.
+ */
+static int
+read_json(const char *path, struct json_object **out)
+{
+    struct ec_buf text = EC_BUF_INIT;
+    enum json_tokener_error jerr;
+    struct json_tokener *tok;
+    size_t n, end, line = 1, col = 1;
+    char chunk[8192];
+    const char *why = NULL;
+    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
+
+    *out = NULL;
+    if (!f) {
+        fprintf(stderr, "ecomctl: %s: %s\n", path, strerror(errno));
+        return 1;
+    }
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+           text.len <= CTL_MAX_DOC)
+        ec_buf_add(&text, chunk, n);
+    if (ferror(f))
+        why = strerror(errno);
+    else if (text.len > CTL_MAX_DOC)
+        why = "larger than 64 MiB";
+    if (f != stdin)
+        fclose(f);
+    if (why) {
+        fprintf(stderr, "ecomctl: %s: %s\n", path, why);
+        ec_buf_release(&text);
+        return 1;
+    }
+    tok = json_tokener_new();
+    *out = json_tokener_parse_ex(tok, text.data, (int)text.len);
+    jerr = json_tokener_get_error(tok);
+    end = json_tokener_get_parse_end(tok);
+    if (jerr == json_tokener_continue)
+        why = "unexpected end of file";
+    else if (jerr != json_tokener_success)
+        why = json_tokener_error_desc(jerr);
+    else if (text.data[end += strspn(text.data + end, " \t\r\n")] != '\0')
+        why = "more after the JSON value";
+    json_tokener_free(tok);
+    if (why) {
+        for (size_t i = 0; i < end && i < text.len; i++, col++)
+            if (text.data[i] == '\n')
+                line++, col = 0;
+        fprintf(stderr, "ecomctl: %s:%zu:%zu: not valid JSON: %s\n", path, line,
+                col, why);
+        json_object_put(*out);
+        *out = NULL;
+    }
+    ec_buf_release(&text);
+    return why ? 1 : 0;
+}
+
+static int
+catalog_export(struct ctl *c, const char *slug)
+{
+    struct json_object *doc;
+    int rc = ec_catalog_io_export(open_db(c), slug, &doc);
+
+    if (rc == EC_ERR_NOT_FOUND) {
+        fprintf(stderr, "ecomctl: no tenant '%s'\n", slug);
+        return 1;
+    }
+    if (rc < 0) {
+        fprintf(stderr, "ecomctl: catalog export failed: %s\n",
+                ec_db_last_error(c->db));
+        return 1;
+    }
+    printf("%s\n", json_object_to_json_string_ext(
+                       doc, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+                                JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(doc);
+    /* a full disk must not pass for a complete export */
+    if (fflush(stdout) != 0) {
+        fprintf(stderr, "ecomctl: writing the export: %s\n", strerror(errno));
+        return 1;
+    }
+    return 0;
+}
+
+static int
+catalog_import(struct ctl *c, const char *slug, const char *path)
+{
+    struct ec_catalog_doc_error err;
+    struct json_object *doc;
+    int rc;
+
+    if (read_json(path, &doc) != 0)
+        return 1;
+    rc = ec_catalog_io_import(open_db(c), slug, doc, &err, print_line, stdout);
+    json_object_put(doc);
+    if (rc == EC_ERR_INVALID_FIELD) {
+        fprintf(stderr, "ecomctl: %s: %s: %s\n", path, err.path, err.message);
+        return 1;
+    }
+    if (rc == EC_ERR_NOT_FOUND) {
+        fprintf(stderr, "ecomctl: no tenant '%s'\n", slug);
+        return 1;
+    }
+    if (rc < 0) {
+        fprintf(stderr,
+                "ecomctl: catalog import failed, nothing was changed: %s\n",
+                ec_db_last_error(c->db));
+        return 1;
+    }
+    /* the catalog is committed; only the workers' caches lag behind */
+    if (ec_tenant_bump_data_version(open_kv(c), slug) < 0)
+        fprintf(stderr,
+                "ecomctl: warning: Redis is unreachable; running workers "
+                "show the old catalog of %s until it is back and the import "
+                "is run again\n",
+                slug);
+    return 0;
+}
+
+static int
+cmd_catalog(struct ctl *c, int argc, char **argv)
+{
+    if (argc == 3 && strcmp(argv[1], "export") == 0)
+        return catalog_export(c, argv[2]);
+    if (argc == 4 && strcmp(argv[1], "import") == 0)
+        return catalog_import(c, argv[2], argv[3]);
+    return 2;
+}
+
 static int
 cmd_render(struct ctl *c, int argc, char **argv)
 {
@@ -176,6 +316,8 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, 1, "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
     {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
+    {"catalog", cmd_catalog, 1,
+     "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

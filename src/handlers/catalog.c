@@ -4,8 +4,10 @@
  * already loaded the tenant's catalog and resolved the channel
  * (EC_R_CATALOG), so nothing here touches a store.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -19,6 +21,7 @@
 #include "render/format.h"
 #include "svc/catalog.h"
 #include "svc/tenant.h"
+#include "core/tztime.h"
 
 #define MAX_ADDONS 32
 
@@ -26,15 +29,6 @@ static struct json_object *
 jstr(const char *s)
 {
     return s ? json_object_new_string(s) : json_object_new_null();
-}
-
-/* The VAT inside a VAT-inclusive amount, rounded half away from zero. */
-static long long
-vat_part(long long gross, int rate_bp)
-{
-    long long num = gross * rate_bp, den = 10000 + rate_bp;
-
-    return num >= 0 ? (2 * num + den) / (2 * den) : -((-2 * num + den) / (2 * den));
 }
 
 static struct json_object *
@@ -60,28 +54,133 @@ money_text(struct ec_request *req, long long minor)
     return s;
 }
 
-static struct json_object *
-price_json(struct ec_request *req, const struct ec_product *p)
+static void
+add_money(struct ec_request *req, struct json_object *o, const char *key,
+          long long minor)
 {
-    const struct ec_tenant *t = req->tenant;
-    struct json_object *o = json_object_new_object();
-    long long one_time = p->fee_startup + p->fee_sim;
+    char text_key[48];
 
-    json_object_object_add(o, "currency", jstr(t->currency));
-    json_object_object_add(o, "monthly", json_object_new_int64(p->monthly_price));
-    json_object_object_add(o, "startup_fee", json_object_new_int64(p->fee_startup));
-    json_object_object_add(o, "sim_fee", json_object_new_int64(p->fee_sim));
-    json_object_object_add(o, "one_time", json_object_new_int64(one_time));
-    json_object_object_add(o, "monthly_vat",
-                           json_object_new_int64(vat_part(p->monthly_price,
-                                                          t->vat_rate_bp)));
+    json_object_object_add(o, key, json_object_new_int64(minor));
+    snprintf(text_key, sizeof(text_key), "%s_text", key);
+    json_object_object_add(o, text_key, money_text(req, minor));
+}
+
+/* The schedule: runs of months at one price, the last open-ended. */
+static struct json_object *
+schedule_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < b->n_segments; i++) {
+        const struct ec_promotion_segment *seg = &b->schedule[i];
+        struct json_object *o = json_object_new_object();
+        json_object_object_add(o, "from_month", json_object_new_int(seg->first));
+        json_object_object_add(o, "to_month", seg->last
+                                                  ? json_object_new_int(seg->last)
+                                                  : json_object_new_null());
+        add_money(req, o, "monthly", seg->monthly);
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+static struct json_object *
+applied_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < b->n_explain; i++) {
+        const struct ec_promotion_explanation *e = &b->explain[i];
+        struct json_object *o;
+        if (e->reason != EC_PROMOTION_APPLIED)
+            continue;
+        o = json_object_new_object();
+        json_object_object_add(o, "code", jstr(ec_catalog_campaign_code(
+                                              req->catalog, e->campaign)));
+        json_object_object_add(o, "name", jstr(e->campaign->name));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+/*
+ * A price breakdown as JSON: regular and current monthly price, the
+ * schedule, fees after campaigns, the minimum total price (fees plus every
+ * month of the binding period) and the VAT inside each.
+ */
+static struct json_object *
+breakdown_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
+{
+    struct json_object *o = json_object_new_object();
+    const struct ec_promotion_segment *first = &b->schedule[0];
+
+    json_object_object_add(o, "currency", jstr(req->tenant->currency));
+    json_object_object_add(o, "binding_months",
+                           json_object_new_int(b->binding_months));
+    json_object_object_add(o, "has_binding",
+                           json_object_new_boolean(b->binding_months > 0));
+    add_money(req, o, "regular_monthly", b->regular_monthly);
+    add_money(req, o, "monthly_now", b->monthly_now);
+    json_object_object_add(o, "schedule", schedule_json(req, b));
+    /* for cards: how long the first price lasts before the regular one */
+    json_object_object_add(o, "campaign_months",
+                           first->last && first->monthly != b->regular_monthly
+                               ? json_object_new_int(first->last)
+                               : json_object_new_null());
+    add_money(req, o, "startup_fee", b->startup_fee);
+    add_money(req, o, "sim_fee", b->sim_fee);
+    add_money(req, o, "one_time", b->one_time_total);
+    add_money(req, o, "min_total", b->min_total);
+    json_object_object_add(o, "min_total_months",
+                           json_object_new_int(b->min_total_months));
+    json_object_object_add(o, "monthly_now_vat",
+                           json_object_new_int64(b->monthly_now_vat));
     json_object_object_add(o, "one_time_vat",
-                           json_object_new_int64(vat_part(one_time,
-                                                          t->vat_rate_bp)));
-    /* formatted for pages; scripts use the numbers */
-    json_object_object_add(o, "monthly_text", money_text(req, p->monthly_price));
-    json_object_object_add(o, "one_time_text", money_text(req, one_time));
+                           json_object_new_int64(b->one_time_vat));
+    json_object_object_add(o, "min_total_vat",
+                           json_object_new_int64(b->min_total_vat));
+    json_object_object_add(o, "campaigns", applied_json(req, b));
     return o;
+}
+
+static int
+lowest_binding(unsigned mask)
+{
+    for (int m = 0; m <= 6; m++)
+        if (mask & (1u << m))
+            return m;
+    return 0;
+}
+
+static enum ec_sim_type
+default_sim(unsigned mask)
+{
+    return mask & EC_SIM_PHYSICAL ? EC_SIM_PHYSICAL : EC_SIM_ESIM;
+}
+
+/*
+ * The offer's price with each binding it offers, at now: "price" is the
+ * shortest binding's (what a card shows first), "by_binding" all of them.
+ */
+static void
+add_prices(struct ec_request *req, struct json_object *j,
+           const struct ec_offer *o, int64_t now)
+{
+    struct ec_promotion_breakdown b;
+    struct json_object *all = json_object_new_array();
+    int first = lowest_binding(o->binding_mask);
+
+    for (int m = 0; m <= 6; m++) {
+        if (!(o->binding_mask & (1u << m)) ||
+            ec_catalog_price(req->catalog, o, m, default_sim(o->sim_mask), now,
+                             req->tenant->vat_rate_bp, &b) < 0)
+            continue;
+        if (m == first)
+            json_object_object_add(j, "price", breakdown_json(req, &b));
+        else
+            json_object_array_add(all, breakdown_json(req, &b));
+    }
+    json_object_object_add(j, "other_bindings", all);
 }
 
 static struct json_object *
@@ -154,7 +253,7 @@ product_url(struct ec_request *req, const struct ec_channel *ch,
 }
 
 static struct json_object *
-offer_json(struct ec_request *req, const struct ec_offer *o)
+offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
 {
     const struct ec_product *p = o->product;
     struct json_object *j = json_object_new_object();
@@ -166,7 +265,7 @@ offer_json(struct ec_request *req, const struct ec_offer *o)
     json_object_object_add(j, "kind", jstr(p->is_addon ? "addon" : "plan"));
     json_object_object_add(j, "description", jstr(p->description));
     json_object_object_add(j, "attributes", attributes_json(p));
-    json_object_object_add(j, "price", price_json(req, p));
+    add_prices(req, j, o, now);
     json_object_object_add(j, "binding_months", binding_json(o->binding_mask));
     json_object_object_add(j, "sim_types", sim_json(o->sim_mask));
     if (!p->is_addon) {
@@ -194,7 +293,7 @@ answer(struct ec_request *req)
 }
 
 static struct json_object *
-offers_json(struct ec_request *req, int plans_only)
+offers_json(struct ec_request *req, int plans_only, int64_t now)
 {
     struct json_object *a = json_object_new_array();
 
@@ -204,7 +303,7 @@ offers_json(struct ec_request *req, int plans_only)
         const struct ec_offer *o = &req->channel->offers[i];
         if (plans_only && o->product->is_addon)
             continue;
-        json_object_array_add(a, offer_json(req, o));
+        json_object_array_add(a, offer_json(req, o, now));
     }
     return a;
 }
@@ -226,33 +325,61 @@ ec_h_channels(struct ec_request *req, struct ec_response *res)
     return 0;
 }
 
+/* A memoised list and the instant until which it holds. */
+struct list_memo {
+    int64_t until;             /* the next campaign start or end */
+    char *text;                /* MEMO_API_PRODUCTS */
+    struct json_object *json;  /* MEMO_PAGE_PLANS */
+};
+
 static void
-free_string(void *s)
+list_memo_free(void *p)
 {
-    free(s);
+    struct list_memo *m = p;
+
+    free(m->text);
+    json_object_put(m->json);
+    free(m);
+}
+
+/* The channel's memo in slot if it still holds at now, else NULL. */
+static struct list_memo *
+fresh_memo(struct ec_request *req, unsigned slot, int64_t now)
+{
+    struct list_memo *m = ec_catalog_memo(req->channel, slot);
+
+    return m && now < m->until ? m : NULL;
+}
+
+static struct list_memo *
+new_memo(struct ec_request *req, unsigned slot, int64_t now)
+{
+    struct list_memo *m = ec_xcalloc(1, sizeof(*m));
+
+    m->until = ec_catalog_next_change(req->catalog, now);
+    ec_catalog_memoize(req->catalog, req->channel, slot, m, list_memo_free);
+    return m;
 }
 
 /*
  * The products array of a channel as JSON text, built on the first
- * request after the catalog changed and kept on the channel: the list is
- * the same for every request until then.
+ * request after the catalog changed or a campaign started or ended, and
+ * kept on the channel until then.
  */
 static const char *
-products_text(struct ec_request *req)
+products_text(struct ec_request *req, int64_t now)
 {
-    const char *memo = ec_catalog_memo(req->channel, MEMO_API_PRODUCTS);
+    struct list_memo *m = fresh_memo(req, MEMO_API_PRODUCTS, now);
     struct json_object *a;
-    char *text;
 
-    if (memo)
-        return memo;
-    a = offers_json(req, 0);
-    text = ec_xstrdup(json_object_to_json_string_ext(
+    if (m)
+        return m->text;
+    a = offers_json(req, 0, now);
+    m = new_memo(req, MEMO_API_PRODUCTS, now);
+    m->text = ec_xstrdup(json_object_to_json_string_ext(
         a, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
     json_object_put(a);
-    ec_catalog_memoize(req->catalog, req->channel, MEMO_API_PRODUCTS, text,
-                       free_string);
-    return text;
+    return m->text;
 }
 
 int
@@ -273,7 +400,7 @@ ec_h_products(struct ec_request *req, struct ec_response *res)
     ec_buf_reset(res->body);
     ec_buf_add(res->body, s, len - 1);
     ec_buf_adds(res->body, ",\"products\":");
-    ec_buf_adds(res->body, products_text(req));
+    ec_buf_adds(res->body, products_text(req, time(NULL)));
     ec_buf_adds(res->body, "}\n");
     json_object_put(head);
     res->content_type = "application/json";
@@ -304,7 +431,100 @@ ec_h_product(struct ec_request *req, struct ec_response *res)
     if ((rc = find_offer(req, res, &o)) < 0)
         return rc;
     m = answer(req);
-    json_object_object_add(m, "product", offer_json(req, o));
+    json_object_object_add(m, "product", offer_json(req, o, time(NULL)));
+    ec_response_set_model(res, m, NULL);
+    return 0;
+}
+
+/* ---- the price of one choice, explained ---- */
+
+static struct json_object *
+explanation_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
+{
+    struct json_object *a = json_object_new_array();
+    char code[EC_PROMOTION_CODE_SIZE];
+
+    for (size_t i = 0; i < b->n_explain; i++) {
+        const struct ec_promotion_explanation *e = &b->explain[i];
+        struct json_object *o = json_object_new_object();
+        int applied = e->reason == EC_PROMOTION_APPLIED;
+
+        ec_promotion_explain_code(e, code, sizeof(code));
+        json_object_object_add(o, "campaign", jstr(ec_catalog_campaign_code(
+                                                  req->catalog, e->campaign)));
+        json_object_object_add(o, "name", jstr(e->campaign->name));
+        json_object_object_add(o, "priority",
+                               json_object_new_int(e->campaign->priority));
+        json_object_object_add(o, "stacking",
+                               jstr(e->campaign->stacking ==
+                                            EC_PROMOTION_STACKABLE
+                                        ? "stackable"
+                                        : "exclusive"));
+        json_object_object_add(o, "applied", json_object_new_boolean(applied));
+        json_object_object_add(o, "reason", applied ? json_object_new_null()
+                                                    : jstr(code));
+        if (e->reason == EC_PROMOTION_LOST)
+            json_object_object_add(o, "decided_by",
+                                   jstr(ec_promotion_step_name(e->decided_by)));
+        json_object_array_add(a, o);
+    }
+    return a;
+}
+
+/* Parse "0".."6"; -1 for anything else. */
+static int
+parse_months(const char *s)
+{
+    return s && s[0] >= '0' && s[0] <= '6' && s[1] == '\0' ? s[0] - '0' : -1;
+}
+
+int
+ec_h_product_price(struct ec_request *req, struct ec_response *res)
+{
+    const char *bs = ec_request_arg(req, "binding_months");
+    const char *ss = ec_request_arg(req, "sim_type");
+    const char *as = ec_request_arg(req, "at");
+    struct ec_promotion_breakdown *b;
+    struct json_object *m, *price;
+    const struct ec_offer *o;
+    enum ec_sim_type sim;
+    char at_text[EC_TZTIME_RFC3339_SIZE];
+    int64_t at = time(NULL);
+    int binding, rc;
+
+    if ((rc = find_offer(req, res, &o)) < 0)
+        return rc;
+    binding = bs ? parse_months(bs) : lowest_binding(o->binding_mask);
+    if (binding < 0 || !(o->binding_mask & (1u << binding)))
+        return ec_fail(res, EC_ERR_INVALID_FIELD, "binding_months",
+                       "This product is not offered with that binding "
+                       "period in this channel.");
+    sim = !ss                            ? default_sim(o->sim_mask)
+          : strcmp(ss, "physical") == 0 ? EC_SIM_PHYSICAL
+          : strcmp(ss, "esim") == 0     ? EC_SIM_ESIM
+                                        : 0;
+    if (!(o->sim_mask & sim))
+        return ec_fail(res, EC_ERR_INVALID_FIELD, "sim_type",
+                       "This product is not offered with that SIM type in "
+                       "this channel.");
+    if (as && ec_tztime_parse(req->tenant->zone, as, EC_TZTIME_COMPATIBLE,
+                              &at) < 0)
+        return ec_fail(res, EC_ERR_INVALID_FIELD, "at",
+                       "Give the instant as 2026-12-01T00:00:00+01:00, or "
+                       "a local time in the shop's time zone.");
+    /* the breakdown is large: arena, not stack */
+    b = ec_arena_alloc(req->arena, sizeof(*b));
+    if (ec_catalog_price(req->catalog, o, binding, sim, at,
+                         req->tenant->vat_rate_bp, b) < 0)
+        return EC_ERR_INTERNAL;
+    m = answer(req);
+    json_object_object_add(m, "sku", jstr(o->product->sku));
+    json_object_object_add(m, "sim_type", jstr(ec_sim_type_name(sim)));
+    ec_tztime_format(req->tenant->zone, at, at_text, sizeof(at_text));
+    json_object_object_add(m, "at", jstr(at_text));
+    price = breakdown_json(req, b);
+    json_object_object_add(price, "explanation", explanation_json(req, b));
+    json_object_object_add(m, "price", price);
     ec_response_set_model(res, m, NULL);
     return 0;
 }
@@ -353,30 +573,25 @@ decorate_for_page(struct json_object *offer)
             jstr(strcmp(json_object_get_string(net), "5g") == 0 ? "5G" : "4G"));
 }
 
-static void
-put_json(void *obj)
-{
-    json_object_put(obj);
-}
-
 /* The decorated plans of the channel, memoised like products_text(); the
    caller gets its own reference. */
 static struct json_object *
-page_offers(struct ec_request *req)
+page_offers(struct ec_request *req, int64_t now)
 {
+    struct list_memo *m;
     struct json_object *a;
 
     if (!req->channel)
         return json_object_new_array();
-    a = ec_catalog_memo(req->channel, MEMO_PAGE_PLANS);
-    if (!a) {
-        a = offers_json(req, 1);
+    m = fresh_memo(req, MEMO_PAGE_PLANS, now);
+    if (!m) {
+        a = offers_json(req, 1, now);
         for (size_t i = 0; i < json_object_array_length(a); i++)
             decorate_for_page(json_object_array_get_idx(a, i));
-        ec_catalog_memoize(req->catalog, req->channel, MEMO_PAGE_PLANS, a,
-                           put_json);
+        m = new_memo(req, MEMO_PAGE_PLANS, now);
+        m->json = a;
     }
-    return json_object_get(a);
+    return json_object_get(m->json);
 }
 
 static struct json_object *
@@ -397,7 +612,7 @@ list_page(struct ec_request *req, struct ec_response *res,
         req, req->channel && req->channel->kind != EC_CHANNEL_WEB_FRONT
                  ? req->channel->name
                  : req->tenant->name);
-    struct json_object *plans = page_offers(req);
+    struct json_object *plans = page_offers(req, time(NULL));
 
     json_object_object_add(m, "has_products", json_object_new_boolean(
                                                   json_object_array_length(plans) > 0));
@@ -433,6 +648,7 @@ ec_h_product_page(struct ec_request *req, struct ec_response *res)
     const struct ec_offer *o;
     struct json_object *m, *product, *addons;
     const struct ec_offer *fit[MAX_ADDONS];
+    int64_t now = time(NULL);
     size_t n;
     int rc;
 
@@ -443,13 +659,13 @@ ec_h_product_page(struct ec_request *req, struct ec_response *res)
     if ((rc = find_offer(req, res, &o)) < 0)
         return rc;
     m = page_model(req, o->display_name);
-    product = offer_json(req, o);
+    product = offer_json(req, o, now);
     decorate_for_page(product);
     addons = json_object_new_array();
     n = ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
                               MAX_ADDONS);
     for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
-        json_object_array_add(addons, offer_json(req, fit[i]));
+        json_object_array_add(addons, offer_json(req, fit[i], now));
     json_object_object_add(m, "has_addons",
                            json_object_new_boolean(n > 0 && !o->product->is_addon));
     json_object_object_add(m, "addons", addons);

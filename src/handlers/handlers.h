@@ -18,6 +18,7 @@ int ec_h_readyz(struct ec_request *req, struct ec_response *res);
 int ec_h_channels(struct ec_request *req, struct ec_response *res);
 int ec_h_products(struct ec_request *req, struct ec_response *res);
 int ec_h_product(struct ec_request *req, struct ec_response *res);
+int ec_h_product_price(struct ec_request *req, struct ec_response *res);
 int ec_h_home(struct ec_request *req, struct ec_response *res);
 int ec_h_channel_page(struct ec_request *req, struct ec_response *res);
 int ec_h_product_page(struct ec_request *req, struct ec_response *res);

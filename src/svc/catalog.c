@@ -80,10 +80,28 @@ ec_catalog_addons_for(const struct ec_catalog *c, const struct ec_channel *ch,
     return n;
 }
 
+/* A memo slot's content; the arena's cleanup frees whatever it holds. */
+struct memo {
+    void *data;
+    void (*free_fn)(void *);
+};
+
+static void
+memo_release(void *p)
+{
+    struct memo *m = p;
+
+    if (m->data)
+        m->free_fn(m->data);
+    m->data = NULL;
+}
+
 void *
 ec_catalog_memo(const struct ec_channel *ch, unsigned slot)
 {
-    return slot < EC_CHANNEL_MEMOS ? ch->memo[slot] : NULL;
+    const struct memo *m = slot < EC_CHANNEL_MEMOS ? ch->memo[slot] : NULL;
+
+    return m ? m->data : NULL;
 }
 
 void
@@ -92,11 +110,19 @@ ec_catalog_memoize(const struct ec_catalog *c, const struct ec_channel *ch,
 {
     /* the one mutable part of a snapshot: a cache filled on first use */
     struct ec_channel *mut = (struct ec_channel *)ch;
+    struct memo *m;
 
-    if (slot >= EC_CHANNEL_MEMOS || mut->memo[slot])
-        EC_BUG("memo slot out of range or already filled");
-    mut->memo[slot] = data;
-    ec_arena_cleanup(c->arena, free_fn, data);
+    if (slot >= EC_CHANNEL_MEMOS)
+        EC_BUG("memo slot out of range");
+    m = mut->memo[slot];
+    if (!m) {
+        m = ec_arena_calloc(c->arena, 1, sizeof(*m));
+        ec_arena_cleanup(c->arena, memo_release, m);
+        mut->memo[slot] = m;
+    }
+    memo_release(m);
+    m->data = data;
+    m->free_fn = free_fn;
 }
 
 /* ---- finishing a snapshot ---- */

@@ -144,10 +144,11 @@ size_t ec_catalog_addons_for(const struct ec_catalog *c,
 /*
  * Memos: what callers derive from a channel's offers (a rendered list, a
  * serialised answer) is the same for every request until the snapshot is
- * replaced, so they may keep it on the channel: ec_catalog_memo() returns
- * what slot holds (NULL at first), ec_catalog_memoize() stores data there
- * and calls free_fn(data) when the snapshot is freed. A snapshot is
- * otherwise immutable; memos are the one cache it carries.
+ * replaced (or a campaign starts or ends), so they may keep it on the
+ * channel: ec_catalog_memo() returns what slot holds (NULL at first),
+ * ec_catalog_memoize() stores data there, freeing what the slot held, and
+ * free_fn(data) runs when the snapshot is freed. A snapshot is otherwise
+ * immutable; memos are the one cache it carries.
  */
 void *ec_catalog_memo(const struct ec_channel *ch, unsigned slot);
 void ec_catalog_memoize(const struct ec_catalog *c,

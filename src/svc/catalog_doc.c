@@ -30,9 +30,8 @@
 static const char *const channel_kinds[] = {
     "web_front", "web_sub", "app", "outbound", "custom", NULL,
 };
-static const char *const rule_kinds[] = {
-    "path_prefix", "query_param", "header", NULL,
-};
+static const char *const rule_kinds[] = {"path_prefix", "query_param", "header",
+                                         NULL};
 static const char *const product_kinds[] = {"plan", "addon", NULL};
 static const char *const statuses[] = {"draft", "active", "retired", NULL};
 static const char *const networks[] = {"4g", "5g", NULL};
@@ -49,10 +48,10 @@ static const char *const rule_keys[] = {
     "kind", "param", "value", "channel", NULL,
 };
 static const char *const product_keys[] = {
-    "sku",           "kind",    "status",     "name",
-    "description",   "data_gb", "talk_minutes", "network",
-    "eu_data_gb",    "monthly_price", "fees", "binding_months",
-    "sim_types",     "channels", "addons",    NULL,
+    "sku",         "kind",          "status",       "name",
+    "description", "data_gb",       "talk_minutes", "network",
+    "eu_data_gb",  "monthly_price", "fees",         "binding_months",
+    "sim_types",   "channels",      "addons",       NULL,
 };
 static const char *const fee_keys[] = {"startup", "sim", NULL};
 static const char *const entry_keys[] = {
@@ -67,7 +66,7 @@ static const char *const addon_keys[] = {"sku", "channels", NULL};
  */
 struct sku_ref {
     const char *sku;
-    const char *kind;               /* NULL unless a string */
+    const char *kind; /* NULL unless a string */
     size_t index;
 };
 
@@ -77,7 +76,7 @@ struct check {
     struct ec_catalog_doc_error *err;
     char path[sizeof(((struct ec_catalog_doc_error *)0)->path)];
     size_t len;
-    struct sku_ref *skus;           /* by SKU ignoring case, then index */
+    struct sku_ref *skus; /* by SKU ignoring case, then index */
     size_t nskus;
 };
 
@@ -191,10 +190,14 @@ got(struct json_object *v, char *buf, size_t size)
     size_t len;
 
     switch (json_object_get_type(v)) {
-    case json_type_null: return "null";
-    case json_type_boolean: return json_object_get_boolean(v) ? "true" : "false";
-    case json_type_array: return "an array";
-    case json_type_object: return "an object";
+    case json_type_null:
+        return "null";
+    case json_type_boolean:
+        return json_object_get_boolean(v) ? "true" : "false";
+    case json_type_array:
+        return "an array";
+    case json_type_object:
+        return "an object";
     case json_type_int:
     case json_type_double:
         snprintf(buf, size, "%s", json_object_to_json_string(v));
@@ -240,8 +243,8 @@ join_and(char *buf, size_t size, const char *const *names)
 
     buf[0] = '\0';
     for (size_t i = 0; names[i]; i++) {
-        int w = snprintf(buf + len, size - len, "%s%s", i ? ", " : "",
-                         names[i]);
+        int w =
+            snprintf(buf + len, size - len, "%s%s", i ? ", " : "", names[i]);
         if (w < 0 || (size_t)w >= size - len)
             return;
         len += (size_t)w;
@@ -333,8 +336,7 @@ sku_ok(const char *s)
 
 /* The first key of o not in allowed is an error: most likely a typo. */
 static int
-check_keys(struct check *ck, struct json_object *o,
-           const char *const *allowed)
+check_keys(struct check *ck, struct json_object *o, const char *const *allowed)
 {
     char list[256];
 
@@ -355,8 +357,8 @@ check_keys(struct check *ck, struct json_object *o,
  * says what belongs there).
  */
 static int
-member(struct check *ck, struct json_object *o, const char *key,
-       int required, const char *what, struct json_object **v)
+member(struct check *ck, struct json_object *o, const char *key, int required,
+       const char *what, struct json_object **v)
 {
     size_t old;
     int rc;
@@ -416,8 +418,8 @@ enum_value(struct check *ck, struct json_object *v, const char *const *names,
 
 /* A whole number in min..max at the current path, or an error. */
 static int
-int_value(struct check *ck, struct json_object *v, long long min,
-          long long max, const char *what, long long *out)
+int_value(struct check *ck, struct json_object *v, long long min, long long max,
+          const char *what, long long *out)
 {
     char buf[64];
     long long n;
@@ -646,14 +648,12 @@ static int
 channel_ref(struct check *ck, struct json_object *v, const char **out)
 {
     const char *code;
-    char buf[64];
     int rc;
 
     if ((rc = string_value(ck, v, 1, CODE_MAX, "a channel code", &code)) < 0)
         return rc;
     if (!find_channel(ck->doc, code))
-        return fail(ck, "%s is not a channel of this document",
-                    got(v, buf, sizeof(buf)));
+        return fail(ck, "\"%s\" is not a channel of this document", code);
     *out = code;
     return 0;
 }
@@ -664,24 +664,23 @@ check_channel(struct check *ck, struct json_object *o,
               size_t *first_default)
 {
     struct ec_catalog_doc *doc = ck->doc;
-    const char *what = "a channel code: 1 to 40 characters a-z, 0-9, _ "
-                       "or -, "
-                       "starting with a letter or digit";
+    const char *what = "a channel code: 1 to 40 characters a-z, 0-9, _ or "
+                       "-, starting with a letter or digit";
     size_t i = (size_t)(ch - doc->channels), old;
     int rc;
 
     if ((rc = object_element(ck, o, "a channel object")) < 0 ||
         (rc = check_keys(ck, o, channel_keys)) < 0 ||
-        (rc = string_field(ck, o, "code", 1, 1, CODE_MAX, what, &ch->code)) <
-            0)
+        (rc = string_field(ck, o, "code", 1, 1, CODE_MAX, what, &ch->code)) < 0)
         return rc;
     old = push_key(ck, "code");
     if (!code_ok(ch->code))
         return fail(ck, "must be %s", what);
     for (size_t j = 0; j < i; j++)
         if (strcmp(doc->channels[j].code, ch->code) == 0)
-            return fail(ck, "channel code \"%s\" is already used by "
-                            "$.channels[%zu]; codes are unique",
+            return fail(ck,
+                        "channel code \"%s\" is already used by "
+                        "$.channels[%zu]; codes are unique",
                         ch->code, j);
     pop(ck, old);
     if ((rc = string_field(ck, o, "name", 1, 1, NAME_MAX_CHARS,
@@ -691,8 +690,9 @@ check_channel(struct check *ck, struct json_object *o,
         return rc;
     if (ch->is_default && (*ndefault)++ > 0) {
         push_key(ck, "default");
-        return fail(ck, "only one channel may be the default, and "
-                        "$.channels[%zu] already is",
+        return fail(ck,
+                    "only one channel may be the default, and "
+                    "$.channels[%zu] already is",
                     *first_default);
     }
     if (ch->is_default)
@@ -714,8 +714,8 @@ check_channels(struct check *ck, struct json_object *root)
         return rc;
     old = push_key(ck, "channels");
     n = json_object_array_length(arr);
-    doc->channels = ec_arena_calloc(&doc->arena, n ? n : 1,
-                                    sizeof(*doc->channels));
+    doc->channels =
+        ec_arena_calloc(&doc->arena, n ? n : 1, sizeof(*doc->channels));
     for (size_t i = 0; i < n; i++) {
         size_t old_i = push_index(ck, i);
 
@@ -808,8 +808,7 @@ check_rules(struct check *ck, struct json_object *root)
     for (size_t i = 0; i < n; i++) {
         size_t old_i = push_index(ck, i);
 
-        rc = check_rule(ck, json_object_array_get_idx(arr, i),
-                        &doc->rules[i]);
+        rc = check_rule(ck, json_object_array_get_idx(arr, i), &doc->rules[i]);
         if (rc < 0)
             return rc;
         doc->nrules++;
@@ -842,8 +841,8 @@ sku_key_cmp(const void *key, const void *elem)
 static const struct sku_ref *
 first_sku(const struct check *ck, const char *sku)
 {
-    const struct sku_ref *r = bsearch(sku, ck->skus, ck->nskus,
-                                      sizeof(*ck->skus), sku_key_cmp);
+    const struct sku_ref *r =
+        bsearch(sku, ck->skus, ck->nskus, sizeof(*ck->skus), sku_key_cmp);
 
     while (r && r > ck->skus && strcasecmp(r[-1].sku, sku) == 0)
         r--;
@@ -890,23 +889,27 @@ check_entry(struct check *ck, struct json_object *o,
             const struct ec_catalog_doc_product *p,
             struct ec_catalog_doc_entry *e)
 {
+    const char *name_what = "a display name of 1 to 100 characters";
+    const char *sort_what = "a whole number (the order in the channel)";
     int rc;
 
     if ((rc = object_element(ck, o, "a channel entry object")) < 0 ||
         (rc = check_keys(ck, o, entry_keys)) < 0 ||
-        (rc = bool_field(ck, o, "visible", 1, &e->visible)) < 0 ||
-        (rc = string_field(ck, o, "name", 0, 1, NAME_MAX_CHARS,
-                           "a display name of 1 to 100 characters",
-                           &e->name)) < 0 ||
-        (rc = int_field(ck, o, "sort", 0, 0, SORT_MIN, WHOLE_MAX,
-                        "a whole number (the order in the channel)",
-                        &e->sort)) < 0 ||
-        (rc = mask_field(ck, o, "sim_types", 0, 1, p->sim_types,
-                         &e->sim_types)) < 0 ||
-        (rc = mask_field(ck, o, "binding_months", 0, 0, p->binding_months,
-                         &e->binding_months)) < 0)
+        (rc = bool_field(ck, o, "visible", 1, &e->visible)) < 0)
         return rc;
-    return 0;
+    rc = string_field(ck, o, "name", 0, 1, NAME_MAX_CHARS, name_what, &e->name);
+    if (rc < 0)
+        return rc;
+    rc = int_field(ck, o, "sort", 0, 0, SORT_MIN, WHOLE_MAX, sort_what,
+                   &e->sort);
+    if (rc < 0)
+        return rc;
+    /* narrowing only: each value must be one the product offers */
+    rc = mask_field(ck, o, "sim_types", 0, 1, p->sim_types, &e->sim_types);
+    if (rc < 0)
+        return rc;
+    return mask_field(ck, o, "binding_months", 0, 0, p->binding_months,
+                      &e->binding_months);
 }
 
 static int
@@ -953,8 +956,7 @@ check_addon(struct check *ck, struct json_object *o,
     size_t old, n;
     int rc;
 
-    if ((rc = object_element(ck, o, "an object naming an add-on by sku")) <
-            0 ||
+    if ((rc = object_element(ck, o, "an object naming an add-on by sku")) < 0 ||
         (rc = check_keys(ck, o, addon_keys)) < 0 ||
         (rc = string_field(ck, o, "sku", 1, 1, SKU_MAX,
                            "the SKU of an add-on product of this document",
@@ -964,11 +966,10 @@ check_addon(struct check *ck, struct json_object *o,
     ref = exact_sku(ck, a->sku);
     if (!ref)
         return fail(ck, "\"%s\" is not a product of this document", a->sku);
+    if (ref->kind && strcmp(ref->kind, "plan") == 0)
+        return fail(ck, "\"%s\" is a plan, not an add-on", a->sku);
     if (!ref->kind || strcmp(ref->kind, "addon") != 0)
-        return fail(ck, "\"%s\" is %s, not an add-on", a->sku,
-                    ref->kind && strcmp(ref->kind, "plan") == 0
-                        ? "a plan"
-                        : "not of kind addon");
+        return fail(ck, "\"%s\" is not an add-on", a->sku);
     for (size_t j = 0; j < p->naddons; j++)
         if (strcmp(p->addons[j].sku, a->sku) == 0)
             return fail(ck, "add-on \"%s\" is listed twice for this plan",
@@ -1078,8 +1079,9 @@ check_product(struct check *ck, struct json_object *o, size_t i,
         return fail(ck, "must be %s", what);
     dup = first_sku(ck, p->sku);
     if (dup && dup->index < i)
-        return fail(ck, "SKU \"%s\" is already used by $.products[%zu]; "
-                        "SKUs are unique, ignoring case",
+        return fail(ck,
+                    "SKU \"%s\" is already used by $.products[%zu]; "
+                    "SKUs are unique, ignoring case",
                     p->sku, dup->index);
     pop(ck, old);
     p->description = "";
@@ -1126,8 +1128,8 @@ check_products(struct check *ck, struct json_object *root)
     index_skus(ck, arr);
     old = push_key(ck, "products");
     n = json_object_array_length(arr);
-    doc->products = ec_arena_calloc(&doc->arena, n ? n : 1,
-                                    sizeof(*doc->products));
+    doc->products =
+        ec_arena_calloc(&doc->arena, n ? n : 1, sizeof(*doc->products));
     for (size_t i = 0; i < n; i++) {
         size_t old_i = push_index(ck, i);
 
@@ -1157,8 +1159,9 @@ ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
     path_addf(&ck, "$");
     err->path[0] = err->message[0] = '\0';
     if (!json_object_is_type(json, json_type_object))
-        return fail(&ck, "must be a JSON object with format, channels, "
-                         "channel_rules and products (got %s)",
+        return fail(&ck,
+                    "must be a JSON object with format, channels, "
+                    "channel_rules and products (got %s)",
                     got(json, buf, sizeof(buf)));
     if ((rc = check_keys(&ck, json, top_keys)) < 0)
         return rc;
@@ -1260,10 +1263,9 @@ put_int(struct json_object *o, const char *key, long long n)
 static void
 put_int_or_null(struct json_object *o, const char *key, long long n)
 {
-    json_object_object_add(o, key,
-                           n == EC_CATALOG_DOC_UNLIMITED
-                               ? NULL
-                               : json_object_new_int64(n));
+    json_object_object_add(
+        o, key,
+        n == EC_CATALOG_DOC_UNLIMITED ? NULL : json_object_new_int64(n));
 }
 
 static struct json_object *
@@ -1315,8 +1317,7 @@ product_json(const struct ec_catalog_doc_product *p)
             put_str(eo, "name", e->name);
         put_int(eo, "sort", e->sort);
         if (e->sim_types)
-            json_object_object_add(eo, "sim_types",
-                                   mask_json(e->sim_types, 1));
+            json_object_object_add(eo, "sim_types", mask_json(e->sim_types, 1));
         if (e->binding_months)
             json_object_object_add(eo, "binding_months",
                                    mask_json(e->binding_months, 0));

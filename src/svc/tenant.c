@@ -9,6 +9,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "core/tztime.h"
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/invalidate.h"
@@ -33,8 +35,8 @@ ec_tenant_cache_new(void)
     return ec_xcalloc(1, sizeof(struct ec_tenant_cache));
 }
 
-static void
-tenant_free(struct ec_tenant *t)
+void
+ec_tenant_free(struct ec_tenant *t)
 {
     if (!t)
         return;
@@ -50,6 +52,7 @@ tenant_free(struct ec_tenant *t)
     free(t->color_text);
     free(t->color_accent);
     free(t->logo_path);
+    ec_tztime_zone_free(t->zone);
     free(t);
 }
 
@@ -62,7 +65,7 @@ ec_tenant_cache_flush(struct ec_tenant_cache *c)
         for (e = c->buckets[i]; e; e = next) {
             next = e->next;
             free(e->host);
-            tenant_free(e->tenant);
+            ec_tenant_free(e->tenant);
             free(e);
         }
         c->buckets[i] = NULL;
@@ -115,6 +118,12 @@ insert(struct ec_tenant_cache *c, const char *host, struct ec_tenant *t)
     c->nhosts++;
 }
 
+static const char *const tenant_by_slug_sql =
+    "SELECT t.id, t.slug, t.name, t.status, t.currency, t.locale,"
+    " t.time_zone, t.vat_rate_bp, t.color_primary, t.color_on_primary,"
+    " t.color_background, t.color_text, t.color_accent, t.logo_path"
+    " FROM tenants t WHERE t.slug = ?";
+
 static const char *const tenant_by_host_sql =
     "SELECT t.id, t.slug, t.name, t.status, t.currency, t.locale,"
     " t.time_zone, t.vat_rate_bp, t.color_primary, t.color_on_primary,"
@@ -147,8 +156,31 @@ tenant_row(const struct ec_db_row *row, void *ctx)
     t->color_text = dup_col(row, 11);
     t->color_accent = dup_col(row, 12);
     t->logo_path = dup_col(row, 13);
+    if (ec_tztime_load(t->time_zone, &t->zone) < 0) {
+        ec_log_error("tenant %s: unknown time zone %s; using UTC", t->slug,
+                     t->time_zone);
+        if (ec_tztime_load("UTC", &t->zone) < 0)
+            t->zone = NULL;
+    }
     *out = t;
     return 1;    /* host is the primary key: one row at most */
+}
+
+int
+ec_tenant_load(struct ec_db *db, const char *slug, struct ec_tenant **out)
+{
+    struct ec_db_param p[] = {EC_DB_S(slug)};
+    struct ec_tenant *t = NULL;
+    int rc = ec_db_exec(db, tenant_by_slug_sql, p, 1, tenant_row, &t, NULL);
+
+    if (rc < 0) {
+        ec_tenant_free(t);
+        return rc;
+    }
+    if (!t)
+        return EC_ERR_NOT_FOUND;
+    *out = t;
+    return 0;
 }
 
 static int
@@ -170,7 +202,7 @@ load(struct ec_tenant_cache *c, struct ec_db *db, const char *host,
     int rc = ec_db_exec(db, tenant_by_host_sql, p, 1, tenant_row, &t, NULL);
 
     if (rc < 0) {
-        tenant_free(t);
+        ec_tenant_free(t);
         return rc;
     }
     insert(c, host, t);

@@ -18,6 +18,7 @@
 
 struct ec_arena;
 struct ec_db;
+struct ec_tztime_zone;
 struct ec_kv;
 struct json_object;
 
@@ -36,6 +37,7 @@ struct ec_tenant {
     char *color_text;
     char *color_accent;
     char *logo_path;         /* under the static root, or NULL */
+    struct ec_tztime_zone *zone;  /* time_zone loaded; UTC if unknown */
 };
 
 struct ec_tenant_cache;
@@ -54,6 +56,13 @@ void ec_tenant_cache_flush(struct ec_tenant_cache *c);
  */
 int ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db,
                       const char *host, const struct ec_tenant **out);
+
+/*
+ * The tenant with this slug, for tools (no cache): 0 and a tenant the
+ * caller frees with ec_tenant_free(), EC_ERR_NOT_FOUND, or a store error.
+ */
+int ec_tenant_load(struct ec_db *db, const char *slug, struct ec_tenant **out);
+void ec_tenant_free(struct ec_tenant *t);
 
 /* A new json-c object with the tenant's public fields and branding. */
 struct json_object *ec_tenant_to_json(const struct ec_tenant *t,

@@ -2,7 +2,10 @@
 // catalogs (sql/demo/catalog-*.json).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, json, NORDLYS, FJORD } from './lib.mjs';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { request, json, ecomctl, NORDLYS, FJORD } from './lib.mjs';
 
 const skus = (res) => res.json.products.map((p) => p.sku);
 
@@ -30,8 +33,12 @@ test('every catalog answer names its channel and prices in minor units with VAT'
   const p = res.json.product;
   assert.equal(p.kind, 'plan');
   assert.equal(p.price.currency, 'DKK');
-  assert.equal(p.price.monthly, 19900);
-  assert.equal(p.price.monthly_vat, 3980);   // 25 % VAT inside 199 kr.
+  assert.equal(p.price.regular_monthly, 19900);
+  assert.equal(p.price.monthly_now_vat, 3980);   // 25 % VAT inside 199 kr.
+  // without binding the minimum total is the fees and one month
+  assert.equal(p.price.binding_months, 0);
+  assert.equal(p.price.min_total, 9900 + 19900);
+  assert.equal(p.other_bindings[0].binding_months, 6);
   assert.deepEqual(p.binding_months, [0, 6]);
   assert.deepEqual(p.sim_types, ['physical', 'esim']);
   assert.deepEqual(p.attributes, { data_gb: 100, data_unlimited: false, talk_minutes: null,
@@ -117,4 +124,31 @@ test('a product page shows attributes, binding and SIM choices and fitting add-o
   assert.match(res.body, /eSIM/);
   assert.match(res.body, /Datadelingskort/);
   assert.match(res.body, /5G/);
+});
+
+test('after a catalog import the next request shows the change, without a restart', async () => {
+  const doc = JSON.parse(ecomctl('catalog', 'export', 'nordlys'));
+  const before = await json(NORDLYS, '/api/v1/products/NL-10GB');
+  assert.equal(before.json.product.name, 'Fri tale + 10 GB');
+  const changed = structuredClone(doc);
+  const p = changed.products.find((x) => x.sku === 'NL-10GB');
+  p.channels.web.name = 'Fri tale + 10 GB (ny pris)';
+  p.monthly_price = 11900;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-cat-'));
+  try {
+    writeFileSync(path.join(dir, 'changed.json'), JSON.stringify(changed));
+    writeFileSync(path.join(dir, 'original.json'), JSON.stringify(doc));
+    ecomctl('catalog', 'import', 'nordlys', path.join(dir, 'changed.json'));
+    // every worker, on its next request
+    for (let i = 0; i < 8; i++) {
+      const after = await json(NORDLYS, '/api/v1/products/NL-10GB');
+      assert.equal(after.json.product.name, 'Fri tale + 10 GB (ny pris)', `request ${i}`);
+      assert.equal(after.json.product.price.regular_monthly, 11900, `request ${i}`);
+    }
+    assert.match((await request(NORDLYS, '/')).body, /Fri tale \+ 10 GB \(ny pris\)/);
+  } finally {
+    ecomctl('catalog', 'import', 'nordlys', path.join(dir, 'original.json'));
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal((await json(NORDLYS, '/api/v1/products/NL-10GB')).json.product.name, 'Fri tale + 10 GB');
 });

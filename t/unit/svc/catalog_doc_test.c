@@ -32,7 +32,8 @@ static const char base[] =
     "   \"channels\": {"
     "    \"web\": {\"visible\": true, \"name\": \"Fri tale + 100 GB\","
     "             \"sort\": 30},"
-    "    \"app\": {\"visible\": true, \"sort\": 10, \"sim_types\": [\"esim\"]}},"
+    "    \"app\": {\"visible\": true, \"sort\": 10,"
+    "             \"sim_types\": [\"esim\"]}},"
     "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
     "              {\"sku\": \"NL-EU-EKSTRA\", \"channels\": [\"app\"]}]},"
     "  {\"sku\": \"NL-TALE\", \"kind\": \"plan\", \"status\": \"draft\","
@@ -40,7 +41,8 @@ static const char base[] =
     "   \"network\": \"4g\", \"monthly_price\": 9900,"
     "   \"binding_months\": [0], \"sim_types\": [\"physical\"],"
     "   \"channels\": {\"tilbud\": {\"visible\": false}}},"
-    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\", \"status\": \"active\","
+    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\","
+    "   \"status\": \"active\","
     "   \"name\": \"Datadeling\", \"data_gb\": null, \"talk_minutes\": 0,"
     "   \"network\": \"5g\", \"monthly_price\": 2900,"
     "   \"binding_months\": [0], \"sim_types\": [\"esim\", \"physical\"],"
@@ -337,7 +339,8 @@ test_valid_document(void)
     CU_ASSERT_EQUAL(p->data_gb, 100);
     CU_ASSERT_EQUAL(p->talk_minutes, EC_CATALOG_DOC_UNLIMITED);
     CU_ASSERT_EQUAL(p->binding_months, (1u << 0) | (1u << 6));
-    CU_ASSERT_EQUAL(p->sim_types, EC_CATALOG_DOC_PHYSICAL | EC_CATALOG_DOC_ESIM);
+    CU_ASSERT_EQUAL(p->sim_types,
+                    EC_CATALOG_DOC_PHYSICAL | EC_CATALOG_DOC_ESIM);
     CU_ASSERT_EQUAL(p->fee_startup, 9900);
     CU_ASSERT_EQUAL(p->nentries, 2);
     EC_ASSERT_STR(p->entries[1].channel, "app");
@@ -454,7 +457,8 @@ static const char canonical[] =
     "             \"sort\": 30}},"
     "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
     "              {\"sku\": \"NL-EU-EKSTRA\", \"channels\": [\"app\"]}]},"
-    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\", \"status\": \"active\","
+    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\","
+    "   \"status\": \"active\","
     "   \"name\": \"Datadeling\", \"description\": \"\", \"data_gb\": null,"
     "   \"talk_minutes\": 0, \"network\": \"5g\", \"eu_data_gb\": 0,"
     "   \"monthly_price\": 2900, \"fees\": {\"startup\": 0, \"sim\": 0},"

@@ -82,8 +82,13 @@ fixture_catalog(void)
     /* web: everything, L first; tilbud: only L, renamed; app: S and L,
        eSIM only, plus both add-ons; sales: S and L with 6 months only */
 #define PLACE(p, ch, vis, name, sort, bind, sim)                              \
-    pl[n++] = (struct ec_placement){(p), (ch), (vis), (name), (sort), (bind), \
-                                    (sim)}
+    pl[n++] = (struct ec_placement){.product = (p),                           \
+                                    .channel = (ch),                          \
+                                    .visible = (vis),                         \
+                                    .display_name = (name),                   \
+                                    .sort_order = (sort),                     \
+                                    .binding_mask = (bind),                   \
+                                    .sim_mask = (sim)}
     PLACE(P_S, CH_WEB, 1, NULL, 20, 0, 0);
     PLACE(P_L, CH_WEB, 1, "Large on the web", 10, 0, 0);
     PLACE(P_D, CH_WEB, 1, NULL, 30, 0, 0);
