@@ -8,6 +8,7 @@
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
  *   ecomctl [-c FILE] catalog export TENANT
  *   ecomctl [-c FILE] catalog import TENANT FILE
+ *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  */
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "ctl_price.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "render/cli.h"
@@ -312,12 +314,20 @@ cmd_render(struct ctl *c, int argc, char **argv)
     return ec_render_file(argv[1], argv[2], partials, stdout, stderr);
 }
 
+static int
+cmd_price(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_price(open_db(c), argc, argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1, "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
     {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
     {"catalog", cmd_catalog, 1,
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
+    {"price", cmd_price, 1,
+     "price TENANT SKU [--channel C] [--binding N] [--sim TYPE] [--at ISO-8601]"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},
