@@ -111,20 +111,15 @@ static int
 cmd_seed(struct ctl *c, int argc, char **argv)
 {
     struct ec_buf text = EC_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    FILE *f;
     int rc;
 
     if (argc != 2)
         return 2;
-    if (!(f = fopen(argv[1], "r"))) {
+    if (ec_buf_read_file(&text, argv[1], 64 * 1024 * 1024) < 0) {
         perror(argv[1]);
+        ec_buf_release(&text);
         return 1;
     }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ec_buf_add(&text, chunk, n);
-    fclose(f);
     rc = ec_db_exec_script(open_db(c), text.data, text.len);
     ec_buf_release(&text);
     if (rc < 0) {

@@ -1,5 +1,6 @@
 #include "core/buf.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -171,4 +172,31 @@ ec_buf_detach(struct ec_buf *b, size_t *len)
     p = b->cap ? b->data : ec_xstrdup("");
     ec_buf_init(b);
     return p;
+}
+
+int
+ec_buf_read_file(struct ec_buf *b, const char *path, size_t max)
+{
+    char chunk[8192];
+    size_t n, start = b->len;
+    FILE *f = fopen(path, "rb");
+    int failed;
+
+    if (!f)
+        return -1;
+    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+        if (b->len - start + n > max) {
+            fclose(f);
+            errno = EFBIG;
+            return -1;
+        }
+        ec_buf_add(b, chunk, n);
+    }
+    failed = ferror(f);
+    fclose(f);
+    if (failed) {
+        errno = EIO;
+        return -1;
+    }
+    return 0;
 }

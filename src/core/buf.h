@@ -55,6 +55,12 @@ void ec_buf_add_html(struct ec_buf *b, const char *s, size_t len);
 /* Append s as the inside of a JSON string (no surrounding quotes). */
 void ec_buf_add_json_str(struct ec_buf *b, const char *s, size_t len);
 
+/*
+ * Append the whole file at path. Returns 0, or -1 with errno set (EFBIG
+ * when it is larger than max bytes; then b holds what was read so far).
+ */
+int ec_buf_read_file(struct ec_buf *b, const char *path, size_t max);
+
 /* Hand the content over to the caller (who frees it) and empty b. */
 char *ec_buf_detach(struct ec_buf *b, size_t *len);
 

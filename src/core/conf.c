@@ -289,32 +289,17 @@ ec_conf_parse_file(const char *path, const struct ec_conf_directive *table,
                    void *target, char *err, size_t errsize)
 {
     struct ec_buf b = EC_BUF_INIT;
-    char chunk[8192];
-    size_t n;
-    FILE *f;
     int rc;
 
-    f = fopen(path, "r");
-    if (!f) {
-        snprintf(err, errsize, "%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (b.len + n > EC_CONF_MAX_FILE) {
-            fclose(f);
-            ec_buf_release(&b);
+    if (ec_buf_read_file(&b, path, EC_CONF_MAX_FILE) < 0) {
+        if (errno == EFBIG)
             snprintf(err, errsize, "%s: file is larger than 1 MiB", path);
-            return -1;
-        }
-        ec_buf_add(&b, chunk, n);
-    }
-    if (ferror(f)) {
-        snprintf(err, errsize, "%s: read error: %s", path, strerror(errno));
-        fclose(f);
+        else
+            snprintf(err, errsize, "%s: cannot open: %s", path,
+                     strerror(errno));
         ec_buf_release(&b);
         return -1;
     }
-    fclose(f);
     rc = ec_conf_parse_text(path, b.data, b.len, table, target, err, errsize);
     ec_buf_release(&b);
     return rc;

@@ -26,28 +26,6 @@ struct cli_loader {
     int failed;                 /* a partial failed to compile */
 };
 
-static int
-slurp(const char *path, struct ec_buf *out)
-{
-    char chunk[8192];
-    size_t n;
-    FILE *f = fopen(path, "rb");
-
-    if (!f)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (out->len + n > EC_CLI_MAX_FILE) {
-            fclose(f);
-            errno = EFBIG;
-            return -1;
-        }
-        ec_buf_add(out, chunk, n);
-    }
-    n = (size_t)ferror(f);
-    fclose(f);
-    return n ? -1 : 0;
-}
-
 static struct ec_tmpl *
 compile_file(const char *path, FILE *errout, int *missing)
 {
@@ -56,7 +34,7 @@ compile_file(const char *path, FILE *errout, int *missing)
     struct ec_tmpl *t = NULL;
 
     *missing = 0;
-    if (slurp(path, &src) < 0) {
+    if (ec_buf_read_file(&src, path, EC_CLI_MAX_FILE) < 0) {
         *missing = errno == ENOENT;
         if (!*missing)
             fprintf(errout, "%s: %s\n", path, strerror(errno));

@@ -125,28 +125,6 @@ find_file(struct ec_themes *th, const char *slug, const char *name,
     return NULL;
 }
 
-static int
-read_file(const char *path, struct ec_buf *out)
-{
-    char chunk[8192];
-    size_t n;
-    FILE *f = fopen(path, "r");
-
-    if (!f)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
-        if (out->len + n > EC_THEME_MAX_FILE) {
-            fclose(f);
-            errno = EFBIG;
-            return -1;
-        }
-        ec_buf_add(out, chunk, n);
-    }
-    n = (size_t)ferror(f);
-    fclose(f);
-    return n ? -1 : 0;
-}
-
 static void
 compile_entry(struct theme_entry *e, const struct stat *st)
 {
@@ -156,7 +134,7 @@ compile_entry(struct theme_entry *e, const struct stat *st)
     ec_tmpl_free(e->tmpl);
     e->tmpl = NULL;
     e->mtime = st->st_mtim;
-    if (read_file(e->path, &src) < 0) {
+    if (ec_buf_read_file(&src, e->path, EC_THEME_MAX_FILE) < 0) {
         ec_log_error("template %s: cannot read: %s", e->path, strerror(errno));
     } else if (ec_tmpl_compile(e->path, src.data, src.len, &e->tmpl, &err) <
                0) {

@@ -13,6 +13,8 @@
 #include "core/err.h"
 #include "store/db.h"
 
+#define EC_MIGRATION_MAX_FILE (16 * 1024 * 1024)
+
 static const char create_table[] =
     "CREATE TABLE IF NOT EXISTS schema_migrations ("
     " version VARCHAR(100) NOT NULL PRIMARY KEY,"
@@ -43,22 +45,6 @@ static int
 select_migration(const struct dirent *d)
 {
     return ec_migrate_name_valid(d->d_name);
-}
-
-static int
-read_file(const char *path, struct ec_buf *out)
-{
-    char chunk[8192];
-    size_t n;
-    FILE *f = fopen(path, "r");
-
-    if (!f)
-        return -1;
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-        ec_buf_add(out, chunk, n);
-    n = (size_t)ferror(f);
-    fclose(f);
-    return n ? -1 : 0;
 }
 
 static void
@@ -108,7 +94,7 @@ apply_one(struct ec_db *db, const char *dir, const char *file,
 
     snprintf(version, sizeof(version), "%.*s", (int)(strlen(file) - 4), file);
     ec_buf_addf(&path, "%s/%s", dir, file);
-    if (read_file(path.data, &text) < 0) {
+    if (ec_buf_read_file(&text, path.data, EC_MIGRATION_MAX_FILE) < 0) {
         say(report, ctx, "error: cannot read %s", path.data);
         goto out;
     }
