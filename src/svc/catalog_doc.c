@@ -5,10 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
 #include "core/err.h"
+#include "core/tztime.h"
+#include "svc/promotion.h"
 
 /* Column sizes of sql/002_catalog.sql, in characters. */
 #define CODE_MAX 40
@@ -17,12 +20,24 @@
 #define VALUE_MAX 100
 #define SKU_MAX 64
 #define DESCRIPTION_MAX 500
+/* ... and of sql/003_campaigns.sql */
+#define CAMPAIGN_CODE_MAX 64
+#define CAMPAIGN_NAME_MAX 120
+/* a time as text, room for "2026-11-01T00:00:00.000000+01:00" and more */
+#define TIME_TEXT_MAX 64
 
 /* INT UNSIGNED columns hold more, but nobody needs more than an INT. */
 #define WHOLE_MAX 2147483647LL
 #define SORT_MIN (-2147483647LL - 1)
 
 #define BINDING_MAX 6
+
+/*
+ * Campaign times the database can hold: the server reads them with
+ * UNIX_TIMESTAMP(), which MariaDB limits to 32-bit seconds.
+ */
+#define TIME_MIN 0LL
+#define TIME_MAX 2147483647LL
 
 #define MONEY "a whole number of øre, 0 or more"
 #define GB "a whole number of GB, 0 or more"
@@ -38,8 +53,16 @@ static const char *const networks[] = {"4g", "5g", NULL};
 /* index i is bit 1 << i of a sim_types mask, as in the SQL SET */
 static const char *const sim_names[] = {"physical", "esim", NULL};
 
+/* in the order of enum ec_promotion_action_kind, from FIXED_PRICE on */
+static const char *const action_kinds[] = {
+    "fixed_price", "amount_off", "percent_off", "waive_fee", "reduce_fee", NULL,
+};
+static const char *const stackings[] = {"exclusive", "stackable", NULL};
+/* index i is bit 1 << i of a fees mask, as in the SQL SET */
+static const char *const fee_names[] = {"startup", "sim", NULL};
+
 static const char *const top_keys[] = {
-    "format", "channels", "channel_rules", "products", NULL,
+    "format", "channels", "channel_rules", "products", "campaigns", NULL,
 };
 static const char *const channel_keys[] = {
     "code", "name", "kind", "default", NULL,
@@ -55,9 +78,29 @@ static const char *const product_keys[] = {
 };
 static const char *const fee_keys[] = {"startup", "sim", NULL};
 static const char *const entry_keys[] = {
-    "visible", "name", "sort", "sim_types", "binding_months", NULL,
+    "visible",        "name",          "sort", "sim_types",
+    "binding_months", "monthly_price", NULL,
 };
 static const char *const addon_keys[] = {"sku", "channels", NULL};
+static const char *const campaign_keys[] = {
+    "code",     "name",     "valid_from", "valid_to",         "products",
+    "channels", "priority", "stacking",   "required_binding", "actions",
+    NULL,
+};
+/* the fields of each kind of action, in the order of action_kinds */
+static const char *const price_action_keys[] = {
+    "kind", "amount", "first_month", "months", NULL,
+};
+static const char *const percent_action_keys[] = {
+    "kind", "percent_bp", "first_month", "months", NULL,
+};
+static const char *const waive_action_keys[] = {"kind", "fees", NULL};
+static const char *const reduce_action_keys[] = {"kind", "amount", "fees",
+                                                 NULL};
+static const char *const *const action_keys[] = {
+    price_action_keys, price_action_keys,  percent_action_keys,
+    waive_action_keys, reduce_action_keys,
+};
 
 /*
  * A product of the JSON value, indexed by SKU before the products are
@@ -73,6 +116,7 @@ struct sku_ref {
 /* One check in progress: the path of the value being looked at. */
 struct check {
     struct ec_catalog_doc *doc;
+    const struct ec_tztime_zone *zone; /* local times; NULL: refused */
     struct ec_catalog_doc_error *err;
     char path[sizeof(((struct ec_catalog_doc_error *)0)->path)];
     size_t len;
@@ -908,8 +952,14 @@ check_entry(struct check *ck, struct json_object *o,
     rc = mask_field(ck, o, "sim_types", 0, 1, p->sim_types, &e->sim_types);
     if (rc < 0)
         return rc;
-    return mask_field(ck, o, "binding_months", 0, 0, p->binding_months,
-                      &e->binding_months);
+    rc = mask_field(ck, o, "binding_months", 0, 0, p->binding_months,
+                    &e->binding_months);
+    if (rc < 0)
+        return rc;
+    /* the channel's own base price ("cheaper in the app") */
+    e->monthly_price = EC_CATALOG_DOC_NO_PRICE;
+    return int_field(ck, o, "monthly_price", 0, 0, 0, WHOLE_MAX, MONEY,
+                     &e->monthly_price);
 }
 
 static int
@@ -1060,6 +1110,64 @@ check_fees(struct check *ck, struct json_object *o,
     return 0;
 }
 
+/*
+ * The promotion engine's legal guard on a well-formed product. Its field
+ * names become the document's: "monthly" is monthly_price, a channel
+ * price is the entry's monthly_price, and so on.
+ */
+static int
+guard_product(struct check *ck, const struct ec_catalog_doc_product *p)
+{
+    struct ec_promotion_channel_price *prices;
+    struct ec_promotion_problem problem;
+    struct ec_promotion_product pp;
+    const struct ec_catalog_doc_entry **of;
+    int periods[BINDING_MAX + 1];
+    size_t n = 0, i;
+
+    memset(&pp, 0, sizeof(pp));
+    prices = ec_arena_calloc(&ck->doc->arena, p->nentries + 1, sizeof(*prices));
+    of = ec_arena_calloc(&ck->doc->arena, p->nentries + 1, sizeof(*of));
+    for (i = 0; i < p->nentries; i++) {
+        if (p->entries[i].monthly_price == EC_CATALOG_DOC_NO_PRICE)
+            continue;
+        of[n] = &p->entries[i];
+        prices[n].channel = p->entries[i].channel;
+        prices[n++].monthly = p->entries[i].monthly_price;
+    }
+    pp.sku = p->sku;
+    pp.monthly = p->monthly_price;
+    pp.channel_prices = prices;
+    pp.n_channel_prices = n;
+    pp.startup_fee = p->fee_startup;
+    pp.sim_fee = p->fee_sim;
+    for (i = 0, n = 0; i <= BINDING_MAX; i++)
+        if (p->binding_months & (1u << i))
+            periods[n++] = (int)i;
+    pp.binding_periods = periods;
+    pp.n_binding_periods = n;
+    if (ec_promotion_check_product(&pp, &problem) == 0)
+        return 0;
+
+    if (strcmp(problem.field, "sku") == 0)
+        push_key(ck, "sku");
+    else if (strcmp(problem.field, "monthly") == 0)
+        push_key(ck, "monthly_price");
+    else if (strcmp(problem.field, "startup_fee") == 0)
+        path_addf(ck, ".fees.startup");
+    else if (strcmp(problem.field, "sim_fee") == 0)
+        path_addf(ck, ".fees.sim");
+    else if (sscanf(problem.field, "channel_prices[%zu]", &i) == 1 &&
+             i < pp.n_channel_prices) {
+        push_key(ck, "channels");
+        push_key(ck, of[i]->channel);
+        push_key(ck, "monthly_price");
+    } else if (strncmp(problem.field, "binding_periods", 15) == 0) {
+        push_key(ck, "binding_months");
+    }
+    return fail(ck, "%s", problem.message);
+}
+
 static int
 check_product(struct check *ck, struct json_object *o, size_t i,
               struct ec_catalog_doc_product *p)
@@ -1110,7 +1218,7 @@ check_product(struct check *ck, struct json_object *o, size_t i,
         (rc = mask_field(ck, o, "sim_types", 1, 1, 0, &p->sim_types)) < 0 ||
         (rc = check_entries(ck, o, p)) < 0 || (rc = check_addons(ck, o, p)) < 0)
         return rc;
-    return 0;
+    return guard_product(ck, p);
 }
 
 static int
@@ -1144,8 +1252,424 @@ check_products(struct check *ck, struct json_object *root)
     return 0;
 }
 
+/* ---- campaigns ---- */
+
+/* "2026-11-01T00:00:00+01:00", in zone or else in UTC. */
+const char *
+ec_catalog_doc_time(const struct ec_tztime_zone *zone, int64_t t, char *buf,
+                    size_t size)
+{
+    struct tm tm;
+    time_t tt = (time_t)t;
+
+    if (zone) {
+        if (ec_tztime_format(zone, t, buf, size) < 0 && size)
+            buf[0] = '\0';
+        return buf;
+    }
+    if (!gmtime_r(&tt, &tm) || tm.tm_year + 1900 < 0 ||
+        tm.tm_year + 1900 > 9999 ||
+        strftime(buf, size, "%Y-%m-%dT%H:%M:%S+00:00", &tm) == 0) {
+        if (size)
+            buf[0] = '\0';
+    }
+    return buf;
+}
+
+/*
+ * The time s at the current path as an instant: with an offset it names
+ * the instant alone; without one it is a wall-clock time in the tenant's
+ * zone. A wall-clock time the clocks skip or show twice is refused
+ * rather than guessed at: the message offers the offsets to choose from.
+ */
+static int
+time_value(struct check *ck, const char *s, int64_t *out)
+{
+    char a[EC_TZTIME_RFC3339_SIZE], b[EC_TZTIME_RFC3339_SIZE];
+    const char *zname;
+    int64_t t, early, late;
+
+    if (ec_tztime_parse(NULL, s, EC_TZTIME_REJECT, &t) == 0)
+        goto range;
+    if (!ck->zone)
+        return fail(ck, "must be a time with an offset, such as "
+                        "2026-11-01T00:00:00+01:00: the tenant's time zone "
+                        "is unknown, so a local time cannot be read");
+    zname = ec_tztime_zone_name(ck->zone);
+    if (ec_tztime_parse(ck->zone, s, EC_TZTIME_COMPATIBLE, &t) < 0)
+        return fail(ck,
+                    "must be a time: RFC 3339 with an offset "
+                    "(2026-11-01T00:00:00+01:00) or a local time in %s "
+                    "(2026-11-01T00:00)",
+                    zname);
+    if (ec_tztime_parse(ck->zone, s, EC_TZTIME_REJECT, &t) < 0) {
+        ec_tztime_parse(ck->zone, s, EC_TZTIME_EARLIER, &early);
+        ec_tztime_parse(ck->zone, s, EC_TZTIME_LATER, &late);
+        ec_catalog_doc_time(ck->zone, early, a, sizeof(a));
+        ec_catalog_doc_time(ck->zone, late, b, sizeof(b));
+        /* the same wall clock twice: the clocks went back */
+        if (strncmp(a, b, 19) == 0)
+            return fail(ck,
+                        "%.40s happens twice in %s (the clocks go "
+                        "back); give the offset: %s or %s",
+                        s, zname, a, b);
+        return fail(ck,
+                    "%.40s does not exist in %s (the clocks go "
+                    "forward); give a time that does, such as %s",
+                    s, zname, b);
+    }
+range:
+    if (t < TIME_MIN || t > TIME_MAX)
+        return fail(ck, "must be a time from 1970-01-01T00:00:00+00:00 to "
+                        "2038-01-19T03:14:07+00:00");
+    *out = t;
+    return 0;
+}
+
+static int
+time_field(struct check *ck, struct json_object *o, const char *key,
+           int64_t *out)
+{
+    const char *what = "a time: RFC 3339 with an offset "
+                       "(2026-11-01T00:00:00+01:00) or a local time "
+                       "(2026-11-01T00:00)";
+    const char *s;
+    size_t old;
+    int rc;
+
+    if ((rc = string_field(ck, o, key, 1, 1, TIME_TEXT_MAX, what, &s)) < 0)
+        return rc;
+    old = push_key(ck, key);
+    if ((rc = time_value(ck, s, out)) < 0)
+        return rc;
+    pop(ck, old);
+    return 0;
+}
+
+/* The campaign's products: SKUs of the document, at least one, once each. */
+static int
+campaign_products(struct check *ck, struct json_object *o,
+                  struct ec_catalog_doc_campaign *c)
+{
+    const char *what = "the SKU of a product of this document";
+    struct json_object *arr;
+    size_t old, n;
+    int rc;
+
+    rc = typed_field(ck, o, "products", 1, json_type_array,
+                     "an array of the SKUs the campaign applies to", &arr);
+    if (rc < 0)
+        return rc;
+    old = push_key(ck, "products");
+    n = json_object_array_length(arr);
+    if (n == 0)
+        return fail(ck, "must list at least one product (by SKU)");
+    c->products = ec_arena_calloc(&ck->doc->arena, n, sizeof(*c->products));
+    for (size_t j = 0; j < n; j++) {
+        size_t old_j = push_index(ck, j);
+        const char *sku;
+
+        rc = string_value(ck, json_object_array_get_idx(arr, j), 1, SKU_MAX,
+                          what, &sku);
+        if (rc < 0)
+            return rc;
+        if (!exact_sku(ck, sku))
+            return fail(ck, "\"%s\" is not a product of this document", sku);
+        for (size_t k = 0; k < c->nproducts; k++)
+            if (strcmp(c->products[k], sku) == 0)
+                return fail(ck, "product \"%s\" is listed twice", sku);
+        c->products[c->nproducts++] = sku;
+        pop(ck, old_j);
+    }
+    pop(ck, old);
+    return 0;
+}
+
+/* The campaign's channels: absent = every channel; never an empty list. */
+static int
+campaign_channels(struct check *ck, struct json_object *o,
+                  struct ec_catalog_doc_campaign *c)
+{
+    struct json_object *arr;
+    size_t old, n;
+    int rc;
+
+    rc = typed_field(ck, o, "channels", 0, json_type_array,
+                     "an array of channel codes", &arr);
+    if (rc <= 0)
+        return rc;
+    old = push_key(ck, "channels");
+    n = json_object_array_length(arr);
+    if (n == 0)
+        return fail(ck, "must list at least one channel; leave channels "
+                        "out for a campaign in every channel");
+    c->channels = ec_arena_calloc(&ck->doc->arena, n, sizeof(*c->channels));
+    for (size_t j = 0; j < n; j++) {
+        size_t old_j = push_index(ck, j);
+        const char *code;
+
+        rc = channel_ref(ck, json_object_array_get_idx(arr, j), &code);
+        if (rc < 0)
+            return rc;
+        for (size_t k = 0; k < c->nchannels; k++)
+            if (strcmp(c->channels[k], code) == 0)
+                return fail(ck, "channel \"%s\" is listed twice", code);
+        c->channels[c->nchannels++] = code;
+        pop(ck, old_j);
+    }
+    pop(ck, old);
+    return 0;
+}
+
+/* A fee action's "fees": startup and/or sim, at least one, once each. */
+static int
+fees_field(struct check *ck, struct json_object *o, unsigned *out)
+{
+    const char *what = "a list of fees: startup, sim";
+    struct json_object *arr, *v;
+    char buf[64];
+    size_t old, n;
+    unsigned mask = 0;
+    int rc, i;
+
+    rc = typed_field(ck, o, "fees", 1, json_type_array, what, &arr);
+    if (rc < 0)
+        return rc;
+    old = push_key(ck, "fees");
+    n = json_object_array_length(arr);
+    if (n == 0)
+        return fail(ck, "must list at least one fee (startup or sim)");
+    for (size_t j = 0; j < n; j++) {
+        size_t old_j = push_index(ck, j);
+
+        v = json_object_array_get_idx(arr, j);
+        if ((rc = enum_value(ck, v, fee_names, &i)) < 0)
+            return rc;
+        if (mask & (1u << i))
+            return fail(ck, "%s is listed twice; list each value once",
+                        got(v, buf, sizeof(buf)));
+        mask |= 1u << i;
+        pop(ck, old_j);
+    }
+    pop(ck, old);
+    *out = mask;
+    return 0;
+}
+
+static int
+check_action(struct check *ck, struct json_object *o,
+             struct ec_catalog_doc_action *a)
+{
+    const char *first_what = "a month number, 1 or more (1 = the first "
+                             "month of the subscription)";
+    const char *months_what = "a number of months, 0 or more (0 = to the "
+                              "end of the binding period)";
+    const char *percent_what = "a whole number of basis points from 0 to "
+                               "10000 (1000 = 10 %)";
+    int rc, k;
+
+    if ((rc = object_element(ck, o, "a price action object")) < 0 ||
+        (rc = enum_field(ck, o, "kind", action_kinds, &a->kind)) < 0)
+        return rc;
+    k = in_list(a->kind, action_kinds);
+    if ((rc = check_keys(ck, o, action_keys[k])) < 0)
+        return rc;
+    a->first_month = 1;
+    a->months = 0;
+    if (strcmp(a->kind, "waive_fee") == 0)
+        return fees_field(ck, o, &a->fees);
+    if (strcmp(a->kind, "percent_off") == 0)
+        rc = int_field(ck, o, "percent_bp", 1, 0, 0, 10000, percent_what,
+                       &a->value);
+    else
+        rc = int_field(ck, o, "amount", 1, 0, 0, WHOLE_MAX, MONEY, &a->value);
+    if (rc < 0)
+        return rc;
+    if (strcmp(a->kind, "reduce_fee") == 0)
+        return fees_field(ck, o, &a->fees);
+    /* months beyond the law's 6 are the legal guard's to judge */
+    if ((rc = int_field(ck, o, "first_month", 0, 0, 1, WHOLE_MAX, first_what,
+                        &a->first_month)) < 0 ||
+        (rc = int_field(ck, o, "months", 0, 0, 0, WHOLE_MAX, months_what,
+                        &a->months)) < 0)
+        return rc;
+    return 0;
+}
+
+static int
+check_actions(struct check *ck, struct json_object *o,
+              struct ec_catalog_doc_campaign *c)
+{
+    struct json_object *arr;
+    size_t old, n;
+    int rc;
+
+    rc = typed_field(ck, o, "actions", 1, json_type_array,
+                     "an array of 1 to 8 price actions", &arr);
+    if (rc < 0)
+        return rc;
+    old = push_key(ck, "actions");
+    n = json_object_array_length(arr);
+    if (n == 0 || n > EC_PROMOTION_MAX_ACTIONS)
+        return fail(ck, "must list 1 to %d price actions (got %zu)",
+                    EC_PROMOTION_MAX_ACTIONS, n);
+    c->actions = ec_arena_calloc(&ck->doc->arena, n, sizeof(*c->actions));
+    for (size_t j = 0; j < n; j++) {
+        size_t old_j = push_index(ck, j);
+
+        rc =
+            check_action(ck, json_object_array_get_idx(arr, j), &c->actions[j]);
+        if (rc < 0)
+            return rc;
+        c->nactions++;
+        pop(ck, old_j);
+    }
+    pop(ck, old);
+    return 0;
+}
+
+/*
+ * The promotion engine's legal guard on a well-formed campaign, its
+ * refusal reported at the document's field: the engine's "skus" are the
+ * document's "products", an action's "value" its amount or percent_bp.
+ */
+static int
+guard_campaign(struct check *ck, const struct ec_catalog_doc_campaign *c)
+{
+    static const enum ec_promotion_action_kind kinds[] = {
+        EC_PROMOTION_FIXED_PRICE, EC_PROMOTION_AMOUNT_OFF,
+        EC_PROMOTION_PERCENT_OFF, EC_PROMOTION_WAIVE_FEE,
+        EC_PROMOTION_REDUCE_FEE,
+    };
+    struct ec_promotion_action acts[EC_PROMOTION_MAX_ACTIONS];
+    struct ec_promotion_problem problem;
+    struct ec_promotion_campaign pc;
+    const char *f = problem.field;
+    size_t i;
+
+    memset(&pc, 0, sizeof(pc));
+    memset(acts, 0, sizeof(acts));
+    for (i = 0; i < c->nactions && i < EC_PROMOTION_MAX_ACTIONS; i++) {
+        const struct ec_catalog_doc_action *a = &c->actions[i];
+
+        acts[i].kind = kinds[in_list(a->kind, action_kinds)];
+        acts[i].value = a->value;
+        acts[i].first_month = (int)a->first_month;
+        acts[i].months = (int)a->months;
+        acts[i].fees = a->fees;
+    }
+    pc.name = c->name;
+    pc.valid_from = c->valid_from;
+    pc.valid_to = c->valid_to;
+    pc.skus = c->products;
+    pc.n_skus = c->nproducts;
+    pc.channels = c->channels;
+    pc.n_channels = c->nchannels;
+    pc.priority = (int)c->priority;
+    pc.stacking = strcmp(c->stacking, "stackable") == 0
+                      ? EC_PROMOTION_STACKABLE
+                      : EC_PROMOTION_EXCLUSIVE;
+    pc.required_binding = (int)c->required_binding;
+    pc.actions = acts;
+    pc.n_actions = c->nactions;
+    if (ec_promotion_check_campaign(&pc, &problem) == 0)
+        return 0;
+
+    if (strncmp(f, "skus", 4) == 0)
+        path_addf(ck, ".products%s", f + 4);
+    else if (sscanf(f, "actions[%zu]", &i) == 1 && i < c->nactions &&
+             strstr(f, "].value"))
+        path_addf(ck, ".actions[%zu].%s", i,
+                  strcmp(c->actions[i].kind, "percent_off") == 0 ? "percent_bp"
+                                                                 : "amount");
+    else if (*f)
+        path_addf(ck, ".%s", f);
+    return fail(ck, "%s", problem.message);
+}
+
+static int
+check_campaign(struct check *ck, struct json_object *o, size_t i,
+               struct ec_catalog_doc_campaign *c)
+{
+    const char *what = "a campaign code: 1 to 64 characters a-z, 0-9, _ "
+                       "or -, starting with a letter or digit";
+    struct ec_catalog_doc *doc = ck->doc;
+    size_t old;
+    int rc;
+
+    if ((rc = object_element(ck, o, "a campaign object")) < 0 ||
+        (rc = check_keys(ck, o, campaign_keys)) < 0 ||
+        (rc = string_field(ck, o, "code", 1, 1, CAMPAIGN_CODE_MAX, what,
+                           &c->code)) < 0)
+        return rc;
+    old = push_key(ck, "code");
+    if (!code_ok(c->code))
+        return fail(ck, "must be %s", what);
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(doc->campaigns[j].code, c->code) == 0)
+            return fail(ck,
+                        "campaign code \"%s\" is already used by "
+                        "$.campaigns[%zu]; codes are unique",
+                        c->code, j);
+    pop(ck, old);
+    c->stacking = stackings[0];
+    if ((rc = string_field(ck, o, "name", 1, 1, CAMPAIGN_NAME_MAX,
+                           "a name of 1 to 120 characters", &c->name)) < 0 ||
+        (rc = time_field(ck, o, "valid_from", &c->valid_from)) < 0 ||
+        (rc = time_field(ck, o, "valid_to", &c->valid_to)) < 0 ||
+        (rc = campaign_products(ck, o, c)) < 0 ||
+        (rc = campaign_channels(ck, o, c)) < 0 ||
+        (rc = int_field(ck, o, "priority", 0, 0, SORT_MIN, WHOLE_MAX,
+                        "a whole number (higher wins)", &c->priority)) < 0)
+        return rc;
+    if (json_object_object_get_ex(o, "stacking", NULL) &&
+        (rc = enum_field(ck, o, "stacking", stackings, &c->stacking)) < 0)
+        return rc;
+    /* above 6 is the legal guard's to refuse, with the law's reason */
+    if ((rc = int_field(ck, o, "required_binding", 0, 0, 0, WHOLE_MAX,
+                        "a whole number of months from 0 to 6",
+                        &c->required_binding)) < 0 ||
+        (rc = check_actions(ck, o, c)) < 0)
+        return rc;
+    return guard_campaign(ck, c);
+}
+
+static int
+check_campaigns(struct check *ck, struct json_object *root)
+{
+    struct ec_catalog_doc *doc = ck->doc;
+    struct json_object *arr;
+    size_t n, old;
+    int rc;
+
+    rc = typed_field(ck, root, "campaigns", 0, json_type_array,
+                     "an array of campaigns (may be empty)", &arr);
+    if (rc <= 0)
+        return rc;
+    old = push_key(ck, "campaigns");
+    n = json_object_array_length(arr);
+    if (n > EC_CATALOG_DOC_MAX_CAMPAIGNS)
+        return fail(ck, "may hold at most %d campaigns (got %zu)",
+                    EC_CATALOG_DOC_MAX_CAMPAIGNS, n);
+    doc->campaigns =
+        ec_arena_calloc(&doc->arena, n ? n : 1, sizeof(*doc->campaigns));
+    for (size_t i = 0; i < n; i++) {
+        size_t old_i = push_index(ck, i);
+
+        rc = check_campaign(ck, json_object_array_get_idx(arr, i), i,
+                            &doc->campaigns[i]);
+        if (rc < 0)
+            return rc;
+        doc->ncampaigns++;
+        pop(ck, old_i);
+    }
+    pop(ck, old);
+    return 0;
+}
+
 int
 ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
+                     const struct ec_tztime_zone *zone,
                      struct ec_catalog_doc_error *err)
 {
     struct check ck;
@@ -1155,6 +1679,7 @@ ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
 
     memset(&ck, 0, sizeof(ck));
     ck.doc = doc;
+    ck.zone = zone;
     ck.err = err;
     path_addf(&ck, "$");
     err->path[0] = err->message[0] = '\0';
@@ -1176,20 +1701,22 @@ ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
     }
     if ((rc = check_channels(&ck, json)) < 0 ||
         (rc = check_rules(&ck, json)) < 0 ||
-        (rc = check_products(&ck, json)) < 0)
+        (rc = check_products(&ck, json)) < 0 ||
+        (rc = check_campaigns(&ck, json)) < 0)
         return rc;
     return 0;
 }
 
 int
 ec_catalog_doc_validate(struct json_object *json,
+                        const struct ec_tztime_zone *zone,
                         struct ec_catalog_doc_error *err)
 {
     struct ec_catalog_doc doc;
     int rc;
 
     ec_catalog_doc_init(&doc);
-    rc = ec_catalog_doc_parse(&doc, json, err);
+    rc = ec_catalog_doc_parse(&doc, json, zone, err);
     ec_catalog_doc_release(&doc);
     return rc;
 }
@@ -1226,6 +1753,14 @@ str_cmp(const void *a, const void *b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+static int
+campaign_cmp(const void *a, const void *b)
+{
+    const struct ec_catalog_doc_campaign *x = a, *y = b;
+
+    return strcmp(x->code, y->code);
+}
+
 void
 ec_catalog_doc_sort(struct ec_catalog_doc *doc)
 {
@@ -1243,6 +1778,17 @@ ec_catalog_doc_sort(struct ec_catalog_doc *doc)
             if (p->addons[j].nchannels)
                 qsort(p->addons[j].channels, p->addons[j].nchannels,
                       sizeof(*p->addons[j].channels), str_cmp);
+    }
+    if (doc->ncampaigns)
+        qsort(doc->campaigns, doc->ncampaigns, sizeof(*doc->campaigns),
+              campaign_cmp);
+    for (size_t i = 0; i < doc->ncampaigns; i++) {
+        struct ec_catalog_doc_campaign *c = &doc->campaigns[i];
+
+        if (c->nproducts)
+            qsort(c->products, c->nproducts, sizeof(*c->products), str_cmp);
+        if (c->nchannels)
+            qsort(c->channels, c->nchannels, sizeof(*c->channels), str_cmp);
     }
 }
 
@@ -1321,6 +1867,8 @@ product_json(const struct ec_catalog_doc_product *p)
         if (e->binding_months)
             json_object_object_add(eo, "binding_months",
                                    mask_json(e->binding_months, 0));
+        if (e->monthly_price != EC_CATALOG_DOC_NO_PRICE)
+            put_int(eo, "monthly_price", e->monthly_price);
         json_object_object_add(chans, e->channel, eo);
     }
     json_object_object_add(o, "channels", chans);
@@ -1347,13 +1895,80 @@ product_json(const struct ec_catalog_doc_product *p)
     return o;
 }
 
+static struct json_object *
+strings_json(const char *const *list, size_t n)
+{
+    struct json_object *a = json_object_new_array();
+
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(a, json_object_new_string(list[i]));
+    return a;
+}
+
+static struct json_object *
+action_json(const struct ec_catalog_doc_action *a)
+{
+    struct json_object *o = json_object_new_object();
+    int fee =
+        strcmp(a->kind, "waive_fee") == 0 || strcmp(a->kind, "reduce_fee") == 0;
+
+    put_str(o, "kind", a->kind);
+    if (strcmp(a->kind, "percent_off") == 0)
+        put_int(o, "percent_bp", a->value);
+    else if (strcmp(a->kind, "waive_fee") != 0)
+        put_int(o, "amount", a->value);
+    if (fee) {
+        struct json_object *fees = json_object_new_array();
+
+        for (unsigned i = 0; fee_names[i]; i++)
+            if (a->fees & (1u << i))
+                json_object_array_add(fees,
+                                      json_object_new_string(fee_names[i]));
+        json_object_object_add(o, "fees", fees);
+    } else {
+        put_int(o, "first_month", a->first_month);
+        put_int(o, "months", a->months);
+    }
+    return o;
+}
+
+static struct json_object *
+campaign_json(const struct ec_catalog_doc_campaign *c,
+              const struct ec_tztime_zone *zone)
+{
+    struct json_object *o = json_object_new_object();
+    struct json_object *actions = json_object_new_array();
+    char buf[EC_TZTIME_RFC3339_SIZE];
+
+    put_str(o, "code", c->code);
+    put_str(o, "name", c->name);
+    put_str(o, "valid_from",
+            ec_catalog_doc_time(zone, c->valid_from, buf, sizeof(buf)));
+    put_str(o, "valid_to",
+            ec_catalog_doc_time(zone, c->valid_to, buf, sizeof(buf)));
+    json_object_object_add(o, "products",
+                           strings_json(c->products, c->nproducts));
+    if (c->nchannels)
+        json_object_object_add(o, "channels",
+                               strings_json(c->channels, c->nchannels));
+    put_int(o, "priority", c->priority);
+    put_str(o, "stacking", c->stacking);
+    put_int(o, "required_binding", c->required_binding);
+    for (size_t i = 0; i < c->nactions; i++)
+        json_object_array_add(actions, action_json(&c->actions[i]));
+    json_object_object_add(o, "actions", actions);
+    return o;
+}
+
 struct json_object *
-ec_catalog_doc_to_json(const struct ec_catalog_doc *doc)
+ec_catalog_doc_to_json(const struct ec_catalog_doc *doc,
+                       const struct ec_tztime_zone *zone)
 {
     struct json_object *root = json_object_new_object();
     struct json_object *chans = json_object_new_array();
     struct json_object *rules = json_object_new_array();
     struct json_object *products = json_object_new_array();
+    struct json_object *campaigns = json_object_new_array();
 
     put_str(root, "format", EC_CATALOG_DOC_FORMAT);
     for (size_t i = 0; i < doc->nchannels; i++) {
@@ -1380,8 +1995,12 @@ ec_catalog_doc_to_json(const struct ec_catalog_doc *doc)
     }
     for (size_t i = 0; i < doc->nproducts; i++)
         json_object_array_add(products, product_json(&doc->products[i]));
+    for (size_t i = 0; i < doc->ncampaigns; i++)
+        json_object_array_add(campaigns,
+                              campaign_json(&doc->campaigns[i], zone));
     json_object_object_add(root, "channels", chans);
     json_object_object_add(root, "channel_rules", rules);
     json_object_object_add(root, "products", products);
+    json_object_object_add(root, "campaigns", campaigns);
     return root;
 }

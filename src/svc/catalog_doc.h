@@ -6,36 +6,60 @@
  * alone; reading and writing MySQL is catalog_io's business.
  *
  * Invariants of a struct ec_catalog_doc filled by ec_catalog_doc_parse:
- *   - it obeys every rule of docs/catalog.md: channel codes and SKUs are
- *     unique (SKUs ignoring case, as the database compares them), exactly
- *     one channel is the default, every channel or SKU named anywhere
- *     exists in the document, add-ons hang on plans only and name add-on
- *     products, channel entries only narrow the product's options;
+ *   - it obeys every rule of docs/catalog.md: channel codes, SKUs and
+ *     campaign codes are unique (SKUs ignoring case, as the database
+ *     compares them), exactly one channel is the default, every channel or
+ *     SKU named anywhere exists in the document, add-ons hang on plans only
+ *     and name add-on products, channel entries only narrow the product's
+ *     options;
+ *   - every product and campaign passed the legal guard of the promotion
+ *     engine (svc/promotion.h): nobody is bound for more than 6 months,
+ *     directly or through a campaign's benefit;
+ *   - campaign times are instants (UTC seconds) the database can hold;
  *   - strings are valid UTF-8 without NUL, within the columns' lengths;
  *   - every pointer in it points into doc->arena, so the JSON value it was
  *     parsed from may be freed at once; ec_catalog_doc_release frees all.
  *
- * Channels and rules keep their order (rules are tried in order); the
- * order of products, channel entries and add-ons carries no meaning, and
- * ec_catalog_doc_sort gives them the canonical one that exports use.
+ * Channels and rules keep their order (rules are tried in order), and so
+ * do a campaign's actions (they apply in order); the order of products,
+ * channel entries, add-ons, campaigns and their lists carries no meaning,
+ * and ec_catalog_doc_sort gives them the canonical one that exports use.
+ *
+ * Campaign times are read and written in a time zone (the tenant's): a
+ * time with an offset names its instant alone, a local time is read in
+ * the zone, and instants are written with the zone's offset at that
+ * instant, so writing and reading back gives the same instants.
  */
 #ifndef EC_SVC_CATALOG_DOC_H
 #define EC_SVC_CATALOG_DOC_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/arena.h"
 
 struct json_object;
+struct ec_tztime_zone;
 
 #define EC_CATALOG_DOC_FORMAT "ecom-catalog/1"
 
 /* data_gb or talk_minutes null in the document */
 #define EC_CATALOG_DOC_UNLIMITED (-1)
 
+/* a channel entry without a monthly_price of its own */
+#define EC_CATALOG_DOC_NO_PRICE (-1)
+
 /* sim_types bits, in the order of the SQL SET('physical', 'esim') */
 #define EC_CATALOG_DOC_PHYSICAL 1u
 #define EC_CATALOG_DOC_ESIM 2u
+
+/* fee bits of a fee action, in the order of the SQL SET('startup', 'sim')
+   and equal to the promotion engine's EC_PROMOTION_FEE_* */
+#define EC_CATALOG_DOC_FEE_STARTUP 1u
+#define EC_CATALOG_DOC_FEE_SIM 2u
+
+/* At most this many campaigns: the engine prices with all of them. */
+#define EC_CATALOG_DOC_MAX_CAMPAIGNS 128
 
 struct ec_catalog_doc_channel {
     const char *code;
@@ -59,6 +83,7 @@ struct ec_catalog_doc_entry {
     long long sort;
     unsigned sim_types;             /* narrowing; 0: as the product */
     unsigned binding_months;        /* narrowing; 0: as the product */
+    long long monthly_price;        /* øre, or EC_CATALOG_DOC_NO_PRICE */
 };
 
 /* An add-on that fits a plan, in every channel or only in some. */
@@ -89,6 +114,36 @@ struct ec_catalog_doc_product {
     size_t naddons;
 };
 
+/*
+ * One price action of a campaign. value is øre for fixed_price, amount_off
+ * and reduce_fee ("amount" in the document), basis points for percent_off
+ * ("percent_bp"), 0 for waive_fee; as campaign_actions.value stores it.
+ */
+struct ec_catalog_doc_action {
+    const char *kind;               /* "fixed_price", ..., "reduce_fee" */
+    long long value;
+    long long first_month;          /* monthly actions: from 1; else 1 */
+    long long months;               /* monthly actions: 0 = to the end of
+                                       the binding period; else 0 */
+    unsigned fees;                  /* fee actions: EC_CATALOG_DOC_FEE_* */
+};
+
+struct ec_catalog_doc_campaign {
+    const char *code;
+    const char *name;
+    int64_t valid_from;             /* UTC seconds: applies from here ... */
+    int64_t valid_to;               /* ... up to, not including, here */
+    const char **products;          /* SKUs of the document, at least one */
+    size_t nproducts;
+    const char **channels;          /* NULL when nchannels == 0 */
+    size_t nchannels;               /* 0: in every channel */
+    long long priority;
+    const char *stacking;           /* "exclusive" or "stackable" */
+    long long required_binding;     /* months, 0 to 6 */
+    struct ec_catalog_doc_action *actions;  /* 1 to 8, in order */
+    size_t nactions;
+};
+
 struct ec_catalog_doc {
     struct ec_arena arena;          /* owns everything below */
     struct ec_catalog_doc_channel *channels;
@@ -97,6 +152,8 @@ struct ec_catalog_doc {
     size_t nrules;
     struct ec_catalog_doc_product *products;
     size_t nproducts;
+    struct ec_catalog_doc_campaign *campaigns;
+    size_t ncampaigns;
 };
 
 /*
@@ -118,23 +175,30 @@ void ec_catalog_doc_release(struct ec_catalog_doc *doc);
 
 /*
  * Check the JSON value json against the document's rules and fill doc
- * (initialised and empty) with it. Returns 0, or EC_ERR_INVALID_FIELD
- * with err naming the first field, in document order, that breaks a rule
- * (doc then holds a partial result that only ec_catalog_doc_release may
- * touch). json stays the caller's.
+ * (initialised and empty) with it; local campaign times are read in zone
+ * (borrowed; with NULL they are refused and only times with an offset
+ * do). Returns 0, or EC_ERR_INVALID_FIELD with err naming the first
+ * field, in document order, that breaks a rule (doc then holds a partial
+ * result that only ec_catalog_doc_release may touch). A product or
+ * campaign is checked against the legal guard once it is otherwise well
+ * formed, so the guard's refusal comes after the product's or campaign's
+ * own format errors and before the next one's. json stays the caller's.
  */
 int ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
+                         const struct ec_tztime_zone *zone,
                          struct ec_catalog_doc_error *err);
 
 /* Check json without keeping the result: 0 or EC_ERR_INVALID_FIELD. */
 int ec_catalog_doc_validate(struct json_object *json,
+                            const struct ec_tztime_zone *zone,
                             struct ec_catalog_doc_error *err);
 
 /*
  * Put products in SKU order, each product's channel entries in channel
  * code order and its add-ons in SKU order (each add-on's channels in code
- * order); channels and rules keep theirs. Byte order, so the result does
- * not depend on a database collation.
+ * order); campaigns in code order, each with its products by SKU and its
+ * channels by code. Channels, rules and actions keep their order. Byte
+ * order, so the result does not depend on a database collation.
  */
 void ec_catalog_doc_sort(struct ec_catalog_doc *doc);
 
@@ -142,10 +206,21 @@ void ec_catalog_doc_sort(struct ec_catalog_doc *doc);
  * doc as a new json-c value in the documented format, fields in the order
  * docs/catalog.md shows them; optional fields that are unset (a channel
  * that is not the default, a rule's missing param, an entry's missing
- * name or narrowing, an add-on offered in every channel) are left out,
- * and only plans carry "addons". The caller owns the result
- * (json_object_put).
+ * name, narrowing or price, an add-on or campaign offered in every
+ * channel) are left out, only plans carry "addons", and a campaign's
+ * other defaults are written out. Campaign times are written as RFC 3339
+ * with zone's offset at that instant (borrowed; NULL: UTC, "+00:00").
+ * The caller owns the result (json_object_put).
  */
-struct json_object *ec_catalog_doc_to_json(const struct ec_catalog_doc *doc);
+struct json_object *ec_catalog_doc_to_json(const struct ec_catalog_doc *doc,
+                                           const struct ec_tztime_zone *zone);
+
+/*
+ * Write instant t as catalog documents do, RFC 3339 with zone's offset
+ * (UTC when zone is NULL), into buf of EC_TZTIME_RFC3339_SIZE bytes.
+ * Returns buf ("" for an instant outside years 0-9999).
+ */
+const char *ec_catalog_doc_time(const struct ec_tztime_zone *zone, int64_t t,
+                                char *buf, size_t size);
 
 #endif

@@ -11,6 +11,8 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/log.h"
+#include "core/tztime.h"
 #include "store/db.h"
 #include "svc/catalog_doc.h"
 
@@ -123,39 +125,72 @@ id_row(const struct ec_db_row *row, void *ctx)
     return 0;
 }
 
-/* The id of the tenant slug; locked till the end of the transaction
-   when lock is set, so two imports of one tenant run one after the
-   other. */
+/* A tenant: its id and its time zone (NULL when it cannot be loaded). */
+struct tenant {
+    long long id;
+    char zone_name[65];
+    struct ec_tztime_zone *zone;
+};
+
 static int
-tenant_id(struct ec_db *db, const char *slug, int lock, long long *out)
+tenant_row(const struct ec_db_row *row, void *ctx)
+{
+    struct tenant *t = ctx;
+
+    t->id = int_col(row, 0, 0);
+    snprintf(t->zone_name, sizeof(t->zone_name), "%s",
+             row->vals[1] ? row->vals[1] : "");
+    return 0;
+}
+
+/*
+ * The tenant slug into *t, with its time zone loaded (the caller frees it
+ * with ec_tztime_zone_free); locked till the end of the transaction when
+ * lock is set, so two imports of one tenant run one after the other. A
+ * zone that cannot be loaded leaves t->zone NULL: documents are then
+ * written in UTC and local times in them refused, never guessed at.
+ */
+static int
+tenant_load(struct ec_db *db, const char *slug, int lock, struct tenant *t)
 {
     struct ec_db_param p[] = {EC_DB_S(slug)};
     int rc;
 
-    *out = 0;
+    memset(t, 0, sizeof(*t));
     if (lock)
-        rc = ec_db_exec(db, "SELECT id FROM tenants WHERE slug = ? FOR UPDATE",
-                        p, 1, id_row, out, NULL);
+        rc = ec_db_exec(db,
+                        "SELECT id, time_zone FROM tenants WHERE slug = ?"
+                        " FOR UPDATE",
+                        p, 1, tenant_row, t, NULL);
     else
-        rc = ec_db_exec(db, "SELECT id FROM tenants WHERE slug = ?", p, 1,
-                        id_row, out, NULL);
+        rc = ec_db_exec(db, "SELECT id, time_zone FROM tenants WHERE slug = ?",
+                        p, 1, tenant_row, t, NULL);
     if (rc < 0)
         return rc;
-    return *out ? 0 : EC_ERR_NOT_FOUND;
+    if (!t->id)
+        return EC_ERR_NOT_FOUND;
+    if (ec_tztime_load(t->zone_name, &t->zone) < 0) {
+        ec_log_warn("tenant %s: unknown time zone %s; catalog times in UTC",
+                    slug, t->zone_name);
+        t->zone = NULL;
+    }
+    return 0;
 }
 
 /* ---- loading what the database holds ---- */
 
 /*
  * The tenant's catalog as a document, with the database ids of its
- * channels and products alongside (ids[i] belongs to doc.channels[i] or
- * doc.products[i]). Products are in SKU byte order, which
+ * channels, products and campaigns alongside (ids[i] belongs to
+ * doc.channels[i], doc.products[i] or doc.campaigns[i]). Products are in
+ * SKU byte order and campaigns in code byte order, which
  * ec_catalog_doc_sort keeps.
  */
 struct current {
     struct ec_catalog_doc doc;
     long long *channel_ids;
     long long *product_ids;
+    long long *campaign_ids;
 };
 
 struct loaded_product {
@@ -169,6 +204,22 @@ struct id_pos {
     size_t pos;
 };
 
+struct loaded_campaign {
+    long long id;
+    struct ec_catalog_doc_campaign c;
+};
+
+/* A SKU or channel code of a campaign, or one of its actions, by owner. */
+struct campaign_item {
+    size_t owner; /* position in the loader's campaigns */
+    const char *s;
+};
+
+struct campaign_action {
+    size_t owner;
+    struct ec_catalog_doc_action a;
+};
+
 struct loader {
     struct ec_arena *a;
     long long tenant;
@@ -177,6 +228,8 @@ struct loader {
     size_t nproducts;
     struct vec entries, entry_owner; /* owner: product position */
     struct vec addons, addon_owner, addon_first, addon_codes;
+    struct vec campaigns; /* struct loaded_campaign, by id */
+    struct vec campaign_skus, campaign_channels, campaign_actions;
 };
 
 /* nchannels of an add-on a NULL channel row offers in every channel */
@@ -271,6 +324,7 @@ entry_row(const struct ec_db_row *row, void *ctx)
     e->sort = int_col(row, 4, 0);
     e->sim_types = sim_mask(row->vals[5]);
     e->binding_months = (unsigned)int_col(row, 6, 0);
+    e->monthly_price = int_col(row, 7, EC_CATALOG_DOC_NO_PRICE);
     return 0;
 }
 
@@ -361,6 +415,254 @@ attach_addons(struct current *cur, struct loader *l)
     }
 }
 
+/* ---- campaigns ---- */
+
+/* "startup,sim" (a MySQL SET) as EC_CATALOG_DOC_FEE_* bits, and back */
+static unsigned
+fee_mask(const char *set)
+{
+    unsigned mask = 0;
+
+    if (!set)
+        return 0;
+    for (const char *p = set; *p;) {
+        size_t n = strcspn(p, ",");
+
+        if (n == 7 && strncmp(p, "startup", 7) == 0)
+            mask |= EC_CATALOG_DOC_FEE_STARTUP;
+        else if (n == 3 && strncmp(p, "sim", 3) == 0)
+            mask |= EC_CATALOG_DOC_FEE_SIM;
+        p += n + (p[n] == ',');
+    }
+    return mask;
+}
+
+static const char *
+fee_set(unsigned mask)
+{
+    switch (mask & (EC_CATALOG_DOC_FEE_STARTUP | EC_CATALOG_DOC_FEE_SIM)) {
+    case EC_CATALOG_DOC_FEE_STARTUP:
+        return "startup";
+    case EC_CATALOG_DOC_FEE_SIM:
+        return "sim";
+    case EC_CATALOG_DOC_FEE_STARTUP | EC_CATALOG_DOC_FEE_SIM:
+        return "startup,sim";
+    }
+    return NULL;
+}
+
+static int
+is_fee_action(const char *kind)
+{
+    return strcmp(kind, "waive_fee") == 0 || strcmp(kind, "reduce_fee") == 0;
+}
+
+static int
+campaign_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    struct loaded_campaign *lc = vec_push(l->a, &l->campaigns, sizeof(*lc));
+    struct ec_catalog_doc_campaign *c = &lc->c;
+
+    lc->id = int_col(row, 0, 0);
+    c->code = dup_col(l->a, row, 1);
+    c->name = dup_col(l->a, row, 2);
+    c->valid_from = int_col(row, 3, 0);
+    c->valid_to = int_col(row, 4, 0);
+    c->priority = int_col(row, 5, 0);
+    c->stacking = dup_col(l->a, row, 6);
+    c->required_binding = int_col(row, 7, 0);
+    return 0;
+}
+
+/* The position of campaign id among those loaded (by id), or -1. */
+static long
+campaign_pos(const struct loader *l, long long id)
+{
+    const struct loaded_campaign *lc = l->campaigns.items;
+    size_t lo = 0, hi = l->campaigns.n;
+
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+
+        if (lc[mid].id == id)
+            return (long)mid;
+        if (lc[mid].id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return -1;
+}
+
+static int
+campaign_item_row(struct loader *l, const struct ec_db_row *row, struct vec *v)
+{
+    long pos = campaign_pos(l, int_col(row, 0, 0));
+    struct campaign_item *it;
+
+    if (pos < 0)
+        return 0;
+    it = vec_push(l->a, v, sizeof(*it));
+    it->owner = (size_t)pos;
+    it->s = dup_col(l->a, row, 1);
+    return 0;
+}
+
+static int
+campaign_sku_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+
+    return campaign_item_row(l, row, &l->campaign_skus);
+}
+
+static int
+campaign_channel_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+
+    return campaign_item_row(l, row, &l->campaign_channels);
+}
+
+static int
+campaign_action_row(const struct ec_db_row *row, void *ctx)
+{
+    struct loader *l = ctx;
+    long pos = campaign_pos(l, int_col(row, 0, 0));
+    struct campaign_action *ca;
+    struct ec_catalog_doc_action *a;
+
+    if (pos < 0)
+        return 0;
+    ca = vec_push(l->a, &l->campaign_actions, sizeof(*ca));
+    ca->owner = (size_t)pos;
+    a = &ca->a;
+    a->kind = dup_col(l->a, row, 1);
+    a->value = int_col(row, 2, 0);
+    /* the document's canonical form: what the engine reads them as */
+    if (is_fee_action(a->kind)) {
+        a->first_month = 1;
+        a->months = 0;
+        a->fees = fee_mask(row->vals[5]);
+    } else {
+        a->first_month = int_col(row, 3, 1);
+        if (a->first_month < 1)
+            a->first_month = 1;
+        a->months = int_col(row, 4, 0);
+    }
+    return 0;
+}
+
+/*
+ * Give each campaign of l its run of items from v: rows come ordered by
+ * campaign id, and so are the loaded campaigns, so one campaign's rows
+ * are consecutive.
+ */
+static void
+attach_strings(struct loader *l, struct vec *v, int channels)
+{
+    struct loaded_campaign *lc = l->campaigns.items;
+    struct campaign_item *it = v->items;
+
+    for (size_t i = 0, j; i < v->n; i = j) {
+        struct ec_catalog_doc_campaign *c = &lc[it[i].owner].c;
+        const char **list;
+
+        for (j = i; j < v->n && it[j].owner == it[i].owner; j++)
+            ;
+        list = ec_arena_calloc(l->a, j - i, sizeof(*list));
+        for (size_t k = i; k < j; k++)
+            list[k - i] = it[k].s;
+        if (channels) {
+            c->channels = list;
+            c->nchannels = j - i;
+        } else {
+            c->products = list;
+            c->nproducts = j - i;
+        }
+    }
+}
+
+static int
+loaded_campaign_cmp(const void *a, const void *b)
+{
+    const struct loaded_campaign *x = a, *y = b;
+
+    return strcmp(x->c.code, y->c.code);
+}
+
+/* The tenant's campaigns into cur, in code byte order. */
+static int
+load_campaigns(struct ec_db *db, struct loader *l, struct current *cur)
+{
+    struct ec_db_param t[] = {EC_DB_I(l->tenant)};
+    struct loaded_campaign *lc;
+    struct campaign_action *ca;
+    size_t n;
+    int rc;
+
+    rc = ec_db_exec(db,
+                    "SELECT id, code, name, UNIX_TIMESTAMP(valid_from),"
+                    " UNIX_TIMESTAMP(valid_to), priority, stacking,"
+                    " required_binding FROM campaigns"
+                    " WHERE tenant_id = ? ORDER BY id",
+                    t, 1, campaign_row, l, NULL);
+    if (rc < 0)
+        return rc;
+    rc = ec_db_exec(db,
+                    "SELECT cp.campaign_id, p.sku FROM campaign_products cp"
+                    " JOIN products p"
+                    " ON p.id = cp.product_id AND p.tenant_id = cp.tenant_id"
+                    " WHERE cp.tenant_id = ? ORDER BY cp.campaign_id, p.id",
+                    t, 1, campaign_sku_row, l, NULL);
+    if (rc < 0)
+        return rc;
+    rc = ec_db_exec(db,
+                    "SELECT cc.campaign_id, c.code FROM campaign_channels cc"
+                    " JOIN channels c"
+                    " ON c.id = cc.channel_id AND c.tenant_id = cc.tenant_id"
+                    " WHERE cc.tenant_id = ? ORDER BY cc.campaign_id, c.id",
+                    t, 1, campaign_channel_row, l, NULL);
+    if (rc < 0)
+        return rc;
+    rc = ec_db_exec(db,
+                    "SELECT campaign_id, kind, value, first_month, months,"
+                    " fees FROM campaign_actions"
+                    " WHERE tenant_id = ? ORDER BY campaign_id, position",
+                    t, 1, campaign_action_row, l, NULL);
+    if (rc < 0)
+        return rc;
+
+    lc = l->campaigns.items;
+    n = l->campaigns.n;
+    attach_strings(l, &l->campaign_skus, 0);
+    attach_strings(l, &l->campaign_channels, 1);
+    ca = l->campaign_actions.items;
+    for (size_t i = 0, j; i < l->campaign_actions.n; i = j) {
+        struct ec_catalog_doc_campaign *c = &lc[ca[i].owner].c;
+
+        for (j = i; j < l->campaign_actions.n && ca[j].owner == ca[i].owner;
+             j++)
+            ;
+        c->actions = ec_arena_calloc(l->a, j - i, sizeof(*c->actions));
+        for (size_t k = i; k < j; k++)
+            c->actions[c->nactions++] = ca[k].a;
+    }
+    /* byte order, not the collation's, as for products */
+    if (n)
+        qsort(lc, n, sizeof(*lc), loaded_campaign_cmp);
+    cur->doc.campaigns =
+        ec_arena_calloc(l->a, n + 1, sizeof(*cur->doc.campaigns));
+    cur->campaign_ids = ec_arena_calloc(l->a, n + 1, sizeof(long long));
+    for (size_t i = 0; i < n; i++) {
+        cur->doc.campaigns[i] = lc[i].c;
+        cur->campaign_ids[i] = lc[i].id;
+    }
+    cur->doc.ncampaigns = n;
+    return 0;
+}
+
 static int
 load(struct ec_db *db, long long tenant, struct current *cur)
 {
@@ -409,7 +711,8 @@ load(struct ec_db *db, long long tenant, struct current *cur)
     rc = ec_db_exec(db,
                     "SELECT pc.product_id, c.code, pc.visible,"
                     " pc.display_name, pc.sort_order, pc.sim_types,"
-                    " pc.binding_months FROM product_channels pc"
+                    " pc.binding_months, pc.monthly_price"
+                    " FROM product_channels pc"
                     " JOIN channels c"
                     " ON c.id = pc.channel_id AND c.tenant_id = pc.tenant_id"
                     " WHERE pc.tenant_id = ? ORDER BY pc.product_id, c.id",
@@ -444,7 +747,7 @@ load(struct ec_db *db, long long tenant, struct current *cur)
     cur->doc.nproducts = l.nproducts;
     attach_entries(cur, &l);
     attach_addons(cur, &l);
-    return 0;
+    return load_campaigns(db, &l, cur);
 }
 
 int
@@ -452,24 +755,26 @@ ec_catalog_io_export(struct ec_db *db, const char *slug,
                      struct json_object **out)
 {
     struct current cur;
-    long long tenant;
+    struct tenant t;
     int rc;
 
     *out = NULL;
     memset(&cur, 0, sizeof(cur));
+    memset(&t, 0, sizeof(t));
     ec_catalog_doc_init(&cur.doc);
-    /* one transaction: the five reads see one state of the catalog */
+    /* one transaction: the reads see one state of the catalog */
     if ((rc = ec_db_begin(db)) < 0)
         goto out;
-    rc = tenant_id(db, slug, 0, &tenant);
+    rc = tenant_load(db, slug, 0, &t);
     if (rc == 0)
-        rc = load(db, tenant, &cur);
+        rc = load(db, t.id, &cur);
     ec_db_rollback(db); /* nothing was written */
     if (rc < 0)
         goto out;
     ec_catalog_doc_sort(&cur.doc);
-    *out = ec_catalog_doc_to_json(&cur.doc);
+    *out = ec_catalog_doc_to_json(&cur.doc, t.zone);
 out:
+    ec_tztime_zone_free(t.zone);
     ec_catalog_doc_release(&cur.doc);
     return rc;
 }
@@ -479,6 +784,7 @@ out:
 struct import {
     struct ec_db *db;
     long long tenant;
+    const struct ec_tztime_zone *zone; /* the tenant's, for change lines */
     struct ec_arena *a;
     const struct ec_catalog_doc *want;
     struct current cur;
@@ -802,7 +1108,8 @@ same_entries(const struct ec_catalog_doc_product *w,
 
         if (!y || x->visible != y->visible || !str_eq(x->name, y->name) ||
             x->sort != y->sort || x->sim_types != y->sim_types ||
-            x->binding_months != y->binding_months)
+            x->binding_months != y->binding_months ||
+            x->monthly_price != y->monthly_price)
             return 0;
     }
     return 1;
@@ -979,14 +1286,18 @@ put_entries(struct import *im, const struct ec_catalog_doc_product *w,
             EC_DB_I(e->sort),
             e->sim_types ? EC_DB_S(sim_set(e->sim_types)) : null_param,
             e->binding_months ? EC_DB_I(e->binding_months) : null_param,
+            e->monthly_price == EC_CATALOG_DOC_NO_PRICE
+                ? null_param
+                : EC_DB_I(e->monthly_price),
         };
 
         rc = ec_db_exec(im->db,
                         "INSERT INTO product_channels (tenant_id,"
                         " product_id, channel_id, visible, display_name,"
-                        " sort_order, sim_types, binding_months)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        p, 8, NULL, NULL, NULL);
+                        " sort_order, sim_types, binding_months,"
+                        " monthly_price)"
+                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        p, 9, NULL, NULL, NULL);
     }
     return rc;
 }
@@ -1109,32 +1420,334 @@ apply_products(struct import *im)
     return rc;
 }
 
+/* ---- campaigns ---- */
+
+/* Do x and y hold the same strings, in any order (ignoring case, as the
+   database compares SKUs)? Neither lists one twice. */
+static int
+same_strings(const char *const *x, size_t nx, const char *const *y, size_t ny)
+{
+    if (nx != ny)
+        return 0;
+    for (size_t i = 0; i < nx; i++) {
+        size_t j = 0;
+
+        while (j < ny && strcasecmp(x[i], y[j]) != 0)
+            j++;
+        if (j == ny)
+            return 0;
+    }
+    return 1;
+}
+
+static int
+same_actions(const struct ec_catalog_doc_campaign *w,
+             const struct ec_catalog_doc_campaign *c)
+{
+    if (w->nactions != c->nactions)
+        return 0;
+    for (size_t i = 0; i < w->nactions; i++) {
+        const struct ec_catalog_doc_action *x = &w->actions[i];
+        const struct ec_catalog_doc_action *y = &c->actions[i];
+
+        if (strcmp(x->kind, y->kind) != 0 || x->value != y->value ||
+            x->first_month != y->first_month || x->months != y->months ||
+            x->fees != y->fees)
+            return 0;
+    }
+    return 1;
+}
+
+static void
+field_time(struct import *im, struct fields *f, const char *name, int64_t from,
+           int64_t to)
+{
+    char a[EC_TZTIME_RFC3339_SIZE], b[EC_TZTIME_RFC3339_SIZE];
+
+    field_str(f, name, ec_catalog_doc_time(im->zone, from, a, sizeof(a)),
+              ec_catalog_doc_time(im->zone, to, b, sizeof(b)));
+}
+
+/* The fields of the campaign row c that w changes, into f. */
+static void
+campaign_changes(struct import *im, struct fields *f,
+                 const struct ec_catalog_doc_campaign *c,
+                 const struct ec_catalog_doc_campaign *w)
+{
+    if (strcmp(c->name, w->name) != 0)
+        field(f, "name");
+    if (c->valid_from != w->valid_from)
+        field_time(im, f, "valid_from", c->valid_from, w->valid_from);
+    if (c->valid_to != w->valid_to)
+        field_time(im, f, "valid_to", c->valid_to, w->valid_to);
+    if (c->priority != w->priority)
+        field_num(f, "priority", c->priority, w->priority, 0);
+    if (strcmp(c->stacking, w->stacking) != 0)
+        field_str(f, "stacking", c->stacking, w->stacking);
+    if (c->required_binding != w->required_binding)
+        field_num(f, "required_binding", c->required_binding,
+                  w->required_binding, 0);
+}
+
+static int
+insert_campaign(struct import *im, const struct ec_catalog_doc_campaign *w,
+                long long *id)
+{
+    struct ec_db_param p[] = {
+        EC_DB_I(im->tenant),  EC_DB_S(w->code),
+        EC_DB_S(w->name),     EC_DB_I(w->valid_from),
+        EC_DB_I(w->valid_to), EC_DB_I(w->priority),
+        EC_DB_S(w->stacking), EC_DB_I(w->required_binding),
+    };
+    struct ec_db_param sel[] = {EC_DB_I(im->tenant), EC_DB_S(w->code)};
+    int rc;
+
+    /* created_at takes its default: the campaign is new now */
+    rc = ec_db_exec(im->db,
+                    "INSERT INTO campaigns (tenant_id, code, name,"
+                    " valid_from, valid_to, priority, stacking,"
+                    " required_binding) VALUES (?, ?, ?, FROM_UNIXTIME(?),"
+                    " FROM_UNIXTIME(?), ?, ?, ?)",
+                    p, 8, NULL, NULL, NULL);
+    if (rc < 0)
+        return rc;
+    return ec_db_exec(
+        im->db, "SELECT id FROM campaigns WHERE tenant_id = ? AND code = ?",
+        sel, 2, id_row, id, NULL);
+}
+
+static int
+update_campaign(struct import *im, const struct ec_catalog_doc_campaign *w,
+                long long id)
+{
+    struct ec_db_param p[] = {
+        EC_DB_S(w->name),     EC_DB_I(w->valid_from),
+        EC_DB_I(w->valid_to), EC_DB_I(w->priority),
+        EC_DB_S(w->stacking), EC_DB_I(w->required_binding),
+        EC_DB_I(im->tenant),  EC_DB_I(id),
+    };
+
+    /* created_at stays: it decides which campaign is the newest */
+    return ec_db_exec(im->db,
+                      "UPDATE campaigns SET name = ?,"
+                      " valid_from = FROM_UNIXTIME(?),"
+                      " valid_to = FROM_UNIXTIME(?), priority = ?,"
+                      " stacking = ?, required_binding = ?"
+                      " WHERE tenant_id = ? AND id = ?",
+                      p, 8, NULL, NULL, NULL);
+}
+
+/* A campaign's own tables, which an update replaces one by one. */
+enum campaign_rows { CAMPAIGN_PRODUCTS, CAMPAIGN_CHANNELS, CAMPAIGN_ACTIONS };
+
+/* one literal each: the database layer keeps prepared statements by the
+   address of their text */
+static const char *const clear_sql[] = {
+    "DELETE FROM campaign_products WHERE tenant_id = ? AND campaign_id = ?",
+    "DELETE FROM campaign_channels WHERE tenant_id = ? AND campaign_id = ?",
+    "DELETE FROM campaign_actions WHERE tenant_id = ? AND campaign_id = ?",
+};
+
+/* Delete the rows of campaign id in table. */
+static int
+clear_campaign_rows(struct import *im, enum campaign_rows table, long long id)
+{
+    struct ec_db_param p[] = {EC_DB_I(im->tenant), EC_DB_I(id)};
+
+    return ec_db_exec(im->db, clear_sql[table], p, 2, NULL, NULL, NULL);
+}
+
+static int
+put_campaign_products(struct import *im, const struct sku_index *want_ix,
+                      const struct ec_catalog_doc_campaign *w, long long id)
+{
+    int rc = 0;
+
+    for (size_t k = 0; k < w->nproducts && rc == 0; k++) {
+        long pos = sku_index_find(want_ix, w->products[k]);
+        struct ec_db_param p[] = {
+            EC_DB_I(im->tenant),
+            EC_DB_I(id),
+            EC_DB_I(pos < 0 ? 0 : im->want_product_ids[pos]),
+        };
+
+        rc = ec_db_exec(im->db,
+                        "INSERT INTO campaign_products"
+                        " (tenant_id, campaign_id, product_id)"
+                        " VALUES (?, ?, ?)",
+                        p, 3, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int
+put_campaign_channels(struct import *im,
+                      const struct ec_catalog_doc_campaign *w, long long id)
+{
+    int rc = 0;
+
+    for (size_t k = 0; k < w->nchannels && rc == 0; k++) {
+        struct ec_db_param p[] = {
+            EC_DB_I(im->tenant),
+            EC_DB_I(id),
+            EC_DB_I(want_channel_id(im, w->channels[k])),
+        };
+
+        rc = ec_db_exec(im->db,
+                        "INSERT INTO campaign_channels"
+                        " (tenant_id, campaign_id, channel_id)"
+                        " VALUES (?, ?, ?)",
+                        p, 3, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static int
+put_campaign_actions(struct import *im, const struct ec_catalog_doc_campaign *w,
+                     long long id)
+{
+    int rc = 0;
+
+    for (size_t k = 0; k < w->nactions && rc == 0; k++) {
+        const struct ec_catalog_doc_action *a = &w->actions[k];
+        const char *fees = fee_set(a->fees);
+        struct ec_db_param p[] = {
+            EC_DB_I(im->tenant),       EC_DB_I(id),
+            EC_DB_I((long long)k + 1), EC_DB_S(a->kind),
+            EC_DB_I(a->value),         EC_DB_I(a->first_month),
+            EC_DB_I(a->months),        fees ? EC_DB_S(fees) : null_param,
+        };
+
+        rc = ec_db_exec(im->db,
+                        "INSERT INTO campaign_actions (tenant_id,"
+                        " campaign_id, position, kind, value, first_month,"
+                        " months, fees) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        p, 8, NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+static long
+find_campaign(const struct ec_catalog_doc *doc, const char *code)
+{
+    for (size_t i = 0; i < doc->ncampaigns; i++)
+        if (strcmp(doc->campaigns[i].code, code) == 0)
+            return (long)i;
+    return -1;
+}
+
+/*
+ * Campaigns are matched by code. Those the document lacks are deleted
+ * (orders keep their own prices and never refer to a campaign), first, so
+ * that nothing of theirs is in the way of the others.
+ */
+static int
+apply_campaigns(struct import *im)
+{
+    const struct ec_catalog_doc *want = im->want, *cur = &im->cur.doc;
+    long *match = ec_arena_calloc(im->a, want->ncampaigns + 1, sizeof(long));
+    char *kept = ec_arena_calloc(im->a, cur->ncampaigns + 1, 1);
+    struct fields f = {EC_BUF_INIT, EC_BUF_INIT};
+    struct sku_index want_ix;
+    int rc = 0;
+
+    sku_index_build(&want_ix, im->a, want, 0);
+    for (size_t i = 0; i < want->ncampaigns; i++) {
+        match[i] = find_campaign(cur, want->campaigns[i].code);
+        if (match[i] >= 0)
+            kept[match[i]] = 1;
+    }
+    for (size_t j = 0; j < cur->ncampaigns && rc == 0; j++) {
+        struct ec_db_param p[] = {EC_DB_I(im->tenant),
+                                  EC_DB_I(im->cur.campaign_ids[j])};
+
+        if (kept[j])
+            continue;
+        /* its products, channels and actions go with it (cascade) */
+        rc = ec_db_exec(im->db,
+                        "DELETE FROM campaigns WHERE tenant_id = ? AND id = ?",
+                        p, 2, NULL, NULL, NULL);
+    }
+    for (size_t i = 0; i < want->ncampaigns && rc == 0; i++) {
+        const struct ec_catalog_doc_campaign *w = &want->campaigns[i], *c;
+        long long id;
+
+        if (match[i] < 0) {
+            rc = insert_campaign(im, w, &id);
+            if (rc == 0)
+                rc = put_campaign_products(im, &want_ix, w, id);
+            if (rc == 0)
+                rc = put_campaign_channels(im, w, id);
+            if (rc == 0)
+                rc = put_campaign_actions(im, w, id);
+            say(im, "added campaign %s", w->code);
+            continue;
+        }
+        c = &cur->campaigns[match[i]];
+        id = im->cur.campaign_ids[match[i]];
+        fields_reset(&f);
+        campaign_changes(im, &f, c, w);
+        if (fields_any(&f))
+            rc = update_campaign(im, w, id);
+        if (rc == 0 && !same_strings(w->products, w->nproducts, c->products,
+                                     c->nproducts)) {
+            field(&f, "products");
+            rc = clear_campaign_rows(im, CAMPAIGN_PRODUCTS, id);
+            if (rc == 0)
+                rc = put_campaign_products(im, &want_ix, w, id);
+        }
+        if (rc == 0 && !same_strings(w->channels, w->nchannels, c->channels,
+                                     c->nchannels)) {
+            field(&f, "channels");
+            rc = clear_campaign_rows(im, CAMPAIGN_CHANNELS, id);
+            if (rc == 0)
+                rc = put_campaign_channels(im, w, id);
+        }
+        if (rc == 0 && !same_actions(w, c)) {
+            field(&f, "actions");
+            rc = clear_campaign_rows(im, CAMPAIGN_ACTIONS, id);
+            if (rc == 0)
+                rc = put_campaign_actions(im, w, id);
+        }
+        if (fields_any(&f))
+            say(im, "updated campaign %s: %s", w->code, fields_text(&f));
+    }
+    for (size_t j = 0; j < cur->ncampaigns && rc == 0; j++)
+        if (!kept[j])
+            say(im, "removed campaign %s", cur->campaigns[j].code);
+    fields_release(&f);
+    return rc;
+}
+
 int
 ec_catalog_io_import(struct ec_db *db, const char *slug,
                      struct json_object *json, struct ec_catalog_doc_error *err,
                      ec_catalog_io_emit_fn emit, void *ctx)
 {
     struct ec_catalog_doc want;
+    struct tenant t;
     struct import im;
     int rc;
 
-    ec_catalog_doc_init(&want);
-    if ((rc = ec_catalog_doc_parse(&want, json, err)) < 0) {
-        ec_catalog_doc_release(&want);
-        return rc;
-    }
+    memset(&t, 0, sizeof(t));
     memset(&im, 0, sizeof(im));
+    ec_catalog_doc_init(&want);
     im.db = db;
     im.want = &want;
     ec_catalog_doc_init(&im.cur.doc);
     im.a = &im.cur.doc.arena;
     if ((rc = ec_db_begin(db)) < 0)
         goto out;
-    if ((rc = tenant_id(db, slug, 1, &im.tenant)) == 0 &&
-        (rc = load(db, im.tenant, &im.cur)) == 0 &&
-        (rc = apply_channels(&im)) == 0 && (rc = apply_rules(&im)) == 0 &&
-        (rc = apply_products(&im)) == 0)
-        rc = ec_db_commit(db);
+    /* local times in the document are the tenant's: read it first */
+    if ((rc = tenant_load(db, slug, 1, &t)) == 0 &&
+        (rc = ec_catalog_doc_parse(&want, json, t.zone, err)) == 0) {
+        im.tenant = t.id;
+        im.zone = t.zone;
+        if ((rc = load(db, im.tenant, &im.cur)) == 0 &&
+            (rc = apply_channels(&im)) == 0 && (rc = apply_rules(&im)) == 0 &&
+            (rc = apply_products(&im)) == 0 && (rc = apply_campaigns(&im)) == 0)
+            rc = ec_db_commit(db);
+    }
     if (rc < 0) {
         ec_db_rollback(db);
         goto out;
@@ -1144,6 +1757,7 @@ ec_catalog_io_import(struct ec_db *db, const char *slug,
     if (!im.lines.n)
         emit("no changes", ctx);
 out:
+    ec_tztime_zone_free(t.zone);
     ec_catalog_doc_release(&im.cur.doc);
     ec_catalog_doc_release(&want);
     return rc;

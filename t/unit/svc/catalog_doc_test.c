@@ -4,7 +4,22 @@
 
 #include "../test.h"
 #include "core/err.h"
+#include "core/tztime.h"
 #include "svc/catalog_doc.h"
+
+/* The demo brands' zone, loaded once; the tz database is a test need. */
+static const struct ec_tztime_zone *
+cph(void)
+{
+    static struct ec_tztime_zone *z;
+
+    if (!z && ec_tztime_load("Europe/Copenhagen", &z) < 0) {
+        fprintf(stderr, "\n    no Europe/Copenhagen: install tzdata\n");
+        z = NULL;
+    }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
+    return z;
+}
 
 /* A valid document: every case below breaks it in one place. */
 static const char base[] =
@@ -33,7 +48,7 @@ static const char base[] =
     "    \"web\": {\"visible\": true, \"name\": \"Fri tale + 100 GB\","
     "             \"sort\": 30},"
     "    \"app\": {\"visible\": true, \"sort\": 10,"
-    "             \"sim_types\": [\"esim\"]}},"
+    "             \"sim_types\": [\"esim\"], \"monthly_price\": 17900}},"
     "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
     "              {\"sku\": \"NL-EU-EKSTRA\", \"channels\": [\"app\"]}]},"
     "  {\"sku\": \"NL-TALE\", \"kind\": \"plan\", \"status\": \"draft\","
@@ -51,7 +66,29 @@ static const char base[] =
     "   \"name\": \"EU ekstra\", \"data_gb\": 10, \"talk_minutes\": 0,"
     "   \"network\": \"4g\", \"monthly_price\": 4900,"
     "   \"binding_months\": [0], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {\"app\": {\"visible\": true, \"sort\": -5}}}]}";
+    "   \"channels\": {\"app\": {\"visible\": true, \"sort\": -5}}}],"
+    /* written out of order, with defaults left out and local times */
+    " \"campaigns\": ["
+    "  {\"code\": \"gratis-start\", \"name\": \"Gratis oprettelse\","
+    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
+    "   \"valid_to\": \"2027-06-01\","
+    "   \"products\": [\"NL-TALE\", \"NL-5G-100\"],"
+    "   \"stacking\": \"stackable\","
+    "   \"actions\": ["
+    "    {\"kind\": \"waive_fee\", \"fees\": [\"startup\"]},"
+    "    {\"kind\": \"percent_off\", \"percent_bp\": 1000,"
+    "     \"first_month\": 2, \"months\": 3},"
+    "    {\"kind\": \"reduce_fee\", \"amount\": 500,"
+    "     \"fees\": [\"sim\", \"startup\"]},"
+    "    {\"kind\": \"amount_off\", \"amount\": 1000}]},"
+    "  {\"code\": \"app-99\", \"name\": \"99 kr. i appen\","
+    "   \"valid_from\": \"2026-11-01T00:00\","
+    "   \"valid_to\": \"2027-02-01T00:00:00+01:00\","
+    "   \"products\": [\"NL-5G-100\"], \"channels\": [\"app\"],"
+    "   \"priority\": 10, \"stacking\": \"exclusive\","
+    "   \"required_binding\": 6,"
+    "   \"actions\": [{\"kind\": \"fixed_price\", \"amount\": 9900,"
+    "                \"months\": 6}]}]}";
 
 static struct json_object *
 parse_json(const char *text)
@@ -308,6 +345,214 @@ static const struct bad_case bad_cases[] = {
     {"addon not an object", {{"products[0].addons[0]", "\"NL-DATADELING\""}},
      "$.products[0].addons[0]", "must be an object naming an add-on"},
 
+    /* a channel's own base price */
+    {"channel price of -1", {{"products[0].channels.app.monthly_price", "-1"}},
+     "$.products[0].channels.app.monthly_price",
+     "must be a whole number of øre, 0 or more (got -1)"},
+    {"channel price of 1.5",
+     {{"products[0].channels.app.monthly_price", "1.5"}},
+     "$.products[0].channels.app.monthly_price",
+     "must be a whole number of øre, 0 or more (got 1.5)"},
+    {"channel price of null",
+     {{"products[0].channels.web.monthly_price", "null"}},
+     "$.products[0].channels.web.monthly_price", "(got null)"},
+
+    /* campaigns */
+    {"campaigns not an array", {{"campaigns", "{}"}}, "$.campaigns",
+     "must be an array of campaigns"},
+    {"campaign not an object", {{"campaigns[1]", "\"app-99\""}},
+     "$.campaigns[1]", "must be a campaign object (got \"app-99\")"},
+    {"unknown campaign field", {{"campaigns[1].discount", "10"}},
+     "$.campaigns[1].discount",
+     "unknown field; allowed here: code, name, valid_from, valid_to, "
+     "products, channels, priority, stacking, required_binding, actions"},
+    {"campaign without a code", {{"campaigns[1].code", DEL}},
+     "$.campaigns[1].code", "required: a campaign code"},
+    {"campaign code in capitals", {{"campaigns[1].code", "\"App-99\""}},
+     "$.campaigns[1].code", "a-z, 0-9, _ or -"},
+    {"campaign code of 65 characters",
+     {{"campaigns[1].code", "\"" L41 "abcdefghijabcdefghijabcd\""}},
+     "$.campaigns[1].code", "got 65 characters"},
+    {"duplicate campaign code", {{"campaigns[1].code", "\"gratis-start\""}},
+     "$.campaigns[1].code",
+     "campaign code \"gratis-start\" is already used by $.campaigns[0]"},
+    {"campaign without a name", {{"campaigns[1].name", DEL}},
+     "$.campaigns[1].name", "required: a name of 1 to 120 characters"},
+    {"campaign name of 121 characters",
+     {{"campaigns[1].name", "\"" L101 "abcdefghijabcdefghij\""}},
+     "$.campaigns[1].name", "got 121 characters"},
+    {"valid_from missing", {{"campaigns[1].valid_from", DEL}},
+     "$.campaigns[1].valid_from", "required: a time"},
+    {"valid_from not a time", {{"campaigns[1].valid_from", "\"next week\""}},
+     "$.campaigns[1].valid_from",
+     "must be a time: RFC 3339 with an offset (2026-11-01T00:00:00+01:00) "
+     "or a local time in Europe/Copenhagen (2026-11-01T00:00)"},
+    {"valid_from a number", {{"campaigns[1].valid_from", "1793487600"}},
+     "$.campaigns[1].valid_from", "(got 1793487600)"},
+    {"valid_from an impossible date",
+     {{"campaigns[1].valid_from", "\"2026-02-30T00:00\""}},
+     "$.campaigns[1].valid_from", "must be a time: RFC 3339"},
+    {"valid_from with an impossible offset",
+     {{"campaigns[1].valid_from", "\"2026-11-01T00:00:00+24:00\""}},
+     "$.campaigns[1].valid_from", "must be a time: RFC 3339"},
+    {"a local time the clocks skip",
+     {{"campaigns[1].valid_from", "\"2026-03-29T02:30\""}},
+     "$.campaigns[1].valid_from",
+     "2026-03-29T02:30 does not exist in Europe/Copenhagen (the clocks go "
+     "forward); give a time that does, such as 2026-03-29T03:30:00+02:00"},
+    {"a local time the clocks show twice",
+     {{"campaigns[1].valid_to", "\"2026-10-25T02:30:00\""}},
+     "$.campaigns[1].valid_to",
+     "2026-10-25T02:30:00 happens twice in Europe/Copenhagen (the clocks go "
+     "back); give the offset: 2026-10-25T02:30:00+02:00 or "
+     "2026-10-25T02:30:00+01:00"},
+    {"a time the database cannot hold",
+     {{"campaigns[1].valid_to", "\"2040-01-01T00:00:00Z\""}},
+     "$.campaigns[1].valid_to",
+     "must be a time from 1970-01-01T00:00:00+00:00 to "
+     "2038-01-19T03:14:07+00:00"},
+    {"campaign ending before it starts",
+     {{"campaigns[1].valid_to", "\"2026-10-01T00:00\""}},
+     "$.campaigns[1].valid_to", "The campaign must end after it starts."},
+    {"campaign ending as it starts",
+     {{"campaigns[1].valid_to", "\"2026-10-31T23:00:00Z\""}},
+     "$.campaigns[1].valid_to", "The campaign must end after it starts."},
+    {"campaign without products", {{"campaigns[1].products", DEL}},
+     "$.campaigns[1].products", "required: an array of the SKUs"},
+    {"campaign with no products", {{"campaigns[1].products", "[]"}},
+     "$.campaigns[1].products", "must list at least one product"},
+    {"campaign naming an unknown SKU",
+     {{"campaigns[0].products[1]", "\"NL-NOPE\""}},
+     "$.campaigns[0].products[1]",
+     "\"NL-NOPE\" is not a product of this document"},
+    {"campaign naming a SKU in the wrong case",
+     {{"campaigns[0].products[0]", "\"nl-tale\""}},
+     "$.campaigns[0].products[0]", "\"nl-tale\" is not a product"},
+    {"campaign naming a product twice",
+     {{"campaigns[0].products[1]", "\"NL-TALE\""}},
+     "$.campaigns[0].products[1]", "product \"NL-TALE\" is listed twice"},
+    {"campaign product not a string", {{"campaigns[0].products[0]", "5"}},
+     "$.campaigns[0].products[0]",
+     "must be the SKU of a product of this document (got 5)"},
+    {"campaign with an empty channel list", {{"campaigns[1].channels", "[]"}},
+     "$.campaigns[1].channels",
+     "must list at least one channel; leave channels out for a campaign "
+     "in every channel"},
+    {"campaign naming an unknown channel",
+     {{"campaigns[1].channels[0]", "\"shop\""}},
+     "$.campaigns[1].channels[0]", "\"shop\" is not a channel"},
+    {"campaign naming a channel twice",
+     {{"campaigns[1].channels[1]", "\"app\""}},
+     "$.campaigns[1].channels[1]", "channel \"app\" is listed twice"},
+    {"campaign channels not an array", {{"campaigns[1].channels", "\"app\""}},
+     "$.campaigns[1].channels", "must be an array of channel codes"},
+    {"priority not whole", {{"campaigns[1].priority", "1.5"}},
+     "$.campaigns[1].priority", "must be a whole number (higher wins)"},
+    {"unknown stacking", {{"campaigns[1].stacking", "\"both\""}},
+     "$.campaigns[1].stacking",
+     "must be exclusive or stackable (got \"both\")"},
+    {"negative required binding", {{"campaigns[1].required_binding", "-1"}},
+     "$.campaigns[1].required_binding",
+     "must be a whole number of months from 0 to 6 (got -1)"},
+    {"required binding as text", {{"campaigns[1].required_binding", "\"6\""}},
+     "$.campaigns[1].required_binding", "(got \"6\")"},
+    {"campaign without actions", {{"campaigns[1].actions", DEL}},
+     "$.campaigns[1].actions", "required: an array of 1 to 8 price actions"},
+    {"campaign with no actions", {{"campaigns[1].actions", "[]"}},
+     "$.campaigns[1].actions", "must list 1 to 8 price actions (got 0)"},
+    {"campaign with 9 actions",
+     {{"campaigns[1].actions",
+       "[{\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]},"
+       " {\"kind\": \"waive_fee\", \"fees\": [\"sim\"]}]"}},
+     "$.campaigns[1].actions", "must list 1 to 8 price actions (got 9)"},
+    {"action not an object", {{"campaigns[1].actions[0]", "\"free\""}},
+     "$.campaigns[1].actions[0]", "must be a price action object"},
+    {"action without a kind", {{"campaigns[1].actions[0].kind", DEL}},
+     "$.campaigns[1].actions[0].kind",
+     "required: fixed_price, amount_off, percent_off, waive_fee or "
+     "reduce_fee"},
+    {"unknown action kind", {{"campaigns[1].actions[0].kind", "\"free\""}},
+     "$.campaigns[1].actions[0].kind",
+     "must be fixed_price, amount_off, percent_off, waive_fee or reduce_fee "
+     "(got \"free\")"},
+    {"a field of another kind of action",
+     {{"campaigns[1].actions[0].percent_bp", "1000"}},
+     "$.campaigns[1].actions[0].percent_bp",
+     "unknown field; allowed here: kind, amount, first_month, months"},
+    {"months on a fee action", {{"campaigns[0].actions[0].months", "3"}},
+     "$.campaigns[0].actions[0].months",
+     "unknown field; allowed here: kind, fees"},
+    {"fixed price without an amount",
+     {{"campaigns[1].actions[0].amount", DEL}},
+     "$.campaigns[1].actions[0].amount",
+     "required: a whole number of øre, 0 or more"},
+    {"negative amount", {{"campaigns[0].actions[3].amount", "-100"}},
+     "$.campaigns[0].actions[3].amount",
+     "must be a whole number of øre, 0 or more (got -100)"},
+    {"amount in kroner", {{"campaigns[1].actions[0].amount", "99.5"}},
+     "$.campaigns[1].actions[0].amount", "(got 99.5)"},
+    {"percent above 100 %", {{"campaigns[0].actions[1].percent_bp", "10001"}},
+     "$.campaigns[0].actions[1].percent_bp",
+     "must be a whole number of basis points from 0 to 10000 (1000 = 10 %) "
+     "(got 10001)"},
+    {"percent without percent_bp",
+     {{"campaigns[0].actions[1].percent_bp", DEL}},
+     "$.campaigns[0].actions[1].percent_bp", "required: a whole number of "
+                                             "basis points"},
+    {"first month 0", {{"campaigns[0].actions[1].first_month", "0"}},
+     "$.campaigns[0].actions[1].first_month", "must be a month number, 1 or "
+                                              "more"},
+    {"negative months", {{"campaigns[0].actions[3].months", "-1"}},
+     "$.campaigns[0].actions[3].months",
+     "must be a number of months, 0 or more (0 = to the end of the binding "
+     "period) (got -1)"},
+    {"fee action without fees", {{"campaigns[0].actions[0].fees", DEL}},
+     "$.campaigns[0].actions[0].fees", "required: a list of fees"},
+    {"fee action with no fees", {{"campaigns[0].actions[2].fees", "[]"}},
+     "$.campaigns[0].actions[2].fees", "must list at least one fee"},
+    {"unknown fee", {{"campaigns[0].actions[0].fees[0]", "\"activation\""}},
+     "$.campaigns[0].actions[0].fees[0]",
+     "must be startup or sim (got \"activation\")"},
+    {"fee listed twice", {{"campaigns[0].actions[2].fees[1]", "\"sim\""}},
+     "$.campaigns[0].actions[2].fees[1]", "\"sim\" is listed twice"},
+
+    /* the legal guard: the engine's reasons at the document's fields */
+    {"required binding of 12 months",
+     {{"campaigns[1].required_binding", "12"}},
+     "$.campaigns[1].required_binding",
+     "The campaign requires 12 months' binding; a consumer may be bound for "
+     "at most 6 months."},
+    {"required binding of 7 months", {{"campaigns[1].required_binding", "7"}},
+     "$.campaigns[1].required_binding",
+     "The campaign requires 7 months' binding"},
+    {"a price from month 7", {{"campaigns[1].actions[0].first_month", "7"}},
+     "$.campaigns[1].actions[0].first_month",
+     "Price action 1 starts in month 7: a benefit that needs the customer to "
+     "stay past month 6 binds them for longer than the law allows."},
+    {"a discount from month 10", {{"campaigns[0].actions[1].first_month", "10"}},
+     "$.campaigns[0].actions[1].first_month",
+     "Price action 2 starts in month 10"},
+    {"a price from month 6 is fine, but not past month 36",
+     {{"campaigns[1].actions[0].first_month", "6"},
+      {"campaigns[1].actions[0].months", "32"}},
+     "$.campaigns[1].actions[0].months",
+     "A price action may last until month 36 at most."},
+    {"format errors of a campaign come before its legal ones",
+     {{"campaigns[1].required_binding", "12"},
+      {"campaigns[1].actions[0].kind", "\"free\""}},
+     "$.campaigns[1].actions[0].kind", "must be fixed_price"},
+    {"a campaign's legal error comes before the next one's format errors",
+     {{"campaigns[0].required_binding", "12"},
+      {"campaigns[1].code", "\"APP\""}},
+     "$.campaigns[0].required_binding", "requires 12 months' binding"},
+
     /* the first broken field in document order is the one named */
     {"first error wins",
      {{"products[1].monthly_price", "-1"}, {"products[0].network", "\"3g\""}},
@@ -324,9 +569,10 @@ test_valid_document(void)
     struct ec_catalog_doc_error err;
     struct ec_catalog_doc doc;
     const struct ec_catalog_doc_product *p;
+    const struct ec_catalog_doc_campaign *c;
 
     ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
     CU_ASSERT_EQUAL(doc.nchannels, 3);
     CU_ASSERT_EQUAL(doc.nrules, 3);
     CU_ASSERT_EQUAL(doc.nproducts, 4);
@@ -347,6 +593,8 @@ test_valid_document(void)
     CU_ASSERT_EQUAL(p->entries[1].sim_types, EC_CATALOG_DOC_ESIM);
     CU_ASSERT_EQUAL(p->entries[1].binding_months, 0);
     CU_ASSERT_PTR_NULL(p->entries[1].name);
+    CU_ASSERT_EQUAL(p->entries[1].monthly_price, 17900);
+    CU_ASSERT_EQUAL(p->entries[0].monthly_price, EC_CATALOG_DOC_NO_PRICE);
     CU_ASSERT_EQUAL(p->naddons, 2);
     CU_ASSERT_EQUAL(p->addons[0].nchannels, 0);
     CU_ASSERT_EQUAL(p->addons[1].nchannels, 1);
@@ -362,9 +610,47 @@ test_valid_document(void)
     CU_ASSERT_EQUAL(p->entries[0].sort, 0);
     CU_ASSERT_EQUAL(doc.products[3].entries[0].sort, -5);
 
+    /* campaigns, in document order; local times read in Copenhagen */
+    CU_ASSERT_EQUAL_FATAL(doc.ncampaigns, 2);
+    c = &doc.campaigns[1];
+    EC_ASSERT_STR(c->code, "app-99");
+    CU_ASSERT_EQUAL(c->valid_from, 1793487600);    /* 2026-10-31T23:00Z */
+    CU_ASSERT_EQUAL(c->valid_to, 1801436400);      /* 2027-01-31T23:00Z */
+    CU_ASSERT_EQUAL(c->nproducts, 1);
+    CU_ASSERT_EQUAL(c->nchannels, 1);
+    EC_ASSERT_STR(c->channels[0], "app");
+    CU_ASSERT_EQUAL(c->priority, 10);
+    CU_ASSERT_EQUAL(c->required_binding, 6);
+    CU_ASSERT_EQUAL(c->nactions, 1);
+    EC_ASSERT_STR(c->actions[0].kind, "fixed_price");
+    CU_ASSERT_EQUAL(c->actions[0].value, 9900);
+    CU_ASSERT_EQUAL(c->actions[0].first_month, 1);
+    CU_ASSERT_EQUAL(c->actions[0].months, 6);
+
+    /* a campaign's defaults: every channel, priority 0, no binding */
+    c = &doc.campaigns[0];
+    CU_ASSERT_EQUAL(c->valid_from, 1793487600);
+    CU_ASSERT_EQUAL(c->valid_to, 1811800800);      /* 2027-05-31T22:00Z */
+    CU_ASSERT_EQUAL(c->nchannels, 0);
+    CU_ASSERT_PTR_NULL(c->channels);
+    CU_ASSERT_EQUAL(c->priority, 0);
+    EC_ASSERT_STR(c->stacking, "stackable");
+    CU_ASSERT_EQUAL(c->required_binding, 0);
+    CU_ASSERT_EQUAL(c->nactions, 4);
+    CU_ASSERT_EQUAL(c->actions[0].fees, EC_CATALOG_DOC_FEE_STARTUP);
+    CU_ASSERT_EQUAL(c->actions[0].value, 0);
+    CU_ASSERT_EQUAL(c->actions[1].value, 1000);    /* basis points */
+    CU_ASSERT_EQUAL(c->actions[1].first_month, 2);
+    CU_ASSERT_EQUAL(c->actions[1].months, 3);
+    CU_ASSERT_EQUAL(c->actions[2].fees,
+                    EC_CATALOG_DOC_FEE_STARTUP | EC_CATALOG_DOC_FEE_SIM);
+    CU_ASSERT_EQUAL(c->actions[3].first_month, 1);
+    CU_ASSERT_EQUAL(c->actions[3].months, 0);
+
     /* the structures outlive the JSON they came from */
     json_object_put(j);
     EC_ASSERT_STR(doc.products[0].addons[1].channels[0], "app");
+    EC_ASSERT_STR(doc.campaigns[0].products[0], "NL-TALE");
     ec_catalog_doc_release(&doc);
 }
 
@@ -377,7 +663,7 @@ test_empty_catalog_is_valid(void)
         " \"name\": \"Web\", \"kind\": \"web_front\", \"default\": true}]}");
     struct ec_catalog_doc_error err;
 
-    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, &err), 0);
+    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, cph(), &err), 0);
     json_object_put(j);
 }
 
@@ -394,7 +680,7 @@ test_each_broken_rule(void)
 
         for (size_t k = 0; k < 2 && c->edits[k].where; k++)
             j = edit(j, c->edits[k].where, c->edits[k].json);
-        rc = ec_catalog_doc_validate(j, &err);
+        rc = ec_catalog_doc_validate(j, cph(), &err);
         if (rc != EC_ERR_INVALID_FIELD || strcmp(err.path, c->path) != 0 ||
             !strstr(err.message, c->message))
             fprintf(stderr, "\n    case \"%s\": rc %d, got %s: %s\n",
@@ -421,7 +707,7 @@ test_long_paths_are_cut_not_overflowed(void)
                                    json_object_object_get(j, "products"), 1),
                                "channels"),
         key, json_object_new_object());
-    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, &err), EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, cph(), &err), EC_ERR_INVALID_FIELD);
     CU_ASSERT_EQUAL(strlen(err.path), sizeof(err.path) - 1);
     CU_ASSERT_NSTRING_EQUAL(err.path, "$.products[1].channels['kkk", 27);
     CU_ASSERT(strlen(err.message) < sizeof(err.message));
@@ -452,7 +738,8 @@ static const char canonical[] =
     "   \"fees\": {\"startup\": 9900, \"sim\": 0},"
     "   \"binding_months\": [0, 6], \"sim_types\": [\"physical\", \"esim\"],"
     "   \"channels\": {"
-    "    \"app\": {\"visible\": true, \"sort\": 10, \"sim_types\": [\"esim\"]},"
+    "    \"app\": {\"visible\": true, \"sort\": 10, \"sim_types\": [\"esim\"],"
+    "             \"monthly_price\": 17900},"
     "    \"web\": {\"visible\": true, \"name\": \"Fri tale + 100 GB\","
     "             \"sort\": 30}},"
     "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
@@ -476,7 +763,30 @@ static const char canonical[] =
     "   \"monthly_price\": 9900, \"fees\": {\"startup\": 0, \"sim\": 0},"
     "   \"binding_months\": [0], \"sim_types\": [\"physical\"],"
     "   \"channels\": {\"tilbud\": {\"visible\": false, \"sort\": 0}},"
-    "   \"addons\": []}]}";
+    "   \"addons\": []}],"
+    " \"campaigns\": ["
+    "  {\"code\": \"app-99\", \"name\": \"99 kr. i appen\","
+    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
+    "   \"valid_to\": \"2027-02-01T00:00:00+01:00\","
+    "   \"products\": [\"NL-5G-100\"], \"channels\": [\"app\"],"
+    "   \"priority\": 10, \"stacking\": \"exclusive\","
+    "   \"required_binding\": 6,"
+    "   \"actions\": [{\"kind\": \"fixed_price\", \"amount\": 9900,"
+    "                \"first_month\": 1, \"months\": 6}]},"
+    "  {\"code\": \"gratis-start\", \"name\": \"Gratis oprettelse\","
+    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
+    "   \"valid_to\": \"2027-06-01T00:00:00+02:00\","
+    "   \"products\": [\"NL-5G-100\", \"NL-TALE\"],"
+    "   \"priority\": 0, \"stacking\": \"stackable\","
+    "   \"required_binding\": 0,"
+    "   \"actions\": ["
+    "    {\"kind\": \"waive_fee\", \"fees\": [\"startup\"]},"
+    "    {\"kind\": \"percent_off\", \"percent_bp\": 1000,"
+    "     \"first_month\": 2, \"months\": 3},"
+    "    {\"kind\": \"reduce_fee\", \"amount\": 500,"
+    "     \"fees\": [\"startup\", \"sim\"]},"
+    "    {\"kind\": \"amount_off\", \"amount\": 1000,"
+    "     \"first_month\": 1, \"months\": 0}]}]}";
 
 /* Field order matters to a reader of an export: compare the text. */
 static void
@@ -500,17 +810,17 @@ test_write_back_in_canonical_order(void)
     struct ec_catalog_doc doc, doc2;
 
     ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
     ec_catalog_doc_sort(&doc);
-    out = ec_catalog_doc_to_json(&doc);
+    out = ec_catalog_doc_to_json(&doc, cph());
     want = parse_json(canonical);
     assert_same_text(out, want);
 
     /* what is written back reads back to the same thing */
     ec_catalog_doc_init(&doc2);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc2, out, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc2, out, cph(), &err), 0);
     ec_catalog_doc_sort(&doc2);
-    again = ec_catalog_doc_to_json(&doc2);
+    again = ec_catalog_doc_to_json(&doc2, cph());
     assert_same_text(again, want);
 
     json_object_put(again);
@@ -530,13 +840,14 @@ test_sort_is_byte_order(void)
 
     /* '-' sorts before digits and letters in bytes, not in a collation */
     j = edit(j, "products[1].sku", "\"NL-5G100\"");
+    j = edit(j, "campaigns[0].products[0]", "\"NL-5G100\"");
     j = edit(j, "products[4]",
              "{\"sku\": \"nl-a\", \"kind\": \"plan\", \"status\": \"active\","
              " \"name\": \"a\", \"data_gb\": 1, \"talk_minutes\": 1,"
              " \"network\": \"4g\", \"monthly_price\": 1,"
              " \"binding_months\": [6, 0], \"sim_types\": [\"esim\"]}");
     ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, &err), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
     ec_catalog_doc_sort(&doc);
     EC_ASSERT_STR(doc.products[0].sku, "NL-5G-100");
     EC_ASSERT_STR(doc.products[1].sku, "NL-5G100");
@@ -544,6 +855,125 @@ test_sort_is_byte_order(void)
     EC_ASSERT_STR(doc.products[3].sku, "NL-EU-EKSTRA");
     EC_ASSERT_STR(doc.products[4].sku, "nl-a");
     CU_ASSERT_EQUAL(doc.products[4].binding_months, (1u << 0) | (1u << 6));
+    json_object_put(j);
+    ec_catalog_doc_release(&doc);
+}
+
+/* The text of member key of the document's campaign i, as written back. */
+static const char *
+written(struct json_object *out, size_t i, const char *key)
+{
+    struct json_object *c = json_object_array_get_idx(
+        json_object_object_get(out, "campaigns"), i);
+
+    return json_object_get_string(json_object_object_get(c, key));
+}
+
+static void
+test_times_written_with_the_zones_offset(void)
+{
+    struct json_object *j = parse_json(base), *out;
+    struct ec_catalog_doc_error err;
+    struct ec_catalog_doc doc;
+
+    /* winter time is +01:00, summer time +02:00, whatever was written */
+    j = edit(j, "campaigns[1].valid_from", "\"2027-01-15T12:00:00Z\"");
+    j = edit(j, "campaigns[1].valid_to", "\"2027-06-01T12:00\"");
+    ec_catalog_doc_init(&doc);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
+    ec_catalog_doc_sort(&doc);
+    out = ec_catalog_doc_to_json(&doc, cph());
+    EC_ASSERT_STR(written(out, 0, "valid_from"), "2027-01-15T13:00:00+01:00");
+    EC_ASSERT_STR(written(out, 0, "valid_to"), "2027-06-01T12:00:00+02:00");
+    json_object_put(out);
+
+    /* without a zone, in UTC */
+    out = ec_catalog_doc_to_json(&doc, NULL);
+    EC_ASSERT_STR(written(out, 0, "valid_from"), "2027-01-15T12:00:00+00:00");
+    EC_ASSERT_STR(written(out, 0, "valid_to"), "2027-06-01T10:00:00+00:00");
+    json_object_put(out);
+    json_object_put(j);
+    ec_catalog_doc_release(&doc);
+}
+
+static void
+test_local_times_need_a_zone(void)
+{
+    struct json_object *j = parse_json(base);
+    struct ec_catalog_doc_error err;
+
+    /* campaigns[0] has an offset on valid_from, none on valid_to */
+    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, NULL, &err),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$.campaigns[0].valid_to");
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "time zone is unknown"));
+
+    j = edit(j, "campaigns[0].valid_to", "\"2027-06-01T00:00:00+02:00\"");
+    j = edit(j, "campaigns[1].valid_from", "\"2026-11-01T00:00:00+01:00\"");
+    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, NULL, &err), 0);
+    json_object_put(j);
+}
+
+static void
+test_campaigns_are_optional(void)
+{
+    struct json_object *j = parse_json(base), *out, *list;
+    struct ec_catalog_doc_error err;
+    struct ec_catalog_doc doc;
+
+    j = edit(j, "campaigns", DEL);
+    ec_catalog_doc_init(&doc);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
+    CU_ASSERT_EQUAL(doc.ncampaigns, 0);
+    /* and written back as an empty list, like channel_rules */
+    out = ec_catalog_doc_to_json(&doc, cph());
+    list = json_object_object_get(out, "campaigns");
+    CU_ASSERT(json_object_is_type(list, json_type_array));
+    CU_ASSERT_EQUAL(json_object_array_length(list), 0);
+    json_object_put(out);
+    json_object_put(j);
+    ec_catalog_doc_release(&doc);
+}
+
+static void
+test_at_most_128_campaigns(void)
+{
+    struct json_object *j = parse_json(base), *list, *one;
+    struct ec_catalog_doc_error err;
+
+    list = json_object_object_get(j, "campaigns");
+    one = json_object_array_get_idx(list, 0);
+    while (json_object_array_length(list) < EC_CATALOG_DOC_MAX_CAMPAIGNS + 1)
+        json_object_array_add(list, json_object_get(one));
+    CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, cph(), &err),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$.campaigns");
+    EC_ASSERT_STR(err.message, "may hold at most 128 campaigns (got 129)");
+    json_object_put(j);
+}
+
+static void
+test_sort_campaigns_by_code(void)
+{
+    struct json_object *j = parse_json(base);
+    struct ec_catalog_doc_error err;
+    struct ec_catalog_doc doc;
+
+    /* byte order: '-' before '_' before letters, whatever a collation says */
+    j = edit(j, "campaigns[0].code", "\"app_b\"");
+    j = edit(j, "campaigns[1].code", "\"app-b\"");
+    j = edit(j, "campaigns[1].channels", "[\"web\", \"app\", \"tilbud\"]");
+    ec_catalog_doc_init(&doc);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
+    ec_catalog_doc_sort(&doc);
+    EC_ASSERT_STR(doc.campaigns[0].code, "app-b");
+    EC_ASSERT_STR(doc.campaigns[1].code, "app_b");
+    EC_ASSERT_STR(doc.campaigns[0].channels[0], "app");
+    EC_ASSERT_STR(doc.campaigns[0].channels[2], "web");
+    EC_ASSERT_STR(doc.campaigns[1].products[0], "NL-5G-100");
+    /* actions keep their order: they apply in it */
+    EC_ASSERT_STR(doc.campaigns[1].actions[0].kind, "waive_fee");
+    EC_ASSERT_STR(doc.campaigns[1].actions[3].kind, "amount_off");
     json_object_put(j);
     ec_catalog_doc_release(&doc);
 }
@@ -556,6 +986,12 @@ static const struct ec_test tests[] = {
      test_long_paths_are_cut_not_overflowed},
     {"written back in canonical order", test_write_back_in_canonical_order},
     {"sort is byte order", test_sort_is_byte_order},
+    {"times are written with the zone's offset",
+     test_times_written_with_the_zones_offset},
+    {"local times need a zone", test_local_times_need_a_zone},
+    {"campaigns are optional", test_campaigns_are_optional},
+    {"at most 128 campaigns", test_at_most_128_campaigns},
+    {"campaigns sort by code", test_sort_campaigns_by_code},
     {NULL, NULL},
 };
 
