@@ -64,7 +64,7 @@ int ec_db_connect(struct ec_db *db);
 int ec_db_ping(struct ec_db *db);
 
 /*
- * Run sql (a string literal with '?' placeholders) with params. Each row
+ * Run sql (a string literal with '?' parameter markers) with params. Each row
  * goes to row_fn (may be NULL). *affected (may be NULL) gets the number of
  * changed rows for writes. Returns 0, the callback's non-zero value,
  * EC_ERR_UNAVAILABLE when the server cannot be reached, EC_ERR_CONFLICT on
