@@ -186,6 +186,7 @@ CONF
 
 start_ecomd() {
     local user group
+    pid_alive "$STACK/run/ecomd.pid" && return 0
     read -r user group <<<"$(nginx_user)"
     mkdir -p "$STACK/run" "$STACK/log"
     secret
@@ -197,6 +198,7 @@ start_ecomd() {
 
 start_nginx() {
     local user group
+    pid_alive "$STACK/run/nginx.pid" && return 0
     read -r user group <<<"$(nginx_user)"
     mkdir -p "$STACK/nginx/tmp" "$STACK/run" "$STACK/log"
     sed -e "s|@STACK@|$STACK|g" -e "s|@ROOT@|$ROOT|g" \

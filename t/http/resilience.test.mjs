@@ -3,7 +3,9 @@
 // files one at a time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request, json, stack, masterPid, workerPids, eventually, sleep, NORDLYS } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { request, json, stack, masterPid, workerPids, eventually, sleep, readLog, STACK_DIR, NORDLYS } from './lib.mjs';
 
 test('after kill -9 of one worker the next 100 requests all succeed', async () => {
   const before = workerPids();
@@ -19,6 +21,21 @@ test('after kill -9 of one worker the next 100 requests all succeed', async () =
     return pids.length === before.length && !pids.includes(before[0]) && pids;
   });
   assert.equal(after.length, before.length);
+});
+
+test('a worker that dies right after starting is restarted after a back-off', async () => {
+  const before = workerPids();
+  process.kill(before[0], 'SIGKILL');
+  // kill its replacement as soon as it appears: it died "at once"
+  const replacement = await eventually(() => workerPids().find((p) => !before.includes(p)));
+  process.kill(replacement, 'SIGKILL');
+  await eventually(() => /worker died \d+ ms after start; next try in \d+ ms/.test(readLog('ecomd-error.log')));
+  const after = await eventually(() => {
+    const pids = workerPids();
+    return pids.length === before.length && !pids.includes(replacement) && pids;
+  });
+  assert.equal(after.length, before.length);
+  assert.equal((await request(NORDLYS, '/')).status, 200);
 });
 
 test('a SIGHUP during a request loop loses no request', async () => {
@@ -92,4 +109,30 @@ test('with MariaDB stopped /readyz is 503, and after it restarts all is well aga
   await eventually(async () => (await json('x.localhost', '/readyz')).status === 200, { timeout: 30000 });
   for (let i = 0; i < 20; i++)
     assert.equal((await request(NORDLYS, '/api/v1/tenant')).status, 200, `request ${i}`);
+});
+
+test('SIGTERM stops ecomd gracefully: answers finish, nothing is left behind', async () => {
+  const master = masterPid();
+  const workers = workerPids();
+  let stop = false;
+  const statuses = [];
+  const loop = async () => {
+    while (!stop) statuses.push((await request(NORDLYS, '/api/v1/tenant')).status);
+  };
+  const loops = [loop(), loop(), loop()];
+  await sleep(300);
+  process.kill(master, 'SIGTERM');
+  await eventually(() => { try { process.kill(master, 0); return false; } catch { return true; } });
+  stop = true;
+  await Promise.all(loops);
+  // every answer is whole: 200 before the stop, nginx's 503 after it
+  assert.deepEqual([...new Set(statuses.filter((s) => s !== 200 && s !== 503))], []);
+  assert.ok(statuses.includes(200));
+  for (const pid of workers)
+    assert.throws(() => process.kill(pid, 0), /ESRCH/, `worker ${pid} still alive`);
+  assert.ok(!existsSync(path.join(STACK_DIR, 'run/ecomd.pid')), 'pid file removed');
+  assert.ok(!existsSync(path.join(STACK_DIR, 'run/ecomd.sock')), 'socket removed');
+  assert.match(readLog('ecomd-error.log'), /stopping gracefully/);
+  stack('start-ecomd');
+  await eventually(async () => (await request(NORDLYS, '/')).status === 200);
 });
