@@ -191,9 +191,11 @@ start_ecomd() {
     mkdir -p "$STACK/run" "$STACK/log"
     secret
     write_ecomd_conf "$group"
-    "$BUILD/ecomd" -t -c "$ECOMD_CONF" >/dev/null
-    say "starting ecomd ($WORKERS workers) on $ECOMD_SOCK"
-    "$BUILD/ecomd" -c "$ECOMD_CONF" || die "ecomd did not start: see $STACK/log/ecomd-error.log"
+    # ECOMD_BIN: another build of ecomd, e.g. the sanitizer one for tests
+    local bin=${ECOMD_BIN:-$BUILD/ecomd}
+    "$bin" -t -c "$ECOMD_CONF" >/dev/null
+    say "starting $bin ($WORKERS workers) on $ECOMD_SOCK"
+    "$bin" -c "$ECOMD_CONF" || die "ecomd did not start: see $STACK/log/ecomd-error.log"
 }
 
 start_nginx() {
@@ -224,7 +226,12 @@ migrate_and_seed() {
         slug=$(basename "$f" .json); slug=${slug#catalog-}
         ecomctl catalog import "$slug" "$f" >/dev/null
     done
-    say "seeded the demo brands and their catalogs"
+    # number pools: numbers already in a pool are skipped, so this re-runs
+    for f in "$ROOT"/sql/demo/numbers-*.csv; do
+        slug=$(basename "$f" .csv); slug=${slug#numbers-}
+        ecomctl numbers import "$slug" "$f" >/dev/null
+    done
+    say "seeded the demo brands, their catalogs and number pools"
 }
 
 stack_start() {
