@@ -9,6 +9,7 @@
  *   ecomctl [-c FILE] catalog export TENANT
  *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
+ *   ecomctl [-c FILE] numbers import TENANT FILE.csv
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  */
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "ctl_numbers.h"
 #include "ctl_price.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -315,6 +317,12 @@ cmd_price(struct ctl *c, int argc, char **argv)
     return ec_ctl_price(open_db(c), argc, argv, stdout, stderr);
 }
 
+static int
+cmd_numbers(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_numbers(open_db(c), argc, argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1, "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
@@ -323,6 +331,8 @@ static const struct command commands[] = {
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"price", cmd_price, 1,
      "price TENANT SKU [--channel C] [--binding N] [--sim TYPE] [--at ISO-8601]"},
+    {"numbers", cmd_numbers, 1,
+     "numbers import TENANT FILE.csv   add phone numbers to the pool"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

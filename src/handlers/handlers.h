@@ -27,6 +27,9 @@ int ec_h_product_page(struct ec_request *req, struct ec_response *res);
 int ec_h_theme_css(struct ec_request *req, struct ec_response *res);
 int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
 
+/* numbers.c: free numbers of the tenant's pool */
+int ec_h_numbers(struct ec_request *req, struct ec_response *res);
+
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 

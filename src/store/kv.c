@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include <hiredis/hiredis.h>
+#include <openssl/evp.h>
 
 #include "core/arena.h"
 #include "core/err.h"
@@ -241,6 +242,220 @@ ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message)
 
     if (rc < 0)
         return rc;
+    freeReplyObject(r);
+    return 0;
+}
+
+/* ---- locks, many keys, scripts ---- */
+
+/*
+ * Errors a server answers while it cannot serve for now (loading its data,
+ * busy with a long script, a replica cut off from its master): the caller
+ * should retry later, like after a lost connection.
+ */
+static int
+is_transient_error(const char *msg)
+{
+    static const char *const words[] = {"LOADING", "BUSY", "MASTERDOWN",
+                                        "TRYAGAIN", "CLUSTERDOWN"};
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        size_t n = strlen(words[i]);
+        if (strncmp(msg, words[i], n) == 0 && (msg[n] == ' ' || !msg[n]))
+            return 1;
+    }
+    return 0;
+}
+
+/*
+ * Like command(), but an error reply is handed back too (*reply owned by
+ * the caller) for callers that act on it; only transport errors fail.
+ */
+static int
+command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
+            const size_t *lens)
+{
+    redisReply *r;
+    int rc;
+
+    if ((rc = ec_kv_connect(kv)) < 0)
+        return rc;
+    r = redisCommandArgv(kv->ctx, argc, argv, lens);
+    if (!r) {
+        ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
+        disconnect(kv);
+        return EC_ERR_UNAVAILABLE;
+    }
+    *reply = r;
+    return 0;
+}
+
+/* Log an error reply and translate it; frees r. */
+static int
+error_reply(redisReply *r, const char *what)
+{
+    int rc = is_transient_error(r->str) ? EC_ERR_UNAVAILABLE : EC_ERR_INTERNAL;
+
+    ec_log_error("redis %s: %s", what, r->str);
+    freeReplyObject(r);
+    return rc;
+}
+
+int
+ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
+                size_t len, long long ttl_ms)
+{
+    char ttl[24];
+    const char *argv[] = {"SET", key, value, "PX", ttl, "NX"};
+    size_t lens[] = {3, strlen(key), len, 2, 0, 2};
+    redisReply *r;
+    int rc;
+
+    if (ttl_ms <= 0)
+        EC_BUG("ec_kv_set_nx_px needs a positive ttl");
+    lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
+    if ((rc = command_any(kv, &r, 6, argv, lens)) < 0)
+        return rc;
+    if (r->type == REDIS_REPLY_ERROR)
+        return error_reply(r, "SET NX");
+    /* +OK when set, a nil reply when the key existed */
+    rc = r->type == REDIS_REPLY_NIL      ? EC_ERR_CONFLICT
+         : r->type == REDIS_REPLY_STATUS ? 0
+                                         : EC_ERR_INTERNAL;
+    freeReplyObject(r);
+    return rc;
+}
+
+int
+ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
+                  unsigned char *exists)
+{
+    const char **argv;
+    size_t *lens;
+    redisReply *r;
+    int rc;
+
+    if (n == 0 || n > EC_KV_MANY_MAX)
+        EC_BUG("ec_kv_exists_many takes 1 to EC_KV_MANY_MAX keys");
+    argv = ec_xcalloc(n + 1, sizeof(*argv));
+    lens = ec_xcalloc(n + 1, sizeof(*lens));
+    argv[0] = "MGET";
+    lens[0] = 4;
+    for (size_t i = 0; i < n; i++) {
+        argv[i + 1] = keys[i];
+        lens[i + 1] = strlen(keys[i]);
+    }
+    rc = command_any(kv, &r, (int)n + 1, argv, lens);
+    free(argv);
+    free(lens);
+    if (rc < 0)
+        return rc;
+    if (r->type == REDIS_REPLY_ERROR)
+        return error_reply(r, "MGET");
+    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
+        freeReplyObject(r);
+        return EC_ERR_INTERNAL;
+    }
+    /* MGET answers nil for a missing key (and for one of another type,
+       which no caller keeps under a lock key) */
+    for (size_t i = 0; i < n; i++)
+        exists[i] = r->element[i]->type != REDIS_REPLY_NIL;
+    freeReplyObject(r);
+    return 0;
+}
+
+#define SCRIPT_MAX_ARGS 8
+#define SHA_CACHE 16
+
+/*
+ * The lower-case hex SHA-1 of a script, as EVALSHA wants it: 0, or -1 if
+ * the digest is not available (a crypto policy without SHA-1), when the
+ * caller sends the text with EVAL instead. Scripts are string literals, so
+ * the digest is cached by address (per process: it does not depend on the
+ * connection).
+ */
+static int
+script_sha(const char *script, char hex[41])
+{
+    static struct {
+        const char *script;
+        char hex[41];
+    } cache[SHA_CACHE];
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    size_t i;
+
+    for (i = 0; i < SHA_CACHE && cache[i].script; i++) {
+        if (cache[i].script == script) {
+            memcpy(hex, cache[i].hex, 41);
+            return 0;
+        }
+    }
+    if (!EVP_Digest(script, strlen(script), md, &mdlen, EVP_sha1(), NULL) ||
+        mdlen != 20)
+        return -1;
+    for (unsigned j = 0; j < 20; j++) {
+        hex[2 * j] = digits[md[j] >> 4];
+        hex[2 * j + 1] = digits[md[j] & 15];
+    }
+    hex[40] = '\0';
+    if (i < SHA_CACHE) {
+        cache[i].script = script;
+        memcpy(cache[i].hex, hex, 41);
+    }
+    return 0;
+}
+
+int
+ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
+           const char *const *keys, size_t nargs, const char *const *args,
+           long long *out)
+{
+    const char *argv[3 + 2 * SCRIPT_MAX_ARGS];
+    size_t lens[3 + 2 * SCRIPT_MAX_ARGS];
+    char sha[41], nk[8];
+    redisReply *r;
+    int argc = 0, by_sha, rc;
+
+    if (nkeys > SCRIPT_MAX_ARGS || nargs > SCRIPT_MAX_ARGS)
+        EC_BUG("ec_kv_eval takes up to 8 keys and 8 arguments");
+    by_sha = script_sha(script, sha) == 0;
+    if (by_sha) {
+        argv[argc] = "EVALSHA", lens[argc++] = 7;
+        argv[argc] = sha, lens[argc++] = 40;
+    } else {
+        argv[argc] = "EVAL", lens[argc++] = 4;
+        argv[argc] = script, lens[argc++] = strlen(script);
+    }
+    snprintf(nk, sizeof(nk), "%zu", nkeys);
+    argv[argc] = nk, lens[argc++] = strlen(nk);
+    for (size_t i = 0; i < nkeys; i++)
+        argv[argc] = keys[i], lens[argc++] = strlen(keys[i]);
+    for (size_t i = 0; i < nargs; i++)
+        argv[argc] = args[i], lens[argc++] = strlen(args[i]);
+
+    if ((rc = command_any(kv, &r, argc, argv, lens)) < 0)
+        return rc;
+    if (by_sha && r->type == REDIS_REPLY_ERROR &&
+        strncmp(r->str, "NOSCRIPT", 8) == 0) {
+        /* not in this server's script cache (restarted, flushed, another
+           node): send the text once; EVAL caches it for next time */
+        freeReplyObject(r);
+        argv[0] = "EVAL", lens[0] = 4;
+        argv[1] = script, lens[1] = strlen(script);
+        if ((rc = command_any(kv, &r, argc, argv, lens)) < 0)
+            return rc;
+    }
+    if (r->type == REDIS_REPLY_ERROR)
+        return error_reply(r, "EVAL");
+    if (r->type != REDIS_REPLY_INTEGER) {
+        ec_log_error("redis EVAL: the script did not answer an integer");
+        freeReplyObject(r);
+        return EC_ERR_INTERNAL;
+    }
+    if (out)
+        *out = r->integer;
     freeReplyObject(r);
     return 0;
 }

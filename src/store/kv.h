@@ -58,6 +58,36 @@ int ec_kv_del(struct ec_kv *kv, const char *key);
 int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
 
 /*
+ * SET key value NX PX ttl_ms (ttl_ms > 0): set the key only if it does not
+ * exist, with an expiry. 0 when it was set, EC_ERR_CONFLICT when the key
+ * exists already (nothing changed), or another ec_err.
+ */
+int ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
+                    size_t len, long long ttl_ms);
+
+/*
+ * Which of n keys exist, in one round trip (one MGET: give keys sharing a
+ * {hash tag} so a Redis Cluster can answer it). exists[i] is set to 1 or
+ * 0. n is 1 to EC_KV_MANY_MAX. 0 or an ec_err.
+ */
+#define EC_KV_MANY_MAX 1024
+int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
+                      unsigned char *exists);
+
+/*
+ * Run a Lua script whose reply is an integer: EVALSHA with the script's
+ * SHA-1, and EVAL (which loads it) when the server answers NOSCRIPT, so a
+ * script costs one round trip once Redis knows it. script must be a string
+ * literal (its digest is cached by address). keys and args are C strings
+ * (nkeys and nargs up to 8 each). 0 with the integer in *out, or an
+ * ec_err: EC_ERR_UNAVAILABLE when Redis is down, loading or busy,
+ * EC_ERR_INTERNAL for a script error or a non-integer reply.
+ */
+int ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
+               const char *const *keys, size_t nargs, const char *const *args,
+               long long *out);
+
+/*
  * ec_kv_sub: a second connection that stays subscribed to one channel, so
  * a worker learns of writes made elsewhere without asking Redis on every
  * request. It is read without blocking, between requests' work.

@@ -1,0 +1,18 @@
+/*
+ * `ecomctl numbers import TENANT FILE.csv`: add a file of phone numbers to
+ * a tenant's pool. Every line is checked first; a malformed file imports
+ * nothing and names its first bad line. Numbers repeated in the file or
+ * already in the pool are skipped and counted.
+ */
+#ifndef EC_CTL_NUMBERS_H
+#define EC_CTL_NUMBERS_H
+
+#include <stdio.h>
+
+struct ec_db;
+
+/* argv[0] is "numbers". Returns the exit status (2 for a usage error). */
+int ec_ctl_numbers(struct ec_db *db, int argc, char **argv, FILE *out,
+                   FILE *err);
+
+#endif

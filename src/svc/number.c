@@ -1,0 +1,654 @@
+#include "svc/number.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/rand.h"
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "store/kv.h"
+#include "svc/tenant.h"
+
+/* ---- one number ---- */
+
+static int reason(char *why, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static int
+reason(char *why, size_t size, const char *fmt, ...)
+{
+    va_list ap;
+
+    if (why && size) {
+        va_start(ap, fmt);
+        vsnprintf(why, size, fmt, ap);
+        va_end(ap);
+    }
+    return EC_ERR_INVALID_FIELD;
+}
+
+static int
+all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    return 1;
+}
+
+int
+ec_number_normalise(const char *s, size_t len, char out[EC_NUMBER_SIZE],
+                    char *why, size_t why_size)
+{
+    const char *d = s;
+    size_t n = len;
+    int international = 0; /* written with +45 or 0045 */
+
+    if (len == 0)
+        return reason(why, why_size, "no number");
+    if (d[0] == '+') {
+        d++, n--, international = 1;
+        if (n == 0)
+            return reason(why, why_size, "no digits after '+'");
+    }
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)d[i];
+        if (c >= '0' && c <= '9')
+            continue;
+        if (c == '+')
+            return reason(why, why_size, "'+' may only come first");
+        if (isprint(c))
+            return reason(why, why_size, "'%c' is not a digit", c);
+        return reason(why, why_size, "byte 0x%02x is not a digit", c);
+    }
+    /* eight digits are a national number, even "00123456" (refused
+       below for its first digit); longer ones may start with 00 */
+    if (!international && n > 8 && d[0] == '0' && d[1] == '0')
+        d += 2, n -= 2, international = 1;
+    if (international) {
+        if (n < 2 || d[0] != '4' || d[1] != '5')
+            return reason(why, why_size,
+                          "not a Danish number: only +45 numbers are taken");
+        d += 2, n -= 2;
+        if (n != 8)
+            return reason(why, why_size,
+                          "a Danish number has 8 digits after +45, this "
+                          "has %zu",
+                          n);
+    } else if (n != 8) {
+        return reason(why, why_size,
+                      "a Danish number has 8 digits (or +45 or 0045 and 8 "
+                      "digits), this has %zu",
+                      n);
+    }
+    if (d[0] < '2')
+        return reason(why, why_size, "a Danish number does not start with %c",
+                      d[0]);
+    memcpy(out, "+45", 3);
+    memcpy(out + 3, d, 8);
+    out[11] = '\0';
+    return 0;
+}
+
+int
+ec_number_valid(const char *msisdn)
+{
+    return msisdn && strlen(msisdn) == 11 && strncmp(msisdn, "+45", 3) == 0 &&
+           all_digits(msisdn + 3, 8) && msisdn[3] >= '2';
+}
+
+void
+ec_number_format_national(const char *msisdn, char *out, size_t size)
+{
+    const char *d = msisdn + 3;
+
+    if (ec_number_valid(msisdn))
+        snprintf(out, size, "%.2s %.2s %.2s %.2s", d, d + 2, d + 4, d + 6);
+    else
+        snprintf(out, size, "%s", msisdn ? msisdn : "");
+}
+
+/* ---- a pool file ---- */
+
+void
+ec_number_file_init(struct ec_number_file *f)
+{
+    memset(f, 0, sizeof(*f));
+}
+
+void
+ec_number_file_release(struct ec_number_file *f)
+{
+    free(f->numbers);
+    ec_number_file_init(f);
+}
+
+static void
+file_add(struct ec_number_file *f, const char *msisdn)
+{
+    if (f->n == f->alloc) {
+        f->alloc = f->alloc ? 2 * f->alloc : 1024;
+        f->numbers = ec_xrealloc(f->numbers, f->alloc * sizeof(*f->numbers));
+    }
+    memcpy(f->numbers[f->n++], msisdn, EC_NUMBER_SIZE);
+}
+
+static int
+cmp_number(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* Sort and drop repeats, counting them. */
+static void
+file_dedupe(struct ec_number_file *f)
+{
+    size_t kept = 0;
+
+    if (f->n == 0)
+        return;
+    qsort(f->numbers, f->n, sizeof(*f->numbers), cmp_number);
+    for (size_t i = 1; i < f->n; i++)
+        if (strcmp(f->numbers[i], f->numbers[kept]) != 0)
+            memcpy(f->numbers[++kept], f->numbers[i], EC_NUMBER_SIZE);
+    f->repeated = f->n - (kept + 1);
+    f->n = kept + 1;
+}
+
+static int file_error(struct ec_number_file *f, struct ec_number_error *err,
+                      size_t line, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int
+file_error(struct ec_number_file *f, struct ec_number_error *err, size_t line,
+           const char *fmt, ...)
+{
+    va_list ap;
+
+    ec_number_file_release(f);
+    err->line = line;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    return EC_ERR_INVALID_FIELD;
+}
+
+/* Whether s is short and plain enough to quote back in a message. */
+static int
+quotable(const char *s, size_t n)
+{
+    if (n > 24)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isprint((unsigned char)s[i]))
+            return 0;
+    return 1;
+}
+
+static int
+is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+int
+ec_number_file_parse(struct ec_number_file *f, const char *text, size_t len,
+                     struct ec_number_error *err)
+{
+    size_t pos = 0, line = 0;
+    int seen_first = 0;
+
+    ec_number_file_release(f);
+    memset(err, 0, sizeof(*err));
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        pos = 3; /* the byte order mark spreadsheets write */
+    while (pos < len) {
+        const char *s = text + pos, *nl = memchr(s, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - s) : len - pos;
+        char msisdn[EC_NUMBER_SIZE], why[120];
+
+        pos += n + (nl ? 1 : 0);
+        line++;
+        while (n && is_blank(s[0]))
+            s++, n--;
+        while (n && is_blank(s[n - 1]))
+            n--;
+        if (n == 0 || s[0] == '#')
+            continue;
+        if (s[0] == '"') {
+            if (n < 2 || s[n - 1] != '"')
+                return file_error(f, err, line, "a quote is not closed");
+            s++, n -= 2;
+        }
+        if (n == 6 && strncasecmp(s, "msisdn", 6) == 0) {
+            if (seen_first)
+                return file_error(f, err, line,
+                                  "the header 'msisdn' belongs on the first "
+                                  "line");
+            seen_first = 1;
+            continue;
+        }
+        seen_first = 1;
+        if (memchr(s, ',', n) || memchr(s, ';', n) || memchr(s, '\t', n))
+            return file_error(f, err, line,
+                              "one number per line: this line has more "
+                              "than one field");
+        if (ec_number_normalise(s, n, msisdn, why, sizeof(why)) < 0) {
+            if (quotable(s, n))
+                return file_error(f, err, line, "'%.*s': %s", (int)n, s, why);
+            return file_error(f, err, line, "%s", why);
+        }
+        file_add(f, msisdn);
+    }
+    if (f->n == 0)
+        return file_error(f, err, 0, "no numbers in the file");
+    file_dedupe(f);
+    return 0;
+}
+
+static int
+count_row(const struct ec_db_row *row, void *ctx)
+{
+    *(long long *)ctx = row->vals[0] ? strtoll(row->vals[0], NULL, 10) : 0;
+    return 0;
+}
+
+static int
+found_row(const struct ec_db_row *row, void *ctx)
+{
+    *(int *)ctx = 1;
+    return 0;
+}
+
+#define IMPORT_BATCH 16
+
+/*
+ * Insert the numbers from..from+n: a batch of IMPORT_BATCH in one
+ * statement, or one at a time for the tail. A number the pool holds
+ * already is left alone ("msisdn = msisdn" changes nothing).
+ */
+static int
+insert_numbers(struct ec_db *db, long long tenant_id,
+               const struct ec_number_file *f, size_t from, size_t n)
+{
+    struct ec_db_param p[2 * IMPORT_BATCH];
+
+    for (size_t i = 0; i < n; i++) {
+        p[2 * i] = EC_DB_I(tenant_id);
+        p[2 * i + 1] = EC_DB_S(f->numbers[from + i]);
+    }
+    if (n == IMPORT_BATCH)
+        return ec_db_exec(db,
+                          "INSERT INTO numbers (tenant_id, msisdn) VALUES"
+                          " (?, ?), (?, ?), (?, ?), (?, ?),"
+                          " (?, ?), (?, ?), (?, ?), (?, ?),"
+                          " (?, ?), (?, ?), (?, ?), (?, ?),"
+                          " (?, ?), (?, ?), (?, ?), (?, ?)"
+                          " ON DUPLICATE KEY UPDATE msisdn = msisdn",
+                          p, 2 * IMPORT_BATCH, NULL, NULL, NULL);
+    for (size_t i = 0; i < n; i++) {
+        int rc = ec_db_exec(db,
+                            "INSERT INTO numbers (tenant_id, msisdn)"
+                            " VALUES (?, ?)"
+                            " ON DUPLICATE KEY UPDATE msisdn = msisdn",
+                            p + 2 * i, 2, NULL, NULL, NULL);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+int
+ec_number_import(struct ec_db *db, long long tenant_id,
+                 const struct ec_number_file *f,
+                 struct ec_number_import_counts *out)
+{
+    struct ec_db_param t[] = {EC_DB_I(tenant_id)};
+    long long before = 0, after = 0;
+    int found = 0, rc;
+
+    memset(out, 0, sizeof(*out));
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    /*
+     * The tenant's row, locked: imports into one pool run one after the
+     * other, so the difference of the counts is what this one added
+     * whatever the isolation level.
+     */
+    rc = ec_db_exec(db, "SELECT id FROM tenants WHERE id = ? FOR UPDATE", t, 1,
+                    found_row, &found, NULL);
+    if (rc == 0 && !found)
+        rc = EC_ERR_NOT_FOUND;
+    if (rc == 0)
+        rc = ec_db_exec(db, "SELECT COUNT(*) FROM numbers WHERE tenant_id = ?",
+                        t, 1, count_row, &before, NULL);
+    for (size_t i = 0; rc == 0 && i < f->n; i += IMPORT_BATCH)
+        rc = insert_numbers(db, tenant_id, f, i,
+                            f->n - i < IMPORT_BATCH ? f->n - i : IMPORT_BATCH);
+    if (rc == 0)
+        rc = ec_db_exec(db, "SELECT COUNT(*) FROM numbers WHERE tenant_id = ?",
+                        t, 1, count_row, &after, NULL);
+    if (rc == 0)
+        rc = ec_db_commit(db);
+    if (rc < 0) {
+        ec_db_rollback(db);
+        return rc;
+    }
+    out->added = (size_t)(after - before);
+    out->in_pool = f->n - out->added;
+    return 0;
+}
+
+/* ---- the numbers a shopper is offered ---- */
+
+int
+ec_number_query_parse(struct ec_number_query *q, const char *count,
+                      const char *contains, const char **field,
+                      const char **message)
+{
+    size_t n;
+
+    memset(q, 0, sizeof(*q));
+    q->count = EC_NUMBER_COUNT_DEFAULT;
+    if (count) {
+        unsigned long v = 0;
+        n = strlen(count);
+        /* digits only, and few enough that the value cannot overflow */
+        if (n == 0 || n > 4 || !all_digits(count, n) ||
+            (v = strtoul(count, NULL, 10)) < 1 || v > EC_NUMBER_COUNT_MAX) {
+            *field = "count";
+            *message = "Ask for 1 to 50 numbers.";
+            return EC_ERR_INVALID_FIELD;
+        }
+        q->count = (unsigned)v;
+    }
+    if (contains && *contains) {
+        n = strlen(contains);
+        if (n > EC_NUMBER_CONTAINS_MAX || !all_digits(contains, n)) {
+            *field = "contains";
+            *message = "Search with 1 to 8 digits.";
+            return EC_ERR_INVALID_FIELD;
+        }
+        memcpy(q->contains, contains, n + 1);
+    }
+    return 0;
+}
+
+/*
+ * Numbers read per request: the count asked for plus room for some that
+ * turn out to be locked. With more locked than that among the next
+ * numbers, fewer are offered (the answer says "up to").
+ */
+#define SUGGEST_WINDOW(count) (2 * (count) + 20)
+
+struct candidates {
+    struct ec_arena *a;
+    const char **msisdn;
+    size_t n, max;
+};
+
+static int
+candidate_row(const struct ec_db_row *row, void *ctx)
+{
+    struct candidates *c = ctx;
+
+    if (c->n < c->max && row->vals[0])
+        c->msisdn[c->n++] = ec_arena_strdup(c->a, row->vals[0]);
+    return 0;
+}
+
+/*
+ * The next available numbers from pick key start (inclusive), up to
+ * c->max, wrapping around to the smallest keys once. Prepared statements
+ * need literal SQL, hence one text per case.
+ */
+static int
+read_candidates(struct ec_db *db, long long tenant_id, const char *like,
+                long long start, struct candidates *c)
+{
+    struct ec_db_param p[4];
+    int rc;
+
+    p[0] = EC_DB_I(tenant_id);
+    if (like) {
+        p[1] = EC_DB_S(like);
+        p[2] = EC_DB_I(start);
+        p[3] = EC_DB_I((long long)c->max);
+        rc = ec_db_exec(db,
+                        "SELECT msisdn FROM numbers WHERE tenant_id = ?"
+                        " AND status = 'available' AND msisdn LIKE ?"
+                        " AND pick_key >= ? ORDER BY pick_key LIMIT ?",
+                        p, 4, candidate_row, c, NULL);
+        if (rc < 0 || c->n == c->max)
+            return rc;
+        p[3] = EC_DB_I((long long)(c->max - c->n));
+        return ec_db_exec(db,
+                          "SELECT msisdn FROM numbers WHERE tenant_id = ?"
+                          " AND status = 'available' AND msisdn LIKE ?"
+                          " AND pick_key < ? ORDER BY pick_key LIMIT ?",
+                          p, 4, candidate_row, c, NULL);
+    }
+    p[1] = EC_DB_I(start);
+    p[2] = EC_DB_I((long long)c->max);
+    rc = ec_db_exec(db,
+                    "SELECT msisdn FROM numbers WHERE tenant_id = ?"
+                    " AND status = 'available'"
+                    " AND pick_key >= ? ORDER BY pick_key LIMIT ?",
+                    p, 3, candidate_row, c, NULL);
+    if (rc < 0 || c->n == c->max)
+        return rc;
+    p[2] = EC_DB_I((long long)(c->max - c->n));
+    return ec_db_exec(db,
+                      "SELECT msisdn FROM numbers WHERE tenant_id = ?"
+                      " AND status = 'available'"
+                      " AND pick_key < ? ORDER BY pick_key LIMIT ?",
+                      p, 3, candidate_row, c, NULL);
+}
+
+static int
+cmp_str_ptr(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int
+ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
+                  const struct ec_number_query *q, struct ec_arena *a,
+                  const char ***out, size_t *n)
+{
+    struct candidates c = {a, NULL, 0, 0};
+    const char **keys, **picked;
+    unsigned char *locked;
+    const char *like = NULL;
+    uint32_t start;
+    size_t k = 0;
+    int rc;
+
+    if (q->count < 1 || q->count > EC_NUMBER_COUNT_MAX)
+        EC_BUG("ec_number_suggest: count out of range");
+    *out = NULL;
+    *n = 0;
+    c.max = SUGGEST_WINDOW(q->count);
+    c.msisdn = ec_arena_calloc(a, c.max, sizeof(*c.msisdn));
+    /* digits only (checked), so nothing in them means anything to LIKE;
+       "+45%" keeps a search for 45 from matching every country code */
+    if (q->contains[0])
+        like = ec_arena_printf(a, "+45%%%s%%", q->contains);
+    ec_rand_bytes(&start, sizeof(start));
+    if ((rc = read_candidates(db, t->id, like, start, &c)) < 0)
+        return rc;
+    if (c.n == 0)
+        return 0;
+
+    keys = ec_arena_calloc(a, c.n, sizeof(*keys));
+    for (size_t i = 0; i < c.n; i++) {
+        char *key = ec_arena_alloc(a, EC_NUMBER_LOCK_KEY_SIZE);
+        if (ec_number_lock_key(key, EC_NUMBER_LOCK_KEY_SIZE, t->slug,
+                               c.msisdn[i]) < 0)
+            return EC_ERR_INTERNAL; /* the pool holds only valid numbers */
+        keys[i] = key;
+    }
+    locked = ec_arena_calloc(a, c.n, 1);
+    if ((rc = ec_kv_exists_many(kv, keys, c.n, locked)) < 0)
+        return rc;
+
+    picked = ec_arena_calloc(a, q->count, sizeof(*picked));
+    for (size_t i = 0; i < c.n && k < q->count; i++)
+        if (!locked[i])
+            picked[k++] = c.msisdn[i];
+    /* drawn in random order, shown in number order */
+    qsort(picked, k, sizeof(*picked), cmp_str_ptr);
+    *out = picked;
+    *n = k;
+    return 0;
+}
+
+/* ---- locks ---- */
+
+static int
+slug_valid(const char *slug)
+{
+    size_t n = slug ? strlen(slug) : 0;
+
+    if (n == 0 || n > 40)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((slug[i] >= 'a' && slug[i] <= 'z') ||
+              (slug[i] >= '0' && slug[i] <= '9') || slug[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int
+basket_valid(const char *basket)
+{
+    size_t n = basket ? strlen(basket) : 0;
+
+    if (n == 0 || n > EC_NUMBER_BASKET_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)basket[i] <= ' ' || (unsigned char)basket[i] >= 127)
+            return 0;
+    return 1;
+}
+
+int
+ec_number_lock_key(char *out, size_t size, const char *slug, const char *msisdn)
+{
+    int len;
+
+    if (!slug_valid(slug) || !ec_number_valid(msisdn))
+        return EC_ERR_INVALID_FIELD;
+    len = snprintf(out, size, "ecom:{%s}:lock:%s", slug, msisdn);
+    if (len < 0 || (size_t)len >= size)
+        return EC_ERR_INVALID_FIELD;
+    return 0;
+}
+
+/*
+ * The scripts. Each reads the owner and acts in one step on the server, so
+ * no other client can come between the comparison and the change. Both
+ * answer 1 done, 0 no lock, -1 another basket's lock.
+ *
+ * GET of a missing key is false in Lua, never equal to a basket id.
+ */
+static const char release_script[] =
+    "local v = redis.call('GET', KEYS[1])\n"
+    "if v == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
+    "if v then return -1 end\n"
+    "return 0\n";
+
+static const char extend_script[] =
+    "local v = redis.call('GET', KEYS[1])\n"
+    "if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
+    "if v then return -1 end\n"
+    "return 0\n";
+
+static int
+script_result(long long r)
+{
+    switch (r) {
+    case 1:
+        return 0;
+    case 0:
+        return EC_ERR_NOT_FOUND;
+    case -1:
+        return EC_ERR_CONFLICT;
+    default:
+        return EC_ERR_INTERNAL;
+    }
+}
+
+int
+ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
+               const char *basket, long long ttl_ms)
+{
+    char key[EC_NUMBER_LOCK_KEY_SIZE];
+
+    if (ttl_ms <= 0)
+        EC_BUG("ec_number_lock needs a positive ttl");
+    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
+        !basket_valid(basket))
+        return EC_ERR_INVALID_FIELD;
+    return ec_kv_set_nx_px(kv, key, basket, strlen(basket), ttl_ms);
+}
+
+int
+ec_number_lock_release(struct ec_kv *kv, const char *slug, const char *msisdn,
+                       const char *basket)
+{
+    char key[EC_NUMBER_LOCK_KEY_SIZE];
+    const char *keys[1], *args[1];
+    long long r;
+    int rc;
+
+    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
+        !basket_valid(basket))
+        return EC_ERR_INVALID_FIELD;
+    keys[0] = key;
+    args[0] = basket;
+    if ((rc = ec_kv_eval(kv, release_script, 1, keys, 1, args, &r)) < 0)
+        return rc;
+    return script_result(r);
+}
+
+int
+ec_number_lock_extend(struct ec_kv *kv, const char *slug, const char *msisdn,
+                      const char *basket, long long ttl_ms)
+{
+    char key[EC_NUMBER_LOCK_KEY_SIZE], ttl[24];
+    const char *keys[1], *args[2];
+    long long r;
+    int rc;
+
+    if (ttl_ms <= 0)
+        EC_BUG("ec_number_lock_extend needs a positive ttl");
+    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
+        !basket_valid(basket))
+        return EC_ERR_INVALID_FIELD;
+    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
+    keys[0] = key;
+    args[0] = basket;
+    args[1] = ttl;
+    if ((rc = ec_kv_eval(kv, extend_script, 1, keys, 2, args, &r)) < 0)
+        return rc;
+    return script_result(r);
+}
+
+int
+ec_number_lock_owner(struct ec_kv *kv, const char *slug, const char *msisdn,
+                     struct ec_arena *a, char **owner)
+{
+    char key[EC_NUMBER_LOCK_KEY_SIZE];
+
+    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0)
+        return EC_ERR_INVALID_FIELD;
+    return ec_kv_get(kv, key, a, owner, NULL);
+}

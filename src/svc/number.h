@@ -1,0 +1,188 @@
+/*
+ * The number service: each tenant's pool of phone numbers (MSISDNs), the
+ * numbers a shopper is offered, and the locks that hold a number while a
+ * customer shops. See docs/numbers.md.
+ *
+ * Invariants:
+ *   - a number is kept and passed around in E.164, "+4520123456": '+',
+ *     country code, subscriber number, no spaces. For now every pool is
+ *     Danish: +45 and 8 digits, the first of them 2-9;
+ *   - the pool is durable in MySQL (table numbers, one row per tenant and
+ *     number, status available, assigned or quarantined); only available
+ *     numbers are ever offered;
+ *   - a lock is the Redis key ecom:{<slug>}:lock:<msisdn> (the {slug} hash
+ *     tag keeps a tenant's keys on one Cluster slot) whose value is the
+ *     owning basket's id and which expires after its TTL. Only the owner
+ *     releases or extends it; a lock only keeps shoppers from choosing the
+ *     same number: checkout still assigns the number in MySQL with a
+ *     conditional update, the final arbiter.
+ */
+#ifndef EC_SVC_NUMBER_H
+#define EC_SVC_NUMBER_H
+
+#include <stddef.h>
+
+struct ec_arena;
+struct ec_db;
+struct ec_kv;
+struct ec_tenant;
+
+#define EC_NUMBER_SIZE 16          /* '+', up to 15 digits, NUL */
+#define EC_NUMBER_COUNT_DEFAULT 10 /* numbers offered when count is absent */
+#define EC_NUMBER_COUNT_MAX 50
+#define EC_NUMBER_CONTAINS_MAX 8   /* digits of a search */
+#define EC_NUMBER_BASKET_MAX 64    /* longest basket id a lock takes */
+#define EC_NUMBER_LOCK_KEY_SIZE 96 /* room for any lock key */
+
+/* ---- one number ---- */
+
+/*
+ * Normalise a Danish number as people write it: "20123456",
+ * "+4520123456" or "004520123456" (len bytes of s, no spaces) becomes
+ * "+4520123456" in out. Returns 0, or EC_ERR_INVALID_FIELD with a short
+ * reason for people in why (NUL-terminated, cut to why_size).
+ */
+int ec_number_normalise(const char *s, size_t len, char out[EC_NUMBER_SIZE],
+                        char *why, size_t why_size);
+
+/* 1 if msisdn is a number as the pool keeps it (normalised), else 0. */
+int ec_number_valid(const char *msisdn);
+
+/* "+4520123456" as Danes read it, "20 12 34 56", into out (16 bytes is
+   always enough); any other string is copied as it is. */
+void ec_number_format_national(const char *msisdn, char *out, size_t size);
+
+/* ---- a pool file: ecomctl numbers import ---- */
+
+/* The numbers of a pool file, parsed and checked, not yet imported. */
+struct ec_number_file {
+    char (*numbers)[EC_NUMBER_SIZE]; /* distinct, normalised, sorted */
+    size_t n;
+    size_t repeated; /* lines that repeat a number earlier in the file */
+    size_t alloc;
+};
+
+/* The first thing wrong with a file: its line (1-based) and why. */
+struct ec_number_error {
+    size_t line; /* 0: the file as a whole */
+    char message[160];
+};
+
+void ec_number_file_init(struct ec_number_file *f);
+void ec_number_file_release(struct ec_number_file *f);
+
+/*
+ * Parse a pool file (text, len bytes): one number per line in any form
+ * ec_number_normalise() takes, optionally in double quotes; an optional
+ * header line "msisdn" first; blank lines and lines starting with '#'
+ * skipped; surrounding blanks and CR ignored; a UTF-8 byte order mark at
+ * the start ignored. All or nothing: returns 0 with every number in f, or
+ * EC_ERR_INVALID_FIELD with the first bad line in err and f left empty. A
+ * file without a single number is an error too (line 0).
+ */
+int ec_number_file_parse(struct ec_number_file *f, const char *text, size_t len,
+                         struct ec_number_error *err);
+
+struct ec_number_import_counts {
+    size_t added;   /* new in the pool */
+    size_t in_pool; /* skipped: the tenant had them already */
+};
+
+/*
+ * Add the numbers of f to the tenant's pool as available, in one
+ * transaction; numbers the pool holds already (whatever their status) are
+ * left as they are and counted. Returns 0 with *out, or a store error
+ * with nothing changed.
+ */
+int ec_number_import(struct ec_db *db, long long tenant_id,
+                     const struct ec_number_file *f,
+                     struct ec_number_import_counts *out);
+
+/* ---- the numbers a shopper is offered ---- */
+
+struct ec_number_query {
+    unsigned count;                            /* 1 to EC_NUMBER_COUNT_MAX */
+    char contains[EC_NUMBER_CONTAINS_MAX + 1]; /* digits, "" = any */
+};
+
+/*
+ * Check the parameters of a request for numbers: count (NULL: the
+ * default; else 1 to 50) and contains (NULL or "": any; else 1 to 8
+ * digits, matched anywhere in the 8 national digits). Returns 0 with *q,
+ * or EC_ERR_INVALID_FIELD with the parameter's name in *field and a
+ * message for people in *message (static strings).
+ */
+int ec_number_query_parse(struct ec_number_query *q, const char *count,
+                          const char *contains, const char **field,
+                          const char **message);
+
+/*
+ * Up to q->count numbers of tenant t that are available in the pool and
+ * not locked in Redis, containing q->contains, different on each call:
+ * the next available numbers after a random point of the pool's random
+ * order (numbers.pick_key), read as one index range (two when it wraps
+ * around), minus the locked ones, found with one MGET. Fewer than
+ * q->count when the pool (or the search) has no more free numbers.
+ *
+ * *out is an arena array of *n arena strings, sorted. Returns 0, or
+ * EC_ERR_UNAVAILABLE when MySQL or Redis is down, or another ec_err.
+ */
+int ec_number_suggest(struct ec_db *db, struct ec_kv *kv,
+                      const struct ec_tenant *t,
+                      const struct ec_number_query *q, struct ec_arena *a,
+                      const char ***out, size_t *n);
+
+/* ---- locks ---- */
+
+/*
+ * The Redis key of the lock on msisdn in the tenant slug, into out:
+ * "ecom:{nordlys}:lock:+4520123456". 0, or EC_ERR_INVALID_FIELD when
+ * msisdn is not a valid number or the key does not fit.
+ */
+int ec_number_lock_key(char *out, size_t size, const char *slug,
+                       const char *msisdn);
+
+/*
+ * Lock msisdn for basket for ttl_ms (> 0) milliseconds: SET key basket NX
+ * PX ttl_ms. Returns 0 when basket now holds the lock; EC_ERR_CONFLICT
+ * when the number is locked already, by any basket, this one included
+ * (a basket that may hold it already calls ec_number_lock_extend());
+ * EC_ERR_INVALID_FIELD for a malformed number or basket id (1 to 64
+ * bytes, no blanks); EC_ERR_UNAVAILABLE when Redis is down.
+ *
+ * Whether the number is still available in the pool is the caller's
+ * question (MySQL decides at checkout).
+ */
+int ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
+                   const char *basket, long long ttl_ms);
+
+/*
+ * Release basket's lock on msisdn, atomically, only if basket owns it
+ * (one compare-and-delete script). Returns 0 when it was released;
+ * EC_ERR_NOT_FOUND when there was no lock (expired or never taken);
+ * EC_ERR_CONFLICT when another basket holds it (left untouched);
+ * EC_ERR_INVALID_FIELD or EC_ERR_UNAVAILABLE as for ec_number_lock().
+ */
+int ec_number_lock_release(struct ec_kv *kv, const char *slug,
+                           const char *msisdn, const char *basket);
+
+/*
+ * Give basket's lock on msisdn a fresh TTL of ttl_ms, only if basket owns
+ * it (one compare-and-PEXPIRE script). Returns 0, EC_ERR_NOT_FOUND (the
+ * lock expired: the basket must lock again, and may find the number
+ * taken), EC_ERR_CONFLICT (another basket's now), or as ec_number_lock().
+ */
+int ec_number_lock_extend(struct ec_kv *kv, const char *slug,
+                          const char *msisdn, const char *basket,
+                          long long ttl_ms);
+
+/*
+ * Who holds the lock on msisdn: 0 with the basket id in *owner (arena
+ * memory), EC_ERR_NOT_FOUND when the number is not locked, or as
+ * ec_number_lock(). For basket pages and for tests; deciding by it and
+ * then writing is a race: lock, release and extend decide atomically.
+ */
+int ec_number_lock_owner(struct ec_kv *kv, const char *slug, const char *msisdn,
+                         struct ec_arena *a, char **owner);
+
+#endif

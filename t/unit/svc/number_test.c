@@ -1,0 +1,429 @@
+/*
+ * The number service's pure parts: normalising a number, the pool file
+ * format, the limits of a request for numbers, lock keys. What needs
+ * MySQL or Redis is tested through the test stack (t/http/numbers.test.mjs,
+ * t/integration/svc/number_lock_test.c).
+ */
+#include <stdlib.h>
+
+#include "../test.h"
+#include "core/err.h"
+#include "svc/number.h"
+
+static void
+test_normalise(void)
+{
+    static const struct {
+        const char *in;
+        const char *want;   /* the number, or a part of the reason */
+        int ok;
+    } cases[] = {
+        {"20123456", "+4520123456", 1},
+        {"+4520123456", "+4520123456", 1},
+        {"004520123456", "+4520123456", 1},
+        {"99999999", "+4599999999", 1},
+        {"+4530000000", "+4530000000", 1},
+        {"", "no number", 0},
+        {"+", "no digits after '+'", 0},
+        {"2012345", "8 digits (or +45 or 0045 and 8 digits), this has 7", 0},
+        {"201234567", "this has 9", 0},
+        {"4520123456", "this has 10", 0},
+        {"+452012345", "8 digits after +45, this has 7", 0},
+        {"+45201234567", "8 digits after +45, this has 9", 0},
+        {"00452012345", "8 digits after +45, this has 7", 0},
+        {"+4620123456", "not a Danish number", 0},
+        {"004620123456", "not a Danish number", 0},
+        {"+1", "not a Danish number", 0},
+        {"0045", "this has 4", 0},   /* too short to be 00 and a number */
+        {"12345678", "does not start with 1", 0},
+        {"02345678", "does not start with 0", 0},
+        {"00123456", "does not start with 0", 0},
+        {"+4510123456", "does not start with 1", 0},
+        {"004501234567", "does not start with 0", 0},
+        {"2012 3456", "' ' is not a digit", 0},
+        {"20-12-34-56", "'-' is not a digit", 0},
+        {"2012345a", "'a' is not a digit", 0},
+        {"45+20123456", "'+' may only come first", 0},
+        {"++4520123456", "'+' may only come first", 0},
+        {"2012\x01" "3456", "byte 0x01 is not a digit", 0},
+        {"2012\xc3\xa6" "3456", "byte 0xc3 is not a digit", 0},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        char out[EC_NUMBER_SIZE] = "", why[120] = "";
+        int rc = ec_number_normalise(cases[i].in, strlen(cases[i].in), out,
+                                     why, sizeof(why));
+        int pass = cases[i].ok ? rc == 0 && strcmp(out, cases[i].want) == 0
+                               : rc == EC_ERR_INVALID_FIELD &&
+                                     strstr(why, cases[i].want) != NULL;
+        if (!pass)
+            fprintf(stderr, "\n    \"%s\": rc %d, out \"%s\", why \"%s\"\n",
+                    cases[i].in, rc, out, why);
+        CU_ASSERT_TRUE(pass);
+    }
+}
+
+static void
+test_normalise_takes_length_not_nul(void)
+{
+    char out[EC_NUMBER_SIZE];
+
+    /* a line of a file is not NUL-terminated */
+    CU_ASSERT_EQUAL(ec_number_normalise("20123456789", 8, out, NULL, 0), 0);
+    EC_ASSERT_STR(out, "+4520123456");
+    /* a NUL inside is a bad byte, not an end */
+    CU_ASSERT_EQUAL(ec_number_normalise("2012\0" "3456", 9, out, NULL, 0),
+                    EC_ERR_INVALID_FIELD);
+}
+
+static void
+test_valid_and_national(void)
+{
+    static const struct {
+        const char *msisdn;
+        int valid;
+        const char *national;
+    } cases[] = {
+        {"+4520123456", 1, "20 12 34 56"},
+        {"+4599999999", 1, "99 99 99 99"},
+        {"+4510123456", 0, "+4510123456"},
+        {"+452012345", 0, "+452012345"},
+        {"+45201234567", 0, "+45201234567"},
+        {"4520123456", 0, "4520123456"},
+        {"+4620123456", 0, "+4620123456"},
+        {"+45201234x6", 0, "+45201234x6"},
+        {"", 0, ""},
+    };
+    char out[EC_NUMBER_SIZE * 2];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        CU_ASSERT_EQUAL(ec_number_valid(cases[i].msisdn), cases[i].valid);
+        ec_number_format_national(cases[i].msisdn, out, sizeof(out));
+        EC_ASSERT_STR(out, cases[i].national);
+    }
+    CU_ASSERT_FALSE(ec_number_valid(NULL));
+}
+
+/* ---- pool files ---- */
+
+static void
+test_file_accepts(void)
+{
+    static const struct {
+        const char *name, *text;
+        size_t n, repeated;
+        const char *first, *last;
+    } cases[] = {
+        {"one per line, every form",
+         "20123456\n+4520123457\n004520123458\n", 3, 0, "+4520123456",
+         "+4520123458"},
+        {"header line", "msisdn\n20123456\n", 1, 0, "+4520123456",
+         "+4520123456"},
+        {"header in capitals and quotes", "\"MSISDN\"\r\n\"20123456\"\r\n", 1,
+         0, "+4520123456", "+4520123456"},
+        {"comments and blank lines skipped, also before the header",
+         "# pool of 2026\n\n  \nmsisdn\n# block 1\n20123456\n\n\t\n30123456\n",
+         2, 0, "+4520123456", "+4530123456"},
+        {"no newline at the end", "20123456\n30123456", 2, 0, "+4520123456",
+         "+4530123456"},
+        {"CRLF and surrounding blanks", "  20123456 \r\n\t30123456\t\r\n", 2,
+         0, "+4520123456", "+4530123456"},
+        {"byte order mark", "\xef\xbb\xbfmsisdn\n20123456\n", 1, 0,
+         "+4520123456", "+4520123456"},
+        {"repeats in the file, in any form, counted once",
+         "20123456\n+4520123456\n004520123456\n30123456\n20123456\n", 2, 3,
+         "+4520123456", "+4530123456"},
+        {"sorted whatever the order of the file",
+         "99999999\n20000000\n50000000\n", 3, 0, "+4520000000", "+4599999999"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ec_number_file f;
+        struct ec_number_error err;
+        int rc;
+
+        ec_number_file_init(&f);
+        rc = ec_number_file_parse(&f, cases[i].text, strlen(cases[i].text),
+                                  &err);
+        if (rc != 0)
+            fprintf(stderr, "\n    %s: line %zu: %s\n", cases[i].name,
+                    err.line, err.message);
+        CU_ASSERT_EQUAL_FATAL(rc, 0);
+        CU_ASSERT_EQUAL(f.n, cases[i].n);
+        CU_ASSERT_EQUAL(f.repeated, cases[i].repeated);
+        EC_ASSERT_STR(f.numbers[0], cases[i].first);
+        EC_ASSERT_STR(f.numbers[f.n - 1], cases[i].last);
+        ec_number_file_release(&f);
+    }
+}
+
+static void
+test_file_refuses(void)
+{
+    static const struct {
+        const char *name, *text;
+        size_t line;
+        const char *why;
+    } cases[] = {
+        {"a short number", "20123456\n2012345\n", 2,
+         "'2012345': a Danish number has 8 digits"},
+        {"the first bad line is named, not a later one",
+         "msisdn\n20123456\n# ok\n\n+4620123456\n12345678\n", 5,
+         "'+4620123456': not a Danish number"},
+        {"a first digit of 1", "12345678\n", 1, "does not start with 1"},
+        {"two fields", "20123456,30123456\n", 1, "one number per line"},
+        {"a trailing separator", "20123456;\n", 1, "one number per line"},
+        {"a tab between two", "20123456\t30123456\n", 1, "one number per line"},
+        {"letters", "20123456\nabc\n", 2, "'abc': 'a' is not a digit"},
+        {"spaces inside", "20 12 34 56\n", 1, "' ' is not a digit"},
+        {"a quote not closed", "\"20123456\n", 1, "quote is not closed"},
+        {"a lone quote", "\"\n", 1, "quote is not closed"},
+        {"empty quotes", "\"\"\n", 1, "no number"},
+        {"the header further down", "20123456\nmsisdn\n", 2,
+         "header 'msisdn' belongs on the first line"},
+        {"the header twice", "msisdn\nmsisdn\n", 2, "header"},
+        {"a byte that is no text, not quoted back", "2012\x01" "3456\n", 1,
+         "byte 0x01 is not a digit"},
+        {"a long line is not quoted back",
+         "20123456\n123456789012345678901234567890\n", 2, "a Danish number"},
+        {"a file without numbers", "msisdn\n# nothing yet\n\n", 0,
+         "no numbers in the file"},
+        {"an empty file", "", 0, "no numbers"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ec_number_file f;
+        struct ec_number_error err;
+        int rc;
+
+        ec_number_file_init(&f);
+        rc = ec_number_file_parse(&f, cases[i].text, strlen(cases[i].text),
+                                  &err);
+        if (rc != EC_ERR_INVALID_FIELD || err.line != cases[i].line ||
+            !strstr(err.message, cases[i].why))
+            fprintf(stderr, "\n    %s: rc %d, line %zu: %s\n", cases[i].name,
+                    rc, err.line, err.message);
+        CU_ASSERT_EQUAL(rc, EC_ERR_INVALID_FIELD);
+        CU_ASSERT_EQUAL(err.line, cases[i].line);
+        CU_ASSERT_PTR_NOT_NULL(strstr(err.message, cases[i].why));
+        /* all or nothing: a bad file leaves no numbers behind */
+        CU_ASSERT_EQUAL(f.n, 0);
+        CU_ASSERT_PTR_NULL(f.numbers);
+        ec_number_file_release(&f);
+    }
+    /* the long line is not echoed */
+    {
+        struct ec_number_file f;
+        struct ec_number_error err;
+        const char *t = "123456789012345678901234567890\n";
+
+        ec_number_file_init(&f);
+        ec_number_file_parse(&f, t, strlen(t), &err);
+        CU_ASSERT_PTR_NULL(strstr(err.message, "1234567890"));
+    }
+}
+
+static void
+test_file_nul_inside_is_refused(void)
+{
+    static const char text[] = "20123456\n3012\0" "3456\n";
+    struct ec_number_file f;
+    struct ec_number_error err;
+
+    ec_number_file_init(&f);
+    CU_ASSERT_EQUAL(ec_number_file_parse(&f, text, sizeof(text) - 1, &err),
+                    EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(err.line, 2);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.message, "byte 0x00"));
+}
+
+static void
+test_file_parse_again_starts_afresh(void)
+{
+    struct ec_number_file f;
+    struct ec_number_error err;
+
+    ec_number_file_init(&f);
+    CU_ASSERT_EQUAL(ec_number_file_parse(&f, "20123456\n20123456\n", 18, &err),
+                    0);
+    CU_ASSERT_EQUAL(f.repeated, 1);
+    CU_ASSERT_EQUAL(ec_number_file_parse(&f, "30123456\n", 9, &err), 0);
+    CU_ASSERT_EQUAL(f.n, 1);
+    CU_ASSERT_EQUAL(f.repeated, 0);
+    EC_ASSERT_STR(f.numbers[0], "+4530123456");
+    ec_number_file_release(&f);
+}
+
+static void
+test_file_many_numbers(void)
+{
+    /* past the first growth of the array, with every other line a repeat */
+    size_t lines = 5000, len = 0;
+    char *text = malloc(lines * 9 + 1);
+    struct ec_number_file f;
+    struct ec_number_error err;
+
+    for (size_t i = 0; i < lines; i++)
+        len += (size_t)sprintf(text + len, "%08zu\n", 20000000 + i / 2 * 7);
+    ec_number_file_init(&f);
+    CU_ASSERT_EQUAL_FATAL(ec_number_file_parse(&f, text, len, &err), 0);
+    CU_ASSERT_EQUAL(f.n, 2500);
+    CU_ASSERT_EQUAL(f.repeated, 2500);
+    for (size_t i = 1; i < f.n; i++)
+        CU_ASSERT_TRUE(strcmp(f.numbers[i - 1], f.numbers[i]) < 0);
+    ec_number_file_release(&f);
+    free(text);
+}
+
+/* ---- GET /api/v1/numbers parameters ---- */
+
+static void
+test_query_limits(void)
+{
+    static const struct {
+        const char *count, *contains;
+        unsigned want_count;
+        const char *want_contains;
+        const char *bad_field;   /* NULL: accepted */
+    } cases[] = {
+        {NULL, NULL, EC_NUMBER_COUNT_DEFAULT, "", NULL},
+        {"1", NULL, 1, "", NULL},
+        {"50", NULL, 50, "", NULL},
+        {"050", NULL, 50, "", NULL},
+        {"10", "", 10, "", NULL},   /* an empty search box: any */
+        {NULL, "7", 10, "7", NULL},
+        {NULL, "12345678", 10, "12345678", NULL},
+        {NULL, "0045", 10, "0045", NULL},
+        {"0", NULL, 0, NULL, "count"},
+        {"51", NULL, 0, NULL, "count"},
+        {"1000", NULL, 0, NULL, "count"},
+        {"99999999999999999999", NULL, 0, NULL, "count"},
+        {"-1", NULL, 0, NULL, "count"},
+        {"+5", NULL, 0, NULL, "count"},
+        {"5 ", NULL, 0, NULL, "count"},
+        {"ten", NULL, 0, NULL, "count"},
+        {"", NULL, 0, NULL, "count"},
+        {"1e1", NULL, 0, NULL, "count"},
+        {NULL, "123456789", 0, NULL, "contains"},
+        {NULL, "abc", 0, NULL, "contains"},
+        {NULL, "12a", 0, NULL, "contains"},
+        {NULL, "+4520", 0, NULL, "contains"},
+        {NULL, "20 12", 0, NULL, "contains"},
+        {NULL, "%", 0, NULL, "contains"},
+        {NULL, "_", 0, NULL, "contains"},
+        {"51", "abc", 0, NULL, "count"},   /* the first bad one is named */
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ec_number_query q;
+        const char *field = NULL, *message = NULL;
+        int rc = ec_number_query_parse(&q, cases[i].count, cases[i].contains,
+                                       &field, &message);
+        if (cases[i].bad_field) {
+            if (rc != EC_ERR_INVALID_FIELD || !field ||
+                strcmp(field, cases[i].bad_field) != 0)
+                fprintf(stderr, "\n    count=%s contains=%s: rc %d field %s\n",
+                        cases[i].count ? cases[i].count : "(none)",
+                        cases[i].contains ? cases[i].contains : "(none)", rc,
+                        field ? field : "(none)");
+            CU_ASSERT_EQUAL(rc, EC_ERR_INVALID_FIELD);
+            EC_ASSERT_STR(field, cases[i].bad_field);
+            CU_ASSERT_PTR_NOT_NULL(message);
+        } else {
+            CU_ASSERT_EQUAL_FATAL(rc, 0);
+            CU_ASSERT_EQUAL(q.count, cases[i].want_count);
+            EC_ASSERT_STR(q.contains, cases[i].want_contains);
+        }
+    }
+}
+
+/* ---- lock keys ---- */
+
+static void
+test_lock_keys(void)
+{
+    static const struct {
+        const char *slug, *msisdn, *want;
+    } cases[] = {
+        {"nordlys", "+4520123456", "ecom:{nordlys}:lock:+4520123456"},
+        {"fjord-mobil2", "+4599999999", "ecom:{fjord-mobil2}:lock:+4599999999"},
+        /* only normalised numbers: one number, one key */
+        {"nordlys", "20123456", NULL},
+        {"nordlys", "004520123456", NULL},
+        {"nordlys", "+4510123456", NULL},
+        /* nothing that could break out of the {hash tag} */
+        {"nord}lys", "+4520123456", NULL},
+        {"Nordlys", "+4520123456", NULL},
+        {"", "+4520123456", NULL},
+        {NULL, "+4520123456", NULL},
+        {"nordlys", NULL, NULL},
+    };
+    char key[EC_NUMBER_LOCK_KEY_SIZE];
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        int rc = ec_number_lock_key(key, sizeof(key), cases[i].slug,
+                                    cases[i].msisdn);
+        if (cases[i].want) {
+            CU_ASSERT_EQUAL(rc, 0);
+            EC_ASSERT_STR(key, cases[i].want);
+        } else {
+            CU_ASSERT_EQUAL(rc, EC_ERR_INVALID_FIELD);
+        }
+    }
+    /* the longest slug fits; a buffer too small is refused, not cut */
+    CU_ASSERT_EQUAL(ec_number_lock_key(key, sizeof(key),
+                                       "abcdefghijklmnopqrstuvwxyz0123456789abcd",
+                                       "+4520123456"),
+                    0);
+    CU_ASSERT_EQUAL(ec_number_lock_key(key, 20, "nordlys", "+4520123456"),
+                    EC_ERR_INVALID_FIELD);
+}
+
+static void
+test_lock_refuses_bad_input_before_redis(void)
+{
+    /* a NULL connection: each call must fail before it would be used */
+    static const struct {
+        const char *slug, *msisdn, *basket;
+    } cases[] = {
+        {"nordlys", "20123456", "basket-a"},
+        {"nordlys", "+4520123456", ""},
+        {"nordlys", "+4520123456", NULL},
+        {"nordlys", "+4520123456", "two words"},
+        {"nordlys", "+4520123456", "line\nbreak"},
+        {"nordlys", "+4520123456",
+         "0123456789012345678901234567890123456789012345678901234567890123x"},
+        {"no}slug", "+4520123456", "basket-a"},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        CU_ASSERT_EQUAL(ec_number_lock(NULL, cases[i].slug, cases[i].msisdn,
+                                       cases[i].basket, 1000),
+                        EC_ERR_INVALID_FIELD);
+        CU_ASSERT_EQUAL(ec_number_lock_release(NULL, cases[i].slug,
+                                               cases[i].msisdn,
+                                               cases[i].basket),
+                        EC_ERR_INVALID_FIELD);
+        CU_ASSERT_EQUAL(ec_number_lock_extend(NULL, cases[i].slug,
+                                              cases[i].msisdn, cases[i].basket,
+                                              1000),
+                        EC_ERR_INVALID_FIELD);
+    }
+}
+
+static const struct ec_test tests[] = {
+    {"numbers are normalised to E.164 or refused with a reason", test_normalise},
+    {"normalise reads len bytes", test_normalise_takes_length_not_nul},
+    {"valid numbers and their national form", test_valid_and_national},
+    {"pool files: what is accepted", test_file_accepts},
+    {"pool files: the first bad line, and nothing kept", test_file_refuses},
+    {"pool files: a NUL byte is a bad line", test_file_nul_inside_is_refused},
+    {"pool files: parsing again starts afresh", test_file_parse_again_starts_afresh},
+    {"pool files: thousands of numbers, repeats counted", test_file_many_numbers},
+    {"count and contains are bounded", test_query_limits},
+    {"lock keys carry the tenant as hash tag", test_lock_keys},
+    {"locks refuse bad input before Redis", test_lock_refuses_bad_input_before_redis},
+    {NULL, NULL},
+};
+
+EC_TEST_MAIN("svc/number", tests)
