@@ -84,6 +84,35 @@ ec_kv_connect(struct ec_kv *kv)
 }
 
 /*
+ * Send a command and read its reply (NULL on a transport error, which
+ * closes the link). A connection that went stale while the worker was
+ * idle (Redis restarted) fails on first use; one retry on a fresh
+ * connection spares the customer a 503. The command cannot have reached
+ * the new server, and the old one is gone.
+ */
+static redisReply *
+roundtrip(struct ec_kv *kv, int argc, const char **argv, const size_t *lens)
+{
+    int reused = kv->ctx != NULL;
+    redisReply *r;
+
+    if (ec_kv_connect(kv) < 0)
+        return NULL;
+    r = redisCommandArgv(kv->ctx, argc, argv, lens);
+    if (!r && reused) {
+        disconnect(kv);
+        if (ec_kv_connect(kv) < 0)
+            return NULL;
+        r = redisCommandArgv(kv->ctx, argc, argv, lens);
+    }
+    if (!r) {
+        ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
+        disconnect(kv);
+    }
+    return r;
+}
+
+/*
  * Run a command; on success *reply is owned by the caller. A transport
  * error or an error reply is logged; transport errors close the link.
  */
@@ -91,17 +120,10 @@ static int
 command(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
         const size_t *lens)
 {
-    redisReply *r;
-    int rc;
+    redisReply *r = roundtrip(kv, argc, argv, lens);
 
-    if ((rc = ec_kv_connect(kv)) < 0)
-        return rc;
-    r = redisCommandArgv(kv->ctx, argc, argv, lens);
-    if (!r) {
-        ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
-        disconnect(kv);
+    if (!r)
         return EC_ERR_UNAVAILABLE;
-    }
     if (r->type == REDIS_REPLY_ERROR) {
         ec_log_error("redis %s: %s", argv[0], r->str);
         freeReplyObject(r);
@@ -275,17 +297,10 @@ static int
 command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
             const size_t *lens)
 {
-    redisReply *r;
-    int rc;
+    redisReply *r = roundtrip(kv, argc, argv, lens);
 
-    if ((rc = ec_kv_connect(kv)) < 0)
-        return rc;
-    r = redisCommandArgv(kv->ctx, argc, argv, lens);
-    if (!r) {
-        ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
-        disconnect(kv);
+    if (!r)
         return EC_ERR_UNAVAILABLE;
-    }
     *reply = r;
     return 0;
 }

@@ -56,14 +56,21 @@ ec_invalidate_sync(struct ec_kv_sub *sub, struct ec_tenant_cache *tenants,
                    struct ec_catalog_cache *catalogs)
 {
     struct caches c = {tenants, catalogs};
-    int rc = ec_kv_sub_ensure(sub);
+    int rc, attempt;
 
-    if (rc < 0)
-        return rc;
-    if (rc == 1) {
-        /* (re)subscribed: whatever was said meanwhile is lost */
-        ec_tenant_cache_flush(tenants);
-        ec_catalog_cache_clear(catalogs);
+    /* a subscription found dead (Redis restarted) is renewed at once */
+    for (attempt = 0; attempt < 2; attempt++) {
+        rc = ec_kv_sub_ensure(sub);
+        if (rc < 0)
+            return rc;
+        if (rc == 1) {
+            /* (re)subscribed: whatever was said meanwhile is lost */
+            ec_tenant_cache_flush(tenants);
+            ec_catalog_cache_clear(catalogs);
+        }
+        rc = ec_kv_sub_poll(sub, apply, &c);
+        if (rc == 0)
+            return 0;
     }
-    return ec_kv_sub_poll(sub, apply, &c);
+    return rc;
 }

@@ -155,3 +155,22 @@ test('a suspended tenant gets 503 and comes back when activated', async () => {
   for (let i = 0; i < 8; i++)
     assert.equal((await request(FJORD, '/')).status, 200, `request ${i}`);
 });
+
+test('CSP reports are rate-limited per address with 429 rate_limited', async () => {
+  const statuses = [];
+  for (let i = 0; i < 25; i++) {
+    const res = await json(NORDLYS, '/api/v1/csp-report', {
+      method: 'POST', headers: { 'Content-Type': 'application/csp-report' },
+      body: JSON.stringify({ 'csp-report': { 'blocked-uri': 'inline', n: i } }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) {
+      assert.equal(res.json.error.code, 'rate_limited');
+      assert.ok(Number(res.headers['retry-after']) > 0);
+    }
+  }
+  assert.ok(statuses.includes(204), 'some reports get through');
+  assert.ok(statuses.includes(429), 'a flood is cut off');
+  // the rest of the shop is not limited
+  assert.equal((await request(NORDLYS, '/')).status, 200);
+});

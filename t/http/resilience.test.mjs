@@ -92,6 +92,18 @@ test('with Redis stopped a page that needs it gets 503, /healthz still answers, 
     assert.equal((await request(NORDLYS, '/')).status, 200, `request ${i}`);
 });
 
+// Regression: after Redis restarted, each worker's first request failed
+// with 503 on its stale connections before it reconnected.
+test('after a Redis restart the very next requests succeed on every worker', async () => {
+  for (let i = 0; i < 20; i++) await request(NORDLYS, '/');   // warm every worker
+  stack('stop-redis');
+  stack('start-redis');
+  for (let i = 0; i < 20; i++) {
+    assert.equal((await request(NORDLYS, '/')).status, 200, `request ${i}`);
+    assert.equal((await json(NORDLYS, '/api/v1/numbers?count=3')).status, 200, `numbers ${i}`);
+  }
+});
+
 test('with MariaDB stopped /readyz is 503, and after it restarts all is well again', async () => {
   stack('stop-mariadb');
   try {
