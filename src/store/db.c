@@ -416,3 +416,18 @@ ec_db_last_error(const struct ec_db *db)
 {
     return db->last_error;
 }
+
+unsigned
+ec_db_set_bits(const char *set, const char *const *names, unsigned n)
+{
+    unsigned bits = 0;
+    size_t len;
+
+    for (const char *p = set; p && *p; p += len + (p[len] == ',')) {
+        len = strcspn(p, ",");
+        for (unsigned i = 0; i < n; i++)
+            if (strlen(names[i]) == len && strncmp(p, names[i], len) == 0)
+                bits |= 1u << i;
+    }
+    return bits;
+}

@@ -85,6 +85,13 @@ int ec_db_begin(struct ec_db *db);
 int ec_db_commit(struct ec_db *db);
 int ec_db_rollback(struct ec_db *db);
 
+/*
+ * A MySQL SET value ("physical,esim") as bits: bit i is set when names[i]
+ * (of n) is a member. Unknown members are ignored; NULL gives 0.
+ */
+unsigned ec_db_set_bits(const char *set, const char *const *names,
+                        unsigned n);
+
 /* The last error text from the library, for command-line tools only. */
 const char *ec_db_last_error(const struct ec_db *db);
 

@@ -249,18 +249,13 @@ num(const char *s)
     return s ? strtoll(s, NULL, 10) : 0;
 }
 
+/* a MySQL SET of SIM types as enum ec_sim_type bits */
 static unsigned
 sim_mask(const char *set)
 {
-    unsigned m = 0;
+    static const char *const names[] = {"physical", "esim"};
 
-    if (!set)
-        return 0;
-    if (strstr(set, "physical"))
-        m |= EC_SIM_PHYSICAL;
-    if (strstr(set, "esim"))
-        m |= EC_SIM_ESIM;
-    return m;
+    return ec_db_set_bits(set, names, 2);   /* EC_SIM_PHYSICAL, EC_SIM_ESIM */
 }
 
 static enum ec_channel_kind
@@ -498,9 +493,12 @@ action_row(const struct ec_db_row *row, void *ctx)
     a->value = num(row->vals[2]);
     a->first_month = (int)num(row->vals[3]);
     a->months = (int)num(row->vals[4]);
-    a->fees = (fees && strstr(fees, "startup") ? EC_PROMOTION_FEE_STARTUP
-                                                : 0) |
-              (fees && strstr(fees, "sim") ? EC_PROMOTION_FEE_SIM : 0);
+    {
+        static const char *const names[] = {"startup", "sim"};
+        unsigned bits = ec_db_set_bits(fees, names, 2);
+        a->fees = (bits & 1u ? EC_PROMOTION_FEE_STARTUP : 0) |
+                  (bits & 2u ? EC_PROMOTION_FEE_SIM : 0);
+    }
     return 0;
 }
 

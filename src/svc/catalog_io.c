@@ -64,23 +64,13 @@ int_col(const struct ec_db_row *row, unsigned i, long long if_null)
 }
 
 /* "physical,esim" (a MySQL SET) as a mask, and back */
+static const char *const sim_names[] = {"physical", "esim"};
+
 static unsigned
 sim_mask(const char *set)
 {
-    unsigned mask = 0;
-
-    if (!set)
-        return 0;
-    for (const char *p = set; *p;) {
-        size_t n = strcspn(p, ",");
-
-        if (n == 8 && strncmp(p, "physical", 8) == 0)
-            mask |= EC_CATALOG_DOC_PHYSICAL;
-        else if (n == 4 && strncmp(p, "esim", 4) == 0)
-            mask |= EC_CATALOG_DOC_ESIM;
-        p += n + (p[n] == ',');
-    }
-    return mask;
+    /* bit 0 physical, bit 1 esim: the EC_CATALOG_DOC_PHYSICAL/ESIM bits */
+    return ec_db_set_bits(set, sim_names, 2);
 }
 
 static const char *
@@ -421,20 +411,11 @@ attach_addons(struct current *cur, struct loader *l)
 static unsigned
 fee_mask(const char *set)
 {
-    unsigned mask = 0;
+    static const char *const names[] = {"startup", "sim"};
+    unsigned bits = ec_db_set_bits(set, names, 2);
 
-    if (!set)
-        return 0;
-    for (const char *p = set; *p;) {
-        size_t n = strcspn(p, ",");
-
-        if (n == 7 && strncmp(p, "startup", 7) == 0)
-            mask |= EC_CATALOG_DOC_FEE_STARTUP;
-        else if (n == 3 && strncmp(p, "sim", 3) == 0)
-            mask |= EC_CATALOG_DOC_FEE_SIM;
-        p += n + (p[n] == ',');
-    }
-    return mask;
+    return (bits & 1u ? EC_CATALOG_DOC_FEE_STARTUP : 0) |
+           (bits & 2u ? EC_CATALOG_DOC_FEE_SIM : 0);
 }
 
 static const char *
