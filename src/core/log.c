@@ -78,17 +78,25 @@ ec_log_set_request_id(const char *id)
     current_request_id = id;
 }
 
+/*
+ * Every request logs a timestamp: the date and time part changes once a
+ * second, so it is formatted then and reused (strftime is not cheap).
+ */
 void
 ec_log_timestamp(char *out, unsigned long size)
 {
+    static time_t cached_sec = -1;
+    static char cached[24];
     struct timeval tv;
     struct tm tm;
-    char base[24];
 
     gettimeofday(&tv, NULL);
-    gmtime_r(&tv.tv_sec, &tm);
-    strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(out, size, "%s.%03ldZ", base, (long)(tv.tv_usec / 1000));
+    if (tv.tv_sec != cached_sec) {
+        gmtime_r(&tv.tv_sec, &tm);
+        strftime(cached, sizeof(cached), "%Y-%m-%dT%H:%M:%S", &tm);
+        cached_sec = tv.tv_sec;
+    }
+    snprintf(out, size, "%s.%03ldZ", cached, (long)(tv.tv_usec / 1000));
 }
 
 static void
@@ -153,6 +161,7 @@ void
 ec_log_access(const struct ec_access_entry *e)
 {
     struct ec_buf line = EC_BUF_INIT;
+    unsigned long us;
     char ts[40];
 
     ec_log_timestamp(ts, sizeof(ts));
@@ -164,8 +173,12 @@ ec_log_access(const struct ec_access_entry *e)
         ec_buf_adds(&line, ",\"tenant\":null");
     add_json_field(&line, "method", e->method ? e->method : "");
     add_json_field(&line, "path", e->path ? e->path : "");
-    ec_buf_addf(&line, ",\"status\":%d,\"duration_ms\":%.3f,\"bytes\":%lu}",
-                e->status, e->duration_ms, e->bytes);
+    /* milliseconds with three decimals, without floating-point printf */
+    us = e->duration_ms > 0 ? (unsigned long)(e->duration_ms * 1000.0 + 0.5)
+                            : 0;
+    ec_buf_addf(&line,
+                ",\"status\":%d,\"duration_ms\":%lu.%03lu,\"bytes\":%lu}",
+                e->status, us / 1000, us % 1000, e->bytes);
     write_line(access_fd, &line);
     ec_buf_release(&line);
 }
