@@ -14,6 +14,10 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
     [-EC_ERR_UNKNOWN_HOST] = {404, "not_found", "There is no shop at this address."},
     [-EC_ERR_UNSUPPORTED_MEDIA] = {415, "unsupported_media_type", "The request body has a type this address does not accept."},
     [-EC_ERR_INTERNAL] = {500, "internal_error", "Something went wrong on our side. Please try again."},
+    [-EC_ERR_NUMBER_TAKEN] = {409, "number_taken", "This number has just been taken. Please choose another."},
+    [-EC_ERR_VERSION_CONFLICT] = {409, "version_conflict", "The basket was changed elsewhere. Reload it and try again."},
+    [-EC_ERR_SIM_TYPE_NOT_ALLOWED] = {422, "sim_type_not_allowed", "This SIM type is not available for this product."},
+    [-EC_ERR_ADDON_INCOMPATIBLE] = {422, "addon_incompatible", "An add-on does not fit this product."},
 };
 
 const struct ec_err_info *

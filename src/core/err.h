@@ -22,7 +22,11 @@ enum ec_err {
     EC_ERR_UNKNOWN_HOST = -10,    /* 404 not_found, naming no tenant */
     EC_ERR_UNSUPPORTED_MEDIA = -11, /* 415 unsupported_media_type */
     EC_ERR_INTERNAL = -12,        /* 500 internal_error */
-    EC_ERR__COUNT = 13
+    EC_ERR_NUMBER_TAKEN = -13,    /* 409 number_taken */
+    EC_ERR_VERSION_CONFLICT = -14, /* 409 version_conflict */
+    EC_ERR_SIM_TYPE_NOT_ALLOWED = -15, /* 422 sim_type_not_allowed */
+    EC_ERR_ADDON_INCOMPATIBLE = -16,   /* 422 addon_incompatible */
+    EC_ERR__COUNT = 17
 };
 
 struct ec_err_info {

@@ -30,6 +30,11 @@ int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
 /* numbers.c: free numbers of the tenant's pool */
 int ec_h_numbers(struct ec_request *req, struct ec_response *res);
 
+/* basket.c: the guest's basket (JSON API) */
+int ec_h_basket(struct ec_request *req, struct ec_response *res);
+int ec_h_basket_add(struct ec_request *req, struct ec_response *res);
+int ec_h_basket_remove(struct ec_request *req, struct ec_response *res);
+
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 

@@ -28,6 +28,9 @@ const struct ec_route ec_routes[] = {
     {EC_GET,  "/api/v1/products/{sku}",   ec_h_product,      CAT | JSON,  NULL},
     {EC_GET,  "/api/v1/products/{sku}/price", ec_h_product_price, CAT | JSON, NULL},
     {EC_GET,  "/api/v1/numbers",          ec_h_numbers,      T | DB | KV | JSON, NULL},
+    {EC_GET,  "/api/v1/basket",           ec_h_basket,       CAT | JSON,  NULL},
+    {EC_POST, "/api/v1/basket/lines",     ec_h_basket_add,   CAT | BODY | JSON, NULL},
+    {EC_DELETE, "/api/v1/basket/lines/{id}", ec_h_basket_remove, CAT | JSON, NULL},
     {EC_POST, "/api/v1/csp-report",       ec_h_csp_report,   T | BODY | JSON, NULL},
 
     {EC_GET,  "/",                        ec_h_home,         CAT,         "home"},

@@ -1,0 +1,440 @@
+#include "svc/basket.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "core/rand.h"
+#include "store/kv.h"
+
+/* ---- checking a line (pure) ---- */
+
+#define FAIL(err, f, m)                                                        \
+    do {                                                                       \
+        *field = (f);                                                          \
+        *message = (m);                                                        \
+        return (err);                                                          \
+    } while (0)
+
+static struct json_object *
+member(struct json_object *j, const char *name)
+{
+    struct json_object *v = NULL;
+
+    if (!json_object_object_get_ex(j, name, &v) ||
+        json_object_is_type(v, json_type_null))
+        return NULL;
+    return v;
+}
+
+static int
+check_addons(const struct ec_catalog *c, const struct ec_channel *ch,
+             const struct ec_offer *o, struct json_object *arr,
+             struct ec_basket_line *out, const char **field,
+             const char **message)
+{
+    const struct ec_offer *fits[64];
+    size_t nfits, n;
+
+    if (!json_object_is_type(arr, json_type_array))
+        FAIL(EC_ERR_INVALID_FIELD, "addons", "Add-ons must be a list of SKUs.");
+    n = json_object_array_length(arr);
+    if (n > EC_BASKET_ADDONS_MAX)
+        FAIL(EC_ERR_INVALID_FIELD, "addons", "Too many add-ons.");
+    nfits = ec_catalog_addons_for(c, ch, o->product, fits, 64);
+    if (nfits > 64)
+        nfits = 64;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i);
+        const char *sku;
+        size_t k;
+
+        if (!json_object_is_type(e, json_type_string))
+            FAIL(EC_ERR_INVALID_FIELD, "addons",
+                 "Add-ons must be a list of SKUs.");
+        sku = json_object_get_string(e);
+        for (k = 0; k < nfits; k++)
+            if (strcmp(fits[k]->product->sku, sku) == 0)
+                break;
+        if (k == nfits)
+            FAIL(EC_ERR_ADDON_INCOMPATIBLE, "addons",
+                 "An add-on does not fit this product here.");
+        for (size_t d = 0; d < out->naddons; d++)
+            if (strcmp(out->addons[d], sku) == 0)
+                FAIL(EC_ERR_INVALID_FIELD, "addons",
+                     "An add-on is listed twice.");
+        out->addons[out->naddons++] = fits[k]->product->sku;
+    }
+    return 0;
+}
+
+int
+ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
+                     struct json_object *j, struct ec_basket_line *out,
+                     const char **field, const char **message)
+{
+    struct json_object *v, *port;
+    const struct ec_offer *o;
+    const char *s;
+    char why[96];
+    int64_t m;
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->monthly_at_add = -1;
+    if (!j || !json_object_is_type(j, json_type_object))
+        FAIL(EC_ERR_INVALID_FIELD, "sku", "The line must be a JSON object.");
+
+    v = member(j, "sku");
+    if (!v || !json_object_is_type(v, json_type_string))
+        FAIL(EC_ERR_INVALID_FIELD, "sku", "Choose a product.");
+    o = ec_catalog_offer(ch, json_object_get_string(v));
+    if (!o || o->product->is_addon)
+        FAIL(EC_ERR_INVALID_FIELD, "sku", "This product is not offered here.");
+    out->sku = o->product->sku;
+
+    v = member(j, "binding_months");
+    if (!v || !json_object_is_type(v, json_type_int))
+        FAIL(EC_ERR_INVALID_FIELD, "binding_months",
+             "Choose a binding period.");
+    m = json_object_get_int64(v);
+    if (m < 0 || m > 6 || !(o->binding_mask & (1u << m)))
+        FAIL(EC_ERR_INVALID_FIELD, "binding_months",
+             "This binding period is not offered for this product.");
+    out->binding_months = (int)m;
+
+    v = member(j, "binding_accepted");
+    if (v && !json_object_is_type(v, json_type_boolean))
+        FAIL(EC_ERR_INVALID_FIELD, "binding_accepted",
+             "binding_accepted must be true or false.");
+    out->binding_accepted = v && json_object_get_boolean(v);
+
+    v = member(j, "sim_type");
+    if (!v || !json_object_is_type(v, json_type_string))
+        FAIL(EC_ERR_INVALID_FIELD, "sim_type", "Choose a SIM type.");
+    s = json_object_get_string(v);
+    if (strcmp(s, "physical") == 0)
+        out->sim = EC_SIM_PHYSICAL;
+    else if (strcmp(s, "esim") == 0)
+        out->sim = EC_SIM_ESIM;
+    else
+        FAIL(EC_ERR_INVALID_FIELD, "sim_type",
+             "The SIM type is \"physical\" or \"esim\".");
+    if (!(o->sim_mask & out->sim))
+        FAIL(EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type",
+             "This SIM type is not available for this product here.");
+
+    v = member(j, "addons");
+    if (v && (rc = check_addons(c, ch, o, v, out, field, message)) < 0)
+        return rc;
+
+    v = member(j, "msisdn");
+    port = member(j, "porting");
+    if (v && port)
+        FAIL(EC_ERR_INVALID_FIELD, "porting",
+             "Choose a new number or port your own, not both.");
+    if (v) {
+        if (!json_object_is_type(v, json_type_string) ||
+            ec_number_normalise(json_object_get_string(v),
+                                (size_t)json_object_get_string_len(v),
+                                out->msisdn, why, sizeof(why)) < 0 ||
+            !ec_number_valid(out->msisdn))
+            FAIL(EC_ERR_INVALID_FIELD, "msisdn", "This is not a valid number.");
+    }
+    if (port) {
+        struct json_object *pm = NULL;
+
+        if (!json_object_is_type(port, json_type_object) ||
+            !(pm = member(port, "msisdn")) ||
+            !json_object_is_type(pm, json_type_string) ||
+            ec_number_normalise(json_object_get_string(pm),
+                                (size_t)json_object_get_string_len(pm),
+                                out->porting, why, sizeof(why)) < 0 ||
+            !ec_number_valid(out->porting))
+            FAIL(EC_ERR_INVALID_FIELD, "porting",
+                 "The number to port must be a Danish number.");
+    }
+    return 0;
+}
+
+/* ---- storing ---- */
+
+int
+ec_basket_id_valid(const char *s)
+{
+    size_t i;
+
+    if (!s)
+        return 0;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == EC_BASKET_ID_SIZE - 1;
+}
+
+void
+ec_basket_new_id(char id[EC_BASKET_ID_SIZE])
+{
+    ec_rand_hex(id, (EC_BASKET_ID_SIZE - 1) / 2);
+}
+
+static int
+basket_key(char *out, size_t size, const char *slug, const char *id)
+{
+    int n = snprintf(out, size, "ecom:{%s}:basket:%s", slug, id);
+
+    return n < 0 || (size_t)n >= size ? EC_ERR_INVALID_FIELD : 0;
+}
+
+static void
+put_json(void *obj)
+{
+    json_object_put(obj);
+}
+
+int
+ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
+               struct ec_arena *a, struct ec_basket *b)
+{
+    char key[EC_BASKET_KEY_SIZE];
+    struct json_object *v;
+    char *text;
+    size_t len;
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(b->id, sizeof(b->id), "%s", id);
+    if ((rc = basket_key(key, sizeof(key), slug, id)) < 0)
+        return rc;
+    rc = ec_kv_get(kv, key, a, &text, &len);
+    if (rc == EC_ERR_NOT_FOUND) {
+        b->doc = json_object_new_object();
+        b->lines = json_object_new_array();
+        json_object_object_add(b->doc, "lines", b->lines);
+        ec_arena_cleanup(a, put_json, b->doc);
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    b->doc = json_tokener_parse(text);
+    if (!b->doc)
+        goto bad;
+    ec_arena_cleanup(a, put_json, b->doc);
+    if (!json_object_object_get_ex(b->doc, "version", &v) ||
+        !json_object_is_type(v, json_type_int) ||
+        !json_object_object_get_ex(b->doc, "lines", &b->lines) ||
+        !json_object_is_type(b->lines, json_type_array))
+        goto bad;
+    b->version = json_object_get_int64(v);
+    if (b->version < 1)
+        goto bad;
+    return 0;
+bad:
+    ec_log(EC_LOG_ERROR, "basket %s of %s: stored document is not a basket", id,
+           slug);
+    return EC_ERR_INTERNAL;
+}
+
+struct json_object *
+ec_basket_line_to_json(const struct ec_basket_line *l)
+{
+    struct json_object *o = json_object_new_object(), *a, *p;
+
+    json_object_object_add(o, "id", json_object_new_string(l->id));
+    json_object_object_add(o, "sku", json_object_new_string(l->sku));
+    json_object_object_add(o, "binding_months",
+                           json_object_new_int(l->binding_months));
+    json_object_object_add(o, "binding_accepted",
+                           json_object_new_boolean(l->binding_accepted));
+    json_object_object_add(o, "sim_type",
+                           json_object_new_string(ec_sim_type_name(l->sim)));
+    a = json_object_new_array();
+    for (size_t i = 0; i < l->naddons; i++)
+        json_object_array_add(a, json_object_new_string(l->addons[i]));
+    json_object_object_add(o, "addons", a);
+    json_object_object_add(o, "msisdn",
+                           l->msisdn[0] ? json_object_new_string(l->msisdn)
+                                        : json_object_new_null());
+    if (l->porting[0]) {
+        p = json_object_new_object();
+        json_object_object_add(p, "msisdn", json_object_new_string(l->porting));
+    } else {
+        p = json_object_new_null();
+    }
+    json_object_object_add(o, "porting", p);
+    json_object_object_add(o, "added_at", json_object_new_int64(l->added_at));
+    json_object_object_add(o, "monthly_at_add",
+                           l->monthly_at_add >= 0
+                               ? json_object_new_int64(l->monthly_at_add)
+                               : json_object_new_null());
+    json_object_object_add(o, "lock_expires_at",
+                           l->lock_expires_at
+                               ? json_object_new_int64(l->lock_expires_at)
+                               : json_object_new_null());
+    return o;
+}
+
+/*
+ * Compare-and-set by version, in one round trip. KEYS[1] the basket;
+ * ARGV[1] the version the writer read (0: must not exist), ARGV[2] the new
+ * document (which starts {"version":N+1,...}), ARGV[3] the TTL in ms.
+ * Returns the new version, -1 when the stored version differs, 0 when the
+ * basket is gone (expired) although the writer read one.
+ */
+static const char cas_script[] =
+    "local cur = redis.call('GET', KEYS[1])\n"
+    "local want = tonumber(ARGV[1])\n"
+    "if not cur then\n"
+    "  if want ~= 0 then return 0 end\n"
+    "else\n"
+    "  local v = tonumber(string.match(cur, '^{\"version\":(%d+)'))\n"
+    "  if v ~= want then return -1 end\n"
+    "end\n"
+    "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+    "return want + 1\n";
+
+int
+ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+               long long ttl_ms)
+{
+    char key[EC_BASKET_KEY_SIZE], want[24], ttl[24];
+    const char *keys[1], *args[3];
+    const char *lines;
+    char *doc;
+    size_t n;
+    long long got;
+    int rc;
+
+    if ((rc = basket_key(key, sizeof(key), slug, b->id)) < 0)
+        return rc;
+    lines = json_object_to_json_string_ext(b->lines, JSON_C_TO_STRING_PLAIN);
+    n = strlen(lines) + 48;
+    doc = malloc(n);
+    if (!doc)
+        abort();
+    snprintf(doc, n, "{\"version\":%lld,\"lines\":%s}", b->version + 1, lines);
+    snprintf(want, sizeof(want), "%lld", b->version);
+    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
+    keys[0] = key;
+    args[0] = want;
+    args[1] = doc;
+    args[2] = ttl;
+    rc = ec_kv_eval(kv, cas_script, 1, keys, 3, args, &got);
+    free(doc);
+    if (rc < 0)
+        return rc;
+    if (got <= 0)
+        return EC_ERR_VERSION_CONFLICT;
+    b->version = got;
+    return 0;
+}
+
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Basket activity keeps the basket's numbers: give every lock it still
+ * holds a fresh TTL and note the new expiry in its line. A lock that ran
+ * out or went to another basket is left alone (GET tells the customer).
+ * 0, or EC_ERR_UNAVAILABLE.
+ */
+static int
+extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b, int64_t t,
+             long long lock_ttl_ms)
+{
+    for (size_t i = 0; i < json_object_array_length(b->lines); i++) {
+        struct json_object *e = json_object_array_get_idx(b->lines, i), *v;
+        int rc;
+
+        if (!json_object_object_get_ex(e, "msisdn", &v) ||
+            !json_object_is_type(v, json_type_string))
+            continue;
+        rc = ec_number_lock_extend(kv, slug, json_object_get_string(v), b->id,
+                                   lock_ttl_ms);
+        if (rc == EC_ERR_UNAVAILABLE)
+            return rc;
+        if (rc == 0)
+            json_object_object_add(e, "lock_expires_at",
+                                   json_object_new_int64(t + lock_ttl_ms));
+    }
+    return 0;
+}
+
+int
+ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+              struct ec_basket_line *l, long long ttl_ms, long long lock_ttl_ms)
+{
+    size_t n = json_object_array_length(b->lines);
+    int64_t t = now_ms();
+    int rc;
+
+    if (n >= EC_BASKET_LINES_MAX)
+        return EC_ERR_INVALID_FIELD;
+    if ((rc = extend_locks(kv, slug, b, t, lock_ttl_ms)) < 0)
+        return rc;
+    ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
+    l->added_at = t / 1000;
+    l->lock_expires_at = 0;
+    if (l->msisdn[0]) {
+        rc = ec_number_lock(kv, slug, l->msisdn, b->id, lock_ttl_ms);
+        if (rc == EC_ERR_CONFLICT)
+            return EC_ERR_NUMBER_TAKEN;
+        if (rc < 0)
+            return rc;
+        l->lock_expires_at = t + lock_ttl_ms;
+    }
+    json_object_array_add(b->lines, ec_basket_line_to_json(l));
+    rc = ec_basket_save(kv, slug, b, ttl_ms);
+    if (rc < 0) {
+        json_object_array_del_idx(b->lines, n, 1);
+        /* nothing half-written: a lock without its line goes now (or, if
+           Redis went away meanwhile, with its TTL) */
+        if (l->msisdn[0])
+            ec_number_lock_release(kv, slug, l->msisdn, b->id);
+        return rc;
+    }
+    return 0;
+}
+
+int
+ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                 const char *line_id, long long ttl_ms)
+{
+    size_t n = json_object_array_length(b->lines);
+    char msisdn[EC_NUMBER_SIZE] = "";
+    struct json_object *e, *v;
+    size_t i;
+    int rc;
+
+    for (i = 0; i < n; i++) {
+        e = json_object_array_get_idx(b->lines, i);
+        if (json_object_object_get_ex(e, "id", &v) &&
+            strcmp(json_object_get_string(v), line_id) == 0)
+            break;
+    }
+    if (i == n)
+        return EC_ERR_NOT_FOUND;
+    if (json_object_object_get_ex(e, "msisdn", &v) &&
+        json_object_is_type(v, json_type_string))
+        snprintf(msisdn, sizeof(msisdn), "%s", json_object_get_string(v));
+    json_object_array_del_idx(b->lines, i, 1);
+    rc = ec_basket_save(kv, slug, b, ttl_ms);
+    if (rc < 0)
+        return rc;
+    /* only the owner's lock goes; an expired one or another's stays */
+    if (msisdn[0])
+        ec_number_lock_release(kv, slug, msisdn, b->id);
+    return 0;
+}

@@ -1,0 +1,237 @@
+#include <json-c/json.h>
+
+#include "../test.h"
+#include "catalog_fixture.h"
+#include "core/err.h"
+#include "svc/basket.h"
+
+static struct ec_catalog *cat;
+
+/* Every validation rule of a line, with its error code and field. */
+static const struct {
+    const char *channel;
+    const char *line;
+    int rc;
+    const char *field;
+} cases[] = {
+    /* valid lines */
+    {"web", "{\"sku\":\"L\",\"binding_months\":6,\"sim_type\":\"physical\"}", 0,
+     NULL},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\","
+     "\"addons\":[\"SHARE\",\"EU\"],\"msisdn\":\"20123456\"}",
+     0, NULL},
+    {"app",
+     "{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"esim\","
+     "\"addons\":[\"EU\"],\"porting\":{\"msisdn\":\"+4530123456\"}}",
+     0, NULL},
+    /* channels narrow, never widen: sales offers L with 6 months only */
+    {"sales", "{\"sku\":\"L\",\"binding_months\":6,\"sim_type\":\"esim\"}", 0,
+     NULL},
+    {"sales", "{\"sku\":\"L\",\"binding_months\":3,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    /* the line itself */
+    {"web", "[]", EC_ERR_INVALID_FIELD, "sku"},
+    /* product offered in the channel */
+    {"web", "{\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"web", "{\"sku\":7,\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"web", "{\"sku\":\"nope\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"web", "{\"sku\":\"D\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"web", "{\"sku\":\"R\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"tilbud", "{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    {"web", "{\"sku\":\"EU\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "sku"},
+    /* binding period offered */
+    {"web", "{\"sku\":\"L\",\"sim_type\":\"esim\"}", EC_ERR_INVALID_FIELD,
+     "binding_months"},
+    {"web", "{\"sku\":\"L\",\"binding_months\":\"6\",\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    {"web", "{\"sku\":\"L\",\"binding_months\":3,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    {"web", "{\"sku\":\"L\",\"binding_months\":-1,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    {"web", "{\"sku\":\"L\",\"binding_months\":99,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    {"sales", "{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_months"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"binding_accepted\":\"yes\",\"sim_"
+     "type\":\"esim\"}",
+     EC_ERR_INVALID_FIELD, "binding_accepted"},
+    /* SIM type allowed */
+    {"web", "{\"sku\":\"L\",\"binding_months\":0}", EC_ERR_INVALID_FIELD,
+     "sim_type"},
+    {"web", "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"nano\"}",
+     EC_ERR_INVALID_FIELD, "sim_type"},
+    {"app", "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"physical\"}",
+     EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type"},
+    /* add-ons compatible in the channel */
+    {"web",
+     "{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":["
+     "\"SHARE\"]}",
+     EC_ERR_ADDON_INCOMPATIBLE, "addons"},
+    {"web",
+     "{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":["
+     "\"EU\"]}",
+     EC_ERR_ADDON_INCOMPATIBLE, "addons"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":["
+     "\"nope\"]}",
+     EC_ERR_ADDON_INCOMPATIBLE, "addons"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":["
+     "\"L\"]}",
+     EC_ERR_ADDON_INCOMPATIBLE, "addons"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":"
+     "\"EU\"}",
+     EC_ERR_INVALID_FIELD, "addons"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"addons\":["
+     "\"EU\",\"EU\"]}",
+     EC_ERR_INVALID_FIELD, "addons"},
+    /* a number from the pool, well-formed */
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
+     "\"123\"}",
+     EC_ERR_INVALID_FIELD, "msisdn"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":\"+"
+     "4410123456\"}",
+     EC_ERR_INVALID_FIELD, "msisdn"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
+     "4520123456}",
+     EC_ERR_INVALID_FIELD, "msisdn"},
+    /* porting: a Danish E.164 number, and not together with msisdn */
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":{"
+     "\"msisdn\":\"+4612345678\"}}",
+     EC_ERR_INVALID_FIELD, "porting"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":\"+"
+     "4530123456\"}",
+     EC_ERR_INVALID_FIELD, "porting"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":{}"
+     "}",
+     EC_ERR_INVALID_FIELD, "porting"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
+     "\"20123456\","
+     "\"porting\":{\"msisdn\":\"+4530123456\"}}",
+     EC_ERR_INVALID_FIELD, "porting"},
+};
+
+static void
+test_line_rules(void)
+{
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        const struct ec_channel *ch = ec_catalog_channel(cat, cases[i].channel);
+        struct json_object *j = json_tokener_parse(cases[i].line);
+        const char *field = NULL, *message = NULL;
+        struct ec_basket_line l;
+        int rc;
+
+        CU_ASSERT_PTR_NOT_NULL_FATAL(ch);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(j);
+        rc = ec_basket_line_check(cat, ch, j, &l, &field, &message);
+        if (rc != cases[i].rc)
+            fprintf(stderr, "case %zu %s: rc %d, want %d (%s)\n", i,
+                    cases[i].line, rc, cases[i].rc, field ? field : "-");
+        CU_ASSERT_EQUAL(rc, cases[i].rc);
+        if (cases[i].field) {
+            CU_ASSERT_PTR_NOT_NULL(field);
+            CU_ASSERT_PTR_NOT_NULL(message);
+            if (field)
+                EC_ASSERT_STR(field, cases[i].field);
+        }
+        json_object_put(j);
+    }
+}
+
+static void
+test_line_fields(void)
+{
+    const struct ec_channel *web = ec_catalog_channel(cat, "web");
+    struct json_object *j = json_tokener_parse(
+        "{\"sku\":\"L\",\"binding_months\":6,\"binding_accepted\":true,"
+        "\"sim_type\":\"esim\",\"addons\":[\"SHARE\"],\"msisdn\":"
+        "\"004520123456\"}");
+    const char *field, *message;
+    struct ec_basket_line l;
+    struct json_object *o, *v;
+
+    CU_ASSERT_EQUAL_FATAL(
+        ec_basket_line_check(cat, web, j, &l, &field, &message), 0);
+    EC_ASSERT_STR(l.sku, "L");
+    CU_ASSERT_EQUAL(l.binding_months, 6);
+    CU_ASSERT_EQUAL(l.binding_accepted, 1);
+    CU_ASSERT_EQUAL(l.sim, EC_SIM_ESIM);
+    CU_ASSERT_EQUAL_FATAL(l.naddons, 1);
+    EC_ASSERT_STR(l.addons[0], "SHARE");
+    EC_ASSERT_STR(l.msisdn, "+4520123456"); /* normalised */
+    EC_ASSERT_STR(l.porting, "");
+    CU_ASSERT_EQUAL(l.monthly_at_add, -1); /* the handler prices it */
+    json_object_put(j);
+
+    /* binding_accepted is only stored: false is a valid line */
+    j = json_tokener_parse(
+        "{\"sku\":\"L\",\"binding_months\":6,\"sim_type\":\"esim\","
+        "\"porting\":{\"msisdn\":\"30123456\"}}");
+    CU_ASSERT_EQUAL_FATAL(
+        ec_basket_line_check(cat, web, j, &l, &field, &message), 0);
+    CU_ASSERT_EQUAL(l.binding_accepted, 0);
+    EC_ASSERT_STR(l.porting, "+4530123456");
+    strcpy(l.id, "0123456789abcdef");
+    o = ec_basket_line_to_json(&l);
+    CU_ASSERT(json_object_object_get_ex(o, "porting", &v));
+    CU_ASSERT(json_object_object_get_ex(v, "msisdn", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "+4530123456");
+    CU_ASSERT(json_object_object_get_ex(o, "msisdn", &v));
+    CU_ASSERT(json_object_is_type(v, json_type_null));
+    json_object_put(o);
+    json_object_put(j);
+}
+
+static void
+test_ids(void)
+{
+    char id[EC_BASKET_ID_SIZE], other[EC_BASKET_ID_SIZE];
+
+    ec_basket_new_id(id);
+    ec_basket_new_id(other);
+    CU_ASSERT_EQUAL(strlen(id), 32);
+    CU_ASSERT(ec_basket_id_valid(id));
+    CU_ASSERT(strcmp(id, other) != 0);
+    CU_ASSERT(!ec_basket_id_valid(NULL));
+    CU_ASSERT(!ec_basket_id_valid(""));
+    CU_ASSERT(!ec_basket_id_valid("0123456789abcdef0123456789abcdeF"));
+    CU_ASSERT(!ec_basket_id_valid("0123456789abcdef0123456789abcde"));
+    CU_ASSERT(!ec_basket_id_valid("0123456789abcdef0123456789abcdef0"));
+    CU_ASSERT(!ec_basket_id_valid("0123456789abcdef0123456789abcd;f"));
+}
+
+static const struct ec_test tests[] = {
+    {"every line rule, with its error code and field", test_line_rules},
+    {"a valid line's fields, normalised", test_line_fields},
+    {"basket ids: 128 random bits in hex", test_ids},
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+    int rc;
+
+    cat = fixture_catalog();
+    rc = ec_test_run("svc/basket", tests);
+    ec_catalog_free(cat);
+    return rc;
+}
