@@ -406,50 +406,30 @@ candidate_row(const struct ec_db_row *row, void *ctx)
 
 /*
  * The next available numbers from pick key start (inclusive), up to
- * c->max, wrapping around to the smallest keys once. Prepared statements
- * need literal SQL, hence one text per case.
+ * c->max, wrapping around to the smallest keys once. Without a digit
+ * filter the pattern is "%", which matches every number.
  */
 static int
 read_candidates(struct ec_db *db, long long tenant_id, const char *like,
                 long long start, struct candidates *c)
 {
-    struct ec_db_param p[4];
+    struct ec_db_param p[] = {EC_DB_I(tenant_id), EC_DB_S(like ? like : "%"),
+                              EC_DB_I(start), EC_DB_I((long long)c->max)};
     int rc;
 
-    p[0] = EC_DB_I(tenant_id);
-    if (like) {
-        p[1] = EC_DB_S(like);
-        p[2] = EC_DB_I(start);
-        p[3] = EC_DB_I((long long)c->max);
-        rc = ec_db_exec(db,
-                        "SELECT msisdn FROM numbers WHERE tenant_id = ?"
-                        " AND status = 'available' AND msisdn LIKE ?"
-                        " AND pick_key >= ? ORDER BY pick_key LIMIT ?",
-                        p, 4, candidate_row, c, NULL);
-        if (rc < 0 || c->n == c->max)
-            return rc;
-        p[3] = EC_DB_I((long long)(c->max - c->n));
-        return ec_db_exec(db,
-                          "SELECT msisdn FROM numbers WHERE tenant_id = ?"
-                          " AND status = 'available' AND msisdn LIKE ?"
-                          " AND pick_key < ? ORDER BY pick_key LIMIT ?",
-                          p, 4, candidate_row, c, NULL);
-    }
-    p[1] = EC_DB_I(start);
-    p[2] = EC_DB_I((long long)c->max);
     rc = ec_db_exec(db,
                     "SELECT msisdn FROM numbers WHERE tenant_id = ?"
-                    " AND status = 'available'"
+                    " AND status = 'available' AND msisdn LIKE ?"
                     " AND pick_key >= ? ORDER BY pick_key LIMIT ?",
-                    p, 3, candidate_row, c, NULL);
+                    p, 4, candidate_row, c, NULL);
     if (rc < 0 || c->n == c->max)
         return rc;
-    p[2] = EC_DB_I((long long)(c->max - c->n));
+    p[3] = EC_DB_I((long long)(c->max - c->n));
     return ec_db_exec(db,
                       "SELECT msisdn FROM numbers WHERE tenant_id = ?"
-                      " AND status = 'available'"
+                      " AND status = 'available' AND msisdn LIKE ?"
                       " AND pick_key < ? ORDER BY pick_key LIMIT ?",
-                      p, 3, candidate_row, c, NULL);
+                      p, 4, candidate_row, c, NULL);
 }
 
 static int
