@@ -23,8 +23,9 @@ stack_env() {
     STACK_NAME=$1
     STACK="$ROOT/var/$1"
     case "$1" in
-        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 ;;
-        test) HTTP_PORT=18080 MYSQL_PORT=13307 REDIS_PORT=16380 WORKERS=4 ;;
+        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 LOCK_TTL=15m ;;
+        # a short lock TTL lets the tests watch locks expire
+        test) HTTP_PORT=18080 MYSQL_PORT=13307 REDIS_PORT=16380 WORKERS=4 LOCK_TTL=10s ;;
         *) die "unknown stack '$1'" ;;
     esac
     MYSQL_SOCK="$STACK/run/mysqld.sock"
@@ -105,6 +106,9 @@ secret() {
         (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$f")
     fi
     ECOMD_MYSQL_PASSWORD=$(cat "$f")
+    # the key that signs form tokens: kept, so forms survive restarts
+    f="$STACK/secrets/form_secret"
+    [ -s "$f" ] || (umask 077; head -c 32 /dev/urandom > "$f")
 }
 
 mysql_root() { mariadb --no-defaults -uroot --socket="$MYSQL_SOCK" "$@"; }
@@ -181,6 +185,11 @@ redis_port = $REDIS_PORT
 templates_dir = $ROOT/templates
 template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
+form_secret_file = $STACK/secrets/form_secret
+number_lock_ttl = $LOCK_TTL
+# load tools and tests run from 127.0.0.1; the tests of the limit use
+# other loopback addresses
+number_lock_rate_exempt = 127.0.0.1
 CONF
 }
 

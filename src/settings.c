@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/conf.h"
 #include "core/log.h"
+#include "core/rand.h"
 #include "core/xalloc.h"
 
 #define S(field) offsetof(struct ec_settings, field)
@@ -43,6 +45,14 @@ static const struct ec_conf_directive directives[] = {
     {"templates_dir", EC_CONF_STR, S(templates_dir), 0, 0, NULL},
     {"template_reload", EC_CONF_BOOL, S(template_reload), 0, 0, NULL},
     {"static_url", EC_CONF_STR, S(static_url), 0, 0, NULL},
+    {"basket_ttl", EC_CONF_MSEC, S(basket_ttl), 60000, 30LL * 86400000, NULL},
+    {"number_lock_ttl", EC_CONF_MSEC, S(number_lock_ttl), 1000, 86400000,
+     NULL},
+    {"basket_numbers_max", EC_CONF_INT, S(basket_numbers_max), 1, 10, NULL},
+    {"number_lock_rate", EC_CONF_INT, S(number_lock_rate), 0, 1000000, NULL},
+    {"number_lock_rate_exempt", EC_CONF_STR, S(number_lock_rate_exempt), 0, 0,
+     NULL},
+    {"form_secret_file", EC_CONF_STR, S(form_secret_file), 0, 0, NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -63,6 +73,10 @@ set_defaults(struct ec_settings *s)
     s->redis_port = 6379;
     s->redis_connect_timeout = 500;
     s->redis_timeout = 1000;
+    s->basket_ttl = 2L * 86400000;
+    s->number_lock_ttl = 15L * 60000;
+    s->basket_numbers_max = 5;
+    s->number_lock_rate = 20;
 }
 
 static void
@@ -70,6 +84,35 @@ default_str(char **field, const char *value)
 {
     if (!*field && value)
         *field = ec_xstrdup(value);
+}
+
+/*
+ * The key that signs form tokens: the first 32 bytes of form_secret_file
+ * (which must hold at least that many), or random bytes, which makes the
+ * forms open in browsers invalid whenever the settings are read again.
+ */
+static int
+load_form_secret(struct ec_settings *s, const char *name, char *err,
+                 size_t errsize)
+{
+    struct ec_buf b = EC_BUF_INIT;
+
+    if (!s->form_secret_file) {
+        ec_rand_bytes(s->form_secret, sizeof(s->form_secret));
+        return 0;
+    }
+    if (ec_buf_read_file(&b, s->form_secret_file, 4096) < 0 ||
+        b.len < sizeof(s->form_secret)) {
+        snprintf(err, errsize,
+                 "%s: form_secret_file: '%s' cannot be read or holds fewer "
+                 "than %zu bytes",
+                 name, s->form_secret_file, sizeof(s->form_secret));
+        ec_buf_release(&b);
+        return -1;
+    }
+    memcpy(s->form_secret, b.data, sizeof(s->form_secret));
+    ec_buf_release(&b);
+    return 0;
 }
 
 static int
@@ -105,7 +148,8 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
         s->mysql_password = ec_xstrdup(env);
     }
     default_str(&s->mysql_password, "");
-    return 0;
+    default_str(&s->number_lock_rate_exempt, "");
+    return load_form_secret(s, name, err, errsize);
 }
 
 static int
@@ -147,8 +191,29 @@ void
 ec_settings_release(struct ec_settings *s)
 {
     ec_conf_free_strings(directives, s);
+    explicit_bzero(s->form_secret, sizeof(s->form_secret));
     free(s->path);
     s->path = NULL;
+}
+
+int
+ec_settings_rate_exempt(const struct ec_settings *s, const char *addr)
+{
+    const char *p = s->number_lock_rate_exempt;
+    size_t n = addr ? strlen(addr) : 0;
+
+    if (!p || n == 0)
+        return 0;
+    while (*p) {
+        size_t w;
+
+        p += strspn(p, " \t,");
+        w = strcspn(p, " \t,");
+        if (w == n && memcmp(p, addr, n) == 0)
+            return 1;
+        p += w;
+    }
+    return 0;
 }
 
 int

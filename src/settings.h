@@ -48,6 +48,17 @@ struct ec_settings {
     char *templates_dir;
     int template_reload;
     char *static_url;         /* URL prefix nginx serves static files from */
+
+    long basket_ttl;          /* ms a basket lives after its last change */
+    long number_lock_ttl;     /* ms a chosen number stays reserved */
+    long basket_numbers_max;  /* lines with a number from the pool */
+    long number_lock_rate;    /* new locks per client address a minute;
+                                 0 = no limit */
+    char *number_lock_rate_exempt; /* addresses without that limit,
+                                      blank-separated ("" = none) */
+
+    char *form_secret_file;   /* key that signs form tokens; NULL = random */
+    unsigned char form_secret[32]; /* the key itself: never logged */
 };
 
 /*
@@ -64,6 +75,9 @@ int ec_settings_load_text(struct ec_settings *s, const char *name,
                           const char *text, char *err, size_t errsize);
 
 void ec_settings_release(struct ec_settings *s);
+
+/* 1 if addr is listed in number_lock_rate_exempt. */
+int ec_settings_rate_exempt(const struct ec_settings *s, const char *addr);
 
 /* 1 if listen names a unix socket path. */
 int ec_settings_listen_is_unix(const struct ec_settings *s);

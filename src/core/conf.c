@@ -104,6 +104,8 @@ parse_msec(const char *s, unsigned long long *out)
         return scale(out, 60000ULL);
     if (strcmp(suf, "h") == 0)
         return scale(out, 3600000ULL);
+    if (strcmp(suf, "d") == 0)
+        return scale(out, 86400000ULL);
     return -1;
 }
 
@@ -166,7 +168,9 @@ set_value(struct conf_ctx *c, const struct ec_conf_directive *d,
         return 0;
     case EC_CONF_MSEC:
         if (parse_msec(value, &v) < 0)
-            return conf_error(c, "%s: '%s' is not a duration (e.g. 500ms, 5s)",
+            return conf_error(c,
+                              "%s: '%s' is not a duration (e.g. 500ms, 5s, "
+                              "15m, 2d)",
                               d->name, value);
         if (check_range(c, d, v) < 0)
             return -1;

@@ -17,7 +17,7 @@ enum ec_conf_type {
     EC_CONF_STR,      /* char *, malloc'd, freed by ec_conf_free_strings */
     EC_CONF_INT,      /* long, within [min, max] */
     EC_CONF_SIZE,     /* size_t, with optional k/m/g suffix, within [min, max] */
-    EC_CONF_MSEC,     /* long milliseconds: "250ms", "5s", "2m", "1h"; bare = s */
+    EC_CONF_MSEC,     /* long milliseconds: "250ms", "5s", "2m", "1h", "2d"; bare = s */
     EC_CONF_BOOL,     /* int, on/off yes/no true/false 1/0 */
     EC_CONF_MODE,     /* unsigned, octal file mode such as 0660 */
 };

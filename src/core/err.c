@@ -18,6 +18,9 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
     [-EC_ERR_VERSION_CONFLICT] = {409, "version_conflict", "The basket was changed elsewhere. Reload it and try again."},
     [-EC_ERR_SIM_TYPE_NOT_ALLOWED] = {422, "sim_type_not_allowed", "This SIM type is not available for this product."},
     [-EC_ERR_ADDON_INCOMPATIBLE] = {422, "addon_incompatible", "An add-on does not fit this product."},
+    [-EC_ERR_FORBIDDEN] = {403, "forbidden", "This form has expired. Please go back, reload the page and try again."},
+    [-EC_ERR_BASKET_LIMIT] = {422, "basket_limit", "The basket holds as much as it can."},
+    [-EC_ERR_RATE_LIMITED] = {429, "rate_limited", "Too many requests; try again in a minute."},
 };
 
 const struct ec_err_info *

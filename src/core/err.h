@@ -26,7 +26,10 @@ enum ec_err {
     EC_ERR_VERSION_CONFLICT = -14, /* 409 version_conflict */
     EC_ERR_SIM_TYPE_NOT_ALLOWED = -15, /* 422 sim_type_not_allowed */
     EC_ERR_ADDON_INCOMPATIBLE = -16,   /* 422 addon_incompatible */
-    EC_ERR__COUNT = 17
+    EC_ERR_RATE_LIMITED = -17,    /* 429 rate_limited */
+    EC_ERR_FORBIDDEN = -18,       /* 403 forbidden (a form without its token) */
+    EC_ERR_BASKET_LIMIT = -19,    /* 422 basket_limit (lines or numbers) */
+    EC_ERR__COUNT = 20
 };
 
 struct ec_err_info {

@@ -1,10 +1,14 @@
 /*
- * Basket handlers: the JSON API of the guest's basket. The basket is named
- * by the basket cookie (HttpOnly, SameSite=Lax); a change must come as
- * application/json (else 415), which a cross-site form cannot send without
- * a CORS preflight: that, with SameSite=Lax, is this API's CSRF defence.
- * DELETE, not being a simple method, needs a preflight too.
+ * The guest's basket: the changes both its JSON API and its pages make
+ * (see handlers/basket.h), and the JSON API itself. The basket is named
+ * by the basket cookie (HttpOnly, SameSite=Lax); an API change must come
+ * as application/json (else 415), which a cross-site form cannot send
+ * without a CORS preflight: that, with SameSite=Lax, is the API's CSRF
+ * defence. PATCH and DELETE, not being simple methods, need a preflight
+ * too. The pages' forms carry tokens instead (http/csrf.h).
  */
+#include "handlers/basket.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +24,10 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "render/format.h"
-#include "svc/basket.h"
+#include "settings.h"
 #include "svc/tenant.h"
 
-#define COOKIE_ATTRS "; Path=/; HttpOnly; SameSite=Lax; Max-Age=172800"
+#define COOKIE_NAME "basket"
 
 static void
 add_money(struct ec_request *req, struct json_object *o, const char *key,
@@ -38,64 +42,6 @@ add_money(struct ec_request *req, struct json_object *o, const char *key,
     json_object_object_add(o, text_key,
                            json_object_new_string_len(b.data, (int)b.len));
     ec_buf_release(&b);
-}
-
-/*
- * The version the client says it changes: If-Match (a bare or quoted
- * integer) first, else the body's "version". 1 with *out when given, 0
- * when not, EC_ERR_INVALID_FIELD when malformed.
- */
-static int
-wanted_version(struct ec_request *req, long long *out)
-{
-    const char *h = ec_request_header(req, "if-match");
-    struct json_object *v;
-    char *end;
-
-    if (h && *h) {
-        if (h[0] == 'W' && h[1] == '/')
-            h += 2;
-        if (*h == '"')
-            h++;
-        *out = strtoll(h, &end, 10);
-        if (end == h || *out < 0 || (*end && strcmp(end, "\"") != 0))
-            return EC_ERR_INVALID_FIELD;
-        return 1;
-    }
-    if (req->json && json_object_object_get_ex(req->json, "version", &v) &&
-        !json_object_is_type(v, json_type_null)) {
-        if (!json_object_is_type(v, json_type_int) ||
-            json_object_get_int64(v) < 0)
-            return EC_ERR_INVALID_FIELD;
-        *out = json_object_get_int64(v);
-        return 1;
-    }
-    return 0;
-}
-
-static void
-set_etag(struct ec_request *req, struct ec_response *res, long long version)
-{
-    /* headers are kept by reference: arena memory */
-    ec_response_header(res, "ETag",
-                       ec_arena_printf(req->arena, "\"%lld\"", version));
-    ec_response_header(res, "Cache-Control", "no-store");
-}
-
-/* The basket of the cookie, or an empty one (version 0, id ""). */
-static int
-load_current(struct ec_request *req, struct ec_basket *b)
-{
-    const char *id = ec_request_cookie(req, "basket");
-
-    if (!ec_basket_id_valid(id))
-        id = "";
-    if (!*id) {
-        memset(b, 0, sizeof(*b));
-        b->doc = NULL;
-        return 0;
-    }
-    return ec_basket_load(req->app->kv, req->tenant->slug, id, req->arena, b);
 }
 
 static const char *
@@ -117,6 +63,330 @@ jget_int(struct json_object *o, const char *k)
     return json_object_object_get_ex(o, k, &v) ? json_object_get_int(v) : 0;
 }
 
+/* ---- reading ---- */
+
+int
+ec_basket_wanted(struct ec_request *req, struct ec_response *res,
+                 struct ec_basket_want *w)
+{
+    const char *h = ec_request_header(req, "if-match");
+    const char *f = ec_kvlist_get(&req->form, "version");
+    struct json_object *v;
+    char *end;
+
+    w->given = 0;
+    w->version = 0;
+    if (h && *h) {
+        if (h[0] == 'W' && h[1] == '/')
+            h += 2;
+        if (*h == '"')
+            h++;
+    } else if (req->json && json_object_is_type(req->json, json_type_object) &&
+               json_object_object_get_ex(req->json, "version", &v) &&
+               !json_object_is_type(v, json_type_null)) {
+        if (!json_object_is_type(v, json_type_int) ||
+            json_object_get_int64(v) < 0)
+            goto bad;
+        w->given = 1;
+        w->version = json_object_get_int64(v);
+        return 0;
+    } else if (f && *f) {
+        h = f;
+    } else {
+        return 0;
+    }
+    w->version = strtoll(h, &end, 10);
+    if (end == h || w->version < 0 || (*end && strcmp(end, "\"") != 0))
+        goto bad;
+    w->given = 1;
+    return 0;
+bad:
+    return ec_fail(res, EC_ERR_INVALID_FIELD, "version",
+                   "The version is not a number.");
+}
+
+int
+ec_basket_current(struct ec_request *req, struct ec_basket *b)
+{
+    const char *id = ec_request_cookie(req, COOKIE_NAME);
+
+    if (!ec_basket_id_valid(id)) {
+        memset(b, 0, sizeof(*b));
+        return 0;
+    }
+    return ec_basket_load(req->app->kv, req->tenant->slug, id, req->arena, b);
+}
+
+/* The settings that bound a basket, for this request's client. */
+static void
+policy_of(const struct ec_request *req, struct ec_basket_policy *p)
+{
+    const struct ec_settings *s = req->app->settings;
+
+    p->ttl_ms = s->basket_ttl;
+    p->lock_ttl_ms = s->number_lock_ttl;
+    p->numbers_max = (unsigned)s->basket_numbers_max;
+    p->rate.client = req->remote_addr && *req->remote_addr &&
+                             !ec_settings_rate_exempt(s, req->remote_addr)
+                         ? req->remote_addr
+                         : NULL;
+    p->rate.max = (unsigned)s->number_lock_rate;
+    p->rate.window_ms = 60000;
+}
+
+/* The channel line belongs to: the one it was chosen in, while the catalog
+   still has it; else the request's. */
+static const struct ec_channel *
+line_channel(const struct ec_request *req, struct json_object *line)
+{
+    const char *code = jget_str(line, "channel");
+    const struct ec_channel *ch =
+        code ? ec_catalog_channel(req->catalog, code) : NULL;
+
+    return ch ? ch : req->channel;
+}
+
+/* ---- changing ---- */
+
+/* Answer a failed change with its field and words. */
+static int
+change_failed(struct ec_request *req, struct ec_response *res, int rc,
+              const char *field, const char *message)
+{
+    switch (rc) {
+    case EC_ERR_INVALID_FIELD:
+    case EC_ERR_BASKET_LIMIT:
+        return ec_fail(res, rc, field, message);
+    case EC_ERR_NUMBER_TAKEN:
+        return ec_fail(res, rc, "msisdn", NULL);
+    case EC_ERR_RATE_LIMITED:
+        ec_response_header(res, "Retry-After", "60");
+        return ec_fail(res, rc, "msisdn",
+                       "Many numbers were reserved from your address in a "
+                       "short time. Please wait a minute and try again.");
+    case EC_ERR_VERSION_CONFLICT:
+        return ec_fail(res, rc, "version", NULL);
+    case EC_ERR_NOT_FOUND:
+        return ec_fail(res, rc, NULL, "There is no such line in your basket.");
+    default:
+        (void)req;
+        return rc;
+    }
+}
+
+/* A chosen number must be an available number of this shop's pool. */
+static int
+check_pool(struct ec_request *req, struct ec_response *res,
+           const char *msisdn)
+{
+    int rc =
+        ec_number_check_available(req->app->db, req->tenant->id, msisdn);
+
+    if (rc == EC_ERR_NOT_FOUND)
+        return ec_fail(res, EC_ERR_INVALID_FIELD, "msisdn",
+                       "This number is not one we offer. Choose one of ours "
+                       "or port your own.");
+    if (rc == EC_ERR_NUMBER_TAKEN)
+        return ec_fail(res, rc, "msisdn", NULL);
+    return rc;
+}
+
+/* What line l costs a month now in channel ch (plan and add-ons), or -1. */
+static long long
+monthly_now_of(struct ec_request *req, const struct ec_channel *ch,
+               const struct ec_basket_line *l, int64_t now)
+{
+    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
+    const struct ec_offer *o = ec_catalog_offer(ch, l->sku);
+    long long sum;
+
+    if (!o || ec_catalog_price(req->catalog, o, l->binding_months, l->sim, now,
+                               req->tenant->vat_rate_bp, pb) < 0)
+        return -1;
+    sum = pb->monthly_now;
+    for (size_t i = 0; i < l->naddons; i++) {
+        o = ec_catalog_offer(ch, l->addons[i]);
+        if (!o || ec_catalog_price(req->catalog, o, 0, l->sim, now,
+                                   req->tenant->vat_rate_bp, pb) < 0)
+            return -1;
+        sum += pb->monthly_now;
+    }
+    return sum;
+}
+
+static int
+version_check(struct ec_response *res, const struct ec_basket_want *w,
+              const struct ec_basket *b)
+{
+    if (w && w->given && w->version != b->version)
+        return ec_fail(res, EC_ERR_VERSION_CONFLICT, "version", NULL);
+    return 0;
+}
+
+int
+ec_basket_do_add(struct ec_request *req, struct ec_response *res,
+                 struct json_object *line, const struct ec_basket_want *w,
+                 struct ec_basket *b, struct ec_basket_line *l)
+{
+    struct ec_basket_policy p;
+    const char *field = NULL, *message = NULL;
+    int fresh = 0, rc;
+
+    rc = ec_basket_line_check(req->catalog, req->channel, line, l, &field,
+                              &message);
+    if (rc < 0)
+        return ec_fail(res, rc, field, message);
+    if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
+        return rc;
+    l->monthly_at_add = monthly_now_of(req, req->channel, l, time(NULL));
+    if ((rc = ec_basket_current(req, b)) < 0)
+        return rc;
+    if (b->version == 0) {
+        /* never adopt an id the client made up: a fresh one */
+        ec_basket_init_new(b, req->arena);
+        fresh = 1;
+    }
+    if ((rc = version_check(res, w, b)) < 0)
+        return rc;
+    policy_of(req, &p);
+    rc = ec_basket_add(req->app->kv, req->tenant->slug, b, l, &p, &field,
+                       &message);
+    if (rc < 0)
+        return change_failed(req, res, rc, field, message);
+    if (fresh)
+        ec_response_header(
+            res, "Set-Cookie",
+            ec_arena_printf(req->arena,
+                            COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Lax; "
+                                        "Max-Age=%ld",
+                            b->id, req->app->settings->basket_ttl / 1000));
+    return 0;
+}
+
+static const char *const patchable[] = {
+    "sku",    "binding_months", "binding_accepted", "sim_type",
+    "addons", "msisdn",         "porting",          "version",
+};
+
+/*
+ * The stored line with patch over it, as a new object to check, or NULL
+ * with the offending field recorded on res. A new number replaces a
+ * ported one and the other way round.
+ */
+static struct json_object *
+merge_patch(struct ec_response *res, struct json_object *stored,
+            struct json_object *patch)
+{
+    struct json_object *m = NULL;
+
+    if (!patch || !json_object_is_type(patch, json_type_object)) {
+        ec_fail(res, EC_ERR_INVALID_FIELD, NULL,
+                "The change must be a JSON object.");
+        return NULL;
+    }
+    json_object_object_foreach(patch, key, val) {
+        size_t i;
+
+        (void)val;
+        for (i = 0; i < sizeof(patchable) / sizeof(*patchable); i++)
+            if (strcmp(key, patchable[i]) == 0)
+                break;
+        if (i == sizeof(patchable) / sizeof(*patchable)) {
+            ec_fail(res, EC_ERR_INVALID_FIELD, key,
+                    "This field cannot be changed.");
+            return NULL;
+        }
+    }
+    json_object_deep_copy(stored, &m, NULL);
+    json_object_object_foreach(patch, k, v) {
+        if (strcmp(k, "version") == 0)
+            continue;
+        if (strcmp(k, "msisdn") == 0 && !json_object_is_type(v, json_type_null))
+            json_object_object_del(m, "porting");
+        if (strcmp(k, "porting") == 0 &&
+            !json_object_is_type(v, json_type_null))
+            json_object_object_del(m, "msisdn");
+        json_object_object_add(m, k, json_object_get(v));
+    }
+    return m;
+}
+
+int
+ec_basket_do_update(struct ec_request *req, struct ec_response *res,
+                    const char *line_id, struct json_object *patch,
+                    const struct ec_basket_want *w, struct ec_basket *b,
+                    struct ec_basket_line *l)
+{
+    const char *field = NULL, *message = NULL, *old_msisdn;
+    const struct ec_channel *ch;
+    struct ec_basket_policy p;
+    struct json_object *stored, *merged;
+    int rc;
+
+    if ((rc = ec_basket_current(req, b)) < 0)
+        return rc;
+    if (b->version == 0 || !(stored = ec_basket_find_line(b, line_id, NULL)))
+        return change_failed(req, res, EC_ERR_NOT_FOUND, NULL, NULL);
+    if ((rc = version_check(res, w, b)) < 0)
+        return rc;
+    if (!(merged = merge_patch(res, stored, patch)))
+        return EC_ERR_INVALID_FIELD;
+    ch = line_channel(req, stored);
+    rc = ec_basket_line_check(req->catalog, ch, merged, l, &field, &message);
+    json_object_put(merged);
+    if (rc < 0)
+        return ec_fail(res, rc, field, message);
+    old_msisdn = jget_str(stored, "msisdn");
+    if (l->msisdn[0] && (!old_msisdn || strcmp(old_msisdn, l->msisdn) != 0) &&
+        (rc = check_pool(req, res, l->msisdn)) < 0)
+        return rc;
+    /* a change is a new choice at today's price */
+    l->monthly_at_add = monthly_now_of(req, ch, l, time(NULL));
+    policy_of(req, &p);
+    rc = ec_basket_update(req->app->kv, req->tenant->slug, b, line_id, l, &p,
+                          &field, &message);
+    return rc < 0 ? change_failed(req, res, rc, field, message) : 0;
+}
+
+int
+ec_basket_do_remove(struct ec_request *req, struct ec_response *res,
+                    const char *line_id, const struct ec_basket_want *w,
+                    struct ec_basket *b)
+{
+    struct ec_basket_policy p;
+    int rc;
+
+    if ((rc = ec_basket_current(req, b)) < 0)
+        return rc;
+    if (b->version == 0)
+        return change_failed(req, res, EC_ERR_NOT_FOUND, NULL, NULL);
+    if ((rc = version_check(res, w, b)) < 0)
+        return rc;
+    policy_of(req, &p);
+    rc = ec_basket_remove(req->app->kv, req->tenant->slug, b, line_id, &p);
+    return rc < 0 ? change_failed(req, res, rc, NULL, NULL) : 0;
+}
+
+int
+ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
+                  const struct ec_basket_want *w, struct ec_basket *b)
+{
+    struct ec_basket_policy p;
+    int rc;
+
+    if ((rc = ec_basket_current(req, b)) < 0)
+        return rc;
+    if (b->version == 0)
+        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "Your basket is empty.");
+    if ((rc = version_check(res, w, b)) < 0)
+        return rc;
+    policy_of(req, &p);
+    rc = ec_basket_touch(req->app->kv, req->tenant->slug, b, &p);
+    return rc < 0 ? change_failed(req, res, rc, NULL, NULL) : 0;
+}
+
+/* ---- showing ---- */
+
 struct totals {
     long long monthly_now, one_time, min_total;
 };
@@ -133,156 +403,158 @@ add_notice(struct json_object *notices, const char *code, const char *line,
     json_object_array_add(notices, n);
 }
 
+/* Price the add-ons of stored into price (and *monthly etc.); 0, or -1
+   when one is no longer offered. */
+static int
+price_addons(struct ec_request *req, const struct ec_channel *ch,
+             struct json_object *stored, enum ec_sim_type sim, int64_t now,
+             struct json_object *price, struct totals *line)
+{
+    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
+    struct json_object *arr, *addons = json_object_new_array();
+    int months = jget_int(stored, "binding_months"), rc = 0;
+
+    json_object_object_add(price, "addons", addons);
+    if (!json_object_object_get_ex(stored, "addons", &arr) ||
+        !json_object_is_type(arr, json_type_array))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        const char *as =
+            json_object_get_string(json_object_array_get_idx(arr, i));
+        const struct ec_offer *ao = ec_catalog_offer(ch, as);
+        struct json_object *a;
+
+        if (!ao || ec_catalog_price(req->catalog, ao, 0, sim, now,
+                                    req->tenant->vat_rate_bp, pb) < 0) {
+            rc = -1;
+            continue;
+        }
+        a = json_object_new_object();
+        json_object_object_add(a, "sku", json_object_new_string(as));
+        json_object_object_add(a, "name",
+                               json_object_new_string(ao->display_name));
+        add_money(req, a, "monthly_now", pb->monthly_now);
+        json_object_array_add(addons, a);
+        line->monthly_now += pb->monthly_now;
+        line->one_time += pb->one_time_total;
+        /* an add-on runs as long as the plan's minimum term */
+        line->min_total += pb->one_time_total +
+                           pb->monthly_now * (long long)(months > 0 ? months
+                                                                    : 1);
+    }
+    return rc;
+}
+
+/* The lock of stored's number as its basket sees it. */
+static void
+add_lock(struct ec_request *req, const struct ec_basket *bk,
+         struct json_object *stored, struct json_object *o, const char *id,
+         struct json_object *notices)
+{
+    const char *msisdn = jget_str(stored, "msisdn");
+    struct json_object *lock, *exp;
+    char national[EC_NUMBER_SIZE];
+    char *owner = NULL;
+    int rc;
+
+    if (!msisdn)
+        return;
+    ec_number_format_national(msisdn, national, sizeof(national));
+    json_object_object_add(o, "msisdn_national",
+                           json_object_new_string(national));
+    rc = ec_number_lock_owner(req->app->kv, req->tenant->slug, msisdn,
+                              req->arena, &owner);
+    lock = json_object_new_object();
+    if (rc == 0 && strcmp(owner, bk->id) == 0) {
+        json_object_object_add(lock, "held", json_object_new_boolean(1));
+        json_object_object_add(
+            lock, "expires_at",
+            json_object_object_get_ex(stored, "lock_expires_at", &exp)
+                ? json_object_get(exp)
+                : json_object_new_null());
+    } else {
+        json_object_object_add(lock, "held", json_object_new_boolean(0));
+        json_object_object_add(lock, "expires_at", json_object_new_null());
+        add_notice(notices, "lock_expired", id,
+                   "The number is no longer reserved for you.");
+    }
+    json_object_object_add(o, "lock", lock);
+}
+
 /*
  * One stored line as the client sees it: the stored fields, its price
- * now (the plan's breakdown from the engine, plus each add-on's own), and
- * its lock. Adds the price to *t.
+ * now in its channel (the plan's breakdown from the engine, plus each
+ * add-on's own), and its lock. Adds the price to *t.
  */
 static struct json_object *
 priced_line(struct ec_request *req, const struct ec_basket *bk,
             struct json_object *stored, int64_t now, struct totals *t,
             struct json_object *notices)
 {
-    struct json_object *o = NULL, *price, *addons, *arr, *lock;
-    struct ec_promotion_breakdown *pb;
-    const struct ec_offer *off;
+    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
+    const struct ec_channel *ch = line_channel(req, stored);
     const char *id = jget_str(stored, "id"), *sku = jget_str(stored, "sku");
-    const char *sim_name = jget_str(stored, "sim_type"), *msisdn;
-    enum ec_sim_type sim;
-    long long monthly, one_time, min_total;
+    const char *sim_name = jget_str(stored, "sim_type");
+    struct json_object *o = NULL, *price, *at_add;
+    const struct ec_offer *off = sku ? ec_catalog_offer(ch, sku) : NULL;
+    enum ec_sim_type sim = sim_name && strcmp(sim_name, "esim") == 0
+                               ? EC_SIM_ESIM
+                               : EC_SIM_PHYSICAL;
+    struct totals line;
 
     json_object_deep_copy(stored, &o, NULL);
     if (!id)
         id = "";
-    sim = sim_name && strcmp(sim_name, "esim") == 0 ? EC_SIM_ESIM
-                                                    : EC_SIM_PHYSICAL;
-    pb = ec_arena_alloc(req->arena, sizeof(*pb));
-    off = sku ? ec_catalog_offer(req->channel, sku) : NULL;
     if (!off ||
         ec_catalog_price(req->catalog, off, jget_int(stored, "binding_months"),
                          sim, now, req->tenant->vat_rate_bp, pb) < 0) {
         json_object_object_add(o, "price", json_object_new_null());
         add_notice(notices, "unavailable", id,
                    "This product is no longer offered as chosen.");
-    } else {
-        monthly = pb->monthly_now;
-        one_time = pb->one_time_total;
-        min_total = pb->min_total;
-        price = json_object_new_object();
-        add_money(req, price, "plan_monthly_now", pb->monthly_now);
-        addons = json_object_new_array();
-        if (json_object_object_get_ex(stored, "addons", &arr))
-            for (size_t i = 0; i < json_object_array_length(arr); i++) {
-                const char *as =
-                    json_object_get_string(json_object_array_get_idx(arr, i));
-                const struct ec_offer *ao = ec_catalog_offer(req->channel, as);
-                struct json_object *a;
-
-                if (!ao || ec_catalog_price(req->catalog, ao, 0, sim, now,
-                                            req->tenant->vat_rate_bp, pb) < 0) {
-                    add_notice(notices, "unavailable", id,
-                               "An add-on is no longer offered.");
-                    continue;
-                }
-                a = json_object_new_object();
-                json_object_object_add(a, "sku", json_object_new_string(as));
-                add_money(req, a, "monthly_now", pb->monthly_now);
-                json_object_array_add(addons, a);
-                monthly += pb->monthly_now;
-                one_time += pb->one_time_total;
-                /* an add-on runs as long as the plan's minimum term */
-                min_total +=
-                    pb->one_time_total +
-                    pb->monthly_now *
-                        (long long)(jget_int(stored, "binding_months") > 0
-                                        ? jget_int(stored, "binding_months")
-                                        : 1);
-            }
-        json_object_object_add(price, "addons", addons);
-        add_money(req, price, "monthly_now", monthly);
-        add_money(req, price, "one_time", one_time);
-        add_money(req, price, "min_total", min_total);
-        json_object_object_add(o, "price", price);
-        if (json_object_object_get_ex(stored, "monthly_at_add", &arr) &&
-            json_object_is_type(arr, json_type_int) &&
-            json_object_get_int64(arr) != monthly)
-            add_notice(notices, "price_changed", id,
-                       "The price has changed since you chose this.");
-        t->monthly_now += monthly;
-        t->one_time += one_time;
-        t->min_total += min_total;
+        add_lock(req, bk, stored, o, id, notices);
+        return o;
     }
-    msisdn = jget_str(stored, "msisdn");
-    if (msisdn) {
-        char *owner = NULL;
-        int rc = ec_number_lock_owner(req->app->kv, req->tenant->slug, msisdn,
-                                      req->arena, &owner);
-        struct json_object *exp;
-
-        lock = json_object_new_object();
-        if (rc == 0 && strcmp(owner, bk->id) == 0) {
-            json_object_object_add(lock, "held", json_object_new_boolean(1));
-            if (json_object_object_get_ex(stored, "lock_expires_at", &exp))
-                json_object_object_add(lock, "expires_at",
-                                       json_object_get(exp));
-        } else {
-            json_object_object_add(lock, "held", json_object_new_boolean(0));
-            json_object_object_add(lock, "expires_at", json_object_new_null());
-            add_notice(notices, "lock_expired", id,
-                       "The number is no longer reserved for you.");
-        }
-        json_object_object_add(o, "lock", lock);
-    }
+    json_object_object_add(o, "name",
+                           json_object_new_string(off->display_name));
+    line.monthly_now = pb->monthly_now;
+    line.one_time = pb->one_time_total;
+    line.min_total = pb->min_total;
+    price = json_object_new_object();
+    add_money(req, price, "plan_monthly_now", pb->monthly_now);
+    if (price_addons(req, ch, stored, sim, now, price, &line) < 0)
+        add_notice(notices, "unavailable", id,
+                   "An add-on is no longer offered.");
+    add_money(req, price, "monthly_now", line.monthly_now);
+    add_money(req, price, "one_time", line.one_time);
+    add_money(req, price, "min_total", line.min_total);
+    json_object_object_add(o, "price", price);
+    if (json_object_object_get_ex(stored, "monthly_at_add", &at_add) &&
+        json_object_is_type(at_add, json_type_int) &&
+        json_object_get_int64(at_add) != line.monthly_now)
+        add_notice(notices, "price_changed", id,
+                   "The price has changed since you chose this.");
+    t->monthly_now += line.monthly_now;
+    t->one_time += line.one_time;
+    t->min_total += line.min_total;
+    add_lock(req, bk, stored, o, id, notices);
     return o;
 }
 
-/* What line l costs a month now (plan and add-ons), or -1. */
-static long long
-monthly_now_of(struct ec_request *req, const struct ec_basket_line *l,
-               int64_t now)
-{
-    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
-    const struct ec_offer *o = ec_catalog_offer(req->channel, l->sku);
-    long long sum;
-
-    if (!o || ec_catalog_price(req->catalog, o, l->binding_months, l->sim, now,
-                               req->tenant->vat_rate_bp, pb) < 0)
-        return -1;
-    sum = pb->monthly_now;
-    for (size_t i = 0; i < l->naddons; i++) {
-        o = ec_catalog_offer(req->channel, l->addons[i]);
-        if (!o || ec_catalog_price(req->catalog, o, 0, l->sim, now,
-                                   req->tenant->vat_rate_bp, pb) < 0)
-            return -1;
-        sum += pb->monthly_now;
-    }
-    return sum;
-}
-
-/*
- * GET /api/v1/basket: {"version","lines":[{...,"price","lock"}],
- * "totals":{monthly_now, one_time, min_total},"notices":[...]}, prices
- * from the engine now in the request's channel.
- */
-int
-ec_h_basket(struct ec_request *req, struct ec_response *res)
+struct json_object *
+ec_basket_view(struct ec_request *req, const struct ec_basket *b)
 {
     struct json_object *m, *lines, *totals, *notices;
     struct totals t = {0, 0, 0};
-    struct ec_basket b;
     int64_t now = time(NULL);
-    int rc;
 
-    if ((rc = load_current(req, &b)) < 0)
-        return rc;
     lines = json_object_new_array();
     notices = json_object_new_array();
-    if (b.lines)
-        for (size_t i = 0; i < json_object_array_length(b.lines); i++)
+    if (b->lines)
+        for (size_t i = 0; i < json_object_array_length(b->lines); i++)
             json_object_array_add(
                 lines,
-                priced_line(req, &b, json_object_array_get_idx(b.lines, i), now,
-                            &t, notices));
+                priced_line(req, b, json_object_array_get_idx(b->lines, i),
+                            now, &t, notices));
     totals = json_object_new_object();
     json_object_object_add(totals, "currency",
                            json_object_new_string(req->tenant->currency));
@@ -290,108 +562,133 @@ ec_h_basket(struct ec_request *req, struct ec_response *res)
     add_money(req, totals, "one_time", t.one_time);
     add_money(req, totals, "min_total", t.min_total);
     m = json_object_new_object();
-    json_object_object_add(m, "version", json_object_new_int64(b.version));
+    json_object_object_add(m, "version", json_object_new_int64(b->version));
     json_object_object_add(m, "lines", lines);
     json_object_object_add(m, "totals", totals);
     json_object_object_add(m, "notices", notices);
+    return m;
+}
+
+/* ---- the JSON API ---- */
+
+static void
+set_etag(struct ec_request *req, struct ec_response *res, long long version)
+{
+    /* headers are kept by reference: arena memory */
+    ec_response_header(res, "ETag",
+                       ec_arena_printf(req->arena, "\"%lld\"", version));
+}
+
+static int
+need_json(struct ec_request *req, struct ec_response *res)
+{
+    if (req->body_kind != EC_BODY_JSON)
+        return ec_fail(res, EC_ERR_UNSUPPORTED_MEDIA, NULL,
+                       "Send the change as application/json.");
+    return 0;
+}
+
+/* {"line":{...},"version":N} */
+static void
+answer_line(struct ec_request *req, struct ec_response *res,
+            const struct ec_basket *b, const struct ec_basket_line *l)
+{
+    struct json_object *m = json_object_new_object();
+
+    json_object_object_add(m, "line", ec_basket_line_to_json(l));
+    json_object_object_add(m, "version", json_object_new_int64(b->version));
     ec_response_set_model(res, m, NULL);
+    set_etag(req, res, b->version);
+}
+
+/* GET /api/v1/basket */
+int
+ec_h_basket(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = ec_basket_current(req, &b)) < 0)
+        return rc;
+    ec_response_set_model(res, ec_basket_view(req, &b), NULL);
     set_etag(req, res, b.version);
     return 0;
 }
 
-/*
- * POST /api/v1/basket/lines: check the line against the channel, lock its
- * number, store it. 201 {"line":{...},"version":N}; a new basket (and its
- * cookie) when the request has none.
- */
+/* POST /api/v1/basket/lines: 201 {"line","version"}; a new basket (and
+   its cookie) when the request has none. */
 int
 ec_h_basket_add(struct ec_request *req, struct ec_response *res)
 {
+    struct ec_basket_want w;
     struct ec_basket_line l;
     struct ec_basket b;
-    struct json_object *m;
-    const char *field, *message;
-    long long want = 0;
-    int fresh = 0, given, rc;
+    int rc;
 
-    if (req->body_kind != EC_BODY_JSON)
-        return ec_fail(res, EC_ERR_UNSUPPORTED_MEDIA, NULL,
-                       "Send the line as application/json.");
-    rc = ec_basket_line_check(req->catalog, req->channel, req->json, &l, &field,
-                              &message);
-    if (rc < 0)
-        return ec_fail(res, rc, field, message);
-    if ((given = wanted_version(req, &want)) < 0)
-        return ec_fail(res, given, "version", "The version is not a number.");
-    l.monthly_at_add = monthly_now_of(req, &l, time(NULL));
-    if ((rc = load_current(req, &b)) < 0)
+    if ((rc = need_json(req, res)) < 0 ||
+        (rc = ec_basket_wanted(req, res, &w)) < 0 ||
+        (rc = ec_basket_do_add(req, res, req->json, &w, &b, &l)) < 0)
         return rc;
-    if (b.version == 0) {
-        /* never adopt an id the client made up: a fresh one */
-        char id[EC_BASKET_ID_SIZE];
-
-        ec_basket_new_id(id);
-        rc =
-            ec_basket_load(req->app->kv, req->tenant->slug, id, req->arena, &b);
-        if (rc < 0)
-            return rc;
-        fresh = 1;
-    }
-    if (given && want != b.version)
-        return ec_fail(res, EC_ERR_VERSION_CONFLICT, "version", NULL);
-    rc = ec_basket_add(req->app->kv, req->tenant->slug, &b, &l,
-                       EC_BASKET_TTL_MS, EC_BASKET_LOCK_TTL_MS);
-    if (rc == EC_ERR_NUMBER_TAKEN)
-        return ec_fail(res, rc, "msisdn", NULL);
-    if (rc == EC_ERR_INVALID_FIELD)
-        return ec_fail(res, rc, "lines", "The basket is full.");
-    if (rc == EC_ERR_VERSION_CONFLICT)
-        return ec_fail(res, rc, "version", NULL);
-    if (rc < 0)
-        return rc;
-    if (fresh)
-        ec_response_header(
-            res, "Set-Cookie",
-            ec_arena_printf(req->arena, "basket=%s" COOKIE_ATTRS, b.id));
-    m = json_object_new_object();
-    json_object_object_add(m, "line", ec_basket_line_to_json(&l));
-    json_object_object_add(m, "version", json_object_new_int64(b.version));
-    ec_response_set_model(res, m, NULL);
+    answer_line(req, res, &b, &l);
     res->status = 201;
-    set_etag(req, res, b.version);
     return 0;
 }
 
-/* DELETE /api/v1/basket/lines/{id}: remove it, free its number now. */
+/* PATCH /api/v1/basket/lines/{id}: {"line","version"} */
+int
+ec_h_basket_update(struct ec_request *req, struct ec_response *res)
+{
+    const char *line_id = ec_request_route_arg(req, "id");
+    struct ec_basket_want w;
+    struct ec_basket_line l;
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = need_json(req, res)) < 0 ||
+        (rc = ec_basket_wanted(req, res, &w)) < 0 ||
+        (rc = ec_basket_do_update(req, res, line_id ? line_id : "", req->json,
+                                  &w, &b, &l)) < 0)
+        return rc;
+    answer_line(req, res, &b, &l);
+    return 0;
+}
+
+/* DELETE /api/v1/basket/lines/{id}: {"version"}; the number is free now. */
 int
 ec_h_basket_remove(struct ec_request *req, struct ec_response *res)
 {
     const char *line_id = ec_request_route_arg(req, "id");
+    struct ec_basket_want w;
     struct ec_basket b;
     struct json_object *m;
-    long long want = 0;
-    int given, rc;
+    int rc;
 
-    if ((given = wanted_version(req, &want)) < 0)
-        return ec_fail(res, given, "version", "The version is not a number.");
-    if ((rc = load_current(req, &b)) < 0)
-        return rc;
-    if (b.version == 0)
-        return ec_fail(res, EC_ERR_NOT_FOUND, NULL,
-                       "There is no such line in your basket.");
-    if (given && want != b.version)
-        return ec_fail(res, EC_ERR_VERSION_CONFLICT, "version", NULL);
-    rc = ec_basket_remove(req->app->kv, req->tenant->slug, &b,
-                          line_id ? line_id : "", EC_BASKET_TTL_MS);
-    if (rc == EC_ERR_NOT_FOUND)
-        return ec_fail(res, rc, NULL, "There is no such line in your basket.");
-    if (rc == EC_ERR_VERSION_CONFLICT)
-        return ec_fail(res, rc, "version", NULL);
-    if (rc < 0)
+    if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
+        (rc = ec_basket_do_remove(req, res, line_id ? line_id : "", &w, &b)) <
+            0)
         return rc;
     m = json_object_new_object();
     json_object_object_add(m, "version", json_object_new_int64(b.version));
     ec_response_set_model(res, m, NULL);
+    set_etag(req, res, b.version);
+    return 0;
+}
+
+/* POST /api/v1/basket/keep: the basket's numbers stay reserved for
+   another lock TTL; answers the basket as GET does. */
+int
+ec_h_basket_keep(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket_want w;
+    struct ec_basket b;
+    int rc;
+
+    if (req->body_kind != EC_BODY_NONE && (rc = need_json(req, res)) < 0)
+        return rc;
+    if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
+        (rc = ec_basket_do_keep(req, res, &w, &b)) < 0)
+        return rc;
+    ec_response_set_model(res, ec_basket_view(req, &b), NULL);
     set_etag(req, res, b.version);
     return 0;
 }

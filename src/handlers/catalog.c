@@ -548,7 +548,11 @@ decorate_for_page(struct json_object *offer)
         for (i = 0; i < n; i++) {
             int m = json_object_get_int(json_object_array_get_idx(arr, i));
             struct json_object *o = json_object_new_object();
+            char value[12];
+
+            snprintf(value, sizeof(value), "%d", m);
             json_object_object_add(o, "months", json_object_new_int(m));
+            json_object_object_add(o, "value", jstr(value));
             json_object_object_add(o, "none", json_object_new_boolean(m == 0));
             json_object_array_add(opts, o);
         }
@@ -562,6 +566,7 @@ decorate_for_page(struct json_object *offer)
                 json_object_get_string(json_object_array_get_idx(arr, i));
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, t, json_object_new_boolean(1));
+            json_object_object_add(o, "value", jstr(t));
             json_object_array_add(opts, o);
         }
         json_object_object_add(offer, "sim_options", opts);
@@ -641,35 +646,50 @@ ec_h_channel_page(struct ec_request *req, struct ec_response *res)
 }
 
 int
-ec_h_product_page(struct ec_request *req, struct ec_response *res)
+ec_product_page(struct ec_request *req, struct ec_response *res,
+                const char *sku, int failed)
 {
-    const char *section = ec_request_route_arg(req, "section");
-    const struct ec_channel_rule *r = req->channel_rule;
-    const struct ec_offer *o;
+    const struct ec_offer *o =
+        req->channel && sku ? ec_catalog_offer(req->channel, sku) : NULL;
     struct json_object *m, *product, *addons;
     const struct ec_offer *fit[MAX_ADDONS];
     int64_t now = time(NULL);
     size_t n;
-    int rc;
+
+    if (!o)
+        return ec_fail(res, EC_ERR_NOT_FOUND, NULL,
+                       "There is no such product here.");
+    m = page_model(req, o->display_name);
+    product = offer_json(req, o, now);
+    decorate_for_page(product);
+    addons = json_object_new_array();
+    n = o->product->is_addon
+            ? 0
+            : ec_catalog_addons_for(req->catalog, req->channel, o->product,
+                                    fit, MAX_ADDONS);
+    for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
+        json_object_array_add(addons, offer_json(req, fit[i], now));
+    json_object_object_add(m, "has_addons", json_object_new_boolean(n > 0));
+    json_object_object_add(m, "addons", addons);
+    json_object_object_add(m, "product", product);
+    /* add-ons are chosen with a plan, not bought alone */
+    if (!o->product->is_addon)
+        ec_basket_form_model(req, res, m, product, addons, failed != 0);
+    if (failed)
+        res->status = ec_err_info(failed)->status;
+    ec_response_set_model(res, m, "product");
+    return 0;
+}
+
+int
+ec_h_product_page(struct ec_request *req, struct ec_response *res)
+{
+    const char *section = ec_request_route_arg(req, "section");
+    const struct ec_channel_rule *r = req->channel_rule;
 
     /* /{section}/products/X exists only where a path rule made it */
     if (section && (!r || r->kind != EC_RULE_PATH_PREFIX ||
                     strcmp(r->value + 1, section) != 0))
         return EC_ERR_NOT_FOUND;
-    if ((rc = find_offer(req, res, &o)) < 0)
-        return rc;
-    m = page_model(req, o->display_name);
-    product = offer_json(req, o, now);
-    decorate_for_page(product);
-    addons = json_object_new_array();
-    n = ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
-                              MAX_ADDONS);
-    for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
-        json_object_array_add(addons, offer_json(req, fit[i], now));
-    json_object_object_add(m, "has_addons",
-                           json_object_new_boolean(n > 0 && !o->product->is_addon));
-    json_object_object_add(m, "addons", addons);
-    json_object_object_add(m, "product", product);
-    ec_response_set_model(res, m, "product");
-    return 0;
+    return ec_product_page(req, res, ec_request_route_arg(req, "sku"), 0);
 }

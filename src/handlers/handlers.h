@@ -9,6 +9,7 @@
 
 struct ec_request;
 struct ec_response;
+struct json_object;
 
 /* probes.c: liveness and readiness for load balancers and scripts */
 int ec_h_healthz(struct ec_request *req, struct ec_response *res);
@@ -23,6 +24,14 @@ int ec_h_home(struct ec_request *req, struct ec_response *res);
 int ec_h_channel_page(struct ec_request *req, struct ec_response *res);
 int ec_h_product_page(struct ec_request *req, struct ec_response *res);
 
+/*
+ * The product page of sku in the request's channel; failed is 0, or the
+ * error of the basket form posted from it (recorded on res by ec_fail),
+ * which the page shows with the choices posted and its status.
+ */
+int ec_product_page(struct ec_request *req, struct ec_response *res,
+                    const char *sku, int failed);
+
 /* storefront.c */
 int ec_h_theme_css(struct ec_request *req, struct ec_response *res);
 int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
@@ -33,7 +42,27 @@ int ec_h_numbers(struct ec_request *req, struct ec_response *res);
 /* basket.c: the guest's basket (JSON API) */
 int ec_h_basket(struct ec_request *req, struct ec_response *res);
 int ec_h_basket_add(struct ec_request *req, struct ec_response *res);
+int ec_h_basket_update(struct ec_request *req, struct ec_response *res);
 int ec_h_basket_remove(struct ec_request *req, struct ec_response *res);
+int ec_h_basket_keep(struct ec_request *req, struct ec_response *res);
+
+/* basket_pages.c: the basket page and the forms of the storefront */
+int ec_h_basket_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_basket_add(struct ec_request *req, struct ec_response *res);
+int ec_h_form_basket_update(struct ec_request *req, struct ec_response *res);
+int ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res);
+int ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res);
+
+/*
+ * The basket form of a product page into model: CSRF token, the number
+ * picker, and which binding, SIM type and add-ons are checked (those
+ * posted when posted is set, else the first of each and none). The
+ * error recorded on res, if any, goes with it.
+ */
+void ec_basket_form_model(struct ec_request *req, struct ec_response *res,
+                          struct json_object *model,
+                          struct json_object *product,
+                          struct json_object *addons, int posted);
 
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);

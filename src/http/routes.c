@@ -30,12 +30,21 @@ const struct ec_route ec_routes[] = {
     {EC_GET,  "/api/v1/numbers",          ec_h_numbers,      T | DB | KV | JSON, NULL},
     {EC_GET,  "/api/v1/basket",           ec_h_basket,       CAT | JSON,  NULL},
     {EC_POST, "/api/v1/basket/lines",     ec_h_basket_add,   CAT | BODY | JSON, NULL},
+    {EC_PATCH, "/api/v1/basket/lines/{id}", ec_h_basket_update, CAT | BODY | JSON, NULL},
     {EC_DELETE, "/api/v1/basket/lines/{id}", ec_h_basket_remove, CAT | JSON, NULL},
+    {EC_POST, "/api/v1/basket/keep",      ec_h_basket_keep,  CAT | BODY | JSON, NULL},
     {EC_POST, "/api/v1/csp-report",       ec_h_csp_report,   T | BODY | JSON, NULL},
 
     {EC_GET,  "/",                        ec_h_home,         CAT,         "home"},
     {EC_GET,  "/theme.css",               ec_h_theme_css,    T,           NULL},
     {EC_GET,  "/products/{sku}",          ec_h_product_page, CAT,         "product"},
+    {EC_GET,  "/basket",                  ec_h_basket_page,  CAT,         "basket"},
+    /* the storefront's forms: each answers 303 to /basket or the page
+       again with its error */
+    {EC_POST, "/basket/lines",            ec_h_form_basket_add, CAT | BODY, NULL},
+    {EC_POST, "/basket/lines/{id}",       ec_h_form_basket_update, CAT | BODY, NULL},
+    {EC_POST, "/basket/lines/{id}/remove", ec_h_form_basket_remove, CAT | BODY, NULL},
+    {EC_POST, "/basket/keep",             ec_h_form_basket_keep, CAT | BODY, NULL},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,  "/{section}",               ec_h_channel_page, CAT,         "channel"},
     {EC_GET,  "/{section}/products/{sku}", ec_h_product_page, CAT,        "product"},

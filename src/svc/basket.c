@@ -98,6 +98,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     if (!o || o->product->is_addon)
         FAIL(EC_ERR_INVALID_FIELD, "sku", "This product is not offered here.");
     out->sku = o->product->sku;
+    out->channel = ch->code;
 
     v = member(j, "binding_months");
     if (!v || !json_object_is_type(v, json_type_int))
@@ -198,6 +199,23 @@ put_json(void *obj)
     json_object_put(obj);
 }
 
+static void
+empty_doc(struct ec_basket *b, struct ec_arena *a)
+{
+    b->doc = json_object_new_object();
+    b->lines = json_object_new_array();
+    json_object_object_add(b->doc, "lines", b->lines);
+    ec_arena_cleanup(a, put_json, b->doc);
+}
+
+void
+ec_basket_init_new(struct ec_basket *b, struct ec_arena *a)
+{
+    memset(b, 0, sizeof(*b));
+    ec_basket_new_id(b->id);
+    empty_doc(b, a);
+}
+
 int
 ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
                struct ec_arena *a, struct ec_basket *b)
@@ -214,10 +232,7 @@ ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
         return rc;
     rc = ec_kv_get(kv, key, a, &text, &len);
     if (rc == EC_ERR_NOT_FOUND) {
-        b->doc = json_object_new_object();
-        b->lines = json_object_new_array();
-        json_object_object_add(b->doc, "lines", b->lines);
-        ec_arena_cleanup(a, put_json, b->doc);
+        empty_doc(b, a);
         return 0;
     }
     if (rc < 0)
@@ -247,6 +262,7 @@ ec_basket_line_to_json(const struct ec_basket_line *l)
     struct json_object *o = json_object_new_object(), *a, *p;
 
     json_object_object_add(o, "id", json_object_new_string(l->id));
+    json_object_object_add(o, "channel", json_object_new_string(l->channel));
     json_object_object_add(o, "sku", json_object_new_string(l->sku));
     json_object_object_add(o, "binding_months",
                            json_object_new_int(l->binding_months));
@@ -344,25 +360,71 @@ now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static const char *
+line_msisdn(struct json_object *line)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(line, "msisdn", &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+struct json_object *
+ec_basket_find_line(const struct ec_basket *b, const char *line_id,
+                    size_t *index)
+{
+    size_t n = b->lines ? json_object_array_length(b->lines) : 0;
+
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(b->lines, i), *v;
+
+        if (json_object_object_get_ex(e, "id", &v) &&
+            json_object_is_type(v, json_type_string) &&
+            strcmp(json_object_get_string(v), line_id) == 0) {
+            if (index)
+                *index = i;
+            return e;
+        }
+    }
+    return NULL;
+}
+
+/* Lines of b holding a number from the pool, line skip (if < n) not
+   counted. */
+static unsigned
+numbers_held(const struct ec_basket *b, size_t skip)
+{
+    unsigned held = 0;
+
+    for (size_t i = 0; i < json_object_array_length(b->lines); i++)
+        if (i != skip && line_msisdn(json_object_array_get_idx(b->lines, i)))
+            held++;
+    return held;
+}
+
 /*
  * Basket activity keeps the basket's numbers: give every lock it still
- * holds a fresh TTL and note the new expiry in its line. A lock that ran
- * out or went to another basket is left alone (GET tells the customer).
- * 0, or EC_ERR_UNAVAILABLE.
+ * holds a fresh TTL, take again a lock that ran out while nobody else
+ * took the number, and note the new expiry in the line. A number another
+ * basket took meanwhile is left alone (GET tells the customer). Line skip
+ * (if < n) is the one being replaced. 0, or EC_ERR_UNAVAILABLE.
  */
 static int
-extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b, int64_t t,
-             long long lock_ttl_ms)
+extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+             size_t skip, int64_t t, long long lock_ttl_ms)
 {
     for (size_t i = 0; i < json_object_array_length(b->lines); i++) {
-        struct json_object *e = json_object_array_get_idx(b->lines, i), *v;
+        struct json_object *e = json_object_array_get_idx(b->lines, i);
+        const char *msisdn = line_msisdn(e);
         int rc;
 
-        if (!json_object_object_get_ex(e, "msisdn", &v) ||
-            !json_object_is_type(v, json_type_string))
+        if (i == skip || !msisdn)
             continue;
-        rc = ec_number_lock_extend(kv, slug, json_object_get_string(v), b->id,
-                                   lock_ttl_ms);
+        rc = ec_number_lock_extend(kv, slug, msisdn, b->id, lock_ttl_ms);
+        if (rc == EC_ERR_NOT_FOUND)
+            rc = ec_number_lock(kv, slug, msisdn, b->id, lock_ttl_ms);
         if (rc == EC_ERR_UNAVAILABLE)
             return rc;
         if (rc == 0)
@@ -372,31 +434,49 @@ extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b, int64_t t,
     return 0;
 }
 
+/* Lock l's number (if any) for b under p. 0 or an ec_err. */
+static int
+lock_line_number(struct ec_kv *kv, const char *slug, const struct ec_basket *b,
+                 struct ec_basket_line *l, int64_t t,
+                 const struct ec_basket_policy *p)
+{
+    int rc;
+
+    l->lock_expires_at = 0;
+    if (!l->msisdn[0])
+        return 0;
+    rc = ec_number_lock_rated(kv, slug, l->msisdn, b->id, p->lock_ttl_ms,
+                              &p->rate);
+    if (rc == EC_ERR_CONFLICT)
+        return EC_ERR_NUMBER_TAKEN;
+    if (rc < 0)
+        return rc;
+    l->lock_expires_at = t + p->lock_ttl_ms;
+    return 0;
+}
+
 int
 ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-              struct ec_basket_line *l, long long ttl_ms, long long lock_ttl_ms)
+              struct ec_basket_line *l, const struct ec_basket_policy *p,
+              const char **field, const char **message)
 {
     size_t n = json_object_array_length(b->lines);
     int64_t t = now_ms();
     int rc;
 
     if (n >= EC_BASKET_LINES_MAX)
-        return EC_ERR_INVALID_FIELD;
-    if ((rc = extend_locks(kv, slug, b, t, lock_ttl_ms)) < 0)
+        FAIL(EC_ERR_BASKET_LIMIT, "lines", "The basket is full.");
+    if (l->msisdn[0] && numbers_held(b, n) >= p->numbers_max)
+        FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
+             "Your basket holds as many new numbers as it can.");
+    if ((rc = extend_locks(kv, slug, b, n, t, p->lock_ttl_ms)) < 0)
         return rc;
     ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
     l->added_at = t / 1000;
-    l->lock_expires_at = 0;
-    if (l->msisdn[0]) {
-        rc = ec_number_lock(kv, slug, l->msisdn, b->id, lock_ttl_ms);
-        if (rc == EC_ERR_CONFLICT)
-            return EC_ERR_NUMBER_TAKEN;
-        if (rc < 0)
-            return rc;
-        l->lock_expires_at = t + lock_ttl_ms;
-    }
+    if ((rc = lock_line_number(kv, slug, b, l, t, p)) < 0)
+        return rc;
     json_object_array_add(b->lines, ec_basket_line_to_json(l));
-    rc = ec_basket_save(kv, slug, b, ttl_ms);
+    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
     if (rc < 0) {
         json_object_array_del_idx(b->lines, n, 1);
         /* nothing half-written: a lock without its line goes now (or, if
@@ -409,32 +489,84 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 }
 
 int
-ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-                 const char *line_id, long long ttl_ms)
+ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                 const char *line_id, struct ec_basket_line *l,
+                 const struct ec_basket_policy *p, const char **field,
+                 const char **message)
 {
-    size_t n = json_object_array_length(b->lines);
+    struct json_object *old, *v;
+    char old_msisdn[EC_NUMBER_SIZE] = "";
+    int64_t t = now_ms();
+    size_t i;
+    int same, rc;
+
+    if (!(old = ec_basket_find_line(b, line_id, &i)))
+        return EC_ERR_NOT_FOUND;
+    if (line_msisdn(old))
+        snprintf(old_msisdn, sizeof(old_msisdn), "%s", line_msisdn(old));
+    same = strcmp(old_msisdn, l->msisdn) == 0;
+    if (l->msisdn[0] && !same && numbers_held(b, i) >= p->numbers_max)
+        FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
+             "Your basket holds as many new numbers as it can.");
+    /* a kept number is extended with the others */
+    if ((rc = extend_locks(kv, slug, b, same ? (size_t)-1 : i, t,
+                           p->lock_ttl_ms)) < 0)
+        return rc;
+    snprintf(l->id, sizeof(l->id), "%s", line_id);
+    l->added_at = json_object_object_get_ex(old, "added_at", &v)
+                      ? json_object_get_int64(v)
+                      : t / 1000;
+    if (same) {
+        l->lock_expires_at =
+            json_object_object_get_ex(old, "lock_expires_at", &v) &&
+                    json_object_is_type(v, json_type_int)
+                ? json_object_get_int64(v)
+                : 0;
+    } else if ((rc = lock_line_number(kv, slug, b, l, t, p)) < 0) {
+        return rc;
+    }
+    json_object_array_put_idx(b->lines, i, ec_basket_line_to_json(l));
+    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
+    if (rc < 0) {
+        if (!same && l->msisdn[0])
+            ec_number_lock_release(kv, slug, l->msisdn, b->id);
+        return rc;
+    }
+    if (!same && old_msisdn[0])
+        ec_number_lock_release(kv, slug, old_msisdn, b->id);
+    return 0;
+}
+
+int
+ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                 const char *line_id, const struct ec_basket_policy *p)
+{
     char msisdn[EC_NUMBER_SIZE] = "";
-    struct json_object *e, *v;
+    struct json_object *e;
     size_t i;
     int rc;
 
-    for (i = 0; i < n; i++) {
-        e = json_object_array_get_idx(b->lines, i);
-        if (json_object_object_get_ex(e, "id", &v) &&
-            strcmp(json_object_get_string(v), line_id) == 0)
-            break;
-    }
-    if (i == n)
+    if (!(e = ec_basket_find_line(b, line_id, &i)))
         return EC_ERR_NOT_FOUND;
-    if (json_object_object_get_ex(e, "msisdn", &v) &&
-        json_object_is_type(v, json_type_string))
-        snprintf(msisdn, sizeof(msisdn), "%s", json_object_get_string(v));
+    if (line_msisdn(e))
+        snprintf(msisdn, sizeof(msisdn), "%s", line_msisdn(e));
+    if ((rc = extend_locks(kv, slug, b, i, now_ms(), p->lock_ttl_ms)) < 0)
+        return rc;
     json_object_array_del_idx(b->lines, i, 1);
-    rc = ec_basket_save(kv, slug, b, ttl_ms);
+    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
     if (rc < 0)
         return rc;
     /* only the owner's lock goes; an expired one or another's stays */
     if (msisdn[0])
         ec_number_lock_release(kv, slug, msisdn, b->id);
     return 0;
+}
+
+int
+ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                const struct ec_basket_policy *p)
+{
+    int rc = extend_locks(kv, slug, b, (size_t)-1, now_ms(), p->lock_ttl_ms);
+
+    return rc < 0 ? rc : ec_basket_save(kv, slug, b, p->ttl_ms);
 }

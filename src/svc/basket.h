@@ -28,8 +28,6 @@ struct json_object;
 
 #define EC_BASKET_ID_SIZE 33                      /* 32 hex digits, NUL */
 #define EC_BASKET_LINE_ID_SIZE 17                 /* 16 hex digits, NUL */
-#define EC_BASKET_TTL_MS (2LL * 24 * 3600 * 1000) /* default: 2 days */
-#define EC_BASKET_LOCK_TTL_MS (15LL * 60 * 1000)  /* default: 15 min */
 #define EC_BASKET_LINES_MAX 10
 #define EC_BASKET_ADDONS_MAX 8
 #define EC_BASKET_KEY_SIZE 128
@@ -38,6 +36,7 @@ struct json_object;
    line was parsed from (which must outlive it). */
 struct ec_basket_line {
     char id[EC_BASKET_LINE_ID_SIZE];
+    const char *channel;          /* code of the channel it was chosen in */
     const char *sku;
     int binding_months;
     int binding_accepted;
@@ -55,7 +54,8 @@ struct ec_basket_line {
 /*
  * Check a line as a client sent it (a JSON object: sku, binding_months,
  * binding_accepted, sim_type, addons, msisdn | porting:{msisdn}) against
- * channel ch of catalog c, without I/O. Returns 0 with *out filled (id,
+ * channel ch of catalog c, without I/O. The line belongs to ch from then
+ * on: it is priced there, and a change to it is checked there. Returns 0 with *out filled (id,
  * times left zero), or a negative ec_err with the field in *field and a
  * message for people in *message (static strings):
  *   EC_ERR_INVALID_FIELD "sku" (not offered in ch, or an add-on),
@@ -68,6 +68,18 @@ int ec_basket_line_check(const struct ec_catalog *c,
                          const struct ec_channel *ch, struct json_object *j,
                          struct ec_basket_line *out, const char **field,
                          const char **message);
+
+/*
+ * How long a basket and its numbers live, and how much one customer may
+ * reserve (settings basket_ttl, number_lock_ttl, basket_numbers_max,
+ * number_lock_rate).
+ */
+struct ec_basket_policy {
+    long long ttl_ms;           /* the basket, from its last change */
+    long long lock_ttl_ms;      /* its numbers' locks, from the last change */
+    unsigned numbers_max;       /* lines holding a number from the pool */
+    struct ec_number_rate rate; /* new locks per client address */
+};
 
 /* A basket as read: lines is a json-c array owned by doc. */
 struct ec_basket {
@@ -82,6 +94,10 @@ int ec_basket_id_valid(const char *s);
 
 /* A fresh random basket id into id. */
 void ec_basket_new_id(char id[EC_BASKET_ID_SIZE]);
+
+/* An empty basket with a fresh random id, not yet stored (version 0),
+   released with arena a. */
+void ec_basket_init_new(struct ec_basket *b, struct ec_arena *a);
 
 /*
  * Read basket id of tenant slug into *b (the document is released with
@@ -106,24 +122,57 @@ int ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                    long long ttl_ms);
 
 /*
- * Add line l to basket b (read by ec_basket_load) and save it: the locks
- * the basket's other lines still hold get a fresh lock_ttl_ms (activity
- * keeps them); the number of the line, if any, is locked first for
- * lock_ttl_ms and released again when the save fails. On success l->id and
- * l->lock_expires_at are set. Returns 0; EC_ERR_NUMBER_TAKEN when another
- * basket (or this one) holds the number; EC_ERR_INVALID_FIELD when the basket
- * is full; EC_ERR_VERSION_CONFLICT; EC_ERR_UNAVAILABLE.
+ * The stored line line_id of basket b, or NULL; *index (may be NULL) gets
+ * its position.
  */
-int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-                  struct ec_basket_line *l, long long ttl_ms,
-                  long long lock_ttl_ms);
+struct json_object *ec_basket_find_line(const struct ec_basket *b,
+                                        const char *line_id, size_t *index);
 
 /*
- * Remove line line_id from basket b and save it (TTL ttl_ms), then release the
- * line's number lock at once. Returns 0, EC_ERR_NOT_FOUND when the basket has
- * no such line, or as ec_basket_save().
+ * Add line l to basket b (read by ec_basket_load) and save it under policy
+ * p. Basket activity keeps the basket's numbers: the locks its other lines
+ * hold get a fresh TTL, and a lock that ran out is taken again if nobody
+ * else took the number. The number of the new line, if any, is locked
+ * first (counted against the client's rate) and released again when the
+ * save fails. On success l->id, l->added_at and l->lock_expires_at are
+ * set. Returns 0, or:
+ *   EC_ERR_BASKET_LIMIT with *field and *message: the basket is full
+ *     ("lines"), or holds p->numbers_max numbers already ("msisdn");
+ *   EC_ERR_NUMBER_TAKEN: another basket (or this one) holds the number;
+ *   EC_ERR_RATE_LIMITED: the client took too many numbers lately;
+ *   EC_ERR_VERSION_CONFLICT; EC_ERR_UNAVAILABLE.
+ */
+int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                  struct ec_basket_line *l, const struct ec_basket_policy *p,
+                  const char **field, const char **message);
+
+/*
+ * Replace line line_id of basket b by l (checked by
+ * ec_basket_line_check(); it keeps the stored id and added_at) and save.
+ * A new number is locked before the save and the old one released after
+ * it; a kept number keeps its lock. Returns as ec_basket_add(), or
+ * EC_ERR_NOT_FOUND when the basket has no such line.
+ */
+int ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                     const char *line_id, struct ec_basket_line *l,
+                     const struct ec_basket_policy *p, const char **field,
+                     const char **message);
+
+/*
+ * Remove line line_id from basket b and save it, then release the line's
+ * number lock at once. The other lines' locks are extended as by
+ * ec_basket_add(). Returns 0, EC_ERR_NOT_FOUND when the basket has no such
+ * line, or as ec_basket_save().
  */
 int ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-                     const char *line_id, long long ttl_ms);
+                     const char *line_id, const struct ec_basket_policy *p);
+
+/*
+ * Basket activity without a change (the customer asks to keep the
+ * numbers): extend the locks as ec_basket_add() does and save, which also
+ * renews the basket's TTL. Returns as ec_basket_save().
+ */
+int ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                    const struct ec_basket_policy *p);
 
 #endif

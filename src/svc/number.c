@@ -490,6 +490,32 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
     return 0;
 }
 
+static int
+status_row(const struct ec_db_row *row, void *ctx)
+{
+    *(int *)ctx = row->vals[0] && strcmp(row->vals[0], "available") == 0 ? 1
+                                                                         : 2;
+    return 0;
+}
+
+int
+ec_number_check_available(struct ec_db *db, long long tenant_id,
+                          const char *msisdn)
+{
+    struct ec_db_param p[] = {EC_DB_I(tenant_id), EC_DB_S(msisdn)};
+    int found = 0, rc;
+
+    if (!ec_number_valid(msisdn))
+        return EC_ERR_NOT_FOUND;
+    rc = ec_db_exec(db,
+                    "SELECT status FROM numbers WHERE tenant_id = ?"
+                    " AND msisdn = ?",
+                    p, 2, status_row, &found, NULL);
+    if (rc < 0)
+        return rc;
+    return found == 1 ? 0 : found == 2 ? EC_ERR_NUMBER_TAKEN : EC_ERR_NOT_FOUND;
+}
+
 /* ---- locks ---- */
 
 static int
@@ -551,6 +577,22 @@ static const char extend_script[] =
     "if v then return -1 end\n"
     "return 0\n";
 
+/*
+ * Lock and count in one step. KEYS[1] the lock, KEYS[2] the client's
+ * counter; ARGV[1] the basket, ARGV[2] the lock TTL, ARGV[3] the most
+ * locks a window allows, ARGV[4] the window. 1 locked, -1 taken, -2 over
+ * the limit. The window starts with the client's first lock in it.
+ */
+static const char rated_lock_script[] =
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end\n"
+    "local n = tonumber(redis.call('GET', KEYS[2]) or '0')\n"
+    "if n >= tonumber(ARGV[3]) then return -2 end\n"
+    "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
+    "if redis.call('INCR', KEYS[2]) == 1 then\n"
+    "  redis.call('PEXPIRE', KEYS[2], ARGV[4])\n"
+    "end\n"
+    "return 1\n";
+
 static int
 script_result(long long r)
 {
@@ -578,6 +620,44 @@ ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
         !basket_valid(basket))
         return EC_ERR_INVALID_FIELD;
     return ec_kv_set_nx_px(kv, key, basket, strlen(basket), ttl_ms);
+}
+
+int
+ec_number_lock_rated(struct ec_kv *kv, const char *slug, const char *msisdn,
+                     const char *basket, long long ttl_ms,
+                     const struct ec_number_rate *r)
+{
+    char key[EC_NUMBER_LOCK_KEY_SIZE], rate_key[EC_NUMBER_LOCK_KEY_SIZE];
+    char ttl[24], max[24], window[24];
+    const char *keys[2], *args[4];
+    long long got;
+    int n, rc;
+
+    if (!r || !r->client || r->max == 0)
+        return ec_number_lock(kv, slug, msisdn, basket, ttl_ms);
+    if (ttl_ms <= 0 || r->window_ms <= 0)
+        EC_BUG("ec_number_lock_rated needs positive times");
+    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
+        !basket_valid(basket) || !basket_valid(r->client))
+        return EC_ERR_INVALID_FIELD;
+    n = snprintf(rate_key, sizeof(rate_key), "ecom:{%s}:lockrate:%s", slug,
+                 r->client);
+    if (n < 0 || (size_t)n >= sizeof(rate_key))
+        return EC_ERR_INVALID_FIELD;
+    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
+    snprintf(max, sizeof(max), "%u", r->max);
+    snprintf(window, sizeof(window), "%lld", r->window_ms);
+    keys[0] = key;
+    keys[1] = rate_key;
+    args[0] = basket;
+    args[1] = ttl;
+    args[2] = max;
+    args[3] = window;
+    if ((rc = ec_kv_eval(kv, rated_lock_script, 2, keys, 4, args, &got)) < 0)
+        return rc;
+    if (got == -2)
+        return EC_ERR_RATE_LIMITED;
+    return got == 1 ? 0 : got == -1 ? EC_ERR_CONFLICT : EC_ERR_INTERNAL;
 }
 
 int

@@ -132,6 +132,15 @@ int ec_number_suggest(struct ec_db *db, struct ec_kv *kv,
                       const struct ec_number_query *q, struct ec_arena *a,
                       const char ***out, size_t *n);
 
+/*
+ * Whether msisdn may be chosen in tenant tenant_id: 0 when the pool holds
+ * it as available; EC_ERR_NUMBER_TAKEN when the pool holds it assigned or
+ * quarantined; EC_ERR_NOT_FOUND when the pool does not hold it; or
+ * EC_ERR_UNAVAILABLE. One primary-key lookup.
+ */
+int ec_number_check_available(struct ec_db *db, long long tenant_id,
+                              const char *msisdn);
+
 /* ---- locks ---- */
 
 /*
@@ -155,6 +164,28 @@ int ec_number_lock_key(char *out, size_t size, const char *slug,
  */
 int ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
                    const char *basket, long long ttl_ms);
+
+/*
+ * A limit on new locks per client address: at most max locks in a fixed
+ * window of window_ms, counted in the Redis key
+ * ecom:{<slug>}:lockrate:<client>. max 0 or client NULL: no limit.
+ */
+struct ec_number_rate {
+    const char *client;
+    unsigned max;
+    long long window_ms;
+};
+
+/*
+ * ec_number_lock() under rate r, in one script: the number is locked and
+ * the client's count grows by one, or neither happens. Returns as
+ * ec_number_lock(), or EC_ERR_RATE_LIMITED when the client has taken
+ * r->max locks in the current window (the number stays free). A number
+ * that is taken answers EC_ERR_CONFLICT whatever the count.
+ */
+int ec_number_lock_rated(struct ec_kv *kv, const char *slug,
+                         const char *msisdn, const char *basket,
+                         long long ttl_ms, const struct ec_number_rate *r);
 
 /*
  * Release basket's lock on msisdn, atomically, only if basket owns it

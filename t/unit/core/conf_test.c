@@ -68,6 +68,7 @@ test_durations(void)
     } cases[] = {
         {"timeout = 5\n", 5000},    {"timeout = 5s\n", 5000},
         {"timeout = 2m\n", 120000}, {"timeout = 1h\n", 3600000},
+        {"timeout = 2d\n", 172800000},
         {"timeout = 0ms\n", 0},
     };
     struct sample s;
@@ -94,7 +95,7 @@ test_errors_name_file_line_and_reason(void)
         {"count = 65\n", "test.conf:1: count: 65 is out of range (1 to 64)"},
         {"count = 1k\n", "test.conf:1: count: '1k' is not a whole number"},
         {"size = 12q\n", "test.conf:1: size: '12q' is not a size (e.g. 1m, 64k)"},
-        {"timeout = soon\n", "test.conf:1: timeout: 'soon' is not a duration (e.g. 500ms, 5s)"},
+        {"timeout = soon\n", "test.conf:1: timeout: 'soon' is not a duration (e.g. 500ms, 5s, 15m, 2d)"},
         {"flag = maybe\n", "test.conf:1: flag: 'maybe' is not on or off"},
         {"mode = 660\n", "test.conf:1: mode: '660' is not an octal mode such as 0660"},
         {"name\n", "test.conf:1: expected 'key = value'"},

@@ -1,0 +1,65 @@
+/*
+ * What the basket's JSON API (basket.c) and its pages (basket_pages.c)
+ * share: the one way to read the customer's basket, change it and show
+ * it. Each change answers an ec_err and, on failure, records the field
+ * and message on the response (ec_fail), so the API answers them as JSON
+ * and a page shows them next to the form.
+ */
+#ifndef EC_HANDLERS_BASKET_H
+#define EC_HANDLERS_BASKET_H
+
+#include "svc/basket.h"
+
+struct ec_request;
+struct ec_response;
+struct json_object;
+
+/* The version a change names (If-Match or "version"); want 0..; given 0
+   when the client named none. */
+struct ec_basket_want {
+    int given;
+    long long version;
+};
+
+/*
+ * Read the version the client says it changes: the If-Match header (a
+ * bare or quoted integer) first, else "version" in the JSON body or form.
+ * 0, or EC_ERR_INVALID_FIELD (recorded on res).
+ */
+int ec_basket_wanted(struct ec_request *req, struct ec_response *res,
+                     struct ec_basket_want *w);
+
+/* The basket of the request's cookie, or an empty one (version 0, id
+   ""). 0 or an ec_err. */
+int ec_basket_current(struct ec_request *req, struct ec_basket *b);
+
+/*
+ * The changes. line is a line as ec_basket_line_check() takes it; a patch
+ * holds only the fields it changes (sku, binding_months,
+ * binding_accepted, sim_type, addons, msisdn, porting; null removes
+ * msisdn or porting). On success *b is the saved basket and, for add and
+ * update, *l the line as stored; add sets the basket cookie on res when
+ * it made a new basket.
+ */
+int ec_basket_do_add(struct ec_request *req, struct ec_response *res,
+                     struct json_object *line, const struct ec_basket_want *w,
+                     struct ec_basket *b, struct ec_basket_line *l);
+int ec_basket_do_update(struct ec_request *req, struct ec_response *res,
+                        const char *line_id, struct json_object *patch,
+                        const struct ec_basket_want *w, struct ec_basket *b,
+                        struct ec_basket_line *l);
+int ec_basket_do_remove(struct ec_request *req, struct ec_response *res,
+                        const char *line_id, const struct ec_basket_want *w,
+                        struct ec_basket *b);
+int ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
+                      const struct ec_basket_want *w, struct ec_basket *b);
+
+/*
+ * Basket b as the customer sees it now: {"version","lines":[{stored
+ * fields, "price", "lock"}],"totals","notices"}, every line priced by the
+ * engine in its own channel. A new reference.
+ */
+struct json_object *ec_basket_view(struct ec_request *req,
+                                   const struct ec_basket *b);
+
+#endif

@@ -1,0 +1,576 @@
+/*
+ * The basket in HTML: the number picker and choices on the product page,
+ * the basket page, and the plain form posts behind them, so every action
+ * works without JavaScript (static/default/basket.js only makes them
+ * quicker). A form post makes the same change as the JSON API
+ * (handlers/basket.h); it answers 303 See Other to the basket page, or the
+ * page it came from again, with the error next to the form and the
+ * status of the error.
+ *
+ * Every form carries a CSRF token (http/csrf.h) and the basket version
+ * the page showed, so a form from an older tab answers version_conflict
+ * instead of undoing a newer change.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/tztime.h"
+#include "handlers/basket.h"
+#include "handlers/handlers.h"
+#include "http/csrf.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "svc/tenant.h"
+
+#define PICKER_NUMBERS 6 /* numbers offered on a product page */
+#define CHANGE_NUMBERS 3 /* numbers offered to change a line's */
+
+static struct json_object *
+jstr(const char *s)
+{
+    return s ? json_object_new_string(s) : json_object_new_null();
+}
+
+static struct json_object *
+jbool(int b)
+{
+    return json_object_new_boolean(b);
+}
+
+static const char *
+form(const struct ec_request *req, const char *name)
+{
+    return ec_kvlist_get(&req->form, name);
+}
+
+/* Whether the form holds name=value (a checked box of a list). */
+static int
+form_has(const struct ec_request *req, const char *name, const char *value)
+{
+    for (size_t i = 0; i < req->form.n; i++)
+        if (strcmp(req->form.items[i].name, name) == 0 &&
+            strcmp(req->form.items[i].value, value) == 0)
+            return 1;
+    return 0;
+}
+
+/*
+ * Free numbers for a picker: [{msisdn, national}], or NULL when the pool
+ * cannot be asked now (the page then says so instead of failing).
+ */
+static struct json_object *
+offered_numbers(struct ec_request *req, const char *contains, unsigned count)
+{
+    struct ec_number_query q;
+    const char *field, *message, **numbers;
+    struct json_object *list;
+    char n_text[8];
+    size_t n;
+
+    snprintf(n_text, sizeof(n_text), "%u", count);
+    if (ec_number_query_parse(&q, n_text, contains, &field, &message) < 0 ||
+        ec_number_suggest(req->app->db, req->app->kv, req->tenant, &q,
+                          req->arena, &numbers, &n) < 0)
+        return NULL;
+    list = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *o = json_object_new_object();
+        char national[EC_NUMBER_SIZE];
+
+        ec_number_format_national(numbers[i], national, sizeof(national));
+        json_object_object_add(o, "msisdn", jstr(numbers[i]));
+        json_object_object_add(o, "national", jstr(national));
+        json_object_array_add(list, o);
+    }
+    return list;
+}
+
+/* Mark the entry of arr whose key equals want (or the first) checked. */
+static void
+check_one(struct json_object *arr, const char *key, const char *want)
+{
+    size_t n = arr ? json_object_array_length(arr) : 0, hit = 0;
+
+    for (size_t i = 0; want && i < n; i++) {
+        struct json_object *v;
+
+        if (json_object_object_get_ex(json_object_array_get_idx(arr, i), key,
+                                      &v) &&
+            strcmp(json_object_get_string(v), want) == 0)
+            hit = i;
+    }
+    if (n)
+        json_object_object_add(json_object_array_get_idx(arr, hit), "checked",
+                               jbool(1));
+}
+
+/* The URL a form posts to in the request's channel: a web subpage's
+   channel is named explicitly, as the post's path is not under it. */
+static const char *
+form_action(struct ec_request *req, const char *path)
+{
+    if (!req->channel || req->channel->is_default)
+        return path;
+    return ec_arena_printf(req->arena, "%s?channel=%s", path,
+                           req->channel->code);
+}
+
+/* The number picker: suggestions (the posted number first when it was
+   one of ours but is no longer offered), a digit search, porting. */
+static void
+picker_model(struct ec_request *req, struct json_object *f, int posted)
+{
+    const char *contains = ec_request_arg(req, "contains");
+    const char *chosen = posted ? form(req, "number") : NULL;
+    struct json_object *numbers;
+    int port = chosen && strcmp(chosen, "port") == 0, found = 0;
+
+    if (contains && (!*contains || strlen(contains) > EC_NUMBER_CONTAINS_MAX ||
+                     strspn(contains, "0123456789") != strlen(contains))) {
+        if (*contains)
+            json_object_object_add(
+                f, "search_error",
+                jstr("Søg med 1 til 8 cifre."));
+        contains = NULL;
+    }
+    numbers = offered_numbers(req, contains, PICKER_NUMBERS);
+    json_object_object_add(f, "contains", jstr(contains ? contains : ""));
+    json_object_object_add(f, "search_action", jstr(req->path));
+    /* false, not absent: an absent key would find the page's channel */
+    json_object_object_add(f, "channel",
+                           req->channel && !req->channel->is_default
+                               ? jstr(req->channel->code)
+                               : jbool(0));
+    if (!numbers) {
+        json_object_object_add(f, "numbers_unavailable", jbool(1));
+        json_object_object_add(f, "port_checked", jbool(1));
+        return;
+    }
+    for (size_t i = 0; chosen && i < json_object_array_length(numbers); i++) {
+        struct json_object *e = json_object_array_get_idx(numbers, i), *v;
+
+        json_object_object_get_ex(e, "msisdn", &v);
+        if (strcmp(json_object_get_string(v), chosen) == 0)
+            found = 1, json_object_object_add(e, "checked", jbool(1));
+    }
+    if (!port && !found && json_object_array_length(numbers) > 0)
+        json_object_object_add(json_object_array_get_idx(numbers, 0),
+                               "checked", jbool(1));
+    json_object_object_add(f, "no_numbers",
+                           jbool(json_object_array_length(numbers) == 0));
+    json_object_object_add(f, "port_checked",
+                           jbool(port || json_object_array_length(numbers) == 0));
+    json_object_object_add(f, "numbers", numbers);
+}
+
+void
+ec_basket_form_model(struct ec_request *req, struct ec_response *res,
+                     struct json_object *model, struct json_object *product,
+                     struct json_object *addons, int posted)
+{
+    struct json_object *f = json_object_new_object(), *arr;
+    char token[EC_CSRF_TOKEN_SIZE];
+
+    ec_csrf_token(req, res, token);
+    json_object_object_add(f, "csrf", jstr(token));
+    json_object_object_add(f, "action", jstr(form_action(req, "/basket/lines")));
+    if (json_object_object_get_ex(product, "binding_options", &arr))
+        check_one(arr, "value",
+                  posted ? form(req, "binding_months") : NULL);
+    if (json_object_object_get_ex(product, "sim_options", &arr))
+        check_one(arr, "value", posted ? form(req, "sim_type") : NULL);
+    for (size_t i = 0; posted && i < json_object_array_length(addons); i++) {
+        struct json_object *a = json_object_array_get_idx(addons, i), *sku;
+
+        if (json_object_object_get_ex(a, "sku", &sku) &&
+            form_has(req, "addons", json_object_get_string(sku)))
+            json_object_object_add(a, "checked", jbool(1));
+    }
+    json_object_object_add(f, "binding_accepted",
+                           jbool(posted && form(req, "binding_accepted")));
+    json_object_object_add(
+        f, "porting_msisdn",
+        jstr(posted && form(req, "porting_msisdn") ? form(req, "porting_msisdn")
+                                                   : ""));
+    picker_model(req, f, posted);
+    if (res->err_message || res->err_field) {
+        struct json_object *e = json_object_new_object();
+
+        json_object_object_add(e, "message", jstr(res->err_message));
+        json_object_object_add(e, "field", jstr(res->err_field));
+        json_object_object_add(f, "error", e);
+    }
+    json_object_object_add(model, "form", f);
+}
+
+/*
+ * What went wrong, in the shop's words: the API's messages are for
+ * developers, these for shoppers. The first entry matching the error (and
+ * its field, where one is named) wins.
+ */
+static const struct {
+    int err;
+    const char *field;
+    const char *text;
+} shopper_texts[] = {
+    {EC_ERR_NUMBER_TAKEN, NULL,
+     "Nummeret er lige blevet reserveret af en anden. Vælg et andet."},
+    {EC_ERR_RATE_LIMITED, NULL,
+     "Der er reserveret mange numre fra din adresse på kort tid. Vent et "
+     "minut, og prøv igen."},
+    {EC_ERR_VERSION_CONFLICT, NULL,
+     "Kurven er ændret i et andet vindue. Her er den, som den ser ud nu."},
+    {EC_ERR_BASKET_LIMIT, "msisdn",
+     "Din kurv har allerede så mange nye numre, som den kan rumme."},
+    {EC_ERR_BASKET_LIMIT, NULL, "Kurven er fuld."},
+    {EC_ERR_NOT_FOUND, NULL, "Linjen findes ikke længere i din kurv."},
+    {EC_ERR_SIM_TYPE_NOT_ALLOWED, NULL,
+     "Vælg en SIM-type, som abonnementet fås med."},
+    {EC_ERR_ADDON_INCOMPATIBLE, NULL,
+     "Et af tilvalgene passer ikke til abonnementet."},
+    {EC_ERR_INVALID_FIELD, "msisdn", "Vælg et af de viste numre."},
+    {EC_ERR_INVALID_FIELD, "porting",
+     "Skriv det nummer, du vil tage med, med 8 cifre."},
+    {EC_ERR_INVALID_FIELD, "binding_months",
+     "Vælg en af de bindingsperioder, abonnementet fås med."},
+    {EC_ERR_INVALID_FIELD, "sim_type", "Vælg en SIM-type."},
+    {EC_ERR_INVALID_FIELD, "addons", "Et af tilvalgene kan ikke vælges."},
+    {EC_ERR_INVALID_FIELD, NULL,
+     "Noget i formularen er ikke udfyldt rigtigt."},
+};
+
+/* Replace the message of the failed change rc on res by the shopper's. */
+static void
+shopper_message(struct ec_response *res, int rc)
+{
+    for (size_t i = 0; i < sizeof(shopper_texts) / sizeof(*shopper_texts);
+         i++) {
+        const char *f = shopper_texts[i].field;
+
+        if (shopper_texts[i].err == rc &&
+            (!f || (res->err_field && strcmp(f, res->err_field) == 0))) {
+            res->err_message = shopper_texts[i].text;
+            return;
+        }
+    }
+}
+
+/* ---- from a form to a change ---- */
+
+/* The number choice of a form into line: a number of ours, porting, or
+   none. */
+static void
+number_from_form(const struct ec_request *req, struct json_object *line)
+{
+    const char *number = form(req, "number");
+
+    if (!number || !*number)
+        return;
+    if (strcmp(number, "port") == 0) {
+        struct json_object *p = json_object_new_object();
+        const char *m = form(req, "porting_msisdn");
+
+        json_object_object_add(p, "msisdn", jstr(m ? m : ""));
+        json_object_object_add(line, "porting", p);
+    } else if (strcmp(number, "none") == 0) {
+        json_object_object_add(line, "msisdn", NULL);
+        json_object_object_add(line, "porting", NULL);
+    } else {
+        json_object_object_add(line, "msisdn", jstr(number));
+    }
+}
+
+/* A whole line as the product page's form posts it. */
+static struct json_object *
+line_from_form(const struct ec_request *req)
+{
+    struct json_object *line = json_object_new_object(), *addons;
+    const char *s;
+    char *end;
+
+    if ((s = form(req, "sku")))
+        json_object_object_add(line, "sku", jstr(s));
+    if ((s = form(req, "binding_months")) && *s) {
+        long m = strtol(s, &end, 10);
+
+        json_object_object_add(line, "binding_months",
+                               *end ? jstr(s) : json_object_new_int((int)m));
+    }
+    json_object_object_add(line, "binding_accepted",
+                           jbool(form(req, "binding_accepted") != NULL));
+    if ((s = form(req, "sim_type")))
+        json_object_object_add(line, "sim_type", jstr(s));
+    addons = json_object_new_array();
+    for (size_t i = 0; i < req->form.n; i++)
+        if (strcmp(req->form.items[i].name, "addons") == 0)
+            json_object_array_add(addons, jstr(req->form.items[i].value));
+    json_object_object_add(line, "addons", addons);
+    number_from_form(req, line);
+    return line;
+}
+
+/* The fields a basket-page form changes: binding acceptance, number. */
+static struct json_object *
+patch_from_form(const struct ec_request *req)
+{
+    struct json_object *patch = json_object_new_object();
+    const char *s = form(req, "binding_accepted");
+
+    if (s)
+        json_object_object_add(patch, "binding_accepted",
+                               jbool(strcmp(s, "false") != 0));
+    number_from_form(req, patch);
+    return patch;
+}
+
+static void
+put_json(void *obj)
+{
+    json_object_put(obj);
+}
+
+static int
+see_basket(struct ec_request *req, struct ec_response *res)
+{
+    (void)req;
+    res->status = 303;
+    ec_response_header(res, "Location", "/basket");
+    return 0;
+}
+
+/* ---- the basket page ---- */
+
+static const char *
+binding_text(struct ec_request *req, int months)
+{
+    return months == 0 ? "Ingen binding"
+                       : ec_arena_printf(req->arena, "%d måneders binding",
+                                         months);
+}
+
+/* "14:35" and the full instant of a lock's end, in the shop's zone. */
+static void
+add_lock_times(struct ec_request *req, struct json_object *line)
+{
+    struct json_object *lock, *exp;
+    char iso[EC_TZTIME_RFC3339_SIZE];
+
+    if (!json_object_object_get_ex(line, "lock", &lock) ||
+        !json_object_object_get_ex(lock, "expires_at", &exp) ||
+        !json_object_is_type(exp, json_type_int))
+        return;
+    ec_tztime_format(req->tenant->zone, json_object_get_int64(exp) / 1000, iso,
+                     sizeof(iso));
+    json_object_object_add(lock, "until_iso", jstr(iso));
+    json_object_object_add(lock, "until_text",
+                           json_object_new_string_len(iso + 11, 5));
+}
+
+/* What templates cannot work out: texts, the line's notices, the
+   acceptance still missing, numbers to change to. */
+static void
+decorate_line(struct ec_request *req, struct json_object *line,
+              struct json_object *notices, struct json_object *numbers)
+{
+    struct json_object *v, *mine = json_object_new_array();
+    const char *id = "";
+    int months = 0, accepted = 0;
+
+    if (json_object_object_get_ex(line, "id", &v))
+        id = json_object_get_string(v);
+    if (json_object_object_get_ex(line, "binding_months", &v))
+        months = json_object_get_int(v);
+    if (json_object_object_get_ex(line, "binding_accepted", &v))
+        accepted = json_object_get_boolean(v);
+    json_object_object_add(line, "binding_text", jstr(binding_text(req, months)));
+    json_object_object_add(line, "needs_acceptance",
+                           jbool(months > 0 && !accepted));
+    if (json_object_object_get_ex(line, "sim_type", &v))
+        json_object_object_add(
+            line, "sim_text",
+            jstr(strcmp(json_object_get_string(v), "esim") == 0
+                     ? "eSIM"
+                     : "Fysisk SIM-kort"));
+    for (size_t i = 0; i < json_object_array_length(notices); i++) {
+        struct json_object *n = json_object_array_get_idx(notices, i), *l;
+
+        if (json_object_object_get_ex(n, "line", &l) &&
+            strcmp(json_object_get_string(l), id) == 0)
+            json_object_array_add(mine, json_object_get(n));
+    }
+    json_object_object_add(line, "line_notices", mine);
+    json_object_object_add(line, "has_notices",
+                           jbool(json_object_array_length(mine) > 0));
+    add_lock_times(req, line);
+    if (json_object_object_get_ex(line, "price", &v) &&
+        json_object_object_get_ex(v, "addons", &v))
+        json_object_object_add(json_object_object_get(line, "price"),
+                               "has_addons",
+                               jbool(json_object_array_length(v) > 0));
+    json_object_object_add(
+        line, "can_change",
+        jbool(numbers && json_object_array_length(numbers) > 0));
+    if (numbers)
+        json_object_object_add(line, "change_numbers",
+                               json_object_get(numbers));
+}
+
+/*
+ * Render the basket page of basket b (its error, if any, from res),
+ * with status. 0 or an ec_err.
+ */
+static int
+basket_page(struct ec_request *req, struct ec_response *res,
+            const struct ec_basket *b, int status)
+{
+    struct json_object *m = json_object_new_object(), *view, *lines, *notices;
+    struct json_object *numbers = offered_numbers(req, NULL, CHANGE_NUMBERS);
+    char token[EC_CSRF_TOKEN_SIZE];
+    int held = 0;
+
+    if (numbers && json_object_array_length(numbers) > 0)
+        json_object_object_add(json_object_array_get_idx(numbers, 0),
+                               "checked", jbool(1));
+    view = ec_basket_view(req, b);
+    json_object_object_get_ex(view, "lines", &lines);
+    json_object_object_get_ex(view, "notices", &notices);
+    for (size_t i = 0; i < json_object_array_length(lines); i++) {
+        struct json_object *line = json_object_array_get_idx(lines, i), *v;
+
+        decorate_line(req, line, notices, numbers);
+        held |= json_object_object_get_ex(line, "msisdn", &v) &&
+                json_object_is_type(v, json_type_string);
+    }
+    if (numbers)
+        json_object_put(numbers);
+    ec_csrf_token(req, res, token);
+    json_object_object_add(m, "csrf", jstr(token));
+    json_object_object_add(m, "basket", view);
+    json_object_object_add(m, "has_lines",
+                           jbool(json_object_array_length(lines) > 0));
+    json_object_object_add(m, "holds_numbers", jbool(held));
+    if (res->err_message) {
+        struct json_object *e = json_object_new_object();
+
+        json_object_object_add(e, "message", jstr(res->err_message));
+        json_object_object_add(m, "error", e);
+    }
+    res->status = status;
+    ec_response_set_model(res, m, "basket");
+    return 0;
+}
+
+/* GET /basket */
+int
+ec_h_basket_page(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = ec_basket_current(req, &b)) < 0)
+        return rc;
+    return basket_page(req, res, &b, 200);
+}
+
+/*
+ * A basket form failed with rc: the basket page again, as it is now,
+ * with the message; a store that is down is the error page's.
+ */
+static int
+basket_form_failed(struct ec_request *req, struct ec_response *res, int rc)
+{
+    struct ec_basket b;
+    int status = ec_err_info(rc)->status;
+
+    if (status >= 500 || ec_basket_current(req, &b) < 0)
+        return rc;
+    shopper_message(res, rc);
+    return basket_page(req, res, &b, status);
+}
+
+/* POST /basket/lines: the product page's form. */
+int
+ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket_want w;
+    struct ec_basket_line l;
+    struct ec_basket b;
+    struct json_object *line;
+    int rc;
+
+    if ((rc = ec_csrf_check(req)) < 0)
+        return rc;
+    line = line_from_form(req);
+    ec_arena_cleanup(req->arena, put_json, line);
+    rc = ec_basket_wanted(req, res, &w);
+    if (rc == 0)
+        rc = ec_basket_do_add(req, res, line, &w, &b, &l);
+    if (rc == 0)
+        return see_basket(req, res);
+    if (ec_err_info(rc)->status >= 500)
+        return rc;
+    shopper_message(res, rc);
+    /* the product page again, with what was chosen and what went wrong */
+    return ec_product_page(req, res, form(req, "sku"), rc);
+}
+
+/* POST /basket/lines/{id}: accept the binding, change the number. */
+int
+ec_h_form_basket_update(struct ec_request *req, struct ec_response *res)
+{
+    const char *line_id = ec_request_route_arg(req, "id");
+    struct ec_basket_want w;
+    struct ec_basket_line l;
+    struct ec_basket b;
+    struct json_object *patch;
+    int rc;
+
+    if ((rc = ec_csrf_check(req)) < 0)
+        return rc;
+    patch = patch_from_form(req);
+    ec_arena_cleanup(req->arena, put_json, patch);
+    rc = ec_basket_wanted(req, res, &w);
+    if (rc == 0)
+        rc = ec_basket_do_update(req, res, line_id ? line_id : "", patch, &w,
+                                 &b, &l);
+    return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+}
+
+/* POST /basket/lines/{id}/remove */
+int
+ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res)
+{
+    const char *line_id = ec_request_route_arg(req, "id");
+    struct ec_basket_want w;
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = ec_csrf_check(req)) < 0)
+        return rc;
+    rc = ec_basket_wanted(req, res, &w);
+    if (rc == 0)
+        rc = ec_basket_do_remove(req, res, line_id ? line_id : "", &w, &b);
+    return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+}
+
+/* POST /basket/keep: keep the numbers reserved a while longer. */
+int
+ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket_want w;
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = ec_csrf_check(req)) < 0)
+        return rc;
+    rc = ec_basket_wanted(req, res, &w);
+    if (rc == 0)
+        rc = ec_basket_do_keep(req, res, &w, &b);
+    return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+}

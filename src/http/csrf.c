@@ -1,0 +1,123 @@
+#include "http/csrf.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include "app.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/rand.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "settings.h"
+
+#define COOKIE_HEX 32
+
+static int
+hex_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (!s)
+        return 0;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == n;
+}
+
+void
+ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
+             const char *cookie, char token[EC_CSRF_TOKEN_SIZE])
+{
+    static const char hex[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int md_len = 0;
+    char msg[512];
+    int n;
+
+    /* the host binds a token to one shop: another brand's page cannot
+       lend its tokens */
+    n = snprintf(msg, sizeof(msg), "form\n%s\n%s", host ? host : "",
+                 cookie ? cookie : "");
+    if (n < 0 || (size_t)n >= sizeof(msg))
+        n = (int)sizeof(msg) - 1;
+    HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)msg,
+         (size_t)n, md, &md_len);
+    for (size_t i = 0; i < (EC_CSRF_TOKEN_SIZE - 1) / 2; i++) {
+        token[2 * i] = hex[md[i] >> 4];
+        token[2 * i + 1] = hex[md[i] & 15];
+    }
+    token[EC_CSRF_TOKEN_SIZE - 1] = '\0';
+}
+
+static void
+sign_for(const struct ec_request *req, const char *cookie,
+         char token[EC_CSRF_TOKEN_SIZE])
+{
+    const struct ec_settings *s = req->app->settings;
+
+    ec_csrf_sign(s->form_secret, sizeof(s->form_secret), req->host, cookie,
+                 token);
+}
+
+void
+ec_csrf_token(struct ec_request *req, struct ec_response *res,
+              char token[EC_CSRF_TOKEN_SIZE])
+{
+    const char *cookie = ec_request_cookie(req, EC_CSRF_COOKIE);
+
+    if (!hex_valid(cookie, COOKIE_HEX)) {
+        char *fresh = ec_arena_alloc(req->arena, COOKIE_HEX + 1);
+
+        ec_rand_hex(fresh, COOKIE_HEX / 2);
+        ec_response_header(
+            res, "Set-Cookie",
+            ec_arena_printf(req->arena,
+                            EC_CSRF_COOKIE "=%s; Path=/; HttpOnly; "
+                                           "SameSite=Lax",
+                            fresh));
+        cookie = fresh;
+    }
+    sign_for(req, cookie, token);
+}
+
+/* An Origin header, when the browser sends one, must name this host. */
+static int
+origin_ok(const struct ec_request *req)
+{
+    const char *o = ec_request_header(req, "origin"), *h;
+    size_t n;
+
+    if (!o || !*o)
+        return 1;
+    if (strncmp(o, "https://", 8) == 0)
+        h = o + 8;
+    else if (strncmp(o, "http://", 7) == 0)
+        h = o + 7;
+    else
+        return 0;
+    n = strcspn(h, ":/");
+    return req->host && strlen(req->host) == n &&
+           strncmp(h, req->host, n) == 0;
+}
+
+int
+ec_csrf_check(const struct ec_request *req)
+{
+    const char *cookie = ec_request_cookie(req, EC_CSRF_COOKIE);
+    const char *sent = ec_kvlist_get(&req->form, EC_CSRF_FIELD);
+    char want[EC_CSRF_TOKEN_SIZE];
+
+    if (!hex_valid(cookie, COOKIE_HEX) ||
+        !hex_valid(sent, EC_CSRF_TOKEN_SIZE - 1) || !origin_ok(req))
+        return EC_ERR_FORBIDDEN;
+    sign_for(req, cookie, want);
+    return CRYPTO_memcmp(want, sent, EC_CSRF_TOKEN_SIZE - 1) == 0
+               ? 0
+               : EC_ERR_FORBIDDEN;
+}
