@@ -1,0 +1,1 @@
+// Progressive enhancement of the basket forms; every form works without it.
