@@ -146,7 +146,10 @@ start_redis() {
     mkdir -p "$STACK/redis" "$STACK/run" "$STACK/log"
     if pid_alive "$STACK/run/redis.pid"; then return 0; fi
     say "starting Redis on 127.0.0.1:$REDIS_PORT"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
+    # baskets and number locks must survive a restart: append-only file,
+    # written through every second
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
+        --appendonly yes --appendfsync everysec \
         --dir "$STACK/redis" --pidfile "$STACK/run/redis.pid" \
         --logfile "$STACK/log/redis.log" --daemonize yes >/dev/null
     wait_until 20 redis-cli -p "$REDIS_PORT" ping || die "Redis did not start: see $STACK/log/redis.log"

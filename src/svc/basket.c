@@ -15,6 +15,30 @@
 
 /* ---- checking a line (pure) ---- */
 
+/*
+ * Normalise a number as a customer types it, with blanks, dashes or dots
+ * between the digits ("30 12 34 56"), into out. 0 or -1.
+ */
+static int
+number_as_typed(struct json_object *v, char out[EC_NUMBER_SIZE])
+{
+    const char *s = json_object_get_string(v);
+    char digits[32], why[96];
+    size_t n = 0;
+
+    for (; *s; s++) {
+        if (*s == ' ' || *s == '-' || *s == '.')
+            continue;
+        if (n == sizeof(digits))
+            return -1;
+        digits[n++] = *s;
+    }
+    if (ec_number_normalise(digits, n, out, why, sizeof(why)) < 0 ||
+        !ec_number_valid(out))
+        return -1;
+    return 0;
+}
+
 #define FAIL(err, f, m)                                                        \
     do {                                                                       \
         *field = (f);                                                          \
@@ -82,7 +106,6 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     struct json_object *v, *port;
     const struct ec_offer *o;
     const char *s;
-    char why[96];
     int64_t m;
     int rc;
 
@@ -140,24 +163,16 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     if (v && port)
         FAIL(EC_ERR_INVALID_FIELD, "porting",
              "Choose a new number or port your own, not both.");
-    if (v) {
-        if (!json_object_is_type(v, json_type_string) ||
-            ec_number_normalise(json_object_get_string(v),
-                                (size_t)json_object_get_string_len(v),
-                                out->msisdn, why, sizeof(why)) < 0 ||
-            !ec_number_valid(out->msisdn))
-            FAIL(EC_ERR_INVALID_FIELD, "msisdn", "This is not a valid number.");
-    }
+    if (v && (!json_object_is_type(v, json_type_string) ||
+              number_as_typed(v, out->msisdn) < 0))
+        FAIL(EC_ERR_INVALID_FIELD, "msisdn", "This is not a valid number.");
     if (port) {
         struct json_object *pm = NULL;
 
         if (!json_object_is_type(port, json_type_object) ||
             !(pm = member(port, "msisdn")) ||
             !json_object_is_type(pm, json_type_string) ||
-            ec_number_normalise(json_object_get_string(pm),
-                                (size_t)json_object_get_string_len(pm),
-                                out->porting, why, sizeof(why)) < 0 ||
-            !ec_number_valid(out->porting))
+            number_as_typed(pm, out->porting) < 0)
             FAIL(EC_ERR_INVALID_FIELD, "porting",
                  "The number to port must be a Danish number.");
     }

@@ -15,10 +15,11 @@ export const FJORD = 'fjordmobil.localhost';
 
 // One HTTP request to nginx; resolves with {status, headers, body}.
 // Never rejects on an HTTP error status, only on a transport failure.
-export function request(host, urlPath, { method = 'GET', headers = {}, body } = {}) {
+// from: the loopback address to send from (another client to nginx).
+export function request(host, urlPath, { method = 'GET', headers = {}, body, from } = {}) {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port: PORT, method, path: urlPath,
+      { host: '127.0.0.1', port: PORT, method, path: urlPath, localAddress: from,
         headers: { Host: host, Connection: 'close', ...headers }, agent: false },
       (res) => {
         const chunks = [];
@@ -69,6 +70,14 @@ export function workerPids() {
 
 export function readLog(name) {
   return readFileSync(path.join(STACK_DIR, 'log', name), 'utf8');
+}
+
+// SQL as MariaDB's root on the stack's socket (for setting up states the
+// API cannot reach, such as a number sold at checkout).
+export function sql(statement) {
+  return execFileSync('mariadb', ['--no-defaults', '-uroot', '-N',
+    `--socket=${path.join(STACK_DIR, 'run/mysqld.sock')}`, 'ecom', '-e', statement],
+  { encoding: 'utf8' }).trim();
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));

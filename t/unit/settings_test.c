@@ -1,4 +1,5 @@
 #include <stdlib.h>
+#include <string.h>
 
 #include "test.h"
 #include "settings.h"
@@ -19,7 +20,72 @@ test_defaults_fill_what_is_not_set(void)
     EC_ASSERT_STR(s.log_level, "info");
     EC_ASSERT_STR(s.templates_dir, "templates");
     CU_ASSERT_TRUE(ec_settings_listen_is_unix(&s));
+    /* a basket and its numbers */
+    CU_ASSERT_EQUAL(s.basket_ttl, 2L * 24 * 3600 * 1000);
+    CU_ASSERT_EQUAL(s.number_lock_ttl, 15L * 60 * 1000);
+    CU_ASSERT_EQUAL(s.basket_numbers_max, 5);
+    CU_ASSERT_EQUAL(s.number_lock_rate, 20);
+    CU_ASSERT_FALSE(ec_settings_rate_exempt(&s, "127.0.0.1"));
     ec_settings_release(&s);
+}
+
+static void
+test_basket_settings(void)
+{
+    struct ec_settings s;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(
+        ec_settings_load_text(&s, "t.conf",
+                              "listen = /tmp/e.sock\n"
+                              "basket_ttl = 1d\n"
+                              "number_lock_ttl = 10s\n"
+                              "number_lock_rate = 0\n"
+                              "number_lock_rate_exempt = 127.0.0.1, ::1 "
+                              "10.0.0.7\n",
+                              err, sizeof(err)),
+        0);
+    CU_ASSERT_EQUAL(s.basket_ttl, 86400000);
+    CU_ASSERT_EQUAL(s.number_lock_ttl, 10000);
+    CU_ASSERT_EQUAL(s.number_lock_rate, 0);
+    CU_ASSERT_TRUE(ec_settings_rate_exempt(&s, "127.0.0.1"));
+    CU_ASSERT_TRUE(ec_settings_rate_exempt(&s, "::1"));
+    CU_ASSERT_TRUE(ec_settings_rate_exempt(&s, "10.0.0.7"));
+    /* whole addresses only */
+    CU_ASSERT_FALSE(ec_settings_rate_exempt(&s, "127.0.0.12"));
+    CU_ASSERT_FALSE(ec_settings_rate_exempt(&s, "10.0.0"));
+    CU_ASSERT_FALSE(ec_settings_rate_exempt(&s, ""));
+    ec_settings_release(&s);
+}
+
+static void
+test_form_secret(void)
+{
+    struct ec_settings a, b;
+    char err[512];
+
+    /* without a file: random, so two loads differ */
+    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&a, "t.conf",
+                                                "listen = /tmp/e.sock\n", err,
+                                                sizeof(err)),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&b, "t.conf",
+                                                "listen = /tmp/e.sock\n", err,
+                                                sizeof(err)),
+                          0);
+    CU_ASSERT_NOT_EQUAL(memcmp(a.form_secret, b.form_secret,
+                               sizeof(a.form_secret)),
+                        0);
+    ec_settings_release(&a);
+    ec_settings_release(&b);
+    /* a file that is too short is refused with its name */
+    CU_ASSERT_EQUAL(ec_settings_load_text(&a, "t.conf",
+                                          "listen = /tmp/e.sock\n"
+                                          "form_secret_file = /dev/null\n",
+                                          err, sizeof(err)),
+                    -1);
+    EC_ASSERT_STR(err, "t.conf: form_secret_file: '/dev/null' cannot be read "
+                       "or holds fewer than 32 bytes");
 }
 
 static void
@@ -98,6 +164,8 @@ test_shipped_config_is_valid(void)
 static const struct ec_test tests[] = {
     {"defaults fill what the file does not set", test_defaults_fill_what_is_not_set},
     {"listen is required", test_listen_is_required},
+    {"basket TTLs, limits and exempt addresses", test_basket_settings},
+    {"the form key comes from its file, else at random", test_form_secret},
     {"bad values are refused with a reason", test_bad_values_are_refused},
     {"ECOMD_MYSQL_PASSWORD overrides the file", test_password_from_environment},
     {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},

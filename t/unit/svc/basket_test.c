@@ -109,6 +109,23 @@ static const struct {
      "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
      "4520123456}",
      EC_ERR_INVALID_FIELD, "msisdn"},
+    /* as people type them: blanks, dashes and dots between digits */
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
+     "\"20 12-34.56\"}",
+     0, NULL},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":{"
+     "\"msisdn\":\"+45 30 12 34 56\"}}",
+     0, NULL},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"msisdn\":"
+     "\"20 12 34 5x\"}",
+     EC_ERR_INVALID_FIELD, "msisdn"},
+    {"web",
+     "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":{"
+     "\"msisdn\":\"\"}}",
+     EC_ERR_INVALID_FIELD, "porting"},
     /* porting: a Danish E.164 number, and not together with msisdn */
     {"web",
      "{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\",\"porting\":{"
@@ -171,6 +188,7 @@ test_line_fields(void)
     CU_ASSERT_EQUAL_FATAL(
         ec_basket_line_check(cat, web, j, &l, &field, &message), 0);
     EC_ASSERT_STR(l.sku, "L");
+    EC_ASSERT_STR(l.channel, "web");
     CU_ASSERT_EQUAL(l.binding_months, 6);
     CU_ASSERT_EQUAL(l.binding_accepted, 1);
     CU_ASSERT_EQUAL(l.sim, EC_SIM_ESIM);
