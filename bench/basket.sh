@@ -17,11 +17,12 @@
 #
 # The numbers come from the block +4599xxxxxx, which neither demo pool uses
 # (sql/demo/numbers-*.csv), and are imported into nordlys's pool first:
-# a line may only take a number of the shop's pool. They stay in the pool
-# afterwards (an import is never undone), so the shop offers them from
-# GET /api/v1/numbers too. The bench's locks are deleted before the runs
-# (so a rerun finds the numbers free) and at the end; its baskets are left
-# to expire (2 days, a few hundred bytes each in Redis).
+# a line may only take a number of the shop's pool. At the end they are
+# deleted from the pool again (with SQL: no command removes numbers from a
+# pool, as a real shop never should), so the demo offers its own numbers
+# again. The bench's locks are deleted before the runs (so a rerun finds
+# the numbers free) and at the end; its baskets are left to expire (2
+# days, a few hundred bytes each in Redis).
 #
 # All requests come from 127.0.0.1: the stack's configuration must exempt
 # that address from the per-address number lock rate limit
@@ -78,7 +79,13 @@ read -r CHANNEL SKU BINDING SIM < <(jq -r '
 # Put the bench numbers in the pool. The import skips numbers the pool
 # already has, so a rerun adds nothing (and takes a couple of seconds).
 csv=$(mktemp /tmp/ec-basket-numbers.XXXXXX)
-trap 'unlock_bench; rm -f "$csv"' EXIT
+# take the bench numbers out of the pool again
+unpool_bench() {
+    mysql_root ecom -e "DELETE n FROM numbers n JOIN tenants t ON t.id = n.tenant_id
+        WHERE t.slug = '$SLUG' AND n.msisdn LIKE '+4599%'" ||
+        echo "warning: the bench numbers are still in $SLUG's pool" >&2
+}
+trap 'unlock_bench; unpool_bench; rm -f "$csv"' EXIT
 {
     echo msisdn
     seq -f '+45%08.0f' "$CONTENDED_FIRST" $((CONTENDED_FIRST + CONTENDED_COUNT - 1))
