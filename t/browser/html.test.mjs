@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { request } from '../http/lib.mjs';
+import { json, request } from '../http/lib.mjs';
 
 const vnu = path.join(path.dirname(createRequire(import.meta.url).resolve('vnu-jar')), 'build/dist/vnu.jar');
 let dir;
@@ -22,12 +22,50 @@ const pages = [
   ['nordlys.localhost', '/tilbud/products/NL-50GB', 200],
   ['fjordmobil.localhost', '/', 200],
   ['fjordmobil.localhost', '/familie', 200],
+  ['nordlys.localhost', '/products/NL-FRI?contains=42', 200],
+  ['nordlys.localhost', '/basket', 200],
   ['nordlys.localhost', '/no-such-page', 404],
   ['unknown.localhost', '/', 404],
 ];
 
+// A basket with a line that holds a number and one that ports, for the
+// basket page; and a form post refused, for the product page with an error.
+async function basketPages() {
+  const numbers = (await json('nordlys.localhost', '/api/v1/numbers?count=1')).json.numbers;
+  const add = await json('nordlys.localhost', '/api/v1/basket/lines', {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ sku: 'NL-FRI', binding_months: 6, sim_type: 'esim',
+                           addons: ['NL-DATADELING'], msisdn: numbers[0].msisdn }),
+  });
+  assert.equal(add.status, 201, add.body);
+  const cookie = add.headers['set-cookie'][0].split(';')[0];
+  await json('nordlys.localhost', '/api/v1/basket/lines', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie },
+    body: JSON.stringify({ sku: 'NL-TALE', binding_months: 0, sim_type: 'esim',
+                           porting: { msisdn: '30123456' } }),
+  });
+  const product = await request('nordlys.localhost', '/products/NL-FRI');
+  const csrf = product.body.match(/name="csrf" value="([0-9a-f]+)"/)[1];
+  const csrfCookie = product.headers['set-cookie'][0].split(';')[0];
+  return [
+    ['basket-with-lines', await request('nordlys.localhost', '/basket', { headers: { Cookie: cookie } }), 200],
+    ['product-with-error', await request('nordlys.localhost', '/basket/lines', {
+      method: 'POST',
+      headers: { Cookie: csrfCookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ csrf, sku: 'NL-FRI', binding_months: '6', sim_type: 'esim',
+                                  number: 'port', porting_msisdn: '12' }).toString(),
+    }), 422],
+  ];
+}
+
 test('every kind of page is valid HTML', async () => {
   const files = [];
+  for (const [name, res, status] of await basketPages()) {
+    assert.equal(res.status, status, name);
+    const file = path.join(dir, `${name}.html`);
+    writeFileSync(file, res.body);
+    files.push(file);
+  }
   for (const [host, urlPath, status] of pages) {
     const res = await request(host, urlPath);
     assert.equal(res.status, status, `${host}${urlPath}`);
