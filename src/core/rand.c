@@ -41,3 +41,16 @@ ec_rand_hex(char *out, size_t n)
     }
     *out = '\0';
 }
+
+int
+ec_hex_valid(const char *s, size_t n)
+{
+    size_t i;
+
+    if (!s)
+        return 0;
+    for (i = 0; s[i]; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return i == n;
+}

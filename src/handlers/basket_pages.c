@@ -69,7 +69,6 @@ offered_numbers(struct ec_request *req, const char *contains, unsigned count)
 {
     struct ec_number_query q;
     const char *field, *message, **numbers;
-    struct json_object *list;
     char n_text[8];
     size_t n;
 
@@ -78,17 +77,7 @@ offered_numbers(struct ec_request *req, const char *contains, unsigned count)
         ec_number_suggest(req->app->db, req->app->kv, req->tenant, &q,
                           req->arena, &numbers, &n) < 0)
         return NULL;
-    list = json_object_new_array();
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *o = json_object_new_object();
-        char national[EC_NUMBER_SIZE];
-
-        ec_number_format_national(numbers[i], national, sizeof(national));
-        json_object_object_add(o, "msisdn", jstr(numbers[i]));
-        json_object_object_add(o, "national", jstr(national));
-        json_object_array_add(list, o);
-    }
-    return list;
+    return ec_numbers_json(numbers, n);
 }
 
 /* Mark the entry of arr whose key equals want (or the first) checked. */
@@ -180,6 +169,8 @@ ec_basket_form_model(struct ec_request *req, struct ec_response *res,
     ec_csrf_token(req, res, token);
     json_object_object_add(f, "csrf", jstr(token));
     json_object_object_add(f, "action", jstr(form_action(req, "/basket/lines")));
+    json_object_object_add(f, "api_action",
+                           jstr(form_action(req, "/api/v1/basket/lines")));
     if (json_object_object_get_ex(product, "binding_options", &arr))
         check_one(arr, "value",
                   posted ? form(req, "binding_months") : NULL);
@@ -520,9 +511,20 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
     return ec_product_page(req, res, form(req, "sku"), rc);
 }
 
-/* POST /basket/lines/{id}: accept the binding, change the number. */
-int
-ec_h_form_basket_update(struct ec_request *req, struct ec_response *res)
+/* What a basket-page form does. */
+enum basket_form {
+    FORM_UPDATE, /* accept the binding, change the number */
+    FORM_REMOVE,
+    FORM_KEEP,
+};
+
+/*
+ * A basket-page form: its token checked, its change made, then 303 to
+ * /basket, or the basket page again with the error.
+ */
+static int
+basket_form(struct ec_request *req, struct ec_response *res,
+            enum basket_form what)
 {
     const char *line_id = ec_request_route_arg(req, "id");
     struct ec_basket_want w;
@@ -533,44 +535,43 @@ ec_h_form_basket_update(struct ec_request *req, struct ec_response *res)
 
     if ((rc = ec_csrf_check(req)) < 0)
         return rc;
-    patch = patch_from_form(req);
-    ec_arena_cleanup(req->arena, put_json, patch);
-    rc = ec_basket_wanted(req, res, &w);
-    if (rc == 0)
-        rc = ec_basket_do_update(req, res, line_id ? line_id : "", patch, &w,
-                                 &b, &l);
+    if (!line_id)
+        line_id = "";
+    if ((rc = ec_basket_wanted(req, res, &w)) < 0)
+        return basket_form_failed(req, res, rc);
+    switch (what) {
+    case FORM_UPDATE:
+        patch = patch_from_form(req);
+        ec_arena_cleanup(req->arena, put_json, patch);
+        rc = ec_basket_do_update(req, res, line_id, patch, &w, &b, &l);
+        break;
+    case FORM_REMOVE:
+        rc = ec_basket_do_remove(req, res, line_id, &w, &b);
+        break;
+    case FORM_KEEP:
+        rc = ec_basket_do_keep(req, res, &w, &b);
+        break;
+    }
     return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+}
+
+/* POST /basket/lines/{id} */
+int
+ec_h_form_basket_update(struct ec_request *req, struct ec_response *res)
+{
+    return basket_form(req, res, FORM_UPDATE);
 }
 
 /* POST /basket/lines/{id}/remove */
 int
 ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res)
 {
-    const char *line_id = ec_request_route_arg(req, "id");
-    struct ec_basket_want w;
-    struct ec_basket b;
-    int rc;
-
-    if ((rc = ec_csrf_check(req)) < 0)
-        return rc;
-    rc = ec_basket_wanted(req, res, &w);
-    if (rc == 0)
-        rc = ec_basket_do_remove(req, res, line_id ? line_id : "", &w, &b);
-    return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+    return basket_form(req, res, FORM_REMOVE);
 }
 
 /* POST /basket/keep: keep the numbers reserved a while longer. */
 int
 ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res)
 {
-    struct ec_basket_want w;
-    struct ec_basket b;
-    int rc;
-
-    if ((rc = ec_csrf_check(req)) < 0)
-        return rc;
-    rc = ec_basket_wanted(req, res, &w);
-    if (rc == 0)
-        rc = ec_basket_do_keep(req, res, &w, &b);
-    return rc == 0 ? see_basket(req, res) : basket_form_failed(req, res, rc);
+    return basket_form(req, res, FORM_KEEP);
 }

@@ -263,7 +263,11 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
     json_object_object_add(j, "sku", jstr(p->sku));
     json_object_object_add(j, "name", jstr(o->display_name));
     json_object_object_add(j, "kind", jstr(p->is_addon ? "addon" : "plan"));
-    json_object_object_add(j, "description", jstr(p->description));
+    /* null, not "", when there is none: templates test it with a section */
+    json_object_object_add(j, "description",
+                           jstr(p->description && *p->description
+                                    ? p->description
+                                    : NULL));
     json_object_object_add(j, "attributes", attributes_json(p));
     add_prices(req, j, o, now);
     json_object_object_add(j, "binding_months", binding_json(o->binding_mask));

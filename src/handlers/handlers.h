@@ -7,6 +7,8 @@
 #ifndef EC_HANDLERS_H
 #define EC_HANDLERS_H
 
+#include <stddef.h>
+
 struct ec_request;
 struct ec_response;
 struct json_object;
@@ -38,6 +40,8 @@ int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
 
 /* numbers.c: free numbers of the tenant's pool */
 int ec_h_numbers(struct ec_request *req, struct ec_response *res);
+/* [{"msisdn":"+4520123456","national":"20 12 34 56"}] of n numbers. */
+struct json_object *ec_numbers_json(const char *const *numbers, size_t n);
 
 /* basket.c: the guest's basket (JSON API) */
 int ec_h_basket(struct ec_request *req, struct ec_response *res);

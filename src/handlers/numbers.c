@@ -13,6 +13,23 @@
 #include "http/response.h"
 #include "svc/number.h"
 
+struct json_object *
+ec_numbers_json(const char *const *numbers, size_t n)
+{
+    struct json_object *list = json_object_new_array();
+
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *o = json_object_new_object();
+        char national[EC_NUMBER_SIZE];
+
+        ec_number_format_national(numbers[i], national, sizeof(national));
+        json_object_object_add(o, "msisdn", json_object_new_string(numbers[i]));
+        json_object_object_add(o, "national", json_object_new_string(national));
+        json_object_array_add(list, o);
+    }
+    return list;
+}
+
 /*
  * GET /api/v1/numbers?count=N&contains=DIGITS: up to N (default 10, at
  * most 50) available numbers nobody has locked, a different draw each
@@ -37,16 +54,7 @@ ec_h_numbers(struct ec_request *req, struct ec_response *res)
                            req->arena, &numbers, &n);
     if (rc < 0)
         return rc;
-    list = json_object_new_array();
-    for (size_t i = 0; i < n; i++) {
-        struct json_object *o = json_object_new_object();
-        char national[EC_NUMBER_SIZE];
-
-        ec_number_format_national(numbers[i], national, sizeof(national));
-        json_object_object_add(o, "msisdn", json_object_new_string(numbers[i]));
-        json_object_object_add(o, "national", json_object_new_string(national));
-        json_object_array_add(list, o);
-    }
+    list = ec_numbers_json(numbers, n);
     m = json_object_new_object();
     json_object_object_add(m, "numbers", list);
     ec_response_set_model(res, m, NULL);

@@ -17,19 +17,6 @@
 
 #define COOKIE_HEX 32
 
-static int
-hex_valid(const char *s, size_t n)
-{
-    size_t i;
-
-    if (!s)
-        return 0;
-    for (i = 0; s[i]; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return i == n;
-}
-
 void
 ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
              const char *cookie, char token[EC_CSRF_TOKEN_SIZE])
@@ -71,7 +58,7 @@ ec_csrf_token(struct ec_request *req, struct ec_response *res,
 {
     const char *cookie = ec_request_cookie(req, EC_CSRF_COOKIE);
 
-    if (!hex_valid(cookie, COOKIE_HEX)) {
+    if (!ec_hex_valid(cookie, COOKIE_HEX)) {
         char *fresh = ec_arena_alloc(req->arena, COOKIE_HEX + 1);
 
         ec_rand_hex(fresh, COOKIE_HEX / 2);
@@ -113,8 +100,8 @@ ec_csrf_check(const struct ec_request *req)
     const char *sent = ec_kvlist_get(&req->form, EC_CSRF_FIELD);
     char want[EC_CSRF_TOKEN_SIZE];
 
-    if (!hex_valid(cookie, COOKIE_HEX) ||
-        !hex_valid(sent, EC_CSRF_TOKEN_SIZE - 1) || !origin_ok(req))
+    if (!ec_hex_valid(cookie, COOKIE_HEX) ||
+        !ec_hex_valid(sent, EC_CSRF_TOKEN_SIZE - 1) || !origin_ok(req))
         return EC_ERR_FORBIDDEN;
     sign_for(req, cookie, want);
     return CRYPTO_memcmp(want, sent, EC_CSRF_TOKEN_SIZE - 1) == 0

@@ -184,14 +184,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
 int
 ec_basket_id_valid(const char *s)
 {
-    size_t i;
-
-    if (!s)
-        return 0;
-    for (i = 0; s[i]; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
-    return i == EC_BASKET_ID_SIZE - 1;
+    return ec_hex_valid(s, EC_BASKET_ID_SIZE - 1);
 }
 
 void

@@ -1,1 +1,387 @@
 // Progressive enhancement of the basket forms; every form works without it.
+//
+// - product page (#configure): the number search answers as you type
+//   (GET /api/v1/numbers), and "Læg i kurven" goes through the JSON API
+//   (POST /api/v1/basket/lines), with its errors shown on the page;
+// - basket page (.lock[data-expires]): how long each number stays reserved,
+//   counted down every second.
+//
+// Plain script under a CSP of script-src 'self': no inline code, no eval,
+// no innerHTML; a page without the hooks is left alone.
+(() => {
+  'use strict';
+
+  // The shopper's words for the API's errors (the API's messages are for
+  // developers). Kept in step with shopper_texts in
+  // src/handlers/basket_pages.c, so both paths say the same; the first
+  // entry matching the code (and the field, where one is named) wins.
+  const SHOPPER_TEXTS = [
+    ['number_taken', null, 'Nummeret er lige blevet reserveret af en anden. Vælg et andet.'],
+    ['rate_limited', null, 'Der er reserveret mange numre fra din adresse på kort tid. Vent et minut, og prøv igen.'],
+    ['version_conflict', null, 'Kurven er ændret i et andet vindue. Genindlæs siden, og prøv igen.'],
+    ['basket_limit', 'msisdn', 'Din kurv har allerede så mange nye numre, som den kan rumme.'],
+    ['basket_limit', null, 'Kurven er fuld.'],
+    ['invalid_field', 'lines', 'Kurven er fuld.'],
+    ['sim_type_not_allowed', null, 'Vælg en SIM-type, som abonnementet fås med.'],
+    ['addon_incompatible', null, 'Et af tilvalgene passer ikke til abonnementet.'],
+    ['invalid_field', 'msisdn', 'Vælg et af de viste numre.'],
+    ['invalid_field', 'porting', 'Skriv det nummer, du vil tage med, med 8 cifre.'],
+    ['invalid_field', 'binding_months', 'Vælg en af de bindingsperioder, abonnementet fås med.'],
+    ['invalid_field', 'sim_type', 'Vælg en SIM-type.'],
+    ['invalid_field', 'addons', 'Et af tilvalgene kan ikke vælges.'],
+    ['invalid_field', null, 'Noget i formularen er ikke udfyldt rigtigt.'],
+    ['unavailable', null, 'Vi kan ikke lægge abonnementet i kurven lige nu. Prøv igen om lidt.'],
+    ['tenant_suspended', null, 'Butikken har lukket lige nu. Prøv igen senere.'],
+  ];
+  const FALLBACK_TEXT = 'Noget gik galt, og abonnementet kom ikke i kurven. Prøv igen om lidt.';
+
+  const TEXT = {
+    searchDigits: 'Søg med 1 til 8 cifre.',
+    noNumbers: 'Ingen ledige numre med de cifre. Prøv andre cifre.',
+    numbersUnavailable: 'Vi kan ikke vise ledige numre lige nu. Du kan tage dit eget nummer med, eller prøve igen om lidt.',
+    adding: 'Lægger i kurven …',
+  };
+
+  const SEARCH_DELAY_MS = 250;
+  const NUMBER_COUNT = 6;
+
+  function shopperText(error) {
+    const code = error && error.code;
+    const field = error && error.field;
+    for (const [c, f, text] of SHOPPER_TEXTS)
+      if (c === code && (f === null || f === field)) return text;
+    return FALLBACK_TEXT;
+  }
+
+  // The query of a form's action (the request's channel, on a web subpage
+  // such as /tilbud) carried over to an API address without one, so the
+  // API sees the page's channel.
+  function withActionQuery(apiPath, form) {
+    const url = new URL(apiPath, location.href);
+    const action = new URL(form.getAttribute('action') || '', location.href);
+    if (!url.search && action.search) url.search = action.search;
+    return url.pathname + url.search;
+  }
+
+  function el(tag, attrs, text) {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v);
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  async function readJson(res) {
+    try {
+      return await res.json();
+    } catch {
+      return null;
+    }
+  }
+
+  // ---- the number search on the product page ----
+
+  function enhanceNumberSearch() {
+    const input = document.getElementById('contains');
+    const numbers = document.getElementById('numbers');
+    const searchForm = document.getElementById('number-search');
+    if (!input || !numbers || !searchForm) return null;
+    const picker = numbers.closest('fieldset') || numbers.parentElement;
+    const box = input.closest('.number-search') || input.parentElement;
+    const api = numbers.getAttribute('data-api') || '/api/v1/numbers';
+    let timer = 0;
+    let seq = 0;
+    let inflight = null;
+    let last = null;           // the last contains searched ('' = any)
+    const describedBy = (input.getAttribute('aria-describedby') || '')
+      .split(/\s+/).filter((id) => id && id !== 'contains-error').join(' ');
+
+    function fieldError(message) {
+      let p = box.querySelector('.field-error');
+      if (!message) {
+        if (p) p.remove();
+        input.removeAttribute('aria-invalid');
+        if (describedBy) input.setAttribute('aria-describedby', describedBy);
+        else input.removeAttribute('aria-describedby');
+        return;
+      }
+      if (!p) {
+        p = el('p', { class: 'field-error' });
+        box.appendChild(p);
+      }
+      if (!p.id) p.id = 'contains-error';
+      p.textContent = message;
+      input.setAttribute('aria-invalid', 'true');
+      input.setAttribute('aria-describedby', `${describedBy} ${p.id}`.trim());
+    }
+
+    // Notices the page came with (no numbers, numbers unavailable) are
+    // about the search the page was drawn for, not this one.
+    function clearPageNotices() {
+      for (const n of picker.querySelectorAll('.notice'))
+        if (!numbers.contains(n)) n.remove();
+    }
+
+    function show(list) {
+      const nodes = [];
+      for (const n of list) {
+        if (!n || typeof n.msisdn !== 'string') continue;
+        const label = el('label', { class: 'choice number' });
+        const radio = el('input', { type: 'radio', name: 'number', value: n.msisdn });
+        label.append(radio, ` ${n.national || n.msisdn}`);
+        nodes.push(label);
+      }
+      if (nodes.length === 0) {
+        nodes.push(el('p', { class: 'notice' }, TEXT.noNumbers));
+        const port = document.getElementById('number-port');
+        if (port) port.checked = true;
+      }
+      numbers.replaceChildren(...nodes);
+      const first = numbers.querySelector('input[name="number"]');
+      if (first) first.checked = true;
+    }
+
+    function unavailable() {
+      // keep the numbers shown: they may still be free; say why nothing
+      // changed
+      for (const p of numbers.querySelectorAll('.notice')) p.remove();
+      numbers.appendChild(el('p', { class: 'notice' }, TEXT.numbersUnavailable));
+    }
+
+    async function search(contains) {
+      const mine = ++seq;
+      if (inflight) inflight.abort();
+      inflight = new AbortController();
+      const url = new URL(api, location.href);
+      url.searchParams.set('count', String(NUMBER_COUNT));
+      if (contains) url.searchParams.set('contains', contains);
+      let res, body;
+      try {
+        res = await fetch(url.pathname + url.search, {
+          headers: { Accept: 'application/json' },
+          credentials: 'same-origin',
+          signal: inflight.signal,
+        });
+        body = await readJson(res);
+      } catch (e) {
+        if (e && e.name === 'AbortError') return;
+        if (mine === seq) unavailable();
+        return;
+      }
+      if (mine !== seq) return;           // a newer search is under way
+      inflight = null;
+      if (res.ok && body && Array.isArray(body.numbers)) {
+        last = contains;
+        fieldError(null);
+        clearPageNotices();
+        show(body.numbers);
+      } else if (res.status === 422) {
+        fieldError(TEXT.searchDigits);
+      } else {
+        unavailable();
+      }
+    }
+
+    // What to search for now: the digits, '' for any, or null when the
+    // field holds something that is not 1 to 8 digits.
+    function wanted() {
+      const v = input.value.trim();
+      if (v === '') return '';
+      return /^[0-9]{1,8}$/.test(v) ? v : null;
+    }
+
+    function schedule(delay) {
+      clearTimeout(timer);
+      const contains = wanted();
+      if (contains === null) {
+        seq++;                            // drop answers still on their way
+        fieldError(TEXT.searchDigits);
+        return;
+      }
+      fieldError(null);
+      if (contains === last && delay > 0) {
+        // back to what is shown: drop a search still on its way
+        if (inflight) inflight.abort();
+        seq++;
+        return;
+      }
+      timer = setTimeout(() => search(contains), delay);
+    }
+
+    last = wanted();                      // what the page was drawn for
+    input.addEventListener('input', () => schedule(SEARCH_DELAY_MS));
+    searchForm.addEventListener('submit', (e) => {
+      e.preventDefault();
+      schedule(0);
+    });
+    return { refresh: () => search(wanted() || '') };
+  }
+
+  // ---- "Læg i kurven" through the JSON API ----
+
+  // The line the form describes, as POST /api/v1/basket/lines takes it.
+  function lineFromForm(form) {
+    const fd = new FormData(form);
+    const line = {};
+    const text = (name) => {
+      const v = fd.get(name);
+      return typeof v === 'string' ? v : null;
+    };
+    if (text('sku') !== null) line.sku = text('sku');
+    const months = text('binding_months');
+    if (months !== null && months !== '')
+      line.binding_months = /^[0-9]+$/.test(months) ? Number(months) : months;
+    line.binding_accepted = fd.has('binding_accepted');
+    if (text('sim_type') !== null) line.sim_type = text('sim_type');
+    line.addons = fd.getAll('addons').filter((a) => typeof a === 'string');
+    const number = text('number');
+    if (number === 'port')
+      line.porting = { msisdn: text('porting_msisdn') || '' };
+    else if (number)
+      line.msisdn = number;
+    return line;
+  }
+
+  function showFormError(form, message) {
+    let box = document.getElementById('form-error');
+    if (!box || box.nextElementSibling !== form) {
+      box = el('div', { class: 'form-error', role: 'alert', id: 'form-error' });
+      form.before(box);
+    }
+    box.setAttribute('tabindex', '-1');
+    box.replaceChildren(el('p', {}, message));
+    box.focus();
+  }
+
+  function enhanceConfigure(numberSearch) {
+    const form = document.getElementById('configure');
+    if (!form || !form.dataset.api || !window.fetch) return;
+    const api = withActionQuery(form.dataset.api, form);
+    const submit = form.querySelector('button[type="submit"], button:not([type])');
+    const status = el('p', { class: 'visually-hidden', role: 'status' });
+    form.appendChild(status);
+    let busy = false;
+
+    // Typing one's own number means porting it.
+    const porting = document.getElementById('porting_msisdn');
+    const port = document.getElementById('number-port');
+    if (porting && port)
+      porting.addEventListener('input', () => {
+        if (porting.value.trim() !== '') port.checked = true;
+      });
+
+    function ready() {
+      busy = false;
+      status.textContent = '';
+      if (submit) submit.removeAttribute('aria-disabled');
+    }
+    // back from the basket page to a page kept in the browser's cache
+    window.addEventListener('pageshow', (e) => { if (e.persisted) ready(); });
+
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      if (busy) return;
+      busy = true;
+      if (submit) submit.setAttribute('aria-disabled', 'true');
+      status.textContent = TEXT.adding;
+      let res, body;
+      try {
+        res = await fetch(api, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          credentials: 'same-origin',
+          body: JSON.stringify(lineFromForm(form)),
+        });
+        body = await readJson(res);
+      } catch {
+        // no answer at all: let the browser post the form instead
+        busy = false;
+        form.submit();
+        return;
+      }
+      if (res.status === 201) {
+        // busy stays set: the form is done, the basket page comes next
+        location.assign('/basket');
+        return;
+      }
+      ready();
+      showFormError(form, shopperText(body && body.error));
+      if (body && body.error && body.error.code === 'number_taken' && numberSearch)
+        numberSearch.refresh();
+    });
+  }
+
+  // ---- the reservation countdown on the basket page ----
+
+  function mmss(ms) {
+    const s = Math.ceil(ms / 1000);
+    return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+  }
+
+  function enhanceLocks() {
+    const locks = [...document.querySelectorAll('.lock[data-expires]')]
+      .map((p) => ({ p, expires: Number(p.dataset.expires) }))
+      .filter((l) => Number.isFinite(l.expires) && l.expires > 0);
+    if (locks.length === 0) return;
+    const canKeep = document.querySelector('form[action="/basket/keep"]') !== null;
+
+    // The page's sentence ("… til kl. <time>") stays as it is; after it
+    // comes the time left, counted every second but not read out each
+    // second (the sentence already says until when), and a status that
+    // speaks up a minute before the end and at the end.
+    for (const l of locks) {
+      l.until = el('span', { class: 'lock-until' });
+      l.until.append(...l.p.childNodes);
+      l.left = el('span', { class: 'lock-left', 'aria-hidden': 'true' });
+      l.status = el('span', { class: 'lock-status', role: 'status' });
+      l.p.append(l.until, ' ', l.left, ' ', l.status);
+      l.warned = l.expires - Date.now() <= 60000;
+    }
+
+    function expire(l) {
+      l.done = true;
+      const time = l.until.querySelector('time');
+      l.p.classList.add('lock-expired');
+      l.p.replaceChildren(...(time ? ['Reservationen udløb kl. ', time, '.'] :
+                                     ['Reservationen er udløbet.']), ' ', l.status);
+      l.status.textContent = canKeep
+        ? 'Nummeret er ikke længere reserveret til dig. Tryk på ”Behold mine numre lidt endnu” for at reservere det igen, hvis det stadig er ledigt, eller genindlæs siden.'
+        : 'Nummeret er ikke længere reserveret til dig. Genindlæs siden for at se, om det stadig er ledigt.';
+    }
+
+    let ticker = 0;
+    function tick() {
+      const now = Date.now();
+      let running = 0;
+      for (const l of locks) {
+        if (l.done) continue;
+        const left = l.expires - now;
+        if (left <= 0) {
+          expire(l);
+          continue;
+        }
+        running++;
+        l.left.textContent = `Reserveret i ${mmss(left)} min. endnu.`;
+        if (!l.warned && left <= 60000) {
+          l.warned = true;
+          l.status.textContent = canKeep
+            ? 'Under et minut tilbage af reservationen. Tryk på ”Behold mine numre lidt endnu” for at beholde nummeret.'
+            : 'Under et minut tilbage af reservationen.';
+        }
+      }
+      if (running === 0) clearInterval(ticker);
+    }
+    tick();
+    ticker = setInterval(tick, 1000);
+  }
+
+  function start() {
+    const numberSearch = enhanceNumberSearch();
+    enhanceConfigure(numberSearch);
+    enhanceLocks();
+  }
+
+  if (document.readyState === 'loading')
+    document.addEventListener('DOMContentLoaded', start);
+  else
+    start();
+})();
