@@ -305,13 +305,22 @@ ec_basket_line_to_json(const struct ec_basket_line *l)
 }
 
 /*
- * Compare-and-set by version, in one round trip. KEYS[1] the basket;
- * ARGV[1] the version the writer read (0: must not exist), ARGV[2] the new
- * document (which starts {"version":N+1,...}), ARGV[3] the TTL in ms.
- * Returns the new version, -1 when the stored version differs, 0 when the
- * basket is gone (expired) although the writer read one.
+ * Compare-and-set by version, and the lock of a newly chosen number, in
+ * one step on the server: the basket is stored with the number locked, or
+ * neither happens, so no lock is ever left without its line.
+ *
+ * KEYS[1] the basket; KEYS[2] (optional) the lock of the new number;
+ * KEYS[3] (optional) the client's lock counter. ARGV[1] the version the
+ * writer read (0: must not exist), ARGV[2] the new document (which starts
+ * {"version":N+1,...}), ARGV[3] its TTL in ms, ARGV[4] the basket id,
+ * ARGV[5] the lock TTL, ARGV[6] the most locks a counter window allows,
+ * ARGV[7] the window in ms.
+ *
+ * Returns the new version; 0 when the basket is gone (expired) although
+ * the writer read one; -1 when the stored version differs; -2 when the
+ * number is locked already; -3 when the client is over its limit.
  */
-static const char cas_script[] =
+static const char save_script[] =
     "local cur = redis.call('GET', KEYS[1])\n"
     "local want = tonumber(ARGV[1])\n"
     "if not cur then\n"
@@ -320,23 +329,65 @@ static const char cas_script[] =
     "  local v = tonumber(string.match(cur, '^{\"version\":(%d+)'))\n"
     "  if v ~= want then return -1 end\n"
     "end\n"
+    "if KEYS[2] then\n"
+    "  if redis.call('EXISTS', KEYS[2]) == 1 then return -2 end\n"
+    "  if KEYS[3] then\n"
+    "    local n = tonumber(redis.call('GET', KEYS[3]) or '0')\n"
+    "    if n >= tonumber(ARGV[6]) then return -3 end\n"
+    "    if redis.call('INCR', KEYS[3]) == 1 then\n"
+    "      redis.call('PEXPIRE', KEYS[3], ARGV[7])\n"
+    "    end\n"
+    "  end\n"
+    "  redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])\n"
+    "end\n"
     "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
     "return want + 1\n";
 
-int
-ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-               long long ttl_ms)
+/* The keys of a save: the basket, and the new number's lock and the
+   client's counter when a number is chosen. The number of keys, or an
+   ec_err. */
+static int
+save_keys(char keys[3][EC_BASKET_KEY_SIZE], const char *slug,
+          const struct ec_basket *b, const char *msisdn,
+          const struct ec_basket_policy *p)
 {
-    char key[EC_BASKET_KEY_SIZE], want[24], ttl[24];
-    const char *keys[1], *args[3];
-    const char *lines;
-    char *doc;
-    size_t n;
-    long long got;
     int rc;
 
-    if ((rc = basket_key(key, sizeof(key), slug, b->id)) < 0)
+    if ((rc = basket_key(keys[0], sizeof(keys[0]), slug, b->id)) < 0)
         return rc;
+    if (!msisdn || !*msisdn)
+        return 1;
+    if (ec_number_lock_key(keys[1], sizeof(keys[1]), slug, msisdn) < 0)
+        return EC_ERR_INVALID_FIELD;
+    if (!p->rate.client || p->rate.max == 0)
+        return 2;
+    if (ec_number_rate_key(keys[2], sizeof(keys[2]), slug, p->rate.client) <
+        0)
+        return EC_ERR_INVALID_FIELD;
+    return 3;
+}
+
+/*
+ * Store b->lines if the stored version is still b->version, locking
+ * msisdn (NULL: none) for the basket under p in the same step. 0 with
+ * b->version the new version; EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN;
+ * EC_ERR_RATE_LIMITED; EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
+ */
+static int
+save_locking(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+             const char *msisdn, const struct ec_basket_policy *p)
+{
+    char keys[3][EC_BASKET_KEY_SIZE], want[24], ttl[24], lock_ttl[24];
+    char max[24], window[24];
+    const char *key_ptrs[3] = {keys[0], keys[1], keys[2]};
+    const char *args[7], *lines;
+    long long got;
+    char *doc;
+    size_t n;
+    int nkeys, rc;
+
+    if ((nkeys = save_keys(keys, slug, b, msisdn, p)) < 0)
+        return nkeys;
     lines = json_object_to_json_string_ext(b->lines, JSON_C_TO_STRING_PLAIN);
     n = strlen(lines) + 48;
     doc = malloc(n);
@@ -344,19 +395,41 @@ ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
         abort();
     snprintf(doc, n, "{\"version\":%lld,\"lines\":%s}", b->version + 1, lines);
     snprintf(want, sizeof(want), "%lld", b->version);
-    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    keys[0] = key;
+    snprintf(ttl, sizeof(ttl), "%lld", p->ttl_ms);
+    snprintf(lock_ttl, sizeof(lock_ttl), "%lld", p->lock_ttl_ms);
+    snprintf(max, sizeof(max), "%u", p->rate.max);
+    snprintf(window, sizeof(window), "%lld", p->rate.window_ms);
     args[0] = want;
     args[1] = doc;
     args[2] = ttl;
-    rc = ec_kv_eval(kv, cas_script, 1, keys, 3, args, &got);
+    args[3] = b->id;
+    args[4] = lock_ttl;
+    args[5] = max;
+    args[6] = window;
+    rc = ec_kv_eval(kv, save_script, (size_t)nkeys, key_ptrs, 7, args, &got);
     free(doc);
     if (rc < 0)
         return rc;
-    if (got <= 0)
+    switch (got) {
+    case 0:
+    case -1:
         return EC_ERR_VERSION_CONFLICT;
+    case -2:
+        return EC_ERR_NUMBER_TAKEN;
+    case -3:
+        return EC_ERR_RATE_LIMITED;
+    }
+    if (got < 0)
+        return EC_ERR_INTERNAL;
     b->version = got;
     return 0;
+}
+
+int
+ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+               const struct ec_basket_policy *p)
+{
+    return save_locking(kv, slug, b, NULL, p);
 }
 
 static int64_t
@@ -442,27 +515,6 @@ extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     return 0;
 }
 
-/* Lock l's number (if any) for b under p. 0 or an ec_err. */
-static int
-lock_line_number(struct ec_kv *kv, const char *slug, const struct ec_basket *b,
-                 struct ec_basket_line *l, int64_t t,
-                 const struct ec_basket_policy *p)
-{
-    int rc;
-
-    l->lock_expires_at = 0;
-    if (!l->msisdn[0])
-        return 0;
-    rc = ec_number_lock_rated(kv, slug, l->msisdn, b->id, p->lock_ttl_ms,
-                              &p->rate);
-    if (rc == EC_ERR_CONFLICT)
-        return EC_ERR_NUMBER_TAKEN;
-    if (rc < 0)
-        return rc;
-    l->lock_expires_at = t + p->lock_ttl_ms;
-    return 0;
-}
-
 int
 ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
               struct ec_basket_line *l, const struct ec_basket_policy *p,
@@ -481,19 +533,12 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
         return rc;
     ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
     l->added_at = t / 1000;
-    if ((rc = lock_line_number(kv, slug, b, l, t, p)) < 0)
-        return rc;
+    l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
     json_object_array_add(b->lines, ec_basket_line_to_json(l));
-    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
-    if (rc < 0) {
+    rc = save_locking(kv, slug, b, l->msisdn, p);
+    if (rc < 0)
         json_object_array_del_idx(b->lines, n, 1);
-        /* nothing half-written: a lock without its line goes now (or, if
-           Redis went away meanwhile, with its TTL) */
-        if (l->msisdn[0])
-            ec_number_lock_release(kv, slug, l->msisdn, b->id);
-        return rc;
-    }
-    return 0;
+    return rc;
 }
 
 int
@@ -524,22 +569,19 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     l->added_at = json_object_object_get_ex(old, "added_at", &v)
                       ? json_object_get_int64(v)
                       : t / 1000;
-    if (same) {
+    if (same)
         l->lock_expires_at =
             json_object_object_get_ex(old, "lock_expires_at", &v) &&
                     json_object_is_type(v, json_type_int)
                 ? json_object_get_int64(v)
                 : 0;
-    } else if ((rc = lock_line_number(kv, slug, b, l, t, p)) < 0) {
-        return rc;
-    }
+    else
+        l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
+    /* b is not used after a failure: the caller reads it again */
     json_object_array_put_idx(b->lines, i, ec_basket_line_to_json(l));
-    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
-    if (rc < 0) {
-        if (!same && l->msisdn[0])
-            ec_number_lock_release(kv, slug, l->msisdn, b->id);
+    rc = save_locking(kv, slug, b, same ? NULL : l->msisdn, p);
+    if (rc < 0)
         return rc;
-    }
     if (!same && old_msisdn[0])
         ec_number_lock_release(kv, slug, old_msisdn, b->id);
     return 0;
@@ -561,7 +603,7 @@ ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     if ((rc = extend_locks(kv, slug, b, i, now_ms(), p->lock_ttl_ms)) < 0)
         return rc;
     json_object_array_del_idx(b->lines, i, 1);
-    rc = ec_basket_save(kv, slug, b, p->ttl_ms);
+    rc = ec_basket_save(kv, slug, b, p);
     if (rc < 0)
         return rc;
     /* only the owner's lock goes; an expired one or another's stays */
@@ -576,5 +618,5 @@ ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 {
     int rc = extend_locks(kv, slug, b, (size_t)-1, now_ms(), p->lock_ttl_ms);
 
-    return rc < 0 ? rc : ec_basket_save(kv, slug, b, p->ttl_ms);
+    return rc < 0 ? rc : ec_basket_save(kv, slug, b, p);
 }

@@ -10,8 +10,9 @@
  *     compare-and-set by version in one Lua script, so two writers never
  *     silently overwrite each other; every write refreshes the TTL;
  *   - a line that carries a number holds (or held) the number's lock
- *     (svc/number.h) with the basket id as owner; the lock is taken before
- *     the line is written and released if the write fails.
+ *     (svc/number.h) with the basket id as owner; the lock is taken in the
+ *     same script that writes the line, so there is never a lock without
+ *     its line.
  */
 #ifndef EC_SVC_BASKET_H
 #define EC_SVC_BASKET_H
@@ -114,12 +115,14 @@ struct json_object *ec_basket_line_to_json(const struct ec_basket_line *l);
 /*
  * Store b->lines as the basket's new content if the stored version is
  * still b->version (0: the basket must not exist yet), with a TTL of
- * ttl_ms from now. Returns 0 and sets b->version to the new version;
- * EC_ERR_VERSION_CONFLICT when someone wrote in between (or the basket
- * expired under us); EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
+ * p->ttl_ms from now: a compare-and-set in one Redis script. Returns 0
+ * and sets b->version to the new version; EC_ERR_VERSION_CONFLICT when
+ * someone wrote in between (or the basket expired under us);
+ * EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL. (Adding or changing a line's
+ * number stores the basket and locks the number in that same script.)
  */
 int ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-                   long long ttl_ms);
+                   const struct ec_basket_policy *p);
 
 /*
  * The stored line line_id of basket b, or NULL; *index (may be NULL) gets
@@ -133,9 +136,9 @@ struct json_object *ec_basket_find_line(const struct ec_basket *b,
  * p. Basket activity keeps the basket's numbers: the locks its other lines
  * hold get a fresh TTL, and a lock that ran out is taken again if nobody
  * else took the number. The number of the new line, if any, is locked
- * first (counted against the client's rate) and released again when the
- * save fails. On success l->id, l->added_at and l->lock_expires_at are
- * set. Returns 0, or:
+ * (counted against the client's rate) in the same Redis script that
+ * stores the basket: both happen or neither. On success l->id,
+ * l->added_at and l->lock_expires_at are set. Returns 0, or:
  *   EC_ERR_BASKET_LIMIT with *field and *message: the basket is full
  *     ("lines"), or holds p->numbers_max numbers already ("msisdn");
  *   EC_ERR_NUMBER_TAKEN: another basket (or this one) holds the number;
@@ -149,8 +152,8 @@ int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 /*
  * Replace line line_id of basket b by l (checked by
  * ec_basket_line_check(); it keeps the stored id and added_at) and save.
- * A new number is locked before the save and the old one released after
- * it; a kept number keeps its lock. Returns as ec_basket_add(), or
+ * A new number is locked with the save, in one script, and the old one
+ * released after it; a kept number keeps its lock. Returns as ec_basket_add(), or
  * EC_ERR_NOT_FOUND when the basket has no such line.
  */
 int ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,

@@ -577,22 +577,6 @@ static const char extend_script[] =
     "if v then return -1 end\n"
     "return 0\n";
 
-/*
- * Lock and count in one step. KEYS[1] the lock, KEYS[2] the client's
- * counter; ARGV[1] the basket, ARGV[2] the lock TTL, ARGV[3] the most
- * locks a window allows, ARGV[4] the window. 1 locked, -1 taken, -2 over
- * the limit. The window starts with the client's first lock in it.
- */
-static const char rated_lock_script[] =
-    "if redis.call('EXISTS', KEYS[1]) == 1 then return -1 end\n"
-    "local n = tonumber(redis.call('GET', KEYS[2]) or '0')\n"
-    "if n >= tonumber(ARGV[3]) then return -2 end\n"
-    "redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])\n"
-    "if redis.call('INCR', KEYS[2]) == 1 then\n"
-    "  redis.call('PEXPIRE', KEYS[2], ARGV[4])\n"
-    "end\n"
-    "return 1\n";
-
 static int
 script_result(long long r)
 {
@@ -623,41 +607,17 @@ ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
 }
 
 int
-ec_number_lock_rated(struct ec_kv *kv, const char *slug, const char *msisdn,
-                     const char *basket, long long ttl_ms,
-                     const struct ec_number_rate *r)
+ec_number_rate_key(char *out, size_t size, const char *slug,
+                   const char *client)
 {
-    char key[EC_NUMBER_LOCK_KEY_SIZE], rate_key[EC_NUMBER_LOCK_KEY_SIZE];
-    char ttl[24], max[24], window[24];
-    const char *keys[2], *args[4];
-    long long got;
-    int n, rc;
+    int len;
 
-    if (!r || !r->client || r->max == 0)
-        return ec_number_lock(kv, slug, msisdn, basket, ttl_ms);
-    if (ttl_ms <= 0 || r->window_ms <= 0)
-        EC_BUG("ec_number_lock_rated needs positive times");
-    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
-        !basket_valid(basket) || !basket_valid(r->client))
+    if (!slug_valid(slug) || !basket_valid(client))
         return EC_ERR_INVALID_FIELD;
-    n = snprintf(rate_key, sizeof(rate_key), "ecom:{%s}:lockrate:%s", slug,
-                 r->client);
-    if (n < 0 || (size_t)n >= sizeof(rate_key))
+    len = snprintf(out, size, "ecom:{%s}:lockrate:%s", slug, client);
+    if (len < 0 || (size_t)len >= size)
         return EC_ERR_INVALID_FIELD;
-    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    snprintf(max, sizeof(max), "%u", r->max);
-    snprintf(window, sizeof(window), "%lld", r->window_ms);
-    keys[0] = key;
-    keys[1] = rate_key;
-    args[0] = basket;
-    args[1] = ttl;
-    args[2] = max;
-    args[3] = window;
-    if ((rc = ec_kv_eval(kv, rated_lock_script, 2, keys, 4, args, &got)) < 0)
-        return rc;
-    if (got == -2)
-        return EC_ERR_RATE_LIMITED;
-    return got == 1 ? 0 : got == -1 ? EC_ERR_CONFLICT : EC_ERR_INTERNAL;
+    return 0;
 }
 
 int

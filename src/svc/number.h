@@ -167,8 +167,10 @@ int ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
 
 /*
  * A limit on new locks per client address: at most max locks in a fixed
- * window of window_ms, counted in the Redis key
- * ecom:{<slug>}:lockrate:<client>. max 0 or client NULL: no limit.
+ * window of window_ms (starting with the client's first lock in it),
+ * counted in the Redis key ecom:{<slug>}:lockrate:<client>. max 0 or
+ * client NULL: no limit. The basket applies it in the script that stores
+ * a line with its number (svc/basket.c).
  */
 struct ec_number_rate {
     const char *client;
@@ -177,15 +179,12 @@ struct ec_number_rate {
 };
 
 /*
- * ec_number_lock() under rate r, in one script: the number is locked and
- * the client's count grows by one, or neither happens. Returns as
- * ec_number_lock(), or EC_ERR_RATE_LIMITED when the client has taken
- * r->max locks in the current window (the number stays free). A number
- * that is taken answers EC_ERR_CONFLICT whatever the count.
+ * The key that counts client's locks in tenant slug, into out. 0, or
+ * EC_ERR_INVALID_FIELD for a malformed slug or client (1 to 64 bytes, no
+ * blanks) or a key that does not fit.
  */
-int ec_number_lock_rated(struct ec_kv *kv, const char *slug,
-                         const char *msisdn, const char *basket,
-                         long long ttl_ms, const struct ec_number_rate *r);
+int ec_number_rate_key(char *out, size_t size, const char *slug,
+                       const char *client);
 
 /*
  * Release basket's lock on msisdn, atomically, only if basket owns it

@@ -1,0 +1,259 @@
+/*
+ * The basket's writes against a real Redis (the test stack's, port
+ * EC_REDIS_PORT, default 16380): a line and its number's lock are stored
+ * in one script, so every refusal leaves neither behind.
+ *
+ * Never skips: without Redis the first test fails. Keys live under
+ * ecom:{baskettest}: and are deleted at the start and the end.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <hiredis/hiredis.h>
+#include <json-c/json.h>
+
+#include "../../unit/test.h"
+#include "core/arena.h"
+#include "core/err.h"
+#include "core/log.h"
+#include "store/kv.h"
+#include "svc/basket.h"
+
+#define SLUG "baskettest"
+
+static struct ec_kv_config cfg = {"127.0.0.1", 16380, 1000, 2000};
+static struct ec_kv *kv;
+static redisContext *raw;
+static struct ec_arena arena;
+static struct ec_basket_policy policy = {
+    .ttl_ms = 60000,
+    .lock_ttl_ms = 30000,
+    .numbers_max = 2,
+    .rate = {NULL, 0, 60000},
+};
+
+static void
+delete_test_keys(void)
+{
+    redisReply *r = redisCommand(raw, "KEYS ecom:{" SLUG "}:*");
+
+    for (size_t i = 0; r && r->type == REDIS_REPLY_ARRAY && i < r->elements;
+         i++)
+        freeReplyObject(redisCommand(raw, "DEL %s", r->element[i]->str));
+    if (r)
+        freeReplyObject(r);
+}
+
+static char *
+get(const char *fmt, const char *arg)
+{
+    static char out[4096];
+    redisReply *r = redisCommand(raw, fmt, arg);
+
+    snprintf(out, sizeof(out), "%s",
+             r && r->type == REDIS_REPLY_STRING ? r->str : "(nil)");
+    if (r)
+        freeReplyObject(r);
+    return out;
+}
+
+static const char *
+lock_owner(const char *msisdn)
+{
+    return get("GET ecom:{" SLUG "}:lock:%s", msisdn);
+}
+
+/* A line of plan L, with msisdn ("" for none). */
+static void
+line(struct ec_basket_line *l, const char *msisdn)
+{
+    memset(l, 0, sizeof(*l));
+    l->channel = "web";
+    l->sku = "L";
+    l->sim = EC_SIM_ESIM;
+    l->monthly_at_add = 9900;
+    snprintf(l->msisdn, sizeof(l->msisdn), "%s", msisdn);
+}
+
+static int
+add(struct ec_basket *b, const char *msisdn, const struct ec_basket_policy *p)
+{
+    struct ec_basket_line l;
+    const char *field, *message;
+
+    line(&l, msisdn);
+    return ec_basket_add(kv, SLUG, b, &l, p, &field, &message);
+}
+
+/* The stored basket id, read again. */
+static struct ec_basket
+reload(const char *id)
+{
+    struct ec_basket b;
+
+    CU_ASSERT_EQUAL(ec_basket_load(kv, SLUG, id, &arena, &b), 0);
+    return b;
+}
+
+static void
+test_redis_is_there(void)
+{
+    CU_ASSERT_EQUAL_FATAL(ec_kv_ping(kv), 0);
+}
+
+static void
+test_line_and_lock_together(void)
+{
+    struct ec_basket b, again;
+
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL(add(&b, "+4520000001", &policy), 0);
+    CU_ASSERT_EQUAL(b.version, 1);
+    EC_ASSERT_STR(lock_owner("+4520000001"), b.id);
+    again = reload(b.id);
+    CU_ASSERT_EQUAL(again.version, 1);
+    CU_ASSERT_EQUAL(json_object_array_length(again.lines), 1);
+}
+
+static void
+test_a_stale_basket_locks_nothing(void)
+{
+    struct ec_basket b, stale;
+
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "", &policy), 0);
+    stale = reload(b.id);
+    /* another writer moves the basket on */
+    CU_ASSERT_EQUAL_FATAL(add(&b, "", &policy), 0);
+    CU_ASSERT_EQUAL(add(&stale, "+4520000002", &policy),
+                    EC_ERR_VERSION_CONFLICT);
+    EC_ASSERT_STR(lock_owner("+4520000002"), "(nil)");
+    CU_ASSERT_EQUAL(reload(b.id).version, 2);
+    /* and an expired basket the writer still holds in hand likewise */
+    freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:basket:%s", b.id));
+    CU_ASSERT_EQUAL(add(&b, "+4520000002", &policy), EC_ERR_VERSION_CONFLICT);
+    EC_ASSERT_STR(lock_owner("+4520000002"), "(nil)");
+}
+
+static void
+test_a_taken_number_stores_nothing(void)
+{
+    struct ec_basket a, b;
+
+    ec_basket_init_new(&a, &arena);
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&a, "+4520000003", &policy), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "", &policy), 0);
+    CU_ASSERT_EQUAL(add(&b, "+4520000003", &policy), EC_ERR_NUMBER_TAKEN);
+    EC_ASSERT_STR(lock_owner("+4520000003"), a.id);
+    CU_ASSERT_EQUAL(reload(b.id).version, 1);
+    CU_ASSERT_EQUAL(json_object_array_length(reload(b.id).lines), 1);
+}
+
+static void
+test_rate_counts_granted_locks(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b, c;
+    long long ttl;
+    redisReply *r;
+
+    p.rate.client = "192.0.2.7";
+    p.rate.max = 2;
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&c, &arena);
+    CU_ASSERT_EQUAL(add(&b, "+4520000004", &p), 0);
+    /* a refused lock is not counted */
+    CU_ASSERT_EQUAL(add(&c, "+4520000004", &p), EC_ERR_NUMBER_TAKEN);
+    CU_ASSERT_EQUAL(add(&c, "+4520000005", &p), 0);
+    CU_ASSERT_EQUAL(add(&c, "+4520000006", &p), EC_ERR_RATE_LIMITED);
+    EC_ASSERT_STR(lock_owner("+4520000006"), "(nil)");
+    CU_ASSERT_EQUAL(reload(c.id).version, 1);
+    EC_ASSERT_STR(get("GET ecom:{" SLUG "}:lockrate:%s", "192.0.2.7"), "2");
+    r = redisCommand(raw, "PTTL ecom:{" SLUG "}:lockrate:192.0.2.7");
+    ttl = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -99;
+    freeReplyObject(r);
+    CU_ASSERT_TRUE(ttl > 0 && ttl <= 60000);
+    /* lines without a number are not limited */
+    CU_ASSERT_EQUAL(add(&c, "", &p), 0);
+}
+
+static void
+test_numbers_per_basket(void)
+{
+    struct ec_basket b;
+
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL(add(&b, "+4520000007", &policy), 0);
+    CU_ASSERT_EQUAL(add(&b, "+4520000008", &policy), 0);
+    CU_ASSERT_EQUAL(add(&b, "+4520000009", &policy), EC_ERR_BASKET_LIMIT);
+    EC_ASSERT_STR(lock_owner("+4520000009"), "(nil)");
+    CU_ASSERT_EQUAL(add(&b, "", &policy), 0);
+}
+
+static void
+test_update_moves_the_lock(void)
+{
+    struct ec_basket b, other;
+    struct ec_basket_line l;
+    const char *field, *message, *id;
+    struct json_object *v;
+
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&other, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000010", &policy), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&other, "+4520000012", &policy), 0);
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 0), "id", &v);
+    id = json_object_get_string(v);
+    line(&l, "+4520000011");
+    CU_ASSERT_EQUAL(
+        ec_basket_update(kv, SLUG, &b, id, &l, &policy, &field, &message), 0);
+    EC_ASSERT_STR(lock_owner("+4520000011"), b.id);
+    EC_ASSERT_STR(lock_owner("+4520000010"), "(nil)");
+    /* to a number someone holds: refused, the old lock kept */
+    b = reload(b.id);
+    line(&l, "+4520000012");
+    CU_ASSERT_EQUAL(
+        ec_basket_update(kv, SLUG, &b, id, &l, &policy, &field, &message),
+        EC_ERR_NUMBER_TAKEN);
+    EC_ASSERT_STR(lock_owner("+4520000011"), b.id);
+    EC_ASSERT_STR(lock_owner("+4520000012"), other.id);
+    CU_ASSERT_EQUAL(reload(b.id).version, 2);
+}
+
+static const struct ec_test tests[] = {
+    {"Redis of the test stack answers", test_redis_is_there},
+    {"a line and its number's lock are stored together",
+     test_line_and_lock_together},
+    {"a stale or expired basket locks nothing", test_a_stale_basket_locks_nothing},
+    {"a taken number stores nothing", test_a_taken_number_stores_nothing},
+    {"the rate counts granted locks per client", test_rate_counts_granted_locks},
+    {"a basket holds at most numbers_max numbers", test_numbers_per_basket},
+    {"changing a line's number moves its lock", test_update_moves_the_lock},
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+    const char *port = getenv("EC_REDIS_PORT");
+    struct timeval tv = {2, 0};
+    int rc;
+
+    if (port && *port)
+        cfg.port = (unsigned)atoi(port);
+    ec_log_open("stderr", "stderr", EC_LOG_ERROR);
+    ec_arena_init(&arena, 0);
+    kv = ec_kv_new(&cfg);
+    raw = redisConnectWithTimeout(cfg.host, (int)cfg.port, tv);
+    if (raw && !raw->err)
+        delete_test_keys();
+    rc = ec_test_run("integration/svc/basket_store", tests);
+    if (raw && !raw->err)
+        delete_test_keys();
+    if (raw)
+        redisFree(raw);
+    ec_kv_free(kv);
+    ec_arena_release(&arena);
+    return rc;
+}
