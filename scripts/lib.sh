@@ -152,7 +152,9 @@ start_redis() {
         --appendonly yes --appendfsync everysec \
         --dir "$STACK/redis" --pidfile "$STACK/run/redis.pid" \
         --logfile "$STACK/log/redis.log" --daemonize yes >/dev/null
-    wait_until 20 redis-cli -p "$REDIS_PORT" ping || die "Redis did not start: see $STACK/log/redis.log"
+    # PONG, not LOADING: the append-only file is read back first
+    wait_until 60 bash -c "redis-cli -p $REDIS_PORT ping | grep -qx PONG" ||
+        die "Redis did not start: see $STACK/log/redis.log"
 }
 
 # The user nginx's workers run as: nobody when it can read the static
