@@ -196,15 +196,17 @@ test_update_moves_the_lock(void)
 {
     struct ec_basket b, other;
     struct ec_basket_line l;
-    const char *field, *message, *id;
+    const char *field, *message;
     struct json_object *v;
+    char id[EC_BASKET_LINE_ID_SIZE];
 
     ec_basket_init_new(&b, &arena);
     ec_basket_init_new(&other, &arena);
     CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000010", &policy), 0);
     CU_ASSERT_EQUAL_FATAL(add(&other, "+4520000012", &policy), 0);
     json_object_object_get_ex(json_object_array_get_idx(b.lines, 0), "id", &v);
-    id = json_object_get_string(v);
+    /* a copy: the stored line goes when it is replaced */
+    snprintf(id, sizeof(id), "%s", json_object_get_string(v));
     line(&l, "+4520000011");
     CU_ASSERT_EQUAL(
         ec_basket_update(kv, SLUG, &b, id, &l, &policy, &field, &message), 0);
