@@ -379,7 +379,7 @@ ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
     return 0;
 }
 
-#define SCRIPT_MAX_ARGS 8
+#define SCRIPT_MAX_ARGS 16
 #define SHA_CACHE 16
 
 /*
@@ -434,7 +434,7 @@ ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
     int argc = 0, by_sha, rc;
 
     if (nkeys > SCRIPT_MAX_ARGS || nargs > SCRIPT_MAX_ARGS)
-        EC_BUG("ec_kv_eval takes up to 8 keys and 8 arguments");
+        EC_BUG("ec_kv_eval takes up to 16 keys and 16 arguments");
     by_sha = script_sha(script, sha) == 0;
     if (by_sha) {
         argv[argc] = "EVALSHA", lens[argc++] = 7;

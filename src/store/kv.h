@@ -79,7 +79,7 @@ int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
  * SHA-1, and EVAL (which loads it) when the server answers NOSCRIPT, so a
  * script costs one round trip once Redis knows it. script must be a string
  * literal (its digest is cached by address). keys and args are C strings
- * (nkeys and nargs up to 8 each). 0 with the integer in *out, or an
+ * (nkeys and nargs up to 16 each). 0 with the integer in *out, or an
  * ec_err: EC_ERR_UNAVAILABLE when Redis is down, loading or busy,
  * EC_ERR_INTERNAL for a script error or a non-integer reply.
  */

@@ -304,21 +304,37 @@ ec_basket_line_to_json(const struct ec_basket_line *l)
     return o;
 }
 
+static int64_t
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
- * Compare-and-set by version, and the lock of a newly chosen number, in
- * one step on the server: the basket is stored with the number locked, or
- * neither happens, so no lock is ever left without its line.
+ * A whole change of a basket in one step on the server: compare-and-set by
+ * version, the lock of a newly chosen number, the locks the basket keeps
+ * (activity extends them) and the one it gives up. Either all of it
+ * happens or, when a check fails, none of it: a lock is never left without
+ * its line, and a line never claims a number it did not lock.
  *
- * KEYS[1] the basket; KEYS[2] (optional) the lock of the new number;
- * KEYS[3] (optional) the client's lock counter. ARGV[1] the version the
- * writer read (0: must not exist), ARGV[2] the new document (which starts
- * {"version":N+1,...}), ARGV[3] its TTL in ms, ARGV[4] the basket id,
- * ARGV[5] the lock TTL, ARGV[6] the most locks a counter window allows,
- * ARGV[7] the window in ms.
+ * KEYS[1] the basket; KEYS[2 .. 1+K] the locks of the numbers the basket
+ * keeps; then R (0 or 1) locks to release; then, when a number is chosen,
+ * its lock and, under a rate, the client's counter.
+ * ARGV[1] the version the writer read (0: must not exist), ARGV[2] the new
+ * document (which starts {"version":N+1,...}), ARGV[3] its TTL in ms,
+ * ARGV[4] the basket id, ARGV[5] the lock TTL, ARGV[6] the most locks a
+ * counter window allows, ARGV[7] the window in ms, ARGV[8] K, ARGV[9] R.
+ *
+ * A kept lock is extended if the basket holds it, taken again if it ran
+ * out and nobody took the number, else left to its new owner; a released
+ * lock goes only if the basket holds it.
  *
  * Returns the new version; 0 when the basket is gone (expired) although
  * the writer read one; -1 when the stored version differs; -2 when the
- * number is locked already; -3 when the client is over its limit.
+ * chosen number is locked already; -3 when the client is over its limit.
  */
 static const char save_script[] =
     "local cur = redis.call('GET', KEYS[1])\n"
@@ -329,65 +345,136 @@ static const char save_script[] =
     "  local v = tonumber(string.match(cur, '^{\"version\":(%d+)'))\n"
     "  if v ~= want then return -1 end\n"
     "end\n"
-    "if KEYS[2] then\n"
-    "  if redis.call('EXISTS', KEYS[2]) == 1 then return -2 end\n"
-    "  if KEYS[3] then\n"
-    "    local n = tonumber(redis.call('GET', KEYS[3]) or '0')\n"
+    "local keep, rel = tonumber(ARGV[8]), tonumber(ARGV[9])\n"
+    "local lock, counter = KEYS[2 + keep + rel], KEYS[3 + keep + rel]\n"
+    "if lock then\n"
+    "  if redis.call('EXISTS', lock) == 1 then return -2 end\n"
+    "  if counter then\n"
+    "    local n = tonumber(redis.call('GET', counter) or '0')\n"
     "    if n >= tonumber(ARGV[6]) then return -3 end\n"
-    "    if redis.call('INCR', KEYS[3]) == 1 then\n"
-    "      redis.call('PEXPIRE', KEYS[3], ARGV[7])\n"
+    "    if redis.call('INCR', counter) == 1 then\n"
+    "      redis.call('PEXPIRE', counter, ARGV[7])\n"
     "    end\n"
     "  end\n"
-    "  redis.call('SET', KEYS[2], ARGV[4], 'PX', ARGV[5])\n"
+    "  redis.call('SET', lock, ARGV[4], 'PX', ARGV[5])\n"
+    "end\n"
+    "for i = 2, 1 + keep do\n"
+    "  local v = redis.call('GET', KEYS[i])\n"
+    "  if v == ARGV[4] then redis.call('PEXPIRE', KEYS[i], ARGV[5])\n"
+    "  elseif not v then redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[5])\n"
+    "  end\n"
+    "end\n"
+    "for i = 2 + keep, 1 + keep + rel do\n"
+    "  if redis.call('GET', KEYS[i]) == ARGV[4] then\n"
+    "    redis.call('DEL', KEYS[i])\n"
+    "  end\n"
     "end\n"
     "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
     "return want + 1\n";
 
-/* The keys of a save: the basket, and the new number's lock and the
-   client's counter when a number is chosen. The number of keys, or an
-   ec_err. */
-static int
-save_keys(char keys[3][EC_BASKET_KEY_SIZE], const char *slug,
-          const struct ec_basket *b, const char *msisdn,
-          const struct ec_basket_policy *p)
-{
-    int rc;
+/* What a save does besides storing the lines. */
+struct save {
+    const char *chosen;  /* a number to lock now (NULL: none) */
+    const char *release; /* a number the basket gives up (NULL: none) */
+};
 
-    if ((rc = basket_key(keys[0], sizeof(keys[0]), slug, b->id)) < 0)
-        return rc;
-    if (!msisdn || !*msisdn)
-        return 1;
-    if (ec_number_lock_key(keys[1], sizeof(keys[1]), slug, msisdn) < 0)
-        return EC_ERR_INVALID_FIELD;
-    if (!p->rate.client || p->rate.max == 0)
-        return 2;
-    if (ec_number_rate_key(keys[2], sizeof(keys[2]), slug, p->rate.client) <
-        0)
-        return EC_ERR_INVALID_FIELD;
-    return 3;
+/* the basket, a kept lock per line, a released one, a chosen one and the
+   counter: within ec_kv_eval()'s 16 keys */
+#define SAVE_KEYS_MAX (EC_BASKET_LINES_MAX + 4)
+
+static const char *
+line_msisdn(struct json_object *line)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(line, "msisdn", &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
 }
 
 /*
- * Store b->lines if the stored version is still b->version, locking
- * msisdn (NULL: none) for the basket under p in the same step. 0 with
- * b->version the new version; EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN;
- * EC_ERR_RATE_LIMITED; EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
+ * The keys of save sv of basket b, in the script's order, into keys;
+ * *kept gets K, *released R. The number of keys, or an ec_err.
  */
 static int
-save_locking(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-             const char *msisdn, const struct ec_basket_policy *p)
+save_keys(char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE], const char *slug,
+          const struct ec_basket *b, const struct save *sv,
+          const struct ec_basket_policy *p, int *kept, int *released)
 {
-    char keys[3][EC_BASKET_KEY_SIZE], want[24], ttl[24], lock_ttl[24];
-    char max[24], window[24];
-    const char *key_ptrs[3] = {keys[0], keys[1], keys[2]};
-    const char *args[7], *lines;
+    size_t n = json_object_array_length(b->lines);
+    int k = 1, rc;
+
+    if ((rc = basket_key(keys[0], sizeof(keys[0]), slug, b->id)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && k < SAVE_KEYS_MAX - 3; i++) {
+        const char *m = line_msisdn(json_object_array_get_idx(b->lines, i));
+
+        if (!m || (sv->chosen && strcmp(m, sv->chosen) == 0))
+            continue;
+        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, m) < 0)
+            return EC_ERR_INTERNAL;
+    }
+    *kept = k - 1;
+    *released = 0;
+    if (sv->release && *sv->release) {
+        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug,
+                               sv->release) < 0)
+            return EC_ERR_INTERNAL;
+        *released = 1;
+    }
+    if (!sv->chosen || !*sv->chosen)
+        return k;
+    if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, sv->chosen) < 0)
+        return EC_ERR_INVALID_FIELD;
+    if (!p->rate.client || p->rate.max == 0)
+        return k;
+    if (ec_number_rate_key(keys[k++], sizeof(keys[0]), slug, p->rate.client) <
+        0)
+        return EC_ERR_INVALID_FIELD;
+    return k;
+}
+
+/*
+ * Basket activity keeps the basket's numbers: every line with a number
+ * records the lock's new expiry (the save script extends the locks; a
+ * line whose number went to another basket is shown as not held, whatever
+ * it records).
+ */
+static void
+note_lock_expiry(struct ec_basket *b, int64_t t, long long lock_ttl_ms)
+{
+    for (size_t i = 0; i < json_object_array_length(b->lines); i++) {
+        struct json_object *e = json_object_array_get_idx(b->lines, i);
+
+        if (line_msisdn(e))
+            json_object_object_add(e, "lock_expires_at",
+                                   json_object_new_int64(t + lock_ttl_ms));
+    }
+}
+
+/*
+ * Store b->lines if the stored version is still b->version, with sv's
+ * locks, in one script. 0 with b->version the new version;
+ * EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN; EC_ERR_RATE_LIMITED;
+ * EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
+ */
+static int
+save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+     const struct save *sv, const struct ec_basket_policy *p)
+{
+    char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE], want[24], ttl[24];
+    char lock_ttl[24], max[24], window[24], kept_s[8], released_s[8];
+    const char *key_ptrs[SAVE_KEYS_MAX], *args[9], *lines;
+    int nkeys, kept, released, rc;
     long long got;
     char *doc;
     size_t n;
-    int nkeys, rc;
 
-    if ((nkeys = save_keys(keys, slug, b, msisdn, p)) < 0)
+    if ((nkeys = save_keys(keys, slug, b, sv, p, &kept, &released)) < 0)
         return nkeys;
+    for (int i = 0; i < nkeys; i++)
+        key_ptrs[i] = keys[i];
     lines = json_object_to_json_string_ext(b->lines, JSON_C_TO_STRING_PLAIN);
     n = strlen(lines) + 48;
     doc = malloc(n);
@@ -399,6 +486,8 @@ save_locking(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     snprintf(lock_ttl, sizeof(lock_ttl), "%lld", p->lock_ttl_ms);
     snprintf(max, sizeof(max), "%u", p->rate.max);
     snprintf(window, sizeof(window), "%lld", p->rate.window_ms);
+    snprintf(kept_s, sizeof(kept_s), "%d", kept);
+    snprintf(released_s, sizeof(released_s), "%d", released);
     args[0] = want;
     args[1] = doc;
     args[2] = ttl;
@@ -406,7 +495,9 @@ save_locking(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     args[4] = lock_ttl;
     args[5] = max;
     args[6] = window;
-    rc = ec_kv_eval(kv, save_script, (size_t)nkeys, key_ptrs, 7, args, &got);
+    args[7] = kept_s;
+    args[8] = released_s;
+    rc = ec_kv_eval(kv, save_script, (size_t)nkeys, key_ptrs, 9, args, &got);
     free(doc);
     if (rc < 0)
         return rc;
@@ -429,28 +520,13 @@ int
 ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                const struct ec_basket_policy *p)
 {
-    return save_locking(kv, slug, b, NULL, p);
+    struct save sv = {NULL, NULL};
+
+    note_lock_expiry(b, now_ms(), p->lock_ttl_ms);
+    return save(kv, slug, b, &sv, p);
 }
 
-static int64_t
-now_ms(void)
-{
-    struct timespec ts;
 
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static const char *
-line_msisdn(struct json_object *line)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(line, "msisdn", &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
 
 struct json_object *
 ec_basket_find_line(const struct ec_basket *b, const char *line_id,
@@ -485,42 +561,13 @@ numbers_held(const struct ec_basket *b, size_t skip)
     return held;
 }
 
-/*
- * Basket activity keeps the basket's numbers: give every lock it still
- * holds a fresh TTL, take again a lock that ran out while nobody else
- * took the number, and note the new expiry in the line. A number another
- * basket took meanwhile is left alone (GET tells the customer). Line skip
- * (if < n) is the one being replaced. 0, or EC_ERR_UNAVAILABLE.
- */
-static int
-extend_locks(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-             size_t skip, int64_t t, long long lock_ttl_ms)
-{
-    for (size_t i = 0; i < json_object_array_length(b->lines); i++) {
-        struct json_object *e = json_object_array_get_idx(b->lines, i);
-        const char *msisdn = line_msisdn(e);
-        int rc;
-
-        if (i == skip || !msisdn)
-            continue;
-        rc = ec_number_lock_extend(kv, slug, msisdn, b->id, lock_ttl_ms);
-        if (rc == EC_ERR_NOT_FOUND)
-            rc = ec_number_lock(kv, slug, msisdn, b->id, lock_ttl_ms);
-        if (rc == EC_ERR_UNAVAILABLE)
-            return rc;
-        if (rc == 0)
-            json_object_object_add(e, "lock_expires_at",
-                                   json_object_new_int64(t + lock_ttl_ms));
-    }
-    return 0;
-}
-
 int
 ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
               struct ec_basket_line *l, const struct ec_basket_policy *p,
               const char **field, const char **message)
 {
     size_t n = json_object_array_length(b->lines);
+    struct save sv = {l->msisdn[0] ? l->msisdn : NULL, NULL};
     int64_t t = now_ms();
     int rc;
 
@@ -529,13 +576,12 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     if (l->msisdn[0] && numbers_held(b, n) >= p->numbers_max)
         FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
              "Your basket holds as many new numbers as it can.");
-    if ((rc = extend_locks(kv, slug, b, n, t, p->lock_ttl_ms)) < 0)
-        return rc;
     ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
     l->added_at = t / 1000;
     l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
     json_object_array_add(b->lines, ec_basket_line_to_json(l));
-    rc = save_locking(kv, slug, b, l->msisdn, p);
+    note_lock_expiry(b, t, p->lock_ttl_ms);
+    rc = save(kv, slug, b, &sv, p);
     if (rc < 0)
         json_object_array_del_idx(b->lines, n, 1);
     return rc;
@@ -547,44 +593,32 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                  const struct ec_basket_policy *p, const char **field,
                  const char **message)
 {
-    struct json_object *old, *v;
     char old_msisdn[EC_NUMBER_SIZE] = "";
+    struct json_object *old, *v;
+    struct save sv = {NULL, NULL};
     int64_t t = now_ms();
     size_t i;
-    int same, rc;
 
     if (!(old = ec_basket_find_line(b, line_id, &i)))
         return EC_ERR_NOT_FOUND;
     if (line_msisdn(old))
         snprintf(old_msisdn, sizeof(old_msisdn), "%s", line_msisdn(old));
-    same = strcmp(old_msisdn, l->msisdn) == 0;
-    if (l->msisdn[0] && !same && numbers_held(b, i) >= p->numbers_max)
-        FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
-             "Your basket holds as many new numbers as it can.");
-    /* a kept number is extended with the others */
-    if ((rc = extend_locks(kv, slug, b, same ? (size_t)-1 : i, t,
-                           p->lock_ttl_ms)) < 0)
-        return rc;
+    if (strcmp(old_msisdn, l->msisdn) != 0) {
+        if (l->msisdn[0] && numbers_held(b, i) >= p->numbers_max)
+            FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
+                 "Your basket holds as many new numbers as it can.");
+        sv.chosen = l->msisdn[0] ? l->msisdn : NULL;
+        sv.release = old_msisdn[0] ? old_msisdn : NULL;
+    }
     snprintf(l->id, sizeof(l->id), "%s", line_id);
     l->added_at = json_object_object_get_ex(old, "added_at", &v)
                       ? json_object_get_int64(v)
                       : t / 1000;
-    if (same)
-        l->lock_expires_at =
-            json_object_object_get_ex(old, "lock_expires_at", &v) &&
-                    json_object_is_type(v, json_type_int)
-                ? json_object_get_int64(v)
-                : 0;
-    else
-        l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
+    l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
     /* b is not used after a failure: the caller reads it again */
     json_object_array_put_idx(b->lines, i, ec_basket_line_to_json(l));
-    rc = save_locking(kv, slug, b, same ? NULL : l->msisdn, p);
-    if (rc < 0)
-        return rc;
-    if (!same && old_msisdn[0])
-        ec_number_lock_release(kv, slug, old_msisdn, b->id);
-    return 0;
+    note_lock_expiry(b, t, p->lock_ttl_ms);
+    return save(kv, slug, b, &sv, p);
 }
 
 int
@@ -592,31 +626,25 @@ ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                  const char *line_id, const struct ec_basket_policy *p)
 {
     char msisdn[EC_NUMBER_SIZE] = "";
+    struct save sv = {NULL, NULL};
     struct json_object *e;
     size_t i;
-    int rc;
 
     if (!(e = ec_basket_find_line(b, line_id, &i)))
         return EC_ERR_NOT_FOUND;
-    if (line_msisdn(e))
+    if (line_msisdn(e)) {
+        /* only the owner's lock goes; an expired one or another's stays */
         snprintf(msisdn, sizeof(msisdn), "%s", line_msisdn(e));
-    if ((rc = extend_locks(kv, slug, b, i, now_ms(), p->lock_ttl_ms)) < 0)
-        return rc;
+        sv.release = msisdn;
+    }
     json_object_array_del_idx(b->lines, i, 1);
-    rc = ec_basket_save(kv, slug, b, p);
-    if (rc < 0)
-        return rc;
-    /* only the owner's lock goes; an expired one or another's stays */
-    if (msisdn[0])
-        ec_number_lock_release(kv, slug, msisdn, b->id);
-    return 0;
+    note_lock_expiry(b, now_ms(), p->lock_ttl_ms);
+    return save(kv, slug, b, &sv, p);
 }
 
 int
 ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                 const struct ec_basket_policy *p)
 {
-    int rc = extend_locks(kv, slug, b, (size_t)-1, now_ms(), p->lock_ttl_ms);
-
-    return rc < 0 ? rc : ec_basket_save(kv, slug, b, p);
+    return ec_basket_save(kv, slug, b, p);
 }

@@ -10,9 +10,9 @@
  *     compare-and-set by version in one Lua script, so two writers never
  *     silently overwrite each other; every write refreshes the TTL;
  *   - a line that carries a number holds (or held) the number's lock
- *     (svc/number.h) with the basket id as owner; the lock is taken in the
- *     same script that writes the line, so there is never a lock without
- *     its line.
+ *     (svc/number.h) with the basket id as owner; locks are taken,
+ *     extended and released in the same script that writes the basket, so
+ *     there is never a lock without its line.
  */
 #ifndef EC_SVC_BASKET_H
 #define EC_SVC_BASKET_H
@@ -115,11 +115,11 @@ struct json_object *ec_basket_line_to_json(const struct ec_basket_line *l);
 /*
  * Store b->lines as the basket's new content if the stored version is
  * still b->version (0: the basket must not exist yet), with a TTL of
- * p->ttl_ms from now: a compare-and-set in one Redis script. Returns 0
+ * p->ttl_ms from now, keeping the locks of its numbers (as
+ * ec_basket_add() does): a compare-and-set in one Redis script. Returns 0
  * and sets b->version to the new version; EC_ERR_VERSION_CONFLICT when
  * someone wrote in between (or the basket expired under us);
- * EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL. (Adding or changing a line's
- * number stores the basket and locks the number in that same script.)
+ * EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
  */
 int ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                    const struct ec_basket_policy *p);
@@ -133,12 +133,15 @@ struct json_object *ec_basket_find_line(const struct ec_basket *b,
 
 /*
  * Add line l to basket b (read by ec_basket_load) and save it under policy
- * p. Basket activity keeps the basket's numbers: the locks its other lines
- * hold get a fresh TTL, and a lock that ran out is taken again if nobody
- * else took the number. The number of the new line, if any, is locked
- * (counted against the client's rate) in the same Redis script that
- * stores the basket: both happen or neither. On success l->id,
- * l->added_at and l->lock_expires_at are set. Returns 0, or:
+ * p. Every change of a basket is one Redis script (one round trip) that
+ * stores the basket and settles its locks together, or does nothing:
+ *   - the number of the new line, if any, is locked (counted against the
+ *     client's rate);
+ *   - basket activity keeps the basket's numbers: the locks its other
+ *     lines hold get a fresh TTL, and a lock that ran out is taken again
+ *     if nobody else took the number (another basket's is left alone).
+ * On success l->id, l->added_at and l->lock_expires_at are set. Returns
+ * 0, or:
  *   EC_ERR_BASKET_LIMIT with *field and *message: the basket is full
  *     ("lines"), or holds p->numbers_max numbers already ("msisdn");
  *   EC_ERR_NUMBER_TAKEN: another basket (or this one) holds the number;
@@ -151,10 +154,10 @@ int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 
 /*
  * Replace line line_id of basket b by l (checked by
- * ec_basket_line_check(); it keeps the stored id and added_at) and save.
- * A new number is locked with the save, in one script, and the old one
- * released after it; a kept number keeps its lock. Returns as ec_basket_add(), or
- * EC_ERR_NOT_FOUND when the basket has no such line.
+ * ec_basket_line_check(); it keeps the stored id and added_at) and save,
+ * as ec_basket_add() does; a new number is locked and the old one released
+ * (if the basket still holds it) in the same script. Returns as
+ * ec_basket_add(), or EC_ERR_NOT_FOUND when the basket has no such line.
  */
 int ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                      const char *line_id, struct ec_basket_line *l,
@@ -162,10 +165,10 @@ int ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                      const char **message);
 
 /*
- * Remove line line_id from basket b and save it, then release the line's
- * number lock at once. The other lines' locks are extended as by
- * ec_basket_add(). Returns 0, EC_ERR_NOT_FOUND when the basket has no such
- * line, or as ec_basket_save().
+ * Remove line line_id from basket b and save it, releasing the line's
+ * number lock (if the basket holds it) in the same script; the other
+ * lines' locks are kept as by ec_basket_add(). Returns 0, EC_ERR_NOT_FOUND
+ * when the basket has no such line, or as ec_basket_save().
  */
 int ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                      const char *line_id, const struct ec_basket_policy *p);

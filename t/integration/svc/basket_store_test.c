@@ -223,6 +223,56 @@ test_update_moves_the_lock(void)
     CU_ASSERT_EQUAL(reload(b.id).version, 2);
 }
 
+static long long
+pttl_of(const char *msisdn)
+{
+    redisReply *r = redisCommand(raw, "PTTL ecom:{" SLUG "}:lock:%s", msisdn);
+    long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -99;
+
+    if (r)
+        freeReplyObject(r);
+    return v;
+}
+
+static void
+test_activity_keeps_only_its_own_locks(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b;
+    const char *id;
+    struct json_object *v;
+    char first[EC_BASKET_LINE_ID_SIZE];
+
+    p.numbers_max = 5;
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000020", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000021", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000022", &p), 0);
+    /* one lock about to run out, one run out, one taken by another */
+    freeReplyObject(
+        redisCommand(raw, "PEXPIRE ecom:{" SLUG "}:lock:+4520000020 500"));
+    freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:lock:+4520000021"));
+    freeReplyObject(
+        redisCommand(raw, "SET ecom:{" SLUG "}:lock:+4520000022 other PX 5000"));
+    CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &p), 0);
+    CU_ASSERT_TRUE(pttl_of("+4520000020") > 20000);
+    EC_ASSERT_STR(lock_owner("+4520000021"), b.id);
+    EC_ASSERT_STR(lock_owner("+4520000022"), "other");
+    CU_ASSERT_TRUE(pttl_of("+4520000022") <= 5000);
+    /* removing the line whose number went elsewhere leaves that lock */
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 2), "id", &v);
+    id = json_object_get_string(v);
+    snprintf(first, sizeof(first), "%s", id);
+    CU_ASSERT_EQUAL(ec_basket_remove(kv, SLUG, &b, first, &p), 0);
+    EC_ASSERT_STR(lock_owner("+4520000022"), "other");
+    /* removing one it holds frees it in the same step */
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 0), "id", &v);
+    snprintf(first, sizeof(first), "%s", json_object_get_string(v));
+    CU_ASSERT_EQUAL(ec_basket_remove(kv, SLUG, &b, first, &p), 0);
+    EC_ASSERT_STR(lock_owner("+4520000020"), "(nil)");
+    CU_ASSERT_EQUAL(reload(b.id).version, 6);
+}
+
 static const struct ec_test tests[] = {
     {"Redis of the test stack answers", test_redis_is_there},
     {"a line and its number's lock are stored together",
@@ -232,6 +282,8 @@ static const struct ec_test tests[] = {
     {"the rate counts granted locks per client", test_rate_counts_granted_locks},
     {"a basket holds at most numbers_max numbers", test_numbers_per_basket},
     {"changing a line's number moves its lock", test_update_moves_the_lock},
+    {"activity keeps the basket's own locks, never another's",
+     test_activity_keeps_only_its_own_locks},
     {NULL, NULL},
 };
 
