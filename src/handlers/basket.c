@@ -445,27 +445,23 @@ price_addons(struct ec_request *req, const struct ec_channel *ch,
     return rc;
 }
 
-/* The lock of stored's number as its basket sees it. */
+/* The lock of stored's number as its basket sees it (held: whether the
+   basket holds it now). */
 static void
-add_lock(struct ec_request *req, const struct ec_basket *bk,
-         struct json_object *stored, struct json_object *o, const char *id,
-         struct json_object *notices)
+add_lock(struct json_object *stored, int held, struct json_object *o,
+         const char *id, struct json_object *notices)
 {
     const char *msisdn = jget_str(stored, "msisdn");
     struct json_object *lock, *exp;
     char national[EC_NUMBER_SIZE];
-    char *owner = NULL;
-    int rc;
 
     if (!msisdn)
         return;
     ec_number_format_national(msisdn, national, sizeof(national));
     json_object_object_add(o, "msisdn_national",
                            json_object_new_string(national));
-    rc = ec_number_lock_owner(req->app->kv, req->tenant->slug, msisdn,
-                              req->arena, &owner);
     lock = json_object_new_object();
-    if (rc == 0 && strcmp(owner, bk->id) == 0) {
+    if (held) {
         json_object_object_add(lock, "held", json_object_new_boolean(1));
         json_object_object_add(
             lock, "expires_at",
@@ -487,9 +483,8 @@ add_lock(struct ec_request *req, const struct ec_basket *bk,
  * add-on's own), and its lock. Adds the price to *t.
  */
 static struct json_object *
-priced_line(struct ec_request *req, const struct ec_basket *bk,
-            struct json_object *stored, int64_t now, struct totals *t,
-            struct json_object *notices)
+priced_line(struct ec_request *req, struct json_object *stored, int held,
+            int64_t now, struct totals *t, struct json_object *notices)
 {
     struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
     const struct ec_channel *ch = line_channel(req, stored);
@@ -511,7 +506,7 @@ priced_line(struct ec_request *req, const struct ec_basket *bk,
         json_object_object_add(o, "price", json_object_new_null());
         add_notice(notices, "unavailable", id,
                    "This product is no longer offered as chosen.");
-        add_lock(req, bk, stored, o, id, notices);
+        add_lock(stored, held, o, id, notices);
         return o;
     }
     json_object_object_add(o, "name",
@@ -536,25 +531,34 @@ priced_line(struct ec_request *req, const struct ec_basket *bk,
     t->monthly_now += line.monthly_now;
     t->one_time += line.one_time;
     t->min_total += line.min_total;
-    add_lock(req, bk, stored, o, id, notices);
+    add_lock(stored, held, o, id, notices);
     return o;
 }
 
-struct json_object *
-ec_basket_view(struct ec_request *req, const struct ec_basket *b)
+int
+ec_basket_view(struct ec_request *req, const struct ec_basket *b,
+               struct json_object **out)
 {
     struct json_object *m, *lines, *totals, *notices;
     struct totals t = {0, 0, 0};
+    int held[EC_BASKET_LINES_MAX] = {0};
+    size_t n = b->lines ? json_object_array_length(b->lines) : 0;
     int64_t now = time(NULL);
+    int rc;
 
+    /* a stored basket never holds more; a longer one is shown cut */
+    if (n > EC_BASKET_LINES_MAX)
+        n = EC_BASKET_LINES_MAX;
+    rc = ec_basket_locks_held(req->app->kv, req->tenant->slug, b, req->arena,
+                              held);
+    if (rc < 0)
+        return rc;
     lines = json_object_new_array();
     notices = json_object_new_array();
-    if (b->lines)
-        for (size_t i = 0; i < json_object_array_length(b->lines); i++)
-            json_object_array_add(
-                lines,
-                priced_line(req, b, json_object_array_get_idx(b->lines, i),
-                            now, &t, notices));
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(
+            lines, priced_line(req, json_object_array_get_idx(b->lines, i),
+                               held[i], now, &t, notices));
     totals = json_object_new_object();
     json_object_object_add(totals, "currency",
                            json_object_new_string(req->tenant->currency));
@@ -566,7 +570,8 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b)
     json_object_object_add(m, "lines", lines);
     json_object_object_add(m, "totals", totals);
     json_object_object_add(m, "notices", notices);
-    return m;
+    *out = m;
+    return 0;
 }
 
 /* ---- the JSON API ---- */
@@ -605,12 +610,14 @@ answer_line(struct ec_request *req, struct ec_response *res,
 int
 ec_h_basket(struct ec_request *req, struct ec_response *res)
 {
+    struct json_object *view;
     struct ec_basket b;
     int rc;
 
-    if ((rc = ec_basket_current(req, &b)) < 0)
+    if ((rc = ec_basket_current(req, &b)) < 0 ||
+        (rc = ec_basket_view(req, &b, &view)) < 0)
         return rc;
-    ec_response_set_model(res, ec_basket_view(req, &b), NULL);
+    ec_response_set_model(res, view, NULL);
     set_etag(req, res, b.version);
     return 0;
 }
@@ -680,15 +687,17 @@ int
 ec_h_basket_keep(struct ec_request *req, struct ec_response *res)
 {
     struct ec_basket_want w;
+    struct json_object *view;
     struct ec_basket b;
     int rc;
 
     if (req->body_kind != EC_BODY_NONE && (rc = need_json(req, res)) < 0)
         return rc;
     if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
-        (rc = ec_basket_do_keep(req, res, &w, &b)) < 0)
+        (rc = ec_basket_do_keep(req, res, &w, &b)) < 0 ||
+        (rc = ec_basket_view(req, &b, &view)) < 0)
         return rc;
-    ec_response_set_model(res, ec_basket_view(req, &b), NULL);
+    ec_response_set_model(res, view, NULL);
     set_etag(req, res, b.version);
     return 0;
 }

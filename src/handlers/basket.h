@@ -55,11 +55,12 @@ int ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
                       const struct ec_basket_want *w, struct ec_basket *b);
 
 /*
- * Basket b as the customer sees it now: {"version","lines":[{stored
- * fields, "price", "lock"}],"totals","notices"}, every line priced by the
- * engine in its own channel. A new reference.
+ * Basket b as the customer sees it now, into *out (a new reference):
+ * {"version","lines":[{stored fields, "price", "lock"}],"totals",
+ * "notices"}, every line priced by the engine in its own channel, its lock
+ * as Redis holds it now (one MGET). 0, or EC_ERR_UNAVAILABLE.
  */
-struct json_object *ec_basket_view(struct ec_request *req,
-                                   const struct ec_basket *b);
+int ec_basket_view(struct ec_request *req, const struct ec_basket *b,
+                   struct json_object **out);
 
 #endif

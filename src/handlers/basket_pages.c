@@ -420,15 +420,17 @@ static int
 basket_page(struct ec_request *req, struct ec_response *res,
             const struct ec_basket *b, int status)
 {
-    struct json_object *m = json_object_new_object(), *view, *lines, *notices;
-    struct json_object *numbers = offered_numbers(req, NULL, CHANGE_NUMBERS);
+    struct json_object *m, *view, *lines, *notices, *numbers;
     char token[EC_CSRF_TOKEN_SIZE];
-    int held = 0;
+    int held = 0, rc;
 
+    if ((rc = ec_basket_view(req, b, &view)) < 0)
+        return rc;
+    m = json_object_new_object();
+    numbers = offered_numbers(req, NULL, CHANGE_NUMBERS);
     if (numbers && json_object_array_length(numbers) > 0)
         json_object_object_add(json_object_array_get_idx(numbers, 0),
                                "checked", jbool(1));
-    view = ec_basket_view(req, b);
     json_object_object_get_ex(view, "lines", &lines);
     json_object_object_get_ex(view, "notices", &notices);
     for (size_t i = 0; i < json_object_array_length(lines); i++) {

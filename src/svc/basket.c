@@ -548,6 +548,36 @@ ec_basket_find_line(const struct ec_basket *b, const char *line_id,
     return NULL;
 }
 
+int
+ec_basket_locks_held(struct ec_kv *kv, const char *slug,
+                     const struct ec_basket *b, struct ec_arena *a, int *held)
+{
+    size_t n = b->lines ? json_object_array_length(b->lines) : 0, k = 0;
+    char keys[EC_BASKET_LINES_MAX][EC_BASKET_KEY_SIZE];
+    const char *key_ptrs[EC_BASKET_LINES_MAX];
+    size_t line_of[EC_BASKET_LINES_MAX];
+    char *owners[EC_BASKET_LINES_MAX];
+    int rc;
+
+    for (size_t i = 0; i < n; i++) {
+        const char *m = line_msisdn(json_object_array_get_idx(b->lines, i));
+
+        held[i] = 0;
+        if (!m || k == EC_BASKET_LINES_MAX ||
+            ec_number_lock_key(keys[k], sizeof(keys[k]), slug, m) < 0)
+            continue;
+        key_ptrs[k] = keys[k];
+        line_of[k++] = i;
+    }
+    if (k == 0)
+        return 0;
+    if ((rc = ec_kv_mget(kv, key_ptrs, k, a, owners)) < 0)
+        return rc;
+    for (size_t j = 0; j < k; j++)
+        held[line_of[j]] = owners[j] && strcmp(owners[j], b->id) == 0;
+    return 0;
+}
+
 /* Lines of b holding a number from the pool, line skip (if < n) not
    counted. */
 static unsigned

@@ -132,6 +132,15 @@ struct json_object *ec_basket_find_line(const struct ec_basket *b,
                                         const char *line_id, size_t *index);
 
 /*
+ * Which of basket b's lines still hold their number's lock, in one round
+ * trip (one MGET): held[i] is 1 when line i has a number and b holds its
+ * lock, else 0. held has room for every line. 0 or EC_ERR_UNAVAILABLE.
+ */
+int ec_basket_locks_held(struct ec_kv *kv, const char *slug,
+                         const struct ec_basket *b, struct ec_arena *a,
+                         int *held);
+
+/*
  * Add line l to basket b (read by ec_basket_load) and save it under policy
  * p. Every change of a basket is one Redis script (one round trip) that
  * stores the basket and settles its locks together, or does nothing:
