@@ -3,8 +3,10 @@
 // - product page (#configure): the number search answers as you type
 //   (GET /api/v1/numbers), and "Læg i kurven" goes through the JSON API
 //   (POST /api/v1/basket/lines), with its errors shown on the page;
-// - basket page (.lock[data-expires]): how long each number stays reserved,
-//   counted down every second.
+// - basket page: its forms (accept the binding, change the number, remove
+//   a line, keep the numbers) go through the JSON API (PATCH, DELETE and
+//   POST /api/v1/basket/keep, naming the page's basket version), and
+//   .lock[data-expires] counts down how long each number stays reserved.
 //
 // Plain script under a CSP of script-src 'self': no inline code, no eval,
 // no innerHTML; a page without the hooks is left alone.
@@ -243,7 +245,12 @@
 
   function showFormError(form, message) {
     let box = document.getElementById('form-error');
-    if (!box || box.nextElementSibling !== form) {
+    if (box && box.nextElementSibling !== form) {
+      // one error at a time, next to the form it is about
+      box.remove();
+      box = null;
+    }
+    if (!box) {
       box = el('div', { class: 'form-error', role: 'alert', id: 'form-error' });
       form.before(box);
     }
@@ -308,6 +315,67 @@
       if (body && body.error && body.error.code === 'number_taken' && numberSearch)
         numberSearch.refresh();
     });
+  }
+
+  // ---- the basket page's forms through the JSON API ----
+
+  // The API call a basket-page form stands for: {method, url, body,
+  // headers}, or null for a form this script does not know.
+  function basketCall(form) {
+    const action = new URL(form.getAttribute('action') || '', location.href).pathname;
+    const fd = new FormData(form);
+    const version = fd.get('version');
+    const ifMatch = typeof version === 'string' && /^[0-9]+$/.test(version)
+      ? { 'If-Match': `"${version}"` } : {};
+    let m;
+    if (action === '/basket/keep')
+      return { method: 'POST', url: '/api/v1/basket/keep', headers: ifMatch, body: {} };
+    if ((m = /^\/basket\/lines\/([0-9a-f]+)\/remove$/.exec(action)))
+      return { method: 'DELETE', url: `/api/v1/basket/lines/${m[1]}`, headers: ifMatch };
+    if ((m = /^\/basket\/lines\/([0-9a-f]+)$/.exec(action))) {
+      const change = {};
+      if (fd.get('binding_accepted') === 'true') change.binding_accepted = true;
+      const number = fd.get('number');
+      if (typeof number === 'string' && number) change.msisdn = number;
+      return { method: 'PATCH', url: `/api/v1/basket/lines/${m[1]}`, headers: ifMatch, body: change };
+    }
+    return null;
+  }
+
+  function enhanceBasketForms() {
+    const basket = document.querySelector('section.basket');
+    if (!basket || !window.fetch) return;
+    for (const form of basket.querySelectorAll('form[method="post"]')) {
+      if (!basketCall(form)) continue;
+      let busy = false;
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        if (busy) return;
+        busy = true;
+        const call = basketCall(form);
+        const headers = { Accept: 'application/json', ...call.headers };
+        if (call.body) headers['Content-Type'] = 'application/json';
+        let res, body;
+        try {
+          res = await fetch(call.url, {
+            method: call.method, headers, credentials: 'same-origin',
+            body: call.body ? JSON.stringify(call.body) : undefined,
+          });
+          body = await readJson(res);
+        } catch {
+          busy = false;
+          form.submit();
+          return;
+        }
+        if (res.ok) {
+          // the page is drawn by the server: show the basket as it is now
+          location.replace('/basket');
+          return;
+        }
+        busy = false;
+        showFormError(form, shopperText(body && body.error));
+      });
+    }
   }
 
   // ---- the reservation countdown on the basket page ----
@@ -377,6 +445,7 @@
   function start() {
     const numberSearch = enhanceNumberSearch();
     enhanceConfigure(numberSearch);
+    enhanceBasketForms();
     enhanceLocks();
   }
 

@@ -180,6 +180,71 @@ test('with JavaScript: search as you type, add through the API, the countdown ru
   assert.deepEqual(problems, [], 'console errors (CSP violations show here)');
 });
 
+const apiCall = (method, pattern) => (r) =>
+  r.method() === method && pattern.test(new URL(r.url()).pathname);
+
+test('with JavaScript, the basket page changes through the API: accept, change number, keep, remove', async (t) => {
+  const { page, problems } = await fresh(t);
+  await page.goto(BASE + PRODUCT);
+  await page.locator('input[name="binding_months"][value="6"]').check();
+  await Promise.all([page.waitForURL('**/basket'), page.getByRole('button', { name: 'Læg i kurven' }).click()]);
+  await page.waitForLoadState('load');
+
+  const [accept] = await Promise.all([
+    page.waitForRequest(apiCall('PATCH', /^\/api\/v1\/basket\/lines\/[0-9a-f]+$/)),
+    page.getByRole('button', { name: 'Accepter bindingen' }).click(),
+  ]);
+  assert.deepEqual(accept.postDataJSON(), { binding_accepted: true });
+  assert.match(accept.headers()['if-match'], /^"\d+"$/);
+  await page.getByRole('button', { name: 'Accepter bindingen' }).waitFor({ state: 'detached' });
+
+  const before = squash(await page.locator('li.basket-line .line-facts').textContent());
+  const other = await page.locator('.change-number input[name="number"]').nth(1);
+  const national = squash(await other.locator('xpath=..').textContent());
+  await other.check();
+  const [change] = await Promise.all([
+    page.waitForRequest(apiCall('PATCH', /^\/api\/v1\/basket\/lines\/[0-9a-f]+$/)),
+    page.getByRole('button', { name: 'Skift til det valgte nummer' }).click(),
+  ]);
+  assert.match(change.postDataJSON().msisdn, /^\+45\d{8}$/);
+  await page.waitForFunction((n) => document.querySelector('li.basket-line .line-facts')
+    .textContent.replace(/\s+/g, ' ').includes(n), national);
+  assert.notEqual(squash(await page.locator('li.basket-line .line-facts').textContent()), before);
+
+  await Promise.all([
+    page.waitForRequest(apiCall('POST', /^\/api\/v1\/basket\/keep$/)),
+    page.getByRole('button', { name: 'Behold mine numre lidt endnu' }).click(),
+  ]);
+  await page.waitForLoadState('load');
+
+  await Promise.all([
+    page.waitForRequest(apiCall('DELETE', /^\/api\/v1\/basket\/lines\/[0-9a-f]+$/)),
+    page.getByRole('button', { name: /^Fjern/ }).click(),
+  ]);
+  await page.locator('.basket', { hasText: 'Kurven er tom' }).waitFor();
+  assert.deepEqual(problems, []);
+});
+
+test('with JavaScript, a basket form from an older tab shows the conflict on the page', async (t) => {
+  const { page } = await fresh(t);
+  await page.goto(BASE + PRODUCT);
+  await Promise.all([page.waitForURL('**/basket'), page.getByRole('button', { name: 'Læg i kurven' }).click()]);
+  await page.waitForLoadState('load');
+  // another tab changes the basket behind this page's back
+  const other = await page.context().newPage();
+  await other.goto(`${BASE}/basket`);
+  const [kept] = await Promise.all([
+    other.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/basket/keep'),
+    other.getByRole('button', { name: 'Behold mine numre lidt endnu' }).click()]);
+  assert.equal(kept.status(), 200);
+  await other.close();
+  await page.getByRole('button', { name: /^Fjern/ }).click();
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.textContent(), /Kurven er ændret i et andet vindue/);
+  assert.equal(await page.locator('li.basket-line').count(), 1, 'nothing removed');
+});
+
 async function choosePortingWithBadNumber(page) {
   await page.locator('#number-port').check();
   await page.locator('#porting_msisdn').fill('1234');
