@@ -29,21 +29,6 @@
 
 #define COOKIE_NAME "basket"
 
-static void
-add_money(struct ec_request *req, struct json_object *o, const char *key,
-          long long minor)
-{
-    struct ec_buf b = EC_BUF_INIT;
-    char text_key[48];
-
-    json_object_object_add(o, key, json_object_new_int64(minor));
-    ec_format_money(&b, minor, req->tenant->currency, req->tenant->locale);
-    snprintf(text_key, sizeof(text_key), "%s_text", key);
-    json_object_object_add(o, text_key,
-                           json_object_new_string_len(b.data, (int)b.len));
-    ec_buf_release(&b);
-}
-
 static const char *
 jget_str(struct json_object *o, const char *k)
 {
@@ -150,8 +135,8 @@ line_channel(const struct ec_request *req, struct json_object *line)
 
 /* Answer a failed change with its field and words. */
 static int
-change_failed(struct ec_request *req, struct ec_response *res, int rc,
-              const char *field, const char *message)
+change_failed(struct ec_response *res, int rc, const char *field,
+              const char *message)
 {
     switch (rc) {
     case EC_ERR_INVALID_FIELD:
@@ -169,7 +154,6 @@ change_failed(struct ec_request *req, struct ec_response *res, int rc,
     case EC_ERR_NOT_FOUND:
         return ec_fail(res, rc, NULL, "There is no such line in your basket.");
     default:
-        (void)req;
         return rc;
     }
 }
@@ -252,7 +236,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     rc = ec_basket_add(req->app->kv, req->tenant->slug, b, l, &p, &field,
                        &message);
     if (rc < 0)
-        return change_failed(req, res, rc, field, message);
+        return change_failed(res, rc, field, message);
     if (fresh)
         ec_response_header(
             res, "Set-Cookie",
@@ -326,7 +310,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     if ((rc = ec_basket_current(req, b)) < 0)
         return rc;
     if (b->version == 0 || !(stored = ec_basket_find_line(b, line_id, NULL)))
-        return change_failed(req, res, EC_ERR_NOT_FOUND, NULL, NULL);
+        return change_failed(res, EC_ERR_NOT_FOUND, NULL, NULL);
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     if (!(merged = merge_patch(res, stored, patch)))
@@ -345,7 +329,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     policy_of(req, &p);
     rc = ec_basket_update(req->app->kv, req->tenant->slug, b, line_id, l, &p,
                           &field, &message);
-    return rc < 0 ? change_failed(req, res, rc, field, message) : 0;
+    return rc < 0 ? change_failed(res, rc, field, message) : 0;
 }
 
 int
@@ -359,12 +343,12 @@ ec_basket_do_remove(struct ec_request *req, struct ec_response *res,
     if ((rc = ec_basket_current(req, b)) < 0)
         return rc;
     if (b->version == 0)
-        return change_failed(req, res, EC_ERR_NOT_FOUND, NULL, NULL);
+        return change_failed(res, EC_ERR_NOT_FOUND, NULL, NULL);
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
     rc = ec_basket_remove(req->app->kv, req->tenant->slug, b, line_id, &p);
-    return rc < 0 ? change_failed(req, res, rc, NULL, NULL) : 0;
+    return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
 }
 
 int
@@ -382,7 +366,7 @@ ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
         return rc;
     policy_of(req, &p);
     rc = ec_basket_touch(req->app->kv, req->tenant->slug, b, &p);
-    return rc < 0 ? change_failed(req, res, rc, NULL, NULL) : 0;
+    return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
 }
 
 /* ---- showing ---- */
@@ -433,7 +417,7 @@ price_addons(struct ec_request *req, const struct ec_channel *ch,
         json_object_object_add(a, "sku", json_object_new_string(as));
         json_object_object_add(a, "name",
                                json_object_new_string(ao->display_name));
-        add_money(req, a, "monthly_now", pb->monthly_now);
+        ec_json_money(req, a, "monthly_now", pb->monthly_now);
         json_object_array_add(addons, a);
         line->monthly_now += pb->monthly_now;
         line->one_time += pb->one_time_total;
@@ -515,13 +499,13 @@ priced_line(struct ec_request *req, struct json_object *stored, int held,
     line.one_time = pb->one_time_total;
     line.min_total = pb->min_total;
     price = json_object_new_object();
-    add_money(req, price, "plan_monthly_now", pb->monthly_now);
+    ec_json_money(req, price, "plan_monthly_now", pb->monthly_now);
     if (price_addons(req, ch, stored, sim, now, price, &line) < 0)
         add_notice(notices, "unavailable", id,
                    "An add-on is no longer offered.");
-    add_money(req, price, "monthly_now", line.monthly_now);
-    add_money(req, price, "one_time", line.one_time);
-    add_money(req, price, "min_total", line.min_total);
+    ec_json_money(req, price, "monthly_now", line.monthly_now);
+    ec_json_money(req, price, "one_time", line.one_time);
+    ec_json_money(req, price, "min_total", line.min_total);
     json_object_object_add(o, "price", price);
     if (json_object_object_get_ex(stored, "monthly_at_add", &at_add) &&
         json_object_is_type(at_add, json_type_int) &&
@@ -562,9 +546,9 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b,
     totals = json_object_new_object();
     json_object_object_add(totals, "currency",
                            json_object_new_string(req->tenant->currency));
-    add_money(req, totals, "monthly_now", t.monthly_now);
-    add_money(req, totals, "one_time", t.one_time);
-    add_money(req, totals, "min_total", t.min_total);
+    ec_json_money(req, totals, "monthly_now", t.monthly_now);
+    ec_json_money(req, totals, "one_time", t.one_time);
+    ec_json_money(req, totals, "min_total", t.min_total);
     m = json_object_new_object();
     json_object_object_add(m, "version", json_object_new_int64(b->version));
     json_object_object_add(m, "lines", lines);

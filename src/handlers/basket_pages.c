@@ -32,12 +32,6 @@
 #define CHANGE_NUMBERS 3 /* numbers offered to change a line's */
 
 static struct json_object *
-jstr(const char *s)
-{
-    return s ? json_object_new_string(s) : json_object_new_null();
-}
-
-static struct json_object *
 jbool(int b)
 {
     return json_object_new_boolean(b);
@@ -125,16 +119,16 @@ picker_model(struct ec_request *req, struct json_object *f, int posted)
         if (*contains)
             json_object_object_add(
                 f, "search_error",
-                jstr("Søg med 1 til 8 cifre."));
+                ec_json_str("Søg med 1 til 8 cifre."));
         contains = NULL;
     }
     numbers = offered_numbers(req, contains, PICKER_NUMBERS);
-    json_object_object_add(f, "contains", jstr(contains ? contains : ""));
-    json_object_object_add(f, "search_action", jstr(req->path));
+    json_object_object_add(f, "contains", ec_json_str(contains ? contains : ""));
+    json_object_object_add(f, "search_action", ec_json_str(req->path));
     /* false, not absent: an absent key would find the page's channel */
     json_object_object_add(f, "channel",
                            req->channel && !req->channel->is_default
-                               ? jstr(req->channel->code)
+                               ? ec_json_str(req->channel->code)
                                : jbool(0));
     if (!numbers) {
         json_object_object_add(f, "numbers_unavailable", jbool(1));
@@ -167,10 +161,10 @@ ec_basket_form_model(struct ec_request *req, struct ec_response *res,
     char token[EC_CSRF_TOKEN_SIZE];
 
     ec_csrf_token(req, res, token);
-    json_object_object_add(f, "csrf", jstr(token));
-    json_object_object_add(f, "action", jstr(form_action(req, "/basket/lines")));
+    json_object_object_add(f, "csrf", ec_json_str(token));
+    json_object_object_add(f, "action", ec_json_str(form_action(req, "/basket/lines")));
     json_object_object_add(f, "api_action",
-                           jstr(form_action(req, "/api/v1/basket/lines")));
+                           ec_json_str(form_action(req, "/api/v1/basket/lines")));
     if (json_object_object_get_ex(product, "binding_options", &arr))
         check_one(arr, "value",
                   posted ? form(req, "binding_months") : NULL);
@@ -187,14 +181,14 @@ ec_basket_form_model(struct ec_request *req, struct ec_response *res,
                            jbool(posted && form(req, "binding_accepted")));
     json_object_object_add(
         f, "porting_msisdn",
-        jstr(posted && form(req, "porting_msisdn") ? form(req, "porting_msisdn")
+        ec_json_str(posted && form(req, "porting_msisdn") ? form(req, "porting_msisdn")
                                                    : ""));
     picker_model(req, f, posted);
     if (res->err_message || res->err_field) {
         struct json_object *e = json_object_new_object();
 
-        json_object_object_add(e, "message", jstr(res->err_message));
-        json_object_object_add(e, "field", jstr(res->err_field));
+        json_object_object_add(e, "message", ec_json_str(res->err_message));
+        json_object_object_add(e, "field", ec_json_str(res->err_field));
         json_object_object_add(f, "error", e);
     }
     json_object_object_add(model, "form", f);
@@ -267,13 +261,13 @@ number_from_form(const struct ec_request *req, struct json_object *line)
         struct json_object *p = json_object_new_object();
         const char *m = form(req, "porting_msisdn");
 
-        json_object_object_add(p, "msisdn", jstr(m ? m : ""));
+        json_object_object_add(p, "msisdn", ec_json_str(m ? m : ""));
         json_object_object_add(line, "porting", p);
     } else if (strcmp(number, "none") == 0) {
         json_object_object_add(line, "msisdn", NULL);
         json_object_object_add(line, "porting", NULL);
     } else {
-        json_object_object_add(line, "msisdn", jstr(number));
+        json_object_object_add(line, "msisdn", ec_json_str(number));
     }
 }
 
@@ -286,21 +280,21 @@ line_from_form(const struct ec_request *req)
     char *end;
 
     if ((s = form(req, "sku")))
-        json_object_object_add(line, "sku", jstr(s));
+        json_object_object_add(line, "sku", ec_json_str(s));
     if ((s = form(req, "binding_months")) && *s) {
         long m = strtol(s, &end, 10);
 
         json_object_object_add(line, "binding_months",
-                               *end ? jstr(s) : json_object_new_int((int)m));
+                               *end ? ec_json_str(s) : json_object_new_int((int)m));
     }
     json_object_object_add(line, "binding_accepted",
                            jbool(form(req, "binding_accepted") != NULL));
     if ((s = form(req, "sim_type")))
-        json_object_object_add(line, "sim_type", jstr(s));
+        json_object_object_add(line, "sim_type", ec_json_str(s));
     addons = json_object_new_array();
     for (size_t i = 0; i < req->form.n; i++)
         if (strcmp(req->form.items[i].name, "addons") == 0)
-            json_object_array_add(addons, jstr(req->form.items[i].value));
+            json_object_array_add(addons, ec_json_str(req->form.items[i].value));
     json_object_object_add(line, "addons", addons);
     number_from_form(req, line);
     return line;
@@ -358,7 +352,7 @@ add_lock_times(struct ec_request *req, struct json_object *line)
         return;
     ec_tztime_format(req->tenant->zone, json_object_get_int64(exp) / 1000, iso,
                      sizeof(iso));
-    json_object_object_add(lock, "until_iso", jstr(iso));
+    json_object_object_add(lock, "until_iso", ec_json_str(iso));
     json_object_object_add(lock, "until_text",
                            json_object_new_string_len(iso + 11, 5));
 }
@@ -379,13 +373,13 @@ decorate_line(struct ec_request *req, struct json_object *line,
         months = json_object_get_int(v);
     if (json_object_object_get_ex(line, "binding_accepted", &v))
         accepted = json_object_get_boolean(v);
-    json_object_object_add(line, "binding_text", jstr(binding_text(req, months)));
+    json_object_object_add(line, "binding_text", ec_json_str(binding_text(req, months)));
     json_object_object_add(line, "needs_acceptance",
                            jbool(months > 0 && !accepted));
     if (json_object_object_get_ex(line, "sim_type", &v))
         json_object_object_add(
             line, "sim_text",
-            jstr(strcmp(json_object_get_string(v), "esim") == 0
+            ec_json_str(strcmp(json_object_get_string(v), "esim") == 0
                      ? "eSIM"
                      : "Fysisk SIM-kort"));
     for (size_t i = 0; i < json_object_array_length(notices); i++) {
@@ -443,7 +437,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
     if (numbers)
         json_object_put(numbers);
     ec_csrf_token(req, res, token);
-    json_object_object_add(m, "csrf", jstr(token));
+    json_object_object_add(m, "csrf", ec_json_str(token));
     json_object_object_add(m, "basket", view);
     json_object_object_add(m, "has_lines",
                            jbool(json_object_array_length(lines) > 0));
@@ -451,7 +445,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
     if (res->err_message) {
         struct json_object *e = json_object_new_object();
 
-        json_object_object_add(e, "message", jstr(res->err_message));
+        json_object_object_add(e, "message", ec_json_str(res->err_message));
         json_object_object_add(m, "error", e);
     }
     res->status = status;

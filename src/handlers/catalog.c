@@ -26,43 +26,14 @@
 #define MAX_ADDONS 32
 
 static struct json_object *
-jstr(const char *s)
-{
-    return s ? json_object_new_string(s) : json_object_new_null();
-}
-
-static struct json_object *
 channel_json(const struct ec_channel *ch)
 {
     struct json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "code", jstr(ch->code));
-    json_object_object_add(o, "name", jstr(ch->name));
-    json_object_object_add(o, "kind", jstr(ec_channel_kind_name(ch->kind)));
+    json_object_object_add(o, "code", ec_json_str(ch->code));
+    json_object_object_add(o, "name", ec_json_str(ch->name));
+    json_object_object_add(o, "kind", ec_json_str(ec_channel_kind_name(ch->kind)));
     return o;
-}
-
-static struct json_object *
-money_text(struct ec_request *req, long long minor)
-{
-    struct ec_buf b = EC_BUF_INIT;
-    struct json_object *s;
-
-    ec_format_money(&b, minor, req->tenant->currency, req->tenant->locale);
-    s = json_object_new_string_len(b.data, (int)b.len);
-    ec_buf_release(&b);
-    return s;
-}
-
-static void
-add_money(struct ec_request *req, struct json_object *o, const char *key,
-          long long minor)
-{
-    char text_key[48];
-
-    json_object_object_add(o, key, json_object_new_int64(minor));
-    snprintf(text_key, sizeof(text_key), "%s_text", key);
-    json_object_object_add(o, text_key, money_text(req, minor));
 }
 
 /* The schedule: runs of months at one price, the last open-ended. */
@@ -78,7 +49,7 @@ schedule_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
         json_object_object_add(o, "to_month", seg->last
                                                   ? json_object_new_int(seg->last)
                                                   : json_object_new_null());
-        add_money(req, o, "monthly", seg->monthly);
+        ec_json_money(req, o, "monthly", seg->monthly);
         json_object_array_add(a, o);
     }
     return a;
@@ -95,9 +66,9 @@ applied_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
         if (e->reason != EC_PROMOTION_APPLIED)
             continue;
         o = json_object_new_object();
-        json_object_object_add(o, "code", jstr(ec_catalog_campaign_code(
+        json_object_object_add(o, "code", ec_json_str(ec_catalog_campaign_code(
                                               req->catalog, e->campaign)));
-        json_object_object_add(o, "name", jstr(e->campaign->name));
+        json_object_object_add(o, "name", ec_json_str(e->campaign->name));
         json_object_array_add(a, o);
     }
     return a;
@@ -114,23 +85,23 @@ breakdown_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
     struct json_object *o = json_object_new_object();
     const struct ec_promotion_segment *first = &b->schedule[0];
 
-    json_object_object_add(o, "currency", jstr(req->tenant->currency));
+    json_object_object_add(o, "currency", ec_json_str(req->tenant->currency));
     json_object_object_add(o, "binding_months",
                            json_object_new_int(b->binding_months));
     json_object_object_add(o, "has_binding",
                            json_object_new_boolean(b->binding_months > 0));
-    add_money(req, o, "regular_monthly", b->regular_monthly);
-    add_money(req, o, "monthly_now", b->monthly_now);
+    ec_json_money(req, o, "regular_monthly", b->regular_monthly);
+    ec_json_money(req, o, "monthly_now", b->monthly_now);
     json_object_object_add(o, "schedule", schedule_json(req, b));
     /* for cards: how long the first price lasts before the regular one */
     json_object_object_add(o, "campaign_months",
                            first->last && first->monthly != b->regular_monthly
                                ? json_object_new_int(first->last)
                                : json_object_new_null());
-    add_money(req, o, "startup_fee", b->startup_fee);
-    add_money(req, o, "sim_fee", b->sim_fee);
-    add_money(req, o, "one_time", b->one_time_total);
-    add_money(req, o, "min_total", b->min_total);
+    ec_json_money(req, o, "startup_fee", b->startup_fee);
+    ec_json_money(req, o, "sim_fee", b->sim_fee);
+    ec_json_money(req, o, "one_time", b->one_time_total);
+    ec_json_money(req, o, "min_total", b->min_total);
     json_object_object_add(o, "min_total_months",
                            json_object_new_int(b->min_total_months));
     json_object_object_add(o, "monthly_now_vat",
@@ -222,7 +193,7 @@ attributes_json(const struct ec_product *p)
                                : json_object_new_int(p->talk_minutes));
     json_object_object_add(o, "talk_unlimited", json_object_new_boolean(
                                                     p->talk_minutes == EC_UNLIMITED));
-    json_object_object_add(o, "network", jstr(p->is_5g ? "5g" : "4g"));
+    json_object_object_add(o, "network", ec_json_str(p->is_5g ? "5g" : "4g"));
     json_object_object_add(o, "eu_data_gb", json_object_new_int(p->eu_data_gb));
     return o;
 }
@@ -260,12 +231,12 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
     const struct ec_offer *addons[MAX_ADDONS];
     size_t n;
 
-    json_object_object_add(j, "sku", jstr(p->sku));
-    json_object_object_add(j, "name", jstr(o->display_name));
-    json_object_object_add(j, "kind", jstr(p->is_addon ? "addon" : "plan"));
+    json_object_object_add(j, "sku", ec_json_str(p->sku));
+    json_object_object_add(j, "name", ec_json_str(o->display_name));
+    json_object_object_add(j, "kind", ec_json_str(p->is_addon ? "addon" : "plan"));
     /* null, not "", when there is none: templates test it with a section */
     json_object_object_add(j, "description",
-                           jstr(p->description && *p->description
+                           ec_json_str(p->description && *p->description
                                     ? p->description
                                     : NULL));
     json_object_object_add(j, "attributes", attributes_json(p));
@@ -277,10 +248,10 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
         n = ec_catalog_addons_for(req->catalog, req->channel, p, addons,
                                   MAX_ADDONS);
         for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
-            json_object_array_add(a, jstr(addons[i]->product->sku));
+            json_object_array_add(a, ec_json_str(addons[i]->product->sku));
         json_object_object_add(j, "addons", a);
     }
-    json_object_object_add(j, "url", jstr(product_url(req, o->channel, p->sku)));
+    json_object_object_add(j, "url", ec_json_str(product_url(req, o->channel, p->sku)));
     return j;
 }
 
@@ -398,7 +369,7 @@ ec_h_products(struct ec_request *req, struct ec_response *res)
                        "This shop has no catalog yet.");
     /* {"channel":{...},"currency":"DKK","products":[...]} */
     head = answer(req);
-    json_object_object_add(head, "currency", jstr(req->tenant->currency));
+    json_object_object_add(head, "currency", ec_json_str(req->tenant->currency));
     s = json_object_to_json_string_length(
         head, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     ec_buf_reset(res->body);
@@ -454,22 +425,22 @@ explanation_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
         int applied = e->reason == EC_PROMOTION_APPLIED;
 
         ec_promotion_explain_code(e, code, sizeof(code));
-        json_object_object_add(o, "campaign", jstr(ec_catalog_campaign_code(
+        json_object_object_add(o, "campaign", ec_json_str(ec_catalog_campaign_code(
                                                   req->catalog, e->campaign)));
-        json_object_object_add(o, "name", jstr(e->campaign->name));
+        json_object_object_add(o, "name", ec_json_str(e->campaign->name));
         json_object_object_add(o, "priority",
                                json_object_new_int(e->campaign->priority));
         json_object_object_add(o, "stacking",
-                               jstr(e->campaign->stacking ==
+                               ec_json_str(e->campaign->stacking ==
                                             EC_PROMOTION_STACKABLE
                                         ? "stackable"
                                         : "exclusive"));
         json_object_object_add(o, "applied", json_object_new_boolean(applied));
         json_object_object_add(o, "reason", applied ? json_object_new_null()
-                                                    : jstr(code));
+                                                    : ec_json_str(code));
         if (e->reason == EC_PROMOTION_LOST)
             json_object_object_add(o, "decided_by",
-                                   jstr(ec_promotion_step_name(e->decided_by)));
+                                   ec_json_str(ec_promotion_step_name(e->decided_by)));
         json_object_array_add(a, o);
     }
     return a;
@@ -522,10 +493,10 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
                          req->tenant->vat_rate_bp, b) < 0)
         return EC_ERR_INTERNAL;
     m = answer(req);
-    json_object_object_add(m, "sku", jstr(o->product->sku));
-    json_object_object_add(m, "sim_type", jstr(ec_sim_type_name(sim)));
+    json_object_object_add(m, "sku", ec_json_str(o->product->sku));
+    json_object_object_add(m, "sim_type", ec_json_str(ec_sim_type_name(sim)));
     ec_tztime_format(req->tenant->zone, at, at_text, sizeof(at_text));
-    json_object_object_add(m, "at", jstr(at_text));
+    json_object_object_add(m, "at", ec_json_str(at_text));
     price = breakdown_json(req, b);
     json_object_object_add(price, "explanation", explanation_json(req, b));
     json_object_object_add(m, "price", price);
@@ -556,7 +527,7 @@ decorate_for_page(struct json_object *offer)
 
             snprintf(value, sizeof(value), "%d", m);
             json_object_object_add(o, "months", json_object_new_int(m));
-            json_object_object_add(o, "value", jstr(value));
+            json_object_object_add(o, "value", ec_json_str(value));
             json_object_object_add(o, "none", json_object_new_boolean(m == 0));
             json_object_array_add(opts, o);
         }
@@ -570,7 +541,7 @@ decorate_for_page(struct json_object *offer)
                 json_object_get_string(json_object_array_get_idx(arr, i));
             struct json_object *o = json_object_new_object();
             json_object_object_add(o, t, json_object_new_boolean(1));
-            json_object_object_add(o, "value", jstr(t));
+            json_object_object_add(o, "value", ec_json_str(t));
             json_object_array_add(opts, o);
         }
         json_object_object_add(offer, "sim_options", opts);
@@ -579,7 +550,7 @@ decorate_for_page(struct json_object *offer)
         json_object_object_get_ex(attrs, "network", &net))
         json_object_object_add(
             attrs, "network_label",
-            jstr(strcmp(json_object_get_string(net), "5g") == 0 ? "5G" : "4G"));
+            ec_json_str(strcmp(json_object_get_string(net), "5g") == 0 ? "5G" : "4G"));
 }
 
 /* The decorated plans of the channel, memoised like products_text(); the
@@ -608,7 +579,7 @@ page_model(struct ec_request *req, const char *title)
 {
     struct json_object *m = answer(req), *page = json_object_new_object();
 
-    json_object_object_add(page, "title", jstr(title));
+    json_object_object_add(page, "title", ec_json_str(title));
     json_object_object_add(m, "page", page);
     return m;
 }

@@ -13,6 +13,14 @@ struct ec_request;
 struct ec_response;
 struct json_object;
 
+/* model.c: what every handler puts into a model the same way */
+/* A JSON string of s, or null for NULL. */
+struct json_object *ec_json_str(const char *s);
+/* o[key] = minor (an amount in minor units) and o[key_text] = it as the
+   tenant writes money ("1.234,00 kr."). */
+void ec_json_money(struct ec_request *req, struct json_object *o,
+                   const char *key, long long minor);
+
 /* probes.c: liveness and readiness for load balancers and scripts */
 int ec_h_healthz(struct ec_request *req, struct ec_response *res);
 int ec_h_readyz(struct ec_request *req, struct ec_response *res);

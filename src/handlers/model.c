@@ -1,0 +1,33 @@
+/*
+ * Small pieces every handler puts into its models the same way.
+ */
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "core/buf.h"
+#include "handlers/handlers.h"
+#include "http/request.h"
+#include "render/format.h"
+#include "svc/tenant.h"
+
+struct json_object *
+ec_json_str(const char *s)
+{
+    return s ? json_object_new_string(s) : json_object_new_null();
+}
+
+void
+ec_json_money(struct ec_request *req, struct json_object *o, const char *key,
+              long long minor)
+{
+    struct ec_buf b = EC_BUF_INIT;
+    char text_key[48];
+
+    json_object_object_add(o, key, json_object_new_int64(minor));
+    ec_format_money(&b, minor, req->tenant->currency, req->tenant->locale);
+    snprintf(text_key, sizeof(text_key), "%s_text", key);
+    json_object_object_add(o, text_key,
+                           json_object_new_string_len(b.data, (int)b.len));
+    ec_buf_release(&b);
+}
