@@ -13,7 +13,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux"
-EC_TEST_PACKAGES="chromium clang libclang-rt-14-dev"
+EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }
@@ -25,7 +25,10 @@ stack_env() {
     case "$1" in
         demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 LOCK_TTL=15m ;;
         # a short lock TTL lets the tests watch locks expire
-        test) HTTP_PORT=18080 MYSQL_PORT=13307 REDIS_PORT=16380 WORKERS=4 LOCK_TTL=10s ;;
+        # EC_TEST_PORT_OFFSET moves its ports, so two checkouts can test at once
+        test) local o=${EC_TEST_PORT_OFFSET:-0}
+              HTTP_PORT=$((18080 + o)) MYSQL_PORT=$((13307 + o)) REDIS_PORT=$((16380 + o))
+              WORKERS=4 LOCK_TTL=10s ;;
         *) die "unknown stack '$1'" ;;
     esac
     MYSQL_SOCK="$STACK/run/mysqld.sock"

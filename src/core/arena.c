@@ -13,7 +13,7 @@
 
 struct ec_arena_block {
     struct ec_arena_block *next;
-    size_t size;       /* usable bytes after the header */
+    size_t size; /* usable bytes after the header */
     size_t used;
     _Alignas(max_align_t) unsigned char data[];
 };

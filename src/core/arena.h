@@ -22,11 +22,11 @@ struct ec_arena_block;
 struct ec_arena_cleanup;
 
 struct ec_arena {
-    struct ec_arena_block *head;    /* block allocations come from */
-    struct ec_arena_block *first;   /* kept across resets */
+    struct ec_arena_block *head;  /* block allocations come from */
+    struct ec_arena_block *first; /* kept across resets */
     struct ec_arena_cleanup *cleanups;
     size_t block_size;
-    size_t allocated;               /* bytes handed out since reset */
+    size_t allocated; /* bytes handed out since reset */
 };
 
 typedef void (*ec_cleanup_fn)(void *data);

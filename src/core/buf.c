@@ -118,12 +118,23 @@ ec_buf_add_html(struct ec_buf *b, const char *s, size_t len)
 
     for (i = 0; i < len; i++) {
         switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        case '\'': rep = "&#39;"; break;
-        default: continue;
+        case '&':
+            rep = "&amp;";
+            break;
+        case '<':
+            rep = "&lt;";
+            break;
+        case '>':
+            rep = "&gt;";
+            break;
+        case '"':
+            rep = "&quot;";
+            break;
+        case '\'':
+            rep = "&#39;";
+            break;
+        default:
+            continue;
         }
         ec_buf_add(b, s + start, i - start);
         ec_buf_adds(b, rep);
@@ -147,11 +158,21 @@ ec_buf_add_json_str(struct ec_buf *b, const char *s, size_t len)
         ec_buf_add(b, s + start, i - start);
         start = i + 1;
         switch (c) {
-        case '"': ec_buf_add(b, "\\\"", 2); break;
-        case '\\': ec_buf_add(b, "\\\\", 2); break;
-        case '\n': ec_buf_add(b, "\\n", 2); break;
-        case '\r': ec_buf_add(b, "\\r", 2); break;
-        case '\t': ec_buf_add(b, "\\t", 2); break;
+        case '"':
+            ec_buf_add(b, "\\\"", 2);
+            break;
+        case '\\':
+            ec_buf_add(b, "\\\\", 2);
+            break;
+        case '\n':
+            ec_buf_add(b, "\\n", 2);
+            break;
+        case '\r':
+            ec_buf_add(b, "\\r", 2);
+            break;
+        case '\t':
+            ec_buf_add(b, "\\t", 2);
+            break;
         default:
             /* control characters, and <>& so JSON is safe inside HTML */
             ec_buf_add(b, "\\u00", 4);

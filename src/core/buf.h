@@ -25,7 +25,10 @@ struct ec_buf {
 
 extern char ec_buf_empty[];
 
-#define EC_BUF_INIT {ec_buf_empty, 0, 0}
+#define EC_BUF_INIT                                                            \
+    {                                                                          \
+        ec_buf_empty, 0, 0                                                     \
+    }
 
 /* Set b to the empty state; it owns nothing. */
 void ec_buf_init(struct ec_buf *b);

@@ -21,6 +21,9 @@ struct conf_ctx {
     size_t errsize;
 };
 
+static int conf_error(struct conf_ctx *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 static int
 conf_error(struct conf_ctx *c, const char *fmt, ...)
 {
@@ -82,10 +85,14 @@ parse_size(const char *s, unsigned long long *out)
     if (suf[1] != '\0')
         return -1;
     switch (tolower((unsigned char)*suf)) {
-    case 'k': return scale(out, 1024ULL);
-    case 'm': return scale(out, 1024ULL * 1024);
-    case 'g': return scale(out, 1024ULL * 1024 * 1024);
-    default: return -1;
+    case 'k':
+        return scale(out, 1024ULL);
+    case 'm':
+        return scale(out, 1024ULL * 1024);
+    case 'g':
+        return scale(out, 1024ULL * 1024 * 1024);
+    default:
+        return -1;
     }
 }
 
@@ -132,14 +139,14 @@ check_range(struct conf_ctx *c, const struct ec_conf_directive *d,
         return 0;
     if ((long long)v < d->min || v > (unsigned long long)d->max ||
         v > LLONG_MAX)
-        return conf_error(c, "%s: %llu is out of range (%lld to %lld)",
-                          d->name, v, d->min, d->max);
+        return conf_error(c, "%s: %llu is out of range (%lld to %lld)", d->name,
+                          v, d->min, d->max);
     return 0;
 }
 
 static int
-set_value(struct conf_ctx *c, const struct ec_conf_directive *d,
-          void *target, const char *value)
+set_value(struct conf_ctx *c, const struct ec_conf_directive *d, void *target,
+          const char *value)
 {
     char *field = (char *)target + d->offset;
     unsigned long long v;
@@ -154,8 +161,8 @@ set_value(struct conf_ctx *c, const struct ec_conf_directive *d,
     case EC_CONF_INT:
     case EC_CONF_SIZE:
         if (parse_size(value, &v) < 0 ||
-            (d->type == EC_CONF_INT && !isdigit((unsigned char)
-                                                value[strlen(value) - 1])))
+            (d->type == EC_CONF_INT &&
+             !isdigit((unsigned char)value[strlen(value) - 1])))
             return conf_error(c, "%s: '%s' is not a %s", d->name, value,
                               d->type == EC_CONF_INT ? "whole number"
                                                      : "size (e.g. 1m, 64k)");

@@ -14,20 +14,21 @@
 #include <stddef.h>
 
 enum ec_conf_type {
-    EC_CONF_STR,      /* char *, malloc'd, freed by ec_conf_free_strings */
-    EC_CONF_INT,      /* long, within [min, max] */
-    EC_CONF_SIZE,     /* size_t, with optional k/m/g suffix, within [min, max] */
-    EC_CONF_MSEC,     /* long milliseconds: "250ms", "5s", "2m", "1h", "2d"; bare = s */
-    EC_CONF_BOOL,     /* int, on/off yes/no true/false 1/0 */
-    EC_CONF_MODE,     /* unsigned, octal file mode such as 0660 */
+    EC_CONF_STR,  /* char *, malloc'd, freed by ec_conf_free_strings */
+    EC_CONF_INT,  /* long, within [min, max] */
+    EC_CONF_SIZE, /* size_t, with optional k/m/g suffix, within [min, max] */
+    EC_CONF_MSEC, /* long milliseconds: "250ms", "5s", "2m", "1h", "2d"; bare =
+                     s */
+    EC_CONF_BOOL, /* int, on/off yes/no true/false 1/0 */
+    EC_CONF_MODE, /* unsigned, octal file mode such as 0660 */
 };
 
 struct ec_conf_directive {
     const char *name;
     enum ec_conf_type type;
-    size_t offset;            /* offsetof(target struct, field) */
-    long long min, max;       /* for INT, SIZE, MSEC; ignored when both 0 */
-    const char *help;         /* one line, shown in errors for bad values */
+    size_t offset;      /* offsetof(target struct, field) */
+    long long min, max; /* for INT, SIZE, MSEC; ignored when both 0 */
+    const char *help;   /* one line, shown in errors for bad values */
 };
 
 /*

@@ -10,32 +10,32 @@
 
 enum ec_err {
     EC_OK = 0,
-    EC_ERR_NOT_FOUND = -1,        /* 404 not_found */
-    EC_ERR_METHOD = -2,           /* 405 method_not_allowed */
-    EC_ERR_BAD_REQUEST = -3,      /* 400 bad_request */
-    EC_ERR_INVALID_JSON = -4,     /* 400 invalid_json */
-    EC_ERR_TOO_LARGE = -5,        /* 413 payload_too_large */
-    EC_ERR_INVALID_FIELD = -6,    /* 422 invalid_field */
-    EC_ERR_CONFLICT = -7,         /* 409 conflict */
-    EC_ERR_UNAVAILABLE = -8,      /* 503 unavailable (a store is down) */
-    EC_ERR_SUSPENDED = -9,        /* 503 tenant_suspended */
-    EC_ERR_UNKNOWN_HOST = -10,    /* 404 not_found, naming no tenant */
-    EC_ERR_UNSUPPORTED_MEDIA = -11, /* 415 unsupported_media_type */
-    EC_ERR_INTERNAL = -12,        /* 500 internal_error */
-    EC_ERR_NUMBER_TAKEN = -13,    /* 409 number_taken */
-    EC_ERR_VERSION_CONFLICT = -14, /* 409 version_conflict */
+    EC_ERR_NOT_FOUND = -1,             /* 404 not_found */
+    EC_ERR_METHOD = -2,                /* 405 method_not_allowed */
+    EC_ERR_BAD_REQUEST = -3,           /* 400 bad_request */
+    EC_ERR_INVALID_JSON = -4,          /* 400 invalid_json */
+    EC_ERR_TOO_LARGE = -5,             /* 413 payload_too_large */
+    EC_ERR_INVALID_FIELD = -6,         /* 422 invalid_field */
+    EC_ERR_CONFLICT = -7,              /* 409 conflict */
+    EC_ERR_UNAVAILABLE = -8,           /* 503 unavailable (a store is down) */
+    EC_ERR_SUSPENDED = -9,             /* 503 tenant_suspended */
+    EC_ERR_UNKNOWN_HOST = -10,         /* 404 not_found, naming no tenant */
+    EC_ERR_UNSUPPORTED_MEDIA = -11,    /* 415 unsupported_media_type */
+    EC_ERR_INTERNAL = -12,             /* 500 internal_error */
+    EC_ERR_NUMBER_TAKEN = -13,         /* 409 number_taken */
+    EC_ERR_VERSION_CONFLICT = -14,     /* 409 version_conflict */
     EC_ERR_SIM_TYPE_NOT_ALLOWED = -15, /* 422 sim_type_not_allowed */
     EC_ERR_ADDON_INCOMPATIBLE = -16,   /* 422 addon_incompatible */
-    EC_ERR_RATE_LIMITED = -17,    /* 429 rate_limited */
-    EC_ERR_FORBIDDEN = -18,       /* 403 forbidden (a form without its token) */
-    EC_ERR_BASKET_LIMIT = -19,    /* 422 basket_limit (lines or numbers) */
+    EC_ERR_RATE_LIMITED = -17,         /* 429 rate_limited */
+    EC_ERR_FORBIDDEN = -18,    /* 403 forbidden (a form without its token) */
+    EC_ERR_BASKET_LIMIT = -19, /* 422 basket_limit (lines or numbers) */
     EC_ERR__COUNT = 20
 };
 
 struct ec_err_info {
-    int status;             /* HTTP status */
-    const char *code;       /* stable snake_case word for scripts */
-    const char *message;    /* default user-facing message */
+    int status;          /* HTTP status */
+    const char *code;    /* stable snake_case word for scripts */
+    const char *message; /* default user-facing message */
 };
 
 /* The status, code and default message of err (EC_ERR_INTERNAL if unknown). */

@@ -111,7 +111,7 @@ write_line(int fd, struct ec_buf *b)
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
-            break;   /* nowhere left to report a logging failure */
+            break; /* nowhere left to report a logging failure */
         off += (size_t)n;
     }
 }
@@ -174,8 +174,8 @@ ec_log_access(const struct ec_access_entry *e)
     add_json_field(&line, "method", e->method ? e->method : "");
     add_json_field(&line, "path", e->path ? e->path : "");
     /* milliseconds with three decimals, without floating-point printf */
-    us = e->duration_ms > 0 ? (unsigned long)(e->duration_ms * 1000.0 + 0.5)
-                            : 0;
+    us =
+        e->duration_ms > 0 ? (unsigned long)(e->duration_ms * 1000.0 + 0.5) : 0;
     ec_buf_addf(&line,
                 ",\"status\":%d,\"duration_ms\":%lu.%03lu,\"bytes\":%lu}",
                 e->status, us / 1000, us % 1000, e->bytes);

@@ -16,7 +16,7 @@ enum ec_log_level { EC_LOG_ERROR, EC_LOG_WARN, EC_LOG_INFO, EC_LOG_DEBUG };
 
 struct ec_access_entry {
     const char *request_id;
-    const char *tenant;      /* slug or NULL */
+    const char *tenant; /* slug or NULL */
     const char *method;
     const char *path;
     int status;

@@ -16,7 +16,8 @@ char *ec_xstrdup(const char *s);
 char *ec_xstrndup(const char *s, size_t n);
 
 /* Print "fatal: ..." to standard error and abort. */
-void ec_die(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+void ec_die(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
 
 void ec_bug_at(const char *file, int line, const char *msg)
     __attribute__((noreturn));

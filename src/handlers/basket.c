@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "app.h"
+#include "handlers/env.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/err.h"
@@ -24,7 +24,6 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "render/format.h"
-#include "settings.h"
 #include "svc/tenant.h"
 
 #define COOKIE_NAME "basket"
@@ -99,24 +98,15 @@ ec_basket_current(struct ec_request *req, struct ec_basket *b)
         memset(b, 0, sizeof(*b));
         return 0;
     }
-    return ec_basket_load(req->app->kv, req->tenant->slug, id, req->arena, b);
+    return ec_basket_load(req->env->kv, req->tenant->slug, id, req->arena, b);
 }
 
 /* The settings that bound a basket, for this request's client. */
 static void
 policy_of(const struct ec_request *req, struct ec_basket_policy *p)
 {
-    const struct ec_settings *s = req->app->settings;
-
-    p->ttl_ms = s->basket_ttl;
-    p->lock_ttl_ms = s->number_lock_ttl;
-    p->numbers_max = (unsigned)s->basket_numbers_max;
-    p->rate.client = req->remote_addr && *req->remote_addr &&
-                             !ec_settings_rate_exempt(s, req->remote_addr)
-                         ? req->remote_addr
-                         : NULL;
-    p->rate.max = (unsigned)s->number_lock_rate;
-    p->rate.window_ms = 60000;
+    ec_basket_policy_for(&req->env->basket, req->env->lock_rate_exempt,
+                         req->remote_addr, p);
 }
 
 /* The channel line belongs to: the one it was chosen in, while the catalog
@@ -160,11 +150,9 @@ change_failed(struct ec_response *res, int rc, const char *field,
 
 /* A chosen number must be an available number of this shop's pool. */
 static int
-check_pool(struct ec_request *req, struct ec_response *res,
-           const char *msisdn)
+check_pool(struct ec_request *req, struct ec_response *res, const char *msisdn)
 {
-    int rc =
-        ec_number_check_available(req->app->db, req->tenant->id, msisdn);
+    int rc = ec_number_check_available(req->env->db, req->tenant->id, msisdn);
 
     if (rc == EC_ERR_NOT_FOUND)
         return ec_fail(res, EC_ERR_INVALID_FIELD, "msisdn",
@@ -233,7 +221,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
-    rc = ec_basket_add(req->app->kv, req->tenant->slug, b, l, &p, &field,
+    rc = ec_basket_add(req->env->kv, req->tenant->slug, b, l, &p, &field,
                        &message);
     if (rc < 0)
         return change_failed(res, rc, field, message);
@@ -243,7 +231,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
             ec_arena_printf(req->arena,
                             COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Lax; "
                                         "Max-Age=%ld",
-                            b->id, req->app->settings->basket_ttl / 1000));
+                            b->id, (long)(req->env->basket.ttl_ms / 1000)));
     return 0;
 }
 
@@ -268,7 +256,8 @@ merge_patch(struct ec_response *res, struct json_object *stored,
                 "The change must be a JSON object.");
         return NULL;
     }
-    json_object_object_foreach(patch, key, val) {
+    json_object_object_foreach(patch, key, val)
+    {
         size_t i;
 
         (void)val;
@@ -282,7 +271,8 @@ merge_patch(struct ec_response *res, struct json_object *stored,
         }
     }
     json_object_deep_copy(stored, &m, NULL);
-    json_object_object_foreach(patch, k, v) {
+    json_object_object_foreach(patch, k, v)
+    {
         if (strcmp(k, "version") == 0)
             continue;
         if (strcmp(k, "msisdn") == 0 && !json_object_is_type(v, json_type_null))
@@ -327,7 +317,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     /* a change is a new choice at today's price */
     l->monthly_at_add = monthly_now_of(req, ch, l, time(NULL));
     policy_of(req, &p);
-    rc = ec_basket_update(req->app->kv, req->tenant->slug, b, line_id, l, &p,
+    rc = ec_basket_update(req->env->kv, req->tenant->slug, b, line_id, l, &p,
                           &field, &message);
     return rc < 0 ? change_failed(res, rc, field, message) : 0;
 }
@@ -347,7 +337,7 @@ ec_basket_do_remove(struct ec_request *req, struct ec_response *res,
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
-    rc = ec_basket_remove(req->app->kv, req->tenant->slug, b, line_id, &p);
+    rc = ec_basket_remove(req->env->kv, req->tenant->slug, b, line_id, &p);
     return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
 }
 
@@ -365,7 +355,7 @@ ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
-    rc = ec_basket_touch(req->app->kv, req->tenant->slug, b, &p);
+    rc = ec_basket_touch(req->env->kv, req->tenant->slug, b, &p);
     return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
 }
 
@@ -422,9 +412,9 @@ price_addons(struct ec_request *req, const struct ec_channel *ch,
         line->monthly_now += pb->monthly_now;
         line->one_time += pb->one_time_total;
         /* an add-on runs as long as the plan's minimum term */
-        line->min_total += pb->one_time_total +
-                           pb->monthly_now * (long long)(months > 0 ? months
-                                                                    : 1);
+        line->min_total +=
+            pb->one_time_total +
+            pb->monthly_now * (long long)(months > 0 ? months : 1);
     }
     return rc;
 }
@@ -533,7 +523,7 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b,
     /* a stored basket never holds more; a longer one is shown cut */
     if (n > EC_BASKET_LINES_MAX)
         n = EC_BASKET_LINES_MAX;
-    rc = ec_basket_locks_held(req->app->kv, req->tenant->slug, b, req->arena,
+    rc = ec_basket_locks_held(req->env->kv, req->tenant->slug, b, req->arena,
                               held);
     if (rc < 0)
         return rc;

@@ -17,7 +17,7 @@
 
 #include <json-c/json.h>
 
-#include "app.h"
+#include "handlers/env.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/tztime.h"
@@ -28,170 +28,12 @@
 #include "http/response.h"
 #include "svc/tenant.h"
 
-#define PICKER_NUMBERS 6 /* numbers offered on a product page */
 #define CHANGE_NUMBERS 3 /* numbers offered to change a line's */
 
 static struct json_object *
 jbool(int b)
 {
     return json_object_new_boolean(b);
-}
-
-static const char *
-form(const struct ec_request *req, const char *name)
-{
-    return ec_kvlist_get(&req->form, name);
-}
-
-/* Whether the form holds name=value (a checked box of a list). */
-static int
-form_has(const struct ec_request *req, const char *name, const char *value)
-{
-    for (size_t i = 0; i < req->form.n; i++)
-        if (strcmp(req->form.items[i].name, name) == 0 &&
-            strcmp(req->form.items[i].value, value) == 0)
-            return 1;
-    return 0;
-}
-
-/*
- * Free numbers for a picker: [{msisdn, national}], or NULL when the pool
- * cannot be asked now (the page then says so instead of failing).
- */
-static struct json_object *
-offered_numbers(struct ec_request *req, const char *contains, unsigned count)
-{
-    struct ec_number_query q;
-    const char *field, *message, **numbers;
-    char n_text[8];
-    size_t n;
-
-    snprintf(n_text, sizeof(n_text), "%u", count);
-    if (ec_number_query_parse(&q, n_text, contains, &field, &message) < 0 ||
-        ec_number_suggest(req->app->db, req->app->kv, req->tenant, &q,
-                          req->arena, &numbers, &n) < 0)
-        return NULL;
-    return ec_numbers_json(numbers, n);
-}
-
-/* Mark the entry of arr whose key equals want (or the first) checked. */
-static void
-check_one(struct json_object *arr, const char *key, const char *want)
-{
-    size_t n = arr ? json_object_array_length(arr) : 0, hit = 0;
-
-    for (size_t i = 0; want && i < n; i++) {
-        struct json_object *v;
-
-        if (json_object_object_get_ex(json_object_array_get_idx(arr, i), key,
-                                      &v) &&
-            strcmp(json_object_get_string(v), want) == 0)
-            hit = i;
-    }
-    if (n)
-        json_object_object_add(json_object_array_get_idx(arr, hit), "checked",
-                               jbool(1));
-}
-
-/* The URL a form posts to in the request's channel: a web subpage's
-   channel is named explicitly, as the post's path is not under it. */
-static const char *
-form_action(struct ec_request *req, const char *path)
-{
-    if (!req->channel || req->channel->is_default)
-        return path;
-    return ec_arena_printf(req->arena, "%s?channel=%s", path,
-                           req->channel->code);
-}
-
-/* The number picker: suggestions (the posted number first when it was
-   one of ours but is no longer offered), a digit search, porting. */
-static void
-picker_model(struct ec_request *req, struct json_object *f, int posted)
-{
-    const char *contains = ec_request_arg(req, "contains");
-    const char *chosen = posted ? form(req, "number") : NULL;
-    struct json_object *numbers;
-    int port = chosen && strcmp(chosen, "port") == 0, found = 0;
-
-    if (contains && (!*contains || strlen(contains) > EC_NUMBER_CONTAINS_MAX ||
-                     strspn(contains, "0123456789") != strlen(contains))) {
-        if (*contains)
-            json_object_object_add(
-                f, "search_error",
-                ec_json_str("Søg med 1 til 8 cifre."));
-        contains = NULL;
-    }
-    numbers = offered_numbers(req, contains, PICKER_NUMBERS);
-    json_object_object_add(f, "contains", ec_json_str(contains ? contains : ""));
-    json_object_object_add(f, "search_action", ec_json_str(req->path));
-    /* false, not absent: an absent key would find the page's channel */
-    json_object_object_add(f, "channel",
-                           req->channel && !req->channel->is_default
-                               ? ec_json_str(req->channel->code)
-                               : jbool(0));
-    if (!numbers) {
-        json_object_object_add(f, "numbers_unavailable", jbool(1));
-        json_object_object_add(f, "port_checked", jbool(1));
-        return;
-    }
-    for (size_t i = 0; chosen && i < json_object_array_length(numbers); i++) {
-        struct json_object *e = json_object_array_get_idx(numbers, i), *v;
-
-        json_object_object_get_ex(e, "msisdn", &v);
-        if (strcmp(json_object_get_string(v), chosen) == 0)
-            found = 1, json_object_object_add(e, "checked", jbool(1));
-    }
-    if (!port && !found && json_object_array_length(numbers) > 0)
-        json_object_object_add(json_object_array_get_idx(numbers, 0),
-                               "checked", jbool(1));
-    json_object_object_add(f, "no_numbers",
-                           jbool(json_object_array_length(numbers) == 0));
-    json_object_object_add(f, "port_checked",
-                           jbool(port || json_object_array_length(numbers) == 0));
-    json_object_object_add(f, "numbers", numbers);
-}
-
-void
-ec_basket_form_model(struct ec_request *req, struct ec_response *res,
-                     struct json_object *model, struct json_object *product,
-                     struct json_object *addons, int posted)
-{
-    struct json_object *f = json_object_new_object(), *arr;
-    char token[EC_CSRF_TOKEN_SIZE];
-
-    ec_csrf_token(req, res, token);
-    json_object_object_add(f, "csrf", ec_json_str(token));
-    json_object_object_add(f, "action", ec_json_str(form_action(req, "/basket/lines")));
-    json_object_object_add(f, "api_action",
-                           ec_json_str(form_action(req, "/api/v1/basket/lines")));
-    if (json_object_object_get_ex(product, "binding_options", &arr))
-        check_one(arr, "value",
-                  posted ? form(req, "binding_months") : NULL);
-    if (json_object_object_get_ex(product, "sim_options", &arr))
-        check_one(arr, "value", posted ? form(req, "sim_type") : NULL);
-    for (size_t i = 0; posted && i < json_object_array_length(addons); i++) {
-        struct json_object *a = json_object_array_get_idx(addons, i), *sku;
-
-        if (json_object_object_get_ex(a, "sku", &sku) &&
-            form_has(req, "addons", json_object_get_string(sku)))
-            json_object_object_add(a, "checked", jbool(1));
-    }
-    json_object_object_add(f, "binding_accepted",
-                           jbool(posted && form(req, "binding_accepted")));
-    json_object_object_add(
-        f, "porting_msisdn",
-        ec_json_str(posted && form(req, "porting_msisdn") ? form(req, "porting_msisdn")
-                                                   : ""));
-    picker_model(req, f, posted);
-    if (res->err_message || res->err_field) {
-        struct json_object *e = json_object_new_object();
-
-        json_object_object_add(e, "message", ec_json_str(res->err_message));
-        json_object_object_add(e, "field", ec_json_str(res->err_field));
-        json_object_object_add(f, "error", e);
-    }
-    json_object_object_add(model, "form", f);
 }
 
 /*
@@ -226,8 +68,7 @@ static const struct {
      "Vælg en af de bindingsperioder, abonnementet fås med."},
     {EC_ERR_INVALID_FIELD, "sim_type", "Vælg en SIM-type."},
     {EC_ERR_INVALID_FIELD, "addons", "Et af tilvalgene kan ikke vælges."},
-    {EC_ERR_INVALID_FIELD, NULL,
-     "Noget i formularen er ikke udfyldt rigtigt."},
+    {EC_ERR_INVALID_FIELD, NULL, "Noget i formularen er ikke udfyldt rigtigt."},
 };
 
 /* Replace the message of the failed change rc on res by the shopper's. */
@@ -253,13 +94,13 @@ shopper_message(struct ec_response *res, int rc)
 static void
 number_from_form(const struct ec_request *req, struct json_object *line)
 {
-    const char *number = form(req, "number");
+    const char *number = ec_request_form(req, "number");
 
     if (!number || !*number)
         return;
     if (strcmp(number, "port") == 0) {
         struct json_object *p = json_object_new_object();
-        const char *m = form(req, "porting_msisdn");
+        const char *m = ec_request_form(req, "porting_msisdn");
 
         json_object_object_add(p, "msisdn", ec_json_str(m ? m : ""));
         json_object_object_add(line, "porting", p);
@@ -279,22 +120,25 @@ line_from_form(const struct ec_request *req)
     const char *s;
     char *end;
 
-    if ((s = form(req, "sku")))
+    if ((s = ec_request_form(req, "sku")))
         json_object_object_add(line, "sku", ec_json_str(s));
-    if ((s = form(req, "binding_months")) && *s) {
+    if ((s = ec_request_form(req, "binding_months")) && *s) {
         long m = strtol(s, &end, 10);
 
         json_object_object_add(line, "binding_months",
-                               *end ? ec_json_str(s) : json_object_new_int((int)m));
+                               *end ? ec_json_str(s)
+                                    : json_object_new_int((int)m));
     }
-    json_object_object_add(line, "binding_accepted",
-                           jbool(form(req, "binding_accepted") != NULL));
-    if ((s = form(req, "sim_type")))
+    json_object_object_add(
+        line, "binding_accepted",
+        jbool(ec_request_form(req, "binding_accepted") != NULL));
+    if ((s = ec_request_form(req, "sim_type")))
         json_object_object_add(line, "sim_type", ec_json_str(s));
     addons = json_object_new_array();
     for (size_t i = 0; i < req->form.n; i++)
         if (strcmp(req->form.items[i].name, "addons") == 0)
-            json_object_array_add(addons, ec_json_str(req->form.items[i].value));
+            json_object_array_add(addons,
+                                  ec_json_str(req->form.items[i].value));
     json_object_object_add(line, "addons", addons);
     number_from_form(req, line);
     return line;
@@ -305,7 +149,7 @@ static struct json_object *
 patch_from_form(const struct ec_request *req)
 {
     struct json_object *patch = json_object_new_object();
-    const char *s = form(req, "binding_accepted");
+    const char *s = ec_request_form(req, "binding_accepted");
 
     if (s)
         json_object_object_add(patch, "binding_accepted",
@@ -334,9 +178,9 @@ see_basket(struct ec_request *req, struct ec_response *res)
 static const char *
 binding_text(struct ec_request *req, int months)
 {
-    return months == 0 ? "Ingen binding"
-                       : ec_arena_printf(req->arena, "%d måneders binding",
-                                         months);
+    return months == 0
+               ? "Ingen binding"
+               : ec_arena_printf(req->arena, "%d måneders binding", months);
 }
 
 /* "14:35" and the full instant of a lock's end, in the shop's zone. */
@@ -373,15 +217,16 @@ decorate_line(struct ec_request *req, struct json_object *line,
         months = json_object_get_int(v);
     if (json_object_object_get_ex(line, "binding_accepted", &v))
         accepted = json_object_get_boolean(v);
-    json_object_object_add(line, "binding_text", ec_json_str(binding_text(req, months)));
+    json_object_object_add(line, "binding_text",
+                           ec_json_str(binding_text(req, months)));
     json_object_object_add(line, "needs_acceptance",
                            jbool(months > 0 && !accepted));
     if (json_object_object_get_ex(line, "sim_type", &v))
         json_object_object_add(
             line, "sim_text",
             ec_json_str(strcmp(json_object_get_string(v), "esim") == 0
-                     ? "eSIM"
-                     : "Fysisk SIM-kort"));
+                            ? "eSIM"
+                            : "Fysisk SIM-kort"));
     for (size_t i = 0; i < json_object_array_length(notices); i++) {
         struct json_object *n = json_object_array_get_idx(notices, i), *l;
 
@@ -421,10 +266,10 @@ basket_page(struct ec_request *req, struct ec_response *res,
     if ((rc = ec_basket_view(req, b, &view)) < 0)
         return rc;
     m = json_object_new_object();
-    numbers = offered_numbers(req, NULL, CHANGE_NUMBERS);
+    numbers = ec_offered_numbers(req, NULL, CHANGE_NUMBERS);
     if (numbers && json_object_array_length(numbers) > 0)
-        json_object_object_add(json_object_array_get_idx(numbers, 0),
-                               "checked", jbool(1));
+        json_object_object_add(json_object_array_get_idx(numbers, 0), "checked",
+                               jbool(1));
     json_object_object_get_ex(view, "lines", &lines);
     json_object_object_get_ex(view, "notices", &notices);
     for (size_t i = 0; i < json_object_array_length(lines); i++) {
@@ -436,7 +281,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
     }
     if (numbers)
         json_object_put(numbers);
-    ec_csrf_token(req, res, token);
+    ec_csrf_token(req, res, req->env->form_key, req->env->form_key_len, token);
     json_object_object_add(m, "csrf", ec_json_str(token));
     json_object_object_add(m, "basket", view);
     json_object_object_add(m, "has_lines",
@@ -491,7 +336,8 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
     struct json_object *line;
     int rc;
 
-    if ((rc = ec_csrf_check(req)) < 0)
+    if ((rc = ec_csrf_check(req, req->env->form_key, req->env->form_key_len)) <
+        0)
         return rc;
     line = line_from_form(req);
     ec_arena_cleanup(req->arena, put_json, line);
@@ -504,7 +350,7 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
         return rc;
     shopper_message(res, rc);
     /* the product page again, with what was chosen and what went wrong */
-    return ec_product_page(req, res, form(req, "sku"), rc);
+    return ec_product_page(req, res, ec_request_form(req, "sku"), rc);
 }
 
 /* What a basket-page form does. */
@@ -529,7 +375,8 @@ basket_form(struct ec_request *req, struct ec_response *res,
     struct json_object *patch;
     int rc;
 
-    if ((rc = ec_csrf_check(req)) < 0)
+    if ((rc = ec_csrf_check(req, req->env->form_key, req->env->form_key_len)) <
+        0)
         return rc;
     if (!line_id)
         line_id = "";

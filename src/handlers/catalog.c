@@ -32,7 +32,8 @@ channel_json(const struct ec_channel *ch)
 
     json_object_object_add(o, "code", ec_json_str(ch->code));
     json_object_object_add(o, "name", ec_json_str(ch->name));
-    json_object_object_add(o, "kind", ec_json_str(ec_channel_kind_name(ch->kind)));
+    json_object_object_add(o, "kind",
+                           ec_json_str(ec_channel_kind_name(ch->kind)));
     return o;
 }
 
@@ -45,10 +46,11 @@ schedule_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
     for (size_t i = 0; i < b->n_segments; i++) {
         const struct ec_promotion_segment *seg = &b->schedule[i];
         struct json_object *o = json_object_new_object();
-        json_object_object_add(o, "from_month", json_object_new_int(seg->first));
-        json_object_object_add(o, "to_month", seg->last
-                                                  ? json_object_new_int(seg->last)
-                                                  : json_object_new_null());
+        json_object_object_add(o, "from_month",
+                               json_object_new_int(seg->first));
+        json_object_object_add(o, "to_month",
+                               seg->last ? json_object_new_int(seg->last)
+                                         : json_object_new_null());
         ec_json_money(req, o, "monthly", seg->monthly);
         json_object_array_add(a, o);
     }
@@ -66,8 +68,9 @@ applied_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
         if (e->reason != EC_PROMOTION_APPLIED)
             continue;
         o = json_object_new_object();
-        json_object_object_add(o, "code", ec_json_str(ec_catalog_campaign_code(
-                                              req->catalog, e->campaign)));
+        json_object_object_add(
+            o, "code",
+            ec_json_str(ec_catalog_campaign_code(req->catalog, e->campaign)));
         json_object_object_add(o, "name", ec_json_str(e->campaign->name));
         json_object_array_add(a, o);
     }
@@ -182,17 +185,19 @@ attributes_json(const struct ec_product *p)
 {
     struct json_object *o = json_object_new_object();
 
-    json_object_object_add(o, "data_gb", p->data_gb == EC_UNLIMITED
-                                             ? json_object_new_null()
-                                             : json_object_new_int(p->data_gb));
+    json_object_object_add(o, "data_gb",
+                           p->data_gb == EC_UNLIMITED
+                               ? json_object_new_null()
+                               : json_object_new_int(p->data_gb));
     json_object_object_add(o, "data_unlimited",
                            json_object_new_boolean(p->data_gb == EC_UNLIMITED));
     json_object_object_add(o, "talk_minutes",
                            p->talk_minutes == EC_UNLIMITED
                                ? json_object_new_null()
                                : json_object_new_int(p->talk_minutes));
-    json_object_object_add(o, "talk_unlimited", json_object_new_boolean(
-                                                    p->talk_minutes == EC_UNLIMITED));
+    json_object_object_add(
+        o, "talk_unlimited",
+        json_object_new_boolean(p->talk_minutes == EC_UNLIMITED));
     json_object_object_add(o, "network", ec_json_str(p->is_5g ? "5g" : "4g"));
     json_object_object_add(o, "eu_data_gb", json_object_new_int(p->eu_data_gb));
     return o;
@@ -233,12 +238,12 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
 
     json_object_object_add(j, "sku", ec_json_str(p->sku));
     json_object_object_add(j, "name", ec_json_str(o->display_name));
-    json_object_object_add(j, "kind", ec_json_str(p->is_addon ? "addon" : "plan"));
+    json_object_object_add(j, "kind",
+                           ec_json_str(p->is_addon ? "addon" : "plan"));
     /* null, not "", when there is none: templates test it with a section */
-    json_object_object_add(j, "description",
-                           ec_json_str(p->description && *p->description
-                                    ? p->description
-                                    : NULL));
+    json_object_object_add(
+        j, "description",
+        ec_json_str(p->description && *p->description ? p->description : NULL));
     json_object_object_add(j, "attributes", attributes_json(p));
     add_prices(req, j, o, now);
     json_object_object_add(j, "binding_months", binding_json(o->binding_mask));
@@ -251,7 +256,8 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
             json_object_array_add(a, ec_json_str(addons[i]->product->sku));
         json_object_object_add(j, "addons", a);
     }
-    json_object_object_add(j, "url", ec_json_str(product_url(req, o->channel, p->sku)));
+    json_object_object_add(j, "url",
+                           ec_json_str(product_url(req, o->channel, p->sku)));
     return j;
 }
 
@@ -261,9 +267,9 @@ answer(struct ec_request *req)
 {
     struct json_object *m = json_object_new_object();
 
-    json_object_object_add(m, "channel", req->channel
-                                             ? channel_json(req->channel)
-                                             : json_object_new_null());
+    json_object_object_add(m, "channel",
+                           req->channel ? channel_json(req->channel)
+                                        : json_object_new_null());
     return m;
 }
 
@@ -302,9 +308,9 @@ ec_h_channels(struct ec_request *req, struct ec_response *res)
 
 /* A memoised list and the instant until which it holds. */
 struct list_memo {
-    int64_t until;             /* the next campaign start or end */
-    char *text;                /* MEMO_API_PRODUCTS */
-    struct json_object *json;  /* MEMO_PAGE_PLANS */
+    int64_t until;            /* the next campaign start or end */
+    char *text;               /* MEMO_API_PRODUCTS */
+    struct json_object *json; /* MEMO_PAGE_PLANS */
 };
 
 static void
@@ -369,7 +375,8 @@ ec_h_products(struct ec_request *req, struct ec_response *res)
                        "This shop has no catalog yet.");
     /* {"channel":{...},"currency":"DKK","products":[...]} */
     head = answer(req);
-    json_object_object_add(head, "currency", ec_json_str(req->tenant->currency));
+    json_object_object_add(head, "currency",
+                           ec_json_str(req->tenant->currency));
     s = json_object_to_json_string_length(
         head, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
     ec_buf_reset(res->body);
@@ -425,22 +432,24 @@ explanation_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
         int applied = e->reason == EC_PROMOTION_APPLIED;
 
         ec_promotion_explain_code(e, code, sizeof(code));
-        json_object_object_add(o, "campaign", ec_json_str(ec_catalog_campaign_code(
-                                                  req->catalog, e->campaign)));
+        json_object_object_add(
+            o, "campaign",
+            ec_json_str(ec_catalog_campaign_code(req->catalog, e->campaign)));
         json_object_object_add(o, "name", ec_json_str(e->campaign->name));
         json_object_object_add(o, "priority",
                                json_object_new_int(e->campaign->priority));
-        json_object_object_add(o, "stacking",
-                               ec_json_str(e->campaign->stacking ==
-                                            EC_PROMOTION_STACKABLE
-                                        ? "stackable"
-                                        : "exclusive"));
+        json_object_object_add(
+            o, "stacking",
+            ec_json_str(e->campaign->stacking == EC_PROMOTION_STACKABLE
+                            ? "stackable"
+                            : "exclusive"));
         json_object_object_add(o, "applied", json_object_new_boolean(applied));
-        json_object_object_add(o, "reason", applied ? json_object_new_null()
-                                                    : ec_json_str(code));
+        json_object_object_add(
+            o, "reason", applied ? json_object_new_null() : ec_json_str(code));
         if (e->reason == EC_PROMOTION_LOST)
-            json_object_object_add(o, "decided_by",
-                                   ec_json_str(ec_promotion_step_name(e->decided_by)));
+            json_object_object_add(
+                o, "decided_by",
+                ec_json_str(ec_promotion_step_name(e->decided_by)));
         json_object_array_add(a, o);
     }
     return a;
@@ -474,7 +483,7 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
         return ec_fail(res, EC_ERR_INVALID_FIELD, "binding_months",
                        "This product is not offered with that binding "
                        "period in this channel.");
-    sim = !ss                            ? default_sim(o->sim_mask)
+    sim = !ss                           ? default_sim(o->sim_mask)
           : strcmp(ss, "physical") == 0 ? EC_SIM_PHYSICAL
           : strcmp(ss, "esim") == 0     ? EC_SIM_ESIM
                                         : 0;
@@ -482,8 +491,8 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
         return ec_fail(res, EC_ERR_INVALID_FIELD, "sim_type",
                        "This product is not offered with that SIM type in "
                        "this channel.");
-    if (as && ec_tztime_parse(req->tenant->zone, as, EC_TZTIME_COMPATIBLE,
-                              &at) < 0)
+    if (as &&
+        ec_tztime_parse(req->tenant->zone, as, EC_TZTIME_COMPATIBLE, &at) < 0)
         return ec_fail(res, EC_ERR_INVALID_FIELD, "at",
                        "Give the instant as 2026-12-01T00:00:00+01:00, or "
                        "a local time in the shop's time zone.");
@@ -550,7 +559,8 @@ decorate_for_page(struct json_object *offer)
         json_object_object_get_ex(attrs, "network", &net))
         json_object_object_add(
             attrs, "network_label",
-            ec_json_str(strcmp(json_object_get_string(net), "5g") == 0 ? "5G" : "4G"));
+            ec_json_str(strcmp(json_object_get_string(net), "5g") == 0 ? "5G"
+                                                                       : "4G"));
 }
 
 /* The decorated plans of the channel, memoised like products_text(); the
@@ -594,8 +604,9 @@ list_page(struct ec_request *req, struct ec_response *res,
                  : req->tenant->name);
     struct json_object *plans = page_offers(req, time(NULL));
 
-    json_object_object_add(m, "has_products", json_object_new_boolean(
-                                                  json_object_array_length(plans) > 0));
+    json_object_object_add(
+        m, "has_products",
+        json_object_new_boolean(json_object_array_length(plans) > 0));
     json_object_object_add(m, "products", plans);
     ec_response_set_model(res, m, template_name);
     return 0;
@@ -640,8 +651,8 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
     addons = json_object_new_array();
     n = o->product->is_addon
             ? 0
-            : ec_catalog_addons_for(req->catalog, req->channel, o->product,
-                                    fit, MAX_ADDONS);
+            : ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
+                                    MAX_ADDONS);
     for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
         json_object_array_add(addons, offer_json(req, fit[i], now));
     json_object_object_add(m, "has_addons", json_object_new_boolean(n > 0));

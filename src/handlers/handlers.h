@@ -2,7 +2,7 @@
  * Request handlers: the glue between HTTP and the services. A handler
  * reads the request, calls services, and answers with a model (json-c)
  * and a template name; it never talks SQL or Redis itself. Each is named
- * in the route table (src/http/routes.c).
+ * in the route table (src/app/routes.c).
  */
 #ifndef EC_HANDLERS_H
 #define EC_HANDLERS_H
@@ -65,6 +65,14 @@ int ec_h_form_basket_update(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res);
 
+/* basket_form.c: the basket form on a product page */
+/*
+ * Free numbers for a picker: [{msisdn, national}] of up to count numbers
+ * (containing the digits contains, if not NULL), or NULL when the pool
+ * cannot be asked now (the page then says so instead of failing).
+ */
+struct json_object *ec_offered_numbers(struct ec_request *req,
+                                       const char *contains, unsigned count);
 /*
  * The basket form of a product page into model: CSRF token, the number
  * picker, and which binding, SIM type and add-ons are checked (those

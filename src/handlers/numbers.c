@@ -6,7 +6,7 @@
 
 #include <json-c/json.h>
 
-#include "app.h"
+#include "handlers/env.h"
 #include "core/err.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
@@ -50,7 +50,7 @@ ec_h_numbers(struct ec_request *req, struct ec_response *res)
                                &message);
     if (rc < 0)
         return ec_fail(res, rc, field, message);
-    rc = ec_number_suggest(req->app->db, req->app->kv, req->tenant, &q,
+    rc = ec_number_suggest(req->env->db, req->env->kv, req->tenant, &q,
                            req->arena, &numbers, &n);
     if (rc < 0)
         return rc;

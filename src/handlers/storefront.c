@@ -3,23 +3,20 @@
 
 #include <json-c/json.h>
 
-#include "app.h"
+#include "handlers/env.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "settings.h"
 #include "svc/tenant.h"
 
 /* The public facts of the shop, for scripts and the app. */
 int
 ec_h_tenant_info(struct ec_request *req, struct ec_response *res)
 {
-    ec_response_set_model(res,
-                          ec_tenant_to_json(req->tenant,
-                                            req->app->settings->static_url),
-                          NULL);
+    ec_response_set_model(
+        res, ec_tenant_to_json(req->tenant, req->env->static_url), NULL);
     return 0;
 }
 

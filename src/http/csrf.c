@@ -3,17 +3,12 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include "app.h"
 #include "core/arena.h"
+#include "core/crypto.h"
 #include "core/err.h"
 #include "core/rand.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "settings.h"
 
 #define COOKIE_HEX 32
 
@@ -22,8 +17,7 @@ ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
              const char *cookie, char token[EC_CSRF_TOKEN_SIZE])
 {
     static const char hex[] = "0123456789abcdef";
-    unsigned char md[EVP_MAX_MD_SIZE];
-    unsigned int md_len = 0;
+    unsigned char md[EC_SHA256_SIZE];
     char msg[512];
     int n;
 
@@ -33,8 +27,7 @@ ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
                  cookie ? cookie : "");
     if (n < 0 || (size_t)n >= sizeof(msg))
         n = (int)sizeof(msg) - 1;
-    HMAC(EVP_sha256(), key, (int)key_len, (const unsigned char *)msg,
-         (size_t)n, md, &md_len);
+    ec_hmac_sha256(key, key_len, msg, (size_t)n, md);
     for (size_t i = 0; i < (EC_CSRF_TOKEN_SIZE - 1) / 2; i++) {
         token[2 * i] = hex[md[i] >> 4];
         token[2 * i + 1] = hex[md[i] & 15];
@@ -42,18 +35,9 @@ ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
     token[EC_CSRF_TOKEN_SIZE - 1] = '\0';
 }
 
-static void
-sign_for(const struct ec_request *req, const char *cookie,
-         char token[EC_CSRF_TOKEN_SIZE])
-{
-    const struct ec_settings *s = req->app->settings;
-
-    ec_csrf_sign(s->form_secret, sizeof(s->form_secret), req->host, cookie,
-                 token);
-}
-
 void
 ec_csrf_token(struct ec_request *req, struct ec_response *res,
+              const unsigned char *key, size_t key_len,
               char token[EC_CSRF_TOKEN_SIZE])
 {
     const char *cookie = ec_request_cookie(req, EC_CSRF_COOKIE);
@@ -62,15 +46,15 @@ ec_csrf_token(struct ec_request *req, struct ec_response *res,
         char *fresh = ec_arena_alloc(req->arena, COOKIE_HEX + 1);
 
         ec_rand_hex(fresh, COOKIE_HEX / 2);
-        ec_response_header(
-            res, "Set-Cookie",
-            ec_arena_printf(req->arena,
-                            EC_CSRF_COOKIE "=%s; Path=/; HttpOnly; "
+        ec_response_header(res, "Set-Cookie",
+                           ec_arena_printf(req->arena,
+                                           EC_CSRF_COOKIE
+                                           "=%s; Path=/; HttpOnly; "
                                            "SameSite=Lax",
-                            fresh));
+                                           fresh));
         cookie = fresh;
     }
-    sign_for(req, cookie, token);
+    ec_csrf_sign(key, key_len, req->host, cookie, token);
 }
 
 /* An Origin header, when the browser sends one, must name this host. */
@@ -89,12 +73,12 @@ origin_ok(const struct ec_request *req)
     else
         return 0;
     n = strcspn(h, ":/");
-    return req->host && strlen(req->host) == n &&
-           strncmp(h, req->host, n) == 0;
+    return req->host && strlen(req->host) == n && strncmp(h, req->host, n) == 0;
 }
 
 int
-ec_csrf_check(const struct ec_request *req)
+ec_csrf_check(const struct ec_request *req, const unsigned char *key,
+              size_t key_len)
 {
     const char *cookie = ec_request_cookie(req, EC_CSRF_COOKIE);
     const char *sent = ec_kvlist_get(&req->form, EC_CSRF_FIELD);
@@ -103,8 +87,7 @@ ec_csrf_check(const struct ec_request *req)
     if (!ec_hex_valid(cookie, COOKIE_HEX) ||
         !ec_hex_valid(sent, EC_CSRF_TOKEN_SIZE - 1) || !origin_ok(req))
         return EC_ERR_FORBIDDEN;
-    sign_for(req, cookie, want);
-    return CRYPTO_memcmp(want, sent, EC_CSRF_TOKEN_SIZE - 1) == 0
-               ? 0
-               : EC_ERR_FORBIDDEN;
+    ec_csrf_sign(key, key_len, req->host, cookie, want);
+    return ec_mem_equal(want, sent, EC_CSRF_TOKEN_SIZE - 1) ? 0
+                                                            : EC_ERR_FORBIDDEN;
 }

@@ -5,10 +5,11 @@
  * A browser gets a random cookie (csrf, HttpOnly, SameSite=Lax) the first
  * time a page with a form is rendered; each form carries a token that is
  * the HMAC-SHA256 of that cookie and the host under the server's form key
- * (settings form_secret_file). A post is accepted only when its token
- * matches its cookie, and, if the browser names an Origin, that origin is
- * this host. Another site can neither read the cookie nor compute the
- * token, and SameSite=Lax keeps the cookie off its cross-site posts.
+ * (settings form_secret_file), which the caller passes in. A post is accepted
+ * only when its token matches its cookie, and, if the browser names an Origin,
+ * that origin is this host. Another site can neither read the cookie nor
+ * compute the token, and SameSite=Lax keeps the cookie off its cross-site
+ * posts.
  *
  * The JSON API needs none of this: it takes only application/json, which
  * a cross-site form cannot send without a CORS preflight.
@@ -30,13 +31,15 @@ struct ec_response;
  * res when the request has none (or a malformed one).
  */
 void ec_csrf_token(struct ec_request *req, struct ec_response *res,
+                   const unsigned char *key, size_t key_len,
                    char token[EC_CSRF_TOKEN_SIZE]);
 
 /*
  * 0 when the posted form carries the token of the request's cookie and
  * comes from this host; EC_ERR_FORBIDDEN otherwise.
  */
-int ec_csrf_check(const struct ec_request *req);
+int ec_csrf_check(const struct ec_request *req, const unsigned char *key,
+                  size_t key_len);
 
 /* The token of cookie for host under key (exposed for tests). */
 void ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,

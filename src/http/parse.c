@@ -90,8 +90,7 @@ ec_parse_urlencoded(struct ec_arena *a, const char *s, size_t len,
                 return EC_ERR_TOO_LARGE;
             eq = memchr(s, '=', (size_t)(amp - s));
             name = ec_percent_decode(a, s, (size_t)((eq ? eq : amp) - s), 1);
-            value = eq ? ec_percent_decode(a, eq + 1,
-                                           (size_t)(amp - eq - 1), 1)
+            value = eq ? ec_percent_decode(a, eq + 1, (size_t)(amp - eq - 1), 1)
                        : ec_arena_strdup(a, "");
             if (!name || !value)
                 return EC_ERR_BAD_REQUEST;
@@ -113,8 +112,7 @@ trim(const char **s, const char *end)
 }
 
 int
-ec_parse_cookies(struct ec_arena *a, const char *header,
-                 struct ec_kvlist *out)
+ec_parse_cookies(struct ec_arena *a, const char *header, struct ec_kvlist *out)
 {
     const char *s = header, *end = header + strlen(header), *semi, *eq;
     const char *ns, *ne, *vs, *ve;

@@ -165,8 +165,7 @@ parse_content_length(struct ec_request *req)
 }
 
 int
-ec_request_parse_head(struct ec_request *req, struct ec_arena *a,
-                      char **envp)
+ec_request_parse_head(struct ec_request *req, struct ec_arena *a, char **envp)
 {
     const char *ct, *cookie;
     int rc;
@@ -287,7 +286,7 @@ ec_request_read_body(struct ec_request *req, size_t max_body,
         got += (size_t)n;
     }
     if (got < want)
-        return EC_ERR_BAD_REQUEST;   /* client sent less than it announced */
+        return EC_ERR_BAD_REQUEST; /* client sent less than it announced */
     buf[got] = '\0';
     return ec_request_parse_body(req, buf, got);
 }
@@ -314,4 +313,21 @@ const char *
 ec_request_route_arg(const struct ec_request *req, const char *name)
 {
     return ec_kvlist_get(&req->route_args, name);
+}
+
+const char *
+ec_request_form(const struct ec_request *req, const char *name)
+{
+    return ec_kvlist_get(&req->form, name);
+}
+
+int
+ec_request_form_has(const struct ec_request *req, const char *name,
+                    const char *value)
+{
+    for (size_t i = 0; i < req->form.n; i++)
+        if (strcmp(req->form.items[i].name, name) == 0 &&
+            strcmp(req->form.items[i].value, value) == 0)
+            return 1;
+    return 0;
 }

@@ -20,7 +20,7 @@
 #include "http/parse.h"
 
 struct ec_arena;
-struct ec_app;
+struct ec_env;
 struct ec_route;
 struct ec_tenant;
 struct ec_catalog;
@@ -32,22 +32,23 @@ enum ec_body_kind { EC_BODY_NONE, EC_BODY_FORM, EC_BODY_JSON, EC_BODY_OTHER };
 
 struct ec_request {
     struct ec_arena *arena;
-    struct ec_app *app;             /* the worker's services */
+    const struct ec_env *env; /* what handlers may use of the worker
+                                 (handlers/env.h) */
 
     const char *method;
     const char *host;
     const char *path;
-    const char *query;              /* raw, without '?' */
+    const char *query; /* raw, without '?' */
     const char *request_id;
     const char *remote_addr;
-    const char *content_type;       /* media type only, lower-case */
+    const char *content_type; /* media type only, lower-case */
     size_t content_length;
 
-    struct ec_kvlist params;        /* all FastCGI parameters */
-    struct ec_kvlist headers;       /* lower-case names: "x-request-id" */
+    struct ec_kvlist params;  /* all FastCGI parameters */
+    struct ec_kvlist headers; /* lower-case names: "x-request-id" */
     struct ec_kvlist query_args;
     struct ec_kvlist cookies;
-    struct ec_kvlist route_args;    /* {name} parts of the route pattern */
+    struct ec_kvlist route_args; /* {name} parts of the route pattern */
 
     enum ec_body_kind body_kind;
     const char *body;
@@ -55,12 +56,12 @@ struct ec_request {
     struct ec_kvlist form;
     struct json_object *json;
 
-    int wants_json;                 /* answer errors as JSON */
+    int wants_json; /* answer errors as JSON */
     const struct ec_route *route;
     const struct ec_tenant *tenant;
     const struct ec_catalog *catalog;
     const struct ec_channel *channel;
-    const struct ec_channel_rule *channel_rule;  /* what chose it, or NULL */
+    const struct ec_channel_rule *channel_rule; /* what chose it, or NULL */
     struct timespec started;
 };
 
@@ -88,12 +89,16 @@ int ec_request_read_body(struct ec_request *req, size_t max_body,
                          ec_body_read_fn read_fn, void *read_ctx);
 
 /* Parse a body already in memory (what ec_request_read_body does next). */
-int ec_request_parse_body(struct ec_request *req, const char *body,
-                          size_t len);
+int ec_request_parse_body(struct ec_request *req, const char *body, size_t len);
 
 const char *ec_request_header(const struct ec_request *req, const char *name);
 const char *ec_request_cookie(const struct ec_request *req, const char *name);
 const char *ec_request_arg(const struct ec_request *req, const char *name);
+/* The posted form field name, or NULL. */
+const char *ec_request_form(const struct ec_request *req, const char *name);
+/* 1 if the posted form holds name=value (a checked box of a list). */
+int ec_request_form_has(const struct ec_request *req, const char *name,
+                        const char *value);
 const char *ec_request_route_arg(const struct ec_request *req,
                                  const char *name);
 

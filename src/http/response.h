@@ -26,10 +26,10 @@ struct ec_response {
     const char *content_type;
     struct ec_kvlist headers;
     struct ec_buf *body;
-    struct json_object *model;      /* owned: put by an arena cleanup */
-    const char *template_name;      /* render model through this template */
-    const char *err_message;        /* overrides the error's default text */
-    const char *err_field;          /* the input field an error is about */
+    struct json_object *model; /* owned: put by an arena cleanup */
+    const char *template_name; /* render model through this template */
+    const char *err_message;   /* overrides the error's default text */
+    const char *err_field;     /* the input field an error is about */
 };
 
 /* Start an empty 200 response whose body goes to body (reset here). */

@@ -10,8 +10,8 @@ static const struct {
     const char *name;
     unsigned bit;
 } methods[] = {
-    {"GET", EC_GET},     {"HEAD", EC_HEAD},     {"POST", EC_POST},
-    {"PUT", EC_PUT},     {"PATCH", EC_PATCH},   {"DELETE", EC_DELETE},
+    {"GET", EC_GET},         {"HEAD", EC_HEAD},   {"POST", EC_POST},
+    {"PUT", EC_PUT},         {"PATCH", EC_PATCH}, {"DELETE", EC_DELETE},
     {"OPTIONS", EC_OPTIONS},
 };
 

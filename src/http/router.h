@@ -1,5 +1,5 @@
 /*
- * Routes are data: one table (src/http/routes.c) of method set, path
+ * Routes are data: one table (src/app/routes.c) of method set, path
  * pattern, handler, flags and template. Patterns are literal segments and
  * "{name}" segments that match any one non-empty segment and are handed to
  * the handler as route arguments.
@@ -31,13 +31,13 @@ enum ec_method {
 
 /* What the dispatcher does before the handler runs. */
 enum ec_route_flag {
-    EC_R_TENANT = 1 << 0,   /* resolve the tenant from Host first */
-    EC_R_DB = 1 << 1,       /* needs MySQL: 503 if it is down */
-    EC_R_KV = 1 << 2,       /* needs Redis: 503 if it is down */
-    EC_R_BODY = 1 << 3,     /* reads a request body (form or JSON) */
-    EC_R_JSON = 1 << 4,     /* answers JSON whatever the client accepts */
-    EC_R_CATALOG = 1 << 5,  /* load the tenant's catalog, resolve the
-                               channel (implies tenant and Redis) */
+    EC_R_TENANT = 1 << 0,  /* resolve the tenant from Host first */
+    EC_R_DB = 1 << 1,      /* needs MySQL: 503 if it is down */
+    EC_R_KV = 1 << 2,      /* needs Redis: 503 if it is down */
+    EC_R_BODY = 1 << 3,    /* reads a request body (form or JSON) */
+    EC_R_JSON = 1 << 4,    /* answers JSON whatever the client accepts */
+    EC_R_CATALOG = 1 << 5, /* load the tenant's catalog, resolve the
+                              channel (implies tenant and Redis) */
 };
 
 /* A handler fills res; returns 0 or an ec_err the dispatcher answers. */
@@ -50,10 +50,6 @@ struct ec_route {
     unsigned flags;
     const char *template_name;
 };
-
-/* The application's route table and its length (routes.c). */
-extern const struct ec_route ec_routes[];
-extern const size_t ec_routes_count;
 
 /* EC_GET etc. for "GET", or 0 for a method we do not know. */
 unsigned ec_method_parse(const char *method);

@@ -17,18 +17,18 @@
 
 struct theme_entry {
     struct theme_entry *next;
-    char *slug;                /* "" for the default theme */
+    char *slug; /* "" for the default theme */
     char *name;
-    char *path;                /* file it was compiled from, or NULL */
+    char *path; /* file it was compiled from, or NULL */
     struct timespec mtime;
-    struct ec_tmpl *tmpl;      /* NULL: missing or failed to compile */
-    unsigned long checked;     /* render serial of the last freshness check */
+    struct ec_tmpl *tmpl;  /* NULL: missing or failed to compile */
+    unsigned long checked; /* render serial of the last freshness check */
 };
 
 struct ec_themes {
     char *dir;
     int reload;
-    unsigned long serial;      /* counts renders */
+    unsigned long serial; /* counts renders */
     struct theme_entry *buckets[EC_THEME_BUCKETS];
 };
 
@@ -106,14 +106,14 @@ hash2(const char *a, const char *b, size_t blen)
 
 /* The file for (slug, name): the tenant's override if present. */
 static char *
-find_file(struct ec_themes *th, const char *slug, const char *name,
-          size_t nlen, struct stat *st)
+find_file(struct ec_themes *th, const char *slug, const char *name, size_t nlen,
+          struct stat *st)
 {
     struct ec_buf p = EC_BUF_INIT;
 
     if (slug && *slug) {
-        ec_buf_addf(&p, "%s/tenants/%s/%.*s.mustache", th->dir, slug,
-                    (int)nlen, name);
+        ec_buf_addf(&p, "%s/tenants/%s/%.*s.mustache", th->dir, slug, (int)nlen,
+                    name);
         if (stat(p.data, st) == 0 && S_ISREG(st->st_mode))
             return ec_buf_detach(&p, NULL);
         ec_buf_reset(&p);
@@ -153,8 +153,7 @@ same_time(const struct timespec *a, const struct timespec *b)
 
 /* Look up or load (slug, name); reload a changed file when asked to. */
 static struct theme_entry *
-entry_get(struct ec_themes *th, const char *slug, const char *name,
-          size_t nlen)
+entry_get(struct ec_themes *th, const char *slug, const char *name, size_t nlen)
 {
     unsigned h = hash2(slug, name, nlen);
     struct theme_entry *e;

@@ -22,8 +22,8 @@ struct stmt_slot {
 };
 
 struct ec_db {
-    struct ec_db_config cfg;     /* strings owned */
-    MYSQL *conn;                 /* NULL while disconnected */
+    struct ec_db_config cfg; /* strings owned */
+    MYSQL *conn;             /* NULL while disconnected */
     int in_tx;
     struct stmt_slot stmts[EC_DB_STMT_CACHE];
     unsigned nstmts;
@@ -100,8 +100,8 @@ static void
 remember_error(struct ec_db *db, const char *what, unsigned err,
                const char *msg)
 {
-    snprintf(db->last_error, sizeof(db->last_error), "%s: %s (%u)", what,
-             msg, err);
+    snprintf(db->last_error, sizeof(db->last_error), "%s: %s (%u)", what, msg,
+             err);
 }
 
 /* Translate a failure at the store boundary into an ec_err, logging it. */
@@ -139,8 +139,7 @@ ec_db_connect(struct ec_db *db)
     mysql_options(m, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     if (!mysql_real_connect(m, db->cfg.socket ? NULL : db->cfg.host,
                             db->cfg.user, db->cfg.password, db->cfg.database,
-                            db->cfg.port, db->cfg.socket,
-                            CLIENT_FOUND_ROWS)) {
+                            db->cfg.port, db->cfg.socket, CLIENT_FOUND_ROWS)) {
         remember_error(db, "connect", mysql_errno(m), mysql_error(m));
         ec_log_error("mysql connect to %s:%u failed: %s",
                      db->cfg.socket ? db->cfg.socket : db->cfg.host,
@@ -407,7 +406,7 @@ int
 ec_db_rollback(struct ec_db *db)
 {
     if (!db->conn)
-        return 0;    /* a lost connection has rolled back already */
+        return 0; /* a lost connection has rolled back already */
     return simple(db, "ROLLBACK", 0);
 }
 

@@ -21,10 +21,10 @@ struct ec_db;
 struct ec_db_config {
     const char *host;
     unsigned port;
-    const char *socket;      /* unix socket path; overrides host/port */
+    const char *socket; /* unix socket path; overrides host/port */
     const char *user;
     const char *password;
-    const char *database;    /* NULL: connect without selecting one */
+    const char *database; /* NULL: connect without selecting one */
     unsigned connect_timeout_ms;
     unsigned read_timeout_ms;
 };
@@ -89,8 +89,7 @@ int ec_db_rollback(struct ec_db *db);
  * A MySQL SET value ("physical,esim") as bits: bit i is set when names[i]
  * (of n) is a member. Unknown members are ignored; NULL gives 0.
  */
-unsigned ec_db_set_bits(const char *set, const char *const *names,
-                        unsigned n);
+unsigned ec_db_set_bits(const char *set, const char *const *names, unsigned n);
 
 /* The last error text from the library, for command-line tools only. */
 const char *ec_db_last_error(const struct ec_db *db);

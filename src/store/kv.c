@@ -18,7 +18,7 @@ struct ec_kv {
     unsigned port;
     unsigned connect_timeout_ms;
     unsigned timeout_ms;
-    redisContext *ctx;     /* NULL while disconnected */
+    redisContext *ctx; /* NULL while disconnected */
 };
 
 struct ec_kv *
@@ -478,7 +478,7 @@ ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
 /* ---- subscriptions ---- */
 
 struct ec_kv_sub {
-    struct ec_kv *conn;        /* host, port, timeouts; ctx is the link */
+    struct ec_kv *conn; /* host, port, timeouts; ctx is the link */
     char *channel;
 };
 
@@ -555,8 +555,8 @@ ec_kv_sub_poll(struct ec_kv_sub *s, ec_kv_message_fn fn, void *ctx)
         pfd.fd = c->fd;
         pfd.events = POLLIN;
         pfd.revents = 0;
-        if (poll(&pfd, 1, 0) <= 0 || !(pfd.revents & (POLLIN | POLLHUP |
-                                                       POLLERR)))
+        if (poll(&pfd, 1, 0) <= 0 ||
+            !(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
             return 0;
         if (redisBufferRead(c) != REDIS_OK)
             break;

@@ -34,8 +34,8 @@ int ec_kv_ping(struct ec_kv *kv);
  * GET key into arena memory: 0 with *out (NUL-terminated) and *len,
  * EC_ERR_NOT_FOUND when the key does not exist, EC_ERR_UNAVAILABLE.
  */
-int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a,
-              char **out, size_t *len);
+int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
+              size_t *len);
 
 /*
  * MGET: the values of n keys in one round trip, into arena memory; vals[i]
@@ -48,8 +48,8 @@ int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
 int ec_kv_incr(struct ec_kv *kv, const char *key, long long *out);
 
 /* SET key value [PX ttl_ms] (ttl_ms 0 = no expiry): 0 or an ec_err. */
-int ec_kv_set(struct ec_kv *kv, const char *key, const char *value,
-              size_t len, long long ttl_ms);
+int ec_kv_set(struct ec_kv *kv, const char *key, const char *value, size_t len,
+              long long ttl_ms);
 
 /* DEL key: 0 or an ec_err. */
 int ec_kv_del(struct ec_kv *kv, const char *key);

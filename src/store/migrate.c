@@ -65,8 +65,7 @@ copy_checksum(const struct ec_db_row *row, void *ctx)
     return 0;
 }
 
-static void
-say(ec_migrate_report_fn report, void *ctx, const char *fmt, ...)
+static void say(ec_migrate_report_fn report, void *ctx, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 static void
@@ -110,7 +109,8 @@ apply_one(struct ec_db *db, const char *dir, const char *file,
         if (strcmp(applied, sum) != 0) {
             say(report, ctx,
                 "error: %s changed after it was applied; add a new "
-                "migration instead of editing a landed one", file);
+                "migration instead of editing a landed one",
+                file);
             goto out;
         }
         rc = 0;
@@ -125,8 +125,7 @@ apply_one(struct ec_db *db, const char *dir, const char *file,
                    "INSERT INTO schema_migrations (version, checksum)"
                    " VALUES (?, ?)",
                    p, 2, NULL, NULL, NULL) < 0) {
-        say(report, ctx, "error: recording %s: %s", file,
-            ec_db_last_error(db));
+        say(report, ctx, "error: recording %s: %s", file, ec_db_last_error(db));
         goto out;
     }
     say(report, ctx, "applied %s", file);
@@ -156,7 +155,8 @@ ec_migrate(struct ec_db *db, const char *dir, ec_migrate_report_fn report,
         return -1;
     }
     if (ec_db_exec(db, "SELECT GET_LOCK('ecom.migrate', 30)", NULL, 0,
-                   lock_result, &locked, NULL) < 0 || !locked) {
+                   lock_result, &locked, NULL) < 0 ||
+        !locked) {
         say(report, ctx, "error: another migration holds the lock");
         return -1;
     }

@@ -181,6 +181,35 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
 
 /* ---- storing ---- */
 
+/* 1 if addr is one of the blank- or comma-separated words of list. */
+static int
+listed(const char *list, const char *addr)
+{
+    size_t n = addr ? strlen(addr) : 0;
+
+    if (!list || n == 0)
+        return 0;
+    while (*list) {
+        size_t w;
+
+        list += strspn(list, " \t,");
+        w = strcspn(list, " \t,");
+        if (w == n && memcmp(list, addr, n) == 0)
+            return 1;
+        list += w;
+    }
+    return 0;
+}
+
+void
+ec_basket_policy_for(const struct ec_basket_policy *base, const char *exempt,
+                     const char *client, struct ec_basket_policy *p)
+{
+    *p = *base;
+    p->rate.client =
+        client && *client && !listed(exempt, client) ? client : NULL;
+}
+
 int
 ec_basket_id_valid(const char *s)
 {
@@ -418,8 +447,8 @@ save_keys(char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE], const char *slug,
     *kept = k - 1;
     *released = 0;
     if (sv->release && *sv->release) {
-        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug,
-                               sv->release) < 0)
+        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, sv->release) <
+            0)
             return EC_ERR_INTERNAL;
         *released = 1;
     }
@@ -525,8 +554,6 @@ ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     note_lock_expiry(b, now_ms(), p->lock_ttl_ms);
     return save(kv, slug, b, &sv, p);
 }
-
-
 
 struct json_object *
 ec_basket_find_line(const struct ec_basket *b, const char *line_id,

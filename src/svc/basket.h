@@ -27,8 +27,8 @@ struct ec_arena;
 struct ec_kv;
 struct json_object;
 
-#define EC_BASKET_ID_SIZE 33                      /* 32 hex digits, NUL */
-#define EC_BASKET_LINE_ID_SIZE 17                 /* 16 hex digits, NUL */
+#define EC_BASKET_ID_SIZE 33      /* 32 hex digits, NUL */
+#define EC_BASKET_LINE_ID_SIZE 17 /* 16 hex digits, NUL */
 #define EC_BASKET_LINES_MAX 10
 #define EC_BASKET_ADDONS_MAX 8
 #define EC_BASKET_KEY_SIZE 128
@@ -37,7 +37,7 @@ struct json_object;
    line was parsed from (which must outlive it). */
 struct ec_basket_line {
     char id[EC_BASKET_LINE_ID_SIZE];
-    const char *channel;          /* code of the channel it was chosen in */
+    const char *channel; /* code of the channel it was chosen in */
     const char *sku;
     int binding_months;
     int binding_accepted;
@@ -56,9 +56,9 @@ struct ec_basket_line {
  * Check a line as a client sent it (a JSON object: sku, binding_months,
  * binding_accepted, sim_type, addons, msisdn | porting:{msisdn}) against
  * channel ch of catalog c, without I/O. The line belongs to ch from then
- * on: it is priced there, and a change to it is checked there. Returns 0 with *out filled (id,
- * times left zero), or a negative ec_err with the field in *field and a
- * message for people in *message (static strings):
+ * on: it is priced there, and a change to it is checked there. Returns 0 with
+ * *out filled (id, times left zero), or a negative ec_err with the field in
+ * *field and a message for people in *message (static strings):
  *   EC_ERR_INVALID_FIELD "sku" (not offered in ch, or an add-on),
  *   "binding_months", "binding_accepted", "msisdn", "porting";
  *   EC_ERR_SIM_TYPE_NOT_ALLOWED "sim_type";
@@ -81,6 +81,16 @@ struct ec_basket_policy {
     unsigned numbers_max;       /* lines holding a number from the pool */
     struct ec_number_rate rate; /* new locks per client address */
 };
+
+/*
+ * The policy for one client into p: base with the lock rate counted
+ * against client, unless client is empty or listed in exempt (addresses
+ * separated by blanks or commas, whole addresses only), when no rate
+ * applies to it.
+ */
+void ec_basket_policy_for(const struct ec_basket_policy *base,
+                          const char *exempt, const char *client,
+                          struct ec_basket_policy *p);
 
 /* A basket as read: lines is a json-c array owned by doc. */
 struct ec_basket {

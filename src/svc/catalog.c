@@ -149,12 +149,12 @@ make_offer(const struct ec_catalog *c, const struct ec_placement *pl,
     o->product = p;
     o->channel = &c->channels[pl->channel];
     o->display_name = pl->display_name ? pl->display_name : p->name;
-    o->monthly_price = pl->has_monthly_price ? pl->monthly_price
-                                             : p->monthly_price;
+    o->monthly_price =
+        pl->has_monthly_price ? pl->monthly_price : p->monthly_price;
     o->sort_order = pl->sort_order;
     /* a channel narrows what the product offers; it never widens it */
-    o->binding_mask = p->binding_mask &
-                      (pl->binding_mask ? pl->binding_mask : ~0u);
+    o->binding_mask =
+        p->binding_mask & (pl->binding_mask ? pl->binding_mask : ~0u);
     o->sim_mask = p->sim_mask & (pl->sim_mask ? pl->sim_mask : ~0u);
     return o->binding_mask && o->sim_mask;
 }
@@ -221,20 +221,20 @@ struct loader {
     struct ec_promotion_campaign *campaigns;
     const char **codes;
     size_t ncampaigns, cap_campaigns;
-    struct campaign_item *items;   /* SKUs and channel codes, by campaign */
+    struct campaign_item *items; /* SKUs and channel codes, by campaign */
     size_t nitems, cap_items;
     struct ec_promotion_action *actions;
-    int64_t *action_campaign;      /* campaign id of each action */
+    int64_t *action_campaign; /* campaign id of each action */
     size_t nactions, cap_actions;
-    int broken;                  /* a row named a missing channel/product */
+    int broken; /* a row named a missing channel/product */
 };
 
-#define GROW(arr, n, cap)                                                     \
-    do {                                                                      \
-        if ((n) == (cap)) {                                                   \
-            (cap) = (cap) ? (cap) * 2 : 16;                                   \
-            (arr) = ec_xrealloc((arr), (cap) * sizeof(*(arr)));               \
-        }                                                                     \
+#define GROW(arr, n, cap)                                                      \
+    do {                                                                       \
+        if ((n) == (cap)) {                                                    \
+            (cap) = (cap) ? (cap)*2 : 16;                                      \
+            (arr) = ec_xrealloc((arr), (cap) * sizeof(*(arr)));                \
+        }                                                                      \
     } while (0)
 
 static const char *
@@ -255,7 +255,7 @@ sim_mask(const char *set)
 {
     static const char *const names[] = {"physical", "esim"};
 
-    return ec_db_set_bits(set, names, 2);   /* EC_SIM_PHYSICAL, EC_SIM_ESIM */
+    return ec_db_set_bits(set, names, 2); /* EC_SIM_PHYSICAL, EC_SIM_ESIM */
 }
 
 static enum ec_channel_kind
@@ -329,7 +329,7 @@ rule_row(const struct ec_db_row *row, void *ctx)
                                                          : EC_RULE_HEADER;
     r->param = str(l, row->vals[1]);
     r->value = str(l, row->vals[2]);
-    r->channel = (const struct ec_channel *)(size_t)ci;   /* fixed later */
+    r->channel = (const struct ec_channel *)(size_t)ci; /* fixed later */
     return 0;
 }
 
@@ -403,7 +403,7 @@ fit_row(const struct ec_db_row *row, void *ctx)
     }
     GROW(l->fits, l->nfits, l->cap_fits);
     f = &l->fits[l->nfits++];
-    f->plan = (const struct ec_product *)(size_t)plan;    /* fixed later */
+    f->plan = (const struct ec_product *)(size_t)plan; /* fixed later */
     f->addon = (const struct ec_product *)(size_t)addon;
     f->channel = (const struct ec_channel *)(ci < 0 ? -1 : ci);
     return 0;
@@ -481,8 +481,8 @@ action_row(const struct ec_db_row *row, void *ctx)
 
     if (l->nactions == l->cap_actions) {
         l->cap_actions = l->cap_actions ? l->cap_actions * 2 : 16;
-        l->actions = ec_xrealloc(l->actions,
-                                 l->cap_actions * sizeof(*l->actions));
+        l->actions =
+            ec_xrealloc(l->actions, l->cap_actions * sizeof(*l->actions));
         l->action_campaign = ec_xrealloc(
             l->action_campaign, l->cap_actions * sizeof(*l->action_campaign));
     }
@@ -547,10 +547,10 @@ settle_campaigns(struct loader *l)
     size_t i, j, n;
 
     c->ncampaigns = l->ncampaigns;
-    c->campaigns = ec_arena_calloc(c->arena, l->ncampaigns,
-                                   sizeof(*c->campaigns));
-    c->campaign_codes = ec_arena_calloc(c->arena, l->ncampaigns,
-                                        sizeof(*c->campaign_codes));
+    c->campaigns =
+        ec_arena_calloc(c->arena, l->ncampaigns, sizeof(*c->campaigns));
+    c->campaign_codes =
+        ec_arena_calloc(c->arena, l->ncampaigns, sizeof(*c->campaign_codes));
     for (i = 0; i < l->ncampaigns; i++) {
         struct ec_promotion_campaign *cp = &c->campaigns[i];
         const char **skus, **chans;
@@ -594,12 +594,12 @@ settle(struct loader *l)
     struct ec_catalog *c = l->c;
     size_t i;
 
-#define MOVE(dst, count, src)                                                 \
-    do {                                                                      \
-        c->dst = ec_arena_calloc(c->arena, (count), sizeof(*(src)));          \
-        if (count)                                                            \
-            memcpy(c->dst, (src), (count) * sizeof(*(src)));                  \
-        c->n##dst = (count);                                                  \
+#define MOVE(dst, count, src)                                                  \
+    do {                                                                       \
+        c->dst = ec_arena_calloc(c->arena, (count), sizeof(*(src)));           \
+        if (count)                                                             \
+            memcpy(c->dst, (src), (count) * sizeof(*(src)));                   \
+        c->n##dst = (count);                                                   \
     } while (0)
     MOVE(channels, l->nchannels, l->channels);
     MOVE(rules, l->nrules, l->rules);
@@ -632,8 +632,7 @@ loader_release(struct loader *l)
 }
 
 int
-ec_catalog_load(struct ec_db *db, long long tenant_id,
-                struct ec_catalog **out)
+ec_catalog_load(struct ec_db *db, long long tenant_id, struct ec_catalog **out)
 {
     struct ec_db_param p[] = {EC_DB_I(tenant_id)};
     struct loader l;
@@ -664,7 +663,8 @@ ec_catalog_load(struct ec_db *db, long long tenant_id,
     settle_campaigns(&l);
     if (l.broken)
         ec_log_warn("catalog of tenant %lld: rows refer to missing channels "
-                    "or products; they were skipped", tenant_id);
+                    "or products; they were skipped",
+                    tenant_id);
     if (c->nchannels && ec_catalog_finish(c, l.placements, l.nplacements) < 0) {
         ec_log_error("catalog of tenant %lld has no single default channel",
                      tenant_id);
@@ -694,8 +694,8 @@ ec_catalog_free(struct ec_catalog *c)
 
 int
 ec_catalog_price(const struct ec_catalog *c, const struct ec_offer *o,
-                 int binding, enum ec_sim_type sim, int64_t at,
-                 int vat_rate_bp, struct ec_promotion_breakdown *out)
+                 int binding, enum ec_sim_type sim, int64_t at, int vat_rate_bp,
+                 struct ec_promotion_breakdown *out)
 {
     const struct ec_product *p = o->product;
     struct ec_promotion_product pp;
@@ -707,7 +707,7 @@ ec_catalog_price(const struct ec_catalog *c, const struct ec_offer *o,
     memset(&pp, 0, sizeof(pp));
     pp.id = p->id;
     pp.sku = p->sku;
-    pp.monthly = o->monthly_price;     /* the channel's base price */
+    pp.monthly = o->monthly_price; /* the channel's base price */
     pp.startup_fee = p->fee_startup;
     pp.sim_fee = p->fee_sim;
     pp.vat_rate_bp = vat_rate_bp;
@@ -715,8 +715,8 @@ ec_catalog_price(const struct ec_catalog *c, const struct ec_offer *o,
     q.product = &pp;
     q.channel = o->channel->code;
     q.binding_months = binding;
-    q.sim_type = sim == EC_SIM_ESIM ? EC_PROMOTION_SIM_ESIM
-                                    : EC_PROMOTION_SIM_PHYSICAL;
+    q.sim_type =
+        sim == EC_SIM_ESIM ? EC_PROMOTION_SIM_ESIM : EC_PROMOTION_SIM_PHYSICAL;
     q.at = at;
     q.campaigns = c->campaigns;
     q.n_campaigns = c->ncampaigns;
@@ -738,7 +738,8 @@ ec_catalog_next_change(const struct ec_catalog *c, int64_t at)
     int64_t next = INT64_MAX;
 
     for (size_t i = 0; i < c->ncampaigns; i++) {
-        if (c->campaigns[i].valid_from > at && c->campaigns[i].valid_from < next)
+        if (c->campaigns[i].valid_from > at &&
+            c->campaigns[i].valid_from < next)
             next = c->campaigns[i].valid_from;
         if (c->campaigns[i].valid_to > at && c->campaigns[i].valid_to < next)
             next = c->campaigns[i].valid_to;

@@ -5,9 +5,9 @@
  *
  * A snapshot is loaded from MySQL on first use and kept until the worker
  * is told the tenant's data changed (svc/invalidate.h), so a warm
- * storefront page view runs no MySQL query and no Redis round trip. Everything a snapshot points
- * to lives in its own arena and dies with it; callers may hold pointers
- * into it for the current request only.
+ * storefront page view runs no MySQL query and no Redis round trip. Everything
+ * a snapshot points to lives in its own arena and dies with it; callers may
+ * hold pointers into it for the current request only.
  *
  * Invariants of a snapshot:
  *   - exactly one channel is the default (loading refuses otherwise);
@@ -53,14 +53,14 @@ struct ec_channel {
     const char *name;
     enum ec_channel_kind kind;
     int is_default;
-    struct ec_offer *offers;       /* visible, active, sorted */
+    struct ec_offer *offers; /* visible, active, sorted */
     size_t noffers;
-    void *memo[EC_CHANNEL_MEMOS];  /* see ec_catalog_memoize() */
+    void *memo[EC_CHANNEL_MEMOS]; /* see ec_catalog_memoize() */
 };
 
 struct ec_channel_rule {
     enum ec_rule_kind kind;
-    const char *param;             /* query parameter or header name */
+    const char *param; /* query parameter or header name */
     const char *value;
     const struct ec_channel *channel;
 };
@@ -74,25 +74,25 @@ struct ec_product {
     enum ec_product_status status;
     const char *name;
     const char *description;
-    int data_gb;                   /* EC_UNLIMITED or GB */
-    int talk_minutes;              /* EC_UNLIMITED or minutes */
+    int data_gb;      /* EC_UNLIMITED or GB */
+    int talk_minutes; /* EC_UNLIMITED or minutes */
     int is_5g;
     int eu_data_gb;
-    long monthly_price;            /* øre, VAT included */
+    long monthly_price; /* øre, VAT included */
     long fee_startup;
     long fee_sim;
-    unsigned binding_mask;         /* bit n: n months offered (0..6) */
-    unsigned sim_mask;             /* enum ec_sim_type bits */
+    unsigned binding_mask; /* bit n: n months offered (0..6) */
+    unsigned sim_mask;     /* enum ec_sim_type bits */
 };
 
 /* A product as one channel shows it. */
 struct ec_offer {
     const struct ec_product *product;
     const struct ec_channel *channel;
-    const char *display_name;      /* the channel's name, else the product's */
-    long monthly_price;            /* the channel's base price, else the product's */
+    const char *display_name; /* the channel's name, else the product's */
+    long monthly_price;       /* the channel's base price, else the product's */
     int sort_order;
-    unsigned binding_mask;         /* narrowed by the channel */
+    unsigned binding_mask; /* narrowed by the channel */
     unsigned sim_mask;
 };
 
@@ -105,7 +105,7 @@ struct ec_addon_fit {
 
 struct ec_catalog {
     long long tenant_id;
-    struct ec_arena *arena;        /* owns everything below */
+    struct ec_arena *arena; /* owns everything below */
     struct ec_channel *channels;
     size_t nchannels;
     struct ec_channel_rule *rules; /* in the order they are tried */
@@ -114,8 +114,8 @@ struct ec_catalog {
     size_t nproducts;
     struct ec_addon_fit *fits;
     size_t nfits;
-    struct ec_promotion_campaign *campaigns;   /* by id */
-    const char **campaign_codes;               /* parallel to campaigns */
+    struct ec_promotion_campaign *campaigns; /* by id */
+    const char **campaign_codes;             /* parallel to campaigns */
     size_t ncampaigns;
     const struct ec_channel *default_channel;
 };
@@ -151,9 +151,8 @@ size_t ec_catalog_addons_for(const struct ec_catalog *c,
  * immutable; memos are the one cache it carries.
  */
 void *ec_catalog_memo(const struct ec_channel *ch, unsigned slot);
-void ec_catalog_memoize(const struct ec_catalog *c,
-                        const struct ec_channel *ch, unsigned slot,
-                        void *data, void (*free_fn)(void *));
+void ec_catalog_memoize(const struct ec_catalog *c, const struct ec_channel *ch,
+                        unsigned slot, void *data, void (*free_fn)(void *));
 
 /*
  * Finish a snapshot whose channels, rules, products and fits are filled
@@ -163,15 +162,15 @@ void ec_catalog_memoize(const struct ec_catalog *c,
  * Returns 0 or EC_ERR_INVALID_FIELD if no channel is the default.
  */
 struct ec_placement {
-    size_t product;                /* index into products */
-    size_t channel;                /* index into channels */
+    size_t product; /* index into products */
+    size_t channel; /* index into channels */
     int visible;
-    const char *display_name;      /* NULL: the product's name */
+    const char *display_name; /* NULL: the product's name */
     int sort_order;
-    unsigned binding_mask;         /* 0: as the product */
-    unsigned sim_mask;             /* 0: as the product */
-    int has_monthly_price;         /* 0: the product's price holds */
-    long monthly_price;            /* the channel's own base price */
+    unsigned binding_mask; /* 0: as the product */
+    unsigned sim_mask;     /* 0: as the product */
+    int has_monthly_price; /* 0: the product's price holds */
+    long monthly_price;    /* the channel's own base price */
 };
 int ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
                       size_t npl);

@@ -384,7 +384,8 @@ check_keys(struct check *ck, struct json_object *o, const char *const *allowed)
 {
     char list[256];
 
-    json_object_object_foreach(o, key, val) {
+    json_object_object_foreach(o, key, val)
+    {
         (void)val;
         if (in_list(key, allowed) < 0) {
             join_and(list, sizeof(list), allowed);
@@ -978,7 +979,8 @@ check_entries(struct check *ck, struct json_object *o,
     old = push_key(ck, "channels");
     n = (size_t)json_object_object_length(obj);
     p->entries = ec_arena_calloc(&doc->arena, n ? n : 1, sizeof(*p->entries));
-    json_object_object_foreach(obj, code, val) {
+    json_object_object_foreach(obj, code, val)
+    {
         struct ec_catalog_doc_entry *e = &p->entries[p->nentries];
         const struct ec_catalog_doc_channel *ch = find_channel(doc, code);
         size_t old_k = push_key(ck, code);

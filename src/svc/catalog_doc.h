@@ -64,53 +64,53 @@ struct ec_tztime_zone;
 struct ec_catalog_doc_channel {
     const char *code;
     const char *name;
-    const char *kind;               /* "web_front", "web_sub", ... */
+    const char *kind; /* "web_front", "web_sub", ... */
     int is_default;
 };
 
 struct ec_catalog_doc_rule {
-    const char *kind;               /* "path_prefix", "query_param", "header" */
-    const char *param;              /* NULL for path_prefix */
+    const char *kind;  /* "path_prefix", "query_param", "header" */
+    const char *param; /* NULL for path_prefix */
     const char *value;
-    const char *channel;            /* a channel code of the document */
+    const char *channel; /* a channel code of the document */
 };
 
 /* How a product appears in one channel. */
 struct ec_catalog_doc_entry {
     const char *channel;
     int visible;
-    const char *name;               /* display name, NULL: the product's */
+    const char *name; /* display name, NULL: the product's */
     long long sort;
-    unsigned sim_types;             /* narrowing; 0: as the product */
-    unsigned binding_months;        /* narrowing; 0: as the product */
-    long long monthly_price;        /* øre, or EC_CATALOG_DOC_NO_PRICE */
+    unsigned sim_types;      /* narrowing; 0: as the product */
+    unsigned binding_months; /* narrowing; 0: as the product */
+    long long monthly_price; /* øre, or EC_CATALOG_DOC_NO_PRICE */
 };
 
 /* An add-on that fits a plan, in every channel or only in some. */
 struct ec_catalog_doc_addon {
     const char *sku;
-    const char **channels;          /* NULL when nchannels == 0 */
-    size_t nchannels;               /* 0: in every channel */
+    const char **channels; /* NULL when nchannels == 0 */
+    size_t nchannels;      /* 0: in every channel */
 };
 
 struct ec_catalog_doc_product {
     const char *sku;
-    const char *kind;               /* "plan" or "addon" */
-    const char *status;             /* "draft", "active" or "retired" */
+    const char *kind;   /* "plan" or "addon" */
+    const char *status; /* "draft", "active" or "retired" */
     const char *name;
-    const char *description;        /* "" when absent */
-    long long data_gb;              /* GB or EC_CATALOG_DOC_UNLIMITED */
-    long long talk_minutes;         /* minutes or EC_CATALOG_DOC_UNLIMITED */
-    const char *network;            /* "4g" or "5g" */
+    const char *description; /* "" when absent */
+    long long data_gb;       /* GB or EC_CATALOG_DOC_UNLIMITED */
+    long long talk_minutes;  /* minutes or EC_CATALOG_DOC_UNLIMITED */
+    const char *network;     /* "4g" or "5g" */
     long long eu_data_gb;
-    long long monthly_price;        /* øre, VAT included */
+    long long monthly_price; /* øre, VAT included */
     long long fee_startup;
     long long fee_sim;
-    unsigned binding_months;        /* bit n: a binding of n months (0..6) */
-    unsigned sim_types;             /* EC_CATALOG_DOC_PHYSICAL | _ESIM */
+    unsigned binding_months; /* bit n: a binding of n months (0..6) */
+    unsigned sim_types;      /* EC_CATALOG_DOC_PHYSICAL | _ESIM */
     struct ec_catalog_doc_entry *entries;
     size_t nentries;
-    struct ec_catalog_doc_addon *addons;    /* plans only */
+    struct ec_catalog_doc_addon *addons; /* plans only */
     size_t naddons;
 };
 
@@ -120,32 +120,32 @@ struct ec_catalog_doc_product {
  * ("percent_bp"), 0 for waive_fee; as campaign_actions.value stores it.
  */
 struct ec_catalog_doc_action {
-    const char *kind;               /* "fixed_price", ..., "reduce_fee" */
+    const char *kind; /* "fixed_price", ..., "reduce_fee" */
     long long value;
-    long long first_month;          /* monthly actions: from 1; else 1 */
-    long long months;               /* monthly actions: 0 = to the end of
-                                       the binding period; else 0 */
-    unsigned fees;                  /* fee actions: EC_CATALOG_DOC_FEE_* */
+    long long first_month; /* monthly actions: from 1; else 1 */
+    long long months;      /* monthly actions: 0 = to the end of
+                              the binding period; else 0 */
+    unsigned fees;         /* fee actions: EC_CATALOG_DOC_FEE_* */
 };
 
 struct ec_catalog_doc_campaign {
     const char *code;
     const char *name;
-    int64_t valid_from;             /* UTC seconds: applies from here ... */
-    int64_t valid_to;               /* ... up to, not including, here */
-    const char **products;          /* SKUs of the document, at least one */
+    int64_t valid_from;    /* UTC seconds: applies from here ... */
+    int64_t valid_to;      /* ... up to, not including, here */
+    const char **products; /* SKUs of the document, at least one */
     size_t nproducts;
-    const char **channels;          /* NULL when nchannels == 0 */
-    size_t nchannels;               /* 0: in every channel */
+    const char **channels; /* NULL when nchannels == 0 */
+    size_t nchannels;      /* 0: in every channel */
     long long priority;
-    const char *stacking;           /* "exclusive" or "stackable" */
-    long long required_binding;     /* months, 0 to 6 */
-    struct ec_catalog_doc_action *actions;  /* 1 to 8, in order */
+    const char *stacking;                  /* "exclusive" or "stackable" */
+    long long required_binding;            /* months, 0 to 6 */
+    struct ec_catalog_doc_action *actions; /* 1 to 8, in order */
     size_t nactions;
 };
 
 struct ec_catalog_doc {
-    struct ec_arena arena;          /* owns everything below */
+    struct ec_arena arena; /* owns everything below */
     struct ec_catalog_doc_channel *channels;
     size_t nchannels;
     struct ec_catalog_doc_rule *rules;

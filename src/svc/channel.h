@@ -28,9 +28,10 @@ struct ec_channel_request {
  * default channel. *rule (may be NULL) gets the rule that decided, or
  * NULL. Returns NULL only for a tenant without channels.
  */
-const struct ec_channel *ec_channel_resolve(const struct ec_catalog *c,
-                                            const struct ec_channel_request *r,
-                                            const struct ec_channel_rule **rule);
+const struct ec_channel *
+ec_channel_resolve(const struct ec_catalog *c,
+                   const struct ec_channel_request *r,
+                   const struct ec_channel_rule **rule);
 
 /* 1 if path is prefix or starts with prefix + "/". */
 int ec_channel_path_matches(const char *path, const char *prefix);

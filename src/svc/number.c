@@ -493,8 +493,8 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
 static int
 status_row(const struct ec_db_row *row, void *ctx)
 {
-    *(int *)ctx = row->vals[0] && strcmp(row->vals[0], "available") == 0 ? 1
-                                                                         : 2;
+    *(int *)ctx =
+        row->vals[0] && strcmp(row->vals[0], "available") == 0 ? 1 : 2;
     return 0;
 }
 
@@ -607,8 +607,7 @@ ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
 }
 
 int
-ec_number_rate_key(char *out, size_t size, const char *slug,
-                   const char *client)
+ec_number_rate_key(char *out, size_t size, const char *slug, const char *client)
 {
     int len;
 

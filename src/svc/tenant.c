@@ -13,7 +13,6 @@
 #include "core/tztime.h"
 #include "core/xalloc.h"
 #include "store/db.h"
-#include "svc/invalidate.h"
 
 #define EC_TENANT_BUCKETS 256
 #define EC_TENANT_MAX_HOSTS 4096
@@ -21,7 +20,7 @@
 struct host_entry {
     struct host_entry *next;
     char *host;
-    struct ec_tenant *tenant;    /* NULL: no tenant serves this host */
+    struct ec_tenant *tenant; /* NULL: no tenant serves this host */
 };
 
 struct ec_tenant_cache {
@@ -163,7 +162,7 @@ tenant_row(const struct ec_db_row *row, void *ctx)
             t->zone = NULL;
     }
     *out = t;
-    return 1;    /* host is the primary key: one row at most */
+    return 1; /* host is the primary key: one row at most */
 }
 
 int
@@ -211,8 +210,8 @@ load(struct ec_tenant_cache *c, struct ec_db *db, const char *host,
 }
 
 int
-ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db,
-                  const char *host, const struct ec_tenant **out)
+ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db, const char *host,
+                  const struct ec_tenant **out)
 {
     struct host_entry *e = lookup(c, host);
     int rc;
@@ -225,8 +224,8 @@ ec_tenant_resolve(struct ec_tenant_cache *c, struct ec_db *db,
 static void
 add_str(struct json_object *o, const char *key, const char *value)
 {
-    json_object_object_add(o, key, value ? json_object_new_string(value)
-                                         : json_object_new_null());
+    json_object_object_add(
+        o, key, value ? json_object_new_string(value) : json_object_new_null());
 }
 
 struct json_object *
@@ -275,18 +274,6 @@ ec_tenant_set_status(struct ec_db *db, const char *slug, const char *status)
     return n ? 0 : EC_ERR_NOT_FOUND;
 }
 
-int
-ec_tenant_bump_version(struct ec_kv *kv)
-{
-    return ec_invalidate_tenants(kv);
-}
-
-int
-ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug)
-{
-    return ec_invalidate_data(kv, slug);
-}
-
 struct list_ctx {
     void (*emit)(const char *line, void *ctx);
     void *ctx;
@@ -298,8 +285,8 @@ list_row(const struct ec_db_row *row, void *ctx)
     struct list_ctx *l = ctx;
     struct ec_buf b = EC_BUF_INIT;
 
-    ec_buf_addf(&b, "%s\t%s\t%s\t%s", row->vals[0], row->vals[1],
-                row->vals[2], row->vals[3] ? row->vals[3] : "");
+    ec_buf_addf(&b, "%s\t%s\t%s\t%s", row->vals[0], row->vals[1], row->vals[2],
+                row->vals[3] ? row->vals[3] : "");
     l->emit(b.data, l->ctx);
     ec_buf_release(&b);
     return 0;

@@ -26,18 +26,18 @@ struct ec_tenant {
     long long id;
     char *slug;
     char *name;
-    char *status;            /* "active" or "suspended" */
-    char *currency;          /* ISO 4217, e.g. "DKK" */
-    char *locale;            /* BCP 47, e.g. "da-DK" */
-    char *time_zone;         /* IANA, e.g. "Europe/Copenhagen" */
-    int vat_rate_bp;         /* basis points: 2500 = 25 % */
-    char *color_primary;     /* "#rrggbb" */
+    char *status;        /* "active" or "suspended" */
+    char *currency;      /* ISO 4217, e.g. "DKK" */
+    char *locale;        /* BCP 47, e.g. "da-DK" */
+    char *time_zone;     /* IANA, e.g. "Europe/Copenhagen" */
+    int vat_rate_bp;     /* basis points: 2500 = 25 % */
+    char *color_primary; /* "#rrggbb" */
     char *color_on_primary;
     char *color_background;
     char *color_text;
     char *color_accent;
-    char *logo_path;         /* under the static root, or NULL */
-    struct ec_tztime_zone *zone;  /* time_zone loaded; UTC if unknown */
+    char *logo_path;             /* under the static root, or NULL */
+    struct ec_tztime_zone *zone; /* time_zone loaded; UTC if unknown */
 };
 
 struct ec_tenant_cache;
@@ -72,14 +72,6 @@ struct json_object *ec_tenant_to_json(const struct ec_tenant *t,
    0, EC_ERR_NOT_FOUND or EC_ERR_INVALID_FIELD. */
 int ec_tenant_set_status(struct ec_db *db, const char *slug,
                          const char *status);
-
-/*
- * Tell every worker that tenants or domains changed (after a commit), or
- * that one tenant's catalog or campaigns did: see svc/invalidate.h.
- * 0 or EC_ERR_UNAVAILABLE when Redis cannot be reached.
- */
-int ec_tenant_bump_version(struct ec_kv *kv);
-int ec_tenant_bump_data_version(struct ec_kv *kv, const char *slug);
 
 /* Print "slug<TAB>status<TAB>name<TAB>hosts" lines for every tenant. */
 int ec_tenant_list(struct ec_db *db, void (*emit)(const char *line, void *ctx),

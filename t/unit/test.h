@@ -18,14 +18,14 @@ struct ec_test {
     void (*fn)(void);
 };
 
-#define EC_ASSERT_STR(actual, expected)                                       \
-    do {                                                                      \
-        const char *a_ = (actual), *e_ = (expected);                          \
-        if (!(a_ && e_ && strcmp(a_, e_) == 0))                               \
-            fprintf(stderr, "\n    %s:%d: got \"%s\", want \"%s\"\n",        \
-                    __FILE__, __LINE__, a_ ? a_ : "(null)",                   \
-                    e_ ? e_ : "(null)");                                      \
-        CU_ASSERT_STRING_EQUAL_FATAL(a_ ? a_ : "(null)", e_ ? e_ : "(null)"); \
+#define EC_ASSERT_STR(actual, expected)                                        \
+    do {                                                                       \
+        const char *a_ = (actual), *e_ = (expected);                           \
+        if (!(a_ && e_ && strcmp(a_, e_) == 0))                                \
+            fprintf(stderr, "\n    %s:%d: got \"%s\", want \"%s\"\n",          \
+                    __FILE__, __LINE__, a_ ? a_ : "(null)",                    \
+                    e_ ? e_ : "(null)");                                       \
+        CU_ASSERT_STRING_EQUAL_FATAL(a_ ? a_ : "(null)", e_ ? e_ : "(null)");  \
     } while (0)
 
 static inline int
@@ -47,15 +47,15 @@ ec_test_run(const char *suite_name, const struct ec_test *tests)
         return 2;
     failed = CU_get_number_of_tests_failed() + CU_get_number_of_failures();
     if (CU_get_number_of_tests_run() == 0)
-        failed = 1;    /* a program that ran nothing has not passed */
+        failed = 1; /* a program that ran nothing has not passed */
     CU_cleanup_registry();
     return failed ? 1 : 0;
 }
 
-#define EC_TEST_MAIN(name, table)                                             \
-    int main(void)                                                            \
-    {                                                                         \
-        return ec_test_run((name), (table));                                  \
+#define EC_TEST_MAIN(name, table)                                              \
+    int main(void)                                                             \
+    {                                                                          \
+        return ec_test_run((name), (table));                                   \
     }
 
 #endif

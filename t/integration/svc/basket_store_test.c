@@ -252,8 +252,8 @@ test_activity_keeps_only_its_own_locks(void)
     freeReplyObject(
         redisCommand(raw, "PEXPIRE ecom:{" SLUG "}:lock:+4520000020 500"));
     freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:lock:+4520000021"));
-    freeReplyObject(
-        redisCommand(raw, "SET ecom:{" SLUG "}:lock:+4520000022 other PX 5000"));
+    freeReplyObject(redisCommand(raw, "SET ecom:{" SLUG
+                                      "}:lock:+4520000022 other PX 5000"));
     CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &p), 0);
     CU_ASSERT_TRUE(pttl_of("+4520000020") > 20000);
     EC_ASSERT_STR(lock_owner("+4520000021"), b.id);
@@ -277,9 +277,11 @@ static const struct ec_test tests[] = {
     {"Redis of the test stack answers", test_redis_is_there},
     {"a line and its number's lock are stored together",
      test_line_and_lock_together},
-    {"a stale or expired basket locks nothing", test_a_stale_basket_locks_nothing},
+    {"a stale or expired basket locks nothing",
+     test_a_stale_basket_locks_nothing},
     {"a taken number stores nothing", test_a_taken_number_stores_nothing},
-    {"the rate counts granted locks per client", test_rate_counts_granted_locks},
+    {"the rate counts granted locks per client",
+     test_rate_counts_granted_locks},
     {"a basket holds at most numbers_max numbers", test_numbers_per_basket},
     {"changing a line's number moves its lock", test_update_moves_the_lock},
     {"activity keeps the basket's own locks, never another's",

@@ -59,7 +59,7 @@ test_cleanups_run_in_reverse_on_reset(void)
     CU_ASSERT_EQUAL(order[0], 3);
     CU_ASSERT_EQUAL(order[2], 1);
     ec_arena_reset(&a);
-    CU_ASSERT_EQUAL(norder, 3);   /* ran once only */
+    CU_ASSERT_EQUAL(norder, 3); /* ran once only */
     CU_ASSERT_EQUAL(a.allocated, 0);
     ec_arena_release(&a);
 }
@@ -94,8 +94,10 @@ test_strings(void)
 
 static const struct ec_test tests[] = {
     {"allocations are aligned for any type", test_alignment},
-    {"a large allocation gets its own block", test_large_allocation_gets_its_own_block},
-    {"cleanups run in reverse order, once", test_cleanups_run_in_reverse_on_reset},
+    {"a large allocation gets its own block",
+     test_large_allocation_gets_its_own_block},
+    {"cleanups run in reverse order, once",
+     test_cleanups_run_in_reverse_on_reset},
     {"reset keeps the first block for reuse", test_reset_reuses_memory},
     {"string helpers copy and format", test_strings},
     {NULL, NULL},

@@ -48,8 +48,7 @@ test_json_escaping(void)
     const char in[] = "q\"\\\n\x01</script>";
 
     ec_buf_add_json_str(&b, in, sizeof(in) - 1);
-    EC_ASSERT_STR(b.data,
-                  "q\\\"\\\\\\n\\u0001\\u003c/script\\u003e");
+    EC_ASSERT_STR(b.data, "q\\\"\\\\\\n\\u0001\\u003c/script\\u003e");
     ec_buf_release(&b);
 }
 

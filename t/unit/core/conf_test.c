@@ -66,10 +66,9 @@ test_durations(void)
         const char *text;
         long ms;
     } cases[] = {
-        {"timeout = 5\n", 5000},    {"timeout = 5s\n", 5000},
-        {"timeout = 2m\n", 120000}, {"timeout = 1h\n", 3600000},
-        {"timeout = 2d\n", 172800000},
-        {"timeout = 0ms\n", 0},
+        {"timeout = 5\n", 5000},       {"timeout = 5s\n", 5000},
+        {"timeout = 2m\n", 120000},    {"timeout = 1h\n", 3600000},
+        {"timeout = 2d\n", 172800000}, {"timeout = 0ms\n", 0},
     };
     struct sample s;
     char err[256];
@@ -90,14 +89,18 @@ test_errors_name_file_line_and_reason(void)
     } cases[] = {
         {"name = a\nbogus = 1\n", "test.conf:2: unknown directive 'bogus'"},
         {"count = 8\ncount = 9\n", "test.conf:2: 'count' is set twice"},
-        {"\n\ncount = many\n", "test.conf:3: count: 'many' is not a whole number"},
+        {"\n\ncount = many\n",
+         "test.conf:3: count: 'many' is not a whole number"},
         {"count = 0\n", "test.conf:1: count: 0 is out of range (1 to 64)"},
         {"count = 65\n", "test.conf:1: count: 65 is out of range (1 to 64)"},
         {"count = 1k\n", "test.conf:1: count: '1k' is not a whole number"},
-        {"size = 12q\n", "test.conf:1: size: '12q' is not a size (e.g. 1m, 64k)"},
-        {"timeout = soon\n", "test.conf:1: timeout: 'soon' is not a duration (e.g. 500ms, 5s, 15m, 2d)"},
+        {"size = 12q\n",
+         "test.conf:1: size: '12q' is not a size (e.g. 1m, 64k)"},
+        {"timeout = soon\n", "test.conf:1: timeout: 'soon' is not a duration "
+                             "(e.g. 500ms, 5s, 15m, 2d)"},
         {"flag = maybe\n", "test.conf:1: flag: 'maybe' is not on or off"},
-        {"mode = 660\n", "test.conf:1: mode: '660' is not an octal mode such as 0660"},
+        {"mode = 660\n",
+         "test.conf:1: mode: '660' is not an octal mode such as 0660"},
         {"name\n", "test.conf:1: expected 'key = value'"},
         {"name = \"open\n", "test.conf:1: unterminated quoted value"},
         {"name =   \n", "test.conf:1: name: missing value"},
@@ -130,7 +133,8 @@ test_missing_file(void)
 static const struct ec_test tests[] = {
     {"values of every directive type parse", test_values_of_every_type},
     {"durations take ms, s, m and h", test_durations},
-    {"errors name the file, line and reason", test_errors_name_file_line_and_reason},
+    {"errors name the file, line and reason",
+     test_errors_name_file_line_and_reason},
     {"a missing file is reported with its path", test_missing_file},
     {NULL, NULL},
 };

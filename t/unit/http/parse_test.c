@@ -36,8 +36,7 @@ test_urlencoded_repeated_names_keep_order(void)
 static void
 test_urlencoded_malformed(void)
 {
-    static const char *const bad[] = {"a=%", "a=%4", "a=%zz", "a=%00",
-                                      "%G1=x"};
+    static const char *const bad[] = {"a=%", "a=%4", "a=%zz", "a=%00", "%G1=x"};
     struct ec_kvlist l = {0};
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
@@ -64,9 +63,9 @@ test_cookies(void)
     struct ec_kvlist l = {0};
 
     CU_ASSERT_EQUAL_FATAL(
-        ec_parse_cookies(&arena,
-                         "sid=abc123; theme=\"dark\";  basket = b%20x ;junk; =v",
-                         &l),
+        ec_parse_cookies(
+            &arena, "sid=abc123; theme=\"dark\";  basket = b%20x ;junk; =v",
+            &l),
         0);
     CU_ASSERT_EQUAL(l.n, 3);
     EC_ASSERT_STR(ec_kvlist_get(&l, "sid"), "abc123");
@@ -103,15 +102,14 @@ test_path_normalisation(void)
         {"/..a/b..", "/..a/b.."},
     };
     static const char *const bad[] = {
-        "",          "products",  "/..",       "/a/../b",    "/a/..",
-        "/%2e%2e/x", "/a/%2E%2E", "/a%00b",    "/a%zz",      "/a%2",
+        "",          "products",  "/..",    "/a/../b", "/a/..",
+        "/%2e%2e/x", "/a/%2E%2E", "/a%00b", "/a%zz",   "/a%2",
     };
     const char *out;
 
     for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
-        CU_ASSERT_EQUAL(ec_normalize_path(&arena, ok[i].in, strlen(ok[i].in),
-                                          &out),
-                        0);
+        CU_ASSERT_EQUAL(
+            ec_normalize_path(&arena, ok[i].in, strlen(ok[i].in), &out), 0);
         EC_ASSERT_STR(out, ok[i].out);
     }
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
@@ -136,8 +134,8 @@ test_host_normalisation(void)
         {"[::1]", "[::1]"},
     };
     static const char *const bad[] = {
-        "", ":8080", "bad host", "evil.com/x", "a.com:80x", "[::1", "[zz]",
-        "a.com:8080:1", "<script>",
+        "",     ":8080", "bad host",     "evil.com/x", "a.com:80x",
+        "[::1", "[zz]",  "a.com:8080:1", "<script>",
     };
     const char *out;
 
@@ -156,7 +154,8 @@ test_host_normalisation(void)
 
 static const struct ec_test tests[] = {
     {"urlencoded pairs decode + and %XX", test_urlencoded_pairs},
-    {"repeated names keep their order", test_urlencoded_repeated_names_keep_order},
+    {"repeated names keep their order",
+     test_urlencoded_repeated_names_keep_order},
     {"malformed escapes and NUL are refused", test_urlencoded_malformed},
     {"too many form fields are refused", test_urlencoded_too_many_fields},
     {"cookies: quotes, spaces, junk", test_cookies},

@@ -31,10 +31,16 @@ parse(struct ec_request *req, const char *method, const char *uri,
       const char *ctype, const char *body, const char *content_length)
 {
     char cl[32], m[64], u[512], ct[128];
-    char *envp[] = {m, u, "HTTP_HOST=Nordlys.Localhost:8080",
-                    "HTTP_ACCEPT=text/html", "QUERY_STRING=", ct, cl,
+    char *envp[] = {m,
+                    u,
+                    "HTTP_HOST=Nordlys.Localhost:8080",
+                    "HTTP_ACCEPT=text/html",
+                    "QUERY_STRING=",
+                    ct,
+                    cl,
                     "HTTP_COOKIE=sid=s1; basket=b2",
-                    "HTTP_X_REQUEST_ID=req-123", NULL};
+                    "HTTP_X_REQUEST_ID=req-123",
+                    NULL};
     struct body b = {body, body ? strlen(body) : 0, 0};
     int rc;
 
@@ -57,9 +63,8 @@ test_head_fields(void)
 {
     struct ec_request req;
 
-    CU_ASSERT_EQUAL_FATAL(parse(&req, "GET", "/products/5g?x=1", NULL, NULL,
-                                NULL),
-                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        parse(&req, "GET", "/products/5g?x=1", NULL, NULL, NULL), 0);
     EC_ASSERT_STR(req.method, "GET");
     EC_ASSERT_STR(req.host, "nordlys.localhost");
     EC_ASSERT_STR(req.path, "/products/5g");
@@ -120,16 +125,22 @@ static void
 test_malformed_json_is_refused(void)
 {
     static const char *const bad[] = {
-        "{\"sku\":", "{sku: 1}", "{\"a\":1} trailing", "[1,2,]", "nope",
+        "{\"sku\":",
+        "{sku: 1}",
+        "{\"a\":1} trailing",
+        "[1,2,]",
+        "nope",
         "{\"a\":'x'}",
-        "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]"
-        "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+        /* nested deeper than the parser allows (one literal, split) */
+        ("[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]"
+         "]"
+         "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]"),
     };
     struct ec_request req;
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
-        int rc = parse(&req, "POST", "/api/v1/x", "application/json", bad[i],
-                       NULL);
+        int rc =
+            parse(&req, "POST", "/api/v1/x", "application/json", bad[i], NULL);
         if (rc != EC_ERR_INVALID_JSON)
             fprintf(stderr, "\n    accepted bad JSON %s\n", bad[i]);
         CU_ASSERT_EQUAL(rc, EC_ERR_INVALID_JSON);
@@ -148,8 +159,7 @@ test_form_body(void)
     CU_ASSERT_EQUAL(req.body_kind, EC_BODY_FORM);
     EC_ASSERT_STR(ec_kvlist_get(&req.form, "binding_months"), "6");
     CU_ASSERT_EQUAL(parse(&req, "POST", "/basket",
-                          "application/x-www-form-urlencoded", "sku=%ZZ",
-                          NULL),
+                          "application/x-www-form-urlencoded", "sku=%ZZ", NULL),
                     EC_ERR_BAD_REQUEST);
 }
 
@@ -203,8 +213,8 @@ test_wants_json(void)
     struct ec_request req;
     char *api[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/api/v1/products",
                    "HTTP_HOST=a", NULL};
-    char *accept[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/",
-                      "HTTP_HOST=a", "HTTP_ACCEPT=application/json", NULL};
+    char *accept[] = {"REQUEST_METHOD=GET", "REQUEST_URI=/", "HTTP_HOST=a",
+                      "HTTP_ACCEPT=application/json", NULL};
 
     ec_arena_reset(&arena);
     CU_ASSERT_EQUAL_FATAL(ec_request_parse_head(&req, &arena, api), 0);
@@ -216,12 +226,15 @@ test_wants_json(void)
 static const struct ec_test tests[] = {
     {"head fields: method, host, path, cookies, id", test_head_fields},
     {"query string comes from the URI when absent", test_query_string_from_uri},
-    {"a request id is made when missing or unsafe", test_request_id_is_made_when_missing_or_bad},
+    {"a request id is made when missing or unsafe",
+     test_request_id_is_made_when_missing_or_bad},
     {"a JSON body is parsed", test_json_body},
-    {"malformed or too deep JSON is invalid_json", test_malformed_json_is_refused},
+    {"malformed or too deep JSON is invalid_json",
+     test_malformed_json_is_refused},
     {"an urlencoded body becomes form fields", test_form_body},
     {"a body over the limit is payload_too_large", test_oversized_body},
-    {"a short body or bad length is bad_request", test_short_body_and_bad_length},
+    {"a short body or bad length is bad_request",
+     test_short_body_and_bad_length},
     {"no host, no method or .. is bad_request", test_bad_head},
     {"API paths and Accept: json want JSON errors", test_wants_json},
     {NULL, NULL},

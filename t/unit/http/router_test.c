@@ -1,6 +1,7 @@
 #include "../test.h"
 #include "core/arena.h"
 #include "core/err.h"
+#include "app/routes.h"
 #include "http/router.h"
 
 static struct ec_arena arena;
@@ -76,7 +77,10 @@ static void
 test_unknown_paths_are_404(void)
 {
     static const char *const paths[] = {
-        "/nope", "/api/v1", "/api/v1/products/a/b", "/api/v1/basketlines",
+        "/nope",
+        "/api/v1",
+        "/api/v1/products/a/b",
+        "/api/v1/basketlines",
     };
     struct ec_kvlist args;
     unsigned allowed;
@@ -129,9 +133,11 @@ static const struct ec_test tests[] = {
     {"literal and {name} routes match", test_literal_and_parameter_routes},
     {"trailing slash and HEAD find GET routes", test_trailing_slash_and_head},
     {"unknown paths are not_found", test_unknown_paths_are_404},
-    {"wrong method is 405 with the allowed set", test_wrong_method_is_405_with_allow},
+    {"wrong method is 405 with the allowed set",
+     test_wrong_method_is_405_with_allow},
     {"method names are case-sensitive", test_method_names},
-    {"the application's table is well formed", test_application_table_is_well_formed},
+    {"the application's table is well formed",
+     test_application_table_is_well_formed},
     {NULL, NULL},
 };
 

@@ -164,7 +164,7 @@ test_reload_picks_up_changes(void)
     CU_ASSERT_EQUAL_FATAL(render(live, "acme", "footer", &out), 0);
     EC_ASSERT_STR(out.data, "v2");
     CU_ASSERT_EQUAL_FATAL(render(cached, "acme", "footer", &out), 0);
-    EC_ASSERT_STR(out.data, "v1");   /* read once per worker without reload */
+    EC_ASSERT_STR(out.data, "v1"); /* read once per worker without reload */
     ec_buf_release(&out);
     ec_themes_free(cached);
     ec_themes_free(live);
@@ -172,9 +172,12 @@ test_reload_picks_up_changes(void)
 
 static const struct ec_test tests[] = {
     {"the default theme renders layout and partials", test_default_theme},
-    {"a tenant overrides some templates, falls back for the rest", test_tenant_override_and_fallback},
-    {"missing is not_found, broken is an error", test_missing_and_broken_templates},
-    {"template names cannot leave the theme folder", test_names_cannot_escape_the_theme},
+    {"a tenant overrides some templates, falls back for the rest",
+     test_tenant_override_and_fallback},
+    {"missing is not_found, broken is an error",
+     test_missing_and_broken_templates},
+    {"template names cannot leave the theme folder",
+     test_names_cannot_escape_the_theme},
     {"template_reload picks up a changed file", test_reload_picks_up_changes},
     {NULL, NULL},
 };

@@ -67,27 +67,27 @@ fixture_catalog(void)
                                            &c->channels[CH_APP]};
     c->rules[1] = (struct ec_channel_rule){EC_RULE_QUERY_PARAM, "src", "app",
                                            &c->channels[CH_APP]};
-    c->rules[2] = (struct ec_channel_rule){EC_RULE_PATH_PREFIX, NULL,
-                                           "/tilbud", &c->channels[CH_TILBUD]};
+    c->rules[2] = (struct ec_channel_rule){EC_RULE_PATH_PREFIX, NULL, "/tilbud",
+                                           &c->channels[CH_TILBUD]};
 
     c->nfits = 3;
     c->fits = ec_arena_calloc(c->arena, 3, sizeof(*c->fits));
-    c->fits[0] = (struct ec_addon_fit){&c->products[P_L],
-                                       &c->products[P_SHARE], NULL};
-    c->fits[1] = (struct ec_addon_fit){&c->products[P_L], &c->products[P_EU],
-                                       NULL};
+    c->fits[0] =
+        (struct ec_addon_fit){&c->products[P_L], &c->products[P_SHARE], NULL};
+    c->fits[1] =
+        (struct ec_addon_fit){&c->products[P_L], &c->products[P_EU], NULL};
     c->fits[2] = (struct ec_addon_fit){&c->products[P_S], &c->products[P_EU],
                                        &c->channels[CH_APP]};
 
     /* web: everything, L first; tilbud: only L, renamed; app: S and L,
        eSIM only, plus both add-ons; sales: S and L with 6 months only */
-#define PLACE(p, ch, vis, name, sort, bind, sim)                              \
-    pl[n++] = (struct ec_placement){.product = (p),                           \
-                                    .channel = (ch),                          \
-                                    .visible = (vis),                         \
-                                    .display_name = (name),                   \
-                                    .sort_order = (sort),                     \
-                                    .binding_mask = (bind),                   \
+#define PLACE(p, ch, vis, name, sort, bind, sim)                               \
+    pl[n++] = (struct ec_placement){.product = (p),                            \
+                                    .channel = (ch),                           \
+                                    .visible = (vis),                          \
+                                    .display_name = (name),                    \
+                                    .sort_order = (sort),                      \
+                                    .binding_mask = (bind),                    \
                                     .sim_mask = (sim)}
     PLACE(P_S, CH_WEB, 1, NULL, 20, 0, 0);
     PLACE(P_L, CH_WEB, 1, "Large on the web", 10, 0, 0);

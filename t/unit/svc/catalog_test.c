@@ -28,22 +28,22 @@ test_visibility_and_order_per_channel(void)
     /* a hidden placement is the same as none */
     CU_ASSERT_EQUAL_FATAL(tilbud->noffers, 1);
     CU_ASSERT_PTR_NULL(ec_catalog_offer(tilbud, "S"));
-    CU_ASSERT_PTR_NULL(ec_catalog_offer(ec_catalog_channel(cat, "sales"),
-                                        "SHARE"));
+    CU_ASSERT_PTR_NULL(
+        ec_catalog_offer(ec_catalog_channel(cat, "sales"), "SHARE"));
 }
 
 static void
 test_display_names_per_channel(void)
 {
-    EC_ASSERT_STR(ec_catalog_offer(ec_catalog_channel(cat, "web"), "L")
-                      ->display_name,
-                  "Large on the web");
-    EC_ASSERT_STR(ec_catalog_offer(ec_catalog_channel(cat, "tilbud"), "L")
-                      ->display_name,
-                  "Offer: Large");
-    EC_ASSERT_STR(ec_catalog_offer(ec_catalog_channel(cat, "web"), "S")
-                      ->display_name,
-                  "S");
+    EC_ASSERT_STR(
+        ec_catalog_offer(ec_catalog_channel(cat, "web"), "L")->display_name,
+        "Large on the web");
+    EC_ASSERT_STR(
+        ec_catalog_offer(ec_catalog_channel(cat, "tilbud"), "L")->display_name,
+        "Offer: Large");
+    EC_ASSERT_STR(
+        ec_catalog_offer(ec_catalog_channel(cat, "web"), "S")->display_name,
+        "S");
 }
 
 static void
@@ -107,11 +107,14 @@ test_names(void)
 }
 
 static const struct ec_test tests[] = {
-    {"visibility and order per channel; draft and retired never show", test_visibility_and_order_per_channel},
+    {"visibility and order per channel; draft and retired never show",
+     test_visibility_and_order_per_channel},
     {"display names per channel", test_display_names_per_channel},
-    {"channels narrow SIM types and binding, never widen", test_channels_narrow_never_widen},
+    {"channels narrow SIM types and binding, never widen",
+     test_channels_narrow_never_widen},
     {"add-on compatibility per channel", test_addons_fit_per_channel},
-    {"a catalog needs exactly one default channel", test_exactly_one_default_channel},
+    {"a catalog needs exactly one default channel",
+     test_exactly_one_default_channel},
     {"names for JSON", test_names},
     {NULL, NULL},
 };

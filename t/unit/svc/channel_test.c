@@ -56,17 +56,20 @@ test_each_rule_kind_and_fallback(void)
         {"header rule", "/", NULL, "x-channel=app", "app"},
         {"header with another value", "/", NULL, "x-channel=web2", "web"},
         {"query rule", "/", "src=app", NULL, "app"},
-        {"rules in order: header before path", "/tilbud", NULL, "x-channel=app", "app"},
-        {"explicit ?channel= wins over rules", "/tilbud", "channel=app", NULL, "app"},
-        {"?channel= naming no channel is ignored", "/", "channel=nope", NULL, "web"},
+        {"rules in order: header before path", "/tilbud", NULL, "x-channel=app",
+         "app"},
+        {"explicit ?channel= wins over rules", "/tilbud", "channel=app", NULL,
+         "app"},
+        {"?channel= naming no channel is ignored", "/", "channel=nope", NULL,
+         "web"},
         {"?channel= cannot pick outbound", "/", "channel=sales", NULL, "web"},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         struct fake f = {{cases[i].query, NULL}, {cases[i].header, NULL}};
         const char *got = resolve(cases[i].path, &f, NULL);
         if (strcmp(got, cases[i].want) != 0)
-            fprintf(stderr, "\n    %s: got %s, want %s\n", cases[i].name,
-                    got, cases[i].want);
+            fprintf(stderr, "\n    %s: got %s, want %s\n", cases[i].name, got,
+                    cases[i].want);
         CU_ASSERT_STRING_EQUAL(got, cases[i].want);
     }
 }
@@ -94,7 +97,8 @@ test_path_matching(void)
 }
 
 static const struct ec_test tests[] = {
-    {"each rule kind, in order, and the default", test_each_rule_kind_and_fallback},
+    {"each rule kind, in order, and the default",
+     test_each_rule_kind_and_fallback},
     {"the rule that decided is reported", test_the_deciding_rule_is_reported},
     {"path prefixes match whole segments", test_path_matching},
     {NULL, NULL},

@@ -15,7 +15,7 @@ test_normalise(void)
 {
     static const struct {
         const char *in;
-        const char *want;   /* the number, or a part of the reason */
+        const char *want; /* the number, or a part of the reason */
         int ok;
     } cases[] = {
         {"20123456", "+4520123456", 1},
@@ -34,7 +34,7 @@ test_normalise(void)
         {"+4620123456", "not a Danish number", 0},
         {"004620123456", "not a Danish number", 0},
         {"+1", "not a Danish number", 0},
-        {"0045", "this has 4", 0},   /* too short to be 00 and a number */
+        {"0045", "this has 4", 0}, /* too short to be 00 and a number */
         {"12345678", "does not start with 1", 0},
         {"02345678", "does not start with 0", 0},
         {"00123456", "does not start with 0", 0},
@@ -45,14 +45,18 @@ test_normalise(void)
         {"2012345a", "'a' is not a digit", 0},
         {"45+20123456", "'+' may only come first", 0},
         {"++4520123456", "'+' may only come first", 0},
-        {"2012\x01" "3456", "byte 0x01 is not a digit", 0},
-        {"2012\xc3\xa6" "3456", "byte 0xc3 is not a digit", 0},
+        {"2012\x01"
+         "3456",
+         "byte 0x01 is not a digit", 0},
+        {"2012\xc3\xa6"
+         "3456",
+         "byte 0xc3 is not a digit", 0},
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
         char out[EC_NUMBER_SIZE] = "", why[120] = "";
-        int rc = ec_number_normalise(cases[i].in, strlen(cases[i].in), out,
-                                     why, sizeof(why));
+        int rc = ec_number_normalise(cases[i].in, strlen(cases[i].in), out, why,
+                                     sizeof(why));
         int pass = cases[i].ok ? rc == 0 && strcmp(out, cases[i].want) == 0
                                : rc == EC_ERR_INVALID_FIELD &&
                                      strstr(why, cases[i].want) != NULL;
@@ -72,7 +76,9 @@ test_normalise_takes_length_not_nul(void)
     CU_ASSERT_EQUAL(ec_number_normalise("20123456789", 8, out, NULL, 0), 0);
     EC_ASSERT_STR(out, "+4520123456");
     /* a NUL inside is a bad byte, not an end */
-    CU_ASSERT_EQUAL(ec_number_normalise("2012\0" "3456", 9, out, NULL, 0),
+    CU_ASSERT_EQUAL(ec_number_normalise("2012\0"
+                                        "3456",
+                                        9, out, NULL, 0),
                     EC_ERR_INVALID_FIELD);
 }
 
@@ -114,9 +120,8 @@ test_file_accepts(void)
         size_t n, repeated;
         const char *first, *last;
     } cases[] = {
-        {"one per line, every form",
-         "20123456\n+4520123457\n004520123458\n", 3, 0, "+4520123456",
-         "+4520123458"},
+        {"one per line, every form", "20123456\n+4520123457\n004520123458\n", 3,
+         0, "+4520123456", "+4520123458"},
         {"header line", "msisdn\n20123456\n", 1, 0, "+4520123456",
          "+4520123456"},
         {"header in capitals and quotes", "\"MSISDN\"\r\n\"20123456\"\r\n", 1,
@@ -126,8 +131,8 @@ test_file_accepts(void)
          2, 0, "+4520123456", "+4530123456"},
         {"no newline at the end", "20123456\n30123456", 2, 0, "+4520123456",
          "+4530123456"},
-        {"CRLF and surrounding blanks", "  20123456 \r\n\t30123456\t\r\n", 2,
-         0, "+4520123456", "+4530123456"},
+        {"CRLF and surrounding blanks", "  20123456 \r\n\t30123456\t\r\n", 2, 0,
+         "+4520123456", "+4530123456"},
         {"byte order mark", "\xef\xbb\xbfmsisdn\n20123456\n", 1, 0,
          "+4520123456", "+4520123456"},
         {"repeats in the file, in any form, counted once",
@@ -146,8 +151,8 @@ test_file_accepts(void)
         rc = ec_number_file_parse(&f, cases[i].text, strlen(cases[i].text),
                                   &err);
         if (rc != 0)
-            fprintf(stderr, "\n    %s: line %zu: %s\n", cases[i].name,
-                    err.line, err.message);
+            fprintf(stderr, "\n    %s: line %zu: %s\n", cases[i].name, err.line,
+                    err.message);
         CU_ASSERT_EQUAL_FATAL(rc, 0);
         CU_ASSERT_EQUAL(f.n, cases[i].n);
         CU_ASSERT_EQUAL(f.repeated, cases[i].repeated);
@@ -182,8 +187,10 @@ test_file_refuses(void)
         {"the header further down", "20123456\nmsisdn\n", 2,
          "header 'msisdn' belongs on the first line"},
         {"the header twice", "msisdn\nmsisdn\n", 2, "header"},
-        {"a byte that is no text, not quoted back", "2012\x01" "3456\n", 1,
-         "byte 0x01 is not a digit"},
+        {"a byte that is no text, not quoted back",
+         "2012\x01"
+         "3456\n",
+         1, "byte 0x01 is not a digit"},
         {"a long line is not quoted back",
          "20123456\n123456789012345678901234567890\n", 2, "a Danish number"},
         {"a file without numbers", "msisdn\n# nothing yet\n\n", 0,
@@ -226,7 +233,8 @@ test_file_refuses(void)
 static void
 test_file_nul_inside_is_refused(void)
 {
-    static const char text[] = "20123456\n3012\0" "3456\n";
+    static const char text[] = "20123456\n3012\0"
+                               "3456\n";
     struct ec_number_file f;
     struct ec_number_error err;
 
@@ -284,13 +292,13 @@ test_query_limits(void)
         const char *count, *contains;
         unsigned want_count;
         const char *want_contains;
-        const char *bad_field;   /* NULL: accepted */
+        const char *bad_field; /* NULL: accepted */
     } cases[] = {
         {NULL, NULL, EC_NUMBER_COUNT_DEFAULT, "", NULL},
         {"1", NULL, 1, "", NULL},
         {"50", NULL, 50, "", NULL},
         {"050", NULL, 50, "", NULL},
-        {"10", "", 10, "", NULL},   /* an empty search box: any */
+        {"10", "", 10, "", NULL}, /* an empty search box: any */
         {NULL, "7", 10, "7", NULL},
         {NULL, "12345678", 10, "12345678", NULL},
         {NULL, "0045", 10, "0045", NULL},
@@ -311,7 +319,7 @@ test_query_limits(void)
         {NULL, "20 12", 0, NULL, "contains"},
         {NULL, "%", 0, NULL, "contains"},
         {NULL, "_", 0, NULL, "contains"},
-        {"51", "abc", 0, NULL, "count"},   /* the first bad one is named */
+        {"51", "abc", 0, NULL, "count"}, /* the first bad one is named */
     };
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
@@ -371,10 +379,11 @@ test_lock_keys(void)
         }
     }
     /* the longest slug fits; a buffer too small is refused, not cut */
-    CU_ASSERT_EQUAL(ec_number_lock_key(key, sizeof(key),
-                                       "abcdefghijklmnopqrstuvwxyz0123456789abcd",
-                                       "+4520123456"),
-                    0);
+    CU_ASSERT_EQUAL(
+        ec_number_lock_key(key, sizeof(key),
+                           "abcdefghijklmnopqrstuvwxyz0123456789abcd",
+                           "+4520123456"),
+        0);
     CU_ASSERT_EQUAL(ec_number_lock_key(key, 20, "nordlys", "+4520123456"),
                     EC_ERR_INVALID_FIELD);
 }
@@ -412,17 +421,21 @@ test_lock_refuses_bad_input_before_redis(void)
 }
 
 static const struct ec_test tests[] = {
-    {"numbers are normalised to E.164 or refused with a reason", test_normalise},
+    {"numbers are normalised to E.164 or refused with a reason",
+     test_normalise},
     {"normalise reads len bytes", test_normalise_takes_length_not_nul},
     {"valid numbers and their national form", test_valid_and_national},
     {"pool files: what is accepted", test_file_accepts},
     {"pool files: the first bad line, and nothing kept", test_file_refuses},
     {"pool files: a NUL byte is a bad line", test_file_nul_inside_is_refused},
-    {"pool files: parsing again starts afresh", test_file_parse_again_starts_afresh},
-    {"pool files: thousands of numbers, repeats counted", test_file_many_numbers},
+    {"pool files: parsing again starts afresh",
+     test_file_parse_again_starts_afresh},
+    {"pool files: thousands of numbers, repeats counted",
+     test_file_many_numbers},
     {"count and contains are bounded", test_query_limits},
     {"lock keys carry the tenant as hash tag", test_lock_keys},
-    {"locks refuse bad input before Redis", test_lock_refuses_bad_input_before_redis},
+    {"locks refuse bad input before Redis",
+     test_lock_refuses_bad_input_before_redis},
     {NULL, NULL},
 };
 

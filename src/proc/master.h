@@ -14,12 +14,12 @@
  *   SIGCHLD        respawn a worker that died, waiting longer each time
  *                  one dies right after starting
  */
-#ifndef EC_MASTER_H
-#define EC_MASTER_H
+#ifndef EC_PROC_MASTER_H
+#define EC_PROC_MASTER_H
 
 struct ec_master_opts {
     const char *conf_path;
-    int foreground;        /* -f: do not detach */
+    int foreground; /* -f: do not detach */
 };
 
 /* Run until stopped; returns the process exit status. */

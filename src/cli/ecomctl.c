@@ -21,17 +21,18 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
-#include "ctl_numbers.h"
-#include "ctl_price.h"
+#include "cli/numbers.h"
+#include "cli/price.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "render/cli.h"
-#include "settings.h"
+#include "cli/render.h"
+#include "app/settings.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "store/migrate.h"
 #include "svc/catalog_doc.h"
 #include "svc/catalog_io.h"
+#include "svc/invalidate.h"
 #include "svc/tenant.h"
 
 /* A catalog document larger than this is a mistake, not a catalog. */
@@ -46,7 +47,7 @@ struct ctl {
 struct command {
     const char *name;
     int (*run)(struct ctl *c, int argc, char **argv);
-    int needs_config;     /* reads the database settings */
+    int needs_config; /* reads the database settings */
     const char *usage;
 };
 
@@ -61,10 +62,14 @@ open_db(struct ctl *c)
 {
     const struct ec_settings *s = &c->settings;
     struct ec_db_config cfg = {
-        s->mysql_host,          (unsigned)s->mysql_port,
-        s->mysql_socket,        s->mysql_user,
-        s->mysql_password,      s->mysql_database,
-        (unsigned)s->mysql_connect_timeout, (unsigned)s->mysql_read_timeout,
+        s->mysql_host,
+        (unsigned)s->mysql_port,
+        s->mysql_socket,
+        s->mysql_user,
+        s->mysql_password,
+        s->mysql_database,
+        (unsigned)s->mysql_connect_timeout,
+        (unsigned)s->mysql_read_timeout,
     };
 
     if (!c->db)
@@ -89,7 +94,7 @@ open_kv(struct ctl *c)
 static int
 bump_tenants(struct ctl *c)
 {
-    if (ec_tenant_bump_version(open_kv(c)) < 0) {
+    if (ec_invalidate_tenants(open_kv(c)) < 0) {
         fprintf(stderr, "ecomctl: warning: Redis is unreachable; running "
                         "workers keep their cached tenants until it is back "
                         "and the version is bumped\n");
@@ -280,7 +285,7 @@ catalog_import(struct ctl *c, const char *slug, const char *path)
         return 1;
     }
     /* the catalog is committed; only the workers' caches lag behind */
-    if (ec_tenant_bump_data_version(open_kv(c), slug) < 0)
+    if (ec_invalidate_data(open_kv(c), slug) < 0)
         fprintf(stderr,
                 "ecomctl: warning: Redis is unreachable; running workers "
                 "show the old catalog of %s until it is back and the import "
@@ -324,13 +329,15 @@ cmd_numbers(struct ctl *c, int argc, char **argv)
 }
 
 static const struct command commands[] = {
-    {"migrate", cmd_migrate, 1, "migrate [DIR]     apply new sql/NNN_*.sql files"},
+    {"migrate", cmd_migrate, 1,
+     "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
     {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
     {"catalog", cmd_catalog, 1,
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"price", cmd_price, 1,
-     "price TENANT SKU [--channel C] [--binding N] [--sim TYPE] [--at ISO-8601]"},
+     "price TENANT SKU [--channel C] [--binding N] [--sim TYPE] [--at "
+     "ISO-8601]"},
     {"numbers", cmd_numbers, 1,
      "numbers import TENANT FILE.csv   add phone numbers to the pool"},
     {"render", cmd_render, 0,
@@ -357,10 +364,18 @@ main(int argc, char **argv)
 
     while ((opt = getopt(argc, argv, "+c:hv")) != -1) {
         switch (opt) {
-        case 'c': conf = optarg; break;
-        case 'v': printf("ecomctl %s\n", PACKAGE_VERSION); return 0;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'c':
+            conf = optarg;
+            break;
+        case 'v':
+            printf("ecomctl %s\n", PACKAGE_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     argc -= optind;

@@ -1,4 +1,4 @@
-#include "ctl_numbers.h"
+#include "cli/numbers.h"
 
 #include <errno.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-#include "master.h"
+#include "proc/master.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,16 +14,16 @@
 
 #include "core/log.h"
 #include "core/xalloc.h"
-#include "listen.h"
-#include "settings.h"
-#include "worker.h"
+#include "proc/listen.h"
+#include "app/settings.h"
+#include "proc/worker.h"
 
-#define EC_RESPAWN_FAST_MS 1000     /* a worker dying sooner failed to start */
+#define EC_RESPAWN_FAST_MS 1000 /* a worker dying sooner failed to start */
 #define EC_BACKOFF_FIRST_MS 250
 #define EC_BACKOFF_MAX_MS 30000
 
 struct slot {
-    pid_t pid;                 /* 0: empty, waiting for respawn_at */
+    pid_t pid; /* 0: empty, waiting for respawn_at */
     long long started_ms;
     long long respawn_at_ms;
     long backoff_ms;
@@ -33,13 +33,13 @@ struct master {
     struct ec_settings settings;
     int listen_fd;
     int sig_pipe[2];
-    struct slot *slots;        /* the current generation */
+    struct slot *slots; /* the current generation */
     long nslots;
-    pid_t *old;                /* earlier generations, finishing up */
+    pid_t *old; /* earlier generations, finishing up */
     size_t nold, cap_old;
-    long long old_kill_at_ms;  /* SIGKILL old workers still busy by then */
+    long long old_kill_at_ms; /* SIGKILL old workers still busy by then */
     int stopping;
-    long long kill_at_ms;      /* stop: SIGKILL stragglers at this time */
+    long long kill_at_ms; /* stop: SIGKILL stragglers at this time */
 };
 
 static int sig_write_fd = -1;
@@ -68,8 +68,8 @@ on_signal(int sig)
 static int
 setup_signals(struct master *m)
 {
-    static const int sigs[] = {SIGHUP, SIGTERM, SIGINT, SIGQUIT, SIGCHLD,
-                               SIGUSR1};
+    static const int sigs[] = {SIGHUP,  SIGTERM, SIGINT,
+                               SIGQUIT, SIGCHLD, SIGUSR1};
     struct sigaction sa;
 
     if (pipe2(m->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
@@ -254,12 +254,13 @@ reload(struct master *m)
     if (!same_str(next.listen, m->settings.listen) ||
         !same_str(next.pid_file, m->settings.pid_file))
         ec_log_warn("reload: a new listen or pid_file takes a restart; "
-                    "keeping %s", m->settings.listen);
+                    "keeping %s",
+                    m->settings.listen);
     free(next.listen);
     next.listen = ec_xstrdup(m->settings.listen);
     free(next.pid_file);
-    next.pid_file = m->settings.pid_file ? ec_xstrdup(m->settings.pid_file)
-                                         : NULL;
+    next.pid_file =
+        m->settings.pid_file ? ec_xstrdup(m->settings.pid_file) : NULL;
     if (open_logs(&next) < 0)
         ec_log_error("reload: cannot open logs: %s", strerror(errno));
     ec_settings_release(&m->settings);
@@ -343,7 +344,8 @@ loop(struct master *m)
         respawn_due(m);
         if (m->nold && now_ms() >= m->old_kill_at_ms) {
             ec_log_warn("%zu workers of an earlier generation still busy "
-                        "after graceful_timeout: killing them", m->nold);
+                        "after graceful_timeout: killing them",
+                        m->nold);
             for (size_t i = 0; i < m->nold; i++)
                 kill(m->old[i], SIGKILL);
             m->old_kill_at_ms = now_ms() + 60000;

@@ -1,17 +1,18 @@
-#include "http/dispatch.h"
+#include "app/dispatch.h"
 
 #include <stdio.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "app/routes.h"
 #include "http/router.h"
 #include "render/theme.h"
-#include "settings.h"
+#include "app/settings.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
@@ -35,7 +36,8 @@ security_headers(struct ec_response *res)
 {
     ec_response_header(res, "Content-Security-Policy", csp);
     ec_response_header(res, "X-Content-Type-Options", "nosniff");
-    ec_response_header(res, "Referrer-Policy", "strict-origin-when-cross-origin");
+    ec_response_header(res, "Referrer-Policy",
+                       "strict-origin-when-cross-origin");
     ec_response_header(res, "X-Frame-Options", "DENY");
     if (!ec_response_get_header(res, "Cache-Control"))
         ec_response_header(res, "Cache-Control", "no-store");
@@ -65,10 +67,10 @@ builtin_error_page(struct ec_response *res, const struct ec_err_info *info,
 }
 
 static struct json_object *
-page_model(struct ec_request *req, struct json_object *model)
+page_model(const struct ec_app *app, struct ec_request *req,
+           struct json_object *model)
 {
-    const struct ec_settings *s = req->app ? req->app->settings : NULL;
-    const char *static_url = s ? s->static_url : "/static";
+    const char *static_url = app ? app->settings->static_url : "/static";
 
     if (!json_object_is_type(model, json_type_object))
         return model;
@@ -83,17 +85,17 @@ page_model(struct ec_request *req, struct json_object *model)
 }
 
 static int
-render_html(struct ec_request *req, struct ec_response *res,
-            const char *name, struct json_object *model)
+render_html(const struct ec_app *app, struct ec_request *req,
+            struct ec_response *res, const char *name,
+            struct json_object *model)
 {
     const char *slug = req->tenant ? req->tenant->slug : NULL;
 
-    if (!req->app || !req->app->themes)
+    if (!app || !app->themes)
         return EC_ERR_INTERNAL;
     ec_buf_reset(res->body);
-    page_model(req, model);
-    if (ec_themes_render(req->app->themes, slug, name, model, res->body) <
-        0)
+    page_model(app, req, model);
+    if (ec_themes_render(app->themes, slug, name, model, res->body) < 0)
         return EC_ERR_INTERNAL;
     res->content_type = "text/html";
     return 0;
@@ -106,7 +108,8 @@ put_json(void *obj)
 }
 
 void
-ec_dispatch_error(struct ec_request *req, struct ec_response *res, int err)
+ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
+                  struct ec_response *res, int err)
 {
     const struct ec_err_info *info = ec_err_info(err);
     const char *message = res->err_message ? res->err_message : info->message;
@@ -115,11 +118,10 @@ ec_dispatch_error(struct ec_request *req, struct ec_response *res, int err)
     res->status = info->status;
     res->template_name = NULL;
     if (info->status == 503)
-        ec_response_header(res, "Retry-After",
-                           ec_arena_printf(req->arena, "%ld",
-                                           req->app ? req->app->settings
-                                                          ->retry_after
-                                                    : 5L));
+        ec_response_header(
+            res, "Retry-After",
+            ec_arena_printf(req->arena, "%ld",
+                            app ? app->settings->retry_after : 5L));
     if (info->status >= 500)
         ec_log_error("%s %s answered %d %s", req->method, req->path,
                      info->status, info->code);
@@ -140,23 +142,22 @@ ec_dispatch_error(struct ec_request *req, struct ec_response *res, int err)
 
     model = json_object_new_object();
     json_object_object_add(model, "status", json_object_new_int(info->status));
-    json_object_object_add(model, "title", json_object_new_string(
-                                               ec_http_reason(info->status)));
+    json_object_object_add(
+        model, "title", json_object_new_string(ec_http_reason(info->status)));
     json_object_object_add(model, "message", json_object_new_string(message));
     ec_arena_cleanup(req->arena, put_json, model);
     /* an unknown host's page must not carry any shop's branding */
     if (err == EC_ERR_UNKNOWN_HOST)
         req->tenant = NULL;
-    if (render_html(req, res, "error", model) < 0)
+    if (render_html(app, req, res, "error", model) < 0)
         builtin_error_page(res, info, message, req->request_id);
     res->status = info->status;
 }
 
 /* Redis first: it says whether the tenant cache may be trusted. */
 static int
-check_stores(struct ec_request *req, unsigned flags)
+check_stores(struct ec_app *app, unsigned flags)
 {
-    struct ec_app *app = req->app;
     int rc;
 
     if (flags & EC_R_KV) {
@@ -177,11 +178,10 @@ check_stores(struct ec_request *req, unsigned flags)
  * what the cache holds.
  */
 static int
-resolve_tenant(struct ec_request *req)
+resolve_tenant(struct ec_app *app, struct ec_request *req)
 {
-    struct ec_app *app = req->app;
-    int rc = ec_invalidate_sync(app->invalidations, app->tenants,
-                                app->catalogs);
+    int rc =
+        ec_invalidate_sync(app->invalidations, app->tenants, app->catalogs);
 
     if (rc < 0 && req->route && (req->route->flags & EC_R_KV))
         return rc;
@@ -202,13 +202,13 @@ header_lookup(void *ctx, const char *name)
 
 /* The tenant's catalog at its current version, and the request's channel. */
 static int
-load_catalog(struct ec_request *req)
+load_catalog(struct ec_app *app, struct ec_request *req)
 {
     struct ec_channel_request cr = {req->path, query_lookup, header_lookup,
                                     req};
     int rc;
 
-    rc = ec_catalog_get(req->app->catalogs, req->app->db, req->tenant->id,
+    rc = ec_catalog_get(app->catalogs, app->db, req->tenant->id,
                         req->tenant->slug, &req->catalog);
     if (rc < 0)
         return rc;
@@ -217,22 +217,21 @@ load_catalog(struct ec_request *req)
 }
 
 static int
-run(struct ec_request *req, struct ec_response *res, ec_body_read_fn read_fn,
-    void *read_ctx)
+run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
+    ec_body_read_fn read_fn, void *read_ctx)
 {
     const struct ec_route *route = NULL;
     unsigned allowed = 0;
     int rc, match;
 
-    match = ec_router_match(ec_routes, ec_routes_count, req->method,
-                            req->path, req->arena, &route, &req->route_args,
-                            &allowed);
+    match = ec_router_match(ec_routes, ec_routes_count, req->method, req->path,
+                            req->arena, &route, &req->route_args, &allowed);
     req->route = route;
     if (match == 0 && !(route->flags & EC_R_TENANT))
         goto matched;
 
     /* tenant pages, and 404/405 answered in the shop's own look */
-    rc = resolve_tenant(req);
+    rc = resolve_tenant(app, req);
     if (rc < 0)
         return rc;
     if (match == EC_ERR_METHOD)
@@ -242,13 +241,13 @@ run(struct ec_request *req, struct ec_response *res, ec_body_read_fn read_fn,
         return match;
 
 matched:
-    if ((rc = check_stores(req, route->flags)) < 0)
+    if ((rc = check_stores(app, route->flags)) < 0)
         return rc;
-    if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(req)) < 0)
+    if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
     if (route->flags & EC_R_BODY) {
-        rc = ec_request_read_body(req, req->app->settings->max_body_size,
-                                  read_fn, read_ctx);
+        rc = ec_request_read_body(req, app->settings->max_body_size, read_fn,
+                                  read_ctx);
         if (rc < 0)
             return rc;
     }
@@ -256,7 +255,8 @@ matched:
 }
 
 static int
-render(struct ec_request *req, struct ec_response *res)
+render(const struct ec_app *app, struct ec_request *req,
+       struct ec_response *res)
 {
     if (!res->model)
         return 0;
@@ -265,7 +265,7 @@ render(struct ec_request *req, struct ec_response *res)
         ec_response_json(res, res->status, res->model);
         return 0;
     }
-    return render_html(req, res, res->template_name, res->model);
+    return render_html(app, req, res, res->template_name, res->model);
 }
 
 void
@@ -276,14 +276,14 @@ ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
     int rc;
 
     rc = ec_request_parse_head(req, a, envp);
-    req->app = app;
+    req->env = &app->env;
     ec_log_set_request_id(req->request_id);
     if (rc == 0)
-        rc = run(req, res, read_fn, read_ctx);
+        rc = run(app, req, res, read_fn, read_ctx);
     if (rc == 0)
-        rc = render(req, res);
+        rc = render(app, req, res);
     if (rc < 0)
-        ec_dispatch_error(req, res, rc);
+        ec_dispatch_error(app, req, res, rc);
     ec_response_header(res, "X-Request-Id", req->request_id);
     security_headers(res);
 }

@@ -7,35 +7,35 @@
  * Invariants after ec_settings_load() succeeds: every string the server
  * needs is non-NULL, numbers are within the ranges of the directive table.
  */
-#ifndef EC_SETTINGS_H
-#define EC_SETTINGS_H
+#ifndef EC_APP_SETTINGS_H
+#define EC_APP_SETTINGS_H
 
 #include <stddef.h>
 
 struct ec_settings {
-    char *path;               /* the file it came from */
+    char *path; /* the file it came from */
 
-    char *listen;             /* "/path/to.sock" or "127.0.0.1:9000" */
-    char *listen_owner;       /* unix socket owner, NULL = unchanged */
+    char *listen;       /* "/path/to.sock" or "127.0.0.1:9000" */
+    char *listen_owner; /* unix socket owner, NULL = unchanged */
     char *listen_group;
     unsigned listen_mode;
     long listen_backlog;
     long workers;
-    long max_requests;        /* recycle a worker after this many; 0 = never */
-    long graceful_timeout;    /* ms before stragglers get SIGKILL */
+    long max_requests;     /* recycle a worker after this many; 0 = never */
+    long graceful_timeout; /* ms before stragglers get SIGKILL */
     char *pid_file;
     char *error_log;
     char *access_log;
     char *log_level;
 
     size_t max_body_size;
-    long retry_after;         /* seconds, sent with 503 */
+    long retry_after; /* seconds, sent with 503 */
 
     char *mysql_host;
     long mysql_port;
     char *mysql_socket;
     char *mysql_user;
-    char *mysql_password;     /* never logged */
+    char *mysql_password; /* never logged */
     char *mysql_database;
     long mysql_connect_timeout;
     long mysql_read_timeout;
@@ -47,17 +47,17 @@ struct ec_settings {
 
     char *templates_dir;
     int template_reload;
-    char *static_url;         /* URL prefix nginx serves static files from */
+    char *static_url; /* URL prefix nginx serves static files from */
 
-    long basket_ttl;          /* ms a basket lives after its last change */
-    long number_lock_ttl;     /* ms a chosen number stays reserved */
-    long basket_numbers_max;  /* lines with a number from the pool */
-    long number_lock_rate;    /* new locks per client address a minute;
-                                 0 = no limit */
+    long basket_ttl;               /* ms a basket lives after its last change */
+    long number_lock_ttl;          /* ms a chosen number stays reserved */
+    long basket_numbers_max;       /* lines with a number from the pool */
+    long number_lock_rate;         /* new locks per client address a minute;
+                                      0 = no limit */
     char *number_lock_rate_exempt; /* addresses without that limit,
                                       blank-separated ("" = none) */
 
-    char *form_secret_file;   /* key that signs form tokens; NULL = random */
+    char *form_secret_file; /* key that signs form tokens; NULL = random */
     unsigned char form_secret[32]; /* the key itself: never logged */
 };
 
@@ -75,9 +75,6 @@ int ec_settings_load_text(struct ec_settings *s, const char *name,
                           const char *text, char *err, size_t errsize);
 
 void ec_settings_release(struct ec_settings *s);
-
-/* 1 if addr is listed in number_lock_rate_exempt. */
-int ec_settings_rate_exempt(const struct ec_settings *s, const char *addr);
 
 /* 1 if listen names a unix socket path. */
 int ec_settings_listen_is_unix(const struct ec_settings *s);

@@ -4,8 +4,8 @@
  * from outside. Partials and parents are looked up in DIR (default: the
  * template's own directory) as NAME.mustache.
  */
-#ifndef EC_RENDER_CLI_H
-#define EC_RENDER_CLI_H
+#ifndef EC_CLI_RENDER_H
+#define EC_CLI_RENDER_H
 
 #include <stdio.h>
 

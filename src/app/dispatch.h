@@ -6,8 +6,8 @@
  * ec_err into an HTTP status and an error body (JSON envelope or HTML
  * page), and that adds the security headers every response carries.
  */
-#ifndef EC_HTTP_DISPATCH_H
-#define EC_HTTP_DISPATCH_H
+#ifndef EC_APP_DISPATCH_H
+#define EC_APP_DISPATCH_H
 
 #include "http/request.h"
 #include "http/response.h"
@@ -24,7 +24,7 @@ void ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
                  struct ec_request *req, struct ec_response *res);
 
 /* Replace res with the error answer for err (status, JSON or HTML). */
-void ec_dispatch_error(struct ec_request *req, struct ec_response *res,
-                       int err);
+void ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
+                       struct ec_response *res, int err);
 
 #endif

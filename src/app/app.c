@@ -1,10 +1,10 @@
-#include "app.h"
+#include "app/app.h"
 
 #include <stdlib.h>
 
 #include "core/xalloc.h"
 #include "render/theme.h"
-#include "settings.h"
+#include "app/settings.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
@@ -39,6 +39,22 @@ ec_app_new(const struct ec_settings *s)
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
+    app->env = (struct ec_env){
+        .db = app->db,
+        .kv = app->kv,
+        .static_url = s->static_url,
+        .retry_after = s->retry_after,
+        .form_key = s->form_secret,
+        .form_key_len = sizeof(s->form_secret),
+        .basket =
+            {
+                .ttl_ms = s->basket_ttl,
+                .lock_ttl_ms = s->number_lock_ttl,
+                .numbers_max = (unsigned)s->basket_numbers_max,
+                .rate = {NULL, (unsigned)s->number_lock_rate, 60000},
+            },
+        .lock_rate_exempt = s->number_lock_rate_exempt,
+    };
     return app;
 }
 
@@ -47,7 +63,6 @@ ec_app_free(struct ec_app *app)
 {
     if (!app)
         return;
-    
     ec_themes_free(app->themes);
     ec_catalog_cache_free(app->catalogs);
     ec_tenant_cache_free(app->tenants);

@@ -1,4 +1,4 @@
-#include "settings.h"
+#include "app/settings.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,15 +39,14 @@ static const struct ec_conf_directive directives[] = {
      NULL},
     {"redis_host", EC_CONF_STR, S(redis_host), 0, 0, NULL},
     {"redis_port", EC_CONF_INT, S(redis_port), 1, 65535, NULL},
-    {"redis_connect_timeout", EC_CONF_MSEC, S(redis_connect_timeout), 1,
-     600000, NULL},
+    {"redis_connect_timeout", EC_CONF_MSEC, S(redis_connect_timeout), 1, 600000,
+     NULL},
     {"redis_timeout", EC_CONF_MSEC, S(redis_timeout), 1, 600000, NULL},
     {"templates_dir", EC_CONF_STR, S(templates_dir), 0, 0, NULL},
     {"template_reload", EC_CONF_BOOL, S(template_reload), 0, 0, NULL},
     {"static_url", EC_CONF_STR, S(static_url), 0, 0, NULL},
     {"basket_ttl", EC_CONF_MSEC, S(basket_ttl), 60000, 30LL * 86400000, NULL},
-    {"number_lock_ttl", EC_CONF_MSEC, S(number_lock_ttl), 1000, 86400000,
-     NULL},
+    {"number_lock_ttl", EC_CONF_MSEC, S(number_lock_ttl), 1000, 86400000, NULL},
     {"basket_numbers_max", EC_CONF_INT, S(basket_numbers_max), 1, 10, NULL},
     {"number_lock_rate", EC_CONF_INT, S(number_lock_rate), 0, 1000000, NULL},
     {"number_lock_rate_exempt", EC_CONF_STR, S(number_lock_rate_exempt), 0, 0,
@@ -127,13 +126,14 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
     if (s->listen[0] != '/' && !strrchr(s->listen, ':')) {
         snprintf(err, errsize,
                  "%s: listen: '%s' is neither an absolute socket path nor "
-                 "host:port", name, s->listen);
+                 "host:port",
+                 name, s->listen);
         return -1;
     }
     if (s->log_level && ec_log_level_parse(s->log_level) < 0) {
         snprintf(err, errsize,
-                 "%s: log_level: '%s' is not error, warn, info or debug",
-                 name, s->log_level);
+                 "%s: log_level: '%s' is not error, warn, info or debug", name,
+                 s->log_level);
         return -1;
     }
     default_str(&s->log_level, "info");
@@ -177,8 +177,8 @@ ec_settings_load(struct ec_settings *s, const char *path, char *err,
 }
 
 int
-ec_settings_load_text(struct ec_settings *s, const char *name,
-                      const char *text, char *err, size_t errsize)
+ec_settings_load_text(struct ec_settings *s, const char *name, const char *text,
+                      char *err, size_t errsize)
 {
     set_defaults(s);
     return finish(s, name,
@@ -194,26 +194,6 @@ ec_settings_release(struct ec_settings *s)
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
     free(s->path);
     s->path = NULL;
-}
-
-int
-ec_settings_rate_exempt(const struct ec_settings *s, const char *addr)
-{
-    const char *p = s->number_lock_rate_exempt;
-    size_t n = addr ? strlen(addr) : 0;
-
-    if (!p || n == 0)
-        return 0;
-    while (*p) {
-        size_t w;
-
-        p += strspn(p, " \t,");
-        w = strcspn(p, " \t,");
-        if (w == n && memcmp(p, addr, n) == 0)
-            return 1;
-        p += w;
-    }
-    return 0;
 }
 
 int

@@ -6,8 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "master.h"
-#include "settings.h"
+#include "proc/master.h"
+#include "app/settings.h"
 
 #define DEFAULT_CONF "etc/ecomd.conf"
 
@@ -46,12 +46,24 @@ main(int argc, char **argv)
 
     while ((c = getopt(argc, argv, "c:tfvh")) != -1) {
         switch (c) {
-        case 'c': o.conf_path = optarg; break;
-        case 't': test = 1; break;
-        case 'f': o.foreground = 1; break;
-        case 'v': printf("ecomd %s\n", PACKAGE_VERSION); return 0;
-        case 'h': usage(stdout); return 0;
-        default: usage(stderr); return 2;
+        case 'c':
+            o.conf_path = optarg;
+            break;
+        case 't':
+            test = 1;
+            break;
+        case 'f':
+            o.foreground = 1;
+            break;
+        case 'v':
+            printf("ecomd %s\n", PACKAGE_VERSION);
+            return 0;
+        case 'h':
+            usage(stdout);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
         }
     }
     if (optind != argc) {

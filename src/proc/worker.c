@@ -1,4 +1,4 @@
-#include "worker.h"
+#include "proc/worker.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,13 +12,12 @@
 
 #include <fcgiapp.h>
 
-#include "app.h"
+#include "app/app.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
-#include "http/dispatch.h"
-#include "http/router.h"
-#include "settings.h"
+#include "app/dispatch.h"
+#include "app/settings.h"
 #include "svc/tenant.h"
 
 static volatile sig_atomic_t stop_requested;

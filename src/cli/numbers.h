@@ -4,8 +4,8 @@
  * nothing and names its first bad line. Numbers repeated in the file or
  * already in the pool are skipped and counted.
  */
-#ifndef EC_CTL_NUMBERS_H
-#define EC_CTL_NUMBERS_H
+#ifndef EC_CLI_NUMBERS_H
+#define EC_CLI_NUMBERS_H
 
 #include <stdio.h>
 

@@ -1,4 +1,4 @@
-#include "listen.h"
+#include "proc/listen.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -12,7 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "settings.h"
+#include "app/settings.h"
 
 static int
 fail(char *err, size_t errsize, const char *what, const char *where)
@@ -85,11 +85,11 @@ open_unix(const struct ec_settings *s, char *err, size_t errsize)
                  s->listen);
         return -1;
     }
-    unlink(s->listen);    /* a stale socket from a crash */
+    unlink(s->listen); /* a stale socket from a crash */
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
     if (fd < 0)
         return fail(err, errsize, "socket", s->listen);
-    old = umask(0177);    /* no window in which others could connect */
+    old = umask(0177); /* no window in which others could connect */
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
         umask(old);
         fail(err, errsize, "bind", s->listen);

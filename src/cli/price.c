@@ -1,4 +1,4 @@
-#include "ctl_price.h"
+#include "cli/price.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +15,8 @@
 
 struct price_args {
     const char *slug, *sku, *channel, *at;
-    int binding;                 /* -1: the shortest offered */
-    enum ec_sim_type sim;        /* 0: the first offered */
+    int binding;          /* -1: the shortest offered */
+    enum ec_sim_type sim; /* 0: the first offered */
 };
 
 static int
@@ -28,8 +28,10 @@ parse_args(int argc, char **argv, struct price_args *a, FILE *err)
         return -1;
     a->slug = argv[1];
     a->sku = argv[2];
-    for (int i = 3; i < argc; i++) {
+    /* options come in pairs: --name value */
+    for (int i = 3; i < argc; i += 2) {
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+
         if (!v)
             return -1;
         if (strcmp(argv[i], "--channel") == 0) {
@@ -55,7 +57,6 @@ parse_args(int argc, char **argv, struct price_args *a, FILE *err)
         } else {
             return -1;
         }
-        i++;
     }
     return 0;
 }
@@ -81,8 +82,7 @@ print_schedule(FILE *out, const struct ec_tenant *t,
         else if (s->first == s->last)
             snprintf(months, sizeof(months), "month %d", s->first);
         else
-            snprintf(months, sizeof(months), "months %d-%d", s->first,
-                     s->last);
+            snprintf(months, sizeof(months), "months %d-%d", s->first, s->last);
         fprintf(out, "  %-22s %s\n", months, money(b, t, s->monthly));
     }
 }
@@ -101,12 +101,12 @@ print_explanation(FILE *out, const struct ec_catalog *c,
     for (size_t i = 0; i < bd->n_explain; i++) {
         const struct ec_promotion_explanation *e = &bd->explain[i];
         ec_promotion_explain_code(e, code, sizeof(code));
-        fprintf(out, "  %-20s %-18s %s (priority %d, %s)", 
+        fprintf(out, "  %-20s %-18s %s (priority %d, %s)",
                 ec_catalog_campaign_code(c, e->campaign),
                 e->reason == EC_PROMOTION_APPLIED ? "applied" : code,
                 e->campaign->name, e->campaign->priority,
                 e->campaign->stacking == EC_PROMOTION_STACKABLE ? "stackable"
-                                                                 : "exclusive");
+                                                                : "exclusive");
         if (e->reason == EC_PROMOTION_LOST)
             fprintf(out, ", decided by %s",
                     ec_promotion_step_name(e->decided_by));
@@ -115,9 +115,9 @@ print_explanation(FILE *out, const struct ec_catalog *c,
 }
 
 static void
-print_breakdown(FILE *out, const struct ec_tenant *t, const struct ec_catalog *c,
-                const struct ec_offer *o, const struct ec_promotion_breakdown *bd,
-                const char *at_text)
+print_breakdown(FILE *out, const struct ec_tenant *t,
+                const struct ec_catalog *c, const struct ec_offer *o,
+                const struct ec_promotion_breakdown *bd, const char *at_text)
 {
     struct ec_buf b = EC_BUF_INIT;
 
@@ -134,7 +134,8 @@ print_breakdown(FILE *out, const struct ec_tenant *t, const struct ec_catalog *c
     fprintf(out, "SIM fee:               %s\n", money(&b, t, bd->sim_fee));
     fprintf(out, "minimum total price:   %s (one-time fees and %d months)\n",
             money(&b, t, bd->min_total), bd->min_total_months);
-    fprintf(out, "VAT in minimum total:  %s\n", money(&b, t, bd->min_total_vat));
+    fprintf(out, "VAT in minimum total:  %s\n",
+            money(&b, t, bd->min_total_vat));
     print_explanation(out, c, bd);
     ec_buf_release(&b);
 }
@@ -156,9 +157,11 @@ price(struct ec_db *db, const struct price_args *a, FILE *out, FILE *err)
         fprintf(err, "ecomctl: no tenant '%s'\n", a->slug);
         goto out;
     }
-    if (a->at && ec_tztime_parse(t->zone, a->at, EC_TZTIME_COMPATIBLE, &at) < 0) {
-        fprintf(err, "ecomctl: --at '%s' is not an ISO-8601 time "
-                     "(2026-12-01T10:00 in %s, or with an offset)\n",
+    if (a->at &&
+        ec_tztime_parse(t->zone, a->at, EC_TZTIME_COMPATIBLE, &at) < 0) {
+        fprintf(err,
+                "ecomctl: --at '%s' is not an ISO-8601 time "
+                "(2026-12-01T10:00 in %s, or with an offset)\n",
                 a->at, t->time_zone);
         goto out;
     }
@@ -181,13 +184,15 @@ price(struct ec_db *db, const struct price_args *a, FILE *out, FILE *err)
     for (int m = 0; binding < 0 && m <= 6; m++)
         if (o->binding_mask & (1u << m))
             binding = m;
-    sim = a->sim ? a->sim
-                 : (o->sim_mask & EC_SIM_PHYSICAL ? EC_SIM_PHYSICAL
-                                                  : EC_SIM_ESIM);
+    sim = a->sim
+              ? a->sim
+              : (o->sim_mask & EC_SIM_PHYSICAL ? EC_SIM_PHYSICAL : EC_SIM_ESIM);
     bd = malloc(sizeof(*bd));
-    if (!bd || ec_catalog_price(c, o, binding, sim, at, t->vat_rate_bp, bd) < 0) {
-        fprintf(err, "ecomctl: %s is not offered with %d months' binding and "
-                     "%s SIM in channel %s\n",
+    if (!bd ||
+        ec_catalog_price(c, o, binding, sim, at, t->vat_rate_bp, bd) < 0) {
+        fprintf(err,
+                "ecomctl: %s is not offered with %d months' binding and "
+                "%s SIM in channel %s\n",
                 a->sku, binding, ec_sim_type_name(sim), ch->code);
         goto out;
     }

@@ -4,8 +4,8 @@
  * "host:port". The socket is non-blocking so workers can wait for it in
  * epoll and lose an accept race without blocking.
  */
-#ifndef EC_LISTEN_H
-#define EC_LISTEN_H
+#ifndef EC_PROC_LISTEN_H
+#define EC_PROC_LISTEN_H
 
 #include <stddef.h>
 

@@ -1,4 +1,4 @@
-#include "render/cli.h"
+#include "cli/render.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -15,7 +15,7 @@
 
 struct partial {
     char *name;
-    struct ec_tmpl *tmpl;       /* NULL: no such file, or it failed */
+    struct ec_tmpl *tmpl; /* NULL: no such file, or it failed */
 };
 
 struct cli_loader {
@@ -23,7 +23,7 @@ struct cli_loader {
     struct partial partials[EC_CLI_MAX_PARTIALS];
     size_t n;
     FILE *errout;
-    int failed;                 /* a partial failed to compile */
+    int failed; /* a partial failed to compile */
 };
 
 static struct ec_tmpl *
@@ -95,8 +95,7 @@ dir_of(const char *path)
 {
     const char *slash = strrchr(path, '/');
 
-    return slash ? ec_xstrndup(path, (size_t)(slash - path))
-                 : ec_xstrdup(".");
+    return slash ? ec_xstrndup(path, (size_t)(slash - path)) : ec_xstrdup(".");
 }
 
 int

@@ -1,18 +1,23 @@
 /*
  * ec_app: what one worker process holds for its whole life: its settings,
  * its one MySQL and one Redis connection (both opened lazily), the tenant
- * cache and the compiled templates. Handlers reach it through req->app.
+ * cache and the compiled templates. Handlers see only its env (req->env):
+ * the stores and the settings that shape their answers.
  */
-#ifndef EC_APP_H
-#define EC_APP_H
+#ifndef EC_APP_APP_H
+#define EC_APP_APP_H
+
+#include "handlers/env.h"
 
 struct ec_settings;
 
 struct ec_app {
     const struct ec_settings *settings;
+    struct ec_env env; /* what handlers see; its stores are
+                          db and kv below */
     struct ec_db *db;
     struct ec_kv *kv;
-    struct ec_kv_sub *invalidations;   /* see svc/invalidate.h */
+    struct ec_kv_sub *invalidations; /* see svc/invalidate.h */
     struct ec_tenant_cache *tenants;
     struct ec_catalog_cache *catalogs;
     struct ec_themes *themes;

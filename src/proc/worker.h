@@ -8,8 +8,8 @@
  * signal pipe, which is why a stop never interrupts a half-served request
  * and never leaves one accepted but unanswered.
  */
-#ifndef EC_WORKER_H
-#define EC_WORKER_H
+#ifndef EC_PROC_WORKER_H
+#define EC_PROC_WORKER_H
 
 struct ec_settings;
 

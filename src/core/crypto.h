@@ -1,0 +1,20 @@
+/*
+ * The few cryptographic primitives the application uses, over OpenSSL, so
+ * that code above core/ signs and compares without a library header.
+ */
+#ifndef EC_CORE_CRYPTO_H
+#define EC_CORE_CRYPTO_H
+
+#include <stddef.h>
+
+#define EC_SHA256_SIZE 32
+
+/* HMAC-SHA256 of msg under key into out. */
+void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
+                    size_t msg_len, unsigned char out[EC_SHA256_SIZE]);
+
+/* 1 if the n bytes at a and b are equal, in a time that does not depend on
+   where they differ (for comparing secrets), else 0. */
+int ec_mem_equal(const void *a, const void *b, size_t n);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * ec_env: what a handler may use of the worker it runs in: the two stores
+ * and the settings that shape its answers. The wiring (app/app.c) fills
+ * one per worker from the configuration and the dispatcher hands it over
+ * in req->env, so handlers never see the configuration or the worker
+ * itself and stay a layer below the code that wires everything together.
+ *
+ * Invariants: every pointer is non-NULL and outlives the worker's
+ * requests; the stores connect lazily (a route's DB/KV flags make the
+ * dispatcher connect them before the handler runs).
+ */
+#ifndef EC_HANDLERS_ENV_H
+#define EC_HANDLERS_ENV_H
+
+#include <stddef.h>
+
+#include "svc/basket.h"
+
+struct ec_db;
+struct ec_kv;
+
+struct ec_env {
+    struct ec_db *db;
+    struct ec_kv *kv;
+    const char *static_url;        /* URL prefix of static files */
+    long retry_after;              /* seconds, sent with a 503 */
+    const unsigned char *form_key; /* signs form tokens: never logged */
+    size_t form_key_len;
+    /* how baskets are bounded; basket.rate.client is always NULL here:
+       ec_basket_policy_for() fills it per request */
+    struct ec_basket_policy basket;
+    const char *lock_rate_exempt; /* addresses without the lock rate */
+};
+
+#endif
