@@ -231,7 +231,7 @@ static int
 open_logs(const struct ec_settings *s)
 {
     return ec_log_open(s->error_log, s->access_log,
-                       ec_log_level_parse(s->log_level));
+                       (enum ec_log_level)ec_log_level_parse(s->log_level));
 }
 
 static int

@@ -131,7 +131,7 @@ reopen_logs(const struct ec_settings *s)
 {
     reopen_requested = 0;
     if (ec_log_open(s->error_log, s->access_log,
-                    ec_log_level_parse(s->log_level)) < 0)
+                    (enum ec_log_level)ec_log_level_parse(s->log_level)) < 0)
         ec_log_error("cannot reopen logs: %s", strerror(errno));
 }
 

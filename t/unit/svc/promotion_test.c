@@ -635,11 +635,13 @@ schedule_str(const struct ec_promotion_breakdown *b, char *buf, size_t size)
         const struct ec_promotion_segment *s = &b->schedule[i];
 
         if (s->last)
-            len += snprintf(buf + len, size - len, "%s%d-%d:%lld", i ? " " : "",
-                            s->first, s->last, (long long)s->monthly);
+            len += (size_t)snprintf(buf + len, size - len, "%s%d-%d:%lld",
+                                    i ? " " : "", s->first, s->last,
+                                    (long long)s->monthly);
         else
-            len += snprintf(buf + len, size - len, "%s%d-:%lld", i ? " " : "",
-                            s->first, (long long)s->monthly);
+            len +=
+                (size_t)snprintf(buf + len, size - len, "%s%d-:%lld",
+                                 i ? " " : "", s->first, (long long)s->monthly);
     }
 }
 
@@ -654,10 +656,10 @@ explain_str(const struct ec_promotion_breakdown *b, char *buf, size_t size)
         const struct ec_promotion_explanation *e = &b->explain[i];
 
         CU_ASSERT_EQUAL(ec_promotion_explain_code(e, code, sizeof(code)), 0);
-        len += snprintf(buf + len, size - len, "%s%lld:%s%s%s", i ? " " : "",
-                        (long long)e->campaign->id, code,
-                        e->reason == EC_PROMOTION_LOST ? "@" : "",
-                        ec_promotion_step_name(e->decided_by));
+        len += (size_t)snprintf(buf + len, size - len, "%s%lld:%s%s%s",
+                                i ? " " : "", (long long)e->campaign->id, code,
+                                e->reason == EC_PROMOTION_LOST ? "@" : "",
+                                ec_promotion_step_name(e->decided_by));
     }
 }
 
