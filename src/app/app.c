@@ -2,6 +2,7 @@
 
 #include <stdlib.h>
 
+#include "app/routes.h"
 #include "core/xalloc.h"
 #include "render/theme.h"
 #include "app/settings.h"
@@ -39,6 +40,8 @@ ec_app_new(const struct ec_settings *s)
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
+    app->routes = ec_routes;
+    app->nroutes = ec_routes_count;
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,

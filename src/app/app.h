@@ -7,6 +7,8 @@
 #ifndef EC_APP_APP_H
 #define EC_APP_APP_H
 
+#include <stddef.h>
+
 #include "handlers/env.h"
 
 struct ec_settings;
@@ -21,6 +23,8 @@ struct ec_app {
     struct ec_tenant_cache *tenants;
     struct ec_catalog_cache *catalogs;
     struct ec_themes *themes;
+    const struct ec_route *routes; /* the route table (app/routes.c) */
+    size_t nroutes;
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "app/routes.h"
+#include "http/csrf.h"
 #include "http/router.h"
 #include "render/theme.h"
 #include "app/settings.h"
@@ -216,6 +217,34 @@ load_catalog(struct ec_app *app, struct ec_request *req)
     return 0;
 }
 
+/*
+ * The body a route's flags ask for: a form post must be a form carrying
+ * its CSRF token; a JSON route's body, when there is one, must be JSON.
+ * Routes with neither flag never read a body.
+ */
+static int
+check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
+           ec_body_read_fn read_fn, void *read_ctx)
+{
+    int rc;
+
+    if (!(flags & EC_R_PROTECTED))
+        return 0;
+    rc = ec_request_read_body(req, app->settings->max_body_size, read_fn,
+                              read_ctx);
+    if (rc < 0)
+        return rc;
+    if (flags & EC_R_FORM) {
+        /* an empty post is not a form's: it fails for want of a token */
+        if (req->body_kind != EC_BODY_FORM && req->body_kind != EC_BODY_NONE)
+            return EC_ERR_UNSUPPORTED_MEDIA;
+        return ec_csrf_check(req, app->env.form_key, app->env.form_key_len);
+    }
+    if (req->body_kind != EC_BODY_NONE && req->body_kind != EC_BODY_JSON)
+        return EC_ERR_UNSUPPORTED_MEDIA;
+    return 0;
+}
+
 static int
 run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     ec_body_read_fn read_fn, void *read_ctx)
@@ -224,15 +253,17 @@ run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     unsigned allowed = 0;
     int rc, match;
 
-    match = ec_router_match(ec_routes, ec_routes_count, req->method, req->path,
+    match = ec_router_match(app->routes, app->nroutes, req->method, req->path,
                             req->arena, &route, &req->route_args, &allowed);
     req->route = route;
     if (match == 0 && !(route->flags & EC_R_TENANT))
         goto matched;
 
-    /* tenant pages, and 404/405 answered in the shop's own look */
+    /* tenant pages, and 404/405 answered in the shop's own look; when the
+       stores cannot say whose shop this is, a 404/405 is still true,
+       only unbranded */
     rc = resolve_tenant(app, req);
-    if (rc < 0)
+    if (rc < 0 && !(match < 0 && rc == EC_ERR_UNAVAILABLE))
         return rc;
     if (match == EC_ERR_METHOD)
         ec_response_header(res, "Allow",
@@ -241,16 +272,14 @@ run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
         return match;
 
 matched:
+    /* a body is refused before any store is asked: a forged or oversized
+       post costs no round trip */
+    if ((rc = check_body(app, req, route->flags, read_fn, read_ctx)) < 0)
+        return rc;
     if ((rc = check_stores(app, route->flags)) < 0)
         return rc;
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
-    if (route->flags & EC_R_BODY) {
-        rc = ec_request_read_body(req, app->settings->max_body_size, read_fn,
-                                  read_ctx);
-        if (rc < 0)
-            return rc;
-    }
     return route->handler(req, res);
 }
 

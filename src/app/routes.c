@@ -1,11 +1,13 @@
 /*
  * The map of the application: every address ecomd answers, read top to
  * bottom. Adding a route is one line. Flags say what the dispatcher
- * ensures before the handler runs (see enum ec_route_flag).
+ * ensures before the handler runs (see enum ec_route_flag); a route that
+ * changes state is protected by FORM (a browser form with its CSRF token)
+ * or JSONB (a JSON body, which a cross-site page cannot send).
  *
- * Storefront pages need Redis: it holds the version that tells a worker
- * whether its cached tenant (and later catalog and prices) is current,
- * and a shop must not show a price it cannot vouch for.
+ * Storefront pages need Redis (KV): it carries the invalidations that tell
+ * a worker whether its cached tenant and catalog are current, and a shop
+ * must not show a price it cannot vouch for.
  */
 #include "app/routes.h"
 
@@ -14,46 +16,44 @@
 #define T EC_R_TENANT
 #define DB EC_R_DB
 #define KV EC_R_KV
-#define BODY EC_R_BODY
 #define JSON EC_R_JSON
+#define FORM EC_R_FORM
+#define JSONB EC_R_JSON_BODY
 #define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
 
-/* clang-format off: one route a line, in columns */
+/* one route a line, in columns */
+/* clang-format off */
 const struct ec_route ec_routes[] = {
-    /* methods  pattern                   handler            flags template */
-    {EC_GET, "/healthz", ec_h_healthz, JSON, NULL},
-    {EC_GET, "/readyz", ec_h_readyz, JSON, NULL},
+    /* methods   pattern                       handler                  flags */
+    {EC_GET,    "/healthz",                    ec_h_healthz,            JSON},
+    {EC_GET,    "/readyz",                     ec_h_readyz,             JSON},
 
-    {EC_GET, "/api/v1/tenant", ec_h_tenant_info, T | KV | JSON, NULL},
-    {EC_GET, "/api/v1/channels", ec_h_channels, CAT | JSON, NULL},
-    {EC_GET, "/api/v1/products", ec_h_products, CAT | JSON, NULL},
-    {EC_GET, "/api/v1/products/{sku}", ec_h_product, CAT | JSON, NULL},
-    {EC_GET, "/api/v1/products/{sku}/price", ec_h_product_price, CAT | JSON,
-     NULL},
-    {EC_GET, "/api/v1/numbers", ec_h_numbers, T | DB | KV | JSON, NULL},
-    {EC_GET, "/api/v1/basket", ec_h_basket, CAT | JSON, NULL},
-    {EC_POST, "/api/v1/basket/lines", ec_h_basket_add, CAT | BODY | JSON, NULL},
-    {EC_PATCH, "/api/v1/basket/lines/{id}", ec_h_basket_update,
-     CAT | BODY | JSON, NULL},
-    {EC_DELETE, "/api/v1/basket/lines/{id}", ec_h_basket_remove, CAT | JSON,
-     NULL},
-    {EC_POST, "/api/v1/basket/keep", ec_h_basket_keep, CAT | BODY | JSON, NULL},
-    {EC_POST, "/api/v1/csp-report", ec_h_csp_report, T | BODY | JSON, NULL},
+    {EC_GET,    "/api/v1/tenant",              ec_h_tenant_info,        T | KV | JSON},
+    {EC_GET,    "/api/v1/channels",            ec_h_channels,           CAT | JSON},
+    {EC_GET,    "/api/v1/products",            ec_h_products,           CAT | JSON},
+    {EC_GET,    "/api/v1/products/{sku}",      ec_h_product,            CAT | JSON},
+    {EC_GET,    "/api/v1/products/{sku}/price", ec_h_product_price,     CAT | JSON},
+    {EC_GET,    "/api/v1/numbers",             ec_h_numbers,            T | DB | KV | JSON},
+    {EC_GET,    "/api/v1/basket",              ec_h_basket,             CAT | JSON},
+    {EC_POST,   "/api/v1/basket/lines",        ec_h_basket_add,         CAT | JSONB | JSON},
+    {EC_PATCH,  "/api/v1/basket/lines/{id}",   ec_h_basket_update,      CAT | JSONB | JSON},
+    {EC_DELETE, "/api/v1/basket/lines/{id}",   ec_h_basket_remove,      CAT | JSONB | JSON},
+    {EC_POST,   "/api/v1/basket/keep",         ec_h_basket_keep,        CAT | JSONB | JSON},
+    {EC_POST,   "/api/v1/csp-report",          ec_h_csp_report,         T | JSONB | JSON},
 
-    {EC_GET, "/", ec_h_home, CAT, "home"},
-    {EC_GET, "/theme.css", ec_h_theme_css, T, NULL},
-    {EC_GET, "/products/{sku}", ec_h_product_page, CAT, "product"},
-    {EC_GET, "/basket", ec_h_basket_page, CAT, "basket"},
-    /* the storefront's forms: each answers 303 to /basket or the page
+    {EC_GET,    "/",                           ec_h_home,               CAT},
+    {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},
+    {EC_GET,    "/products/{sku}",             ec_h_product_page,       CAT},
+    {EC_GET,    "/basket",                     ec_h_basket_page,        CAT},
+    /* the storefront's forms: each answers 303 to /basket, or the page
        again with its error */
-    {EC_POST, "/basket/lines", ec_h_form_basket_add, CAT | BODY, NULL},
-    {EC_POST, "/basket/lines/{id}", ec_h_form_basket_update, CAT | BODY, NULL},
-    {EC_POST, "/basket/lines/{id}/remove", ec_h_form_basket_remove, CAT | BODY,
-     NULL},
-    {EC_POST, "/basket/keep", ec_h_form_basket_keep, CAT | BODY, NULL},
+    {EC_POST,   "/basket/lines",               ec_h_form_basket_add,    CAT | FORM},
+    {EC_POST,   "/basket/lines/{id}",          ec_h_form_basket_update, CAT | FORM},
+    {EC_POST,   "/basket/lines/{id}/remove",   ec_h_form_basket_remove, CAT | FORM},
+    {EC_POST,   "/basket/keep",                ec_h_form_basket_keep,   CAT | FORM},
     /* web subpages (/tilbud): their channel's path rule decides */
-    {EC_GET, "/{section}", ec_h_channel_page, CAT, "channel"},
-    {EC_GET, "/{section}/products/{sku}", ec_h_product_page, CAT, "product"},
+    {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
+    {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},
 };
 /* clang-format on */
 

@@ -40,9 +40,10 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
          "This SIM type is not available for this product."},
     [-EC_ERR_ADDON_INCOMPATIBLE] = {422, "addon_incompatible",
                                     "An add-on does not fit this product."},
-    [-EC_ERR_FORBIDDEN] = {403, "forbidden",
-                           "This form has expired. Please go back, reload the "
-                           "page and try again."},
+    [-EC_ERR_FORBIDDEN] = {403, "forbidden", "You may not do that."},
+    [-EC_ERR_CSRF_FAILED] = {403, "csrf_failed",
+                             "This form has expired. Please go back, reload "
+                             "the page and try again."},
     [-EC_ERR_BASKET_LIMIT] = {422, "basket_limit",
                               "The basket holds as much as it can."},
     [-EC_ERR_RATE_LIMITED] = {429, "rate_limited",

@@ -29,7 +29,9 @@ enum ec_err {
     EC_ERR_RATE_LIMITED = -17,         /* 429 rate_limited */
     EC_ERR_FORBIDDEN = -18,    /* 403 forbidden (a form without its token) */
     EC_ERR_BASKET_LIMIT = -19, /* 422 basket_limit (lines or numbers) */
-    EC_ERR__COUNT = 20
+    EC_ERR_CSRF_FAILED = -20,  /* 403 csrf_failed (a form without its
+                                  token, or from another origin) */
+    EC_ERR__COUNT = 21
 };
 
 struct ec_err_info {

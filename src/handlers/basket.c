@@ -2,10 +2,11 @@
  * The guest's basket: the changes both its JSON API and its pages make
  * (see handlers/basket.h), and the JSON API itself. The basket is named
  * by the basket cookie (HttpOnly, SameSite=Lax); an API change must come
- * as application/json (else 415), which a cross-site form cannot send
- * without a CORS preflight: that, with SameSite=Lax, is the API's CSRF
- * defence. PATCH and DELETE, not being simple methods, need a preflight
- * too. The pages' forms carry tokens instead (http/csrf.h).
+ * as application/json (else 415: the route flag EC_R_JSON_BODY, checked by
+ * the dispatcher), which a cross-site form cannot send without a CORS
+ * preflight: that, with SameSite=Lax, is the API's CSRF defence. PATCH and
+ * DELETE, not being simple methods, need a preflight too. The pages' forms
+ * carry tokens instead (EC_R_FORM, http/csrf.h).
  */
 #include "handlers/basket.h"
 
@@ -558,15 +559,6 @@ set_etag(struct ec_request *req, struct ec_response *res, long long version)
                        ec_arena_printf(req->arena, "\"%lld\"", version));
 }
 
-static int
-need_json(struct ec_request *req, struct ec_response *res)
-{
-    if (req->body_kind != EC_BODY_JSON)
-        return ec_fail(res, EC_ERR_UNSUPPORTED_MEDIA, NULL,
-                       "Send the change as application/json.");
-    return 0;
-}
-
 /* {"line":{...},"version":N} */
 static void
 answer_line(struct ec_request *req, struct ec_response *res,
@@ -606,8 +598,7 @@ ec_h_basket_add(struct ec_request *req, struct ec_response *res)
     struct ec_basket b;
     int rc;
 
-    if ((rc = need_json(req, res)) < 0 ||
-        (rc = ec_basket_wanted(req, res, &w)) < 0 ||
+    if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
         (rc = ec_basket_do_add(req, res, req->json, &w, &b, &l)) < 0)
         return rc;
     answer_line(req, res, &b, &l);
@@ -625,8 +616,7 @@ ec_h_basket_update(struct ec_request *req, struct ec_response *res)
     struct ec_basket b;
     int rc;
 
-    if ((rc = need_json(req, res)) < 0 ||
-        (rc = ec_basket_wanted(req, res, &w)) < 0 ||
+    if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
         (rc = ec_basket_do_update(req, res, line_id ? line_id : "", req->json,
                                   &w, &b, &l)) < 0)
         return rc;
@@ -665,8 +655,6 @@ ec_h_basket_keep(struct ec_request *req, struct ec_response *res)
     struct ec_basket b;
     int rc;
 
-    if (req->body_kind != EC_BODY_NONE && (rc = need_json(req, res)) < 0)
-        return rc;
     if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
         (rc = ec_basket_do_keep(req, res, &w, &b)) < 0 ||
         (rc = ec_basket_view(req, &b, &view)) < 0)

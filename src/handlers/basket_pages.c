@@ -7,9 +7,10 @@
  * page it came from again, with the error next to the form and the
  * status of the error.
  *
- * Every form carries a CSRF token (http/csrf.h) and the basket version
- * the page showed, so a form from an older tab answers version_conflict
- * instead of undoing a newer change.
+ * Every form carries a CSRF token (http/csrf.h; the route table flags the
+ * posts FORM, so the dispatcher checks it before a handler here runs) and
+ * the basket version the page showed, so a form from an older tab answers
+ * version_conflict instead of undoing a newer change.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -336,9 +337,6 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
     struct json_object *line;
     int rc;
 
-    if ((rc = ec_csrf_check(req, req->env->form_key, req->env->form_key_len)) <
-        0)
-        return rc;
     line = line_from_form(req);
     ec_arena_cleanup(req->arena, put_json, line);
     rc = ec_basket_wanted(req, res, &w);
@@ -361,8 +359,8 @@ enum basket_form {
 };
 
 /*
- * A basket-page form: its token checked, its change made, then 303 to
- * /basket, or the basket page again with the error.
+ * A basket-page form (its token checked by the dispatcher): its change
+ * made, then 303 to /basket, or the basket page again with the error.
  */
 static int
 basket_form(struct ec_request *req, struct ec_response *res,
@@ -375,9 +373,6 @@ basket_form(struct ec_request *req, struct ec_response *res,
     struct json_object *patch;
     int rc;
 
-    if ((rc = ec_csrf_check(req, req->env->form_key, req->env->form_key_len)) <
-        0)
-        return rc;
     if (!line_id)
         line_id = "";
     if ((rc = ec_basket_wanted(req, res, &w)) < 0)

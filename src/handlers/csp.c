@@ -22,9 +22,6 @@ ec_h_csp_report(struct ec_request *req, struct ec_response *res)
     const char *s;
     size_t len;
 
-    if (req->body_kind != EC_BODY_JSON)
-        return ec_fail(res, EC_ERR_UNSUPPORTED_MEDIA, NULL,
-                       "Send the report as JSON.");
     if (!json_object_is_type(req->json, json_type_object))
         return ec_fail(res, EC_ERR_INVALID_FIELD, "csp-report",
                        "A report must be a JSON object.");

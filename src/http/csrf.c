@@ -86,8 +86,9 @@ ec_csrf_check(const struct ec_request *req, const unsigned char *key,
 
     if (!ec_hex_valid(cookie, COOKIE_HEX) ||
         !ec_hex_valid(sent, EC_CSRF_TOKEN_SIZE - 1) || !origin_ok(req))
-        return EC_ERR_FORBIDDEN;
+        return EC_ERR_CSRF_FAILED;
     ec_csrf_sign(key, key_len, req->host, cookie, want);
-    return ec_mem_equal(want, sent, EC_CSRF_TOKEN_SIZE - 1) ? 0
-                                                            : EC_ERR_FORBIDDEN;
+    return ec_mem_equal(want, sent, EC_CSRF_TOKEN_SIZE - 1)
+               ? 0
+               : EC_ERR_CSRF_FAILED;
 }

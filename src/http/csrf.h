@@ -11,8 +11,11 @@
  * compute the token, and SameSite=Lax keeps the cookie off its cross-site
  * posts.
  *
- * The JSON API needs none of this: it takes only application/json, which
- * a cross-site form cannot send without a CORS preflight.
+ * The dispatcher runs the check for every route flagged EC_R_FORM, before
+ * the handler; handlers only put the token into their forms. The JSON API
+ * needs none of this: its routes (EC_R_JSON_BODY) take only
+ * application/json, which a cross-site page cannot send without a CORS
+ * preflight.
  */
 #ifndef EC_HTTP_CSRF_H
 #define EC_HTTP_CSRF_H
@@ -36,7 +39,7 @@ void ec_csrf_token(struct ec_request *req, struct ec_response *res,
 
 /*
  * 0 when the posted form carries the token of the request's cookie and
- * comes from this host; EC_ERR_FORBIDDEN otherwise.
+ * comes from this host; EC_ERR_CSRF_FAILED otherwise.
  */
 int ec_csrf_check(const struct ec_request *req, const unsigned char *key,
                   size_t key_len);

@@ -1,6 +1,8 @@
 /*
  * Routes are data: one table (src/app/routes.c) of method set, path
- * pattern, handler, flags and template. Patterns are literal segments and
+ * pattern, handler and flags. The handler names the template its page
+ * renders through, next to the model it builds. Patterns are literal segments
+ * and
  * "{name}" segments that match any one non-empty segment and are handed to
  * the handler as route arguments.
  *
@@ -29,16 +31,34 @@ enum ec_method {
     EC_OPTIONS = 1 << 6,
 };
 
-/* What the dispatcher does before the handler runs. */
+/*
+ * What the dispatcher ensures before the handler runs, so that no handler
+ * has to remember it. A route whose methods change state (POST, PUT,
+ * PATCH, DELETE) must carry one of the protections EC_R_FORM or
+ * EC_R_JSON_BODY: t/unit/app/routes_test.c fails on one that does not.
+ */
 enum ec_route_flag {
     EC_R_TENANT = 1 << 0,  /* resolve the tenant from Host first */
     EC_R_DB = 1 << 1,      /* needs MySQL: 503 if it is down */
     EC_R_KV = 1 << 2,      /* needs Redis: 503 if it is down */
-    EC_R_BODY = 1 << 3,    /* reads a request body (form or JSON) */
-    EC_R_JSON = 1 << 4,    /* answers JSON whatever the client accepts */
-    EC_R_CATALOG = 1 << 5, /* load the tenant's catalog, resolve the
+    EC_R_CATALOG = 1 << 3, /* load the tenant's catalog, resolve the
                               channel (implies tenant and Redis) */
+    EC_R_JSON = 1 << 4,    /* answers JSON whatever the client accepts */
+    /* a browser's form post: the body must be an urlencoded form (else
+       415) carrying the CSRF token of the request's cookie, from this
+       host (else 403 csrf_failed; see http/csrf.h) */
+    EC_R_FORM = 1 << 5,
+    /* the JSON API's changes: the body, when there is one, must be
+       application/json (else 415), which a cross-site page cannot send
+       without a CORS preflight that is never granted */
+    EC_R_JSON_BODY = 1 << 6,
 };
+
+/* The flags that protect a state-changing route against forgery. */
+#define EC_R_PROTECTED (EC_R_FORM | EC_R_JSON_BODY)
+
+/* The methods that change state. */
+#define EC_UNSAFE_METHODS (EC_POST | EC_PUT | EC_PATCH | EC_DELETE)
 
 /* A handler fills res; returns 0 or an ec_err the dispatcher answers. */
 typedef int (*ec_handler_fn)(struct ec_request *req, struct ec_response *res);
@@ -48,7 +68,6 @@ struct ec_route {
     const char *pattern;
     ec_handler_fn handler;
     unsigned flags;
-    const char *template_name;
 };
 
 /* EC_GET etc. for "GET", or 0 for a method we do not know. */

@@ -66,21 +66,21 @@ test_check(void)
                     0);
     /* another site's page posting with the shopper's cookie */
     CU_ASSERT_EQUAL(check("csrf=" COOKIE, good, "https://evil.example"),
-                    EC_ERR_FORBIDDEN);
-    CU_ASSERT_EQUAL(check("csrf=" COOKIE, good, "null"), EC_ERR_FORBIDDEN);
+                    EC_ERR_CSRF_FAILED);
+    CU_ASSERT_EQUAL(check("csrf=" COOKIE, good, "null"), EC_ERR_CSRF_FAILED);
     CU_ASSERT_EQUAL(
         check("csrf=" COOKIE, good, "http://nordlys.localhost.evil.example"),
-        EC_ERR_FORBIDDEN);
+        EC_ERR_CSRF_FAILED);
     /* no token, no cookie, a token of another cookie, a malformed one */
-    CU_ASSERT_EQUAL(check("csrf=" COOKIE, "sku=L", NULL), EC_ERR_FORBIDDEN);
-    CU_ASSERT_EQUAL(check(NULL, good, NULL), EC_ERR_FORBIDDEN);
+    CU_ASSERT_EQUAL(check("csrf=" COOKIE, "sku=L", NULL), EC_ERR_CSRF_FAILED);
+    CU_ASSERT_EQUAL(check(NULL, good, NULL), EC_ERR_CSRF_FAILED);
     CU_ASSERT_EQUAL(check("csrf=1123456789abcdef0123456789abcdef", good, NULL),
-                    EC_ERR_FORBIDDEN);
+                    EC_ERR_CSRF_FAILED);
     CU_ASSERT_EQUAL(check("csrf=" COOKIE,
                           "csrf=0aaf4934e9095ca215eaedaaed0c77b8&sku=L", NULL),
-                    EC_ERR_FORBIDDEN);
+                    EC_ERR_CSRF_FAILED);
     CU_ASSERT_EQUAL(check("csrf=" COOKIE, "csrf=0AAF&sku=L", NULL),
-                    EC_ERR_FORBIDDEN);
+                    EC_ERR_CSRF_FAILED);
 }
 
 static void

@@ -1,0 +1,310 @@
+/*
+ * The dispatcher through fake requests, over a route table of its own
+ * whose handlers record that they ran: what each flag guarantees before a
+ * handler runs (bodies, CSRF tokens, stores), and how errors are answered
+ * (status, JSON envelope or HTML page, headers).
+ */
+#include <stdlib.h>
+
+#include <json-c/json.h>
+
+#include "../fake.h"
+#include "../test.h"
+#include "app/app.h"
+#include "app/settings.h"
+#include "core/err.h"
+#include "http/csrf.h"
+#include "http/router.h"
+
+static struct ec_settings settings;
+static struct ec_app *app;
+static struct fake f;
+static int ran;
+
+static int
+h_ok(struct ec_request *req, struct ec_response *res)
+{
+    struct json_object *m = json_object_new_object();
+
+    ran++;
+    json_object_object_add(
+        m, "json", json_object_new_boolean(req->body_kind == EC_BODY_JSON));
+    json_object_object_add(
+        m, "sku",
+        json_object_new_string(
+            ec_request_form(req, "sku") ? ec_request_form(req, "sku") : ""));
+    ec_response_set_model(res, m, NULL);
+    return 0;
+}
+
+static int
+h_fail(struct ec_request *req, struct ec_response *res)
+{
+    ran++;
+    return ec_fail(res, EC_ERR_INVALID_FIELD, "sku", "No such product.");
+}
+
+static const struct ec_route routes[] = {
+    {EC_GET, "/ok", h_ok, EC_R_JSON},
+    {EC_GET, "/page-fails", h_fail, 0},
+    {EC_GET | EC_POST, "/api/fails", h_fail, EC_R_JSON | EC_R_JSON_BODY},
+    {EC_POST, "/form", h_ok, EC_R_FORM},
+    {EC_POST | EC_DELETE, "/api/change", h_ok, EC_R_JSON | EC_R_JSON_BODY},
+    {EC_GET, "/needs-redis", h_ok, EC_R_JSON | EC_R_KV},
+};
+
+/* The token the form key gives cookie on nordlys.localhost. */
+static const char *
+token_for(const char *cookie)
+{
+    static char t[EC_CSRF_TOKEN_SIZE];
+
+    ec_csrf_sign(settings.form_secret, sizeof(settings.form_secret),
+                 "nordlys.localhost", cookie, t);
+    return t;
+}
+
+static const char *
+header(const char *name)
+{
+    return ec_response_get_header(&f.res, name);
+}
+
+/* The JSON error code of the answer, or "" when it is not one. */
+static const char *
+error_code(void)
+{
+    static char code[64];
+    struct json_object *root = json_tokener_parse(fake_body(&f)), *e, *c;
+
+    code[0] = '\0';
+    if (root && json_object_object_get_ex(root, "error", &e) &&
+        json_object_object_get_ex(e, "code", &c))
+        snprintf(code, sizeof(code), "%s", json_object_get_string(c));
+    json_object_put(root);
+    return code;
+}
+
+static void
+test_routes_and_methods(void)
+{
+    ran = 0;
+    fake_dispatch(&f, app, "GET", "/ok", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_EQUAL(ran, 1);
+    EC_ASSERT_STR(f.res.content_type, "application/json");
+
+    fake_dispatch(&f, app, "GET", "/nowhere", "Accept: application/json", NULL);
+    CU_ASSERT_EQUAL(f.res.status, 404);
+    EC_ASSERT_STR(error_code(), "not_found");
+
+    fake_dispatch(&f, app, "PUT", "/ok", "Accept: application/json", NULL);
+    CU_ASSERT_EQUAL(f.res.status, 405);
+    EC_ASSERT_STR(error_code(), "method_not_allowed");
+    EC_ASSERT_STR(header("Allow"), "GET, HEAD");
+
+    /* HEAD is answered by the GET route */
+    ran = 0;
+    fake_dispatch(&f, app, "HEAD", "/ok", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_EQUAL(ran, 1);
+}
+
+static void
+test_every_answer_has_its_headers(void)
+{
+    const char *paths[] = {"/ok", "/nowhere", "/page-fails", "/api/fails"};
+
+    for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+        fake_dispatch(&f, app, "GET", paths[i], "X-Request-Id: abc-123", NULL);
+        EC_ASSERT_STR(header("X-Request-Id"), "abc-123");
+        CU_ASSERT_PTR_NOT_NULL(header("Content-Security-Policy"));
+        EC_ASSERT_STR(header("X-Content-Type-Options"), "nosniff");
+        EC_ASSERT_STR(header("X-Frame-Options"), "DENY");
+        EC_ASSERT_STR(header("Cache-Control"), "no-store");
+    }
+}
+
+static void
+test_handler_errors(void)
+{
+    struct json_object *root, *e, *v;
+
+    /* a JSON route: the envelope with the handler's field and message */
+    fake_dispatch(&f, app, "GET", "/api/fails", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 422);
+    root = json_tokener_parse(fake_body(&f));
+    CU_ASSERT_FATAL(root && json_object_object_get_ex(root, "error", &e));
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "code", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "invalid_field");
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "field", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "sku");
+    CU_ASSERT_FATAL(json_object_object_get_ex(e, "message", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "No such product.");
+    json_object_put(root);
+
+    /* a page: the error page, escaped, with the request's reference */
+    fake_dispatch(&f, app, "GET", "/page-fails", "X-Request-Id: ref-42", NULL);
+    CU_ASSERT_EQUAL(f.res.status, 422);
+    EC_ASSERT_STR(f.res.content_type, "text/html");
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "No such product."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "ref-42"));
+
+    /* a client that asks for JSON gets JSON from a page route too */
+    fake_dispatch(&f, app, "GET", "/page-fails", "Accept: application/json",
+                  NULL);
+    EC_ASSERT_STR(error_code(), "invalid_field");
+}
+
+static void
+test_form_posts_need_their_token(void)
+{
+    const char *cookie = "0123456789abcdef0123456789abcdef";
+    char headers[256], body[128];
+
+    snprintf(headers, sizeof(headers),
+             "Content-Type: application/x-www-form-urlencoded\n"
+             "Cookie: csrf=%s\nAccept: application/json",
+             cookie);
+    snprintf(body, sizeof(body), "sku=L&csrf=%s", token_for(cookie));
+    ran = 0;
+    fake_dispatch(&f, app, "POST", "/form", headers, body);
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_EQUAL(ran, 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "\"sku\":\"L\""));
+
+    /* no token, a wrong one, no cookie, another origin: 403, no handler */
+    fake_dispatch(&f, app, "POST", "/form", headers, "sku=L");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    EC_ASSERT_STR(error_code(), "csrf_failed");
+    fake_dispatch(&f, app, "POST", "/form", headers,
+                  "sku=L&csrf=00000000000000000000000000000000");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    fake_dispatch(&f, app, "POST", "/form",
+                  "Content-Type: application/x-www-form-urlencoded\n"
+                  "Accept: application/json",
+                  body);
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    snprintf(headers, sizeof(headers),
+             "Content-Type: application/x-www-form-urlencoded\n"
+             "Cookie: csrf=%s\nOrigin: https://evil.example",
+             cookie);
+    fake_dispatch(&f, app, "POST", "/form", headers, body);
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    /* an empty post has no token either */
+    fake_dispatch(&f, app, "POST", "/form", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    /* JSON is not a form */
+    fake_dispatch(&f, app, "POST", "/form",
+                  "Content-Type: application/json\nAccept: application/json",
+                  "{\"sku\":\"L\"}");
+    CU_ASSERT_EQUAL(f.res.status, 415);
+    EC_ASSERT_STR(error_code(), "unsupported_media_type");
+    CU_ASSERT_EQUAL(ran, 1);
+}
+
+static void
+test_json_routes_take_only_json(void)
+{
+    ran = 0;
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/json", "{\"a\":1}");
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "\"json\":true"));
+    /* no body at all is allowed (DELETE, keep) */
+    fake_dispatch(&f, app, "DELETE", "/api/change", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_EQUAL(ran, 2);
+
+    /* what a cross-site form can send is refused before the handler */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/x-www-form-urlencoded", "a=1");
+    CU_ASSERT_EQUAL(f.res.status, 415);
+    EC_ASSERT_STR(error_code(), "unsupported_media_type");
+    fake_dispatch(&f, app, "POST", "/api/change", "Content-Type: text/plain",
+                  "{\"a\":1}");
+    CU_ASSERT_EQUAL(f.res.status, 415);
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: multipart/form-data; boundary=x", "--x--");
+    CU_ASSERT_EQUAL(f.res.status, 415);
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/json", "{\"a\":");
+    CU_ASSERT_EQUAL(f.res.status, 400);
+    EC_ASSERT_STR(error_code(), "invalid_json");
+    CU_ASSERT_EQUAL(ran, 2);
+}
+
+static void
+test_bodies_are_bounded(void)
+{
+    char *big = malloc(settings.max_body_size + 2);
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(big);
+    memset(big, 'a', settings.max_body_size + 1);
+    big[settings.max_body_size + 1] = '\0';
+    ran = 0;
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/json", big);
+    CU_ASSERT_EQUAL(f.res.status, 413);
+    EC_ASSERT_STR(error_code(), "payload_too_large");
+    CU_ASSERT_EQUAL(ran, 0);
+    free(big);
+}
+
+static void
+test_a_store_that_is_down_is_503(void)
+{
+    ran = 0;
+    fake_dispatch(&f, app, "GET", "/needs-redis", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 503);
+    EC_ASSERT_STR(error_code(), "unavailable");
+    EC_ASSERT_STR(header("Retry-After"), "7");
+    CU_ASSERT_EQUAL(ran, 0);
+}
+
+static const struct ec_test tests[] = {
+    {"routes, 404, 405 with Allow, HEAD", test_routes_and_methods},
+    {"every answer carries its id and security headers",
+     test_every_answer_has_its_headers},
+    {"a handler's error: JSON envelope or HTML page", test_handler_errors},
+    {"FORM routes: a form with its token, else 403 or 415",
+     test_form_posts_need_their_token},
+    {"JSON_BODY routes: JSON or nothing, else 415",
+     test_json_routes_take_only_json},
+    {"a body over max_body_size is 413 before the handler",
+     test_bodies_are_bounded},
+    {"a route's store down: 503 with Retry-After, no handler",
+     test_a_store_that_is_down_is_503},
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+    const char *srcdir = getenv("EC_SRCDIR");
+    char conf[1024], err[256];
+    int rc;
+
+    /* Redis on a port nothing listens on: the KV route's store is down */
+    snprintf(conf, sizeof(conf),
+             "listen = /tmp/ecomd-dispatch-test.sock\n"
+             "templates_dir = %s/templates\n"
+             "redis_port = 1\nredis_connect_timeout = 200\n"
+             "mysql_port = 1\n"
+             "retry_after = 7\nmax_body_size = 4k\n",
+             srcdir ? srcdir : ".");
+    if (ec_settings_load_text(&settings, "test.conf", conf, err, sizeof(err)) <
+        0) {
+        fprintf(stderr, "%s\n", err);
+        return 2;
+    }
+    app = ec_app_new(&settings);
+    app->routes = routes;
+    app->nroutes = sizeof(routes) / sizeof(routes[0]);
+    fake_init(&f);
+    rc = ec_test_run("app/dispatch", tests);
+    fake_release(&f);
+    ec_app_free(app);
+    ec_settings_release(&settings);
+    return rc;
+}
