@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "core/xalloc.h"
+#include "render/messages.h"
 #include "render/theme.h"
 #include "app/settings.h"
 #include "store/db.h"
@@ -39,6 +40,7 @@ ec_app_new(const struct ec_settings *s)
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
+    app->messages = ec_messages_new(s->templates_dir, s->template_reload);
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
@@ -63,6 +65,7 @@ ec_app_free(struct ec_app *app)
 {
     if (!app)
         return;
+    ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_catalog_cache_free(app->catalogs);
     ec_tenant_cache_free(app->tenants);

@@ -21,6 +21,7 @@ struct ec_app {
     struct ec_tenant_cache *tenants;
     struct ec_catalog_cache *catalogs;
     struct ec_themes *themes;
+    struct ec_messages *messages; /* beside the themes, same reload */
 };
 
 /* Build the worker's services from s (which must outlive the app). No
