@@ -13,7 +13,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux"
-EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev"
+# gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
+EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

@@ -4,6 +4,7 @@
 
 #include "app/routes.h"
 #include "core/xalloc.h"
+#include "render/messages.h"
 #include "render/theme.h"
 #include "app/settings.h"
 #include "store/db.h"
@@ -42,6 +43,7 @@ ec_app_new(const struct ec_settings *s)
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
     app->routes = ec_routes;
     app->nroutes = ec_routes_count;
+    app->messages = ec_messages_new(s->templates_dir, s->template_reload);
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
@@ -66,6 +68,7 @@ ec_app_free(struct ec_app *app)
 {
     if (!app)
         return;
+    ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_catalog_cache_free(app->catalogs);
     ec_tenant_cache_free(app->tenants);

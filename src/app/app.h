@@ -25,6 +25,7 @@ struct ec_app {
     struct ec_themes *themes;
     const struct ec_route *routes; /* the route table (app/routes.c) */
     size_t nroutes;
+    struct ec_messages *messages; /* beside the themes, same reload */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

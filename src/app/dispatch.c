@@ -12,6 +12,7 @@
 #include "app/routes.h"
 #include "http/csrf.h"
 #include "http/router.h"
+#include "render/messages.h"
 #include "render/theme.h"
 #include "app/settings.h"
 #include "store/db.h"
@@ -44,24 +45,50 @@ security_headers(struct ec_response *res)
         ec_response_header(res, "Cache-Control", "no-store");
 }
 
+/* The words of the request's shop, in its locale (or the fallback). */
+static const struct ec_msgcat *
+texts_for(const struct ec_app *app, const struct ec_request *req)
+{
+    if (!app || !app->messages)
+        return NULL;
+    return ec_messages_get(app->messages,
+                           req->tenant ? req->tenant->slug : NULL,
+                           req->tenant ? req->tenant->locale : NULL);
+}
+
+/* The message id in texts, else fallback (English, from core/err.c). */
+static const char *
+text_or(const struct ec_msgcat *texts, const char *id, const char *fallback)
+{
+    const char *s = texts ? ec_msgcat_find(texts, id) : NULL;
+
+    return s ? s : fallback;
+}
+
 /* A page that needs nothing (no template, no tenant) to render. */
 static void
-builtin_error_page(struct ec_response *res, const struct ec_err_info *info,
-                   const char *message, const char *request_id)
+builtin_error_page(struct ec_response *res, const struct ec_msgcat *texts,
+                   const char *title, const char *message,
+                   const char *request_id)
 {
     struct ec_buf *b = res->body;
+    const char *lang = texts ? ec_msgcat_locale(texts) : "en";
+    const char *ref = text_or(texts, "error_page.reference", "Reference:");
 
     ec_buf_reset(b);
-    ec_buf_addf(b,
-                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n"
-                "<meta charset=\"utf-8\">\n"
-                "<meta name=\"viewport\" content=\"width=device-width, "
-                "initial-scale=1\">\n<title>%d %s</title>\n</head>\n<body>\n"
-                "<main>\n<h1>%s</h1>\n<p>",
-                info->status, ec_http_reason(info->status),
-                ec_http_reason(info->status));
+    ec_buf_adds(b, "<!DOCTYPE html>\n<html lang=\"");
+    ec_buf_add_html(b, lang, strlen(lang));
+    ec_buf_adds(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
+                   "<meta name=\"viewport\" content=\"width=device-width, "
+                   "initial-scale=1\">\n<title>");
+    ec_buf_add_html(b, title, strlen(title));
+    ec_buf_adds(b, "</title>\n</head>\n<body>\n<main>\n<h1>");
+    ec_buf_add_html(b, title, strlen(title));
+    ec_buf_adds(b, "</h1>\n<p>");
     ec_buf_add_html(b, message, strlen(message));
-    ec_buf_adds(b, "</p>\n<p><small>Reference: ");
+    ec_buf_adds(b, "</p>\n<p><small>");
+    ec_buf_add_html(b, ref, strlen(ref));
+    ec_buf_addch(b, ' ');
     ec_buf_add_html(b, request_id, strlen(request_id));
     ec_buf_adds(b, "</small></p>\n</main>\n</body>\n</html>\n");
     res->content_type = "text/html";
@@ -82,6 +109,16 @@ page_model(const struct ec_app *app, struct ec_request *req,
                            json_object_new_string(static_url));
     json_object_object_add(model, "request_id",
                            json_object_new_string(req->request_id));
+    if (req->texts) {
+        json_object_object_add(
+            model, "lang",
+            json_object_new_string(ec_msgcat_locale(req->texts)));
+        json_object_object_add(model, "t",
+                               json_object_get(ec_msgcat_json(req->texts)));
+        json_object_object_add(
+            model, "messages_json",
+            json_object_new_string(ec_msgcat_script_json(req->texts)));
+    }
     return model;
 }
 
@@ -95,8 +132,11 @@ render_html(const struct ec_app *app, struct ec_request *req,
     if (!app || !app->themes)
         return EC_ERR_INTERNAL;
     ec_buf_reset(res->body);
+    if (!req->texts)
+        req->texts = texts_for(app, req);
     page_model(app, req, model);
-    if (ec_themes_render(app->themes, slug, name, model, res->body) < 0)
+    if (ec_themes_render_texts(app->themes, slug, req->texts, name, model,
+                               res->body) < 0)
         return EC_ERR_INTERNAL;
     res->content_type = "text/html";
     return 0;
@@ -115,6 +155,8 @@ ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
     const struct ec_err_info *info = ec_err_info(err);
     const char *message = res->err_message ? res->err_message : info->message;
     struct json_object *root, *e, *model;
+    const char *title, *page_message;
+    char id[64];
 
     res->status = info->status;
     res->template_name = NULL;
@@ -141,17 +183,28 @@ ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
         return;
     }
 
+    /* an unknown host's page must not carry any shop's branding */
+    if (err == EC_ERR_UNKNOWN_HOST) {
+        req->tenant = NULL;
+        req->texts = NULL;
+    }
+    if (!req->texts)
+        req->texts = texts_for(app, req);
+    /* the page speaks the shop's language; the JSON above, the API's */
+    snprintf(id, sizeof(id), "http_status.%d", info->status);
+    title = text_or(req->texts, id, ec_http_reason(info->status));
+    snprintf(id, sizeof(id), "error_page.%s",
+             err == EC_ERR_UNKNOWN_HOST ? "unknown_host" : info->code);
+    page_message = text_or(req->texts, id, message);
     model = json_object_new_object();
     json_object_object_add(model, "status", json_object_new_int(info->status));
-    json_object_object_add(
-        model, "title", json_object_new_string(ec_http_reason(info->status)));
-    json_object_object_add(model, "message", json_object_new_string(message));
+    json_object_object_add(model, "title", json_object_new_string(title));
+    json_object_object_add(model, "message",
+                           json_object_new_string(page_message));
     ec_arena_cleanup(req->arena, put_json, model);
-    /* an unknown host's page must not carry any shop's branding */
-    if (err == EC_ERR_UNKNOWN_HOST)
-        req->tenant = NULL;
     if (render_html(app, req, res, "error", model) < 0)
-        builtin_error_page(res, info, message, req->request_id);
+        builtin_error_page(res, req->texts, title, page_message,
+                           req->request_id);
     res->status = info->status;
 }
 
@@ -280,6 +333,7 @@ matched:
         return rc;
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
+    req->texts = texts_for(app, req);
     return route->handler(req, res);
 }
 

@@ -16,6 +16,7 @@
 #include "http/csrf.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "render/messages.h"
 #include "svc/catalog.h"
 #include "svc/number.h"
 
@@ -84,8 +85,10 @@ picker_model(struct ec_request *req, struct json_object *f, int posted)
     if (contains && (!*contains || strlen(contains) > EC_NUMBER_CONTAINS_MAX ||
                      strspn(contains, "0123456789") != strlen(contains))) {
         if (*contains)
-            json_object_object_add(f, "search_error",
-                                   ec_json_str("Søg med 1 til 8 cifre."));
+            json_object_object_add(
+                f, "search_error",
+                ec_json_str(ec_msgcat_text(
+                    req->texts, "field_error.contains.invalid_field")));
         contains = NULL;
     }
     numbers = ec_offered_numbers(req, contains, PICKER_NUMBERS);

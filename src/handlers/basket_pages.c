@@ -20,6 +20,7 @@
 
 #include "handlers/env.h"
 #include "core/arena.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/tztime.h"
 #include "handlers/basket.h"
@@ -27,6 +28,7 @@
 #include "http/csrf.h"
 #include "http/request.h"
 #include "http/response.h"
+#include "render/messages.h"
 #include "svc/tenant.h"
 
 #define CHANGE_NUMBERS 3 /* numbers offered to change a line's */
@@ -38,54 +40,27 @@ jbool(int b)
 }
 
 /*
- * What went wrong, in the shop's words: the API's messages are for
- * developers, these for shoppers. The first entry matching the error (and
- * its field, where one is named) wins.
+ * What went wrong, in the shop's words (render/messages.h): the API's
+ * messages are for developers, these for shoppers. The message of the
+ * error's field and code wins over the code's; basket.js picks its texts
+ * from the same messages by the same rule, so both paths say the same.
+ * A form from an older page shows the basket as it is now, and says so.
  */
-static const struct {
-    int err;
-    const char *field;
-    const char *text;
-} shopper_texts[] = {
-    {EC_ERR_NUMBER_TAKEN, NULL,
-     "Nummeret er lige blevet reserveret af en anden. Vælg et andet."},
-    {EC_ERR_RATE_LIMITED, NULL,
-     "Der er reserveret mange numre fra din adresse på kort tid. Vent et "
-     "minut, og prøv igen."},
-    {EC_ERR_VERSION_CONFLICT, NULL,
-     "Kurven er ændret i et andet vindue. Her er den, som den ser ud nu."},
-    {EC_ERR_BASKET_LIMIT, "msisdn",
-     "Din kurv har allerede så mange nye numre, som den kan rumme."},
-    {EC_ERR_BASKET_LIMIT, NULL, "Kurven er fuld."},
-    {EC_ERR_NOT_FOUND, NULL, "Linjen findes ikke længere i din kurv."},
-    {EC_ERR_SIM_TYPE_NOT_ALLOWED, NULL,
-     "Vælg en SIM-type, som abonnementet fås med."},
-    {EC_ERR_ADDON_INCOMPATIBLE, NULL,
-     "Et af tilvalgene passer ikke til abonnementet."},
-    {EC_ERR_INVALID_FIELD, "msisdn", "Vælg et af de viste numre."},
-    {EC_ERR_INVALID_FIELD, "porting",
-     "Skriv det nummer, du vil tage med, med 8 cifre."},
-    {EC_ERR_INVALID_FIELD, "binding_months",
-     "Vælg en af de bindingsperioder, abonnementet fås med."},
-    {EC_ERR_INVALID_FIELD, "sim_type", "Vælg en SIM-type."},
-    {EC_ERR_INVALID_FIELD, "addons", "Et af tilvalgene kan ikke vælges."},
-    {EC_ERR_INVALID_FIELD, NULL, "Noget i formularen er ikke udfyldt rigtigt."},
-};
-
-/* Replace the message of the failed change rc on res by the shopper's. */
 static void
-shopper_message(struct ec_response *res, int rc)
+shopper_message(struct ec_request *req, struct ec_response *res, int rc)
 {
-    for (size_t i = 0; i < sizeof(shopper_texts) / sizeof(*shopper_texts);
-         i++) {
-        const char *f = shopper_texts[i].field;
+    const char *code = ec_err_info(rc)->code, *s = NULL;
 
-        if (shopper_texts[i].err == rc &&
-            (!f || (res->err_field && strcmp(f, res->err_field) == 0))) {
-            res->err_message = shopper_texts[i].text;
-            return;
-        }
-    }
+    if (rc == EC_ERR_VERSION_CONFLICT)
+        s = ec_msgcat_find(req->texts, "basket.changed_elsewhere");
+    if (!s && res->err_field)
+        s = ec_msgcat_find(req->texts,
+                           ec_arena_printf(req->arena, "field_error.%s.%s",
+                                           res->err_field, code));
+    if (!s)
+        s = ec_msgcat_find(req->texts,
+                           ec_arena_printf(req->arena, "form_error.%s", code));
+    res->err_message = s ? s : ec_msgcat_text(req->texts, "form_error.other");
 }
 
 /* ---- from a form to a change ---- */
@@ -176,12 +151,38 @@ see_basket(struct ec_request *req, struct ec_response *res)
 
 /* ---- the basket page ---- */
 
-static const char *
+/* "6 måneders binding" in the shop's words. */
+static struct json_object *
 binding_text(struct ec_request *req, int months)
 {
-    return months == 0
-               ? "Ingen binding"
-               : ec_arena_printf(req->arena, "%d måneders binding", months);
+    struct json_object *model, *text;
+    struct ec_buf b = EC_BUF_INIT;
+
+    if (months == 0)
+        return ec_json_str(ec_msgcat_text(req->texts, "binding.none"));
+    model = json_object_new_object();
+    json_object_object_add(model, "months", json_object_new_int(months));
+    ec_msgcat_render(req->texts, "binding.months", model, &b);
+    text = json_object_new_string_len(b.data, (int)b.len);
+    json_object_put(model);
+    ec_buf_release(&b);
+    return text;
+}
+
+/* A notice's text by its code; the API's message if there is none. */
+static void
+notice_text(struct ec_request *req, struct json_object *n)
+{
+    struct json_object *v;
+    const char *s = NULL;
+
+    if (json_object_object_get_ex(n, "code", &v))
+        s = ec_msgcat_find(req->texts,
+                           ec_arena_printf(req->arena, "notice.%s",
+                                           json_object_get_string(v)));
+    if (!s && json_object_object_get_ex(n, "message", &v))
+        s = json_object_get_string(v);
+    json_object_object_add(n, "text", ec_json_str(s ? s : ""));
 }
 
 /* "14:35" and the full instant of a lock's end, in the shop's zone. */
@@ -218,22 +219,24 @@ decorate_line(struct ec_request *req, struct json_object *line,
         months = json_object_get_int(v);
     if (json_object_object_get_ex(line, "binding_accepted", &v))
         accepted = json_object_get_boolean(v);
-    json_object_object_add(line, "binding_text",
-                           ec_json_str(binding_text(req, months)));
+    json_object_object_add(line, "binding_text", binding_text(req, months));
     json_object_object_add(line, "needs_acceptance",
                            jbool(months > 0 && !accepted));
     if (json_object_object_get_ex(line, "sim_type", &v))
         json_object_object_add(
             line, "sim_text",
-            ec_json_str(strcmp(json_object_get_string(v), "esim") == 0
-                            ? "eSIM"
-                            : "Fysisk SIM-kort"));
+            ec_json_str(ec_msgcat_text(
+                req->texts, strcmp(json_object_get_string(v), "esim") == 0
+                                ? "sim.esim"
+                                : "sim.physical")));
     for (size_t i = 0; i < json_object_array_length(notices); i++) {
         struct json_object *n = json_object_array_get_idx(notices, i), *l;
 
         if (json_object_object_get_ex(n, "line", &l) &&
-            strcmp(json_object_get_string(l), id) == 0)
+            strcmp(json_object_get_string(l), id) == 0) {
+            notice_text(req, n);
             json_object_array_add(mine, json_object_get(n));
+        }
     }
     json_object_object_add(line, "line_notices", mine);
     json_object_object_add(line, "has_notices",
@@ -323,7 +326,7 @@ basket_form_failed(struct ec_request *req, struct ec_response *res, int rc)
 
     if (status >= 500 || ec_basket_current(req, &b) < 0)
         return rc;
-    shopper_message(res, rc);
+    shopper_message(req, res, rc);
     return basket_page(req, res, &b, status);
 }
 
@@ -346,7 +349,7 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
         return see_basket(req, res);
     if (ec_err_info(rc)->status >= 500)
         return rc;
-    shopper_message(res, rc);
+    shopper_message(req, res, rc);
     /* the product page again, with what was chosen and what went wrong */
     return ec_product_page(req, res, ec_request_form(req, "sku"), rc);
 }

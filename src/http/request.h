@@ -26,6 +26,7 @@ struct ec_tenant;
 struct ec_catalog;
 struct ec_channel;
 struct ec_channel_rule;
+struct ec_msgcat;
 struct json_object;
 
 enum ec_body_kind { EC_BODY_NONE, EC_BODY_FORM, EC_BODY_JSON, EC_BODY_OTHER };
@@ -62,6 +63,9 @@ struct ec_request {
     const struct ec_catalog *catalog;
     const struct ec_channel *channel;
     const struct ec_channel_rule *channel_rule; /* what chose it, or NULL */
+    /* the shopper's words in the tenant's locale (render/messages.h),
+       set by the dispatcher before the handler runs */
+    const struct ec_msgcat *texts;
     struct timespec started;
 };
 

@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "render/messages.h"
 #include "render/mustache.h"
 
 #define EC_THEME_BUCKETS 128
@@ -203,6 +204,7 @@ entry_get(struct ec_themes *th, const char *slug, const char *name, size_t nlen)
 struct loader_ctx {
     struct ec_themes *th;
     const char *slug;
+    const struct ec_msgcat *texts; /* answers "t/<msgid>", or NULL */
 };
 
 static const struct ec_tmpl *
@@ -210,6 +212,8 @@ loader(void *ctx, const char *name, size_t len)
 {
     struct loader_ctx *l = ctx;
 
+    if (len > 2 && memcmp(name, "t/", 2) == 0)
+        return l->texts ? ec_msgcat_tmpl(l->texts, name + 2, len - 2) : NULL;
     if (!ec_theme_name_valid(name, len))
         return NULL;
     return entry_get(l->th, l->slug, name, len)->tmpl;
@@ -219,7 +223,15 @@ int
 ec_themes_render(struct ec_themes *th, const char *slug, const char *name,
                  struct json_object *model, struct ec_buf *out)
 {
-    struct loader_ctx l = {th, slug ? slug : ""};
+    return ec_themes_render_texts(th, slug, NULL, name, model, out);
+}
+
+int
+ec_themes_render_texts(struct ec_themes *th, const char *slug,
+                       const struct ec_msgcat *texts, const char *name,
+                       struct json_object *model, struct ec_buf *out)
+{
+    struct loader_ctx l = {th, slug ? slug : "", texts};
     struct ec_tmpl_error err;
     struct theme_entry *e;
 

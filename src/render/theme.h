@@ -14,6 +14,7 @@
 #define EC_RENDER_THEME_H
 
 struct ec_buf;
+struct ec_msgcat;
 struct ec_themes;
 struct json_object;
 
@@ -32,6 +33,16 @@ int ec_theme_name_valid(const char *name, unsigned long len);
  */
 int ec_themes_render(struct ec_themes *th, const char *slug, const char *name,
                      struct json_object *model, struct ec_buf *out);
+
+/*
+ * The same with a message catalog (render/messages.h): the partial
+ * {{>t/<msgid>}} is that message, rendered in the partial's context so
+ * its tags ("{{months}} måneders binding") read the page's values. With
+ * texts NULL such partials render as nothing.
+ */
+int ec_themes_render_texts(struct ec_themes *th, const char *slug,
+                           const struct ec_msgcat *texts, const char *name,
+                           struct json_object *model, struct ec_buf *out);
 
 /*
  * The path the template would be read from, for tools and tests: 0 and a

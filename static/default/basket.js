@@ -1,7 +1,7 @@
 // Progressive enhancement of the basket forms; every form works without it.
 //
 // - product page (#configure): the number search answers as you type
-//   (GET /api/v1/numbers), and "Læg i kurven" goes through the JSON API
+//   (GET /api/v1/numbers), and the add-to-basket button goes through the JSON API
 //   (POST /api/v1/basket/lines), with its errors shown on the page;
 // - basket page: its forms (accept the binding, change the number, remove
 //   a line, keep the numbers) go through the JSON API (PATCH, DELETE and
@@ -13,47 +13,52 @@
 (() => {
   'use strict';
 
-  // The shopper's words for the API's errors (the API's messages are for
-  // developers). Kept in step with shopper_texts in
-  // src/handlers/basket_pages.c, so both paths say the same; the first
-  // entry matching the code (and the field, where one is named) wins.
-  const SHOPPER_TEXTS = [
-    ['number_taken', null, 'Nummeret er lige blevet reserveret af en anden. Vælg et andet.'],
-    ['rate_limited', null, 'Der er reserveret mange numre fra din adresse på kort tid. Vent et minut, og prøv igen.'],
-    ['version_conflict', null, 'Kurven er ændret i et andet vindue. Genindlæs siden, og prøv igen.'],
-    ['basket_limit', 'msisdn', 'Din kurv har allerede så mange nye numre, som den kan rumme.'],
-    ['basket_limit', null, 'Kurven er fuld.'],
-    ['invalid_field', 'lines', 'Kurven er fuld.'],
-    ['sim_type_not_allowed', null, 'Vælg en SIM-type, som abonnementet fås med.'],
-    ['addon_incompatible', null, 'Et af tilvalgene passer ikke til abonnementet.'],
-    ['invalid_field', 'msisdn', 'Vælg et af de viste numre.'],
-    ['invalid_field', 'porting', 'Skriv det nummer, du vil tage med, med 8 cifre.'],
-    ['invalid_field', 'binding_months', 'Vælg en af de bindingsperioder, abonnementet fås med.'],
-    ['invalid_field', 'sim_type', 'Vælg en SIM-type.'],
-    ['invalid_field', 'addons', 'Et af tilvalgene kan ikke vælges.'],
-    ['invalid_field', null, 'Noget i formularen er ikke udfyldt rigtigt.'],
-    ['unavailable', null, 'Vi kan ikke lægge abonnementet i kurven lige nu. Prøv igen om lidt.'],
-    ['tenant_suspended', null, 'Butikken har lukket lige nu. Prøv igen senere.'],
-  ];
-  const FALLBACK_TEXT = 'Noget gik galt, og abonnementet kom ikke i kurven. Prøv igen om lidt.';
+  // The shopper's words, in the shop's language, from the page's
+  // <script type="application/json" id="messages"> (the layout writes the
+  // js.*, form_error.* and field_error.* messages of the tenant's catalog
+  // there; see docs/messages.md). A missing message shows its id, as the
+  // server's templates do.
+  const MESSAGES = (() => {
+    const block = document.getElementById('messages');
+    try {
+      const m = block ? JSON.parse(block.textContent) : null;
+      return m && typeof m === 'object' ? m : {};
+    } catch {
+      return {};
+    }
+  })();
 
-  const TEXT = {
-    searchDigits: 'Søg med 1 til 8 cifre.',
-    noNumbers: 'Ingen ledige numre med de cifre. Prøv andre cifre.',
-    numbersUnavailable: 'Vi kan ikke vise ledige numre lige nu. Du kan tage dit eget nummer med, eller prøve igen om lidt.',
-    adding: 'Lægger i kurven …',
-  };
+  // The message id with {{name}} tags filled from values.
+  function msg(id, values) {
+    const text = typeof MESSAGES[id] === 'string' ? MESSAGES[id] : id;
+    return text.replace(/\{\{\s*([a-z_]+)\s*\}\}/g,
+      (all, name) => (values && name in values ? String(values[name]) : ''));
+  }
 
-  const SEARCH_DELAY_MS = 250;
-  const NUMBER_COUNT = 6;
+  // The message with a node where its {{name}} tag stands: [text, node,
+  // text], for Element.append().
+  function msgWithNode(id, name, node) {
+    const text = typeof MESSAGES[id] === 'string' ? MESSAGES[id] : id;
+    const parts = text.split(new RegExp(`\\{\\{\\s*${name}\\s*\\}\\}`));
+    return parts.length === 2 ? [parts[0], node, parts[1]] : [msg(id)];
+  }
 
+  // An API error in the shopper's words: the message of its field and code
+  // (field_error.<field>.<code>), else of its code (form_error.<code>),
+  // else form_error.other; the same rule as shopper_message() in
+  // src/handlers/basket_pages.c, so both paths say the same.
   function shopperText(error) {
     const code = error && error.code;
     const field = error && error.field;
-    for (const [c, f, text] of SHOPPER_TEXTS)
-      if (c === code && (f === null || f === field)) return text;
-    return FALLBACK_TEXT;
+    if (code && field && typeof MESSAGES[`field_error.${field}.${code}`] === 'string')
+      return msg(`field_error.${field}.${code}`);
+    if (code && typeof MESSAGES[`form_error.${code}`] === 'string')
+      return msg(`form_error.${code}`);
+    return msg('form_error.other');
   }
+
+  const SEARCH_DELAY_MS = 250;
+  const NUMBER_COUNT = 6;
 
   // The query of a form's action (the request's channel, on a web subpage
   // such as /tilbud) carried over to an API address without one, so the
@@ -133,7 +138,7 @@
         nodes.push(label);
       }
       if (nodes.length === 0) {
-        nodes.push(el('p', { class: 'notice' }, TEXT.noNumbers));
+        nodes.push(el('p', { class: 'notice' }, msg('js.no_numbers')));
         const port = document.getElementById('number-port');
         if (port) port.checked = true;
       }
@@ -146,7 +151,7 @@
       // keep the numbers shown: they may still be free; say why nothing
       // changed
       for (const p of numbers.querySelectorAll('.notice')) p.remove();
-      numbers.appendChild(el('p', { class: 'notice' }, TEXT.numbersUnavailable));
+      numbers.appendChild(el('p', { class: 'notice' }, msg('js.numbers_unavailable')));
     }
 
     async function search(contains) {
@@ -177,7 +182,7 @@
         clearPageNotices();
         show(body.numbers);
       } else if (res.status === 422) {
-        fieldError(TEXT.searchDigits);
+        fieldError(msg('field_error.contains.invalid_field'));
       } else {
         unavailable();
       }
@@ -196,7 +201,7 @@
       const contains = wanted();
       if (contains === null) {
         seq++;                            // drop answers still on their way
-        fieldError(TEXT.searchDigits);
+        fieldError(msg('field_error.contains.invalid_field'));
         return;
       }
       fieldError(null);
@@ -218,7 +223,7 @@
     return { refresh: () => search(wanted() || '') };
   }
 
-  // ---- "Læg i kurven" through the JSON API ----
+  // ---- adding to the basket through the JSON API ----
 
   // The line the form describes, as POST /api/v1/basket/lines takes it.
   function lineFromForm(form) {
@@ -289,7 +294,7 @@
       if (busy) return;
       busy = true;
       if (submit) submit.setAttribute('aria-disabled', 'true');
-      status.textContent = TEXT.adding;
+      status.textContent = msg('js.adding');
       let res, body;
       try {
         res = await fetch(api, {
@@ -409,11 +414,9 @@
       l.done = true;
       const time = l.until.querySelector('time');
       l.p.classList.add('lock-expired');
-      l.p.replaceChildren(...(time ? ['Reservationen udløb kl. ', time, '.'] :
-                                     ['Reservationen er udløbet.']), ' ', l.status);
-      l.status.textContent = canKeep
-        ? 'Nummeret er ikke længere reserveret til dig. Tryk på ”Behold mine numre lidt endnu” for at reservere det igen, hvis det stadig er ledigt, eller genindlæs siden.'
-        : 'Nummeret er ikke længere reserveret til dig. Genindlæs siden for at se, om det stadig er ledigt.';
+      l.p.replaceChildren(...(time ? msgWithNode('js.lock_expired_at', 'time', time)
+                                   : [msg('js.lock_expired')]), ' ', l.status);
+      l.status.textContent = msg(canKeep ? 'js.lock_gone_keep' : 'js.lock_gone');
     }
 
     let ticker = 0;
@@ -428,12 +431,10 @@
           continue;
         }
         running++;
-        l.left.textContent = `Reserveret i ${mmss(left)} min. endnu.`;
+        l.left.textContent = msg('js.lock_left', { left: mmss(left) });
         if (!l.warned && left <= 60000) {
           l.warned = true;
-          l.status.textContent = canKeep
-            ? 'Under et minut tilbage af reservationen. Tryk på ”Behold mine numre lidt endnu” for at beholde nummeret.'
-            : 'Under et minut tilbage af reservationen.';
+          l.status.textContent = msg(canKeep ? 'js.lock_warning_keep' : 'js.lock_warning');
         }
       }
       if (running === 0) clearInterval(ticker);

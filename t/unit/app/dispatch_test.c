@@ -143,11 +143,16 @@ test_handler_errors(void)
     EC_ASSERT_STR(json_object_get_string(v), "No such product.");
     json_object_put(root);
 
-    /* a page: the error page, escaped, with the request's reference */
+    /* a page: the error page in the shop's words for the error (no shop
+       here: English), never the developer's message, with the request's
+       reference */
     fake_dispatch(&f, app, "GET", "/page-fails", "X-Request-Id: ref-42", NULL);
     CU_ASSERT_EQUAL(f.res.status, 422);
     EC_ASSERT_STR(f.res.content_type, "text/html");
-    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "No such product."));
+    CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "<html lang=\"en\""));
+    CU_ASSERT_PTR_NOT_NULL(strstr(
+        fake_body(&f), "Something in the form is not filled in correctly."));
+    CU_ASSERT_PTR_NULL(strstr(fake_body(&f), "No such product."));
     CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "ref-42"));
 
     /* a client that asks for JSON gets JSON from a page route too */
