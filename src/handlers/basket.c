@@ -466,11 +466,12 @@ priced_line(struct ec_request *req, struct json_object *stored, int held,
     const char *sim_name = jget_str(stored, "sim_type");
     struct json_object *o = NULL, *price, *at_add;
     const struct ec_offer *off = sku ? ec_catalog_offer(ch, sku) : NULL;
-    enum ec_sim_type sim = sim_name && strcmp(sim_name, "esim") == 0
-                               ? EC_SIM_ESIM
-                               : EC_SIM_PHYSICAL;
+    enum ec_sim_type sim = EC_SIM_PHYSICAL;
     struct totals line;
 
+    /* a stored line's SIM type was checked when it was stored */
+    if (sim_name)
+        ec_sim_type_parse(sim_name, &sim);
     json_object_deep_copy(stored, &o, NULL);
     if (!id)
         id = "";

@@ -105,7 +105,6 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
 {
     struct json_object *v, *port;
     const struct ec_offer *o;
-    const char *s;
     int64_t m;
     int rc;
 
@@ -118,7 +117,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     if (!v || !json_object_is_type(v, json_type_string))
         FAIL(EC_ERR_INVALID_FIELD, "sku", "Choose a product.");
     o = ec_catalog_offer(ch, json_object_get_string(v));
-    if (!o || o->product->is_addon)
+    if (!o || o->product->kind != EC_PRODUCT_PLAN)
         FAIL(EC_ERR_INVALID_FIELD, "sku", "This product is not offered here.");
     out->sku = o->product->sku;
     out->channel = ch->code;
@@ -128,7 +127,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
         FAIL(EC_ERR_INVALID_FIELD, "binding_months",
              "Choose a binding period.");
     m = json_object_get_int64(v);
-    if (m < 0 || m > 6 || !(o->binding_mask & (1u << m)))
+    if (!ec_binding_offered(o->binding_months, m))
         FAIL(EC_ERR_INVALID_FIELD, "binding_months",
              "This binding period is not offered for this product.");
     out->binding_months = (int)m;
@@ -142,15 +141,10 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     v = member(j, "sim_type");
     if (!v || !json_object_is_type(v, json_type_string))
         FAIL(EC_ERR_INVALID_FIELD, "sim_type", "Choose a SIM type.");
-    s = json_object_get_string(v);
-    if (strcmp(s, "physical") == 0)
-        out->sim = EC_SIM_PHYSICAL;
-    else if (strcmp(s, "esim") == 0)
-        out->sim = EC_SIM_ESIM;
-    else
+    if (ec_sim_type_parse(json_object_get_string(v), &out->sim) < 0)
         FAIL(EC_ERR_INVALID_FIELD, "sim_type",
              "The SIM type is \"physical\" or \"esim\".");
-    if (!(o->sim_mask & out->sim))
+    if (!(o->sim_types & (unsigned)out->sim))
         FAIL(EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type",
              "This SIM type is not available for this product here.");
 
