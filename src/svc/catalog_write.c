@@ -547,7 +547,7 @@ insert_product(struct import *im, const struct ec_product *w, long long *id)
     rc = ec_db_exec(im->db,
                     "INSERT INTO products (tenant_id, sku, kind, status,"
                     " name, description, data_gb, talk_minutes, network,"
-                    " eu_data_gb, monthly_price, fees.startup, fees.sim,"
+                    " eu_data_gb, monthly_price, fee_startup, fee_sim,"
                     " binding_months, sim_types)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     p, 15, NULL, NULL, NULL);
@@ -584,7 +584,7 @@ update_product(struct import *im, const struct ec_product *w, long long id)
                       "UPDATE products SET sku = ?, kind = ?, status = ?,"
                       " name = ?, description = ?, data_gb = ?,"
                       " talk_minutes = ?, network = ?, eu_data_gb = ?,"
-                      " monthly_price = ?, fees.startup = ?, fees.sim = ?,"
+                      " monthly_price = ?, fee_startup = ?, fee_sim = ?,"
                       " binding_months = ?, sim_types = ?"
                       " WHERE tenant_id = ? AND id = ?",
                       p, 16, NULL, NULL, NULL);
