@@ -103,17 +103,6 @@ struct ec_catalog_doc {
     size_t ncampaigns;
 };
 
-/*
- * Where a document breaks a rule: the JSON path of the field, such as
- * "$.products[2].channels.app.sim_types[0]", and a short user-facing
- * message saying what is wrong and what is allowed. Both are truncated
- * to fit, never overflowed.
- */
-struct ec_catalog_doc_error {
-    char path[256];
-    char message[256];
-};
-
 /* An empty document with its own arena. */
 void ec_catalog_doc_init(struct ec_catalog_doc *doc);
 
