@@ -110,8 +110,10 @@ ec_set_text(unsigned set, const char *const *names, const char *sep, char *buf,
                          names[i]);
         else
             w = snprintf(buf + len, size - len, "%s%u", len ? sep : "", i);
-        if (w < 0 || (size_t)w >= size - len)
+        if (w < 0 || (size_t)w >= size - len) {
+            buf[len] = '\0'; /* whole members only */
             break;
+        }
         len += (size_t)w;
     }
     return buf;
