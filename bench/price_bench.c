@@ -40,7 +40,7 @@ static const struct ec_promotion_action fixed_129[] = {
     {.kind = EC_PROMOTION_FIXED_PRICE, .value = 12900, .months = 6},
 };
 static const struct ec_promotion_action sim_and_ten[] = {
-    {.kind = EC_PROMOTION_WAIVE_FEE, .fees = EC_PROMOTION_FEE_SIM},
+    {.kind = EC_PROMOTION_WAIVE_FEE, .fees = EC_FEE_SIM},
     {.kind = EC_PROMOTION_PERCENT_OFF, .value = 1000, .months = 3},
 };
 static const struct ec_promotion_action app_49[] = {
@@ -69,19 +69,20 @@ static const struct ec_promotion_campaign campaigns[] = {
              EC_PROMOTION_EXCLUSIVE, fixed_99),
 };
 
-static const struct ec_promotion_channel_price channel_prices[] = {
-    {"app", 17900},
+static struct ec_placement placements[] = {
+    {.channel = "app", .visible = 1, .monthly_price = 17900},
+    {.channel = "web", .visible = 1, .monthly_price = EC_NO_PRICE},
 };
 
-static const struct ec_promotion_product product = {
+static const struct ec_product product = {
     .id = 20,
     .sku = "PLAN-20GB",
-    .monthly = 19900,
-    .channel_prices = channel_prices,
-    .n_channel_prices = 1,
-    .startup_fee = 9900,
-    .sim_fee = 2900,
-    .vat_rate_bp = 2500,
+    .monthly_price = 19900,
+    .placements = placements,
+    .nplacements = 2,
+    .fees = {.startup = 9900, .sim = 2900},
+    .binding_months = 1u << 0 | 1u << 6,
+    .sim_types = EC_SIM_TYPES_ALL,
 };
 
 static double
@@ -108,9 +109,10 @@ main(int argc, char **argv)
     double seconds = argc > 1 ? atof(argv[1]) : 3.0, start, elapsed;
     struct ec_promotion_query q = {
         .product = &product,
+        .vat_rate_bp = 2500,
         .channel = "web",
         .binding_months = 6,
-        .sim_type = EC_PROMOTION_SIM_PHYSICAL,
+        .sim_type = EC_SIM_PHYSICAL,
         .at = T_2026_06_15,
         .campaigns = campaigns,
         .n_campaigns = sizeof(campaigns) / sizeof(*campaigns),

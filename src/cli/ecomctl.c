@@ -31,7 +31,8 @@
 #include "store/kv.h"
 #include "store/migrate.h"
 #include "svc/catalog_doc.h"
-#include "svc/catalog_io.h"
+#include "svc/catalog_export.h"
+#include "svc/catalog_import.h"
 #include "svc/invalidate.h"
 #include "svc/tenant.h"
 
@@ -236,7 +237,7 @@ static int
 catalog_export(struct ctl *c, const char *slug)
 {
     struct json_object *doc;
-    int rc = ec_catalog_io_export(open_db(c), slug, &doc);
+    int rc = ec_catalog_export(open_db(c), slug, &doc);
 
     if (rc == EC_ERR_NOT_FOUND) {
         fprintf(stderr, "ecomctl: no tenant '%s'\n", slug);
@@ -262,13 +263,13 @@ catalog_export(struct ctl *c, const char *slug)
 static int
 catalog_import(struct ctl *c, const char *slug, const char *path)
 {
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct json_object *doc;
     int rc;
 
     if (read_json(path, &doc) != 0)
         return 1;
-    rc = ec_catalog_io_import(open_db(c), slug, doc, &err, print_line, stdout);
+    rc = ec_catalog_import(open_db(c), slug, doc, &err, print_line, stdout);
     json_object_put(doc);
     if (rc == EC_ERR_INVALID_FIELD) {
         fprintf(stderr, "ecomctl: %s: %s: %s\n", path, err.path, err.message);

@@ -39,16 +39,14 @@ parse_args(int argc, char **argv, struct price_args *a, FILE *err)
         } else if (strcmp(argv[i], "--binding") == 0) {
             char *end;
             long n = strtol(v, &end, 10);
-            if (*end || n < 0 || n > 6) {
-                fprintf(err, "ecomctl: --binding takes 0 to 6 months\n");
+            if (*end || n < 0 || n > EC_BINDING_MAX_MONTHS) {
+                fprintf(err, "ecomctl: --binding takes 0 to %d months\n",
+                        EC_BINDING_MAX_MONTHS);
                 return -2;
             }
             a->binding = (int)n;
         } else if (strcmp(argv[i], "--sim") == 0) {
-            a->sim = strcmp(v, "esim") == 0       ? EC_SIM_ESIM
-                     : strcmp(v, "physical") == 0 ? EC_SIM_PHYSICAL
-                                                  : 0;
-            if (!a->sim) {
+            if (ec_sim_type_parse(v, &a->sim) < 0) {
                 fprintf(err, "ecomctl: --sim takes physical or esim\n");
                 return -2;
             }
@@ -124,7 +122,7 @@ print_breakdown(FILE *out, const struct ec_tenant *t,
     fprintf(out, "%s (%s) in channel %s at %s\n", o->product->sku,
             o->display_name, o->channel->code, at_text);
     fprintf(out, "binding: %d months, SIM: %s\n", bd->binding_months,
-            bd->sim_type == EC_PROMOTION_SIM_ESIM ? "esim" : "physical");
+            ec_sim_type_name(bd->sim_type));
     fprintf(out, "regular monthly price: %s\n",
             money(&b, t, bd->regular_monthly));
     fprintf(out, "monthly price now:     %s\n", money(&b, t, bd->monthly_now));
@@ -180,13 +178,9 @@ price(struct ec_db *db, const struct price_args *a, FILE *out, FILE *err)
                 ch->code);
         goto out;
     }
-    binding = a->binding;
-    for (int m = 0; binding < 0 && m <= 6; m++)
-        if (o->binding_mask & (1u << m))
-            binding = m;
-    sim = a->sim
-              ? a->sim
-              : (o->sim_mask & EC_SIM_PHYSICAL ? EC_SIM_PHYSICAL : EC_SIM_ESIM);
+    binding =
+        a->binding >= 0 ? a->binding : ec_binding_lowest(o->binding_months);
+    sim = a->sim ? a->sim : ec_sim_type_first(o->sim_types);
     bd = malloc(sizeof(*bd));
     if (!bd ||
         ec_catalog_price(c, o, binding, sim, at, t->vat_rate_bp, bd) < 0) {

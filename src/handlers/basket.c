@@ -40,14 +40,6 @@ jget_str(struct json_object *o, const char *k)
     return json_object_get_string(v);
 }
 
-static int
-jget_int(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-
-    return json_object_object_get_ex(o, k, &v) ? json_object_get_int(v) : 0;
-}
-
 /* ---- reading ---- */
 
 int
@@ -167,24 +159,10 @@ check_pool(struct ec_request *req, struct ec_response *res, const char *msisdn)
 /* What line l costs a month now in channel ch (plan and add-ons), or -1. */
 static long long
 monthly_now_of(struct ec_request *req, const struct ec_channel *ch,
-               const struct ec_basket_line *l, int64_t now)
+               const struct ec_basket_line *l)
 {
-    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
-    const struct ec_offer *o = ec_catalog_offer(ch, l->sku);
-    long long sum;
-
-    if (!o || ec_catalog_price(req->catalog, o, l->binding_months, l->sim, now,
-                               req->tenant->vat_rate_bp, pb) < 0)
-        return -1;
-    sum = pb->monthly_now;
-    for (size_t i = 0; i < l->naddons; i++) {
-        o = ec_catalog_offer(ch, l->addons[i]);
-        if (!o || ec_catalog_price(req->catalog, o, 0, l->sim, now,
-                                   req->tenant->vat_rate_bp, pb) < 0)
-            return -1;
-        sum += pb->monthly_now;
-    }
-    return sum;
+    return ec_basket_line_monthly(req->catalog, ch, l, time(NULL),
+                                  req->tenant->vat_rate_bp, req->arena);
 }
 
 static int
@@ -211,7 +189,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
         return ec_fail(res, rc, field, message);
     if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
-    l->monthly_at_add = monthly_now_of(req, req->channel, l, time(NULL));
+    l->monthly_at_add = monthly_now_of(req, req->channel, l);
     if ((rc = ec_basket_current(req, b)) < 0)
         return rc;
     if (b->version == 0) {
@@ -316,7 +294,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
         (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
     /* a change is a new choice at today's price */
-    l->monthly_at_add = monthly_now_of(req, ch, l, time(NULL));
+    l->monthly_at_add = monthly_now_of(req, ch, l);
     policy_of(req, &p);
     rc = ec_basket_update(req->env->kv, req->tenant->slug, b, line_id, l, &p,
                           &field, &message);
@@ -362,10 +340,6 @@ ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
 
 /* ---- showing ---- */
 
-struct totals {
-    long long monthly_now, one_time, min_total;
-};
-
 static void
 add_notice(struct json_object *notices, const char *code, const char *line,
            const char *message)
@@ -376,48 +350,6 @@ add_notice(struct json_object *notices, const char *code, const char *line,
     json_object_object_add(n, "line", json_object_new_string(line));
     json_object_object_add(n, "message", json_object_new_string(message));
     json_object_array_add(notices, n);
-}
-
-/* Price the add-ons of stored into price (and *monthly etc.); 0, or -1
-   when one is no longer offered. */
-static int
-price_addons(struct ec_request *req, const struct ec_channel *ch,
-             struct json_object *stored, enum ec_sim_type sim, int64_t now,
-             struct json_object *price, struct totals *line)
-{
-    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
-    struct json_object *arr, *addons = json_object_new_array();
-    int months = jget_int(stored, "binding_months"), rc = 0;
-
-    json_object_object_add(price, "addons", addons);
-    if (!json_object_object_get_ex(stored, "addons", &arr) ||
-        !json_object_is_type(arr, json_type_array))
-        return 0;
-    for (size_t i = 0; i < json_object_array_length(arr); i++) {
-        const char *as =
-            json_object_get_string(json_object_array_get_idx(arr, i));
-        const struct ec_offer *ao = ec_catalog_offer(ch, as);
-        struct json_object *a;
-
-        if (!ao || ec_catalog_price(req->catalog, ao, 0, sim, now,
-                                    req->tenant->vat_rate_bp, pb) < 0) {
-            rc = -1;
-            continue;
-        }
-        a = json_object_new_object();
-        json_object_object_add(a, "sku", json_object_new_string(as));
-        json_object_object_add(a, "name",
-                               json_object_new_string(ao->display_name));
-        ec_json_money(req, a, "monthly_now", pb->monthly_now);
-        json_object_array_add(addons, a);
-        line->monthly_now += pb->monthly_now;
-        line->one_time += pb->one_time_total;
-        /* an add-on runs as long as the plan's minimum term */
-        line->min_total +=
-            pb->one_time_total +
-            pb->monthly_now * (long long)(months > 0 ? months : 1);
-    }
-    return rc;
 }
 
 /* The lock of stored's number as its basket sees it (held: whether the
@@ -453,60 +385,51 @@ add_lock(struct json_object *stored, int held, struct json_object *o,
 }
 
 /*
- * One stored line as the client sees it: the stored fields, its price
- * now in its channel (the plan's breakdown from the engine, plus each
- * add-on's own), and its lock. Adds the price to *t.
+ * One line of the basket's view (svc/basket.h) as the client sees it: the
+ * stored fields, its price now in its channel (the plan's breakdown, each
+ * add-on's own, the line's sums), and its lock; its notices into notices.
  */
 static struct json_object *
-priced_line(struct ec_request *req, struct json_object *stored, int held,
-            int64_t now, struct totals *t, struct json_object *notices)
+line_json(struct ec_request *req, const struct ec_basket_view_line *vl,
+          struct json_object *notices)
 {
-    struct ec_promotion_breakdown *pb = ec_arena_alloc(req->arena, sizeof(*pb));
-    const struct ec_channel *ch = line_channel(req, stored);
-    const char *id = jget_str(stored, "id"), *sku = jget_str(stored, "sku");
-    const char *sim_name = jget_str(stored, "sim_type");
-    struct json_object *o = NULL, *price, *at_add;
-    const struct ec_offer *off = sku ? ec_catalog_offer(ch, sku) : NULL;
-    enum ec_sim_type sim = sim_name && strcmp(sim_name, "esim") == 0
-                               ? EC_SIM_ESIM
-                               : EC_SIM_PHYSICAL;
-    struct totals line;
+    struct json_object *o = NULL, *price, *addons;
 
-    json_object_deep_copy(stored, &o, NULL);
-    if (!id)
-        id = "";
-    if (!off ||
-        ec_catalog_price(req->catalog, off, jget_int(stored, "binding_months"),
-                         sim, now, req->tenant->vat_rate_bp, pb) < 0) {
+    json_object_deep_copy(vl->stored, &o, NULL);
+    if (!vl->offer) {
         json_object_object_add(o, "price", json_object_new_null());
-        add_notice(notices, "unavailable", id,
+        add_notice(notices, "unavailable", vl->id,
                    "This product is no longer offered as chosen.");
-        add_lock(stored, held, o, id, notices);
+        add_lock(vl->stored, vl->lock_held, o, vl->id, notices);
         return o;
     }
     json_object_object_add(o, "name",
-                           json_object_new_string(off->display_name));
-    line.monthly_now = pb->monthly_now;
-    line.one_time = pb->one_time_total;
-    line.min_total = pb->min_total;
+                           json_object_new_string(vl->offer->display_name));
     price = json_object_new_object();
-    ec_json_money(req, price, "plan_monthly_now", pb->monthly_now);
-    if (price_addons(req, ch, stored, sim, now, price, &line) < 0)
-        add_notice(notices, "unavailable", id,
+    ec_json_money(req, price, "plan_monthly_now", vl->plan->monthly_now);
+    addons = json_object_new_array();
+    json_object_object_add(price, "addons", addons);
+    for (size_t i = 0; i < vl->naddons; i++) {
+        struct json_object *a = json_object_new_object();
+
+        json_object_object_add(a, "sku",
+                               json_object_new_string(vl->addons[i].sku));
+        json_object_object_add(a, "name",
+                               json_object_new_string(vl->addons[i].name));
+        ec_json_money(req, a, "monthly_now", vl->addons[i].monthly_now);
+        json_object_array_add(addons, a);
+    }
+    if (vl->addon_unavailable)
+        add_notice(notices, "unavailable", vl->id,
                    "An add-on is no longer offered.");
-    ec_json_money(req, price, "monthly_now", line.monthly_now);
-    ec_json_money(req, price, "one_time", line.one_time);
-    ec_json_money(req, price, "min_total", line.min_total);
+    ec_json_money(req, price, "monthly_now", vl->monthly_now);
+    ec_json_money(req, price, "one_time", vl->one_time);
+    ec_json_money(req, price, "min_total", vl->min_total);
     json_object_object_add(o, "price", price);
-    if (json_object_object_get_ex(stored, "monthly_at_add", &at_add) &&
-        json_object_is_type(at_add, json_type_int) &&
-        json_object_get_int64(at_add) != line.monthly_now)
-        add_notice(notices, "price_changed", id,
+    if (vl->price_changed)
+        add_notice(notices, "price_changed", vl->id,
                    "The price has changed since you chose this.");
-    t->monthly_now += line.monthly_now;
-    t->one_time += line.one_time;
-    t->min_total += line.min_total;
-    add_lock(stored, held, o, id, notices);
+    add_lock(vl->stored, vl->lock_held, o, vl->id, notices);
     return o;
 }
 
@@ -514,32 +437,28 @@ int
 ec_basket_view(struct ec_request *req, const struct ec_basket *b,
                struct json_object **out)
 {
+    struct ec_basket_view *v = ec_arena_alloc(req->arena, sizeof(*v));
     struct json_object *m, *lines, *totals, *notices;
-    struct totals t = {0, 0, 0};
     int held[EC_BASKET_LINES_MAX] = {0};
-    size_t n = b->lines ? json_object_array_length(b->lines) : 0;
-    int64_t now = time(NULL);
     int rc;
 
-    /* a stored basket never holds more; a longer one is shown cut */
-    if (n > EC_BASKET_LINES_MAX)
-        n = EC_BASKET_LINES_MAX;
     rc = ec_basket_locks_held(req->env->kv, req->tenant->slug, b, req->arena,
                               held);
     if (rc < 0)
         return rc;
+    /* the totals and the minimum-term rule are the basket service's */
+    ec_basket_view_build(req->catalog, req->channel, b, held, time(NULL),
+                         req->tenant->vat_rate_bp, req->arena, v);
     lines = json_object_new_array();
     notices = json_object_new_array();
-    for (size_t i = 0; i < n; i++)
-        json_object_array_add(
-            lines, priced_line(req, json_object_array_get_idx(b->lines, i),
-                               held[i], now, &t, notices));
+    for (size_t i = 0; i < v->nlines; i++)
+        json_object_array_add(lines, line_json(req, &v->lines[i], notices));
     totals = json_object_new_object();
     json_object_object_add(totals, "currency",
                            json_object_new_string(req->tenant->currency));
-    ec_json_money(req, totals, "monthly_now", t.monthly_now);
-    ec_json_money(req, totals, "one_time", t.one_time);
-    ec_json_money(req, totals, "min_total", t.min_total);
+    ec_json_money(req, totals, "monthly_now", v->monthly_now);
+    ec_json_money(req, totals, "one_time", v->one_time);
+    ec_json_money(req, totals, "min_total", v->min_total);
     m = json_object_new_object();
     json_object_object_add(m, "version", json_object_new_int64(b->version));
     json_object_object_add(m, "lines", lines);

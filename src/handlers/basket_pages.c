@@ -210,6 +210,7 @@ decorate_line(struct ec_request *req, struct json_object *line,
               struct json_object *notices, struct json_object *numbers)
 {
     struct json_object *v, *mine = json_object_new_array();
+    enum ec_sim_type sim;
     const char *id = "";
     int months = 0, accepted = 0;
 
@@ -222,13 +223,12 @@ decorate_line(struct ec_request *req, struct json_object *line,
     json_object_object_add(line, "binding_text", binding_text(req, months));
     json_object_object_add(line, "needs_acceptance",
                            jbool(months > 0 && !accepted));
-    if (json_object_object_get_ex(line, "sim_type", &v))
+    if (json_object_object_get_ex(line, "sim_type", &v) &&
+        ec_sim_type_parse(json_object_get_string(v), &sim) == 0)
         json_object_object_add(
             line, "sim_text",
             ec_json_str(ec_msgcat_text(
-                req->texts, strcmp(json_object_get_string(v), "esim") == 0
-                                ? "sim.esim"
-                                : "sim.physical")));
+                req->texts, sim == EC_SIM_ESIM ? "sim.esim" : "sim.physical")));
     for (size_t i = 0; i < json_object_array_length(notices); i++) {
         struct json_object *n = json_object_array_get_idx(notices, i), *l;
 

@@ -117,19 +117,13 @@ breakdown_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
     return o;
 }
 
+/* The binding a card shows first: the shortest offered. */
 static int
-lowest_binding(unsigned mask)
+lowest_binding(unsigned set)
 {
-    for (int m = 0; m <= 6; m++)
-        if (mask & (1u << m))
-            return m;
-    return 0;
-}
+    int m = ec_binding_lowest(set);
 
-static enum ec_sim_type
-default_sim(unsigned mask)
-{
-    return mask & EC_SIM_PHYSICAL ? EC_SIM_PHYSICAL : EC_SIM_ESIM;
+    return m < 0 ? 0 : m;
 }
 
 /*
@@ -142,11 +136,12 @@ add_prices(struct ec_request *req, struct json_object *j,
 {
     struct ec_promotion_breakdown b;
     struct json_object *all = json_object_new_array();
-    int first = lowest_binding(o->binding_mask);
+    int first = lowest_binding(o->binding_months);
 
-    for (int m = 0; m <= 6; m++) {
-        if (!(o->binding_mask & (1u << m)) ||
-            ec_catalog_price(req->catalog, o, m, default_sim(o->sim_mask), now,
+    for (int m = 0; m <= EC_BINDING_MAX_MONTHS; m++) {
+        if (!ec_binding_offered(o->binding_months, m) ||
+            ec_catalog_price(req->catalog, o, m,
+                             ec_sim_type_first(o->sim_types), now,
                              req->tenant->vat_rate_bp, &b) < 0)
             continue;
         if (m == first)
@@ -158,25 +153,25 @@ add_prices(struct ec_request *req, struct json_object *j,
 }
 
 static struct json_object *
-binding_json(unsigned mask)
+binding_json(unsigned set)
 {
     struct json_object *a = json_object_new_array();
 
-    for (int m = 0; m <= 6; m++)
-        if (mask & (1u << m))
+    for (int m = 0; m <= EC_BINDING_MAX_MONTHS; m++)
+        if (ec_binding_offered(set, m))
             json_object_array_add(a, json_object_new_int(m));
     return a;
 }
 
 static struct json_object *
-sim_json(unsigned mask)
+sim_json(unsigned set)
 {
     struct json_object *a = json_object_new_array();
 
-    if (mask & EC_SIM_PHYSICAL)
-        json_object_array_add(a, json_object_new_string("physical"));
-    if (mask & EC_SIM_ESIM)
-        json_object_array_add(a, json_object_new_string("esim"));
+    for (unsigned i = 0; ec_sim_type_names[i]; i++)
+        if (set & (1u << i))
+            json_object_array_add(a,
+                                  json_object_new_string(ec_sim_type_names[i]));
     return a;
 }
 
@@ -188,18 +183,20 @@ attributes_json(const struct ec_product *p)
     json_object_object_add(o, "data_gb",
                            p->data_gb == EC_UNLIMITED
                                ? json_object_new_null()
-                               : json_object_new_int(p->data_gb));
+                               : json_object_new_int64(p->data_gb));
     json_object_object_add(o, "data_unlimited",
                            json_object_new_boolean(p->data_gb == EC_UNLIMITED));
     json_object_object_add(o, "talk_minutes",
                            p->talk_minutes == EC_UNLIMITED
                                ? json_object_new_null()
-                               : json_object_new_int(p->talk_minutes));
+                               : json_object_new_int64(p->talk_minutes));
     json_object_object_add(
         o, "talk_unlimited",
         json_object_new_boolean(p->talk_minutes == EC_UNLIMITED));
-    json_object_object_add(o, "network", ec_json_str(p->is_5g ? "5g" : "4g"));
-    json_object_object_add(o, "eu_data_gb", json_object_new_int(p->eu_data_gb));
+    json_object_object_add(
+        o, "network", ec_json_str(ec_name_of(ec_network_names, p->network)));
+    json_object_object_add(o, "eu_data_gb",
+                           json_object_new_int64(p->eu_data_gb));
     return o;
 }
 
@@ -238,17 +235,18 @@ offer_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
 
     json_object_object_add(j, "sku", ec_json_str(p->sku));
     json_object_object_add(j, "name", ec_json_str(o->display_name));
-    json_object_object_add(j, "kind",
-                           ec_json_str(p->is_addon ? "addon" : "plan"));
+    json_object_object_add(
+        j, "kind", ec_json_str(ec_name_of(ec_product_kind_names, p->kind)));
     /* null, not "", when there is none: templates test it with a section */
     json_object_object_add(
         j, "description",
         ec_json_str(p->description && *p->description ? p->description : NULL));
     json_object_object_add(j, "attributes", attributes_json(p));
     add_prices(req, j, o, now);
-    json_object_object_add(j, "binding_months", binding_json(o->binding_mask));
-    json_object_object_add(j, "sim_types", sim_json(o->sim_mask));
-    if (!p->is_addon) {
+    json_object_object_add(j, "binding_months",
+                           binding_json(o->binding_months));
+    json_object_object_add(j, "sim_types", sim_json(o->sim_types));
+    if (p->kind == EC_PRODUCT_PLAN) {
         struct json_object *a = json_object_new_array();
         n = ec_catalog_addons_for(req->catalog, req->channel, p, addons,
                                   MAX_ADDONS);
@@ -282,7 +280,7 @@ offers_json(struct ec_request *req, int plans_only, int64_t now)
         return a;
     for (size_t i = 0; i < req->channel->noffers; i++) {
         const struct ec_offer *o = &req->channel->offers[i];
-        if (plans_only && o->product->is_addon)
+        if (plans_only && o->product->kind == EC_PRODUCT_ADDON)
             continue;
         json_object_array_add(a, offer_json(req, o, now));
     }
@@ -455,13 +453,6 @@ explanation_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
     return a;
 }
 
-/* Parse "0".."6"; -1 for anything else. */
-static int
-parse_months(const char *s)
-{
-    return s && s[0] >= '0' && s[0] <= '6' && s[1] == '\0' ? s[0] - '0' : -1;
-}
-
 int
 ec_h_product_price(struct ec_request *req, struct ec_response *res)
 {
@@ -478,16 +469,15 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
 
     if ((rc = find_offer(req, res, &o)) < 0)
         return rc;
-    binding = bs ? parse_months(bs) : lowest_binding(o->binding_mask);
-    if (binding < 0 || !(o->binding_mask & (1u << binding)))
+    binding = lowest_binding(o->binding_months);
+    if ((bs && ec_binding_parse(bs, &binding) < 0) ||
+        !ec_binding_offered(o->binding_months, binding))
         return ec_fail(res, EC_ERR_INVALID_FIELD, "binding_months",
                        "This product is not offered with that binding "
                        "period in this channel.");
-    sim = !ss                           ? default_sim(o->sim_mask)
-          : strcmp(ss, "physical") == 0 ? EC_SIM_PHYSICAL
-          : strcmp(ss, "esim") == 0     ? EC_SIM_ESIM
-                                        : 0;
-    if (!(o->sim_mask & sim))
+    sim = ec_sim_type_first(o->sim_types);
+    if ((ss && ec_sim_type_parse(ss, &sim) < 0) ||
+        !(o->sim_types & (unsigned)sim))
         return ec_fail(res, EC_ERR_INVALID_FIELD, "sim_type",
                        "This product is not offered with that SIM type in "
                        "this channel.");
@@ -649,7 +639,7 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
     product = offer_json(req, o, now);
     decorate_for_page(product);
     addons = json_object_new_array();
-    n = o->product->is_addon
+    n = (o->product->kind == EC_PRODUCT_ADDON)
             ? 0
             : ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
                                     MAX_ADDONS);
@@ -659,7 +649,7 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
     json_object_object_add(m, "addons", addons);
     json_object_object_add(m, "product", product);
     /* add-ons are chosen with a plan, not bought alone */
-    if (!o->product->is_addon)
+    if (o->product->kind != EC_PRODUCT_ADDON)
         ec_basket_form_model(req, res, m, product, addons, failed != 0);
     if (failed)
         res->status = ec_err_info(failed)->status;

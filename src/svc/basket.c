@@ -105,7 +105,6 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
 {
     struct json_object *v, *port;
     const struct ec_offer *o;
-    const char *s;
     int64_t m;
     int rc;
 
@@ -118,7 +117,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     if (!v || !json_object_is_type(v, json_type_string))
         FAIL(EC_ERR_INVALID_FIELD, "sku", "Choose a product.");
     o = ec_catalog_offer(ch, json_object_get_string(v));
-    if (!o || o->product->is_addon)
+    if (!o || o->product->kind != EC_PRODUCT_PLAN)
         FAIL(EC_ERR_INVALID_FIELD, "sku", "This product is not offered here.");
     out->sku = o->product->sku;
     out->channel = ch->code;
@@ -128,7 +127,7 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
         FAIL(EC_ERR_INVALID_FIELD, "binding_months",
              "Choose a binding period.");
     m = json_object_get_int64(v);
-    if (m < 0 || m > 6 || !(o->binding_mask & (1u << m)))
+    if (!ec_binding_offered(o->binding_months, m))
         FAIL(EC_ERR_INVALID_FIELD, "binding_months",
              "This binding period is not offered for this product.");
     out->binding_months = (int)m;
@@ -142,15 +141,10 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
     v = member(j, "sim_type");
     if (!v || !json_object_is_type(v, json_type_string))
         FAIL(EC_ERR_INVALID_FIELD, "sim_type", "Choose a SIM type.");
-    s = json_object_get_string(v);
-    if (strcmp(s, "physical") == 0)
-        out->sim = EC_SIM_PHYSICAL;
-    else if (strcmp(s, "esim") == 0)
-        out->sim = EC_SIM_ESIM;
-    else
+    if (ec_sim_type_parse(json_object_get_string(v), &out->sim) < 0)
         FAIL(EC_ERR_INVALID_FIELD, "sim_type",
              "The SIM type is \"physical\" or \"esim\".");
-    if (!(o->sim_mask & out->sim))
+    if (!(o->sim_types & (unsigned)out->sim))
         FAIL(EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type",
              "This SIM type is not available for this product here.");
 
@@ -704,4 +698,151 @@ ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                 const struct ec_basket_policy *p)
 {
     return ec_basket_save(kv, slug, b, p);
+}
+
+/* ---- what a basket costs now ---- */
+
+static const char *
+stored_str(struct json_object *o, const char *k)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+static int
+stored_int(struct json_object *o, const char *k)
+{
+    struct json_object *v;
+
+    return json_object_object_get_ex(o, k, &v) ? json_object_get_int(v) : 0;
+}
+
+long long
+ec_basket_line_monthly(const struct ec_catalog *c, const struct ec_channel *ch,
+                       const struct ec_basket_line *l, int64_t at,
+                       int vat_rate_bp, struct ec_arena *a)
+{
+    struct ec_promotion_breakdown *pb = ec_arena_alloc(a, sizeof(*pb));
+    const struct ec_offer *o = ec_catalog_offer(ch, l->sku);
+    long long sum;
+
+    if (!o || ec_catalog_price(c, o, l->binding_months, l->sim, at, vat_rate_bp,
+                               pb) < 0)
+        return -1;
+    sum = pb->monthly_now;
+    for (size_t i = 0; i < l->naddons; i++) {
+        o = ec_catalog_offer(ch, l->addons[i]);
+        if (!o || ec_catalog_price(c, o, 0, l->sim, at, vat_rate_bp, pb) < 0)
+            return -1;
+        sum += pb->monthly_now;
+    }
+    return sum;
+}
+
+/* Price the add-ons of line vl (stored) into it; pb is scratch room. */
+static void
+view_addons(const struct ec_catalog *c, struct ec_basket_view_line *vl,
+            enum ec_sim_type sim, int months, int64_t at, int vat_rate_bp,
+            struct ec_promotion_breakdown *pb)
+{
+    struct json_object *arr;
+    size_t n;
+
+    if (!json_object_object_get_ex(vl->stored, "addons", &arr) ||
+        !json_object_is_type(arr, json_type_array))
+        return;
+    n = json_object_array_length(arr);
+    for (size_t i = 0; i < n; i++) {
+        const char *sku =
+            json_object_get_string(json_object_array_get_idx(arr, i));
+        const struct ec_offer *ao = ec_catalog_offer(vl->channel, sku);
+        struct ec_basket_view_addon *va;
+
+        if (!ao || vl->naddons == EC_BASKET_ADDONS_MAX ||
+            ec_catalog_price(c, ao, 0, sim, at, vat_rate_bp, pb) < 0) {
+            vl->addon_unavailable = 1;
+            continue;
+        }
+        va = &vl->addons[vl->naddons++];
+        va->sku = ao->product->sku;
+        va->name = ao->display_name;
+        va->monthly_now = pb->monthly_now;
+        va->one_time = pb->one_time_total;
+        /* an add-on runs as long as the plan's minimum term */
+        va->min_total = pb->one_time_total +
+                        pb->monthly_now * (long long)(months > 0 ? months : 1);
+        vl->monthly_now += va->monthly_now;
+        vl->one_time += va->one_time;
+        vl->min_total += va->min_total;
+    }
+}
+
+/* Line vl (stored, channel set) priced at at. */
+static void
+view_line(const struct ec_catalog *c, struct ec_basket_view_line *vl,
+          int64_t at, int vat_rate_bp, struct ec_arena *a)
+{
+    struct ec_promotion_breakdown *pb = ec_arena_alloc(a, sizeof(*pb));
+    const char *sku = stored_str(vl->stored, "sku");
+    const char *sim_name = stored_str(vl->stored, "sim_type");
+    int months = stored_int(vl->stored, "binding_months");
+    enum ec_sim_type sim = EC_SIM_PHYSICAL;
+    struct json_object *at_add;
+
+    /* a stored line's SIM type was checked when it was stored */
+    if (sim_name)
+        ec_sim_type_parse(sim_name, &sim);
+    vl->offer = sku ? ec_catalog_offer(vl->channel, sku) : NULL;
+    if (!vl->offer ||
+        ec_catalog_price(c, vl->offer, months, sim, at, vat_rate_bp, pb) < 0) {
+        vl->offer = NULL;
+        return;
+    }
+    vl->plan = pb;
+    vl->monthly_now = pb->monthly_now;
+    vl->one_time = pb->one_time_total;
+    vl->min_total = pb->min_total;
+    view_addons(c, vl, sim, months, at, vat_rate_bp,
+                ec_arena_alloc(a, sizeof(*pb)));
+    vl->price_changed =
+        json_object_object_get_ex(vl->stored, "monthly_at_add", &at_add) &&
+        json_object_is_type(at_add, json_type_int) &&
+        json_object_get_int64(at_add) != vl->monthly_now;
+}
+
+void
+ec_basket_view_build(const struct ec_catalog *c,
+                     const struct ec_channel *fallback,
+                     const struct ec_basket *b, const int *held, int64_t at,
+                     int vat_rate_bp, struct ec_arena *a,
+                     struct ec_basket_view *v)
+{
+    size_t n = b->lines ? json_object_array_length(b->lines) : 0;
+
+    memset(v, 0, sizeof(*v));
+    /* a stored basket never holds more; a longer one is shown cut */
+    if (n > EC_BASKET_LINES_MAX)
+        n = EC_BASKET_LINES_MAX;
+    for (size_t i = 0; i < n; i++) {
+        struct ec_basket_view_line *vl = &v->lines[v->nlines++];
+        const char *code;
+
+        vl->stored = json_object_array_get_idx(b->lines, i);
+        vl->id = stored_str(vl->stored, "id");
+        if (!vl->id)
+            vl->id = "";
+        code = stored_str(vl->stored, "channel");
+        vl->channel = code ? ec_catalog_channel(c, code) : NULL;
+        if (!vl->channel)
+            vl->channel = fallback;
+        vl->lock_held = held && held[i];
+        view_line(c, vl, at, vat_rate_bp, a);
+        v->monthly_now += vl->monthly_now;
+        v->one_time += vl->one_time;
+        v->min_total += vl->min_total;
+    }
 }

@@ -22,6 +22,7 @@
 
 #include "svc/catalog.h"
 #include "svc/number.h"
+#include "svc/promotion.h"
 
 struct ec_arena;
 struct ec_kv;
@@ -199,5 +200,79 @@ int ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
  */
 int ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                     const struct ec_basket_policy *p);
+
+/* ---- what a basket costs now ---- */
+
+/* An add-on of a line, priced now in the line's channel. */
+struct ec_basket_view_addon {
+    const char *sku;
+    const char *name; /* the channel's display name */
+    long long monthly_now;
+    long long one_time;
+    long long min_total; /* one-time fees + monthly_now for the plan's
+                            minimum term: it runs as long as the plan */
+};
+
+/*
+ * One stored line as the customer sees it now. offer NULL means the plan
+ * is no longer offered as chosen (unknown, hidden, or without the chosen
+ * binding or SIM type in its channel): it then has no price, and adds
+ * nothing to the totals.
+ */
+struct ec_basket_view_line {
+    struct json_object *stored;       /* the line as stored (the basket's) */
+    const char *id;                   /* "" when the stored line has none */
+    const struct ec_channel *channel; /* the one it was chosen in, while the
+                                         catalog has it; else the caller's */
+    const struct ec_offer *offer;
+    const struct ec_promotion_breakdown *plan; /* the plan's price */
+    struct ec_basket_view_addon addons[EC_BASKET_ADDONS_MAX];
+    size_t naddons;
+    int addon_unavailable; /* an add-on is no longer offered here */
+    long long monthly_now; /* plan and add-ons */
+    long long one_time;
+    long long min_total;
+    int price_changed; /* monthly_now differs from the price when chosen */
+    int lock_held;     /* as the caller said (ec_basket_locks_held) */
+};
+
+/*
+ * A basket priced now: lines in their stored order, each with its plan's
+ * breakdown from the promotion engine and its add-ons, and the totals.
+ * The minimum total is, per line, the plan's minimum total price
+ * (svc/promotion.h) plus each add-on's one-time fees and monthly price
+ * for max(binding, 1) months. Pointers borrow from the catalog, the
+ * basket and the arena the view was built with.
+ */
+struct ec_basket_view {
+    struct ec_basket_view_line lines[EC_BASKET_LINES_MAX];
+    size_t nlines;
+    long long monthly_now;
+    long long one_time;
+    long long min_total;
+};
+
+/*
+ * Price basket b at instant at (UTC seconds) with catalog c, each line in
+ * the channel it was chosen in (fallback when the catalog no longer has
+ * it), into *v. held[i] (may be NULL: none held) is line i's lock state.
+ * Breakdowns are allocated from a. A stored basket never holds more than
+ * EC_BASKET_LINES_MAX lines; a longer one is cut. Pure: no I/O.
+ */
+void ec_basket_view_build(const struct ec_catalog *c,
+                          const struct ec_channel *fallback,
+                          const struct ec_basket *b, const int *held,
+                          int64_t at, int vat_rate_bp, struct ec_arena *a,
+                          struct ec_basket_view *v);
+
+/*
+ * What line l costs a month at instant at in channel ch (its plan and
+ * add-ons, campaigns applied), or -1 when any of them is not offered as
+ * chosen: what a line records as its price when chosen.
+ */
+long long ec_basket_line_monthly(const struct ec_catalog *c,
+                                 const struct ec_channel *ch,
+                                 const struct ec_basket_line *l, int64_t at,
+                                 int vat_rate_bp, struct ec_arena *a);
 
 #endif

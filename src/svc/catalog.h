@@ -10,11 +10,16 @@
  * hold pointers into it for the current request only.
  *
  * Invariants of a snapshot:
- *   - exactly one channel is the default (loading refuses otherwise);
+ *   - it is built from a catalog document (svc/catalog_doc.h), read by
+ *     the one reader of the catalog tables (svc/catalog_read.h), and
+ *     keeps it: products and campaigns are the document's own structs
+ *     (svc/product.h, svc/promotion.h), never copies of their fields;
+ *   - exactly one channel is the default (building refuses otherwise);
  *   - each channel's offers are the products visible there with status
  *     active, sorted by the channel's sort order, then SKU; an offer's SIM
  *     types and binding periods are the product's narrowed by the channel
- *     (never widened, never empty).
+ *     (never widened, never empty);
+ *   - campaigns are in id order (the engine's explanations follow it).
  */
 #ifndef EC_SVC_CATALOG_H
 #define EC_SVC_CATALOG_H
@@ -22,28 +27,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svc/catalog_doc.h"
+#include "svc/product.h"
 #include "svc/promotion.h"
 
 struct ec_arena;
 struct ec_db;
-
-enum ec_sim_type { EC_SIM_PHYSICAL = 1 << 0, EC_SIM_ESIM = 1 << 1 };
-
-enum ec_channel_kind {
-    EC_CHANNEL_WEB_FRONT,
-    EC_CHANNEL_WEB_SUB,
-    EC_CHANNEL_APP,
-    EC_CHANNEL_OUTBOUND,
-    EC_CHANNEL_CUSTOM,
-};
-
-enum ec_rule_kind { EC_RULE_PATH_PREFIX, EC_RULE_QUERY_PARAM, EC_RULE_HEADER };
-
-enum ec_product_status {
-    EC_PRODUCT_DRAFT,
-    EC_PRODUCT_ACTIVE,
-    EC_PRODUCT_RETIRED,
-};
 
 #define EC_CHANNEL_MEMOS 4
 
@@ -65,35 +54,16 @@ struct ec_channel_rule {
     const struct ec_channel *channel;
 };
 
-#define EC_UNLIMITED (-1)
-
-struct ec_product {
-    long long id;
-    const char *sku;
-    int is_addon;
-    enum ec_product_status status;
-    const char *name;
-    const char *description;
-    int data_gb;      /* EC_UNLIMITED or GB */
-    int talk_minutes; /* EC_UNLIMITED or minutes */
-    int is_5g;
-    int eu_data_gb;
-    long monthly_price; /* øre, VAT included */
-    long fee_startup;
-    long fee_sim;
-    unsigned binding_mask; /* bit n: n months offered (0..6) */
-    unsigned sim_mask;     /* enum ec_sim_type bits */
-};
-
-/* A product as one channel shows it. */
+/* A product as one channel shows it: its placement there, resolved. */
 struct ec_offer {
     const struct ec_product *product;
     const struct ec_channel *channel;
     const char *display_name; /* the channel's name, else the product's */
-    long monthly_price;       /* the channel's base price, else the product's */
-    int sort_order;
-    unsigned binding_mask; /* narrowed by the channel */
-    unsigned sim_mask;
+    long long monthly_price;  /* the channel's base price, else the
+                                 product's */
+    long long sort_order;
+    unsigned binding_months; /* the product's set narrowed by the channel */
+    unsigned sim_types;      /* likewise */
 };
 
 /* Add-on addon fits plan; channel NULL = in every channel. */
@@ -105,17 +75,17 @@ struct ec_addon_fit {
 
 struct ec_catalog {
     long long tenant_id;
-    struct ec_arena *arena; /* owns everything below */
+    struct ec_catalog_doc doc; /* what it was built from; owns everything */
+    struct ec_arena *arena;    /* &doc.arena */
     struct ec_channel *channels;
     size_t nchannels;
     struct ec_channel_rule *rules; /* in the order they are tried */
     size_t nrules;
-    struct ec_product *products;
+    const struct ec_product *products; /* the document's */
     size_t nproducts;
     struct ec_addon_fit *fits;
     size_t nfits;
-    struct ec_promotion_campaign *campaigns; /* by id */
-    const char **campaign_codes;             /* parallel to campaigns */
+    const struct ec_promotion_campaign *campaigns; /* the document's, by id */
     size_t ncampaigns;
     const struct ec_channel *default_channel;
 };
@@ -155,25 +125,15 @@ void ec_catalog_memoize(const struct ec_catalog *c, const struct ec_channel *ch,
                         unsigned slot, void *data, void (*free_fn)(void *));
 
 /*
- * Finish a snapshot whose channels, rules, products and fits are filled
- * in and whose placements are given as offers (one per product and
- * channel, visible ones only, unsorted): checks the default channel,
- * narrows, drops draft/retired products, sorts each channel's offers.
- * Returns 0 or EC_ERR_INVALID_FIELD if no channel is the default.
+ * A snapshot of tenant tenant_id built from doc, which it takes over
+ * (doc is left empty, to be released or filled again), into *out (freed
+ * by ec_catalog_free). Returns 0, or EC_ERR_INVALID_FIELD (doc then
+ * released) when the document has channels but not exactly one default.
+ * Placements and add-ons naming a channel or product the document lacks
+ * are left out.
  */
-struct ec_placement {
-    size_t product; /* index into products */
-    size_t channel; /* index into channels */
-    int visible;
-    const char *display_name; /* NULL: the product's name */
-    int sort_order;
-    unsigned binding_mask; /* 0: as the product */
-    unsigned sim_mask;     /* 0: as the product */
-    int has_monthly_price; /* 0: the product's price holds */
-    long monthly_price;    /* the channel's own base price */
-};
-int ec_catalog_finish(struct ec_catalog *c, const struct ec_placement *pl,
-                      size_t npl);
+int ec_catalog_from_doc(struct ec_catalog_doc *doc, long long tenant_id,
+                        struct ec_catalog **out);
 
 /* ---- prices ---- */
 
@@ -219,13 +179,13 @@ int ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
 void ec_catalog_cache_drop(struct ec_catalog_cache *cc, const char *slug);
 void ec_catalog_cache_clear(struct ec_catalog_cache *cc);
 
-/* Load a snapshot from MySQL (for tools); the caller frees it. */
+/* Read a snapshot from MySQL (svc/catalog_read.h, then
+   ec_catalog_from_doc); the caller frees it. */
 int ec_catalog_load(struct ec_db *db, long long tenant_id,
                     struct ec_catalog **out);
 void ec_catalog_free(struct ec_catalog *c);
 
-/* Names for JSON: "plan"/"addon", "web_front"..., "physical"/"esim". */
+/* "web_front", "web_sub", ... for JSON. */
 const char *ec_channel_kind_name(enum ec_channel_kind k);
-const char *ec_sim_type_name(enum ec_sim_type s);
 
 #endif

@@ -6,6 +6,12 @@
 
 #include "core/err.h"
 
+const char *const ec_promotion_stacking_names[] = {"exclusive", "stackable",
+                                                   NULL};
+const char *const ec_promotion_action_kind_names[] = {
+    "fixed_price", "amount_off", "percent_off", "waive_fee", "reduce_fee", NULL,
+};
+
 /*
  * A price being built: months 1..horizon (index 0 unused) and the two
  * fees. Months past the horizon cost the regular price; extending the
@@ -114,7 +120,7 @@ campaign_problem(const struct ec_promotion_campaign *c, size_t *at)
     }
     if (c->required_binding < 0)
         return P_BINDING_NEGATIVE;
-    if (c->required_binding > EC_PROMOTION_MAX_BINDING)
+    if (c->required_binding > EC_BINDING_MAX_MONTHS)
         return P_BINDING_LEGAL;
     if (c->n_actions == 0 || !c->actions)
         return P_NO_ACTION;
@@ -135,14 +141,13 @@ campaign_problem(const struct ec_promotion_campaign *c, size_t *at)
             return P_VALUE;
         }
         if (is_fee_action(a->kind)) {
-            if (!a->fees ||
-                (a->fees & ~(EC_PROMOTION_FEE_STARTUP | EC_PROMOTION_FEE_SIM)))
+            if (!a->fees || (a->fees & ~(EC_FEE_STARTUP | EC_FEE_SIM)))
                 return P_FEES;
             continue;
         }
         if (a->first_month < 0)
             return P_FIRST_MONTH;
-        if (first > EC_PROMOTION_MAX_BINDING)
+        if (first > EC_BINDING_MAX_MONTHS)
             return P_LATE_START;
         if (a->months < 0)
             return P_MONTHS;
@@ -211,7 +216,7 @@ ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
         return refuse(problem, "required_binding",
                       "The campaign requires %d months' binding; a "
                       "consumer may be bound for at most %d months.",
-                      c->required_binding, EC_PROMOTION_MAX_BINDING);
+                      c->required_binding, EC_BINDING_MAX_MONTHS);
     case P_NO_ACTION:
         return refuse(problem, "actions",
                       "A campaign needs at least one price action.");
@@ -245,7 +250,7 @@ ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
                       "Price action %zu starts in month %d: a benefit "
                       "that needs the customer to stay past month %d binds "
                       "them for longer than the law allows.",
-                      at + 1, a ? a->first_month : 0, EC_PROMOTION_MAX_BINDING);
+                      at + 1, a ? a->first_month : 0, EC_BINDING_MAX_MONTHS);
     case P_MONTHS:
         snprintf(field, sizeof(field), "actions[%zu].months", at);
         return refuse(problem, field,
@@ -266,67 +271,57 @@ ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
 }
 
 int
-ec_promotion_check_product(const struct ec_promotion_product *p,
+ec_promotion_check_product(const struct ec_product *p,
                            struct ec_promotion_problem *problem)
 {
-    char field[48];
+    char field[sizeof(problem->field)];
     size_t i, j;
+    int m;
 
     if (problem)
         problem->field[0] = problem->message[0] = '\0';
     if (!p->sku || !*p->sku)
         return refuse(problem, "sku", "A product needs a SKU.");
-    if (!amount_ok(p->monthly))
-        return refuse(problem, "monthly",
+    if (!amount_ok(p->monthly_price))
+        return refuse(problem, "monthly_price",
                       "The monthly price must be between 0 and %lld.",
                       (long long)EC_PROMOTION_MAX_AMOUNT);
-    if (!amount_ok(p->startup_fee))
-        return refuse(problem, "startup_fee",
+    if (!amount_ok(p->fees.startup))
+        return refuse(problem, "fees.startup",
                       "The start-up fee must be between 0 and %lld.",
                       (long long)EC_PROMOTION_MAX_AMOUNT);
-    if (!amount_ok(p->sim_fee))
-        return refuse(problem, "sim_fee",
+    if (!amount_ok(p->fees.sim))
+        return refuse(problem, "fees.sim",
                       "The SIM fee must be between 0 and %lld.",
                       (long long)EC_PROMOTION_MAX_AMOUNT);
-    if (p->vat_rate_bp < 0 || p->vat_rate_bp > 10000)
-        return refuse(problem, "vat_rate",
-                      "The VAT rate must be between 0 and 100 %%.");
-    for (i = 0; i < p->n_channel_prices; i++) {
-        const struct ec_promotion_channel_price *cp = &p->channel_prices[i];
+    for (i = 0; i < p->nplacements; i++) {
+        const struct ec_placement *pl = &p->placements[i];
 
-        if (!cp->channel || !*cp->channel) {
-            snprintf(field, sizeof(field), "channel_prices[%zu].channel", i);
-            return refuse(problem, field, "A channel price needs a channel.");
-        }
-        if (!amount_ok(cp->monthly)) {
-            snprintf(field, sizeof(field), "channel_prices[%zu].monthly", i);
+        if (!pl->channel || !*pl->channel)
+            return refuse(problem, "channels",
+                          "A channel entry needs a channel.");
+        for (j = 0; j < i; j++)
+            if (strcmp(p->placements[j].channel, pl->channel) == 0) {
+                snprintf(field, sizeof(field), "channels.%.40s", pl->channel);
+                return refuse(problem, field,
+                              "The channel '%.40s' is listed twice.",
+                              pl->channel);
+            }
+        if (pl->monthly_price != EC_NO_PRICE && !amount_ok(pl->monthly_price)) {
+            snprintf(field, sizeof(field), "channels.%.40s.monthly_price",
+                     pl->channel);
             return refuse(problem, field,
                           "The monthly price must be between 0 and %lld.",
                           (long long)EC_PROMOTION_MAX_AMOUNT);
         }
-        for (j = 0; j < i; j++)
-            if (strcmp(p->channel_prices[j].channel, cp->channel) == 0) {
-                snprintf(field, sizeof(field), "channel_prices[%zu].channel",
-                         i);
-                return refuse(problem, field,
-                              "The channel '%.40s' has two prices.",
-                              cp->channel);
-            }
     }
-    for (i = 0; i < p->n_binding_periods; i++) {
-        int months = p->binding_periods[i];
-
-        snprintf(field, sizeof(field), "binding_periods[%zu]", i);
-        if (months < 0)
-            return refuse(problem, field,
-                          "A binding period cannot be negative.");
-        if (months > EC_PROMOTION_MAX_BINDING)
-            return refuse(problem, field,
+    for (m = EC_BINDING_MAX_MONTHS + 1; m < 32; m++)
+        if (p->binding_months & (1u << m))
+            return refuse(problem, "binding_months",
                           "The product offers a binding period of %d "
                           "months; a consumer may be bound for at most %d "
                           "months.",
-                          months, EC_PROMOTION_MAX_BINDING);
-    }
+                          m, EC_BINDING_MAX_MONTHS);
     return 0;
 }
 
@@ -363,14 +358,14 @@ eligibility(const struct ec_promotion_query *q,
 
 static void
 plan_init(struct plan *p, int64_t regular, int total_months,
-          const struct ec_promotion_product *prod)
+          const struct ec_product *prod)
 {
     p->regular = regular;
     p->horizon = total_months;
     for (int m = 1; m <= total_months; m++)
         p->month[m] = regular;
-    p->startup_fee = prod->startup_fee;
-    p->sim_fee = prod->sim_fee;
+    p->startup_fee = prod->fees.startup;
+    p->sim_fee = prod->fees.sim;
 }
 
 static int64_t
@@ -401,9 +396,9 @@ plan_apply(struct plan *p, const struct ec_promotion_campaign *c,
         int first, last, m;
 
         if (is_fee_action(a->kind)) {
-            if (a->fees & EC_PROMOTION_FEE_STARTUP)
+            if (a->fees & EC_FEE_STARTUP)
                 p->startup_fee = apply_money(a, p->startup_fee);
-            if (a->fees & EC_PROMOTION_FEE_SIM)
+            if (a->fees & EC_FEE_SIM)
                 p->sim_fee = apply_money(a, p->sim_fee);
             continue;
         }
@@ -494,16 +489,17 @@ stacks_before(const struct ec_promotion_campaign *cs, size_t a, size_t b)
 static int64_t
 regular_price(const struct ec_promotion_query *q, int *from_channel)
 {
-    const struct ec_promotion_product *p = q->product;
+    const struct ec_product *p = q->product;
 
-    for (size_t i = 0; i < p->n_channel_prices; i++)
-        if (p->channel_prices[i].channel &&
-            strcmp(p->channel_prices[i].channel, q->channel) == 0) {
+    for (size_t i = 0; i < p->nplacements; i++)
+        if (p->placements[i].channel &&
+            p->placements[i].monthly_price != EC_NO_PRICE &&
+            strcmp(p->placements[i].channel, q->channel) == 0) {
             *from_channel = 1;
-            return p->channel_prices[i].monthly;
+            return p->placements[i].monthly_price;
         }
     *from_channel = 0;
-    return p->monthly;
+    return p->monthly_price;
 }
 
 static void
@@ -535,7 +531,7 @@ int
 ec_promotion_price(const struct ec_promotion_query *q,
                    struct ec_promotion_breakdown *out)
 {
-    const struct ec_promotion_product *prod = q->product;
+    const struct ec_product *prod = q->product;
     struct choice x;
     struct plan plan;
     size_t stack[EC_PROMOTION_MAX_CAMPAIGNS], n_stack = 0, i, j;
@@ -544,12 +540,11 @@ ec_promotion_price(const struct ec_promotion_query *q,
     int from_channel, a_wins;
 
     if (!prod || !prod->sku || !q->channel || q->binding_months < 0 ||
-        q->binding_months > EC_PROMOTION_MAX_BINDING ||
-        (q->sim_type != EC_PROMOTION_SIM_PHYSICAL &&
-         q->sim_type != EC_PROMOTION_SIM_ESIM) ||
-        !amount_ok(prod->monthly) || !amount_ok(prod->startup_fee) ||
-        !amount_ok(prod->sim_fee) || prod->vat_rate_bp < 0 ||
-        prod->vat_rate_bp > 10000 || (q->n_campaigns && !q->campaigns))
+        q->binding_months > EC_BINDING_MAX_MONTHS ||
+        (q->sim_type != EC_SIM_PHYSICAL && q->sim_type != EC_SIM_ESIM) ||
+        !amount_ok(prod->monthly_price) || !amount_ok(prod->fees.startup) ||
+        !amount_ok(prod->fees.sim) || q->vat_rate_bp < 0 ||
+        q->vat_rate_bp > 10000 || (q->n_campaigns && !q->campaigns))
         return EC_ERR_INVALID_FIELD;
     if (q->n_campaigns > EC_PROMOTION_MAX_CAMPAIGNS)
         return EC_ERR_TOO_LARGE;
@@ -613,7 +608,7 @@ ec_promotion_price(const struct ec_promotion_query *q,
     out->binding_months = q->binding_months;
     out->sim_type = q->sim_type;
     out->at = q->at;
-    out->list_monthly = prod->monthly;
+    out->list_monthly = prod->monthly_price;
     out->regular_monthly = regular;
     out->channel_price = from_channel;
     fill_schedule(out, &plan);
@@ -623,11 +618,9 @@ ec_promotion_price(const struct ec_promotion_query *q,
     out->one_time_total = plan.startup_fee + plan.sim_fee;
     out->min_total_months = x.total_months;
     out->min_total = plan_min_total(&plan, x.total_months);
-    out->monthly_now_vat =
-        ec_promotion_vat(out->monthly_now, prod->vat_rate_bp);
-    out->one_time_vat =
-        ec_promotion_vat(out->one_time_total, prod->vat_rate_bp);
-    out->min_total_vat = ec_promotion_vat(out->min_total, prod->vat_rate_bp);
+    out->monthly_now_vat = ec_promotion_vat(out->monthly_now, q->vat_rate_bp);
+    out->one_time_vat = ec_promotion_vat(out->one_time_total, q->vat_rate_bp);
+    out->min_total_vat = ec_promotion_vat(out->min_total, q->vat_rate_bp);
     out->winner = winner != (size_t)-1 ? &q->campaigns[winner] : NULL;
     out->n_applied = n_stack + (winner != (size_t)-1);
     return 0;

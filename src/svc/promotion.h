@@ -17,11 +17,11 @@
  * made where it is silent:
  *
  * Base price. The product carries its own monthly price and, optionally,
- * per-channel overrides; the channel's regular price is the override for
- * the query's channel if there is one, else the product's price. The
- * engine resolves it so that every caller (card, page, basket, order) gets
- * the same answer from the same raw catalog data; a caller that already
- * resolved it passes no overrides.
+ * per-channel overrides (a placement's monthly_price); the channel's
+ * regular price is the override for the query's channel if there is one,
+ * else the product's price. The engine resolves it so that every caller
+ * (card, page, basket, order) gets the same answer from the same catalog
+ * data.
  *
  * Eligibility, checked in this order, the first failure being the reason
  * given: the instant is inside [valid_from, valid_to) (outside_validity);
@@ -68,9 +68,9 @@
  * round(gross * rate / (10000 + rate)), half away from zero.
  *
  * Legal guard (issue 5, point 5): a consumer offer may not bind for more
- * than EC_PROMOTION_MAX_BINDING (6) months, directly or through a benefit
- * that requires staying longer. Our reading: a campaign is refused when it
- * requires more than 6 months' binding, or when any of its monthly price
+ * than EC_BINDING_MAX_MONTHS (6, svc/product.h) months, directly or through a
+ * benefit that requires staying longer. Our reading: a campaign is refused when
+ * it requires more than 6 months' binding, or when any of its monthly price
  * actions starts after month 6 (a "month 7 free" or "cheaper from month
  * 10" benefit is only reached by staying past the legal maximum, which
  * binds the customer in effect). A benefit that starts within the first 6
@@ -84,8 +84,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* The law's maximum binding period for a consumer, in months. */
-#define EC_PROMOTION_MAX_BINDING 6
+#include "svc/product.h"
+
 /* The latest month a price action may reach; bounds the schedule. */
 #define EC_PROMOTION_MAX_MONTHS 36
 /* Price actions per campaign. */
@@ -112,11 +112,11 @@ enum ec_promotion_action_kind {
     EC_PROMOTION_REDUCE_FEE       /* fees: which ones; value: amount off */
 };
 
-/* The one-time fees, as a mask in struct ec_promotion_action.fees. */
-#define EC_PROMOTION_FEE_STARTUP 1u
-#define EC_PROMOTION_FEE_SIM 2u
+/* "exclusive", "stackable", NULL: index = enum ec_promotion_stacking */
+extern const char *const ec_promotion_stacking_names[];
 
-enum ec_promotion_sim { EC_PROMOTION_SIM_PHYSICAL = 0, EC_PROMOTION_SIM_ESIM };
+/* "fixed_price", ..., "reduce_fee", NULL: index i names kind i + 1 */
+extern const char *const ec_promotion_action_kind_names[];
 
 /* Why a campaign did or did not apply, in the explanation. */
 enum ec_promotion_reason {
@@ -145,11 +145,18 @@ struct ec_promotion_action {
     int64_t value;   /* price, amount or basis points, by kind */
     int first_month; /* monthly actions: 0 or 1 = from the first month */
     int months;      /* monthly actions: 0 = to the end of the binding */
-    unsigned fees;   /* fee actions: EC_PROMOTION_FEE_* bits */
+    unsigned fees;   /* fee actions: EC_FEE_* bits (svc/product.h) */
 };
 
+/*
+ * A campaign: the one definition the catalog document, the snapshot and
+ * the engine share. id and created_at are the database's (0 in a document
+ * not yet stored); code is the catalog's name for it, which the engine
+ * does not read.
+ */
 struct ec_promotion_campaign {
     int64_t id;
+    const char *code;
     const char *name;
     int64_t valid_from;      /* applies from this instant ... */
     int64_t valid_to;        /* ... up to, not including, this one */
@@ -165,30 +172,19 @@ struct ec_promotion_campaign {
     size_t n_actions;
 };
 
-/* A plan's base price in one channel ("cheaper in the app"). */
-struct ec_promotion_channel_price {
-    const char *channel;
-    int64_t monthly;
-};
-
-struct ec_promotion_product {
-    int64_t id;
-    const char *sku;
-    int64_t monthly; /* regular monthly price, every channel */
-    const struct ec_promotion_channel_price *channel_prices;
-    size_t n_channel_prices;
-    int64_t startup_fee;
-    int64_t sim_fee;            /* the fee for the SIM type asked for */
-    int vat_rate_bp;            /* the tenant's, 2500 = 25 % */
-    const int *binding_periods; /* offered periods; the guard only */
-    size_t n_binding_periods;
-};
-
+/*
+ * A question to the engine. The product is the catalog's own (svc/product.h):
+ * the engine reads its SKU, monthly price, the monthly prices of its
+ * placements (a channel's own base price, "cheaper in the app"), and its
+ * fees; nothing else. A caller that wants another base price passes a
+ * product whose placements say so.
+ */
 struct ec_promotion_query {
-    const struct ec_promotion_product *product;
+    const struct ec_product *product;
+    int vat_rate_bp; /* the tenant's, 2500 = 25 % */
     const char *channel;
-    int binding_months; /* 0..EC_PROMOTION_MAX_BINDING */
-    enum ec_promotion_sim sim_type;
+    int binding_months; /* 0..EC_BINDING_MAX_MONTHS */
+    enum ec_sim_type sim_type;
     int64_t at;
     const struct ec_promotion_campaign *campaigns;
     size_t n_campaigns;
@@ -220,7 +216,7 @@ struct ec_promotion_explanation {
 struct ec_promotion_breakdown {
     const char *channel;
     int binding_months;
-    enum ec_promotion_sim sim_type;
+    enum ec_sim_type sim_type;
     int64_t at;
     int64_t list_monthly;    /* the product's own monthly price */
     int64_t regular_monthly; /* the channel's base price */
@@ -244,7 +240,7 @@ struct ec_promotion_breakdown {
 
 /* Which field a refusal is about, and why, for the JSON error envelope. */
 struct ec_promotion_problem {
-    char field[48];    /* "required_binding", "actions[1].first_month" */
+    char field[64];    /* "required_binding", "actions[1].first_month" */
     char message[192]; /* a sentence for the brand partner */
 };
 
@@ -252,7 +248,7 @@ struct ec_promotion_problem {
  * Price q->product as described at the top of this file, into *out
  * (caller-owned; no need to clear it). Returns 0; or EC_ERR_INVALID_FIELD
  * when the query itself is unusable (no product or channel, binding
- * outside 0..6, an unknown SIM type, a price outside
+ * outside 0..EC_BINDING_MAX_MONTHS, an unknown SIM type, a price outside
  * 0..EC_PROMOTION_MAX_AMOUNT, a VAT rate outside 0..10000), or
  * EC_ERR_TOO_LARGE with more than EC_PROMOTION_MAX_CAMPAIGNS campaigns;
  * *out is then unspecified. Bad campaigns never fail the call: they are
@@ -277,11 +273,14 @@ int ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
 /*
  * The legal guard and sanity check for saving or importing product p.
  * Returns 0, or EC_ERR_INVALID_FIELD with *problem filled (when not
- * NULL). Refused: an offered binding period above 6 months or below 0; no
- * SKU; a price or fee outside 0..EC_PROMOTION_MAX_AMOUNT; a VAT rate
- * outside 0..10000; a channel price without a channel or listed twice.
+ * NULL), its field named as the catalog document names it ("sku",
+ * "monthly_price", "fees.startup", "fees.sim", "channels.<code>",
+ * "channels.<code>.monthly_price", "binding_months"). Refused: an offered
+ * binding period above EC_BINDING_MAX_MONTHS; no SKU; a price or fee
+ * outside 0..EC_PROMOTION_MAX_AMOUNT; a placement without a channel or a
+ * channel placed twice.
  */
-int ec_promotion_check_product(const struct ec_promotion_product *p,
+int ec_promotion_check_product(const struct ec_product *p,
                                struct ec_promotion_problem *problem);
 
 /* The VAT part of gross at rate_bp, rounded half away from zero. */

@@ -1,3 +1,6 @@
+#include <stdlib.h>
+#include <string.h>
+
 #include <json-c/json.h>
 
 #include "../test.h"
@@ -267,11 +270,106 @@ test_policy_for_client(void)
     EC_ASSERT_STR(p.rate.client, "127.0.0.1");
 }
 
+/*
+ * A basket priced now: the plan's engine price, each add-on for the
+ * plan's minimum term, lines no longer offered left out of the totals.
+ * Fixture prices: L 110 kr., SHARE 140 kr., EU 150 kr.; no fees, no
+ * campaigns, so every total can be worked out by hand.
+ */
+static void
+test_view_totals_and_minimum_term(void)
+{
+    static const char lines[] =
+        "[{\"id\":\"a\",\"channel\":\"web\",\"sku\":\"L\","
+        "\"binding_months\":6,\"sim_type\":\"esim\","
+        "\"addons\":[\"SHARE\"],\"monthly_at_add\":25000},"
+        " {\"id\":\"b\",\"channel\":\"gone\",\"sku\":\"L\","
+        "\"binding_months\":0,\"sim_type\":\"physical\","
+        "\"addons\":[\"EU\",\"NOPE\"],\"monthly_at_add\":1},"
+        " {\"id\":\"c\",\"channel\":\"web\",\"sku\":\"D\","
+        "\"binding_months\":0,\"sim_type\":\"physical\"}]";
+    static const int held[] = {1, 0, 0};
+    const struct ec_basket_view_line *l;
+    struct ec_basket_view *v = malloc(sizeof(*v));
+    struct ec_basket b;
+    struct ec_arena a;
+
+    ec_arena_init(&a, 0);
+    memset(&b, 0, sizeof(b));
+    b.lines = json_tokener_parse(lines);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b.lines);
+    ec_basket_view_build(cat, &cat->channels[CH_WEB], &b, held, 0, 2500, &a, v);
+    CU_ASSERT_EQUAL_FATAL(v->nlines, 3);
+
+    /* 6 months' binding: the add-on counts for 6 months too */
+    l = &v->lines[0];
+    EC_ASSERT_STR(l->id, "a");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(l->offer);
+    CU_ASSERT_EQUAL(l->plan->min_total, 6 * 11000);
+    CU_ASSERT_EQUAL_FATAL(l->naddons, 1);
+    EC_ASSERT_STR(l->addons[0].sku, "SHARE");
+    CU_ASSERT_EQUAL(l->addons[0].min_total, 6 * 14000);
+    CU_ASSERT_EQUAL(l->monthly_now, 11000 + 14000);
+    CU_ASSERT_EQUAL(l->min_total, 6 * 11000 + 6 * 14000);
+    CU_ASSERT_FALSE(l->price_changed);
+    CU_ASSERT_FALSE(l->addon_unavailable);
+    CU_ASSERT_TRUE(l->lock_held);
+
+    /* its channel is gone: priced in the caller's; no binding is one
+       month; an add-on no longer offered is flagged and left out */
+    l = &v->lines[1];
+    CU_ASSERT_PTR_EQUAL(l->channel, &cat->channels[CH_WEB]);
+    CU_ASSERT_EQUAL(l->naddons, 1);
+    CU_ASSERT_TRUE(l->addon_unavailable);
+    CU_ASSERT_EQUAL(l->min_total, 11000 + 15000);
+    CU_ASSERT_TRUE(l->price_changed);
+    CU_ASSERT_FALSE(l->lock_held);
+
+    /* a draft is not offered: no price, nothing in the totals */
+    l = &v->lines[2];
+    CU_ASSERT_PTR_NULL(l->offer);
+    CU_ASSERT_PTR_NULL(l->plan);
+    CU_ASSERT_EQUAL(l->min_total, 0);
+
+    CU_ASSERT_EQUAL(v->monthly_now, 25000 + 26000);
+    CU_ASSERT_EQUAL(v->one_time, 0);
+    CU_ASSERT_EQUAL(v->min_total, 6 * 25000 + 26000);
+    json_object_put(b.lines);
+    ec_arena_release(&a);
+    free(v);
+}
+
+/* What a line records as its price when chosen: plan and add-ons. */
+static void
+test_line_monthly(void)
+{
+    struct ec_basket_line l;
+    struct ec_arena a;
+
+    ec_arena_init(&a, 0);
+    memset(&l, 0, sizeof(l));
+    l.sku = "L";
+    l.binding_months = 6;
+    l.sim = EC_SIM_PHYSICAL;
+    l.addons[l.naddons++] = "SHARE";
+    CU_ASSERT_EQUAL(
+        ec_basket_line_monthly(cat, &cat->channels[CH_WEB], &l, 0, 2500, &a),
+        25000);
+    l.binding_months = 3; /* not offered */
+    CU_ASSERT_EQUAL(
+        ec_basket_line_monthly(cat, &cat->channels[CH_WEB], &l, 0, 2500, &a),
+        -1);
+    ec_arena_release(&a);
+}
+
 static const struct ec_test tests[] = {
     {"the lock rate counts a client unless exempt", test_policy_for_client},
     {"every line rule, with its error code and field", test_line_rules},
     {"a valid line's fields, normalised", test_line_fields},
     {"basket ids: 128 random bits in hex", test_ids},
+    {"a basket's view: totals and the add-ons' minimum term",
+     test_view_totals_and_minimum_term},
+    {"a line's monthly price when chosen", test_line_monthly},
     {NULL, NULL},
 };
 

@@ -56,11 +56,11 @@ test_channels_narrow_never_widen(void)
     const struct ec_offer *web_s =
         ec_catalog_offer(ec_catalog_channel(cat, "web"), "S");
 
-    CU_ASSERT_EQUAL(app_s->sim_mask, EC_SIM_ESIM);
-    CU_ASSERT_EQUAL(web_s->sim_mask, EC_SIM_PHYSICAL | EC_SIM_ESIM);
-    CU_ASSERT_EQUAL(web_s->binding_mask, 1u << 0 | 1u << 6);
+    CU_ASSERT_EQUAL(app_s->sim_types, EC_SIM_ESIM);
+    CU_ASSERT_EQUAL(web_s->sim_types, EC_SIM_PHYSICAL | EC_SIM_ESIM);
+    CU_ASSERT_EQUAL(web_s->binding_months, 1u << 0 | 1u << 6);
     /* sales asks for 3 or 6 months; the product offers 0 or 6: only 6 */
-    CU_ASSERT_EQUAL(sales_l->binding_mask, 1u << 6);
+    CU_ASSERT_EQUAL(sales_l->binding_months, 1u << 6);
 }
 
 static void
@@ -89,14 +89,18 @@ test_addons_fit_per_channel(void)
 static void
 test_exactly_one_default_channel(void)
 {
-    struct ec_catalog *c = fixture_catalog();
+    struct ec_catalog_doc doc;
+    struct ec_catalog *c = NULL;
 
-    c->channels[CH_APP].is_default = 1;
-    CU_ASSERT_EQUAL(ec_catalog_finish(c, NULL, 0), EC_ERR_INVALID_FIELD);
-    c->channels[CH_APP].is_default = 0;
-    c->channels[CH_WEB].is_default = 0;
-    CU_ASSERT_EQUAL(ec_catalog_finish(c, NULL, 0), EC_ERR_INVALID_FIELD);
-    ec_catalog_free(c);
+    ec_catalog_doc_init(&doc);
+    fixture_doc(&doc);
+    doc.channels[CH_APP].is_default = 1;
+    CU_ASSERT_EQUAL(ec_catalog_from_doc(&doc, 1, &c), EC_ERR_INVALID_FIELD);
+    fixture_doc(&doc);
+    doc.channels[CH_WEB].is_default = 0;
+    CU_ASSERT_EQUAL(ec_catalog_from_doc(&doc, 1, &c), EC_ERR_INVALID_FIELD);
+    CU_ASSERT_PTR_NULL(c);
+    ec_catalog_doc_release(&doc);
 }
 
 static void

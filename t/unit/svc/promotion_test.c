@@ -52,8 +52,8 @@
     {                                                                          \
         .kind = EC_PROMOTION_REDUCE_FEE, .fees = (f), .value = (v)             \
     }
-#define STARTUP EC_PROMOTION_FEE_STARTUP
-#define SIM EC_PROMOTION_FEE_SIM
+#define STARTUP EC_FEE_STARTUP
+#define SIM EC_FEE_SIM
 #define STACK .stacking = EC_PROMOTION_STACKABLE
 
 /* A campaign as a case writes it; unset fields take the defaults above. */
@@ -549,22 +549,23 @@ static const struct tc cases[] = {
 
 /* ---- the fixture ---- */
 
-static const struct ec_promotion_channel_price channel_prices[] = {
-    {"app", 17900},
+/* The catalog's own product (svc/product.h): 199 kr., 179 kr. in the
+   app, offered with 0, 3 or 6 months' binding. */
+static struct ec_placement placements[] = {
+    {.channel = "app", .visible = 1, .monthly_price = 17900},
+    {.channel = "web", .visible = 1, .monthly_price = EC_NO_PRICE},
 };
-static const int bindings[] = {0, 3, 6};
-static const struct ec_promotion_product product = {
+static const struct ec_product product = {
     .id = 1,
     .sku = SKU,
-    .monthly = 19900,
-    .channel_prices = channel_prices,
-    .n_channel_prices = 1,
-    .startup_fee = 9900,
-    .sim_fee = 2900,
-    .vat_rate_bp = 2500,
-    .binding_periods = bindings,
-    .n_binding_periods = 3,
+    .monthly_price = 19900,
+    .placements = placements,
+    .nplacements = 2,
+    .fees = {.startup = 9900, .sim = 2900},
+    .binding_months = 1u << 0 | 1u << 3 | 1u << 6,
+    .sim_types = EC_SIM_TYPES_ALL,
 };
+#define VAT_RATE 2500
 static const char *const default_skus[] = {SKU};
 
 static struct ec_tztime_zone *cph;
@@ -714,9 +715,10 @@ run_case(const struct tc *tc)
     int rc;
 
     q.product = &product;
+    q.vat_rate_bp = VAT_RATE;
     q.channel = tc->channel ? tc->channel : "web";
     q.binding_months = tc->binding;
-    q.sim_type = EC_PROMOTION_SIM_PHYSICAL;
+    q.sim_type = EC_SIM_PHYSICAL;
     q.at = instant(tc->at ? tc->at : AT);
     q.n_campaigns = build(tc, campaigns);
     q.campaigns = campaigns;
@@ -785,9 +787,10 @@ test_breakdown_echoes_the_query(void)
     struct ec_promotion_campaign c;
     struct ec_promotion_breakdown b;
     struct ec_promotion_query q = {.product = &product,
+                                   .vat_rate_bp = VAT_RATE,
                                    .channel = "app",
                                    .binding_months = 3,
-                                   .sim_type = EC_PROMOTION_SIM_ESIM,
+                                   .sim_type = EC_SIM_ESIM,
                                    .campaigns = &c,
                                    .n_campaigns = 1};
 
@@ -796,7 +799,7 @@ test_breakdown_echoes_the_query(void)
     CU_ASSERT_EQUAL_FATAL(ec_promotion_price(&q, &b), 0);
     EC_ASSERT_STR(b.channel, "app");
     CU_ASSERT_EQUAL(b.binding_months, 3);
-    CU_ASSERT_EQUAL(b.sim_type, EC_PROMOTION_SIM_ESIM);
+    CU_ASSERT_EQUAL(b.sim_type, EC_SIM_ESIM);
     CU_ASSERT_EQUAL(b.at, q.at);
     CU_ASSERT_EQUAL(b.list_monthly, 19900);
     CU_ASSERT_EQUAL(b.regular_monthly, 17900);
@@ -820,12 +823,16 @@ test_breakdown_echoes_the_query(void)
 static void
 test_query_errors(void)
 {
-    struct ec_promotion_product p = product;
-    struct ec_promotion_channel_price bad_cp = {"web", -1};
+    struct ec_product p = product;
+    struct ec_placement bad_pl[] = {
+        {.channel = "web", .visible = 1, .monthly_price = -5}};
     static struct ec_promotion_campaign many[EC_PROMOTION_MAX_CAMPAIGNS + 1];
     static const struct ec_promotion_action a[] = {OFF(100, 1)};
     struct ec_promotion_breakdown b;
-    struct ec_promotion_query q = {.product = &p, .channel = "web"};
+    struct ec_promotion_query q = {.product = &p,
+                                   .vat_rate_bp = VAT_RATE,
+                                   .channel = "web",
+                                   .sim_type = EC_SIM_PHYSICAL};
 
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), 0);
     q.binding_months = 7;
@@ -837,24 +844,25 @@ test_query_errors(void)
     q.channel = NULL;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
     q.channel = "web";
-    q.sim_type = (enum ec_promotion_sim)7;
+    q.sim_type = (enum ec_sim_type)7;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
-    q.sim_type = EC_PROMOTION_SIM_PHYSICAL;
+    q.sim_type = EC_SIM_PHYSICAL;
     q.product = NULL;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
     q.product = &p;
-    p.monthly = -1;
+    p.monthly_price = -1;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
-    p.monthly = EC_PROMOTION_MAX_AMOUNT + 1;
-    CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
-    p = product;
-    p.sim_fee = -5;
+    p.monthly_price = EC_PROMOTION_MAX_AMOUNT + 1;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
     p = product;
-    p.vat_rate_bp = 10001;
+    p.fees.sim = -5;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
     p = product;
-    p.channel_prices = &bad_cp;
+    q.vat_rate_bp = 10001;
+    CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
+    q.vat_rate_bp = VAT_RATE;
+    p.placements = bad_pl;
+    p.nplacements = 1;
     CU_ASSERT_EQUAL(ec_promotion_price(&q, &b), EC_ERR_INVALID_FIELD);
     p = product;
     q.n_campaigns = 1;
@@ -888,7 +896,10 @@ test_pure_and_repeatable(void)
 {
     struct ec_promotion_campaign c[8];
     struct ec_promotion_breakdown b1, b2;
-    struct ec_promotion_query q = {.product = &product, .channel = "web"};
+    struct ec_promotion_query q = {.product = &product,
+                                   .vat_rate_bp = VAT_RATE,
+                                   .channel = "web",
+                                   .sim_type = EC_SIM_PHYSICAL};
     const struct tc *big = NULL;
     char s1[512], s2[512];
 
@@ -1148,55 +1159,63 @@ test_guard_legal_message_says_why(void)
 static void
 test_guard_products(void)
 {
-    static const int ok[] = {0, 3, 6}, twelve[] = {0, 6, 12}, neg[] = {-1};
-    static const struct ec_promotion_channel_price twice[] = {{"app", 100},
-                                                              {"app", 200}};
-    static const struct ec_promotion_channel_price nameless[] = {{"", 100}};
-    struct ec_promotion_product p = product;
+    struct ec_placement twice[] = {
+        {.channel = "app", .visible = 1, .monthly_price = 100},
+        {.channel = "app", .visible = 1, .monthly_price = 200}};
+    struct ec_placement nameless[] = {
+        {.channel = "", .visible = 1, .monthly_price = 100}};
+    struct ec_placement negative[] = {
+        {.channel = "app", .visible = 1, .monthly_price = -5}};
+    struct ec_product p = product;
     struct ec_promotion_problem prob;
 
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob), 0);
-    p.binding_periods = ok;
+    p.binding_months = 1u << 0 | 1u << 3 | 1u << EC_BINDING_MAX_MONTHS;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob), 0);
 
-    p.binding_periods = twelve;
+    p.binding_months = 1u << 0 | 1u << 6 | 1u << 12;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "binding_periods[2]");
+    EC_ASSERT_STR(prob.field, "binding_months");
     EC_ASSERT_STR(prob.message, "The product offers a binding period of 12 "
                                 "months; a consumer may be bound for at "
                                 "most 6 months.");
-    p.binding_periods = neg;
-    p.n_binding_periods = 1;
+    p.binding_months = 1u << (EC_BINDING_MAX_MONTHS + 1);
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "binding_periods[0]");
+    EC_ASSERT_STR(prob.message, "The product offers a binding period of 7 "
+                                "months; a consumer may be bound for at "
+                                "most 6 months.");
 
     p = product;
-    p.channel_prices = twice;
-    p.n_channel_prices = 2;
+    p.placements = twice;
+    p.nplacements = 2;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "channel_prices[1].channel");
-    p.channel_prices = nameless;
-    p.n_channel_prices = 1;
+    EC_ASSERT_STR(prob.field, "channels.app");
+    p.placements = nameless;
+    p.nplacements = 1;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "channel_prices[0].channel");
+    EC_ASSERT_STR(prob.field, "channels");
+    p.placements = negative;
+    CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(prob.field, "channels.app.monthly_price");
 
     p = product;
-    p.monthly = -1;
+    p.monthly_price = -1;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "monthly");
+    EC_ASSERT_STR(prob.field, "monthly_price");
     p = product;
-    p.startup_fee = -1;
+    p.fees.startup = -1;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, NULL), EC_ERR_INVALID_FIELD);
     p = product;
-    p.vat_rate_bp = -1;
+    p.fees.sim = EC_PROMOTION_MAX_AMOUNT + 1;
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),
                     EC_ERR_INVALID_FIELD);
-    EC_ASSERT_STR(prob.field, "vat_rate");
+    EC_ASSERT_STR(prob.field, "fees.sim");
     p = product;
     p.sku = "";
     CU_ASSERT_EQUAL(ec_promotion_check_product(&p, &prob),

@@ -6,6 +6,8 @@
 #include "core/err.h"
 #include "core/tztime.h"
 #include "svc/catalog_doc.h"
+#include "svc/catalog_export.h"
+#include "svc/catalog_import.h"
 
 /* The demo brands' zone, loaded once; the tz database is a test need. */
 static const struct ec_tztime_zone *
@@ -761,10 +763,10 @@ static void
 test_valid_document(void)
 {
     struct json_object *j = parse_json(base);
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc;
-    const struct ec_catalog_doc_product *p;
-    const struct ec_catalog_doc_campaign *c;
+    const struct ec_product *p;
+    const struct ec_promotion_campaign *c;
 
     ec_catalog_doc_init(&doc);
     CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
@@ -778,18 +780,17 @@ test_valid_document(void)
     p = &doc.products[0];
     EC_ASSERT_STR(p->sku, "NL-5G-100");
     CU_ASSERT_EQUAL(p->data_gb, 100);
-    CU_ASSERT_EQUAL(p->talk_minutes, EC_CATALOG_DOC_UNLIMITED);
+    CU_ASSERT_EQUAL(p->talk_minutes, EC_UNLIMITED);
     CU_ASSERT_EQUAL(p->binding_months, (1u << 0) | (1u << 6));
-    CU_ASSERT_EQUAL(p->sim_types,
-                    EC_CATALOG_DOC_PHYSICAL | EC_CATALOG_DOC_ESIM);
-    CU_ASSERT_EQUAL(p->fee_startup, 9900);
-    CU_ASSERT_EQUAL(p->nentries, 2);
-    EC_ASSERT_STR(p->entries[1].channel, "app");
-    CU_ASSERT_EQUAL(p->entries[1].sim_types, EC_CATALOG_DOC_ESIM);
-    CU_ASSERT_EQUAL(p->entries[1].binding_months, 0);
-    CU_ASSERT_PTR_NULL(p->entries[1].name);
-    CU_ASSERT_EQUAL(p->entries[1].monthly_price, 17900);
-    CU_ASSERT_EQUAL(p->entries[0].monthly_price, EC_CATALOG_DOC_NO_PRICE);
+    CU_ASSERT_EQUAL(p->sim_types, EC_SIM_PHYSICAL | EC_SIM_ESIM);
+    CU_ASSERT_EQUAL(p->fees.startup, 9900);
+    CU_ASSERT_EQUAL(p->nplacements, 2);
+    EC_ASSERT_STR(p->placements[1].channel, "app");
+    CU_ASSERT_EQUAL(p->placements[1].sim_types, EC_SIM_ESIM);
+    CU_ASSERT_EQUAL(p->placements[1].binding_months, 0);
+    CU_ASSERT_PTR_NULL(p->placements[1].name);
+    CU_ASSERT_EQUAL(p->placements[1].monthly_price, 17900);
+    CU_ASSERT_EQUAL(p->placements[0].monthly_price, EC_NO_PRICE);
     CU_ASSERT_EQUAL(p->naddons, 2);
     CU_ASSERT_EQUAL(p->addons[0].nchannels, 0);
     CU_ASSERT_EQUAL(p->addons[1].nchannels, 1);
@@ -798,12 +799,12 @@ test_valid_document(void)
     p = &doc.products[1];
     EC_ASSERT_STR(p->description, "");
     CU_ASSERT_EQUAL(p->eu_data_gb, 0);
-    CU_ASSERT_EQUAL(p->fee_startup, 0);
-    CU_ASSERT_EQUAL(p->fee_sim, 0);
+    CU_ASSERT_EQUAL(p->fees.startup, 0);
+    CU_ASSERT_EQUAL(p->fees.sim, 0);
     CU_ASSERT_EQUAL(p->naddons, 0);
-    CU_ASSERT_EQUAL(p->entries[0].visible, 0);
-    CU_ASSERT_EQUAL(p->entries[0].sort, 0);
-    CU_ASSERT_EQUAL(doc.products[3].entries[0].sort, -5);
+    CU_ASSERT_EQUAL(p->placements[0].visible, 0);
+    CU_ASSERT_EQUAL(p->placements[0].sort, 0);
+    CU_ASSERT_EQUAL(doc.products[3].placements[0].sort, -5);
 
     /* campaigns, in document order; local times read in Copenhagen */
     CU_ASSERT_EQUAL_FATAL(doc.ncampaigns, 2);
@@ -811,13 +812,13 @@ test_valid_document(void)
     EC_ASSERT_STR(c->code, "app-99");
     CU_ASSERT_EQUAL(c->valid_from, 1793487600); /* 2026-10-31T23:00Z */
     CU_ASSERT_EQUAL(c->valid_to, 1801436400);   /* 2027-01-31T23:00Z */
-    CU_ASSERT_EQUAL(c->nproducts, 1);
-    CU_ASSERT_EQUAL(c->nchannels, 1);
+    CU_ASSERT_EQUAL(c->n_skus, 1);
+    CU_ASSERT_EQUAL(c->n_channels, 1);
     EC_ASSERT_STR(c->channels[0], "app");
     CU_ASSERT_EQUAL(c->priority, 10);
     CU_ASSERT_EQUAL(c->required_binding, 6);
-    CU_ASSERT_EQUAL(c->nactions, 1);
-    EC_ASSERT_STR(c->actions[0].kind, "fixed_price");
+    CU_ASSERT_EQUAL(c->n_actions, 1);
+    CU_ASSERT_EQUAL(c->actions[0].kind, EC_PROMOTION_FIXED_PRICE);
     CU_ASSERT_EQUAL(c->actions[0].value, 9900);
     CU_ASSERT_EQUAL(c->actions[0].first_month, 1);
     CU_ASSERT_EQUAL(c->actions[0].months, 6);
@@ -826,26 +827,25 @@ test_valid_document(void)
     c = &doc.campaigns[0];
     CU_ASSERT_EQUAL(c->valid_from, 1793487600);
     CU_ASSERT_EQUAL(c->valid_to, 1811800800); /* 2027-05-31T22:00Z */
-    CU_ASSERT_EQUAL(c->nchannels, 0);
+    CU_ASSERT_EQUAL(c->n_channels, 0);
     CU_ASSERT_PTR_NULL(c->channels);
     CU_ASSERT_EQUAL(c->priority, 0);
-    EC_ASSERT_STR(c->stacking, "stackable");
+    CU_ASSERT_EQUAL(c->stacking, EC_PROMOTION_STACKABLE);
     CU_ASSERT_EQUAL(c->required_binding, 0);
-    CU_ASSERT_EQUAL(c->nactions, 4);
-    CU_ASSERT_EQUAL(c->actions[0].fees, EC_CATALOG_DOC_FEE_STARTUP);
+    CU_ASSERT_EQUAL(c->n_actions, 4);
+    CU_ASSERT_EQUAL(c->actions[0].fees, EC_FEE_STARTUP);
     CU_ASSERT_EQUAL(c->actions[0].value, 0);
     CU_ASSERT_EQUAL(c->actions[1].value, 1000); /* basis points */
     CU_ASSERT_EQUAL(c->actions[1].first_month, 2);
     CU_ASSERT_EQUAL(c->actions[1].months, 3);
-    CU_ASSERT_EQUAL(c->actions[2].fees,
-                    EC_CATALOG_DOC_FEE_STARTUP | EC_CATALOG_DOC_FEE_SIM);
+    CU_ASSERT_EQUAL(c->actions[2].fees, EC_FEE_STARTUP | EC_FEE_SIM);
     CU_ASSERT_EQUAL(c->actions[3].first_month, 1);
     CU_ASSERT_EQUAL(c->actions[3].months, 0);
 
     /* the structures outlive the JSON they came from */
     json_object_put(j);
     EC_ASSERT_STR(doc.products[0].addons[1].channels[0], "app");
-    EC_ASSERT_STR(doc.campaigns[0].products[0], "NL-TALE");
+    EC_ASSERT_STR(doc.campaigns[0].skus[0], "NL-TALE");
     ec_catalog_doc_release(&doc);
 }
 
@@ -856,7 +856,7 @@ test_empty_catalog_is_valid(void)
         "{\"format\": \"ecom-catalog/1\", \"channel_rules\": [],"
         " \"products\": [], \"channels\": [{\"code\": \"web\","
         " \"name\": \"Web\", \"kind\": \"web_front\", \"default\": true}]}");
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
 
     CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, cph(), &err), 0);
     json_object_put(j);
@@ -870,7 +870,7 @@ test_each_broken_rule(void)
     for (size_t i = 0; i < n; i++) {
         const struct bad_case *c = &bad_cases[i];
         struct json_object *j = parse_json(base);
-        struct ec_catalog_doc_error err;
+        struct ec_check_error err;
         int rc;
 
         for (size_t k = 0; k < 2 && c->edits[k].where; k++)
@@ -891,7 +891,7 @@ static void
 test_long_paths_are_cut_not_overflowed(void)
 {
     struct json_object *j = parse_json(base);
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     char key[1001];
 
     memset(key, 'k', sizeof(key) - 1);
@@ -1002,7 +1002,7 @@ static void
 test_write_back_in_canonical_order(void)
 {
     struct json_object *j = parse_json(base), *out, *want, *again;
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc, doc2;
 
     ec_catalog_doc_init(&doc);
@@ -1031,7 +1031,7 @@ static void
 test_sort_is_byte_order(void)
 {
     struct json_object *j = parse_json(base);
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc;
 
     /* '-' sorts before digits and letters in bytes, not in a collation */
@@ -1069,7 +1069,7 @@ static void
 test_times_written_with_the_zones_offset(void)
 {
     struct json_object *j = parse_json(base), *out;
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc;
 
     /* winter time is +01:00, summer time +02:00, whatever was written */
@@ -1096,7 +1096,7 @@ static void
 test_local_times_need_a_zone(void)
 {
     struct json_object *j = parse_json(base);
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
 
     /* campaigns[0] has an offset on valid_from, none on valid_to */
     CU_ASSERT_EQUAL(ec_catalog_doc_validate(j, NULL, &err),
@@ -1114,7 +1114,7 @@ static void
 test_campaigns_are_optional(void)
 {
     struct json_object *j = parse_json(base), *out, *list;
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc;
 
     j = edit(j, "campaigns", DEL);
@@ -1135,7 +1135,7 @@ static void
 test_at_most_128_campaigns(void)
 {
     struct json_object *j = parse_json(base), *list, *one;
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
 
     list = json_object_object_get(j, "campaigns");
     one = json_object_array_get_idx(list, 0);
@@ -1152,7 +1152,7 @@ static void
 test_sort_campaigns_by_code(void)
 {
     struct json_object *j = parse_json(base);
-    struct ec_catalog_doc_error err;
+    struct ec_check_error err;
     struct ec_catalog_doc doc;
 
     /* byte order: '-' before '_' before letters, whatever a collation says */
@@ -1166,10 +1166,10 @@ test_sort_campaigns_by_code(void)
     EC_ASSERT_STR(doc.campaigns[1].code, "app_b");
     EC_ASSERT_STR(doc.campaigns[0].channels[0], "app");
     EC_ASSERT_STR(doc.campaigns[0].channels[2], "web");
-    EC_ASSERT_STR(doc.campaigns[1].products[0], "NL-5G-100");
+    EC_ASSERT_STR(doc.campaigns[1].skus[0], "NL-5G-100");
     /* actions keep their order: they apply in it */
-    EC_ASSERT_STR(doc.campaigns[1].actions[0].kind, "waive_fee");
-    EC_ASSERT_STR(doc.campaigns[1].actions[3].kind, "amount_off");
+    CU_ASSERT_EQUAL(doc.campaigns[1].actions[0].kind, EC_PROMOTION_WAIVE_FEE);
+    CU_ASSERT_EQUAL(doc.campaigns[1].actions[3].kind, EC_PROMOTION_AMOUNT_OFF);
     json_object_put(j);
     ec_catalog_doc_release(&doc);
 }
