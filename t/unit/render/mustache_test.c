@@ -2,9 +2,10 @@
  * Tests for src/render/mustache_{parse,render}.c.
  *
  * First the mustache spec itself: one CUnit suite per spec file, one test
- * per case, read at start-up from ../shared/spec/mustache (run from the
- * project root) or from $EC_SPEC_DIR. A spec file that cannot be read, or
- * holds no case, is a failure: the conformance suite never passes empty.
+ * per case, read at start-up from $EC_SPEC_DIR (make check sets it) or
+ * else from t/spec/mustache (run from the project root), where the spec's
+ * files are kept. A spec file that cannot be read, or holds no case, is a
+ * failure: the conformance suite never passes empty.
  * Then the cases the spec leaves out: escaping, numbers, truthiness,
  * compile errors with their positions, the render limits.
  *
@@ -22,7 +23,7 @@
 #include "core/xalloc.h"
 #include "render/mustache.h"
 
-#define SPEC_DIR_DEFAULT "../shared/spec/mustache"
+#define SPEC_DIR_DEFAULT "t/spec/mustache"
 
 static const char *const spec_files[] = {
     "comments.json",     "delimiters.json",     "interpolation.json",
