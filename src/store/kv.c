@@ -113,6 +113,47 @@ roundtrip(struct ec_kv *kv, int argc, const char **argv, const size_t *lens)
 }
 
 /*
+ * Error replies: the first word says what kind of error it is. These mean
+ * the server cannot serve for now and the caller should try again later,
+ * as after a lost connection.
+ */
+static const char *const unavailable_words[] = {
+    "LOADING",     /* reading its append-only file or snapshot at start */
+    "BUSY",        /* a script runs past lua-time-limit */
+    "MASTERDOWN",  /* a replica cut off from its master */
+    "READONLY",    /* a replica, or a master demoted by a failover */
+    "MISCONF",     /* it cannot write its snapshot, so it refuses writes */
+    "OOM",         /* maxmemory reached: writes refused */
+    "NOREPLICAS",  /* min-replicas-to-write not met */
+    "TRYAGAIN",    /* a cluster moving slots */
+    "CLUSTERDOWN", /* a cluster without a quorum */
+};
+
+int
+ec_kv_error_of(const char *reply)
+{
+    for (size_t i = 0;
+         i < sizeof(unavailable_words) / sizeof(unavailable_words[0]); i++) {
+        size_t n = strlen(unavailable_words[i]);
+        if (strncmp(reply, unavailable_words[i], n) == 0 &&
+            (reply[n] == ' ' || reply[n] == '\0'))
+            return EC_ERR_UNAVAILABLE;
+    }
+    return EC_ERR_INTERNAL;
+}
+
+/* Log an error reply and translate it; frees r. */
+static int
+error_reply(redisReply *r, const char *what)
+{
+    int rc = ec_kv_error_of(r->str);
+
+    ec_log_error("redis %s: %s", what, r->str);
+    freeReplyObject(r);
+    return rc;
+}
+
+/*
  * Run a command; on success *reply is owned by the caller. A transport
  * error or an error reply is logged; transport errors close the link.
  */
@@ -122,13 +163,11 @@ command(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
 {
     redisReply *r = roundtrip(kv, argc, argv, lens);
 
+    *reply = NULL;
     if (!r)
         return EC_ERR_UNAVAILABLE;
-    if (r->type == REDIS_REPLY_ERROR) {
-        ec_log_error("redis %s: %s", argv[0], r->str);
-        freeReplyObject(r);
-        return EC_ERR_INTERNAL;
-    }
+    if (r->type == REDIS_REPLY_ERROR)
+        return error_reply(r, argv[0]);
     *reply = r;
     return 0;
 }
@@ -271,27 +310,9 @@ ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message)
 /* ---- locks, many keys, scripts ---- */
 
 /*
- * Errors a server answers while it cannot serve for now (loading its data,
- * busy with a long script, a replica cut off from its master): the caller
- * should retry later, like after a lost connection.
- */
-static int
-is_transient_error(const char *msg)
-{
-    static const char *const words[] = {"LOADING", "BUSY", "MASTERDOWN",
-                                        "TRYAGAIN", "CLUSTERDOWN"};
-
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        size_t n = strlen(words[i]);
-        if (strncmp(msg, words[i], n) == 0 && (msg[n] == ' ' || !msg[n]))
-            return 1;
-    }
-    return 0;
-}
-
-/*
  * Like command(), but an error reply is handed back too (*reply owned by
- * the caller) for callers that act on it; only transport errors fail.
+ * the caller) for EVALSHA, which acts on NOSCRIPT; only transport errors
+ * fail, and any other error reply goes through error_reply().
  */
 static int
 command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
@@ -303,17 +324,6 @@ command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
         return EC_ERR_UNAVAILABLE;
     *reply = r;
     return 0;
-}
-
-/* Log an error reply and translate it; frees r. */
-static int
-error_reply(redisReply *r, const char *what)
-{
-    int rc = is_transient_error(r->str) ? EC_ERR_UNAVAILABLE : EC_ERR_INTERNAL;
-
-    ec_log_error("redis %s: %s", what, r->str);
-    freeReplyObject(r);
-    return rc;
 }
 
 int
@@ -329,10 +339,8 @@ ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
     if (ttl_ms <= 0)
         EC_BUG("ec_kv_set_nx_px needs a positive ttl");
     lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    if ((rc = command_any(kv, &r, 6, argv, lens)) < 0)
+    if ((rc = command(kv, &r, 6, argv, lens)) < 0)
         return rc;
-    if (r->type == REDIS_REPLY_ERROR)
-        return error_reply(r, "SET NX");
     /* +OK when set, a nil reply when the key existed */
     rc = r->type == REDIS_REPLY_NIL      ? EC_ERR_CONFLICT
          : r->type == REDIS_REPLY_STATUS ? 0
@@ -360,13 +368,11 @@ ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
         argv[i + 1] = keys[i];
         lens[i + 1] = strlen(keys[i]);
     }
-    rc = command_any(kv, &r, (int)n + 1, argv, lens);
+    rc = command(kv, &r, (int)n + 1, argv, lens);
     free(argv);
     free(lens);
     if (rc < 0)
         return rc;
-    if (r->type == REDIS_REPLY_ERROR)
-        return error_reply(r, "MGET");
     if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
         freeReplyObject(r);
         return EC_ERR_INTERNAL;

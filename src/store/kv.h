@@ -2,9 +2,10 @@
  * ec_kv: a worker's one Redis connection, opened lazily.
  *
  * Like ec_db, a failure (refused, timeout, protocol error) closes the
- * connection and answers EC_ERR_UNAVAILABLE; the next call reconnects. The
- * interface speaks in C strings and integers so that services never see
- * hiredis types.
+ * connection and answers EC_ERR_UNAVAILABLE; the next call reconnects. An
+ * error reply of any command is translated by ec_kv_error_of(), and only
+ * there. The interface speaks in C strings and integers so that services
+ * never see hiredis types.
  */
 #ifndef EC_STORE_KV_H
 #define EC_STORE_KV_H
@@ -23,6 +24,17 @@ struct ec_kv_config {
 
 struct ec_kv *ec_kv_new(const struct ec_kv_config *cfg);
 void ec_kv_free(struct ec_kv *kv);
+
+/*
+ * The ec_err for a Redis error reply, from its text: EC_ERR_UNAVAILABLE
+ * (503 with Retry-After) when the server cannot serve for now and a retry
+ * later will do (LOADING its append-only file after a restart, BUSY with a
+ * long script, READONLY or MASTERDOWN around a failover, OOM at maxmemory,
+ * MISCONF, NOREPLICAS, TRYAGAIN, CLUSTERDOWN); EC_ERR_INTERNAL for any
+ * other (WRONGTYPE, a script's error, NOAUTH: a bug or a misconfiguration,
+ * which a retry does not mend).
+ */
+int ec_kv_error_of(const char *reply);
 
 /* Connect now if not connected: 0 or EC_ERR_UNAVAILABLE. */
 int ec_kv_connect(struct ec_kv *kv);
@@ -80,8 +92,9 @@ int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
  * script costs one round trip once Redis knows it. script must be a string
  * literal (its digest is cached by address). keys and args are C strings
  * (nkeys and nargs up to 16 each). 0 with the integer in *out, or an
- * ec_err: EC_ERR_UNAVAILABLE when Redis is down, loading or busy,
- * EC_ERR_INTERNAL for a script error or a non-integer reply.
+ * ec_err: EC_ERR_UNAVAILABLE when Redis is down, or when its error reply
+ * says so (ec_kv_error_of()), EC_ERR_INTERNAL for a script error or a
+ * non-integer reply.
  */
 int ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
                const char *const *keys, size_t nargs, const char *const *args,
