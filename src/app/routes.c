@@ -3,9 +3,11 @@
  * bottom. Adding a route is one line. Flags say what the dispatcher
  * ensures before the handler runs (see enum ec_route_flag).
  *
- * Storefront pages need Redis: it holds the version that tells a worker
- * whether its cached tenant (and later catalog and prices) is current,
- * and a shop must not show a price it cannot vouch for.
+ * Storefront pages need Redis (KV): a worker learns that its cached
+ * tenants and catalogs changed through a Redis subscription (svc/
+ * invalidate.c; docs/architecture.md, "Keeping caches current"). While
+ * that is down it cannot know what it missed, and a shop must not show a
+ * price it cannot vouch for.
  */
 #include "app/routes.h"
 

@@ -100,7 +100,7 @@ bump_tenants(struct ctl *c)
     if (ec_invalidate_tenants(open_kv(c)) < 0) {
         fprintf(stderr, "ecomctl: warning: Redis is unreachable; running "
                         "workers keep their cached tenants until it is back "
-                        "and the version is bumped\n");
+                        "and the command is run again\n");
         return 1;
     }
     return 0;

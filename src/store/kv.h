@@ -50,41 +50,17 @@ int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
               size_t *len);
 
 /*
- * MGET: the values of n keys in one round trip, into arena memory; vals[i]
- * is NULL for a key that does not exist. 0 or an ec_err.
+ * MGET: the values of n keys in one round trip (give keys sharing a {hash
+ * tag} so a Redis Cluster can answer it), into arena memory; vals[i] is
+ * NULL for a key that does not exist (or holds another type than a
+ * string). n is 1 to EC_KV_MANY_MAX. 0 or an ec_err.
  */
+#define EC_KV_MANY_MAX 1024
 int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
                struct ec_arena *a, char **vals);
 
-/* INCR key: 0 with the new value in *out (may be NULL), or an ec_err. */
-int ec_kv_incr(struct ec_kv *kv, const char *key, long long *out);
-
-/* SET key value [PX ttl_ms] (ttl_ms 0 = no expiry): 0 or an ec_err. */
-int ec_kv_set(struct ec_kv *kv, const char *key, const char *value, size_t len,
-              long long ttl_ms);
-
-/* DEL key: 0 or an ec_err. */
-int ec_kv_del(struct ec_kv *kv, const char *key);
-
 /* PUBLISH message on channel: 0 or an ec_err. */
 int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
-
-/*
- * SET key value NX PX ttl_ms (ttl_ms > 0): set the key only if it does not
- * exist, with an expiry. 0 when it was set, EC_ERR_CONFLICT when the key
- * exists already (nothing changed), or another ec_err.
- */
-int ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
-                    size_t len, long long ttl_ms);
-
-/*
- * Which of n keys exist, in one round trip (one MGET: give keys sharing a
- * {hash tag} so a Redis Cluster can answer it). exists[i] is set to 1 or
- * 0. n is 1 to EC_KV_MANY_MAX. 0 or an ec_err.
- */
-#define EC_KV_MANY_MAX 1024
-int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
-                      unsigned char *exists);
 
 /*
  * Run a Lua script whose reply is an integer: EVALSHA with the script's

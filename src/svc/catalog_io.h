@@ -27,8 +27,8 @@
  * document are deleted (no order refers to a campaign); an updated one
  * keeps its created_at (the engine's "newest"), and its products,
  * channels and actions are replaced when they differ. Nothing is written
- * when nothing differs. Bumping the tenant's data version afterwards is
- * the caller's job.
+ * when nothing differs. Telling the workers afterwards
+ * (ec_invalidate_data()) is the caller's job.
  */
 #ifndef EC_SVC_CATALOG_IO_H
 #define EC_SVC_CATALOG_IO_H
