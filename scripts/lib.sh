@@ -146,7 +146,11 @@ GRANT ALL PRIVILEGES ON ecom.* TO 'ecom'@'127.0.0.1';
 SQL
 }
 
+# start_redis [--no-wait] [REDIS-SERVER-ARGS...]: --no-wait returns as soon
+# as it runs, perhaps still loading (for the tests of that).
 start_redis() {
+    local wait=1
+    [ "${1:-}" = --no-wait ] && { wait=0; shift; }
     mkdir -p "$STACK/redis" "$STACK/run" "$STACK/log"
     if pid_alive "$STACK/run/redis.pid"; then return 0; fi
     say "starting Redis on 127.0.0.1:$REDIS_PORT"
@@ -155,7 +159,8 @@ start_redis() {
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
         --appendonly yes --appendfsync everysec \
         --dir "$STACK/redis" --pidfile "$STACK/run/redis.pid" \
-        --logfile "$STACK/log/redis.log" --daemonize yes >/dev/null
+        --logfile "$STACK/log/redis.log" --daemonize yes "$@" >/dev/null
+    [ "$wait" = 1 ] || return 0
     # PONG, not LOADING: the append-only file is read back first
     wait_until 60 bash -c "redis-cli -p $REDIS_PORT ping | grep -qx PONG" ||
         die "Redis did not start: see $STACK/log/redis.log"

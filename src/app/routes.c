@@ -5,9 +5,11 @@
  * changes state is protected by FORM (a browser form with its CSRF token)
  * or JSONB (a JSON body, which a cross-site page cannot send).
  *
- * Storefront pages need Redis (KV): it carries the invalidations that tell
- * a worker whether its cached tenant and catalog are current, and a shop
- * must not show a price it cannot vouch for.
+ * Storefront pages need Redis (KV): a worker learns that its cached
+ * tenants and catalogs changed through a Redis subscription (svc/
+ * invalidate.c; docs/architecture.md, "Keeping caches current"). While
+ * that is down it cannot know what it missed, and a shop must not show a
+ * price it cannot vouch for.
  */
 #include "app/routes.h"
 

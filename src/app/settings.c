@@ -176,17 +176,6 @@ ec_settings_load(struct ec_settings *s, const char *path, char *err,
                   errsize);
 }
 
-int
-ec_settings_load_text(struct ec_settings *s, const char *name, const char *text,
-                      char *err, size_t errsize)
-{
-    set_defaults(s);
-    return finish(s, name,
-                  ec_conf_parse_text(name, text, strlen(text), directives, s,
-                                     err, errsize),
-                  err, errsize);
-}
-
 void
 ec_settings_release(struct ec_settings *s)
 {

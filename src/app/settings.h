@@ -70,10 +70,6 @@ struct ec_settings {
 int ec_settings_load(struct ec_settings *s, const char *path, char *err,
                      size_t errsize);
 
-/* Same, from text (for tests). */
-int ec_settings_load_text(struct ec_settings *s, const char *name,
-                          const char *text, char *err, size_t errsize);
-
 void ec_settings_release(struct ec_settings *s);
 
 /* 1 if listen names a unix socket path. */

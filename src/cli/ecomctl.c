@@ -11,8 +11,10 @@
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
  *   ecomctl [-c FILE] numbers import TENANT FILE.csv
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
+ *   ecomctl -h|--help, ecomctl -v|--version
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "cli/json.h"
 #include "cli/numbers.h"
 #include "cli/price.h"
 #include "core/err.h"
@@ -98,7 +101,7 @@ bump_tenants(struct ctl *c)
     if (ec_invalidate_tenants(open_kv(c)) < 0) {
         fprintf(stderr, "ecomctl: warning: Redis is unreachable; running "
                         "workers keep their cached tenants until it is back "
-                        "and the version is bumped\n");
+                        "and the command is run again\n");
         return 1;
     }
     return 0;
@@ -175,64 +178,6 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
     return 0;
 }
 
-/*
- * The JSON value in path ("-": standard input) into *out, or 1 after
- * saying why there is none, with the line and column of a syntax error.
- */
-static int
-read_json(const char *path, struct json_object **out)
-{
-    struct ec_buf text = EC_BUF_INIT;
-    enum json_tokener_error jerr;
-    struct json_tokener *tok;
-    size_t n, end, line = 1, col = 1;
-    char chunk[8192];
-    const char *why = NULL;
-    FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "r");
-
-    *out = NULL;
-    if (!f) {
-        fprintf(stderr, "ecomctl: %s: %s\n", path, strerror(errno));
-        return 1;
-    }
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
-           text.len <= CTL_MAX_DOC)
-        ec_buf_add(&text, chunk, n);
-    if (ferror(f))
-        why = strerror(errno);
-    else if (text.len > CTL_MAX_DOC)
-        why = "larger than 64 MiB";
-    if (f != stdin)
-        fclose(f);
-    if (why) {
-        fprintf(stderr, "ecomctl: %s: %s\n", path, why);
-        ec_buf_release(&text);
-        return 1;
-    }
-    tok = json_tokener_new();
-    *out = json_tokener_parse_ex(tok, text.data, (int)text.len);
-    jerr = json_tokener_get_error(tok);
-    end = json_tokener_get_parse_end(tok);
-    if (jerr == json_tokener_continue)
-        why = "unexpected end of file";
-    else if (jerr != json_tokener_success)
-        why = json_tokener_error_desc(jerr);
-    else if (text.data[end += strspn(text.data + end, " \t\r\n")] != '\0')
-        why = "more after the JSON value";
-    json_tokener_free(tok);
-    if (why) {
-        for (size_t i = 0; i < end && i < text.len; i++, col++)
-            if (text.data[i] == '\n')
-                line++, col = 0;
-        fprintf(stderr, "ecomctl: %s:%zu:%zu: not valid JSON: %s\n", path, line,
-                col, why);
-        json_object_put(*out);
-        *out = NULL;
-    }
-    ec_buf_release(&text);
-    return why ? 1 : 0;
-}
-
 static int
 catalog_export(struct ctl *c, const char *slug)
 {
@@ -267,7 +212,7 @@ catalog_import(struct ctl *c, const char *slug, const char *path)
     struct json_object *doc;
     int rc;
 
-    if (read_json(path, &doc) != 0)
+    if (ec_cli_read_json(path, CTL_MAX_DOC, &doc, stderr) != 0)
         return 1;
     rc = ec_catalog_import(open_db(c), slug, doc, &err, print_line, stdout);
     json_object_put(doc);
@@ -346,10 +291,17 @@ static const struct command commands[] = {
     {NULL, NULL, 0, NULL},
 };
 
+#define DEFAULT_CONF "etc/ecomd.conf"
+
 static void
 usage(FILE *out)
 {
-    fprintf(out, "usage: ecomctl [-c FILE] COMMAND [ARGS]\n\ncommands:\n");
+    fprintf(out,
+            "usage: ecomctl [-c FILE] COMMAND [ARGS]\n"
+            "  -c FILE        configuration file (default %s)\n"
+            "  -v, --version  print the version and exit\n"
+            "  -h, --help     print this help and exit\n\ncommands:\n",
+            DEFAULT_CONF);
     for (const struct command *cmd = commands; cmd->name; cmd++)
         fprintf(out, "  %s\n", cmd->usage);
 }
@@ -357,13 +309,18 @@ usage(FILE *out)
 int
 main(int argc, char **argv)
 {
-    const char *conf = "etc/ecomd.conf";
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *conf = DEFAULT_CONF;
     const struct command *cmd;
     struct ctl c;
     char err[512];
     int opt, rc;
 
-    while ((opt = getopt(argc, argv, "+c:hv")) != -1) {
+    while ((opt = getopt_long(argc, argv, "+c:hv", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             conf = optarg;

@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "cli/json.h"
 #include "core/buf.h"
 #include "core/xalloc.h"
 #include "render/mustache.h"
@@ -80,16 +81,6 @@ load_partial(void *ctx, const char *name, size_t len)
     return p->tmpl;
 }
 
-static struct json_object *
-read_data(const char *path, FILE *errout)
-{
-    struct json_object *model = json_object_from_file(path);
-
-    if (!model)
-        fprintf(errout, "%s: %s\n", path, json_util_get_last_err());
-    return model;
-}
-
 static char *
 dir_of(const char *path)
 {
@@ -118,7 +109,7 @@ ec_render_file(const char *template_path, const char *data_path,
             fprintf(errout, "%s: no such file\n", template_path);
         goto out;
     }
-    if (!(model = read_data(data_path, errout)))
+    if (ec_cli_read_json(data_path, EC_CLI_MAX_FILE, &model, errout) != 0)
         goto out;
     if (ec_tmpl_render(t, model, load_partial, l, &rendered, &err) < 0) {
         fprintf(errout, "%s:%u:%u: %s\n", err.name, err.line, err.column,

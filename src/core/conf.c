@@ -329,17 +329,3 @@ ec_conf_free_strings(const struct ec_conf_directive *table, void *target)
         *field = NULL;
     }
 }
-
-void
-ec_conf_dup_strings(const struct ec_conf_directive *table, void *target)
-{
-    char **field;
-
-    for (; table->name; table++) {
-        if (table->type != EC_CONF_STR)
-            continue;
-        field = (char **)((char *)target + table->offset);
-        if (*field)
-            *field = ec_xstrdup(*field);
-    }
-}

@@ -47,7 +47,4 @@ int ec_conf_parse_text(const char *name, const char *text, size_t len,
 /* Free every EC_CONF_STR field of target named in table. */
 void ec_conf_free_strings(const struct ec_conf_directive *table, void *target);
 
-/* Copy target's STR fields so a second struct owns its own strings. */
-void ec_conf_dup_strings(const struct ec_conf_directive *table, void *target);
-
 #endif

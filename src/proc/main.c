@@ -2,6 +2,7 @@
  * ecomd: the FastCGI application server. Everything happens in master.c
  * and worker.c; this file reads the command line.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -16,10 +17,11 @@ usage(FILE *out)
 {
     fprintf(out,
             "usage: ecomd [-c FILE] [-t] [-f]\n"
-            "  -c FILE  configuration file (default %s)\n"
-            "  -t       check the configuration and exit\n"
-            "  -f       stay in the foreground\n"
-            "  -v       print the version and exit\n",
+            "  -c FILE        configuration file (default %s)\n"
+            "  -t             check the configuration and exit\n"
+            "  -f             stay in the foreground\n"
+            "  -v, --version  print the version and exit\n"
+            "  -h, --help     print this help and exit\n",
             DEFAULT_CONF);
 }
 
@@ -41,10 +43,15 @@ check_config(const char *path)
 int
 main(int argc, char **argv)
 {
+    static const struct option longopts[] = {
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},
+        {NULL, 0, NULL, 0},
+    };
     struct ec_master_opts o = {DEFAULT_CONF, 0};
     int test = 0, c;
 
-    while ((c = getopt(argc, argv, "c:tfvh")) != -1) {
+    while ((c = getopt_long(argc, argv, "c:tfvh", longopts, NULL)) != -1) {
         switch (c) {
         case 'c':
             o.conf_path = optarg;

@@ -79,8 +79,7 @@ struct ec_tmpl_error {
 
 /*
  * Compile src (len bytes, need not be NUL-terminated) as the template
- * `name` (a NUL-terminated string, copied; used in error messages and
- * ec_tmpl_name()).
+ * `name` (a NUL-terminated string, copied; used in error messages).
  *
  * Returns 0 and stores a new template in *out, which the caller frees with
  * ec_tmpl_free(). Returns -1 on a syntax error (unclosed tag, unclosed
@@ -94,9 +93,6 @@ int ec_tmpl_compile(const char *name, const char *src, size_t len,
 
 /* Free t and everything it owns. NULL is allowed. */
 void ec_tmpl_free(struct ec_tmpl *t);
-
-/* The name t was compiled with; owned by t. */
-const char *ec_tmpl_name(const struct ec_tmpl *t);
 
 /*
  * Resolves a partial or parent name (len bytes, not NUL-terminated in

@@ -811,9 +811,3 @@ ec_tmpl_free(struct ec_tmpl *t)
     free(t->hashes);
     free(t);
 }
-
-const char *
-ec_tmpl_name(const struct ec_tmpl *t)
-{
-    return t->name;
-}

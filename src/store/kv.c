@@ -113,6 +113,47 @@ roundtrip(struct ec_kv *kv, int argc, const char **argv, const size_t *lens)
 }
 
 /*
+ * Error replies: the first word says what kind of error it is. These mean
+ * the server cannot serve for now and the caller should try again later,
+ * as after a lost connection.
+ */
+static const char *const unavailable_words[] = {
+    "LOADING",     /* reading its append-only file or snapshot at start */
+    "BUSY",        /* a script runs past lua-time-limit */
+    "MASTERDOWN",  /* a replica cut off from its master */
+    "READONLY",    /* a replica, or a master demoted by a failover */
+    "MISCONF",     /* it cannot write its snapshot, so it refuses writes */
+    "OOM",         /* maxmemory reached: writes refused */
+    "NOREPLICAS",  /* min-replicas-to-write not met */
+    "TRYAGAIN",    /* a cluster moving slots */
+    "CLUSTERDOWN", /* a cluster without a quorum */
+};
+
+int
+ec_kv_error_of(const char *reply)
+{
+    for (size_t i = 0;
+         i < sizeof(unavailable_words) / sizeof(unavailable_words[0]); i++) {
+        size_t n = strlen(unavailable_words[i]);
+        if (strncmp(reply, unavailable_words[i], n) == 0 &&
+            (reply[n] == ' ' || reply[n] == '\0'))
+            return EC_ERR_UNAVAILABLE;
+    }
+    return EC_ERR_INTERNAL;
+}
+
+/* Log an error reply and translate it; frees r. */
+static int
+error_reply(redisReply *r, const char *what)
+{
+    int rc = ec_kv_error_of(r->str);
+
+    ec_log_error("redis %s: %s", what, r->str);
+    freeReplyObject(r);
+    return rc;
+}
+
+/*
  * Run a command; on success *reply is owned by the caller. A transport
  * error or an error reply is logged; transport errors close the link.
  */
@@ -122,13 +163,11 @@ command(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
 {
     redisReply *r = roundtrip(kv, argc, argv, lens);
 
+    *reply = NULL;
     if (!r)
         return EC_ERR_UNAVAILABLE;
-    if (r->type == REDIS_REPLY_ERROR) {
-        ec_log_error("redis %s: %s", argv[0], r->str);
-        freeReplyObject(r);
-        return EC_ERR_INTERNAL;
-    }
+    if (r->type == REDIS_REPLY_ERROR)
+        return error_reply(r, argv[0]);
     *reply = r;
     return 0;
 }
@@ -175,81 +214,37 @@ int
 ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
            struct ec_arena *a, char **vals)
 {
-    const char *argv[16];
-    size_t lens[16];
+    const char **argv;
+    size_t *lens;
     redisReply *r;
     int rc;
 
-    if (n == 0 || n > 15)
-        EC_BUG("ec_kv_mget takes 1 to 15 keys");
+    if (n == 0 || n > EC_KV_MANY_MAX)
+        EC_BUG("ec_kv_mget takes 1 to EC_KV_MANY_MAX keys");
+    argv = ec_xcalloc(n + 1, sizeof(*argv));
+    lens = ec_xcalloc(n + 1, sizeof(*lens));
     argv[0] = "MGET";
     lens[0] = 4;
     for (size_t i = 0; i < n; i++) {
         argv[i + 1] = keys[i];
         lens[i + 1] = strlen(keys[i]);
     }
-    if ((rc = command(kv, &r, (int)n + 1, argv, lens)) < 0)
+    rc = command(kv, &r, (int)n + 1, argv, lens);
+    free(argv);
+    free(lens);
+    if (rc < 0)
         return rc;
     if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
         freeReplyObject(r);
         return EC_ERR_INTERNAL;
     }
+    /* nil for a missing key (and for one of another type) */
     for (size_t i = 0; i < n; i++) {
         redisReply *e = r->element[i];
         vals[i] = e->type == REDIS_REPLY_STRING
                       ? ec_arena_strndup(a, e->str, e->len)
                       : NULL;
     }
-    freeReplyObject(r);
-    return 0;
-}
-
-int
-ec_kv_incr(struct ec_kv *kv, const char *key, long long *out)
-{
-    const char *argv[] = {"INCR", key};
-    size_t lens[] = {4, strlen(key)};
-    redisReply *r;
-    int rc = command(kv, &r, 2, argv, lens);
-
-    if (rc < 0)
-        return rc;
-    if (r->type != REDIS_REPLY_INTEGER)
-        rc = EC_ERR_INTERNAL;
-    else if (out)
-        *out = r->integer;
-    freeReplyObject(r);
-    return rc;
-}
-
-int
-ec_kv_set(struct ec_kv *kv, const char *key, const char *value, size_t len,
-          long long ttl_ms)
-{
-    char ttl[24];
-    const char *argv[] = {"SET", key, value, "PX", ttl};
-    size_t lens[] = {3, strlen(key), len, 2, 0};
-    redisReply *r;
-    int rc;
-
-    lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    rc = command(kv, &r, ttl_ms > 0 ? 5 : 3, argv, lens);
-    if (rc < 0)
-        return rc;
-    freeReplyObject(r);
-    return 0;
-}
-
-int
-ec_kv_del(struct ec_kv *kv, const char *key)
-{
-    const char *argv[] = {"DEL", key};
-    size_t lens[] = {3, strlen(key)};
-    redisReply *r;
-    int rc = command(kv, &r, 2, argv, lens);
-
-    if (rc < 0)
-        return rc;
     freeReplyObject(r);
     return 0;
 }
@@ -268,30 +263,12 @@ ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message)
     return 0;
 }
 
-/* ---- locks, many keys, scripts ---- */
-
-/*
- * Errors a server answers while it cannot serve for now (loading its data,
- * busy with a long script, a replica cut off from its master): the caller
- * should retry later, like after a lost connection.
- */
-static int
-is_transient_error(const char *msg)
-{
-    static const char *const words[] = {"LOADING", "BUSY", "MASTERDOWN",
-                                        "TRYAGAIN", "CLUSTERDOWN"};
-
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-        size_t n = strlen(words[i]);
-        if (strncmp(msg, words[i], n) == 0 && (msg[n] == ' ' || !msg[n]))
-            return 1;
-    }
-    return 0;
-}
+/* ---- scripts ---- */
 
 /*
  * Like command(), but an error reply is handed back too (*reply owned by
- * the caller) for callers that act on it; only transport errors fail.
+ * the caller) for EVALSHA, which acts on NOSCRIPT; only transport errors
+ * fail, and any other error reply goes through error_reply().
  */
 static int
 command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
@@ -302,80 +279,6 @@ command_any(struct ec_kv *kv, redisReply **reply, int argc, const char **argv,
     if (!r)
         return EC_ERR_UNAVAILABLE;
     *reply = r;
-    return 0;
-}
-
-/* Log an error reply and translate it; frees r. */
-static int
-error_reply(redisReply *r, const char *what)
-{
-    int rc = is_transient_error(r->str) ? EC_ERR_UNAVAILABLE : EC_ERR_INTERNAL;
-
-    ec_log_error("redis %s: %s", what, r->str);
-    freeReplyObject(r);
-    return rc;
-}
-
-int
-ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
-                size_t len, long long ttl_ms)
-{
-    char ttl[24];
-    const char *argv[] = {"SET", key, value, "PX", ttl, "NX"};
-    size_t lens[] = {3, strlen(key), len, 2, 0, 2};
-    redisReply *r;
-    int rc;
-
-    if (ttl_ms <= 0)
-        EC_BUG("ec_kv_set_nx_px needs a positive ttl");
-    lens[4] = (size_t)snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    if ((rc = command_any(kv, &r, 6, argv, lens)) < 0)
-        return rc;
-    if (r->type == REDIS_REPLY_ERROR)
-        return error_reply(r, "SET NX");
-    /* +OK when set, a nil reply when the key existed */
-    rc = r->type == REDIS_REPLY_NIL      ? EC_ERR_CONFLICT
-         : r->type == REDIS_REPLY_STATUS ? 0
-                                         : EC_ERR_INTERNAL;
-    freeReplyObject(r);
-    return rc;
-}
-
-int
-ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
-                  unsigned char *exists)
-{
-    const char **argv;
-    size_t *lens;
-    redisReply *r;
-    int rc;
-
-    if (n == 0 || n > EC_KV_MANY_MAX)
-        EC_BUG("ec_kv_exists_many takes 1 to EC_KV_MANY_MAX keys");
-    argv = ec_xcalloc(n + 1, sizeof(*argv));
-    lens = ec_xcalloc(n + 1, sizeof(*lens));
-    argv[0] = "MGET";
-    lens[0] = 4;
-    for (size_t i = 0; i < n; i++) {
-        argv[i + 1] = keys[i];
-        lens[i + 1] = strlen(keys[i]);
-    }
-    rc = command_any(kv, &r, (int)n + 1, argv, lens);
-    free(argv);
-    free(lens);
-    if (rc < 0)
-        return rc;
-    if (r->type == REDIS_REPLY_ERROR)
-        return error_reply(r, "MGET");
-    if (r->type != REDIS_REPLY_ARRAY || r->elements != n) {
-        freeReplyObject(r);
-        return EC_ERR_INTERNAL;
-    }
-    /* MGET answers nil for a missing key (and for one of another type,
-       which no caller keeps under a lock key) */
-    for (size_t i = 0; i < n; i++)
-        exists[i] = r->element[i]->type != REDIS_REPLY_NIL;
-    freeReplyObject(r);
     return 0;
 }
 

@@ -2,9 +2,10 @@
  * ec_kv: a worker's one Redis connection, opened lazily.
  *
  * Like ec_db, a failure (refused, timeout, protocol error) closes the
- * connection and answers EC_ERR_UNAVAILABLE; the next call reconnects. The
- * interface speaks in C strings and integers so that services never see
- * hiredis types.
+ * connection and answers EC_ERR_UNAVAILABLE; the next call reconnects. An
+ * error reply of any command is translated by ec_kv_error_of(), and only
+ * there. The interface speaks in C strings and integers so that services
+ * never see hiredis types.
  */
 #ifndef EC_STORE_KV_H
 #define EC_STORE_KV_H
@@ -24,6 +25,17 @@ struct ec_kv_config {
 struct ec_kv *ec_kv_new(const struct ec_kv_config *cfg);
 void ec_kv_free(struct ec_kv *kv);
 
+/*
+ * The ec_err for a Redis error reply, from its text: EC_ERR_UNAVAILABLE
+ * (503 with Retry-After) when the server cannot serve for now and a retry
+ * later will do (LOADING its append-only file after a restart, BUSY with a
+ * long script, READONLY or MASTERDOWN around a failover, OOM at maxmemory,
+ * MISCONF, NOREPLICAS, TRYAGAIN, CLUSTERDOWN); EC_ERR_INTERNAL for any
+ * other (WRONGTYPE, a script's error, NOAUTH: a bug or a misconfiguration,
+ * which a retry does not mend).
+ */
+int ec_kv_error_of(const char *reply);
+
 /* Connect now if not connected: 0 or EC_ERR_UNAVAILABLE. */
 int ec_kv_connect(struct ec_kv *kv);
 
@@ -38,41 +50,17 @@ int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
               size_t *len);
 
 /*
- * MGET: the values of n keys in one round trip, into arena memory; vals[i]
- * is NULL for a key that does not exist. 0 or an ec_err.
+ * MGET: the values of n keys in one round trip (give keys sharing a {hash
+ * tag} so a Redis Cluster can answer it), into arena memory; vals[i] is
+ * NULL for a key that does not exist (or holds another type than a
+ * string). n is 1 to EC_KV_MANY_MAX. 0 or an ec_err.
  */
+#define EC_KV_MANY_MAX 1024
 int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
                struct ec_arena *a, char **vals);
 
-/* INCR key: 0 with the new value in *out (may be NULL), or an ec_err. */
-int ec_kv_incr(struct ec_kv *kv, const char *key, long long *out);
-
-/* SET key value [PX ttl_ms] (ttl_ms 0 = no expiry): 0 or an ec_err. */
-int ec_kv_set(struct ec_kv *kv, const char *key, const char *value, size_t len,
-              long long ttl_ms);
-
-/* DEL key: 0 or an ec_err. */
-int ec_kv_del(struct ec_kv *kv, const char *key);
-
 /* PUBLISH message on channel: 0 or an ec_err. */
 int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
-
-/*
- * SET key value NX PX ttl_ms (ttl_ms > 0): set the key only if it does not
- * exist, with an expiry. 0 when it was set, EC_ERR_CONFLICT when the key
- * exists already (nothing changed), or another ec_err.
- */
-int ec_kv_set_nx_px(struct ec_kv *kv, const char *key, const char *value,
-                    size_t len, long long ttl_ms);
-
-/*
- * Which of n keys exist, in one round trip (one MGET: give keys sharing a
- * {hash tag} so a Redis Cluster can answer it). exists[i] is set to 1 or
- * 0. n is 1 to EC_KV_MANY_MAX. 0 or an ec_err.
- */
-#define EC_KV_MANY_MAX 1024
-int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
-                      unsigned char *exists);
 
 /*
  * Run a Lua script whose reply is an integer: EVALSHA with the script's
@@ -80,8 +68,9 @@ int ec_kv_exists_many(struct ec_kv *kv, const char *const *keys, size_t n,
  * script costs one round trip once Redis knows it. script must be a string
  * literal (its digest is cached by address). keys and args are C strings
  * (nkeys and nargs up to 16 each). 0 with the integer in *out, or an
- * ec_err: EC_ERR_UNAVAILABLE when Redis is down, loading or busy,
- * EC_ERR_INTERNAL for a script error or a non-integer reply.
+ * ec_err: EC_ERR_UNAVAILABLE when Redis is down, or when its error reply
+ * says so (ec_kv_error_of()), EC_ERR_INTERNAL for a script error or a
+ * non-integer reply.
  */
 int ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
                const char *const *keys, size_t nargs, const char *const *args,

@@ -445,7 +445,7 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
 {
     struct candidates c = {a, NULL, 0, 0};
     const char **keys, **picked;
-    unsigned char *locked;
+    char **owners;
     const char *like = NULL;
     uint32_t start;
     size_t k = 0;
@@ -475,13 +475,13 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
             return EC_ERR_INTERNAL; /* the pool holds only valid numbers */
         keys[i] = key;
     }
-    locked = ec_arena_calloc(a, c.n, 1);
-    if ((rc = ec_kv_exists_many(kv, keys, c.n, locked)) < 0)
+    owners = ec_arena_calloc(a, c.n, sizeof(*owners));
+    if ((rc = ec_kv_mget(kv, keys, c.n, a, owners)) < 0)
         return rc;
 
     picked = ec_arena_calloc(a, q->count, sizeof(*picked));
     for (size_t i = 0; i < c.n && k < q->count; i++)
-        if (!locked[i])
+        if (!owners[i]) /* not locked */
             picked[k++] = c.msisdn[i];
     /* drawn in random order, shown in number order */
     qsort(picked, k, sizeof(*picked), cmp_str_ptr);
@@ -532,15 +532,16 @@ slug_valid(const char *slug)
     return 1;
 }
 
+/* A client address as a key part: 1 to 64 printable bytes, no blanks. */
 static int
-basket_valid(const char *basket)
+client_valid(const char *client)
 {
-    size_t n = basket ? strlen(basket) : 0;
+    size_t n = client ? strlen(client) : 0;
 
-    if (n == 0 || n > EC_NUMBER_BASKET_MAX)
+    if (n == 0 || n > EC_NUMBER_CLIENT_MAX)
         return 0;
     for (size_t i = 0; i < n; i++)
-        if ((unsigned char)basket[i] <= ' ' || (unsigned char)basket[i] >= 127)
+        if ((unsigned char)client[i] <= ' ' || (unsigned char)client[i] >= 127)
             return 0;
     return 1;
 }
@@ -558,116 +559,15 @@ ec_number_lock_key(char *out, size_t size, const char *slug, const char *msisdn)
     return 0;
 }
 
-/*
- * The scripts. Each reads the owner and acts in one step on the server, so
- * no other client can come between the comparison and the change. Both
- * answer 1 done, 0 no lock, -1 another basket's lock.
- *
- * GET of a missing key is false in Lua, never equal to a basket id.
- */
-static const char release_script[] =
-    "local v = redis.call('GET', KEYS[1])\n"
-    "if v == ARGV[1] then return redis.call('DEL', KEYS[1]) end\n"
-    "if v then return -1 end\n"
-    "return 0\n";
-
-static const char extend_script[] =
-    "local v = redis.call('GET', KEYS[1])\n"
-    "if v == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
-    "if v then return -1 end\n"
-    "return 0\n";
-
-static int
-script_result(long long r)
-{
-    switch (r) {
-    case 1:
-        return 0;
-    case 0:
-        return EC_ERR_NOT_FOUND;
-    case -1:
-        return EC_ERR_CONFLICT;
-    default:
-        return EC_ERR_INTERNAL;
-    }
-}
-
-int
-ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
-               const char *basket, long long ttl_ms)
-{
-    char key[EC_NUMBER_LOCK_KEY_SIZE];
-
-    if (ttl_ms <= 0)
-        EC_BUG("ec_number_lock needs a positive ttl");
-    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
-        !basket_valid(basket))
-        return EC_ERR_INVALID_FIELD;
-    return ec_kv_set_nx_px(kv, key, basket, strlen(basket), ttl_ms);
-}
-
 int
 ec_number_rate_key(char *out, size_t size, const char *slug, const char *client)
 {
     int len;
 
-    if (!slug_valid(slug) || !basket_valid(client))
+    if (!slug_valid(slug) || !client_valid(client))
         return EC_ERR_INVALID_FIELD;
     len = snprintf(out, size, "ecom:{%s}:lockrate:%s", slug, client);
     if (len < 0 || (size_t)len >= size)
         return EC_ERR_INVALID_FIELD;
     return 0;
-}
-
-int
-ec_number_lock_release(struct ec_kv *kv, const char *slug, const char *msisdn,
-                       const char *basket)
-{
-    char key[EC_NUMBER_LOCK_KEY_SIZE];
-    const char *keys[1], *args[1];
-    long long r;
-    int rc;
-
-    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
-        !basket_valid(basket))
-        return EC_ERR_INVALID_FIELD;
-    keys[0] = key;
-    args[0] = basket;
-    if ((rc = ec_kv_eval(kv, release_script, 1, keys, 1, args, &r)) < 0)
-        return rc;
-    return script_result(r);
-}
-
-int
-ec_number_lock_extend(struct ec_kv *kv, const char *slug, const char *msisdn,
-                      const char *basket, long long ttl_ms)
-{
-    char key[EC_NUMBER_LOCK_KEY_SIZE], ttl[24];
-    const char *keys[1], *args[2];
-    long long r;
-    int rc;
-
-    if (ttl_ms <= 0)
-        EC_BUG("ec_number_lock_extend needs a positive ttl");
-    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0 ||
-        !basket_valid(basket))
-        return EC_ERR_INVALID_FIELD;
-    snprintf(ttl, sizeof(ttl), "%lld", ttl_ms);
-    keys[0] = key;
-    args[0] = basket;
-    args[1] = ttl;
-    if ((rc = ec_kv_eval(kv, extend_script, 1, keys, 2, args, &r)) < 0)
-        return rc;
-    return script_result(r);
-}
-
-int
-ec_number_lock_owner(struct ec_kv *kv, const char *slug, const char *msisdn,
-                     struct ec_arena *a, char **owner)
-{
-    char key[EC_NUMBER_LOCK_KEY_SIZE];
-
-    if (ec_number_lock_key(key, sizeof(key), slug, msisdn) < 0)
-        return EC_ERR_INVALID_FIELD;
-    return ec_kv_get(kv, key, a, owner, NULL);
 }

@@ -12,10 +12,12 @@
  *     numbers are ever offered;
  *   - a lock is the Redis key ecom:{<slug>}:lock:<msisdn> (the {slug} hash
  *     tag keeps a tenant's keys on one Cluster slot) whose value is the
- *     owning basket's id and which expires after its TTL. Only the owner
- *     releases or extends it; a lock only keeps shoppers from choosing the
- *     same number: checkout still assigns the number in MySQL with a
- *     conditional update, the final arbiter.
+ *     owning basket's id and which expires after its TTL. Locks are taken,
+ *     extended and released only by the basket's one Lua script per change
+ *     (svc/basket.c), with the line that holds the number, and only by the
+ *     owner; a lock only keeps shoppers from choosing the same number:
+ *     checkout still assigns the number in MySQL with a conditional update,
+ *     the final arbiter.
  */
 #ifndef EC_SVC_NUMBER_H
 #define EC_SVC_NUMBER_H
@@ -31,7 +33,7 @@ struct ec_tenant;
 #define EC_NUMBER_COUNT_DEFAULT 10 /* numbers offered when count is absent */
 #define EC_NUMBER_COUNT_MAX 50
 #define EC_NUMBER_CONTAINS_MAX 8   /* digits of a search */
-#define EC_NUMBER_BASKET_MAX 64    /* longest basket id a lock takes */
+#define EC_NUMBER_CLIENT_MAX 64    /* longest client a rate key takes */
 #define EC_NUMBER_LOCK_KEY_SIZE 96 /* room for any lock key */
 
 /* ---- one number ---- */
@@ -152,20 +154,6 @@ int ec_number_lock_key(char *out, size_t size, const char *slug,
                        const char *msisdn);
 
 /*
- * Lock msisdn for basket for ttl_ms (> 0) milliseconds: SET key basket NX
- * PX ttl_ms. Returns 0 when basket now holds the lock; EC_ERR_CONFLICT
- * when the number is locked already, by any basket, this one included
- * (a basket that may hold it already calls ec_number_lock_extend());
- * EC_ERR_INVALID_FIELD for a malformed number or basket id (1 to 64
- * bytes, no blanks); EC_ERR_UNAVAILABLE when Redis is down.
- *
- * Whether the number is still available in the pool is the caller's
- * question (MySQL decides at checkout).
- */
-int ec_number_lock(struct ec_kv *kv, const char *slug, const char *msisdn,
-                   const char *basket, long long ttl_ms);
-
-/*
  * A limit on new locks per client address: at most max locks in a fixed
  * window of window_ms (starting with the client's first lock in it),
  * counted in the Redis key ecom:{<slug>}:lockrate:<client>. max 0 or
@@ -185,34 +173,5 @@ struct ec_number_rate {
  */
 int ec_number_rate_key(char *out, size_t size, const char *slug,
                        const char *client);
-
-/*
- * Release basket's lock on msisdn, atomically, only if basket owns it
- * (one compare-and-delete script). Returns 0 when it was released;
- * EC_ERR_NOT_FOUND when there was no lock (expired or never taken);
- * EC_ERR_CONFLICT when another basket holds it (left untouched);
- * EC_ERR_INVALID_FIELD or EC_ERR_UNAVAILABLE as for ec_number_lock().
- */
-int ec_number_lock_release(struct ec_kv *kv, const char *slug,
-                           const char *msisdn, const char *basket);
-
-/*
- * Give basket's lock on msisdn a fresh TTL of ttl_ms, only if basket owns
- * it (one compare-and-PEXPIRE script). Returns 0, EC_ERR_NOT_FOUND (the
- * lock expired: the basket must lock again, and may find the number
- * taken), EC_ERR_CONFLICT (another basket's now), or as ec_number_lock().
- */
-int ec_number_lock_extend(struct ec_kv *kv, const char *slug,
-                          const char *msisdn, const char *basket,
-                          long long ttl_ms);
-
-/*
- * Who holds the lock on msisdn: 0 with the basket id in *owner (arena
- * memory), EC_ERR_NOT_FOUND when the number is not locked, or as
- * ec_number_lock(). For basket pages and for tests; deciding by it and
- * then writing is a race: lock, release and extend decide atomically.
- */
-int ec_number_lock_owner(struct ec_kv *kv, const char *slug, const char *msisdn,
-                         struct ec_arena *a, char **owner);
 
 #endif

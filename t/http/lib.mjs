@@ -4,10 +4,13 @@ import http from 'node:http';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const PORT = Number(process.env.EC_HTTP_PORT || 18080);
 export const STACK = process.env.EC_STACK || 'test';
-export const ROOT = process.env.EC_ROOT || path.resolve(import.meta.dirname, '../..');
+// (import.meta.dirname would be shorter, but Debian 12's Node 18 lacks it)
+export const ROOT = process.env.EC_ROOT ||
+  path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const STACK_DIR = path.join(ROOT, 'var', STACK);
 
 export const NORDLYS = 'nordlys.localhost';

@@ -1,4 +1,4 @@
-// The operator's side: configuration checks, migrations run twice.
+// The operator's side: help, configuration checks, migrations run twice.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -8,6 +8,29 @@ import path from 'node:path';
 import { ROOT, ecomctl } from './lib.mjs';
 
 const ecomd = path.join(ROOT, 'build/plain/ecomd');
+const ecomctlBin = path.join(ROOT, 'build/plain/ecomctl');
+
+test('--help and -h print the usage to stdout and exit 0', () => {
+  for (const [bin, name] of [[ecomd, 'ecomd'], [ecomctlBin, 'ecomctl']]) {
+    for (const flag of ['--help', '-h']) {
+      const r = spawnSync(bin, [flag], { encoding: 'utf8' });
+      assert.equal(r.status, 0, `${name} ${flag}: ${r.stderr}`);
+      assert.match(r.stdout, new RegExp(`^usage: ${name} `), `${name} ${flag}`);
+      assert.match(r.stdout, /--help/);
+      assert.equal(r.stderr, '');
+    }
+    const v = spawnSync(bin, ['--version'], { encoding: 'utf8' });
+    assert.equal(v.status, 0);
+    assert.match(v.stdout, new RegExp(`^${name} \\d`));
+    // an unknown option is still a usage error, on stderr
+    const bad = spawnSync(bin, ['--no-such-option'], { encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.equal(bad.stdout, '');
+    assert.match(bad.stderr, new RegExp(`usage: ${name} `));
+  }
+  const r = spawnSync(ecomctlBin, ['--help'], { encoding: 'utf8' });
+  assert.match(r.stdout, /^  render TEMPLATE DATA\.json/m, 'the commands are listed');
+});
 
 test('ecomd -t accepts the shipped configuration', () => {
   const out = execFileSync(ecomd, ['-t', '-c', path.join(ROOT, 'etc/ecomd.conf')], { encoding: 'utf8' });
@@ -53,6 +76,32 @@ test('ecomctl render prints exactly the rendered bytes, partials from --partials
        '--partials', path.join(dir, 'parts')]);
     // a missing partial renders as nothing; no newline is added at the end
     assert.equal(out.toString('utf8'), '<p>Hi &lt;Ann &amp; Bo&gt;!</p>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// json-c reads "85" at the end of its input as a number that may go on;
+// the data file was refused ("continue") until the parser was told it ends.
+test('ecomctl render takes a data file holding only a number, no newline', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-render-'));
+  try {
+    writeFileSync(path.join(dir, 'n.mustache'), '[{{.}}]');
+    for (const [data, want] of [['85', '[85]'], ['85\n', '[85]'], ['-1.5', '[-1.5]'],
+                                ['"x"', '[x]'], ['true', '[true]']]) {
+      writeFileSync(path.join(dir, 'data.json'), data);
+      const r = spawnSync(ecomctlBin, ['render', path.join(dir, 'n.mustache'),
+        path.join(dir, 'data.json')], { encoding: 'utf8' });
+      assert.equal(r.stderr, '', JSON.stringify(data));
+      assert.equal(r.status, 0);
+      assert.equal(r.stdout, want);
+    }
+    writeFileSync(path.join(dir, 'data.json'), '8 5');
+    const r = spawnSync(ecomctlBin, ['render', path.join(dir, 'n.mustache'),
+      path.join(dir, 'data.json')], { encoding: 'utf8' });
+    assert.equal(r.status, 1);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr, `ecomctl: ${path.join(dir, 'data.json')}:1:3: not valid JSON: more after the JSON value\n`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,13 +1,16 @@
 /*
  * The basket's writes against a real Redis (the test stack's, port
  * EC_REDIS_PORT, default 16380): a line and its number's lock are stored
- * in one script, so every refusal leaves neither behind.
+ * in one script, so every refusal leaves neither behind, and of many
+ * baskets racing for one number exactly one gets it.
  *
  * Never skips: without Redis the first test fails. Keys live under
  * ecom:{baskettest}: and are deleted at the start and the end.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <hiredis/hiredis.h>
 #include <json-c/json.h>
@@ -273,6 +276,169 @@ test_activity_keeps_only_its_own_locks(void)
     CU_ASSERT_EQUAL(reload(b.id).version, 6);
 }
 
+/*
+ * Many processes, one number: each its own connection and new basket,
+ * adding a line with the number through the production script at once.
+ */
+static void
+test_exactly_one_winner(void)
+{
+    enum { RACERS = 32 };
+    const char *n = "+4520000030";
+    int go[2], results[2], winners = 0, losers = 0, errors = 0;
+    char basket[EC_BASKET_ID_SIZE], winner[EC_BASKET_ID_SIZE] = "";
+    char loser[RACERS][EC_BASKET_ID_SIZE];
+    pid_t pids[RACERS];
+
+    CU_ASSERT_EQUAL_FATAL(pipe(go), 0);
+    CU_ASSERT_EQUAL_FATAL(pipe(results), 0);
+    for (int i = 0; i < RACERS; i++) {
+        pids[i] = fork();
+        CU_ASSERT_FATAL(pids[i] >= 0);
+        if (pids[i] == 0) {
+            struct ec_kv *mine = ec_kv_new(&cfg);
+            struct ec_arena own;
+            struct ec_basket b;
+            struct ec_basket_line l;
+            const char *field, *message;
+            char c, out[96];
+            int rc;
+
+            close(go[1]);
+            ec_arena_init(&own, 0);
+            ec_basket_init_new(&b, &own);
+            line(&l, n);
+            if (ec_kv_ping(mine) < 0)
+                _exit(3);
+            /* everyone starts when the pipe closes */
+            if (read(go[0], &c, 1) < 0)
+                _exit(3);
+            rc = ec_basket_add(mine, SLUG, &b, &l, &policy, &field, &message);
+            snprintf(out, sizeof(out), "%d %s\n", rc, b.id);
+            if (write(results[1], out, strlen(out)) < 0)
+                _exit(3);
+            ec_kv_free(mine);
+            ec_arena_release(&own);
+            _exit(0);
+        }
+    }
+    close(go[0]);
+    close(go[1]);
+    close(results[1]);
+    {
+        FILE *in = fdopen(results[0], "r");
+        char text[96];
+        int rc;
+
+        while (fgets(text, sizeof(text), in)) {
+            if (sscanf(text, "%d %32s", &rc, basket) != 2)
+                errors++;
+            else if (rc == 0)
+                winners++, snprintf(winner, sizeof(winner), "%s", basket);
+            else if (rc == EC_ERR_NUMBER_TAKEN && losers < RACERS)
+                snprintf(loser[losers++], sizeof(loser[0]), "%s", basket);
+            else
+                errors++;
+        }
+        fclose(in);
+    }
+    for (int i = 0; i < RACERS; i++) {
+        int status;
+        waitpid(pids[i], &status, 0);
+        CU_ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    if (winners != 1 || losers != RACERS - 1)
+        fprintf(stderr, "\n    %d winners, %d losers, %d errors\n", winners,
+                losers, errors);
+    CU_ASSERT_EQUAL(winners, 1);
+    CU_ASSERT_EQUAL(losers, RACERS - 1);
+    CU_ASSERT_EQUAL(errors, 0);
+    /* the winner's basket holds the line and the lock; no loser stored one */
+    EC_ASSERT_STR(lock_owner(n), winner);
+    CU_ASSERT_EQUAL(json_object_array_length(reload(winner).lines), 1);
+    for (int i = 0; i < losers; i++)
+        EC_ASSERT_STR(get("GET ecom:{" SLUG "}:basket:%s", loser[i]), "(nil)");
+}
+
+static void
+test_locks_held_in_one_read(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b;
+    int held[3] = {9, 9, 9};
+
+    p.numbers_max = 5;
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000040", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000041", &p), 0);
+    freeReplyObject(redisCommand(raw, "SET ecom:{" SLUG
+                                      "}:lock:+4520000041 other PX 5000"));
+    CU_ASSERT_EQUAL(ec_basket_locks_held(kv, SLUG, &b, &arena, held), 0);
+    CU_ASSERT_EQUAL(held[0], 1);
+    CU_ASSERT_EQUAL(held[1], 0); /* no number */
+    CU_ASSERT_EQUAL(held[2], 0); /* another's */
+}
+
+static void
+test_scripts_survive_a_flushed_script_cache(void)
+{
+    struct ec_basket b;
+    redisReply *r;
+
+    ec_basket_init_new(&b, &arena);
+    /* as after a Redis restart or a failover: EVALSHA answers NOSCRIPT */
+    r = redisCommand(raw, "SCRIPT FLUSH");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+    freeReplyObject(r);
+    CU_ASSERT_EQUAL(add(&b, "+4520000050", &policy), 0);
+    EC_ASSERT_STR(lock_owner("+4520000050"), b.id);
+    freeReplyObject(redisCommand(raw, "SCRIPT FLUSH"));
+    CU_ASSERT_EQUAL(add(&b, "", &policy), 0);
+    CU_ASSERT_EQUAL(reload(b.id).version, 2);
+}
+
+static void
+test_a_lock_key_of_another_type_is_an_error_not_a_crash(void)
+{
+    struct ec_basket b, c;
+
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&c, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000060", &policy), 0);
+    /* a kept lock's key turned into a list: the script fails on it */
+    freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:lock:+4520000060"));
+    freeReplyObject(
+        redisCommand(raw, "RPUSH ecom:{" SLUG "}:lock:+4520000060 x"));
+    CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &policy), EC_ERR_INTERNAL);
+    CU_ASSERT_EQUAL(reload(b.id).version, 1);
+    /* a chosen one's: the number counts as taken, nothing stored */
+    CU_ASSERT_EQUAL(add(&c, "+4520000060", &policy), EC_ERR_NUMBER_TAKEN);
+    EC_ASSERT_STR(get("GET ecom:{" SLUG "}:basket:%s", c.id), "(nil)");
+    /* the connection is still good */
+    CU_ASSERT_EQUAL(ec_kv_ping(kv), 0);
+}
+
+static void
+test_redis_down_is_unavailable(void)
+{
+    /* nothing listens on port 1 */
+    struct ec_kv_config none = {"127.0.0.1", 1, 300, 300};
+    struct ec_kv *down = ec_kv_new(&none);
+    struct ec_basket b;
+    struct ec_basket_line l;
+    const char *field, *message;
+
+    ec_basket_init_new(&b, &arena);
+    line(&l, "+4520000070");
+    CU_ASSERT_EQUAL(
+        ec_basket_add(down, SLUG, &b, &l, &policy, &field, &message),
+        EC_ERR_UNAVAILABLE);
+    CU_ASSERT_EQUAL(ec_basket_load(down, SLUG, b.id, &arena, &b),
+                    EC_ERR_UNAVAILABLE);
+    ec_kv_free(down);
+}
+
 static const struct ec_test tests[] = {
     {"Redis of the test stack answers", test_redis_is_there},
     {"a line and its number's lock are stored together",
@@ -286,6 +452,14 @@ static const struct ec_test tests[] = {
     {"changing a line's number moves its lock", test_update_moves_the_lock},
     {"activity keeps the basket's own locks, never another's",
      test_activity_keeps_only_its_own_locks},
+    {"32 processes, 32 baskets, one number: exactly one winner",
+     test_exactly_one_winner},
+    {"which lines hold their locks, in one read", test_locks_held_in_one_read},
+    {"the scripts survive a flushed script cache",
+     test_scripts_survive_a_flushed_script_cache},
+    {"a lock key of another type is an error",
+     test_a_lock_key_of_another_type_is_an_error_not_a_crash},
+    {"Redis down is unavailable", test_redis_down_is_unavailable},
     {NULL, NULL},
 };
 

@@ -1,8 +1,43 @@
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../test.h"
 #include "app/settings.h"
+
+static char scratch[] = "/tmp/ec-settings-XXXXXX";
+
+static void
+remove_scratch(void)
+{
+    unlink("t.conf");
+    rmdir(scratch);
+}
+
+/*
+ * ec_settings_load() of a file `name` holding text, in a scratch folder
+ * (the working directory from the first call on), so that messages name
+ * the file as the tests expect.
+ */
+static int
+settings_from_text(struct ec_settings *s, const char *name, const char *text,
+                   char *err, size_t errsize)
+{
+    static int ready;
+    FILE *f;
+
+    if (!ready++) {
+        CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(scratch));
+        CU_ASSERT_EQUAL_FATAL(chdir(scratch), 0);
+        atexit(remove_scratch);
+    }
+    f = fopen(name, "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+    return ec_settings_load(s, name, err, errsize);
+}
 
 static void
 test_defaults_fill_what_is_not_set(void)
@@ -10,9 +45,9 @@ test_defaults_fill_what_is_not_set(void)
     struct ec_settings s;
     char err[256];
 
-    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&s, "t.conf",
-                                                "listen = /tmp/e.sock\n", err,
-                                                sizeof(err)),
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
                           0);
     CU_ASSERT_EQUAL(s.workers, 4);
     CU_ASSERT_EQUAL(s.max_body_size, 1024 * 1024);
@@ -36,14 +71,14 @@ test_basket_settings(void)
     char err[256];
 
     CU_ASSERT_EQUAL_FATAL(
-        ec_settings_load_text(&s, "t.conf",
-                              "listen = /tmp/e.sock\n"
-                              "basket_ttl = 1d\n"
-                              "number_lock_ttl = 10s\n"
-                              "number_lock_rate = 0\n"
-                              "number_lock_rate_exempt = 127.0.0.1, ::1 "
-                              "10.0.0.7\n",
-                              err, sizeof(err)),
+        settings_from_text(&s, "t.conf",
+                           "listen = /tmp/e.sock\n"
+                           "basket_ttl = 1d\n"
+                           "number_lock_ttl = 10s\n"
+                           "number_lock_rate = 0\n"
+                           "number_lock_rate_exempt = 127.0.0.1, ::1 "
+                           "10.0.0.7\n",
+                           err, sizeof(err)),
         0);
     CU_ASSERT_EQUAL(s.basket_ttl, 86400000);
     CU_ASSERT_EQUAL(s.number_lock_ttl, 10000);
@@ -59,23 +94,23 @@ test_form_secret(void)
     char err[512];
 
     /* without a file: random, so two loads differ */
-    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&a, "t.conf",
-                                                "listen = /tmp/e.sock\n", err,
-                                                sizeof(err)),
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&a, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
                           0);
-    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&b, "t.conf",
-                                                "listen = /tmp/e.sock\n", err,
-                                                sizeof(err)),
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&b, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
                           0);
     CU_ASSERT_NOT_EQUAL(
         memcmp(a.form_secret, b.form_secret, sizeof(a.form_secret)), 0);
     ec_settings_release(&a);
     ec_settings_release(&b);
     /* a file that is too short is refused with its name */
-    CU_ASSERT_EQUAL(ec_settings_load_text(&a, "t.conf",
-                                          "listen = /tmp/e.sock\n"
-                                          "form_secret_file = /dev/null\n",
-                                          err, sizeof(err)),
+    CU_ASSERT_EQUAL(settings_from_text(&a, "t.conf",
+                                       "listen = /tmp/e.sock\n"
+                                       "form_secret_file = /dev/null\n",
+                                       err, sizeof(err)),
                     -1);
     EC_ASSERT_STR(err, "t.conf: form_secret_file: '/dev/null' cannot be read "
                        "or holds fewer than 32 bytes");
@@ -88,7 +123,7 @@ test_listen_is_required(void)
     char err[256];
 
     CU_ASSERT_EQUAL(
-        ec_settings_load_text(&s, "t.conf", "workers = 2\n", err, sizeof(err)),
+        settings_from_text(&s, "t.conf", "workers = 2\n", err, sizeof(err)),
         -1);
     EC_ASSERT_STR(err, "t.conf: 'listen' is required");
 }
@@ -113,9 +148,9 @@ test_bad_values_are_refused(void)
     char err[256];
 
     for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-        CU_ASSERT_EQUAL(ec_settings_load_text(&s, "t.conf", cases[i].text, err,
-                                              sizeof(err)),
-                        -1);
+        CU_ASSERT_EQUAL(
+            settings_from_text(&s, "t.conf", cases[i].text, err, sizeof(err)),
+            -1);
         EC_ASSERT_STR(err, cases[i].want);
     }
 }
@@ -127,10 +162,10 @@ test_password_from_environment(void)
     char err[256];
 
     setenv("ECOMD_MYSQL_PASSWORD", "from-env", 1);
-    CU_ASSERT_EQUAL_FATAL(ec_settings_load_text(&s, "t.conf",
-                                                "listen = 127.0.0.1:9000\n"
-                                                "mysql_password = in-file\n",
-                                                err, sizeof(err)),
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = 127.0.0.1:9000\n"
+                                             "mysql_password = in-file\n",
+                                             err, sizeof(err)),
                           0);
     unsetenv("ECOMD_MYSQL_PASSWORD");
     EC_ASSERT_STR(s.mysql_password, "from-env");

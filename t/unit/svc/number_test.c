@@ -1,8 +1,9 @@
 /*
  * The number service's pure parts: normalising a number, the pool file
  * format, the limits of a request for numbers, lock keys. What needs
- * MySQL or Redis is tested through the test stack (t/http/numbers.test.mjs,
- * t/integration/svc/number_lock_test.c).
+ * MySQL or Redis is tested through the test stack (t/http/numbers.test.mjs;
+ * the locks, which the basket's script takes, in
+ * t/integration/svc/basket_store_test.c).
  */
 #include <stdlib.h>
 
@@ -389,35 +390,30 @@ test_lock_keys(void)
 }
 
 static void
-test_lock_refuses_bad_input_before_redis(void)
+test_rate_key(void)
 {
-    /* a NULL connection: each call must fail before it would be used */
     static const struct {
-        const char *slug, *msisdn, *basket;
-    } cases[] = {
-        {"nordlys", "20123456", "basket-a"},
-        {"nordlys", "+4520123456", ""},
-        {"nordlys", "+4520123456", NULL},
-        {"nordlys", "+4520123456", "two words"},
-        {"nordlys", "+4520123456", "line\nbreak"},
-        {"nordlys", "+4520123456",
+        const char *slug, *client;
+    } bad[] = {
+        {"nordlys", ""},
+        {"nordlys", NULL},
+        {"nordlys", "two words"},
+        {"nordlys", "line\nbreak"},
+        {"nordlys",
          "0123456789012345678901234567890123456789012345678901234567890123x"},
-        {"no}slug", "+4520123456", "basket-a"},
+        {"no}slug", "192.0.2.7"},
     };
+    char key[EC_NUMBER_LOCK_KEY_SIZE];
 
-    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-        CU_ASSERT_EQUAL(ec_number_lock(NULL, cases[i].slug, cases[i].msisdn,
-                                       cases[i].basket, 1000),
-                        EC_ERR_INVALID_FIELD);
-        CU_ASSERT_EQUAL(ec_number_lock_release(NULL, cases[i].slug,
-                                               cases[i].msisdn,
-                                               cases[i].basket),
-                        EC_ERR_INVALID_FIELD);
-        CU_ASSERT_EQUAL(ec_number_lock_extend(NULL, cases[i].slug,
-                                              cases[i].msisdn, cases[i].basket,
-                                              1000),
-                        EC_ERR_INVALID_FIELD);
-    }
+    CU_ASSERT_EQUAL(
+        ec_number_rate_key(key, sizeof(key), "nordlys", "2001:db8::7"), 0);
+    EC_ASSERT_STR(key, "ecom:{nordlys}:lockrate:2001:db8::7");
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+        CU_ASSERT_EQUAL(
+            ec_number_rate_key(key, sizeof(key), bad[i].slug, bad[i].client),
+            EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(ec_number_rate_key(key, 20, "nordlys", "192.0.2.7"),
+                    EC_ERR_INVALID_FIELD);
 }
 
 static const struct ec_test tests[] = {
@@ -434,8 +430,7 @@ static const struct ec_test tests[] = {
      test_file_many_numbers},
     {"count and contains are bounded", test_query_limits},
     {"lock keys carry the tenant as hash tag", test_lock_keys},
-    {"locks refuse bad input before Redis",
-     test_lock_refuses_bad_input_before_redis},
+    {"rate keys: a client of 1 to 64 printable bytes", test_rate_key},
     {NULL, NULL},
 };
 
