@@ -435,7 +435,7 @@ line_json(struct ec_request *req, const struct ec_basket_view_line *vl,
 
 int
 ec_basket_view(struct ec_request *req, const struct ec_basket *b,
-               struct json_object **out)
+               const struct ec_basket_view **typed, struct json_object **out)
 {
     struct ec_basket_view *v = ec_arena_alloc(req->arena, sizeof(*v));
     struct json_object *m, *lines, *totals, *notices;
@@ -465,6 +465,8 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b,
     json_object_object_add(m, "totals", totals);
     json_object_object_add(m, "notices", notices);
     *out = m;
+    if (typed)
+        *typed = v;
     return 0;
 }
 
@@ -500,7 +502,7 @@ ec_h_basket(struct ec_request *req, struct ec_response *res)
     int rc;
 
     if ((rc = ec_basket_current(req, &b)) < 0 ||
-        (rc = ec_basket_view(req, &b, &view)) < 0)
+        (rc = ec_basket_view(req, &b, NULL, &view)) < 0)
         return rc;
     ec_response_set_model(res, view, NULL);
     set_etag(req, res, b.version);
@@ -576,7 +578,7 @@ ec_h_basket_keep(struct ec_request *req, struct ec_response *res)
 
     if ((rc = ec_basket_wanted(req, res, &w)) < 0 ||
         (rc = ec_basket_do_keep(req, res, &w, &b)) < 0 ||
-        (rc = ec_basket_view(req, &b, &view)) < 0)
+        (rc = ec_basket_view(req, &b, NULL, &view)) < 0)
         return rc;
     ec_response_set_model(res, view, NULL);
     set_etag(req, res, b.version);

@@ -58,9 +58,13 @@ int ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
  * Basket b as the customer sees it now, into *out (a new reference):
  * {"version","lines":[{stored fields, "price", "lock"}],"totals",
  * "notices"}, every line priced by the engine in its own channel, its lock
- * as Redis holds it now (one MGET). 0, or EC_ERR_UNAVAILABLE.
+ * as Redis holds it now (one MGET). *typed (typed may be NULL) gets the
+ * basket service's view it was rendered from (svc/basket.h: totals,
+ * minimum terms, the acceptance each line awaits), in the request's
+ * arena. 0, or EC_ERR_UNAVAILABLE.
  */
 int ec_basket_view(struct ec_request *req, const struct ec_basket *b,
+                   const struct ec_basket_view **typed,
                    struct json_object **out);
 
 #endif

@@ -204,31 +204,26 @@ add_lock_times(struct ec_request *req, struct json_object *line)
 }
 
 /* What templates cannot work out: texts, the line's notices, the
-   acceptance still missing, numbers to change to. */
+   acceptance still missing (the basket service's verdict, vl), numbers
+   to change to. */
 static void
 decorate_line(struct ec_request *req, struct json_object *line,
-              struct json_object *notices, struct json_object *numbers)
+              const struct ec_basket_view_line *vl, struct json_object *notices,
+              struct json_object *numbers)
 {
     struct json_object *v, *mine = json_object_new_array();
-    enum ec_sim_type sim;
-    const char *id = "";
-    int months = 0, accepted = 0;
+    const char *id = vl->id;
 
-    if (json_object_object_get_ex(line, "id", &v))
-        id = json_object_get_string(v);
-    if (json_object_object_get_ex(line, "binding_months", &v))
-        months = json_object_get_int(v);
-    if (json_object_object_get_ex(line, "binding_accepted", &v))
-        accepted = json_object_get_boolean(v);
-    json_object_object_add(line, "binding_text", binding_text(req, months));
+    json_object_object_add(line, "binding_text",
+                           binding_text(req, vl->binding_months));
     json_object_object_add(line, "needs_acceptance",
-                           jbool(months > 0 && !accepted));
-    if (json_object_object_get_ex(line, "sim_type", &v) &&
-        ec_sim_type_parse(json_object_get_string(v), &sim) == 0)
+                           jbool(vl->needs_acceptance));
+    if (vl->sim)
         json_object_object_add(
             line, "sim_text",
-            ec_json_str(ec_msgcat_text(
-                req->texts, sim == EC_SIM_ESIM ? "sim.esim" : "sim.physical")));
+            ec_json_str(ec_msgcat_text(req->texts, vl->sim == EC_SIM_ESIM
+                                                       ? "sim.esim"
+                                                       : "sim.physical")));
     for (size_t i = 0; i < json_object_array_length(notices); i++) {
         struct json_object *n = json_object_array_get_idx(notices, i), *l;
 
@@ -264,10 +259,11 @@ basket_page(struct ec_request *req, struct ec_response *res,
             const struct ec_basket *b, int status)
 {
     struct json_object *m, *view, *lines, *notices, *numbers;
+    const struct ec_basket_view *v;
     char token[EC_CSRF_TOKEN_SIZE];
-    int held = 0, rc;
+    int rc;
 
-    if ((rc = ec_basket_view(req, b, &view)) < 0)
+    if ((rc = ec_basket_view(req, b, &v, &view)) < 0)
         return rc;
     m = json_object_new_object();
     numbers = ec_offered_numbers(req, NULL, CHANGE_NUMBERS);
@@ -276,13 +272,11 @@ basket_page(struct ec_request *req, struct ec_response *res,
                                jbool(1));
     json_object_object_get_ex(view, "lines", &lines);
     json_object_object_get_ex(view, "notices", &notices);
-    for (size_t i = 0; i < json_object_array_length(lines); i++) {
-        struct json_object *line = json_object_array_get_idx(lines, i), *v;
-
-        decorate_line(req, line, notices, numbers);
-        held |= json_object_object_get_ex(line, "msisdn", &v) &&
-                json_object_is_type(v, json_type_string);
-    }
+    /* the JSON's lines are the view's, one for one */
+    for (size_t i = 0; i < json_object_array_length(lines) && i < v->nlines;
+         i++)
+        decorate_line(req, json_object_array_get_idx(lines, i), &v->lines[i],
+                      notices, numbers);
     if (numbers)
         json_object_put(numbers);
     ec_csrf_token(req, res, req->env->form_key, req->env->form_key_len, token);
@@ -290,7 +284,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
     json_object_object_add(m, "basket", view);
     json_object_object_add(m, "has_lines",
                            jbool(json_object_array_length(lines) > 0));
-    json_object_object_add(m, "holds_numbers", jbool(held));
+    json_object_object_add(m, "holds_numbers", jbool(v->holds_numbers));
     if (res->err_message) {
         struct json_object *e = json_object_new_object();
 

@@ -814,6 +814,24 @@ view_line(const struct ec_catalog *c, struct ec_basket_view_line *vl,
         json_object_get_int64(at_add) != vl->monthly_now;
 }
 
+/* What the customer chose on line vl (stored), and whether its binding
+   still awaits their acceptance. */
+static void
+view_choice(struct ec_basket_view_line *vl)
+{
+    const char *sim_name = stored_str(vl->stored, "sim_type");
+    struct json_object *v;
+    enum ec_sim_type sim;
+
+    vl->binding_months = stored_int(vl->stored, "binding_months");
+    vl->binding_accepted =
+        json_object_object_get_ex(vl->stored, "binding_accepted", &v) &&
+        json_object_get_boolean(v);
+    vl->needs_acceptance = vl->binding_months > 0 && !vl->binding_accepted;
+    vl->sim = sim_name && ec_sim_type_parse(sim_name, &sim) == 0 ? sim : 0;
+    vl->has_number = stored_str(vl->stored, "msisdn") != NULL;
+}
+
 void
 ec_basket_view_build(const struct ec_catalog *c,
                      const struct ec_channel *fallback,
@@ -840,7 +858,10 @@ ec_basket_view_build(const struct ec_catalog *c,
         if (!vl->channel)
             vl->channel = fallback;
         vl->lock_held = held && held[i];
+        view_choice(vl);
         view_line(c, vl, at, vat_rate_bp, a);
+        v->needs_acceptance += vl->needs_acceptance != 0;
+        v->holds_numbers |= vl->has_number;
         v->monthly_now += vl->monthly_now;
         v->one_time += vl->one_time;
         v->min_total += vl->min_total;

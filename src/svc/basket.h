@@ -232,8 +232,14 @@ struct ec_basket_view_line {
     long long monthly_now; /* plan and add-ons */
     long long one_time;
     long long min_total;
-    int price_changed; /* monthly_now differs from the price when chosen */
-    int lock_held;     /* as the caller said (ec_basket_locks_held) */
+    int price_changed;    /* monthly_now differs from the price when chosen */
+    int lock_held;        /* as the caller said (ec_basket_locks_held) */
+    int binding_months;   /* as chosen */
+    int binding_accepted; /* the customer accepted the binding */
+    int needs_acceptance; /* bound (binding_months > 0) and not accepted:
+                             the order cannot go through as it is */
+    enum ec_sim_type sim; /* as chosen; 0 when the stored one is unknown */
+    int has_number;       /* carries a number of the pool (msisdn) */
 };
 
 /*
@@ -241,8 +247,10 @@ struct ec_basket_view_line {
  * breakdown from the promotion engine and its add-ons, and the totals.
  * The minimum total is, per line, the plan's minimum total price
  * (svc/promotion.h) plus each add-on's one-time fees and monthly price
- * for max(binding, 1) months. Pointers borrow from the catalog, the
- * basket and the arena the view was built with.
+ * for max(binding, 1) months. A line bound for more than 0 months needs
+ * the customer's acceptance of the binding before it can be ordered
+ * (needs_acceptance), priced or not. Pointers borrow from the catalog,
+ * the basket and the arena the view was built with.
  */
 struct ec_basket_view {
     struct ec_basket_view_line lines[EC_BASKET_LINES_MAX];
@@ -250,6 +258,8 @@ struct ec_basket_view {
     long long monthly_now;
     long long one_time;
     long long min_total;
+    size_t needs_acceptance; /* lines whose binding awaits acceptance */
+    int holds_numbers;       /* a line carries a number of the pool */
 };
 
 /*

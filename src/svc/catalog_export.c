@@ -7,6 +7,7 @@
 #include "core/tztime.h"
 #include "store/db.h"
 #include "svc/catalog_read.h"
+#include "svc/product_attr.h"
 
 static void
 put_str(struct json_object *o, const char *key, const char *s)
@@ -20,69 +21,21 @@ put_int(struct json_object *o, const char *key, long long n)
     json_object_object_add(o, key, json_object_new_int64(n));
 }
 
-static void
-put_int_or_null(struct json_object *o, const char *key, long long n)
-{
-    json_object_object_add(o, key,
-                           n == EC_UNLIMITED ? NULL : json_object_new_int64(n));
-}
-
-static struct json_object *
-set_json(unsigned set, int sims)
-{
-    struct json_object *a = json_object_new_array();
-
-    for (unsigned i = 0; i <= EC_BINDING_MAX_MONTHS; i++) {
-        if (!(set & (1u << i)))
-            continue;
-        if (!sims)
-            json_object_array_add(a, json_object_new_int((int)i));
-        else if (i < 2) /* ec_sim_type_names: physical, esim */
-            json_object_array_add(a,
-                                  json_object_new_string(ec_sim_type_names[i]));
-    }
-    return a;
-}
-
+/* A product as the document writes it: its attributes in their table's
+   order (svc/product_attr.h), then its channel entries and add-ons. */
 static struct json_object *
 product_json(const struct ec_product *p)
 {
     struct json_object *o = json_object_new_object();
-    struct json_object *fees = json_object_new_object();
     struct json_object *chans = json_object_new_object();
 
-    put_str(o, "sku", p->sku);
-    put_str(o, "kind", ec_name_of(ec_product_kind_names, p->kind));
-    put_str(o, "status", ec_name_of(ec_product_status_names, p->status));
-    put_str(o, "name", p->name);
-    put_str(o, "description", p->description);
-    put_int_or_null(o, "data_gb", p->data_gb);
-    put_int_or_null(o, "talk_minutes", p->talk_minutes);
-    put_str(o, "network", ec_name_of(ec_network_names, p->network));
-    put_int(o, "eu_data_gb", p->eu_data_gb);
-    put_int(o, "monthly_price", p->monthly_price);
-    put_int(fees, "startup", p->fees.startup);
-    put_int(fees, "sim", p->fees.sim);
-    json_object_object_add(o, "fees", fees);
-    json_object_object_add(o, "binding_months", set_json(p->binding_months, 0));
-    json_object_object_add(o, "sim_types", set_json(p->sim_types, 1));
+    ec_product_attr_to_json(ec_product_attrs, ec_product_nattrs, p, o);
     for (size_t i = 0; i < p->nplacements; i++) {
-        const struct ec_placement *e = &p->placements[i];
         struct json_object *eo = json_object_new_object();
 
-        json_object_object_add(eo, "visible",
-                               json_object_new_boolean(e->visible));
-        if (e->name)
-            put_str(eo, "name", e->name);
-        put_int(eo, "sort", e->sort);
-        if (e->sim_types)
-            json_object_object_add(eo, "sim_types", set_json(e->sim_types, 1));
-        if (e->binding_months)
-            json_object_object_add(eo, "binding_months",
-                                   set_json(e->binding_months, 0));
-        if (e->monthly_price != EC_NO_PRICE)
-            put_int(eo, "monthly_price", e->monthly_price);
-        json_object_object_add(chans, e->channel, eo);
+        ec_product_attr_to_json(ec_placement_attrs, ec_placement_nattrs,
+                                &p->placements[i], eo);
+        json_object_object_add(chans, p->placements[i].channel, eo);
     }
     json_object_object_add(o, "channels", chans);
     if (p->kind == EC_PRODUCT_PLAN) {

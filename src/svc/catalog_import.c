@@ -10,8 +10,10 @@
 
 #include "core/err.h"
 #include "core/tztime.h"
+#include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/catalog_read.h"
+#include "svc/product_attr.h"
 
 /* Column sizes of sql/002_catalog.sql, in characters. */
 #define CODE_MAX 40
@@ -19,7 +21,6 @@
 #define PARAM_MAX 64
 #define VALUE_MAX 100
 #define SKU_MAX 64
-#define DESCRIPTION_MAX 500
 /* ... and of sql/003_campaigns.sql */
 #define CAMPAIGN_CODE_MAX 64
 #define CAMPAIGN_NAME_MAX 120
@@ -38,7 +39,6 @@
 #define TIME_MAX 2147483647LL
 
 #define MONEY "a whole number of øre, 0 or more"
-#define GB "a whole number of GB, 0 or more"
 #define MONTHS_WHAT                                                            \
     "a whole number of months from 0 to " EC_BINDING_MAX_MONTHS_TEXT
 
@@ -50,17 +50,6 @@ static const char *const channel_keys[] = {
 };
 static const char *const rule_keys[] = {
     "kind", "param", "value", "channel", NULL,
-};
-static const char *const product_keys[] = {
-    "sku",         "kind",          "status",       "name",
-    "description", "data_gb",       "talk_minutes", "network",
-    "eu_data_gb",  "monthly_price", "fees",         "binding_months",
-    "sim_types",   "channels",      "addons",       NULL,
-};
-static const char *const fee_keys[] = {"startup", "sim", NULL};
-static const char *const placement_keys[] = {
-    "visible",        "name",          "sort", "sim_types",
-    "binding_months", "monthly_price", NULL,
 };
 static const char *const addon_keys[] = {"sku", "channels", NULL};
 static const char *const campaign_keys[] = {
@@ -90,8 +79,23 @@ struct sku_ref {
     size_t index;
 };
 
+/*
+ * The rules of an attribute table (svc/product_attr.h) as core/check
+ * fields, made when a check starts: its entries but the identity (the
+ * SKU, which the import checks first) and groups' members, which their
+ * group checks; keys are the members a JSON object may have.
+ */
+#define MAX_RULES 32
+struct attr_rules {
+    struct ec_check_field fields[MAX_RULES];
+    size_t n;
+    const char *keys[MAX_RULES + 4];
+};
+
 /* One check of a document in progress. */
 struct doc_check {
+    struct attr_rules product_rules;
+    struct attr_rules placement_rules;
     struct ec_check ck;
     struct ec_catalog_doc *doc;
     const struct ec_tztime_zone *zone; /* local times; NULL: refused */
@@ -126,55 +130,48 @@ name_ok(const char *s, int upper)
 /* ---- sets of options ---- */
 
 /*
- * Member key of o: a list of distinct SIM types (sims) or binding periods
- * as a set, at least one. With offered non-zero (a placement), each value
- * must also be one the product offers.
+ * Member a->key of o: a list of distinct members of set attribute a (its
+ * names, or whole numbers 0 to a->max), at least one. With offered
+ * non-zero (a placement), each value must also be one the product
+ * offers.
  */
 static int
-set_field(struct doc_check *dc, struct json_object *o, const char *key,
-          int required, int sims, unsigned offered, unsigned *out)
+set_field(struct doc_check *dc, struct json_object *o,
+          const struct ec_product_attr *a, unsigned offered, unsigned *out)
 {
-    const char *what = sims ? "a list of SIM types: physical, esim"
-                            : "a list of binding periods in months, 0 "
-                              "to " EC_BINDING_MAX_MONTHS_TEXT;
     struct ec_check *ck = CK(dc);
     struct json_object *arr, *v;
     char buf[64], list[64];
     size_t n, old, old_i;
     unsigned mask = 0, bit;
-    long long months;
+    long long number;
     int rc, i;
 
-    rc = ec_check_typed(ck, o, key, required, json_type_array, what, &arr);
+    rc = ec_check_typed(ck, o, a->key, (a->flags & EC_ATTR_REQUIRED) != 0,
+                        json_type_array, a->what, &arr);
     if (rc <= 0)
         return rc;
-    old = ec_check_key(ck, key);
+    old = ec_check_key(ck, a->key);
     n = json_object_array_length(arr);
     if (n == 0)
-        return ec_check_fail(
-            ck, "must list at least one %s",
-            sims ? "SIM type (physical or esim)"
-                 : "binding period (0 to " EC_BINDING_MAX_MONTHS_TEXT
-                   " months)");
+        return ec_check_fail(ck, "must list at least one %s", a->one);
     for (size_t j = 0; j < n; j++) {
         v = json_object_array_get_idx(arr, j);
         old_i = ec_check_index(ck, j);
-        if (sims) {
-            if ((rc = ec_check_enum(ck, v, ec_sim_type_names, &i)) < 0)
+        if (a->names) {
+            if ((rc = ec_check_enum(ck, v, a->names, &i)) < 0)
                 return rc;
             bit = 1u << i;
         } else {
-            if ((rc = ec_check_int(ck, v, 0, EC_BINDING_MAX_MONTHS, MONTHS_WHAT,
-                                   &months)) < 0)
+            if ((rc = ec_check_int(ck, v, 0, a->max, a->item, &number)) < 0)
                 return rc;
-            bit = 1u << months;
+            bit = 1u << number;
         }
         if (mask & bit)
             return ec_check_fail(ck, "%s is listed twice; list each value once",
                                  ec_check_got(v, buf, sizeof(buf)));
         if (offered && !(offered & bit)) {
-            ec_set_text(offered, sims ? ec_sim_type_names : NULL, ", ", list,
-                        sizeof(list));
+            ec_set_text(offered, a->names, ", ", list, sizeof(list));
             return ec_check_fail(ck,
                                  "%s is not offered by the product, which "
                                  "offers %s; a channel may only narrow",
@@ -186,6 +183,169 @@ set_field(struct doc_check *dc, struct json_object *o, const char *key,
     ec_check_pop(ck, old);
     *out = mask;
     return 0;
+}
+
+/* ---- attribute tables as rules ---- */
+
+/* The entry of attrs[0..n) whose key, or key within its group, is key;
+ *rest gets how many entries are left from it on. NULL when none is. */
+static const struct ec_product_attr *
+attr_in(const struct ec_product_attr *attrs, size_t n, const char *key,
+        size_t *rest)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(attrs[i].key, key) == 0 ||
+            strcmp(ec_product_attr_member(&attrs[i]), key) == 0) {
+            if (rest)
+                *rest = n - i;
+            return &attrs[i];
+        }
+    EC_BUG("a rule names no attribute");
+    return NULL;
+}
+
+/* A set attribute of attrs; a placement's narrows the product's set of
+   its key. */
+static int
+attr_set(struct doc_check *dc, struct json_object *o,
+         const struct ec_check_field *f, void *field,
+         const struct ec_product_attr *attrs, size_t n)
+{
+    const struct ec_product_attr *a = attr_in(attrs, n, f->key, NULL), *pa;
+    unsigned offered = 0;
+
+    if (a->flags & EC_ATTR_NARROWS) {
+        pa = attr_in(ec_product_attrs, ec_product_nattrs, a->key, NULL);
+        memcpy(&offered, (const char *)dc->product + pa->offset,
+               sizeof(offered));
+    }
+    return set_field(dc, o, a, offered, field);
+}
+
+static int
+product_set(struct ec_check *ck, struct json_object *o,
+            const struct ec_check_field *f, void *field, void *ctx)
+{
+    (void)ck;
+    return attr_set(ctx, o, f, field, ec_product_attrs, ec_product_nattrs);
+}
+
+static int
+placement_set(struct ec_check *ck, struct json_object *o,
+              const struct ec_check_field *f, void *field, void *ctx)
+{
+    (void)ck;
+    return attr_set(ctx, o, f, field, ec_placement_attrs, ec_placement_nattrs);
+}
+
+static void rules_build(struct attr_rules *r,
+                        const struct ec_product_attr *attrs, size_t n,
+                        const char *const *extra, ec_check_fn set_fn);
+
+/* A group of the product's: an object of the entries after it ("fees":
+   startup, sim). Groups are the product's only. */
+static int
+product_group(struct ec_check *ck, struct json_object *o,
+              const struct ec_check_field *f, void *field, void *ctx)
+{
+    const struct ec_product_attr *g;
+    struct attr_rules members;
+    struct json_object *obj;
+    size_t n, len, old, k = 1;
+    int rc;
+
+    g = attr_in(ec_product_attrs, ec_product_nattrs, f->key, &n);
+    len = strlen(g->key);
+    while (k < n && strncmp(g[k].key, g->key, len) == 0 && g[k].key[len] == '.')
+        k++;
+    rules_build(&members, g + 1, k - 1, NULL, product_set);
+    rc = ec_check_typed(ck, o, f->key, (g->flags & EC_ATTR_REQUIRED) != 0,
+                        json_type_object, g->what, &obj);
+    if (rc <= 0)
+        return rc;
+    old = ec_check_key(ck, f->key);
+    /* the members' offsets are the whole struct's */
+    if ((rc = ec_check_keys(ck, obj, members.keys)) < 0 ||
+        (rc = ec_check_fields(ck, obj, members.fields, members.n, field, ctx)) <
+            0)
+        return rc;
+    ec_check_pop(ck, old);
+    return 0;
+}
+
+/* The core/check rule of attribute a. */
+static struct ec_check_field
+attr_rule(const struct ec_product_attr *a, ec_check_fn set_fn)
+{
+    struct ec_check_field f = {
+        ec_product_attr_member(a),
+        EC_CHECK_CUSTOM,
+        (a->flags & EC_ATTR_REQUIRED) ? EC_CHECK_REQUIRED : 0u,
+        a->min,
+        a->max,
+        a->what,
+        a->names,
+        a->offset,
+        NULL,
+    };
+
+    switch (a->kind) {
+    case EC_ATTR_CODE:
+    case EC_ATTR_TEXT:
+        f.type = EC_CHECK_STRING;
+        break;
+    case EC_ATTR_BOOL:
+        f.type = EC_CHECK_BOOL;
+        break;
+    case EC_ATTR_INT:
+        f.type = EC_CHECK_INT64;
+        if (a->flags & EC_ATTR_NULL)
+            f.flags |= EC_CHECK_NULLABLE;
+        break;
+    case EC_ATTR_ENUM:
+        f.type = EC_CHECK_ENUM;
+        break;
+    case EC_ATTR_SET:
+        f.fn = set_fn;
+        break;
+    case EC_ATTR_GROUP:
+        f.fn = product_group;
+        f.offset = 0;
+        break;
+    }
+    return f;
+}
+
+static void
+rules_build(struct attr_rules *r, const struct ec_product_attr *attrs, size_t n,
+            const char *const *extra, ec_check_fn set_fn)
+{
+    size_t nkeys = 0;
+
+    r->n = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct ec_product_attr *a = &attrs[i];
+
+        /* a group's members are its own */
+        if (a->kind == EC_ATTR_GROUP) {
+            size_t len = strlen(a->key);
+
+            r->keys[nkeys++] = a->key;
+            r->fields[r->n++] = attr_rule(a, set_fn);
+            while (i + 1 < n && strncmp(attrs[i + 1].key, a->key, len) == 0 &&
+                   attrs[i + 1].key[len] == '.')
+                i++;
+            continue;
+        }
+        r->keys[nkeys++] = ec_product_attr_member(a);
+        if (!(a->flags & EC_ATTR_IDENTITY))
+            r->fields[r->n++] = attr_rule(a, set_fn);
+        if (r->n == MAX_RULES)
+            EC_BUG("an attribute table outgrew MAX_RULES");
+    }
+    for (size_t i = 0; extra && extra[i]; i++)
+        r->keys[nkeys++] = extra[i];
+    r->keys[nkeys] = NULL;
 }
 
 /* ---- channels and rules ---- */
@@ -521,43 +681,6 @@ index_skus(struct doc_check *dc, struct json_object *arr)
     qsort(dc->skus, dc->nskus, sizeof(*dc->skus), sku_ref_cmp);
 }
 
-/* A placement's sets narrow the product's: each value one it offers. */
-static int
-placement_sims(struct ec_check *ck, struct json_object *o,
-               const struct ec_check_field *f, void *field, void *ctx)
-{
-    struct doc_check *dc = ctx;
-
-    return set_field(dc, o, f->key, 0, 1, dc->product->sim_types, field);
-}
-
-static int
-placement_bindings(struct ec_check *ck, struct json_object *o,
-                   const struct ec_check_field *f, void *field, void *ctx)
-{
-    struct doc_check *dc = ctx;
-
-    return set_field(dc, o, f->key, 0, 0, dc->product->binding_months, field);
-}
-
-#define PLACEMENT(member) offsetof(struct ec_placement, member)
-static const struct ec_check_field placement_fields[] = {
-    {"visible", EC_CHECK_BOOL, EC_CHECK_REQUIRED, 0, 0, NULL, NULL,
-     PLACEMENT(visible), NULL},
-    {"name", EC_CHECK_STRING, 0, 1, NAME_MAX_CHARS,
-     "a display name of 1 to 100 characters", NULL, PLACEMENT(name), NULL},
-    {"sort", EC_CHECK_INT64, 0, SORT_MIN, WHOLE_MAX,
-     "a whole number (the order in the channel)", NULL, PLACEMENT(sort), NULL},
-    {"sim_types", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL, PLACEMENT(sim_types),
-     placement_sims},
-    {"binding_months", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL,
-     PLACEMENT(binding_months), placement_bindings},
-    /* the channel's own base price ("cheaper in the app") */
-    {"monthly_price", EC_CHECK_INT64, 0, 0, WHOLE_MAX, MONEY, NULL,
-     PLACEMENT(monthly_price), NULL},
-};
-#undef PLACEMENT
-
 static int
 check_placements(struct ec_check *ck, struct json_object *o,
                  const struct ec_check_field *f, void *field, void *ctx)
@@ -589,14 +712,12 @@ check_placements(struct ec_check *ck, struct json_object *o,
                                  "\"%.40s%s\" is not a channel of this "
                                  "document",
                                  code, strlen(code) > 40 ? "..." : "");
+        ec_product_attr_defaults(ec_placement_attrs, ec_placement_nattrs, pl);
         pl->channel = ch->code;
-        pl->monthly_price = EC_NO_PRICE;
         if ((rc = ec_check_object(ck, val, "a channel entry object")) < 0 ||
-            (rc = ec_check_keys(ck, val, placement_keys)) < 0 ||
-            (rc = ec_check_fields(ck, val, placement_fields,
-                                  sizeof(placement_fields) /
-                                      sizeof(*placement_fields),
-                                  pl, dc)) < 0)
+            (rc = ec_check_keys(ck, val, dc->placement_rules.keys)) < 0 ||
+            (rc = ec_check_fields(ck, val, dc->placement_rules.fields,
+                                  dc->placement_rules.n, pl, dc)) < 0)
             return rc;
         p->nplacements++;
         ec_check_pop(ck, old_k);
@@ -676,80 +797,13 @@ check_addons(struct ec_check *ck, struct json_object *o,
     return 0;
 }
 
-static const struct ec_check_field fee_fields[] = {
-    {"startup", EC_CHECK_INT64, 0, 0, WHOLE_MAX, MONEY, NULL,
-     offsetof(struct ec_fees, startup), NULL},
-    {"sim", EC_CHECK_INT64, 0, 0, WHOLE_MAX, MONEY, NULL,
-     offsetof(struct ec_fees, sim), NULL},
-};
-
-static int
-check_fees(struct ec_check *ck, struct json_object *o,
-           const struct ec_check_field *f, void *field, void *ctx)
-{
-    struct json_object *fees;
-    size_t old;
-    int rc;
-
-    rc = ec_check_typed(ck, o, f->key, 0, json_type_object,
-                        "an object with startup and sim fees", &fees);
-    if (rc <= 0)
-        return rc;
-    old = ec_check_key(ck, f->key);
-    if ((rc = ec_check_keys(ck, fees, fee_keys)) < 0 ||
-        (rc = ec_check_fields(ck, fees, fee_fields,
-                              sizeof(fee_fields) / sizeof(*fee_fields), field,
-                              ctx)) < 0)
-        return rc;
-    ec_check_pop(ck, old);
-    return 0;
-}
-
-static int
-product_sims(struct ec_check *ck, struct json_object *o,
-             const struct ec_check_field *f, void *field, void *ctx)
-{
-    return set_field(ctx, o, f->key, 1, 1, 0, field);
-}
-
-static int
-product_bindings(struct ec_check *ck, struct json_object *o,
-                 const struct ec_check_field *f, void *field, void *ctx)
-{
-    return set_field(ctx, o, f->key, 1, 0, 0, field);
-}
-
-#define PRODUCT(member) offsetof(struct ec_product, member)
-/* A product's fields after its SKU, in the order they are checked. */
-static const struct ec_check_field product_fields[] = {
-    {"kind", EC_CHECK_ENUM, EC_CHECK_REQUIRED, 0, 0, NULL,
-     ec_product_kind_names, PRODUCT(kind), NULL},
-    {"status", EC_CHECK_ENUM, EC_CHECK_REQUIRED, 0, 0, NULL,
-     ec_product_status_names, PRODUCT(status), NULL},
-    {"name", EC_CHECK_STRING, EC_CHECK_REQUIRED, 1, NAME_MAX_CHARS,
-     "a name of 1 to 100 characters", NULL, PRODUCT(name), NULL},
-    {"description", EC_CHECK_STRING, 0, 0, DESCRIPTION_MAX,
-     "a text of at most 500 characters", NULL, PRODUCT(description), NULL},
-    {"data_gb", EC_CHECK_INT64, EC_CHECK_REQUIRED | EC_CHECK_NULLABLE, 0,
-     WHOLE_MAX, GB ", or null for unlimited", NULL, PRODUCT(data_gb), NULL},
-    {"talk_minutes", EC_CHECK_INT64, EC_CHECK_REQUIRED | EC_CHECK_NULLABLE, 0,
-     WHOLE_MAX, "a whole number of minutes, 0 or more, or null for unlimited",
-     NULL, PRODUCT(talk_minutes), NULL},
-    {"network", EC_CHECK_ENUM, EC_CHECK_REQUIRED, 0, 0, NULL, ec_network_names,
-     PRODUCT(network), NULL},
-    {"eu_data_gb", EC_CHECK_INT64, 0, 0, WHOLE_MAX, GB, NULL,
-     PRODUCT(eu_data_gb), NULL},
-    {"monthly_price", EC_CHECK_INT64, EC_CHECK_REQUIRED, 0, WHOLE_MAX, MONEY,
-     NULL, PRODUCT(monthly_price), NULL},
-    {"fees", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL, PRODUCT(fees), check_fees},
-    {"binding_months", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL,
-     PRODUCT(binding_months), product_bindings},
-    {"sim_types", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL, PRODUCT(sim_types),
-     product_sims},
+/* What a product holds besides its attributes: its channel entries and,
+   for a plan, its add-ons. */
+static const struct ec_check_field product_lists[] = {
     {"channels", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL, 0, check_placements},
     {"addons", EC_CHECK_CUSTOM, 0, 0, 0, NULL, NULL, 0, check_addons},
 };
-#undef PRODUCT
+static const char *const product_list_keys[] = {"channels", "addons", NULL};
 
 /* The engine's legal guard on a well-formed product; it names its fields
    as the document does. */
@@ -770,19 +824,22 @@ check_product(struct doc_check *dc, struct json_object *o, size_t i,
               struct ec_product *p)
 {
     struct ec_check *ck = CK(dc);
-    const char *what = "a SKU: 1 to 64 characters A-Z, a-z, 0-9, _ or -, "
-                       "starting with a letter or digit";
+    const struct ec_product_attr *id =
+        attr_in(ec_product_attrs, ec_product_nattrs, "sku", NULL);
+    const char *what = id->what;
     const struct sku_ref *dup;
     struct json_object *v;
     size_t old;
     int rc;
 
+    ec_product_attr_defaults(ec_product_attrs, ec_product_nattrs, p);
     if ((rc = ec_check_object(ck, o, "a product object")) < 0 ||
-        (rc = ec_check_keys(ck, o, product_keys)) < 0 ||
+        (rc = ec_check_keys(ck, o, dc->product_rules.keys)) < 0 ||
         (rc = ec_check_member(ck, o, "sku", 1, what, &v)) < 0)
         return rc;
     old = ec_check_key(ck, "sku");
-    if ((rc = ec_check_string(ck, v, 1, SKU_MAX, what, &p->sku)) < 0)
+    if ((rc = ec_check_string(ck, v, (size_t)id->min, (size_t)id->max, what,
+                              &p->sku)) < 0)
         return rc;
     if (!name_ok(p->sku, 1))
         return ec_check_fail(ck, "must be %s", what);
@@ -793,11 +850,12 @@ check_product(struct doc_check *dc, struct json_object *o, size_t i,
                              "SKUs are unique, ignoring case",
                              p->sku, dup->index);
     ec_check_pop(ck, old);
-    p->description = "";
-    p->data_gb = p->talk_minutes = EC_UNLIMITED;
-    rc = ec_check_fields(ck, o, product_fields,
-                         sizeof(product_fields) / sizeof(*product_fields), p,
-                         dc);
+    rc = ec_check_fields(ck, o, dc->product_rules.fields, dc->product_rules.n,
+                         p, dc);
+    if (rc < 0)
+        return rc;
+    rc = ec_check_fields(ck, o, product_lists,
+                         sizeof(product_lists) / sizeof(*product_lists), p, dc);
     if (rc < 0)
         return rc;
     return guard_product(dc, p);
@@ -1267,6 +1325,10 @@ ec_catalog_doc_parse(struct ec_catalog_doc *doc, struct json_object *json,
     ec_check_init(ck, &doc->arena, err);
     dc.doc = doc;
     dc.zone = zone;
+    rules_build(&dc.product_rules, ec_product_attrs, ec_product_nattrs,
+                product_list_keys, product_set);
+    rules_build(&dc.placement_rules, ec_placement_attrs, ec_placement_nattrs,
+                NULL, placement_set);
     if (!json_object_is_type(json, json_type_object))
         return ec_check_fail(ck,
                              "must be a JSON object with format, channels, "

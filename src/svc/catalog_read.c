@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/tztime.h"
 #include "store/db.h"
+#include "svc/product_attr.h"
 
 /*
  * Each SELECT's columns are a list X(position, "expression"): COL_ENUM
@@ -145,42 +146,50 @@ static const char *const rules_sql = "SELECT " RULE_COLUMNS(
              " ON c.id = r.channel_id AND c.tenant_id = r.tenant_id"
              " WHERE r.tenant_id = ? ORDER BY r.position";
 
-#define PRODUCT_COLUMNS(X)                                                     \
-    X(PRODUCT_ID, "id")                                                        \
-    X(PRODUCT_SKU, "sku")                                                      \
-    X(PRODUCT_KIND, "kind")                                                    \
-    X(PRODUCT_STATUS, "status")                                                \
-    X(PRODUCT_NAME, "name")                                                    \
-    X(PRODUCT_DESCRIPTION, "description")                                      \
-    X(PRODUCT_DATA_GB, "data_gb")                                              \
-    X(PRODUCT_TALK_MINUTES, "talk_minutes")                                    \
-    X(PRODUCT_NETWORK, "network")                                              \
-    X(PRODUCT_EU_DATA_GB, "eu_data_gb")                                        \
-    X(PRODUCT_MONTHLY_PRICE, "monthly_price")                                  \
-    X(PRODUCT_FEE_STARTUP, "fee_startup")                                      \
-    X(PRODUCT_FEE_SIM, "fee_sim")                                              \
-    X(PRODUCT_BINDING_MONTHS, "binding_months")                                \
-    X(PRODUCT_SIM_TYPES, "sim_types")
-enum product_col { PRODUCT_COLUMNS(COL_ENUM) PRODUCT_NCOLS };
-static const char *const products_sql =
-    "SELECT " PRODUCT_COLUMNS(COL_SQL) "tenant_id FROM products"
-                                       " WHERE tenant_id = ?";
+/*
+ * The products' and placements' columns are their attribute tables'
+ * (svc/product_attr.h), after the columns that place a row: the text is
+ * made on first use and kept, so the statement stays prepared.
+ */
+static const char *
+products_sql(void)
+{
+    static char sql[1024];
 
-#define PLACEMENT_COLUMNS(X)                                                   \
-    X(PLACEMENT_PRODUCT, "pc.product_id")                                      \
-    X(PLACEMENT_CHANNEL, "c.code")                                             \
-    X(PLACEMENT_VISIBLE, "pc.visible")                                         \
-    X(PLACEMENT_NAME, "pc.display_name")                                       \
-    X(PLACEMENT_SORT, "pc.sort_order")                                         \
-    X(PLACEMENT_SIM_TYPES, "pc.sim_types")                                     \
-    X(PLACEMENT_BINDING_MONTHS, "pc.binding_months")                           \
-    X(PLACEMENT_MONTHLY_PRICE, "pc.monthly_price")
-enum placement_col { PLACEMENT_COLUMNS(COL_ENUM) PLACEMENT_NCOLS };
-static const char *const placements_sql = "SELECT " PLACEMENT_COLUMNS(
-    COL_SQL) "pc.tenant_id"
-             " FROM product_channels pc JOIN channels c"
-             " ON c.id = pc.channel_id AND c.tenant_id = pc.tenant_id"
-             " WHERE pc.tenant_id = ? ORDER BY pc.product_id, c.id";
+    if (!sql[0])
+        ec_product_attr_sql(sql, sizeof(sql), "SELECT id, ", ec_product_attrs,
+                            ec_product_nattrs, EC_ATTR_SQL_COLUMNS, NULL,
+                            ", tenant_id FROM products WHERE tenant_id = ?");
+    return sql;
+}
+
+static const char *
+placements_sql(void)
+{
+    static char sql[1024];
+
+    if (!sql[0])
+        ec_product_attr_sql(
+            sql, sizeof(sql), "SELECT pc.product_id, c.code, ",
+            ec_placement_attrs, ec_placement_nattrs, EC_ATTR_SQL_COLUMNS, "pc.",
+            ", pc.tenant_id FROM product_channels pc JOIN channels c"
+            " ON c.id = pc.channel_id AND c.tenant_id = pc.tenant_id"
+            " WHERE pc.tenant_id = ? ORDER BY pc.product_id, c.id");
+    return sql;
+}
+
+/* The attributes of a table from a row's values, from position first on. */
+static void
+attrs_from_row(const struct ec_product_attr *attrs, size_t n,
+               const struct ec_db_row *row, unsigned first, struct ec_arena *a,
+               void *base)
+{
+    unsigned col = first;
+
+    for (size_t i = 0; i < n; i++)
+        if (attrs[i].column)
+            ec_product_attr_from_sql(&attrs[i], row->vals[col++], a, base);
+}
 
 #define ADDON_COLUMNS(X)                                                       \
     X(ADDON_PLAN, "ac.plan_id")                                                \
@@ -313,29 +322,13 @@ product_row(const struct ec_db_row *row, void *ctx)
     struct reader *l = ctx;
     struct ec_product *p;
 
-    COLUMNS_OR_FAIL(row, PRODUCT_NCOLS);
+    /* id, the attributes, tenant_id */
+    if (row->ncols !=
+        ec_product_attr_ncolumns(ec_product_attrs, ec_product_nattrs) + 2)
+        return EC_ERR_INTERNAL;
     p = vec_push(l->a, &l->products, sizeof(*p));
-    p->id = col_int(row, PRODUCT_ID, 0);
-    p->sku = col_str(l->a, row, PRODUCT_SKU);
-    p->kind = (enum ec_product_kind)col_name(
-        row, PRODUCT_KIND, ec_product_kind_names, EC_PRODUCT_PLAN);
-    p->status = (enum ec_product_status)col_name(
-        row, PRODUCT_STATUS, ec_product_status_names, EC_PRODUCT_DRAFT);
-    p->name = col_str(l->a, row, PRODUCT_NAME);
-    p->description = col_str(l->a, row, PRODUCT_DESCRIPTION);
-    if (!p->description)
-        p->description = "";
-    p->data_gb = col_int(row, PRODUCT_DATA_GB, EC_UNLIMITED);
-    p->talk_minutes = col_int(row, PRODUCT_TALK_MINUTES, EC_UNLIMITED);
-    p->network = (enum ec_network)col_name(row, PRODUCT_NETWORK,
-                                           ec_network_names, EC_NETWORK_4G);
-    p->eu_data_gb = col_int(row, PRODUCT_EU_DATA_GB, 0);
-    p->monthly_price = col_int(row, PRODUCT_MONTHLY_PRICE, 0);
-    p->fees.startup = col_int(row, PRODUCT_FEE_STARTUP, 0);
-    p->fees.sim = col_int(row, PRODUCT_FEE_SIM, 0);
-    p->binding_months = (unsigned)col_int(row, PRODUCT_BINDING_MONTHS, 0);
-    p->sim_types =
-        ec_db_set_bits(row->vals[PRODUCT_SIM_TYPES], ec_sim_type_names, 2);
+    p->id = col_int(row, 0, 0);
+    attrs_from_row(ec_product_attrs, ec_product_nattrs, row, 1, l->a, p);
     return 0;
 }
 
@@ -364,21 +357,18 @@ placement_row(const struct ec_db_row *row, void *ctx)
     struct ec_placement *pl;
     long pos;
 
-    COLUMNS_OR_FAIL(row, PLACEMENT_NCOLS);
-    pos = product_pos(l, col_int(row, PLACEMENT_PRODUCT, 0));
+    /* product id, channel code, the attributes, tenant_id */
+    if (row->ncols !=
+        ec_product_attr_ncolumns(ec_placement_attrs, ec_placement_nattrs) + 3)
+        return EC_ERR_INTERNAL;
+    pos = product_pos(l, col_int(row, 0, 0));
     if (pos < 0)
         return 0;
     *(size_t *)vec_push(l->a, &l->placement_owner, sizeof(size_t)) =
         (size_t)pos;
     pl = vec_push(l->a, &l->placements, sizeof(*pl));
-    pl->channel = col_str(l->a, row, PLACEMENT_CHANNEL);
-    pl->visible = col_int(row, PLACEMENT_VISIBLE, 0) != 0;
-    pl->name = col_str(l->a, row, PLACEMENT_NAME);
-    pl->sort = col_int(row, PLACEMENT_SORT, 0);
-    pl->sim_types =
-        ec_db_set_bits(row->vals[PLACEMENT_SIM_TYPES], ec_sim_type_names, 2);
-    pl->binding_months = (unsigned)col_int(row, PLACEMENT_BINDING_MONTHS, 0);
-    pl->monthly_price = col_int(row, PLACEMENT_MONTHLY_PRICE, EC_NO_PRICE);
+    pl->channel = col_str(l->a, row, 1);
+    attrs_from_row(ec_placement_attrs, ec_placement_nattrs, row, 2, l->a, pl);
     return 0;
 }
 
@@ -646,7 +636,7 @@ ec_catalog_read(struct ec_db *db, long long tenant_id,
     l.a = &doc->arena;
     if ((rc = ec_db_exec(db, channels_sql, t, 1, channel_row, &l, NULL)) < 0 ||
         (rc = ec_db_exec(db, rules_sql, t, 1, rule_row, &l, NULL)) < 0 ||
-        (rc = ec_db_exec(db, products_sql, t, 1, product_row, &l, NULL)) < 0)
+        (rc = ec_db_exec(db, products_sql(), t, 1, product_row, &l, NULL)) < 0)
         return rc;
 
     /* byte order, not the collation's: exports must not depend on it */
@@ -660,7 +650,7 @@ ec_catalog_read(struct ec_db *db, long long tenant_id,
     if (l.nproducts)
         qsort(l.by_id, l.nproducts, sizeof(*l.by_id), id_pos_cmp);
 
-    if ((rc = ec_db_exec(db, placements_sql, t, 1, placement_row, &l, NULL)) <
+    if ((rc = ec_db_exec(db, placements_sql(), t, 1, placement_row, &l, NULL)) <
             0 ||
         (rc = ec_db_exec(db, addons_sql, t, 1, addon_row, &l, NULL)) < 0 ||
         (rc = ec_db_exec(db, campaigns_sql, t, 1, campaign_row, &l, NULL)) <

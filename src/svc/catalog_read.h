@@ -8,7 +8,9 @@
  * Every statement names the tenant's id in its WHERE clause. Each SELECT
  * is declared with its columns as a list (one name per column), from
  * which both the statement's text and the enum of column positions are
- * made, so a column added to a SELECT cannot shift the others.
+ * made, so a column added to a SELECT cannot shift the others; the
+ * products' and placements' attributes come from their tables
+ * (svc/product_attr.h), the statement's text made once.
  */
 #ifndef EC_SVC_CATALOG_READ_H
 #define EC_SVC_CATALOG_READ_H

@@ -10,14 +10,13 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/tztime.h"
+#include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/catalog_read.h"
+#include "svc/product_attr.h"
 
 /* the database's words for the model's enums */
 #define CHANNEL_KIND(k) ec_name_of(ec_channel_kind_names, (unsigned)(k))
-#define PRODUCT_KIND(k) ec_name_of(ec_product_kind_names, (unsigned)(k))
-#define PRODUCT_STATUS(s) ec_name_of(ec_product_status_names, (unsigned)(s))
-#define NETWORK(n) ec_name_of(ec_network_names, (unsigned)(n))
 #define STACKING(s) ec_name_of(ec_promotion_stacking_names, (unsigned)(s))
 #define ACTION_KIND(k)                                                         \
     ec_name_of(ec_promotion_action_kind_names, (unsigned)(k)-1u)
@@ -93,16 +92,6 @@ set_value(struct ec_arena *a, unsigned set, const char *const *names)
     char buf[64];
 
     return ec_arena_strdup(a, ec_set_text(set, names, ",", buf, sizeof(buf)));
-}
-
-/* A set for a change line: "0,6" or "physical,esim". */
-static void
-add_set(struct ec_buf *b, unsigned set, int sims)
-{
-    char buf[64];
-
-    ec_buf_adds(b, ec_set_text(set, sims ? ec_sim_type_names : NULL, ",", buf,
-                               sizeof(buf)));
 }
 
 struct import {
@@ -203,18 +192,6 @@ field_num(struct fields *f, const char *name, long long from, long long to,
         ec_buf_adds(b, " -> unlimited");
     else
         ec_buf_addf(b, " -> %lld", to);
-}
-
-static void
-field_mask(struct fields *f, const char *name, unsigned from, unsigned to,
-           int sims)
-{
-    struct ec_buf *b = &f->values;
-
-    ec_buf_addf(b, "%s%s ", b->len ? ", " : "", name);
-    add_set(b, from, sims);
-    ec_buf_adds(b, " -> ");
-    add_set(b, to, sims);
 }
 
 static long
@@ -436,11 +413,11 @@ same_entries(const struct ec_product *w, const struct ec_product *c)
         const struct ec_placement *x = &w->placements[i];
         const struct ec_placement *y = find_entry(c, x->channel);
 
-        if (!y || x->visible != y->visible || !str_eq(x->name, y->name) ||
-            x->sort != y->sort || x->sim_types != y->sim_types ||
-            x->binding_months != y->binding_months ||
-            x->monthly_price != y->monthly_price)
+        if (!y)
             return 0;
+        for (size_t k = 0; k < ec_placement_nattrs; k++)
+            if (!ec_product_attr_equal(&ec_placement_attrs[k], x, y))
+                return 0;
     }
     return 1;
 }
@@ -478,79 +455,123 @@ same_addons(const struct ec_product *w, const struct ec_product *c)
     return 1;
 }
 
-/* The fields of c that w changes, into f. */
+/*
+ * The attributes of c that w changes, into f, in their table's order:
+ * texts by name, the others as "old -> new".
+ */
 static void
 product_changes(struct fields *f, const struct ec_product *c,
                 const struct ec_product *w)
 {
-    if (strcmp(c->sku, w->sku) != 0)
-        field_str(f, "sku", c->sku, w->sku);
-    if (c->kind != w->kind)
-        field_str(f, "kind", PRODUCT_KIND(c->kind), PRODUCT_KIND(w->kind));
-    if (c->status != w->status)
-        field_str(f, "status", PRODUCT_STATUS(c->status),
-                  PRODUCT_STATUS(w->status));
-    if (strcmp(c->name, w->name) != 0)
-        field(f, "name");
-    if (strcmp(c->description, w->description) != 0)
-        field(f, "description");
-    if (c->data_gb != w->data_gb)
-        field_num(f, "data_gb", c->data_gb, w->data_gb, 1);
-    if (c->talk_minutes != w->talk_minutes)
-        field_num(f, "talk_minutes", c->talk_minutes, w->talk_minutes, 1);
-    if (c->network != w->network)
-        field_str(f, "network", NETWORK(c->network), NETWORK(w->network));
-    if (c->eu_data_gb != w->eu_data_gb)
-        field_num(f, "eu_data_gb", c->eu_data_gb, w->eu_data_gb, 0);
-    if (c->monthly_price != w->monthly_price)
-        field_num(f, "monthly_price", c->monthly_price, w->monthly_price, 0);
-    if (c->fees.startup != w->fees.startup)
-        field_num(f, "fees.startup", c->fees.startup, w->fees.startup, 0);
-    if (c->fees.sim != w->fees.sim)
-        field_num(f, "fees.sim", c->fees.sim, w->fees.sim, 0);
-    if (c->binding_months != w->binding_months)
-        field_mask(f, "binding_months", c->binding_months, w->binding_months,
-                   0);
-    if (c->sim_types != w->sim_types)
-        field_mask(f, "sim_types", c->sim_types, w->sim_types, 1);
+    char from[128], to[128];
+
+    for (size_t i = 0; i < ec_product_nattrs; i++) {
+        const struct ec_product_attr *a = &ec_product_attrs[i];
+
+        if (!a->column || ec_product_attr_equal(a, c, w))
+            continue;
+        if (a->kind == EC_ATTR_TEXT)
+            field(f, a->key);
+        else
+            field_str(f, a->key, ec_product_attr_text(a, c, from, sizeof(from)),
+                      ec_product_attr_text(a, w, to, sizeof(to)));
+    }
 }
 
-static struct ec_db_param
-count_or_null(long long n)
+/* Room for the parameters of one row of a table and those that place it. */
+#define MAX_PARAMS 48
+
+/*
+ * The parameters of row base into p after the first `lead` already
+ * there, then trail[0..ntrail): the number in all.
+ */
+static unsigned
+attr_params(struct import *im, const struct ec_product_attr *attrs, size_t n,
+            const void *base, struct ec_db_param *p, unsigned lead,
+            const struct ec_db_param *trail, unsigned ntrail)
 {
-    return n == EC_UNLIMITED ? null_param : EC_DB_I(n);
+    unsigned k = lead;
+
+    for (size_t i = 0; i < n; i++) {
+        if (!attrs[i].column)
+            continue;
+        if (k == MAX_PARAMS)
+            EC_BUG("too many columns for one statement");
+        p[k++] = ec_product_attr_param(&attrs[i], base, im->a);
+    }
+    for (unsigned i = 0; i < ntrail; i++) {
+        if (k == MAX_PARAMS)
+            EC_BUG("too many columns for one statement");
+        p[k++] = trail[i];
+    }
+    return k;
+}
+
+/* The statements' texts, made from the attribute tables on first use
+   and kept, so they stay prepared. */
+static const char *
+insert_product_sql(void)
+{
+    static char sql[1024], marks[256];
+
+    if (!sql[0]) {
+        ec_product_attr_sql(marks, sizeof(marks), "", ec_product_attrs,
+                            ec_product_nattrs, EC_ATTR_SQL_MARKS, NULL, ")");
+        ec_product_attr_sql(sql, sizeof(sql),
+                            "INSERT INTO products (tenant_id, ",
+                            ec_product_attrs, ec_product_nattrs,
+                            EC_ATTR_SQL_COLUMNS, NULL, ") VALUES (?, ");
+        if (strlen(sql) + strlen(marks) >= sizeof(sql))
+            EC_BUG("a statement's text outgrew its buffer");
+        strcat(sql, marks);
+    }
+    return sql;
+}
+
+static const char *
+update_product_sql(void)
+{
+    static char sql[1024];
+
+    if (!sql[0])
+        ec_product_attr_sql(sql, sizeof(sql), "UPDATE products SET ",
+                            ec_product_attrs, ec_product_nattrs,
+                            EC_ATTR_SQL_SETS, NULL,
+                            " WHERE tenant_id = ? AND id = ?");
+    return sql;
+}
+
+static const char *
+insert_placement_sql(void)
+{
+    static char sql[1024], marks[256];
+
+    if (!sql[0]) {
+        ec_product_attr_sql(marks, sizeof(marks), "", ec_placement_attrs,
+                            ec_placement_nattrs, EC_ATTR_SQL_MARKS, NULL, ")");
+        ec_product_attr_sql(
+            sql, sizeof(sql),
+            "INSERT INTO product_channels (tenant_id, product_id, channel_id, ",
+            ec_placement_attrs, ec_placement_nattrs, EC_ATTR_SQL_COLUMNS, NULL,
+            ") VALUES (?, ?, ?, ");
+        if (strlen(sql) + strlen(marks) >= sizeof(sql))
+            EC_BUG("a statement's text outgrew its buffer");
+        strcat(sql, marks);
+    }
+    return sql;
 }
 
 static int
 insert_product(struct import *im, const struct ec_product *w, long long *id)
 {
-    struct ec_db_param p[] = {
-        EC_DB_I(im->tenant),
-        EC_DB_S(w->sku),
-        EC_DB_S(PRODUCT_KIND(w->kind)),
-        EC_DB_S(PRODUCT_STATUS(w->status)),
-        EC_DB_S(w->name),
-        EC_DB_S(w->description),
-        count_or_null(w->data_gb),
-        count_or_null(w->talk_minutes),
-        EC_DB_S(NETWORK(w->network)),
-        EC_DB_I(w->eu_data_gb),
-        EC_DB_I(w->monthly_price),
-        EC_DB_I(w->fees.startup),
-        EC_DB_I(w->fees.sim),
-        EC_DB_I(w->binding_months),
-        EC_DB_S(set_value(im->a, w->sim_types, ec_sim_type_names)),
-    };
+    struct ec_db_param p[MAX_PARAMS];
     struct ec_db_param sel[] = {EC_DB_I(im->tenant), EC_DB_S(w->sku)};
+    unsigned n;
     int rc;
 
-    rc = ec_db_exec(im->db,
-                    "INSERT INTO products (tenant_id, sku, kind, status,"
-                    " name, description, data_gb, talk_minutes, network,"
-                    " eu_data_gb, monthly_price, fee_startup, fee_sim,"
-                    " binding_months, sim_types)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    p, 15, NULL, NULL, NULL);
+    p[0] = EC_DB_I(im->tenant);
+    n = attr_params(im, ec_product_attrs, ec_product_nattrs, w, p, 1, NULL, 0);
+    rc = ec_db_exec(im->db, insert_product_sql(), p, n, NULL, NULL, NULL);
     if (rc < 0)
         return rc;
     return ec_db_exec(im->db,
@@ -561,33 +582,12 @@ insert_product(struct import *im, const struct ec_product *w, long long *id)
 static int
 update_product(struct import *im, const struct ec_product *w, long long id)
 {
-    struct ec_db_param p[] = {
-        EC_DB_S(w->sku),
-        EC_DB_S(PRODUCT_KIND(w->kind)),
-        EC_DB_S(PRODUCT_STATUS(w->status)),
-        EC_DB_S(w->name),
-        EC_DB_S(w->description),
-        count_or_null(w->data_gb),
-        count_or_null(w->talk_minutes),
-        EC_DB_S(NETWORK(w->network)),
-        EC_DB_I(w->eu_data_gb),
-        EC_DB_I(w->monthly_price),
-        EC_DB_I(w->fees.startup),
-        EC_DB_I(w->fees.sim),
-        EC_DB_I(w->binding_months),
-        EC_DB_S(set_value(im->a, w->sim_types, ec_sim_type_names)),
-        EC_DB_I(im->tenant),
-        EC_DB_I(id),
-    };
+    struct ec_db_param where[] = {EC_DB_I(im->tenant), EC_DB_I(id)};
+    struct ec_db_param p[MAX_PARAMS];
+    unsigned n;
 
-    return ec_db_exec(im->db,
-                      "UPDATE products SET sku = ?, kind = ?, status = ?,"
-                      " name = ?, description = ?, data_gb = ?,"
-                      " talk_minutes = ?, network = ?, eu_data_gb = ?,"
-                      " monthly_price = ?, fee_startup = ?, fee_sim = ?,"
-                      " binding_months = ?, sim_types = ?"
-                      " WHERE tenant_id = ? AND id = ?",
-                      p, 16, NULL, NULL, NULL);
+    n = attr_params(im, ec_product_attrs, ec_product_nattrs, w, p, 0, where, 2);
+    return ec_db_exec(im->db, update_product_sql(), p, n, NULL, NULL, NULL);
 }
 
 /* Replace the channel entries of product id by w's. */
@@ -605,28 +605,15 @@ put_entries(struct import *im, const struct ec_product *w, long long id,
                         del, 2, NULL, NULL, NULL);
     for (size_t i = 0; i < w->nplacements && rc == 0; i++) {
         const struct ec_placement *e = &w->placements[i];
-        struct ec_db_param p[] = {
-            EC_DB_I(im->tenant),
-            EC_DB_I(id),
-            EC_DB_I(want_channel_id(im, e->channel)),
-            EC_DB_I(e->visible),
-            str_or_null(e->name),
-            EC_DB_I(e->sort),
-            e->sim_types
-                ? EC_DB_S(set_value(im->a, e->sim_types, ec_sim_type_names))
-                : null_param,
-            e->binding_months ? EC_DB_I(e->binding_months) : null_param,
-            e->monthly_price == EC_NO_PRICE ? null_param
-                                            : EC_DB_I(e->monthly_price),
-        };
+        struct ec_db_param p[MAX_PARAMS];
+        unsigned n;
 
-        rc = ec_db_exec(im->db,
-                        "INSERT INTO product_channels (tenant_id,"
-                        " product_id, channel_id, visible, display_name,"
-                        " sort_order, sim_types, binding_months,"
-                        " monthly_price)"
-                        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        p, 9, NULL, NULL, NULL);
+        p[0] = EC_DB_I(im->tenant);
+        p[1] = EC_DB_I(id);
+        p[2] = EC_DB_I(want_channel_id(im, e->channel));
+        n = attr_params(im, ec_placement_attrs, ec_placement_nattrs, e, p, 3,
+                        NULL, 0);
+        rc = ec_db_exec(im->db, insert_placement_sql(), p, n, NULL, NULL, NULL);
     }
     return rc;
 }

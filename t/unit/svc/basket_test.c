@@ -339,6 +339,54 @@ test_view_totals_and_minimum_term(void)
     free(v);
 }
 
+/*
+ * A binding above 0 months awaits the customer's acceptance until they
+ * give it, offered or not; no binding needs none. The basket says how
+ * many lines still wait, and whether it carries numbers to keep.
+ */
+static void
+test_view_acceptance_and_numbers(void)
+{
+    static const char lines[] =
+        "[{\"id\":\"a\",\"channel\":\"web\",\"sku\":\"L\","
+        "\"binding_months\":6,\"sim_type\":\"esim\"},"
+        " {\"id\":\"b\",\"channel\":\"web\",\"sku\":\"L\","
+        "\"binding_months\":6,\"binding_accepted\":true,"
+        "\"sim_type\":\"physical\",\"msisdn\":\"+4520000001\"},"
+        " {\"id\":\"c\",\"channel\":\"web\",\"sku\":\"L\","
+        "\"binding_months\":0,\"sim_type\":\"nano\"},"
+        " {\"id\":\"d\",\"channel\":\"web\",\"sku\":\"D\","
+        "\"binding_months\":3}]";
+    struct ec_basket_view *v = malloc(sizeof(*v));
+    struct ec_basket b;
+    struct ec_arena a;
+
+    ec_arena_init(&a, 0);
+    memset(&b, 0, sizeof(b));
+    b.lines = json_tokener_parse(lines);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b.lines);
+    ec_basket_view_build(cat, &cat->channels[CH_WEB], &b, NULL, 0, 2500, &a, v);
+    CU_ASSERT_EQUAL_FATAL(v->nlines, 4);
+    CU_ASSERT_TRUE(v->lines[0].needs_acceptance);
+    CU_ASSERT_EQUAL(v->lines[0].binding_months, 6);
+    CU_ASSERT_EQUAL(v->lines[0].sim, EC_SIM_ESIM);
+    CU_ASSERT_FALSE(v->lines[0].has_number);
+    CU_ASSERT_FALSE(v->lines[1].needs_acceptance);
+    CU_ASSERT_TRUE(v->lines[1].binding_accepted);
+    CU_ASSERT_EQUAL(v->lines[1].sim, EC_SIM_PHYSICAL);
+    CU_ASSERT_TRUE(v->lines[1].has_number);
+    CU_ASSERT_FALSE(v->lines[2].needs_acceptance);
+    CU_ASSERT_EQUAL(v->lines[2].sim, 0);
+    /* not offered (a draft), still bound as chosen */
+    CU_ASSERT_PTR_NULL(v->lines[3].offer);
+    CU_ASSERT_TRUE(v->lines[3].needs_acceptance);
+    CU_ASSERT_EQUAL(v->needs_acceptance, 2);
+    CU_ASSERT_TRUE(v->holds_numbers);
+    json_object_put(b.lines);
+    ec_arena_release(&a);
+    free(v);
+}
+
 /* What a line records as its price when chosen: plan and add-ons. */
 static void
 test_line_monthly(void)
@@ -369,6 +417,8 @@ static const struct ec_test tests[] = {
     {"basket ids: 128 random bits in hex", test_ids},
     {"a basket's view: totals and the add-ons' minimum term",
      test_view_totals_and_minimum_term},
+    {"a basket's view: bindings awaiting acceptance, numbers held",
+     test_view_acceptance_and_numbers},
     {"a line's monthly price when chosen", test_line_monthly},
     {NULL, NULL},
 };

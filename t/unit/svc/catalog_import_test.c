@@ -1,160 +1,14 @@
+/* Tests of svc/catalog_import.c: the document's rules, each broken in
+   one place, named by its path. */
 #include <stdlib.h>
 
 #include <json-c/json.h>
 
-#include "../test.h"
 #include "core/err.h"
-#include "core/tztime.h"
 #include "svc/catalog_doc.h"
 #include "svc/catalog_export.h"
 #include "svc/catalog_import.h"
-
-/* The demo brands' zone, loaded once; the tz database is a test need. */
-static const struct ec_tztime_zone *
-cph(void)
-{
-    static struct ec_tztime_zone *z;
-
-    if (!z && ec_tztime_load("Europe/Copenhagen", &z) < 0) {
-        fprintf(stderr, "\n    no Europe/Copenhagen: install tzdata\n");
-        z = NULL;
-    }
-    CU_ASSERT_PTR_NOT_NULL_FATAL(z);
-    return z;
-}
-
-/* A valid document: every case below breaks it in one place. */
-static const char base[] =
-    "{\"format\": \"ecom-catalog/1\","
-    " \"channels\": ["
-    "  {\"code\": \"web\", \"name\": \"Forside\", \"kind\": \"web_front\","
-    "   \"default\": true},"
-    "  {\"code\": \"tilbud\", \"name\": \"Tilbud\", \"kind\": \"web_sub\"},"
-    "  {\"code\": \"app\", \"name\": \"App\", \"kind\": \"app\","
-    "   \"default\": false}],"
-    " \"channel_rules\": ["
-    "  {\"kind\": \"header\", \"param\": \"x-channel\", \"value\": \"app\","
-    "   \"channel\": \"app\"},"
-    "  {\"kind\": \"query_param\", \"param\": \"channel\", \"value\": \"app\","
-    "   \"channel\": \"app\"},"
-    "  {\"kind\": \"path_prefix\", \"value\": \"/tilbud\","
-    "   \"channel\": \"tilbud\"}],"
-    " \"products\": ["
-    "  {\"sku\": \"NL-5G-100\", \"kind\": \"plan\", \"status\": \"active\","
-    "   \"name\": \"5G 100 GB\", \"description\": \"Fri tale og 100 GB.\","
-    "   \"data_gb\": 100, \"talk_minutes\": null, \"network\": \"5g\","
-    "   \"eu_data_gb\": 30, \"monthly_price\": 19900,"
-    "   \"fees\": {\"startup\": 9900, \"sim\": 0},"
-    "   \"binding_months\": [0, 6], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {"
-    "    \"web\": {\"visible\": true, \"name\": \"Fri tale + 100 GB\","
-    "             \"sort\": 30},"
-    "    \"app\": {\"visible\": true, \"sort\": 10,"
-    "             \"sim_types\": [\"esim\"], \"monthly_price\": 17900}},"
-    "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
-    "              {\"sku\": \"NL-EU-EKSTRA\", \"channels\": [\"app\"]}]},"
-    "  {\"sku\": \"NL-TALE\", \"kind\": \"plan\", \"status\": \"draft\","
-    "   \"name\": \"Tale\", \"data_gb\": 1, \"talk_minutes\": 300,"
-    "   \"network\": \"4g\", \"monthly_price\": 9900,"
-    "   \"binding_months\": [0], \"sim_types\": [\"physical\"],"
-    "   \"channels\": {\"tilbud\": {\"visible\": false}}},"
-    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\","
-    "   \"status\": \"active\","
-    "   \"name\": \"Datadeling\", \"data_gb\": null, \"talk_minutes\": 0,"
-    "   \"network\": \"5g\", \"monthly_price\": 2900,"
-    "   \"binding_months\": [0], \"sim_types\": [\"esim\", \"physical\"],"
-    "   \"channels\": {\"web\": {\"visible\": true}}, \"addons\": []},"
-    "  {\"sku\": \"NL-EU-EKSTRA\", \"kind\": \"addon\", \"status\": \"active\","
-    "   \"name\": \"EU ekstra\", \"data_gb\": 10, \"talk_minutes\": 0,"
-    "   \"network\": \"4g\", \"monthly_price\": 4900,"
-    "   \"binding_months\": [0], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {\"app\": {\"visible\": true, \"sort\": -5}}}],"
-    /* written out of order, with defaults left out and local times */
-    " \"campaigns\": ["
-    "  {\"code\": \"gratis-start\", \"name\": \"Gratis oprettelse\","
-    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
-    "   \"valid_to\": \"2027-06-01\","
-    "   \"products\": [\"NL-TALE\", \"NL-5G-100\"],"
-    "   \"stacking\": \"stackable\","
-    "   \"actions\": ["
-    "    {\"kind\": \"waive_fee\", \"fees\": [\"startup\"]},"
-    "    {\"kind\": \"percent_off\", \"percent_bp\": 1000,"
-    "     \"first_month\": 2, \"months\": 3},"
-    "    {\"kind\": \"reduce_fee\", \"amount\": 500,"
-    "     \"fees\": [\"sim\", \"startup\"]},"
-    "    {\"kind\": \"amount_off\", \"amount\": 1000}]},"
-    "  {\"code\": \"app-99\", \"name\": \"99 kr. i appen\","
-    "   \"valid_from\": \"2026-11-01T00:00\","
-    "   \"valid_to\": \"2027-02-01T00:00:00+01:00\","
-    "   \"products\": [\"NL-5G-100\"], \"channels\": [\"app\"],"
-    "   \"priority\": 10, \"stacking\": \"exclusive\","
-    "   \"required_binding\": 6,"
-    "   \"actions\": [{\"kind\": \"fixed_price\", \"amount\": 9900,"
-    "                \"months\": 6}]}]}";
-
-static struct json_object *
-parse_json(const char *text)
-{
-    struct json_object *o = json_tokener_parse(text);
-
-    if (!o)
-        fprintf(stderr, "\n    not JSON: %s\n", text);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-    return o;
-}
-
-/*
- * Set (json non-NULL) or delete (json NULL) the value at where, written
- * like a JSON path without the "$": "products[0].fees.sim". An index one
- * past an array's end appends; "" replaces the whole document.
- */
-static struct json_object *
-edit(struct json_object *root, const char *where, const char *json)
-{
-    struct json_object *parent = root, *v;
-    const char *p = where;
-    char key[128], *end;
-    long idx;
-
-    if (!*where) {
-        json_object_put(root);
-        return parse_json(json);
-    }
-    for (;;) {
-        if (*p == '.')
-            p++;
-        if (*p == '[') {
-            idx = strtol(p + 1, &end, 10);
-            p = end + 1; /* past ']' */
-        } else {
-            size_t n = strcspn(p, ".[");
-            CU_ASSERT_FATAL(n < sizeof(key));
-            memcpy(key, p, n);
-            key[n] = '\0';
-            p += n;
-            idx = -1;
-        }
-        if (!*p)
-            break;
-        /* not the last segment: step into it */
-        parent = idx >= 0 ? json_object_array_get_idx(parent, (size_t)idx)
-                          : json_object_object_get(parent, key);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(parent);
-    }
-    /* json-c's JSON null is a NULL pointer */
-    v = json && strcmp(json, "null") != 0 ? parse_json(json) : NULL;
-    if (idx >= 0) {
-        if (!json)
-            json_object_array_del_idx(parent, (size_t)idx, 1);
-        else
-            json_object_array_put_idx(parent, (size_t)idx, v);
-    } else if (!json) {
-        json_object_object_del(parent, key);
-    } else {
-        json_object_object_add(parent, key, v);
-    }
-    return root;
-}
+#include "catalog_doc_fixture.h"
 
 struct edit {
     const char *where;
@@ -168,7 +22,6 @@ struct bad_case {
     const char *message; /* a part of the message */
 };
 
-#define DEL NULL
 #define L41 "abcdefghijabcdefghijabcdefghijabcdefghijk"
 #define L65 "ABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDEFGHIJABCDE"
 #define L101                                                                   \
@@ -910,188 +763,6 @@ test_long_paths_are_cut_not_overflowed(void)
     json_object_put(j);
 }
 
-/* What base looks like when written back: defaults filled in, options in
-   canonical order, products and entries sorted. */
-static const char canonical[] =
-    "{\"format\": \"ecom-catalog/1\","
-    " \"channels\": ["
-    "  {\"code\": \"web\", \"name\": \"Forside\", \"kind\": \"web_front\","
-    "   \"default\": true},"
-    "  {\"code\": \"tilbud\", \"name\": \"Tilbud\", \"kind\": \"web_sub\"},"
-    "  {\"code\": \"app\", \"name\": \"App\", \"kind\": \"app\"}],"
-    " \"channel_rules\": ["
-    "  {\"kind\": \"header\", \"param\": \"x-channel\", \"value\": \"app\","
-    "   \"channel\": \"app\"},"
-    "  {\"kind\": \"query_param\", \"param\": \"channel\", \"value\": \"app\","
-    "   \"channel\": \"app\"},"
-    "  {\"kind\": \"path_prefix\", \"value\": \"/tilbud\","
-    "   \"channel\": \"tilbud\"}],"
-    " \"products\": ["
-    "  {\"sku\": \"NL-5G-100\", \"kind\": \"plan\", \"status\": \"active\","
-    "   \"name\": \"5G 100 GB\", \"description\": \"Fri tale og 100 GB.\","
-    "   \"data_gb\": 100, \"talk_minutes\": null, \"network\": \"5g\","
-    "   \"eu_data_gb\": 30, \"monthly_price\": 19900,"
-    "   \"fees\": {\"startup\": 9900, \"sim\": 0},"
-    "   \"binding_months\": [0, 6], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {"
-    "    \"app\": {\"visible\": true, \"sort\": 10, \"sim_types\": [\"esim\"],"
-    "             \"monthly_price\": 17900},"
-    "    \"web\": {\"visible\": true, \"name\": \"Fri tale + 100 GB\","
-    "             \"sort\": 30}},"
-    "   \"addons\": [{\"sku\": \"NL-DATADELING\"},"
-    "              {\"sku\": \"NL-EU-EKSTRA\", \"channels\": [\"app\"]}]},"
-    "  {\"sku\": \"NL-DATADELING\", \"kind\": \"addon\","
-    "   \"status\": \"active\","
-    "   \"name\": \"Datadeling\", \"description\": \"\", \"data_gb\": null,"
-    "   \"talk_minutes\": 0, \"network\": \"5g\", \"eu_data_gb\": 0,"
-    "   \"monthly_price\": 2900, \"fees\": {\"startup\": 0, \"sim\": 0},"
-    "   \"binding_months\": [0], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {\"web\": {\"visible\": true, \"sort\": 0}}},"
-    "  {\"sku\": \"NL-EU-EKSTRA\", \"kind\": \"addon\", \"status\": \"active\","
-    "   \"name\": \"EU ekstra\", \"description\": \"\", \"data_gb\": 10,"
-    "   \"talk_minutes\": 0, \"network\": \"4g\", \"eu_data_gb\": 0,"
-    "   \"monthly_price\": 4900, \"fees\": {\"startup\": 0, \"sim\": 0},"
-    "   \"binding_months\": [0], \"sim_types\": [\"physical\", \"esim\"],"
-    "   \"channels\": {\"app\": {\"visible\": true, \"sort\": -5}}},"
-    "  {\"sku\": \"NL-TALE\", \"kind\": \"plan\", \"status\": \"draft\","
-    "   \"name\": \"Tale\", \"description\": \"\", \"data_gb\": 1,"
-    "   \"talk_minutes\": 300, \"network\": \"4g\", \"eu_data_gb\": 0,"
-    "   \"monthly_price\": 9900, \"fees\": {\"startup\": 0, \"sim\": 0},"
-    "   \"binding_months\": [0], \"sim_types\": [\"physical\"],"
-    "   \"channels\": {\"tilbud\": {\"visible\": false, \"sort\": 0}},"
-    "   \"addons\": []}],"
-    " \"campaigns\": ["
-    "  {\"code\": \"app-99\", \"name\": \"99 kr. i appen\","
-    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
-    "   \"valid_to\": \"2027-02-01T00:00:00+01:00\","
-    "   \"products\": [\"NL-5G-100\"], \"channels\": [\"app\"],"
-    "   \"priority\": 10, \"stacking\": \"exclusive\","
-    "   \"required_binding\": 6,"
-    "   \"actions\": [{\"kind\": \"fixed_price\", \"amount\": 9900,"
-    "                \"first_month\": 1, \"months\": 6}]},"
-    "  {\"code\": \"gratis-start\", \"name\": \"Gratis oprettelse\","
-    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
-    "   \"valid_to\": \"2027-06-01T00:00:00+02:00\","
-    "   \"products\": [\"NL-5G-100\", \"NL-TALE\"],"
-    "   \"priority\": 0, \"stacking\": \"stackable\","
-    "   \"required_binding\": 0,"
-    "   \"actions\": ["
-    "    {\"kind\": \"waive_fee\", \"fees\": [\"startup\"]},"
-    "    {\"kind\": \"percent_off\", \"percent_bp\": 1000,"
-    "     \"first_month\": 2, \"months\": 3},"
-    "    {\"kind\": \"reduce_fee\", \"amount\": 500,"
-    "     \"fees\": [\"startup\", \"sim\"]},"
-    "    {\"kind\": \"amount_off\", \"amount\": 1000,"
-    "     \"first_month\": 1, \"months\": 0}]}]}";
-
-/* Field order matters to a reader of an export: compare the text. */
-static void
-assert_same_text(struct json_object *got_json, struct json_object *want)
-{
-    const char *g =
-        json_object_to_json_string_ext(got_json, JSON_C_TO_STRING_PLAIN);
-    char *copy = strdup(g);
-    const char *w =
-        json_object_to_json_string_ext(want, JSON_C_TO_STRING_PLAIN);
-
-    EC_ASSERT_STR(copy, w);
-    free(copy);
-}
-
-static void
-test_write_back_in_canonical_order(void)
-{
-    struct json_object *j = parse_json(base), *out, *want, *again;
-    struct ec_check_error err;
-    struct ec_catalog_doc doc, doc2;
-
-    ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
-    ec_catalog_doc_sort(&doc);
-    out = ec_catalog_doc_to_json(&doc, cph());
-    want = parse_json(canonical);
-    assert_same_text(out, want);
-
-    /* what is written back reads back to the same thing */
-    ec_catalog_doc_init(&doc2);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc2, out, cph(), &err), 0);
-    ec_catalog_doc_sort(&doc2);
-    again = ec_catalog_doc_to_json(&doc2, cph());
-    assert_same_text(again, want);
-
-    json_object_put(again);
-    json_object_put(want);
-    json_object_put(out);
-    json_object_put(j);
-    ec_catalog_doc_release(&doc2);
-    ec_catalog_doc_release(&doc);
-}
-
-static void
-test_sort_is_byte_order(void)
-{
-    struct json_object *j = parse_json(base);
-    struct ec_check_error err;
-    struct ec_catalog_doc doc;
-
-    /* '-' sorts before digits and letters in bytes, not in a collation */
-    j = edit(j, "products[1].sku", "\"NL-5G100\"");
-    j = edit(j, "campaigns[0].products[0]", "\"NL-5G100\"");
-    j = edit(j, "products[4]",
-             "{\"sku\": \"nl-a\", \"kind\": \"plan\", \"status\": \"active\","
-             " \"name\": \"a\", \"data_gb\": 1, \"talk_minutes\": 1,"
-             " \"network\": \"4g\", \"monthly_price\": 1,"
-             " \"binding_months\": [6, 0], \"sim_types\": [\"esim\"]}");
-    ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
-    ec_catalog_doc_sort(&doc);
-    EC_ASSERT_STR(doc.products[0].sku, "NL-5G-100");
-    EC_ASSERT_STR(doc.products[1].sku, "NL-5G100");
-    EC_ASSERT_STR(doc.products[2].sku, "NL-DATADELING");
-    EC_ASSERT_STR(doc.products[3].sku, "NL-EU-EKSTRA");
-    EC_ASSERT_STR(doc.products[4].sku, "nl-a");
-    CU_ASSERT_EQUAL(doc.products[4].binding_months, (1u << 0) | (1u << 6));
-    json_object_put(j);
-    ec_catalog_doc_release(&doc);
-}
-
-/* The text of member key of the document's campaign i, as written back. */
-static const char *
-written(struct json_object *out, size_t i, const char *key)
-{
-    struct json_object *c =
-        json_object_array_get_idx(json_object_object_get(out, "campaigns"), i);
-
-    return json_object_get_string(json_object_object_get(c, key));
-}
-
-static void
-test_times_written_with_the_zones_offset(void)
-{
-    struct json_object *j = parse_json(base), *out;
-    struct ec_check_error err;
-    struct ec_catalog_doc doc;
-
-    /* winter time is +01:00, summer time +02:00, whatever was written */
-    j = edit(j, "campaigns[1].valid_from", "\"2027-01-15T12:00:00Z\"");
-    j = edit(j, "campaigns[1].valid_to", "\"2027-06-01T12:00\"");
-    ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
-    ec_catalog_doc_sort(&doc);
-    out = ec_catalog_doc_to_json(&doc, cph());
-    EC_ASSERT_STR(written(out, 0, "valid_from"), "2027-01-15T13:00:00+01:00");
-    EC_ASSERT_STR(written(out, 0, "valid_to"), "2027-06-01T12:00:00+02:00");
-    json_object_put(out);
-
-    /* without a zone, in UTC */
-    out = ec_catalog_doc_to_json(&doc, NULL);
-    EC_ASSERT_STR(written(out, 0, "valid_from"), "2027-01-15T12:00:00+00:00");
-    EC_ASSERT_STR(written(out, 0, "valid_to"), "2027-06-01T10:00:00+00:00");
-    json_object_put(out);
-    json_object_put(j);
-    ec_catalog_doc_release(&doc);
-}
-
 static void
 test_local_times_need_a_zone(void)
 {
@@ -1111,27 +782,6 @@ test_local_times_need_a_zone(void)
 }
 
 static void
-test_campaigns_are_optional(void)
-{
-    struct json_object *j = parse_json(base), *out, *list;
-    struct ec_check_error err;
-    struct ec_catalog_doc doc;
-
-    j = edit(j, "campaigns", DEL);
-    ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
-    CU_ASSERT_EQUAL(doc.ncampaigns, 0);
-    /* and written back as an empty list, like channel_rules */
-    out = ec_catalog_doc_to_json(&doc, cph());
-    list = json_object_object_get(out, "campaigns");
-    CU_ASSERT(json_object_is_type(list, json_type_array));
-    CU_ASSERT_EQUAL(json_object_array_length(list), 0);
-    json_object_put(out);
-    json_object_put(j);
-    ec_catalog_doc_release(&doc);
-}
-
-static void
 test_at_most_128_campaigns(void)
 {
     struct json_object *j = parse_json(base), *list, *one;
@@ -1148,47 +798,15 @@ test_at_most_128_campaigns(void)
     json_object_put(j);
 }
 
-static void
-test_sort_campaigns_by_code(void)
-{
-    struct json_object *j = parse_json(base);
-    struct ec_check_error err;
-    struct ec_catalog_doc doc;
-
-    /* byte order: '-' before '_' before letters, whatever a collation says */
-    j = edit(j, "campaigns[0].code", "\"app_b\"");
-    j = edit(j, "campaigns[1].code", "\"app-b\"");
-    j = edit(j, "campaigns[1].channels", "[\"web\", \"app\", \"tilbud\"]");
-    ec_catalog_doc_init(&doc);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_doc_parse(&doc, j, cph(), &err), 0);
-    ec_catalog_doc_sort(&doc);
-    EC_ASSERT_STR(doc.campaigns[0].code, "app-b");
-    EC_ASSERT_STR(doc.campaigns[1].code, "app_b");
-    EC_ASSERT_STR(doc.campaigns[0].channels[0], "app");
-    EC_ASSERT_STR(doc.campaigns[0].channels[2], "web");
-    EC_ASSERT_STR(doc.campaigns[1].skus[0], "NL-5G-100");
-    /* actions keep their order: they apply in it */
-    CU_ASSERT_EQUAL(doc.campaigns[1].actions[0].kind, EC_PROMOTION_WAIVE_FEE);
-    CU_ASSERT_EQUAL(doc.campaigns[1].actions[3].kind, EC_PROMOTION_AMOUNT_OFF);
-    json_object_put(j);
-    ec_catalog_doc_release(&doc);
-}
-
 static const struct ec_test tests[] = {
     {"a valid document parses", test_valid_document},
     {"an empty catalog is valid", test_empty_catalog_is_valid},
     {"each broken rule names its path", test_each_broken_rule},
     {"long paths are cut, not overflowed",
      test_long_paths_are_cut_not_overflowed},
-    {"written back in canonical order", test_write_back_in_canonical_order},
-    {"sort is byte order", test_sort_is_byte_order},
-    {"times are written with the zone's offset",
-     test_times_written_with_the_zones_offset},
     {"local times need a zone", test_local_times_need_a_zone},
-    {"campaigns are optional", test_campaigns_are_optional},
     {"at most 128 campaigns", test_at_most_128_campaigns},
-    {"campaigns sort by code", test_sort_campaigns_by_code},
     {NULL, NULL},
 };
 
-EC_TEST_MAIN("svc/catalog_doc", tests)
+EC_TEST_MAIN("svc/catalog_import", tests)
