@@ -183,8 +183,8 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     const char *field = NULL, *message = NULL;
     int fresh = 0, rc;
 
-    rc = ec_basket_line_check(req->catalog, req->channel, line, l, &field,
-                              &message);
+    rc = ec_basket_line_check(req->catalog, req->channel, line, l, req->arena,
+                              &field, &message);
     if (rc < 0)
         return ec_fail(res, rc, field, message);
     if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
@@ -285,7 +285,8 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     if (!(merged = merge_patch(res, stored, patch)))
         return EC_ERR_INVALID_FIELD;
     ch = line_channel(req, stored);
-    rc = ec_basket_line_check(req->catalog, ch, merged, l, &field, &message);
+    rc = ec_basket_line_check(req->catalog, ch, merged, l, req->arena, &field,
+                              &message);
     json_object_put(merged);
     if (rc < 0)
         return ec_fail(res, rc, field, message);

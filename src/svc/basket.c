@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "core/arena.h"
+#include "core/check.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rand.h"
@@ -39,141 +40,214 @@ number_as_typed(struct json_object *v, char out[EC_NUMBER_SIZE])
     return 0;
 }
 
-#define FAIL(err, f, m)                                                        \
-    do {                                                                       \
-        *field = (f);                                                          \
-        *message = (m);                                                        \
-        return (err);                                                          \
-    } while (0)
-
+/* Member key of o, or NULL when it is absent or JSON null: a client may
+   send null for what it does not choose. */
 static struct json_object *
-member(struct json_object *j, const char *name)
+member(struct json_object *o, const char *key)
 {
     struct json_object *v = NULL;
 
-    if (!json_object_object_get_ex(j, name, &v) ||
-        json_object_is_type(v, json_type_null))
-        return NULL;
-    return v;
+    return json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+/* Fail with err at member key of the line: the checker names the path,
+   err the rule (a wrong value is EC_ERR_INVALID_FIELD; a value the
+   catalog does not allow here has a code of its own). */
+static int
+refuse(struct ec_check *ck, int err, const char *key, const char *message)
+{
+    size_t old = ec_check_key(ck, key);
+
+    ec_check_fail(ck, "%s", message);
+    ec_check_pop(ck, old);
+    return err;
 }
 
 static int
-check_addons(const struct ec_catalog *c, const struct ec_channel *ch,
-             const struct ec_offer *o, struct json_object *arr,
-             struct ec_basket_line *out, const char **field,
-             const char **message)
+check_addons(struct ec_check *ck, const struct ec_catalog *c,
+             const struct ec_channel *ch, const struct ec_offer *o,
+             struct json_object *arr, struct ec_basket_line *out)
 {
     const struct ec_offer *fits[64];
-    size_t nfits, n;
+    size_t nfits, n, old = ec_check_key(ck, "addons");
 
     if (!json_object_is_type(arr, json_type_array))
-        FAIL(EC_ERR_INVALID_FIELD, "addons", "Add-ons must be a list of SKUs.");
+        return ec_check_fail(ck, "must be a list of add-on SKUs");
     n = json_object_array_length(arr);
     if (n > EC_BASKET_ADDONS_MAX)
-        FAIL(EC_ERR_INVALID_FIELD, "addons", "Too many add-ons.");
+        return ec_check_fail(ck, "must list at most %d add-ons",
+                             EC_BASKET_ADDONS_MAX);
     nfits = ec_catalog_addons_for(c, ch, o->product, fits, 64);
     if (nfits > 64)
         nfits = 64;
     for (size_t i = 0; i < n; i++) {
         struct json_object *e = json_object_array_get_idx(arr, i);
+        size_t at = ec_check_index(ck, i), k;
         const char *sku;
-        size_t k;
 
-        if (!json_object_is_type(e, json_type_string))
-            FAIL(EC_ERR_INVALID_FIELD, "addons",
-                 "Add-ons must be a list of SKUs.");
-        sku = json_object_get_string(e);
+        if (ec_check_string(ck, e, 1, 64, "an add-on's SKU", &sku) < 0)
+            return EC_ERR_INVALID_FIELD;
         for (k = 0; k < nfits; k++)
             if (strcmp(fits[k]->product->sku, sku) == 0)
                 break;
-        if (k == nfits)
-            FAIL(EC_ERR_ADDON_INCOMPATIBLE, "addons",
-                 "An add-on does not fit this product here.");
+        if (k == nfits) {
+            ec_check_fail(ck, "%s does not fit this plan here", sku);
+            return EC_ERR_ADDON_INCOMPATIBLE;
+        }
         for (size_t d = 0; d < out->naddons; d++)
             if (strcmp(out->addons[d], sku) == 0)
-                FAIL(EC_ERR_INVALID_FIELD, "addons",
-                     "An add-on is listed twice.");
+                return ec_check_fail(ck, "%s is listed twice", sku);
         out->addons[out->naddons++] = fits[k]->product->sku;
+        ec_check_pop(ck, at);
+    }
+    ec_check_pop(ck, old);
+    return 0;
+}
+
+/* A number as the customer typed it at the current path, into out. */
+static int
+check_number(struct ec_check *ck, struct json_object *v,
+             char out[EC_NUMBER_SIZE], const char *what)
+{
+    if (!json_object_is_type(v, json_type_string) ||
+        number_as_typed(v, out) < 0)
+        return ec_check_fail(ck, "must be %s", what);
+    return 0;
+}
+
+static int
+check_numbers(struct ec_check *ck, struct json_object *j,
+              struct ec_basket_line *out)
+{
+    struct json_object *v = member(j, "msisdn"), *port = member(j, "porting");
+    struct json_object *pm;
+    size_t old;
+    int rc;
+
+    if (v && port)
+        return refuse(ck, EC_ERR_INVALID_FIELD, "porting",
+                      "a new number (msisdn) or one to port, not both");
+    if (v) {
+        old = ec_check_key(ck, "msisdn");
+        if ((rc = check_number(ck, v, out->msisdn,
+                               "a Danish mobile number from the pool")) < 0)
+            return rc;
+        ec_check_pop(ck, old);
+    }
+    if (port) {
+        old = ec_check_key(ck, "porting");
+        if ((rc = ec_check_object(ck, port,
+                                  "{\"msisdn\": the number to port}")) < 0 ||
+            (rc = ec_check_typed(ck, port, "msisdn", 1, json_type_string,
+                                 "the Danish number to port", &pm)) < 0)
+            return rc;
+        ec_check_key(ck, "msisdn");
+        if (!pm || number_as_typed(pm, out->porting) < 0)
+            return ec_check_fail(ck, "must be a Danish number, 8 digits");
+        ec_check_pop(ck, old);
     }
     return 0;
+}
+
+/* The rules of a line, in the order a client fills it in. */
+static int
+check_line(struct ec_check *ck, const struct ec_catalog *c,
+           const struct ec_channel *ch, struct json_object *j,
+           struct ec_basket_line *out)
+{
+    struct json_object *v;
+    const struct ec_offer *o;
+    size_t old;
+    int sim, rc;
+
+    if ((rc = ec_check_object(ck, j, "a basket line (a JSON object)")) < 0)
+        return rc;
+    if ((rc = ec_check_typed(ck, j, "sku", 1, json_type_string, "a plan's SKU",
+                             &v)) < 0)
+        return rc;
+    o = ec_catalog_offer(ch, json_object_get_string(v));
+    if (!o || o->product->kind != EC_PRODUCT_PLAN)
+        return refuse(ck, EC_ERR_INVALID_FIELD, "sku",
+                      "must be a plan offered here");
+    out->sku = o->product->sku;
+    out->channel = ch->code;
+
+    if ((rc = ec_check_typed(ck, j, "binding_months", 1, json_type_int,
+                             "a binding period in months", &v)) < 0)
+        return rc;
+    if (!ec_binding_offered(o->binding_months, json_object_get_int64(v)))
+        return refuse(ck, EC_ERR_INVALID_FIELD, "binding_months",
+                      "must be a binding period this plan offers here");
+    out->binding_months = json_object_get_int(v);
+
+    if (member(j, "binding_accepted") &&
+        (rc = ec_check_typed(ck, j, "binding_accepted", 0, json_type_boolean,
+                             "true or false", &v)) < 0)
+        return rc;
+    v = member(j, "binding_accepted");
+    out->binding_accepted = v && json_object_get_boolean(v);
+
+    if ((rc = ec_check_typed(ck, j, "sim_type", 1, json_type_string,
+                             "physical or esim", &v)) < 0)
+        return rc;
+    old = ec_check_key(ck, "sim_type");
+    if ((rc = ec_check_enum(ck, v, ec_sim_type_names, &sim)) < 0)
+        return rc;
+    ec_check_pop(ck, old);
+    out->sim = (enum ec_sim_type)(1 << sim);
+    if (!(o->sim_types & (unsigned)out->sim))
+        return refuse(ck, EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type",
+                      "this plan does not come with that SIM type here");
+
+    if ((v = member(j, "addons")) &&
+        (rc = check_addons(ck, c, ch, o, v, out)) < 0)
+        return rc;
+    return check_numbers(ck, j, out);
+}
+
+/* "porting" of "$.porting.msisdn": the top-level member a path names. */
+static const char *
+top_field(struct ec_arena *a, const char *path)
+{
+    size_t n;
+
+    if (strncmp(path, "$.", 2) != 0)
+        return "sku"; /* the line itself: it names no product */
+    path += 2;
+    n = strcspn(path, ".[");
+    return ec_arena_strndup(a, path, n);
 }
 
 int
 ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
                      struct json_object *j, struct ec_basket_line *out,
-                     const char **field, const char **message)
+                     struct ec_arena *a, const char **field,
+                     const char **message)
 {
-    struct json_object *v, *port;
-    const struct ec_offer *o;
-    int64_t m;
+    struct ec_check_error err;
+    struct ec_check ck;
     int rc;
 
     memset(out, 0, sizeof(*out));
     out->monthly_at_add = -1;
-    if (!j || !json_object_is_type(j, json_type_object))
-        FAIL(EC_ERR_INVALID_FIELD, "sku", "The line must be a JSON object.");
-
-    v = member(j, "sku");
-    if (!v || !json_object_is_type(v, json_type_string))
-        FAIL(EC_ERR_INVALID_FIELD, "sku", "Choose a product.");
-    o = ec_catalog_offer(ch, json_object_get_string(v));
-    if (!o || o->product->kind != EC_PRODUCT_PLAN)
-        FAIL(EC_ERR_INVALID_FIELD, "sku", "This product is not offered here.");
-    out->sku = o->product->sku;
-    out->channel = ch->code;
-
-    v = member(j, "binding_months");
-    if (!v || !json_object_is_type(v, json_type_int))
-        FAIL(EC_ERR_INVALID_FIELD, "binding_months",
-             "Choose a binding period.");
-    m = json_object_get_int64(v);
-    if (!ec_binding_offered(o->binding_months, m))
-        FAIL(EC_ERR_INVALID_FIELD, "binding_months",
-             "This binding period is not offered for this product.");
-    out->binding_months = (int)m;
-
-    v = member(j, "binding_accepted");
-    if (v && !json_object_is_type(v, json_type_boolean))
-        FAIL(EC_ERR_INVALID_FIELD, "binding_accepted",
-             "binding_accepted must be true or false.");
-    out->binding_accepted = v && json_object_get_boolean(v);
-
-    v = member(j, "sim_type");
-    if (!v || !json_object_is_type(v, json_type_string))
-        FAIL(EC_ERR_INVALID_FIELD, "sim_type", "Choose a SIM type.");
-    if (ec_sim_type_parse(json_object_get_string(v), &out->sim) < 0)
-        FAIL(EC_ERR_INVALID_FIELD, "sim_type",
-             "The SIM type is \"physical\" or \"esim\".");
-    if (!(o->sim_types & (unsigned)out->sim))
-        FAIL(EC_ERR_SIM_TYPE_NOT_ALLOWED, "sim_type",
-             "This SIM type is not available for this product here.");
-
-    v = member(j, "addons");
-    if (v && (rc = check_addons(c, ch, o, v, out, field, message)) < 0)
-        return rc;
-
-    v = member(j, "msisdn");
-    port = member(j, "porting");
-    if (v && port)
-        FAIL(EC_ERR_INVALID_FIELD, "porting",
-             "Choose a new number or port your own, not both.");
-    if (v && (!json_object_is_type(v, json_type_string) ||
-              number_as_typed(v, out->msisdn) < 0))
-        FAIL(EC_ERR_INVALID_FIELD, "msisdn", "This is not a valid number.");
-    if (port) {
-        struct json_object *pm = NULL;
-
-        if (!json_object_is_type(port, json_type_object) ||
-            !(pm = member(port, "msisdn")) ||
-            !json_object_is_type(pm, json_type_string) ||
-            number_as_typed(pm, out->porting) < 0)
-            FAIL(EC_ERR_INVALID_FIELD, "porting",
-                 "The number to port must be a Danish number.");
+    ec_check_init(&ck, a, &err);
+    rc = check_line(&ck, c, ch, j, out);
+    if (rc < 0) {
+        *field = top_field(a, err.path);
+        *message = ec_arena_printf(a, "%s: %s", err.path, err.message);
     }
-    return 0;
+    return rc;
 }
 
 /* ---- storing ---- */
+
+/* A limit of the basket: its field and message for the caller. */
+#define LIMIT(f, m)                                                            \
+    do {                                                                       \
+        *field = (f);                                                          \
+        *message = (m);                                                        \
+        return EC_ERR_BASKET_LIMIT;                                            \
+    } while (0)
 
 /* 1 if addr is one of the blank- or comma-separated words of list. */
 static int
@@ -623,10 +697,9 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     int rc;
 
     if (n >= EC_BASKET_LINES_MAX)
-        FAIL(EC_ERR_BASKET_LIMIT, "lines", "The basket is full.");
+        LIMIT("lines", "The basket is full.");
     if (l->msisdn[0] && numbers_held(b, n) >= p->numbers_max)
-        FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
-             "Your basket holds as many new numbers as it can.");
+        LIMIT("msisdn", "Your basket holds as many new numbers as it can.");
     ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
     l->added_at = t / 1000;
     l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
@@ -656,8 +729,7 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
         snprintf(old_msisdn, sizeof(old_msisdn), "%s", line_msisdn(old));
     if (strcmp(old_msisdn, l->msisdn) != 0) {
         if (l->msisdn[0] && numbers_held(b, i) >= p->numbers_max)
-            FAIL(EC_ERR_BASKET_LIMIT, "msisdn",
-                 "Your basket holds as many new numbers as it can.");
+            LIMIT("msisdn", "Your basket holds as many new numbers as it can.");
         sv.chosen = l->msisdn[0] ? l->msisdn : NULL;
         sv.release = old_msisdn[0] ? old_msisdn : NULL;
     }

@@ -55,21 +55,24 @@ struct ec_basket_line {
 
 /*
  * Check a line as a client sent it (a JSON object: sku, binding_months,
- * binding_accepted, sim_type, addons, msisdn | porting:{msisdn}) against
- * channel ch of catalog c, without I/O. The line belongs to ch from then
- * on: it is priced there, and a change to it is checked there. Returns 0 with
- * *out filled (id, times left zero), or a negative ec_err with the field in
- * *field and a message for people in *message (static strings):
- *   EC_ERR_INVALID_FIELD "sku" (not offered in ch, or an add-on),
- *   "binding_months", "binding_accepted", "msisdn", "porting";
+ * binding_accepted, sim_type, addons, msisdn | porting:{msisdn}; null is
+ * as absent) against channel ch of catalog c, without I/O, with the JSON
+ * checker of core/check.h. The line belongs to ch from then on: it is
+ * priced there, and a change to it is checked there. Returns 0 with *out
+ * filled (id, times left zero), or a negative ec_err with the top-level
+ * field that broke a rule in *field and the checker's path and message in
+ * *message ("$.addons[1]: EU does not fit this plan here"), both in a:
+ *   EC_ERR_INVALID_FIELD "sku" (not a plan offered in ch; also for a line
+ *   that is not an object), "binding_months", "binding_accepted",
+ *   "sim_type", "addons", "msisdn", "porting";
  *   EC_ERR_SIM_TYPE_NOT_ALLOWED "sim_type";
  *   EC_ERR_ADDON_INCOMPATIBLE "addons".
  * Whether the number is free is decided by the lock, not here.
  */
 int ec_basket_line_check(const struct ec_catalog *c,
                          const struct ec_channel *ch, struct json_object *j,
-                         struct ec_basket_line *out, const char **field,
-                         const char **message);
+                         struct ec_basket_line *out, struct ec_arena *a,
+                         const char **field, const char **message);
 
 /*
  * How long a basket and its numbers live, and how much one customer may

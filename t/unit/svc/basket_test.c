@@ -9,6 +9,7 @@
 #include "svc/basket.h"
 
 static struct ec_catalog *cat;
+static struct ec_arena arena; /* the line check's messages */
 
 /* Every validation rule of a line, with its error code and field. */
 static const struct {
@@ -161,7 +162,7 @@ test_line_rules(void)
 
         CU_ASSERT_PTR_NOT_NULL_FATAL(ch);
         CU_ASSERT_PTR_NOT_NULL_FATAL(j);
-        rc = ec_basket_line_check(cat, ch, j, &l, &field, &message);
+        rc = ec_basket_line_check(cat, ch, j, &l, &arena, &field, &message);
         if (rc != cases[i].rc)
             fprintf(stderr, "case %zu %s: rc %d, want %d (%s)\n", i,
                     cases[i].line, rc, cases[i].rc, field ? field : "-");
@@ -172,6 +173,42 @@ test_line_rules(void)
             if (field)
                 EC_ASSERT_STR(field, cases[i].field);
         }
+        json_object_put(j);
+    }
+}
+
+/* The message names where in the line the rule broke, as a JSON path. */
+static void
+test_messages_name_the_path(void)
+{
+    static const struct {
+        const char *line, *field, *message;
+    } paths[] = {
+        {"[]", "sku",
+         "$: must be a basket line (a JSON object) (got an array)"},
+        {"{\"sku\":null}", "sku", "$.sku: must be a plan's SKU (got null)"},
+        {"{\"sku\":\"S\",\"binding_months\":\"6\"}", "binding_months",
+         "$.binding_months: must be a binding period in months (got \"6\")"},
+        {"{\"sku\":\"S\",\"binding_months\":0,\"sim_type\":\"nano\"}",
+         "sim_type", "$.sim_type: must be physical or esim (got \"nano\")"},
+        {"{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\","
+         "\"addons\":[\"SHARE\",\"XX\"]}",
+         "addons", "$.addons[1]: XX does not fit this plan here"},
+        {"{\"sku\":\"L\",\"binding_months\":0,\"sim_type\":\"esim\","
+         "\"porting\":{\"msisdn\":\"12\"}}",
+         "porting", "$.porting.msisdn: must be a Danish number, 8 digits"},
+    };
+    const struct ec_channel *web = ec_catalog_channel(cat, "web");
+
+    for (size_t i = 0; i < sizeof(paths) / sizeof(*paths); i++) {
+        struct json_object *j = json_tokener_parse(paths[i].line);
+        const char *field = NULL, *message = NULL;
+        struct ec_basket_line l;
+
+        CU_ASSERT(ec_basket_line_check(cat, web, j, &l, &arena, &field,
+                                       &message) < 0);
+        EC_ASSERT_STR(field, paths[i].field);
+        EC_ASSERT_STR(message, paths[i].message);
         json_object_put(j);
     }
 }
@@ -189,7 +226,7 @@ test_line_fields(void)
     struct json_object *o, *v;
 
     CU_ASSERT_EQUAL_FATAL(
-        ec_basket_line_check(cat, web, j, &l, &field, &message), 0);
+        ec_basket_line_check(cat, web, j, &l, &arena, &field, &message), 0);
     EC_ASSERT_STR(l.sku, "L");
     EC_ASSERT_STR(l.channel, "web");
     CU_ASSERT_EQUAL(l.binding_months, 6);
@@ -207,7 +244,7 @@ test_line_fields(void)
         "{\"sku\":\"L\",\"binding_months\":6,\"sim_type\":\"esim\","
         "\"porting\":{\"msisdn\":\"30123456\"}}");
     CU_ASSERT_EQUAL_FATAL(
-        ec_basket_line_check(cat, web, j, &l, &field, &message), 0);
+        ec_basket_line_check(cat, web, j, &l, &arena, &field, &message), 0);
     CU_ASSERT_EQUAL(l.binding_accepted, 0);
     EC_ASSERT_STR(l.porting, "+4530123456");
     strcpy(l.id, "0123456789abcdef");
@@ -414,6 +451,8 @@ static const struct ec_test tests[] = {
     {"the lock rate counts a client unless exempt", test_policy_for_client},
     {"every line rule, with its error code and field", test_line_rules},
     {"a valid line's fields, normalised", test_line_fields},
+    {"a refusal names the path of the broken rule",
+     test_messages_name_the_path},
     {"basket ids: 128 random bits in hex", test_ids},
     {"a basket's view: totals and the add-ons' minimum term",
      test_view_totals_and_minimum_term},
@@ -429,7 +468,9 @@ main(void)
     int rc;
 
     cat = fixture_catalog();
+    ec_arena_init(&arena, 0);
     rc = ec_test_run("svc/basket", tests);
+    ec_arena_release(&arena);
     ec_catalog_free(cat);
     return rc;
 }
