@@ -115,9 +115,6 @@ page_model(const struct ec_app *app, struct ec_request *req,
             json_object_new_string(ec_msgcat_locale(req->texts)));
         json_object_object_add(model, "t",
                                json_object_get(ec_msgcat_json(req->texts)));
-        json_object_object_add(
-            model, "messages_json",
-            json_object_new_string(ec_msgcat_script_json(req->texts)));
     }
     return model;
 }

@@ -291,6 +291,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
         json_object_object_add(e, "message", ec_json_str(res->err_message));
         json_object_object_add(m, "error", e);
     }
+    ec_page_script_texts(req, m);
     res->status = status;
     ec_response_set_model(res, m, "basket");
     return 0;

@@ -16,6 +16,10 @@ struct json_object;
 /* model.c: what every handler puts into a model the same way */
 /* A JSON string of s, or null for NULL. */
 struct json_object *ec_json_str(const char *s);
+/* The texts static/default/basket.js shows, into model as messages_json,
+   for a page whose forms it enhances (the product and basket pages):
+   only those pages carry them, so a list page stays small. */
+void ec_page_script_texts(struct ec_request *req, struct json_object *model);
 /* o[key] = minor (an amount in minor units) and o[key_text] = it as the
    tenant writes money ("1.234,00 kr."). */
 void ec_json_money(struct ec_request *req, struct json_object *o,

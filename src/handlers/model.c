@@ -9,7 +9,17 @@
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "render/format.h"
+#include "render/messages.h"
 #include "svc/tenant.h"
+
+void
+ec_page_script_texts(struct ec_request *req, struct json_object *model)
+{
+    if (req->texts)
+        json_object_object_add(
+            model, "messages_json",
+            json_object_new_string(ec_msgcat_script_json(req->texts)));
+}
 
 struct json_object *
 ec_json_str(const char *s)
