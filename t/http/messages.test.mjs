@@ -147,8 +147,11 @@ test('in English: every shopper page, its error pages and its script texts speak
   for (const [label, res, model] of await shopperPages()) {
     assertEnglish(res, model, label);
   }
+  // the script's texts ride on the pages whose forms it enhances, not on lists
   const front = await request(NORDLYS, '/');
-  const block = front.body.match(/<script type="application\/json" id="messages">(.*?)<\/script>/)[1];
+  assert.doesNotMatch(front.body, /id="messages"/, 'a list page carries no script texts');
+  const product = await request(NORDLYS, '/products/NL-50GB');
+  const block = product.body.match(/<script type="application\/json" id="messages">(.*?)<\/script>/)[1];
   const messages = JSON.parse(block);
   assert.equal(messages['js.adding'], 'Adding to basket …');
   assert.equal(messages['form_error.number_taken'], 'Someone else has just reserved this number. Please choose another.');
