@@ -10,6 +10,8 @@
  */
 #include "handlers/basket.h"
 
+#include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +63,10 @@ ec_basket_wanted(struct ec_request *req, struct ec_response *res,
     } else if (req->json && json_object_is_type(req->json, json_type_object) &&
                json_object_object_get_ex(req->json, "version", &v) &&
                !json_object_is_type(v, json_type_null)) {
+        /* json-c reads a number past a long long as INT64_MAX */
         if (!json_object_is_type(v, json_type_int) ||
-            json_object_get_int64(v) < 0)
+            json_object_get_int64(v) < 0 ||
+            json_object_get_int64(v) == INT64_MAX)
             goto bad;
         w->given = 1;
         w->version = json_object_get_int64(v);
@@ -72,8 +76,10 @@ ec_basket_wanted(struct ec_request *req, struct ec_response *res,
     } else {
         return 0;
     }
+    errno = 0;
     w->version = strtoll(h, &end, 10);
-    if (end == h || w->version < 0 || (*end && strcmp(end, "\"") != 0))
+    if (end == h || errno == ERANGE || w->version < 0 ||
+        (*end && strcmp(end, "\"") != 0))
         goto bad;
     w->given = 1;
     return 0;
@@ -444,7 +450,7 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b,
     int rc;
 
     rc = ec_basket_locks_held(req->env->kv, req->tenant->slug, b, req->arena,
-                              held);
+                              held, EC_BASKET_LINES_MAX);
     if (rc < 0)
         return rc;
     /* the totals and the minimum-term rule are the basket service's */

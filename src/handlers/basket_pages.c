@@ -94,17 +94,12 @@ line_from_form(const struct ec_request *req)
 {
     struct json_object *line = json_object_new_object(), *addons;
     const char *s;
-    char *end;
 
     if ((s = ec_request_form(req, "sku")))
         json_object_object_add(line, "sku", ec_json_str(s));
-    if ((s = ec_request_form(req, "binding_months")) && *s) {
-        long m = strtol(s, &end, 10);
-
-        json_object_object_add(line, "binding_months",
-                               *end ? ec_json_str(s)
-                                    : json_object_new_int((int)m));
-    }
+    /* the number as posted: one past a long long stays text (422) */
+    if ((s = ec_request_form(req, "binding_months")) && *s)
+        json_object_object_add(line, "binding_months", ec_json_form_int(s));
     json_object_object_add(
         line, "binding_accepted",
         jbool(ec_request_form(req, "binding_accepted") != NULL));

@@ -16,6 +16,14 @@ struct json_object;
 /* model.c: what every handler puts into a model the same way */
 /* A JSON string of s, or null for NULL. */
 struct json_object *ec_json_str(const char *s);
+
+/*
+ * A whole number a form posted, as JSON: an integer when s is one
+ * ("-"? digits) that fits a long long, else the text itself, which the
+ * JSON rules then refuse as not a number (422). Never a wrapped or
+ * clamped value: "4294967302" is 4294967302, not 6.
+ */
+struct json_object *ec_json_form_int(const char *s);
 /* The texts static/default/basket.js shows, into model as messages_json,
    for a page whose forms it enhances (the product and basket pages):
    only those pages carry them, so a list page stays small. */

@@ -1,7 +1,9 @@
 /*
  * Small pieces every handler puts into its models the same way.
  */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include <json-c/json.h>
 
@@ -25,6 +27,22 @@ struct json_object *
 ec_json_str(const char *s)
 {
     return s ? json_object_new_string(s) : json_object_new_null();
+}
+
+struct json_object *
+ec_json_form_int(const char *s)
+{
+    const char *d = s && *s == '-' ? s + 1 : s;
+    long long n;
+    char *end;
+
+    if (!d || *d < '0' || *d > '9')
+        return ec_json_str(s);
+    errno = 0;
+    n = strtoll(s, &end, 10);
+    if (*end || errno == ERANGE)
+        return ec_json_str(s);
+    return json_object_new_int64(n);
 }
 
 void

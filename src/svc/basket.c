@@ -645,7 +645,8 @@ ec_basket_find_line(const struct ec_basket *b, const char *line_id,
 
 int
 ec_basket_locks_held(struct ec_kv *kv, const char *slug,
-                     const struct ec_basket *b, struct ec_arena *a, int *held)
+                     const struct ec_basket *b, struct ec_arena *a, int *held,
+                     size_t nheld)
 {
     size_t n = b->lines ? json_object_array_length(b->lines) : 0, k = 0;
     char keys[EC_BASKET_LINES_MAX][EC_BASKET_KEY_SIZE];
@@ -654,6 +655,11 @@ ec_basket_locks_held(struct ec_kv *kv, const char *slug,
     char *owners[EC_BASKET_LINES_MAX];
     int rc;
 
+    /* a stored basket never holds more lines than it may; one that does
+       (written by hand, or by an older version) is read cut, as the view
+       cuts it */
+    if (n > nheld)
+        n = nheld;
     for (size_t i = 0; i < n; i++) {
         const char *m = line_msisdn(json_object_array_get_idx(b->lines, i));
 

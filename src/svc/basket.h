@@ -146,13 +146,16 @@ struct json_object *ec_basket_find_line(const struct ec_basket *b,
                                         const char *line_id, size_t *index);
 
 /*
- * Which of basket b's lines still hold their number's lock, in one round
- * trip (one MGET): held[i] is 1 when line i has a number and b holds its
- * lock, else 0. held has room for every line. 0 or EC_ERR_UNAVAILABLE.
+ * Which of basket b's first nheld lines still hold their number's lock, in
+ * one round trip (one MGET): held[i] is 1 when line i has a number and b
+ * holds its lock, else 0. held has room for nheld entries; lines past
+ * them (a stored basket longer than EC_BASKET_LINES_MAX, which no change
+ * makes) are not looked at, as ec_basket_view_build() cuts them. 0 or
+ * EC_ERR_UNAVAILABLE.
  */
 int ec_basket_locks_held(struct ec_kv *kv, const char *slug,
                          const struct ec_basket *b, struct ec_arena *a,
-                         int *held);
+                         int *held, size_t nheld);
 
 /*
  * Add line l to basket b (read by ec_basket_load) and save it under policy

@@ -374,10 +374,51 @@ test_locks_held_in_one_read(void)
     CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000041", &p), 0);
     freeReplyObject(redisCommand(raw, "SET ecom:{" SLUG
                                       "}:lock:+4520000041 other PX 5000"));
-    CU_ASSERT_EQUAL(ec_basket_locks_held(kv, SLUG, &b, &arena, held), 0);
+    CU_ASSERT_EQUAL(ec_basket_locks_held(kv, SLUG, &b, &arena, held, 3), 0);
     CU_ASSERT_EQUAL(held[0], 1);
     CU_ASSERT_EQUAL(held[1], 0); /* no number */
     CU_ASSERT_EQUAL(held[2], 0); /* another's */
+}
+
+/* A stored basket longer than any change makes (20 lines, each with a
+   number): reading which lines hold their locks stays within the caller's
+   room (the sanitizer build reports a write past it). */
+static void
+test_locks_held_of_a_basket_of_20_lines(void)
+{
+    struct json_object *doc = json_object_new_object();
+    struct json_object *lines = json_object_new_array();
+    int *held = malloc(EC_BASKET_LINES_MAX * sizeof(*held));
+    char id[EC_BASKET_ID_SIZE], msisdn[EC_NUMBER_SIZE];
+    struct ec_basket b;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(held);
+    ec_basket_new_id(id);
+    for (int i = 0; i < 20; i++) {
+        struct json_object *l = json_object_new_object();
+
+        snprintf(msisdn, sizeof(msisdn), "+45201000%02d", i);
+        json_object_object_add(l, "id",
+                               json_object_new_string("0000000000000000"));
+        json_object_object_add(l, "msisdn", json_object_new_string(msisdn));
+        json_object_array_add(lines, l);
+        freeReplyObject(redisCommand(
+            raw, "SET ecom:{" SLUG "}:lock:%s %s PX 5000", msisdn, id));
+    }
+    json_object_object_add(doc, "version", json_object_new_int(1));
+    json_object_object_add(doc, "lines", lines);
+    freeReplyObject(redisCommand(raw,
+                                 "SET ecom:{" SLUG "}:basket:%s %s PX 5000", id,
+                                 json_object_to_json_string(doc)));
+    json_object_put(doc);
+    b = reload(id);
+    CU_ASSERT_EQUAL_FATAL(json_object_array_length(b.lines), 20);
+    CU_ASSERT_EQUAL(
+        ec_basket_locks_held(kv, SLUG, &b, &arena, held, EC_BASKET_LINES_MAX),
+        0);
+    for (int i = 0; i < EC_BASKET_LINES_MAX; i++)
+        CU_ASSERT_EQUAL(held[i], 1);
+    free(held);
 }
 
 static void
@@ -455,6 +496,8 @@ static const struct ec_test tests[] = {
     {"32 processes, 32 baskets, one number: exactly one winner",
      test_exactly_one_winner},
     {"which lines hold their locks, in one read", test_locks_held_in_one_read},
+    {"a stored basket of 20 lines: lock states within the caller's room",
+     test_locks_held_of_a_basket_of_20_lines},
     {"the scripts survive a flushed script cache",
      test_scripts_survive_a_flushed_script_cache},
     {"a lock key of another type is an error",
