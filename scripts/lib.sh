@@ -201,9 +201,23 @@ template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
 form_secret_file = $STACK/secrets/form_secret
 number_lock_ttl = $LOCK_TTL
-# load tools and tests run from 127.0.0.1; the tests of the limit use
-# other loopback addresses
-number_lock_rate_exempt = 127.0.0.1
+$(client_limits_conf)
+CONF
+}
+
+# The per-address limits of a stack: the demo keeps the defaults and
+# exempts nobody; the test stack exempts 127.0.0.1, where most tests run
+# from, and sets small limits that the tests of the limits reach from
+# other loopback addresses (or, through 127.0.0.1 as a trusted proxy,
+# from the address in X-Forwarded-For).
+client_limits_conf() {
+    [ "$STACK_NAME" = test ] || return 0
+    cat <<CONF
+client_limits_exempt = 127.0.0.1
+trusted_proxies = 127.0.0.1
+number_holds_max = 3
+number_hold_max = 20s
+basket_new_rate = 5
 CONF
 }
 

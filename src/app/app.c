@@ -57,8 +57,11 @@ ec_app_new(const struct ec_settings *s)
                 .lock_ttl_ms = s->number_lock_ttl,
                 .numbers_max = (unsigned)s->basket_numbers_max,
                 .rate = {NULL, (unsigned)s->number_lock_rate, 60000},
+                .holds_max = (unsigned)s->number_holds_max,
+                .hold_max_ms = s->number_hold_max,
+                .baskets_rate = (unsigned)s->basket_new_rate,
             },
-        .lock_rate_exempt = s->number_lock_rate_exempt,
+        .limits_exempt = &s->exempt,
     };
     return app;
 }

@@ -357,6 +357,7 @@ ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
 
     rc = ec_request_parse_head(req, a, envp);
     req->env = &app->env;
+    ec_request_set_client(req, &app->settings->trusted);
     ec_log_set_request_id(req->request_id);
     if (rc == 0)
         rc = run(app, req, res, read_fn, read_ctx);

@@ -51,6 +51,12 @@ static const struct ec_conf_directive directives[] = {
     {"number_lock_rate", EC_CONF_INT, S(number_lock_rate), 0, 1000000, NULL},
     {"number_lock_rate_exempt", EC_CONF_STR, S(number_lock_rate_exempt), 0, 0,
      NULL},
+    {"number_holds_max", EC_CONF_INT, S(number_holds_max), 0, 1000000, NULL},
+    {"number_hold_max", EC_CONF_MSEC, S(number_hold_max), 1000, 7LL * 86400000,
+     NULL},
+    {"basket_new_rate", EC_CONF_INT, S(basket_new_rate), 0, 1000000, NULL},
+    {"trusted_proxies", EC_CONF_STR, S(trusted_proxies), 0, 0, NULL},
+    {"client_limits_exempt", EC_CONF_STR, S(client_limits_exempt), 0, 0, NULL},
     {"form_secret_file", EC_CONF_STR, S(form_secret_file), 0, 0, NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
@@ -76,6 +82,9 @@ set_defaults(struct ec_settings *s)
     s->number_lock_ttl = 15L * 60000;
     s->basket_numbers_max = 5;
     s->number_lock_rate = 20;
+    s->number_holds_max = 10;
+    s->number_hold_max = 60L * 60000;
+    s->basket_new_rate = 10;
 }
 
 static void
@@ -114,6 +123,19 @@ load_form_secret(struct ec_settings *s, const char *name, char *err,
     return 0;
 }
 
+/* The addresses and CIDR blocks of directive key (text) appended to l. */
+static int
+address_list(struct ec_cidrs *l, const char *text, const char *key,
+             const char *name, char *err, size_t errsize)
+{
+    char why[128];
+
+    if (ec_cidrs_parse(text, l, why, sizeof(why)) == 0)
+        return 0;
+    snprintf(err, errsize, "%s: %s: %s", name, key, why);
+    return -1;
+}
+
 static int
 validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
 {
@@ -149,6 +171,15 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
     }
     default_str(&s->mysql_password, "");
     default_str(&s->number_lock_rate_exempt, "");
+    default_str(&s->client_limits_exempt, "");
+    default_str(&s->trusted_proxies, "");
+    if (address_list(&s->trusted, s->trusted_proxies, "trusted_proxies", name,
+                     err, errsize) < 0 ||
+        address_list(&s->exempt, s->client_limits_exempt,
+                     "client_limits_exempt", name, err, errsize) < 0 ||
+        address_list(&s->exempt, s->number_lock_rate_exempt,
+                     "number_lock_rate_exempt", name, err, errsize) < 0)
+        return -1;
     return load_form_secret(s, name, err, errsize);
 }
 
@@ -180,6 +211,8 @@ void
 ec_settings_release(struct ec_settings *s)
 {
     ec_conf_free_strings(directives, s);
+    ec_cidrs_release(&s->trusted);
+    ec_cidrs_release(&s->exempt);
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
     free(s->path);
     s->path = NULL;

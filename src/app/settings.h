@@ -12,6 +12,8 @@
 
 #include <stddef.h>
 
+#include "http/client.h"
+
 struct ec_settings {
     char *path; /* the file it came from */
 
@@ -49,13 +51,25 @@ struct ec_settings {
     int template_reload;
     char *static_url; /* URL prefix nginx serves static files from */
 
-    long basket_ttl;               /* ms a basket lives after its last change */
-    long number_lock_ttl;          /* ms a chosen number stays reserved */
-    long basket_numbers_max;       /* lines with a number from the pool */
-    long number_lock_rate;         /* new locks per client address a minute;
-                                      0 = no limit */
-    char *number_lock_rate_exempt; /* addresses without that limit,
-                                      blank-separated ("" = none) */
+    long basket_ttl;            /* ms a basket lives after its last change */
+    long number_lock_ttl;       /* ms a chosen number stays reserved */
+    long basket_numbers_max;    /* lines with a number from the pool */
+    long number_lock_rate;      /* new locks per client address a minute;
+                                   0 = no limit */
+    long number_holds_max;      /* numbers one client address holds at
+                                   once; 0 = no limit */
+    long number_hold_max;       /* ms a lock may be kept, from when it was
+                                   first taken */
+    long basket_new_rate;       /* new baskets per client address a minute;
+                                   0 = no limit */
+    char *trusted_proxies;      /* addresses/CIDR blocks whose X-Forwarded-For
+                                   names the client ("" = none) */
+    char *client_limits_exempt; /* addresses/CIDR blocks without the
+                                   per-address limits ("" = none) */
+    char *number_lock_rate_exempt; /* its older name, read into the same
+                                      list */
+    struct ec_cidrs trusted;       /* trusted_proxies, parsed */
+    struct ec_cidrs exempt;        /* both exempt lists, parsed */
 
     char *form_secret_file; /* key that signs form tokens; NULL = random */
     unsigned char form_secret[32]; /* the key itself: never logged */

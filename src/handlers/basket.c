@@ -104,8 +104,10 @@ ec_basket_current(struct ec_request *req, struct ec_basket *b)
 static void
 policy_of(const struct ec_request *req, struct ec_basket_policy *p)
 {
-    ec_basket_policy_for(&req->env->basket, req->env->lock_rate_exempt,
-                         req->remote_addr, p);
+    int exempt = !req->client ||
+                 ec_cidrs_match(req->env->limits_exempt, &req->client_addr);
+
+    ec_basket_policy_for(&req->env->basket, exempt ? NULL : req->client, p);
 }
 
 /* The channel line belongs to: the one it was chosen in, while the catalog
@@ -122,9 +124,11 @@ line_channel(const struct ec_request *req, struct json_object *line)
 
 /* ---- changing ---- */
 
-/* Answer a failed change with its field and words. */
+/* Answer a failed change of basket b (NULL: none read) with its field
+   and words. */
 static int
-change_failed(struct ec_response *res, int rc, const char *field,
+change_failed(struct ec_request *req, struct ec_response *res,
+              const struct ec_basket *b, int rc, const char *field,
               const char *message)
 {
     switch (rc) {
@@ -134,10 +138,12 @@ change_failed(struct ec_response *res, int rc, const char *field,
     case EC_ERR_NUMBER_TAKEN:
         return ec_fail(res, rc, "msisdn", NULL);
     case EC_ERR_RATE_LIMITED:
-        ec_response_header(res, "Retry-After", "60");
-        return ec_fail(res, rc, "msisdn",
-                       "Many numbers were reserved from your address in a "
-                       "short time. Please wait a minute and try again.");
+        /* headers are kept by reference: arena memory */
+        ec_response_header(
+            res, "Retry-After",
+            ec_arena_printf(req->arena, "%ld",
+                            b && b->retry_after > 0 ? b->retry_after : 60));
+        return ec_fail(res, rc, field, message);
     case EC_ERR_VERSION_CONFLICT:
         return ec_fail(res, rc, "version", NULL);
     case EC_ERR_NOT_FOUND:
@@ -209,7 +215,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     rc = ec_basket_add(req->env->kv, req->tenant->slug, b, l, &p, &field,
                        &message);
     if (rc < 0)
-        return change_failed(res, rc, field, message);
+        return change_failed(req, res, b, rc, field, message);
     if (fresh)
         ec_response_header(
             res, "Set-Cookie",
@@ -285,7 +291,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     if ((rc = ec_basket_current(req, b)) < 0)
         return rc;
     if (b->version == 0 || !(stored = ec_basket_find_line(b, line_id, NULL)))
-        return change_failed(res, EC_ERR_NOT_FOUND, NULL, NULL);
+        return change_failed(req, res, NULL, EC_ERR_NOT_FOUND, NULL, NULL);
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     if (!(merged = merge_patch(res, stored, patch)))
@@ -305,7 +311,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     policy_of(req, &p);
     rc = ec_basket_update(req->env->kv, req->tenant->slug, b, line_id, l, &p,
                           &field, &message);
-    return rc < 0 ? change_failed(res, rc, field, message) : 0;
+    return rc < 0 ? change_failed(req, res, b, rc, field, message) : 0;
 }
 
 int
@@ -319,12 +325,12 @@ ec_basket_do_remove(struct ec_request *req, struct ec_response *res,
     if ((rc = ec_basket_current(req, b)) < 0)
         return rc;
     if (b->version == 0)
-        return change_failed(res, EC_ERR_NOT_FOUND, NULL, NULL);
+        return change_failed(req, res, NULL, EC_ERR_NOT_FOUND, NULL, NULL);
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
     rc = ec_basket_remove(req->env->kv, req->tenant->slug, b, line_id, &p);
-    return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
+    return rc < 0 ? change_failed(req, res, b, rc, NULL, NULL) : 0;
 }
 
 int
@@ -342,7 +348,7 @@ ec_basket_do_keep(struct ec_request *req, struct ec_response *res,
         return rc;
     policy_of(req, &p);
     rc = ec_basket_touch(req->env->kv, req->tenant->slug, b, &p);
-    return rc < 0 ? change_failed(res, rc, NULL, NULL) : 0;
+    return rc < 0 ? change_failed(req, res, b, rc, NULL, NULL) : 0;
 }
 
 /* ---- showing ---- */

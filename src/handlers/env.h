@@ -16,6 +16,7 @@
 
 #include "svc/basket.h"
 
+struct ec_cidrs;
 struct ec_db;
 struct ec_kv;
 
@@ -29,7 +30,8 @@ struct ec_env {
     /* how baskets are bounded; basket.rate.client is always NULL here:
        ec_basket_policy_for() fills it per request */
     struct ec_basket_policy basket;
-    const char *lock_rate_exempt; /* addresses without the lock rate */
+    /* clients without the per-address limits (client_limits_exempt) */
+    const struct ec_cidrs *limits_exempt;
 };
 
 #endif

@@ -164,6 +164,20 @@ parse_content_length(struct ec_request *req)
     return 0;
 }
 
+void
+ec_request_set_client(struct ec_request *req, const struct ec_cidrs *trusted)
+{
+    char key[EC_CLIENT_KEY_SIZE];
+
+    req->client = NULL;
+    if (ec_client_addr(req->remote_addr,
+                       ec_request_header(req, "x-forwarded-for"), trusted,
+                       &req->client_addr) < 0)
+        return;
+    ec_client_key(&req->client_addr, key);
+    req->client = ec_arena_strdup(req->arena, key);
+}
+
 int
 ec_request_parse_head(struct ec_request *req, struct ec_arena *a, char **envp)
 {

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "http/client.h"
 #include "http/parse.h"
 
 struct ec_arena;
@@ -42,6 +43,11 @@ struct ec_request {
     const char *query; /* raw, without '?' */
     const char *request_id;
     const char *remote_addr;
+    /* the client, for per-address limits (http/client.h): REMOTE_ADDR,
+       or the address a trusted proxy forwarded (ec_request_set_client);
+       client is its key (an IPv6 client's /64), NULL when unknown */
+    const char *client;
+    struct ec_addr client_addr;
     const char *content_type; /* media type only, lower-case */
     size_t content_length;
 
@@ -94,6 +100,14 @@ int ec_request_read_body(struct ec_request *req, size_t max_body,
 
 /* Parse a body already in memory (what ec_request_read_body does next). */
 int ec_request_parse_body(struct ec_request *req, const char *body, size_t len);
+
+/*
+ * Who the client is (req->client, req->client_addr), from REMOTE_ADDR
+ * and, when that is one of the trusted proxies, X-Forwarded-For
+ * (ec_client_addr()). Left NULL when REMOTE_ADDR is not an address.
+ */
+void ec_request_set_client(struct ec_request *req,
+                           const struct ec_cidrs *trusted);
 
 const char *ec_request_header(const struct ec_request *req, const char *name);
 const char *ec_request_cookie(const struct ec_request *req, const char *name);

@@ -249,33 +249,12 @@ ec_basket_line_check(const struct ec_catalog *c, const struct ec_channel *ch,
         return EC_ERR_BASKET_LIMIT;                                            \
     } while (0)
 
-/* 1 if addr is one of the blank- or comma-separated words of list. */
-static int
-listed(const char *list, const char *addr)
-{
-    size_t n = addr ? strlen(addr) : 0;
-
-    if (!list || n == 0)
-        return 0;
-    while (*list) {
-        size_t w;
-
-        list += strspn(list, " \t,");
-        w = strcspn(list, " \t,");
-        if (w == n && memcmp(list, addr, n) == 0)
-            return 1;
-        list += w;
-    }
-    return 0;
-}
-
 void
-ec_basket_policy_for(const struct ec_basket_policy *base, const char *exempt,
-                     const char *client, struct ec_basket_policy *p)
+ec_basket_policy_for(const struct ec_basket_policy *base, const char *client,
+                     struct ec_basket_policy *p)
 {
     *p = *base;
-    p->rate.client =
-        client && *client && !listed(exempt, client) ? client : NULL;
+    p->rate.client = client && *client ? client : NULL;
 }
 
 int
@@ -398,6 +377,10 @@ ec_basket_line_to_json(const struct ec_basket_line *l)
                            l->lock_expires_at
                                ? json_object_new_int64(l->lock_expires_at)
                                : json_object_new_null());
+    json_object_object_add(o, "lock_taken_at",
+                           l->lock_taken_at
+                               ? json_object_new_int64(l->lock_taken_at)
+                               : json_object_new_null());
     return o;
 }
 
@@ -412,27 +395,47 @@ now_ms(void)
 
 /*
  * A whole change of a basket in one step on the server: compare-and-set by
- * version, the lock of a newly chosen number, the locks the basket keeps
- * (activity extends them) and the one it gives up. Either all of it
- * happens or, when a check fails, none of it: a lock is never left without
- * its line, and a line never claims a number it did not lock.
+ * version, the client's limits, the lock of a newly chosen number, the
+ * locks the basket keeps (activity extends them) and the one it gives up.
+ * Either all of it happens or, when a check fails, none of it: a lock is
+ * never left without its line, and a line never claims a number it did
+ * not lock.
  *
  * KEYS[1] the basket; KEYS[2 .. 1+K] the locks of the numbers the basket
- * keeps; then R (0 or 1) locks to release; then, when a number is chosen,
- * its lock and, under a rate, the client's counter.
+ * keeps; then R (0 or 1) locks to release; then C (0 or 1) the lock of the
+ * chosen number; then, when the client is limited (L = 1), its three keys:
+ * the counter of its new locks, the sorted set of the locks it holds
+ * (member: the lock's key, score: when the lock ends, UTC ms) and the
+ * counter of its new baskets.
  * ARGV[1] the version the writer read (0: must not exist), ARGV[2] the new
  * document (which starts {"version":N+1,...}), ARGV[3] its TTL in ms,
- * ARGV[4] the basket id, ARGV[5] the lock TTL, ARGV[6] the most locks a
- * counter window allows, ARGV[7] the window in ms, ARGV[8] K, ARGV[9] R.
+ * ARGV[4] the basket id, ARGV[5] the chosen lock's TTL, ARGV[6] the most
+ * new locks a counter window allows (0: no limit), ARGV[7] the counters'
+ * window in ms, ARGV[8] K, ARGV[9] R, ARGV[10] C, ARGV[11] L, ARGV[12] the
+ * most locks the client may hold (0: no limit), ARGV[13] the most new
+ * baskets a window allows (0: no limit), ARGV[14] the K kept locks' TTLs
+ * ("ms ms ..."; 0: the lock reached its longest hold and is not extended
+ * or taken again), ARGV[15] now (UTC ms, the writer's clock, which also
+ * wrote the lines' expiries).
  *
  * A kept lock is extended if the basket holds it, taken again if it ran
- * out and nobody took the number, else left to its new owner; a released
- * lock goes only if the basket holds it.
+ * out and nobody took the number (and the client may hold one more),
+ * else left to its new owner; a released lock goes only if the basket
+ * holds it. Every lock the client takes or extends is recorded in its
+ * set with its end, so the set counts the locks the client holds now:
+ * ended ones are dropped by score, released ones removed. A lock extended
+ * from another address moves there; the first address's entry ends with
+ * the lock's old end.
  *
  * Returns the new version; 0 when the basket is gone (expired) although
  * the writer read one; -1 when the stored version differs; -2 when the
- * chosen number is locked already; -3 when the client is over its limit.
+ * chosen number is locked already; -3 when the client took too many new
+ * locks this window; HOLDS_REFUSED - s when it holds as many as it may
+ * (its first lock ends in s seconds); BASKETS_REFUSED - s when it made
+ * too many new baskets this window (which ends in s seconds).
  */
+#define HOLDS_REFUSED (-1000000LL)
+#define BASKETS_REFUSED (-2000000LL)
 static const char save_script[] =
     "local cur = redis.call('GET', KEYS[1])\n"
     "local want = tonumber(ARGV[1])\n"
@@ -442,28 +445,97 @@ static const char save_script[] =
     "  local v = tonumber(string.match(cur, '^{\"version\":(%d+)'))\n"
     "  if v ~= want then return -1 end\n"
     "end\n"
+    "local id, now = ARGV[4], tonumber(ARGV[15])\n"
     "local keep, rel = tonumber(ARGV[8]), tonumber(ARGV[9])\n"
-    "local lock, counter = KEYS[2 + keep + rel], KEYS[3 + keep + rel]\n"
+    "local n = 1 + keep + rel\n"
+    "local lock, counter, holds, baskets\n"
+    "if ARGV[10] == '1' then n = n + 1; lock = KEYS[n] end\n"
+    "if ARGV[11] == '1' then\n"
+    "  counter, holds, baskets = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]\n"
+    "end\n"
+    "local cap, made_max = tonumber(ARGV[12]), tonumber(ARGV[13])\n"
+    "if not holds or cap == 0 then holds = nil end\n"
+    "local px, kept = {}, {}\n"
+    "for t in string.gmatch(ARGV[14], '%d+') do px[#px + 1] = tonumber(t) end\n"
+    "for i = 2, 1 + keep do kept[i] = redis.call('GET', KEYS[i]) end\n"
+    "local function counted(k)\n"
+    "  local e = redis.call('ZSCORE', holds, k)\n"
+    "  return e and tonumber(e) > now\n"
+    "end\n"
+    "-- the checks, before anything is written\n"
+    "if baskets and not cur and made_max > 0 then\n"
+    "  if tonumber(redis.call('GET', baskets) or '0') >= made_max then\n"
+    "    local left = redis.call('PTTL', baskets)\n"
+    "    if left < 0 then left = tonumber(ARGV[7]) end\n"
+    "    return -2000000 - math.ceil(left / 1000)\n"
+    "  end\n"
+    "end\n"
     "if lock then\n"
     "  if redis.call('EXISTS', lock) == 1 then return -2 end\n"
-    "  if counter then\n"
-    "    local n = tonumber(redis.call('GET', counter) or '0')\n"
-    "    if n >= tonumber(ARGV[6]) then return -3 end\n"
+    "  if counter and tonumber(ARGV[6]) > 0 and\n"
+    "     tonumber(redis.call('GET', counter) or '0') >= tonumber(ARGV[6]) "
+    "then\n"
+    "    return -3\n"
+    "  end\n"
+    "  if holds then\n"
+    "    local held = redis.call('ZCOUNT', holds, '(' .. now, '+inf')\n"
+    "    for i = 2, 1 + keep do\n"
+    "      if kept[i] == id and px[i - 1] > 0 and not counted(KEYS[i]) then\n"
+    "        held = held + 1\n"
+    "      end\n"
+    "    end\n"
+    "    if rel == 1 and counted(KEYS[2 + keep]) then held = held - 1 end\n"
+    "    if held >= cap then\n"
+    "      local first = redis.call('ZRANGEBYSCORE', holds, '(' .. now,\n"
+    "                               '+inf', 'WITHSCORES', 'LIMIT', 0, 1)\n"
+    "      local left = first[2] and tonumber(first[2]) - now or\n"
+    "                   tonumber(ARGV[5])\n"
+    "      return -1000000 - math.ceil(left / 1000)\n"
+    "    end\n"
+    "  end\n"
+    "end\n"
+    "-- the writes\n"
+    "if baskets and not cur and made_max > 0 then\n"
+    "  if redis.call('INCR', baskets) == 1 then\n"
+    "    redis.call('PEXPIRE', baskets, ARGV[7])\n"
+    "  end\n"
+    "end\n"
+    "if holds then redis.call('ZREMRANGEBYSCORE', holds, '-inf', now) end\n"
+    "local function hold(k, ms)\n"
+    "  if holds then redis.call('ZADD', holds, now + ms, k) end\n"
+    "end\n"
+    "if lock then\n"
+    "  if counter and tonumber(ARGV[6]) > 0 then\n"
     "    if redis.call('INCR', counter) == 1 then\n"
     "      redis.call('PEXPIRE', counter, ARGV[7])\n"
     "    end\n"
     "  end\n"
-    "  redis.call('SET', lock, ARGV[4], 'PX', ARGV[5])\n"
+    "  redis.call('SET', lock, id, 'PX', ARGV[5])\n"
+    "  hold(lock, tonumber(ARGV[5]))\n"
     "end\n"
     "for i = 2, 1 + keep do\n"
-    "  local v = redis.call('GET', KEYS[i])\n"
-    "  if v == ARGV[4] then redis.call('PEXPIRE', KEYS[i], ARGV[5])\n"
-    "  elseif not v then redis.call('SET', KEYS[i], ARGV[4], 'PX', ARGV[5])\n"
+    "  local ms = px[i - 1]\n"
+    "  if ms > 0 then\n"
+    "    if kept[i] == id then\n"
+    "      redis.call('PEXPIRE', KEYS[i], ms)\n"
+    "      hold(KEYS[i], ms)\n"
+    "    elseif not kept[i] and (not holds or counted(KEYS[i]) or\n"
+    "        redis.call('ZCARD', holds) < cap) then\n"
+    "      redis.call('SET', KEYS[i], id, 'PX', ms)\n"
+    "      hold(KEYS[i], ms)\n"
+    "    end\n"
     "  end\n"
     "end\n"
     "for i = 2 + keep, 1 + keep + rel do\n"
-    "  if redis.call('GET', KEYS[i]) == ARGV[4] then\n"
+    "  if redis.call('GET', KEYS[i]) == id then\n"
     "    redis.call('DEL', KEYS[i])\n"
+    "    if holds then redis.call('ZREM', holds, KEYS[i]) end\n"
+    "  end\n"
+    "end\n"
+    "if holds then\n"
+    "  local last = redis.call('ZRANGE', holds, -1, -1, 'WITHSCORES')\n"
+    "  if last[2] then\n"
+    "    redis.call('PEXPIREAT', holds, math.floor(tonumber(last[2])))\n"
     "  end\n"
     "end\n"
     "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
@@ -476,8 +548,9 @@ struct save {
 };
 
 /* the basket, a kept lock per line, a released one, a chosen one and the
-   counter: within ec_kv_eval()'s 16 keys */
-#define SAVE_KEYS_MAX (EC_BASKET_LINES_MAX + 4)
+   client's three keys: within ec_kv_eval()'s 16 keys */
+#define SAVE_KEYS_MAX (EC_BASKET_LINES_MAX + 6)
+#define CLIENT_KEYS 3
 
 static const char *
 line_msisdn(struct json_object *line)
@@ -491,87 +564,183 @@ line_msisdn(struct json_object *line)
 }
 
 /*
- * The keys of save sv of basket b, in the script's order, into keys;
- * *kept gets K, *released R. The number of keys, or an ec_err.
+ * When the lock of stored line e was first taken (UTC ms): as recorded,
+ * else (a line stored before that was recorded) when the line was added,
+ * else t.
+ */
+static int64_t
+lock_taken_at(struct json_object *e, int64_t t)
+{
+    struct json_object *v;
+
+    if (json_object_object_get_ex(e, "lock_taken_at", &v) &&
+        json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0)
+        return json_object_get_int64(v);
+    if (json_object_object_get_ex(e, "added_at", &v) &&
+        json_object_is_type(v, json_type_int) && json_object_get_int64(v) > 0)
+        return json_object_get_int64(v) * 1000;
+    return t;
+}
+
+/*
+ * How long from t a lock first taken at taken may live now: a lock TTL,
+ * but never past taken + the longest hold. 0 when that has passed.
+ */
+static long long
+lock_ttl_from(const struct ec_basket_policy *p, int64_t taken, int64_t t)
+{
+    long long left;
+
+    if (p->hold_max_ms <= 0)
+        return p->lock_ttl_ms;
+    left = taken + p->hold_max_ms - t;
+    if (left <= 0)
+        return 0;
+    return left < p->lock_ttl_ms ? left : p->lock_ttl_ms;
+}
+
+/* "ecom:{<slug>}:<what>:<client>": one of the client's keys. */
+static int
+client_key(char *out, size_t size, const char *slug, const char *what,
+           const char *client)
+{
+    int n;
+
+    if (strlen(client) > EC_NUMBER_CLIENT_MAX || strpbrk(client, " \t\r\n"))
+        return EC_ERR_INVALID_FIELD;
+    n = snprintf(out, size, "ecom:{%s}:%s:%s", slug, what, client);
+    return n < 0 || (size_t)n >= size ? EC_ERR_INVALID_FIELD : 0;
+}
+
+/* The keys and arguments of one save, in the script's order. */
+struct save_call {
+    char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE];
+    int nkeys, kept, released, chosen, client;
+    char px[SAVE_KEYS_MAX * 24]; /* the kept locks' TTLs */
+};
+
+/*
+ * The keys of save sv of basket b at t into *c, in the script's order, with
+ * the kept locks' TTLs. 0 or an ec_err.
  */
 static int
-save_keys(char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE], const char *slug,
-          const struct ec_basket *b, const struct save *sv,
-          const struct ec_basket_policy *p, int *kept, int *released)
+save_keys(struct save_call *c, const char *slug, const struct ec_basket *b,
+          const struct save *sv, const struct ec_basket_policy *p, int64_t t)
 {
-    size_t n = json_object_array_length(b->lines);
+    size_t n = json_object_array_length(b->lines), used = 0;
     int k = 1, rc;
 
-    if ((rc = basket_key(keys[0], sizeof(keys[0]), slug, b->id)) < 0)
+    c->px[0] = '\0';
+    if ((rc = basket_key(c->keys[0], sizeof(c->keys[0]), slug, b->id)) < 0)
         return rc;
-    for (size_t i = 0; i < n && k < SAVE_KEYS_MAX - 3; i++) {
-        const char *m = line_msisdn(json_object_array_get_idx(b->lines, i));
+    for (size_t i = 0; i < n && k < SAVE_KEYS_MAX - 2 - CLIENT_KEYS; i++) {
+        struct json_object *e = json_object_array_get_idx(b->lines, i);
+        const char *m = line_msisdn(e);
 
         if (!m || (sv->chosen && strcmp(m, sv->chosen) == 0))
             continue;
-        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, m) < 0)
+        if (ec_number_lock_key(c->keys[k++], sizeof(c->keys[0]), slug, m) < 0)
             return EC_ERR_INTERNAL;
+        used += (size_t)snprintf(c->px + used, sizeof(c->px) - used, "%lld ",
+                                 lock_ttl_from(p, lock_taken_at(e, t), t));
     }
-    *kept = k - 1;
-    *released = 0;
+    c->kept = k - 1;
+    c->released = 0;
     if (sv->release && *sv->release) {
-        if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, sv->release) <
-            0)
+        if (ec_number_lock_key(c->keys[k++], sizeof(c->keys[0]), slug,
+                               sv->release) < 0)
             return EC_ERR_INTERNAL;
-        *released = 1;
+        c->released = 1;
     }
-    if (!sv->chosen || !*sv->chosen)
-        return k;
-    if (ec_number_lock_key(keys[k++], sizeof(keys[0]), slug, sv->chosen) < 0)
-        return EC_ERR_INVALID_FIELD;
-    if (!p->rate.client || p->rate.max == 0)
-        return k;
-    if (ec_number_rate_key(keys[k++], sizeof(keys[0]), slug, p->rate.client) <
-        0)
-        return EC_ERR_INVALID_FIELD;
-    return k;
+    c->chosen = 0;
+    if (sv->chosen && *sv->chosen) {
+        if (ec_number_lock_key(c->keys[k++], sizeof(c->keys[0]), slug,
+                               sv->chosen) < 0)
+            return EC_ERR_INVALID_FIELD;
+        c->chosen = 1;
+    }
+    c->client = 0;
+    if (p->rate.client) {
+        if (ec_number_rate_key(c->keys[k], sizeof(c->keys[0]), slug,
+                               p->rate.client) < 0 ||
+            client_key(c->keys[k + 1], sizeof(c->keys[0]), slug, "holds",
+                       p->rate.client) < 0 ||
+            client_key(c->keys[k + 2], sizeof(c->keys[0]), slug, "newbaskets",
+                       p->rate.client) < 0)
+            return EC_ERR_INVALID_FIELD;
+        k += CLIENT_KEYS;
+        c->client = 1;
+    }
+    c->nkeys = k;
+    return 0;
 }
 
 /*
  * Basket activity keeps the basket's numbers: every line with a number
- * records the lock's new expiry (the save script extends the locks; a
- * line whose number went to another basket is shown as not held, whatever
- * it records).
+ * records the lock's new expiry, a lock TTL from t but never past its
+ * longest hold (the save script extends the locks alike; a line whose
+ * number went to another basket is shown as not held, whatever it
+ * records).
  */
 static void
-note_lock_expiry(struct ec_basket *b, int64_t t, long long lock_ttl_ms)
+note_lock_expiry(struct ec_basket *b, int64_t t,
+                 const struct ec_basket_policy *p)
 {
     for (size_t i = 0; i < json_object_array_length(b->lines); i++) {
         struct json_object *e = json_object_array_get_idx(b->lines, i);
+        int64_t taken;
+        long long ttl;
 
-        if (line_msisdn(e))
+        if (!line_msisdn(e))
+            continue;
+        taken = lock_taken_at(e, t);
+        ttl = lock_ttl_from(p, taken, t);
+        json_object_object_add(e, "lock_taken_at",
+                               json_object_new_int64(taken));
+        if (ttl > 0)
             json_object_object_add(e, "lock_expires_at",
-                                   json_object_new_int64(t + lock_ttl_ms));
+                                   json_object_new_int64(t + ttl));
     }
+}
+
+/* Seconds from a refusal's code (a base minus the seconds), at least 1. */
+static long
+refused_seconds(long long got, long long base)
+{
+    long long s = base - got;
+
+    return s < 1 ? 1 : (long)s;
 }
 
 /*
  * Store b->lines if the stored version is still b->version, with sv's
- * locks, in one script. 0 with b->version the new version;
- * EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN; EC_ERR_RATE_LIMITED;
- * EC_ERR_UNAVAILABLE; EC_ERR_INTERNAL.
+ * locks, in one script, at t. 0 with b->version the new version;
+ * EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN; EC_ERR_RATE_LIMITED with
+ * *field, *message and b->retry_after; EC_ERR_UNAVAILABLE;
+ * EC_ERR_INTERNAL.
  */
 static int
 save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-     const struct save *sv, const struct ec_basket_policy *p)
+     const struct save *sv, const struct ec_basket_policy *p, int64_t t,
+     const char **field, const char **message)
 {
-    char keys[SAVE_KEYS_MAX][EC_BASKET_KEY_SIZE], want[24], ttl[24];
-    char lock_ttl[24], max[24], window[24], kept_s[8], released_s[8];
-    const char *key_ptrs[SAVE_KEYS_MAX], *args[9], *lines;
-    int nkeys, kept, released, rc;
+    struct save_call *c = malloc(sizeof(*c));
+    char want[24], ttl[24], lock_ttl[24], max[24], window[24], kept_s[8];
+    char released_s[8], holds_max[24], baskets_max[24], now[24];
+    const char *key_ptrs[SAVE_KEYS_MAX], *args[15], *lines;
     long long got;
     char *doc;
     size_t n;
+    int rc;
 
-    if ((nkeys = save_keys(keys, slug, b, sv, p, &kept, &released)) < 0)
-        return nkeys;
-    for (int i = 0; i < nkeys; i++)
-        key_ptrs[i] = keys[i];
+    if (!c)
+        abort();
+    if ((rc = save_keys(c, slug, b, sv, p, t)) < 0) {
+        free(c);
+        return rc;
+    }
+    for (int i = 0; i < c->nkeys; i++)
+        key_ptrs[i] = c->keys[i];
     lines = json_object_to_json_string_ext(b->lines, JSON_C_TO_STRING_PLAIN);
     n = strlen(lines) + 48;
     doc = malloc(n);
@@ -580,11 +749,14 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     snprintf(doc, n, "{\"version\":%lld,\"lines\":%s}", b->version + 1, lines);
     snprintf(want, sizeof(want), "%lld", b->version);
     snprintf(ttl, sizeof(ttl), "%lld", p->ttl_ms);
-    snprintf(lock_ttl, sizeof(lock_ttl), "%lld", p->lock_ttl_ms);
+    snprintf(lock_ttl, sizeof(lock_ttl), "%lld", lock_ttl_from(p, t, t));
     snprintf(max, sizeof(max), "%u", p->rate.max);
     snprintf(window, sizeof(window), "%lld", p->rate.window_ms);
-    snprintf(kept_s, sizeof(kept_s), "%d", kept);
-    snprintf(released_s, sizeof(released_s), "%d", released);
+    snprintf(kept_s, sizeof(kept_s), "%d", c->kept);
+    snprintf(released_s, sizeof(released_s), "%d", c->released);
+    snprintf(holds_max, sizeof(holds_max), "%u", p->holds_max);
+    snprintf(baskets_max, sizeof(baskets_max), "%u", p->baskets_rate);
+    snprintf(now, sizeof(now), "%lld", (long long)t);
     args[0] = want;
     args[1] = doc;
     args[2] = ttl;
@@ -594,10 +766,32 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     args[6] = window;
     args[7] = kept_s;
     args[8] = released_s;
-    rc = ec_kv_eval(kv, save_script, (size_t)nkeys, key_ptrs, 9, args, &got);
+    args[9] = c->chosen ? "1" : "0";
+    args[10] = c->client ? "1" : "0";
+    args[11] = holds_max;
+    args[12] = baskets_max;
+    args[13] = c->px;
+    args[14] = now;
+    rc =
+        ec_kv_eval(kv, save_script, (size_t)c->nkeys, key_ptrs, 15, args, &got);
     free(doc);
+    free(c);
     if (rc < 0)
         return rc;
+    if (got <= BASKETS_REFUSED) {
+        b->retry_after = refused_seconds(got, BASKETS_REFUSED);
+        *field = NULL;
+        *message = "Many baskets were started from your address in a short "
+                   "time. Please wait a minute and try again.";
+        return EC_ERR_RATE_LIMITED;
+    }
+    if (got <= HOLDS_REFUSED) {
+        b->retry_after = refused_seconds(got, HOLDS_REFUSED);
+        *field = "msisdn";
+        *message = "Your address holds as many numbers as it may at once. "
+                   "Please try again when one of them is released.";
+        return EC_ERR_RATE_LIMITED;
+    }
     switch (got) {
     case 0:
     case -1:
@@ -605,6 +799,10 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     case -2:
         return EC_ERR_NUMBER_TAKEN;
     case -3:
+        b->retry_after = (long)((p->rate.window_ms + 999) / 1000);
+        *field = "msisdn";
+        *message = "Many numbers were reserved from your address in a short "
+                   "time. Please wait a minute and try again.";
         return EC_ERR_RATE_LIMITED;
     }
     if (got < 0)
@@ -618,9 +816,11 @@ ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                const struct ec_basket_policy *p)
 {
     struct save sv = {NULL, NULL};
+    const char *field, *message;
+    int64_t t = now_ms();
 
-    note_lock_expiry(b, now_ms(), p->lock_ttl_ms);
-    return save(kv, slug, b, &sv, p);
+    note_lock_expiry(b, t, p);
+    return save(kv, slug, b, &sv, p, t, &field, &message);
 }
 
 struct json_object *
@@ -708,10 +908,11 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
         LIMIT("msisdn", "Your basket holds as many new numbers as it can.");
     ec_rand_hex(l->id, (EC_BASKET_LINE_ID_SIZE - 1) / 2);
     l->added_at = t / 1000;
-    l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
+    l->lock_taken_at = l->msisdn[0] ? t : 0;
+    l->lock_expires_at = l->msisdn[0] ? t + lock_ttl_from(p, t, t) : 0;
     json_object_array_add(b->lines, ec_basket_line_to_json(l));
-    note_lock_expiry(b, t, p->lock_ttl_ms);
-    rc = save(kv, slug, b, &sv, p);
+    note_lock_expiry(b, t, p);
+    rc = save(kv, slug, b, &sv, p, t, field, message);
     if (rc < 0)
         json_object_array_del_idx(b->lines, n, 1);
     return rc;
@@ -743,11 +944,20 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     l->added_at = json_object_object_get_ex(old, "added_at", &v)
                       ? json_object_get_int64(v)
                       : t / 1000;
-    l->lock_expires_at = l->msisdn[0] ? t + p->lock_ttl_ms : 0;
+    /* a kept number keeps when its lock was first taken */
+    l->lock_taken_at = !l->msisdn[0] ? 0
+                       : sv.chosen   ? t
+                                     : lock_taken_at(old, t);
+    l->lock_expires_at = 0;
+    if (l->msisdn[0] && lock_ttl_from(p, l->lock_taken_at, t) > 0)
+        l->lock_expires_at = t + lock_ttl_from(p, l->lock_taken_at, t);
+    else if (l->msisdn[0] &&
+             json_object_object_get_ex(old, "lock_expires_at", &v))
+        l->lock_expires_at = json_object_get_int64(v);
     /* b is not used after a failure: the caller reads it again */
     json_object_array_put_idx(b->lines, i, ec_basket_line_to_json(l));
-    note_lock_expiry(b, t, p->lock_ttl_ms);
-    return save(kv, slug, b, &sv, p);
+    note_lock_expiry(b, t, p);
+    return save(kv, slug, b, &sv, p, t, field, message);
 }
 
 int
@@ -756,6 +966,8 @@ ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 {
     char msisdn[EC_NUMBER_SIZE] = "";
     struct save sv = {NULL, NULL};
+    const char *field, *message;
+    int64_t t = now_ms();
     struct json_object *e;
     size_t i;
 
@@ -767,8 +979,8 @@ ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
         sv.release = msisdn;
     }
     json_object_array_del_idx(b->lines, i, 1);
-    note_lock_expiry(b, now_ms(), p->lock_ttl_ms);
-    return save(kv, slug, b, &sv, p);
+    note_lock_expiry(b, t, p);
+    return save(kv, slug, b, &sv, p, t, &field, &message);
 }
 
 int

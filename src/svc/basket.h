@@ -49,6 +49,9 @@ struct ec_basket_line {
     char porting[EC_NUMBER_SIZE]; /* "" = not porting */
     int64_t added_at;             /* UTC seconds */
     int64_t lock_expires_at;      /* UTC ms of the lock taken, or 0 */
+    int64_t lock_taken_at;        /* UTC ms the number's lock was first
+                                     taken (extensions do not move it), or
+                                     0 without a number */
     long long monthly_at_add;     /* monthly price when added (øre), or
                                      -1: unknown; for price-change notices */
 };
@@ -77,24 +80,32 @@ int ec_basket_line_check(const struct ec_catalog *c,
 /*
  * How long a basket and its numbers live, and how much one customer may
  * reserve (settings basket_ttl, number_lock_ttl, basket_numbers_max,
- * number_lock_rate).
+ * number_lock_rate, number_holds_max, number_hold_max, basket_new_rate).
+ * The per-client limits count rate.client (a client key, http/client.h);
+ * with rate.client NULL none of them applies.
  */
 struct ec_basket_policy {
     long long ttl_ms;           /* the basket, from its last change */
     long long lock_ttl_ms;      /* its numbers' locks, from the last change */
     unsigned numbers_max;       /* lines holding a number from the pool */
-    struct ec_number_rate rate; /* new locks per client address */
+    struct ec_number_rate rate; /* new locks per client address, in a
+                                   window of rate.window_ms */
+    unsigned holds_max;         /* locks one client holds at once, over all
+                                   its baskets; 0: no limit */
+    long long hold_max_ms;      /* a lock lives at most this long from when
+                                   it was first taken, however often it is
+                                   extended; 0: no limit */
+    unsigned baskets_rate;      /* new baskets per client in a window of
+                                   rate.window_ms; 0: no limit */
 };
 
 /*
- * The policy for one client into p: base with the lock rate counted
- * against client, unless client is empty or listed in exempt (addresses
- * separated by blanks or commas, whole addresses only), when no rate
- * applies to it.
+ * The policy for one client into p: base with the per-client limits
+ * counted against client, or none when client is NULL or empty (a client
+ * exempt from them, or one whose address is unknown).
  */
 void ec_basket_policy_for(const struct ec_basket_policy *base,
-                          const char *exempt, const char *client,
-                          struct ec_basket_policy *p);
+                          const char *client, struct ec_basket_policy *p);
 
 /* A basket as read: lines is a json-c array owned by doc. */
 struct ec_basket {
@@ -102,6 +113,8 @@ struct ec_basket {
     long long version;       /* 0: no such basket (yet) */
     struct json_object *doc; /* owned by the arena it was read into */
     struct json_object *lines;
+    long retry_after; /* seconds until a change refused with
+                         EC_ERR_RATE_LIMITED may succeed */
 };
 
 /* 1 if s is a well-formed basket id, else 0. */
@@ -171,8 +184,16 @@ int ec_basket_locks_held(struct ec_kv *kv, const char *slug,
  *   EC_ERR_BASKET_LIMIT with *field and *message: the basket is full
  *     ("lines"), or holds p->numbers_max numbers already ("msisdn");
  *   EC_ERR_NUMBER_TAKEN: another basket (or this one) holds the number;
- *   EC_ERR_RATE_LIMITED: the client took too many numbers lately;
+ *   EC_ERR_RATE_LIMITED with *field, *message and b->retry_after: the
+ *     client took p->rate.max new numbers this window ("msisdn"), holds
+ *     p->holds_max numbers already ("msisdn"; retry when its first lock
+ *     ends), or, for a new basket, started p->baskets_rate baskets this
+ *     window (no field);
  *   EC_ERR_VERSION_CONFLICT; EC_ERR_UNAVAILABLE.
+ * A lock lives p->lock_ttl_ms from the change, but never longer than
+ * p->hold_max_ms from when it was first taken: keeping a basket cannot
+ * hold a number for ever. A lapsed lock is taken again only within that
+ * time, and only while the client holds fewer than p->holds_max.
  */
 int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                   struct ec_basket_line *l, const struct ec_basket_policy *p,

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { json, NORDLYS, request } from './lib.mjs';
+import { json, NORDLYS, request, sleep } from './lib.mjs';
 
 const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
 const redis = (...args) =>
@@ -66,4 +66,136 @@ test('binding_months=4294967302 in a form is 422, not stored as 6', async () => 
   });
   assert.equal(api.status, 422, api.body);
   assert.equal(api.json.error.field, 'binding_months');
+});
+
+// The test stack's limits (scripts/lib.sh): number_holds_max = 3,
+// number_hold_max = 20s with number_lock_ttl = 10s, basket_new_rate = 5;
+// 127.0.0.1 is exempt and a trusted proxy.
+const HOLDS_MAX = 3;
+const BASKETS_MAX = 5;
+const LOCK_TTL_S = 10;
+const line = (extra = {}) => ({ sku: PLAN, binding_months: 0, sim_type: 'esim', ...extra });
+const cookieOf = (res) => (res.headers['set-cookie'] || [])[0]?.split(';')[0];
+
+function post(body, { cookie, from, headers = {} } = {}) {
+  return json(NORDLYS, '/api/v1/basket/lines', {
+    method: 'POST', from,
+    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}), ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+function forget(...clients) {
+  for (const c of clients)
+    redis('DEL', `ecom:{nordlys}:lockrate:${c}`, `ecom:{nordlys}:holds:${c}`,
+          `ecom:{nordlys}:newbaskets:${c}`);
+}
+
+test('one address holds at most number_holds_max numbers, over all its baskets (429, Retry-After)', async () => {
+  const from = '127.0.0.4';
+  forget(from, '127.0.0.7');
+  const numbers = await freeNumbers(HOLDS_MAX + 2);
+  const cookies = [];
+  for (const n of numbers.slice(0, HOLDS_MAX)) {
+    // a new basket each time, as a client that drops its cookie
+    const res = await post(line({ msisdn: n }), { from });
+    assert.equal(res.status, 201, res.body);
+    cookies.push(cookieOf(res));
+  }
+  const over = await post(line({ msisdn: numbers[HOLDS_MAX] }), { from });
+  assert.equal(over.status, 429, over.body);
+  assert.equal(over.json.error.code, 'rate_limited');
+  assert.equal(over.json.error.field, 'msisdn');
+  const wait = Number(over.headers['retry-after']);
+  assert.ok(wait >= 1 && wait <= LOCK_TTL_S, `Retry-After ${over.headers['retry-after']}`);
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${numbers[HOLDS_MAX]}`), '');
+  // into a basket it already has: the same
+  const again = await post(line({ msisdn: numbers[HOLDS_MAX] }), { from, cookie: cookies[0] });
+  assert.equal(again.status, 429, again.body);
+  // another address is not affected
+  const other = await post(line({ msisdn: numbers[HOLDS_MAX] }), { from: '127.0.0.7' });
+  assert.equal(other.status, 201, other.body);
+  // giving a number up frees a place at once
+  const b = await json(NORDLYS, '/api/v1/basket', { headers: { Cookie: cookies[0] } });
+  const gone = await json(NORDLYS, `/api/v1/basket/lines/${b.json.lines[0].id}`,
+    { method: 'DELETE', headers: { Cookie: cookies[0] }, from });
+  assert.equal(gone.status, 200, gone.body);
+  const now = await post(line({ msisdn: numbers[HOLDS_MAX + 1] }), { from, cookie: cookies[0] });
+  assert.equal(now.status, 201, now.body);
+  forget(from, '127.0.0.7');
+});
+
+test('new baskets past basket_new_rate a minute answer 429 with Retry-After', async () => {
+  const from = '127.0.0.5';
+  forget(from);
+  let first;
+  for (let i = 0; i < BASKETS_MAX; i++) {
+    const res = await post(line(), { from });
+    assert.equal(res.status, 201, res.body);
+    first ??= cookieOf(res);
+  }
+  const over = await post(line(), { from });
+  assert.equal(over.status, 429, over.body);
+  assert.equal(over.json.error.code, 'rate_limited');
+  const wait = Number(over.headers['retry-after']);
+  assert.ok(wait >= 1 && wait <= 60, `Retry-After ${over.headers['retry-after']}`);
+  assert.equal(cookieOf(over), undefined, 'no basket was made');
+  // a basket it has takes more lines
+  const more = await post(line(), { from, cookie: first });
+  assert.equal(more.status, 201, more.body);
+  forget(from);
+});
+
+test('behind a trusted proxy the client is the last untrusted X-Forwarded-For address, IPv6 by its /64', async () => {
+  const net = '2001:db8:77:1';
+  forget(`${net}::/64`, '2001:db8:77:2::/64', '127.0.0.6');
+  const numbers = await freeNumbers(HOLDS_MAX + 3);
+  // three addresses of one /64 are one client; what the client itself
+  // wrote in front of the proxy's entry is not believed
+  const xffs = [`${net}::1`, `${net}::2`, `192.0.2.99, ${net}:ffff::3`];
+  for (let i = 0; i < HOLDS_MAX; i++) {
+    const res = await post(line({ msisdn: numbers[i] }),
+      { headers: { 'X-Forwarded-For': xffs[i] } });
+    assert.equal(res.status, 201, res.body);
+  }
+  assert.equal(redis('ZCARD', `ecom:{nordlys}:holds:${net}::/64`), String(HOLDS_MAX));
+  const over = await post(line({ msisdn: numbers[HOLDS_MAX] }),
+    { headers: { 'X-Forwarded-For': `${net}:abcd::9` } });
+  assert.equal(over.status, 429, over.body);
+  // the next /64 is another client
+  const next = await post(line({ msisdn: numbers[HOLDS_MAX] }),
+    { headers: { 'X-Forwarded-For': '2001:db8:77:2::1' } });
+  assert.equal(next.status, 201, next.body);
+  // from an address that is no trusted proxy, the header is ignored
+  const direct = await post(line({ msisdn: numbers[HOLDS_MAX + 1] }),
+    { from: '127.0.0.6', headers: { 'X-Forwarded-For': `${net}::1` } });
+  assert.equal(direct.status, 201, direct.body);
+  assert.equal(redis('ZCARD', 'ecom:{nordlys}:holds:127.0.0.6'), '1');
+  forget(`${net}::/64`, '2001:db8:77:2::/64', '127.0.0.6');
+});
+
+test('keep extends a lock only up to number_hold_max after it was first taken', async () => {
+  const [n] = await freeNumbers(1);
+  const res = await post(line({ msisdn: n }));
+  assert.equal(res.status, 201, res.body);
+  const c = cookieOf(res);
+  const taken = res.json.line.lock_taken_at;
+  assert.ok(taken > 0, res.body);
+  const keep = () => json(NORDLYS, '/api/v1/basket/keep', { method: 'POST', headers: { Cookie: c } });
+  // keep before the 10 s lock runs out, twice: 20 s after it was taken
+  // the lock ends all the same
+  for (const at of [7000, 14000]) {
+    await sleep(taken + at - Date.now());
+    const k = await keep();
+    assert.equal(k.status, 200, k.body);
+    assert.equal(k.json.lines[0].lock.held, true);
+    assert.ok(k.json.lines[0].lock.expires_at <= taken + 20000, k.body);
+    assert.ok(Number(redis('PTTL', `ecom:{nordlys}:lock:${n}`)) <= taken + 20000 - Date.now() + 50);
+  }
+  await sleep(taken + 20500 - Date.now());
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${n}`), '');
+  const late = await keep();
+  assert.equal(late.status, 200, late.body);
+  assert.equal(late.json.lines[0].lock.held, false, 'not taken again');
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${n}`), '');
 });

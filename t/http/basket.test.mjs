@@ -334,13 +334,22 @@ test('one basket holds at most 5 numbers from the pool; porting does not count',
 test('one client address takes at most number_lock_rate new numbers a minute (429, Retry-After)', async () => {
   // 127.0.0.1 is exempt in the test stack; this client is another address
   const from = '127.0.0.2';
-  redis('DEL', `ecom:{nordlys}:lockrate:${from}`);
+  redis('DEL', `ecom:{nordlys}:lockrate:${from}`, `ecom:{nordlys}:newbaskets:${from}`,
+        `ecom:{nordlys}:holds:${from}`);
   const numbers = await freeNumbers(21);
+  // one basket, each number given up again at once: the rate counts the
+  // locks taken, not the ones held (number_holds_max), and one basket
+  // stays within basket_new_rate
+  let c;
   for (const n of numbers.slice(0, 20)) {
-    const res = await post(line({ msisdn: n }), { from });
+    const res = await post(line({ msisdn: n }), { from, cookie: c });
     assert.equal(res.status, 201, res.body);
+    c ??= cookieOf(res);
+    const gone = await json(NORDLYS, `/api/v1/basket/lines/${res.json.line.id}`,
+      { method: 'DELETE', headers: { Cookie: c }, from });
+    assert.equal(gone.status, 200, gone.body);
   }
-  const over = await post(line({ msisdn: numbers[20] }), { from });
+  const over = await post(line({ msisdn: numbers[20] }), { from, cookie: c });
   assert.equal(over.status, 429, over.body);
   assert.equal(over.json.error.code, 'rate_limited');
   assert.equal(over.headers['retry-after'], '60');
@@ -351,7 +360,9 @@ test('one client address takes at most number_lock_rate new numbers a minute (42
   // and another address is not affected
   const other = await post(line({ msisdn: numbers[20] }), { from: '127.0.0.3' });
   assert.equal(other.status, 201, other.body);
-  redis('DEL', `ecom:{nordlys}:lockrate:${from}`, 'ecom:{nordlys}:lockrate:127.0.0.3');
+  redis('DEL', `ecom:{nordlys}:lockrate:${from}`, 'ecom:{nordlys}:lockrate:127.0.0.3',
+        `ecom:{nordlys}:newbaskets:${from}`, 'ecom:{nordlys}:newbaskets:127.0.0.3',
+        `ecom:{nordlys}:holds:${from}`, 'ecom:{nordlys}:holds:127.0.0.3');
 });
 
 test('a lock expires after its TTL and the number is offered again; activity keeps it', async () => {

@@ -276,6 +276,170 @@ test_activity_keeps_only_its_own_locks(void)
     CU_ASSERT_EQUAL(reload(b.id).version, 6);
 }
 
+/* The id of line i of b. */
+static const char *
+line_id(const struct ec_basket *b, size_t i)
+{
+    struct json_object *v;
+
+    json_object_object_get_ex(json_object_array_get_idx(b->lines, i), "id", &v);
+    return json_object_get_string(v);
+}
+
+static long long
+zcard(const char *key)
+{
+    redisReply *r = redisCommand(raw, "ZCARD %s", key);
+    long long v = r && r->type == REDIS_REPLY_INTEGER ? r->integer : -99;
+
+    if (r)
+        freeReplyObject(r);
+    return v;
+}
+
+/*
+ * One client holds at most holds_max numbers at once, over all its
+ * baskets: a released lock and an expired one free a place; changing a
+ * number at the cap is no new hold; a lapsed lock is not taken again
+ * past the cap; another client and an exempt one are not affected.
+ */
+static void
+test_holds_per_client(void)
+{
+    struct ec_basket_policy p = policy, other;
+    struct ec_basket b, c, d;
+    char id[EC_BASKET_LINE_ID_SIZE];
+    const char *field, *message;
+    struct ec_basket_line l;
+
+    p.rate.client = "192.0.2.20";
+    p.holds_max = 3;
+    p.numbers_max = 5;
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&c, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000101", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000102", &p), 0);
+    CU_ASSERT_EQUAL_FATAL(add(&c, "+4520000103", &p), 0);
+    CU_ASSERT_EQUAL(zcard("ecom:{" SLUG "}:holds:192.0.2.20"), 3);
+    /* a fourth, in either basket or a new one: refused, nothing written */
+    c.retry_after = 0;
+    CU_ASSERT_EQUAL(add(&c, "+4520000104", &p), EC_ERR_RATE_LIMITED);
+    CU_ASSERT_TRUE(c.retry_after >= 1 && c.retry_after <= 30);
+    EC_ASSERT_STR(lock_owner("+4520000104"), "(nil)");
+    CU_ASSERT_EQUAL(reload(c.id).version, 1);
+    ec_basket_init_new(&d, &arena);
+    CU_ASSERT_EQUAL(add(&d, "+4520000104", &p), EC_ERR_RATE_LIMITED);
+    /* another client, and a client exempt from the limits, may */
+    other = p;
+    other.rate.client = "192.0.2.21";
+    CU_ASSERT_EQUAL(add(&d, "+4520000105", &other), 0);
+    other.rate.client = NULL;
+    CU_ASSERT_EQUAL(add(&d, "+4520000106", &other), 0);
+    /* changing a number at the cap moves a hold, it adds none */
+    line(&l, "+4520000107");
+    snprintf(id, sizeof(id), "%s", line_id(&c, 0));
+    CU_ASSERT_EQUAL(
+        ec_basket_update(kv, SLUG, &c, id, &l, &p, &field, &message), 0);
+    EC_ASSERT_STR(lock_owner("+4520000103"), "(nil)");
+    EC_ASSERT_STR(lock_owner("+4520000107"), c.id);
+    CU_ASSERT_EQUAL(zcard("ecom:{" SLUG "}:holds:192.0.2.20"), 3);
+    /* a released lock frees a place at once */
+    snprintf(id, sizeof(id), "%s", line_id(&b, 0));
+    CU_ASSERT_EQUAL(ec_basket_remove(kv, SLUG, &b, id, &p), 0);
+    CU_ASSERT_EQUAL(add(&c, "+4520000104", &p), 0);
+    CU_ASSERT_EQUAL(add(&c, "+4520000108", &p), EC_ERR_RATE_LIMITED);
+    /* a lapsed lock is not taken again past the cap: b's last number ran
+       out, and the client took another meanwhile */
+    freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:lock:+4520000102"));
+    freeReplyObject(redisCommand(raw, "ZREM ecom:{" SLUG
+                                      "}:holds:192.0.2.20 ecom:{" SLUG
+                                      "}:lock:+4520000102"));
+    CU_ASSERT_EQUAL(add(&c, "+4520000108", &p), 0);
+    CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &p), 0);
+    EC_ASSERT_STR(lock_owner("+4520000102"), "(nil)");
+    CU_ASSERT_EQUAL(zcard("ecom:{" SLUG "}:holds:192.0.2.20"), 3);
+}
+
+/* Locks that end by their TTL no longer count. */
+static void
+test_expired_holds_do_not_count(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b;
+
+    p.rate.client = "192.0.2.22";
+    p.holds_max = 1;
+    p.lock_ttl_ms = 300;
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000111", &p), 0);
+    CU_ASSERT_EQUAL(add(&b, "+4520000112", &p), EC_ERR_RATE_LIMITED);
+    usleep(400 * 1000);
+    EC_ASSERT_STR(lock_owner("+4520000111"), "(nil)");
+    CU_ASSERT_EQUAL(add(&b, "+4520000112", &p), 0);
+    EC_ASSERT_STR(lock_owner("+4520000112"), b.id);
+}
+
+/*
+ * Keeping a basket extends its locks, but never past hold_max_ms from
+ * when each was first taken; then the number is free, and a lapsed lock
+ * is not taken again.
+ */
+static void
+test_hold_max(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b;
+    struct json_object *v;
+    int64_t taken;
+
+    p.hold_max_ms = 1000;
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000121", &p), 0);
+    CU_ASSERT_TRUE(pttl_of("+4520000121") <= 1000);
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 0),
+                              "lock_taken_at", &v);
+    taken = json_object_get_int64(v);
+    CU_ASSERT_TRUE(taken > 0);
+    usleep(500 * 1000);
+    CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &p), 0);
+    CU_ASSERT_TRUE(pttl_of("+4520000121") <= 500);
+    /* the line records the same first time and the bounded end */
+    b = reload(b.id);
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 0),
+                              "lock_taken_at", &v);
+    CU_ASSERT_EQUAL(json_object_get_int64(v), taken);
+    json_object_object_get_ex(json_object_array_get_idx(b.lines, 0),
+                              "lock_expires_at", &v);
+    CU_ASSERT_TRUE(json_object_get_int64(v) <= taken + 1000);
+    usleep(600 * 1000);
+    EC_ASSERT_STR(lock_owner("+4520000121"), "(nil)");
+    CU_ASSERT_EQUAL(ec_basket_touch(kv, SLUG, &b, &p), 0);
+    EC_ASSERT_STR(lock_owner("+4520000121"), "(nil)");
+}
+
+/* One client starts at most baskets_rate new baskets a window. */
+static void
+test_new_baskets_per_client(void)
+{
+    struct ec_basket_policy p = policy;
+    struct ec_basket b, c, d;
+
+    p.rate.client = "192.0.2.30";
+    p.baskets_rate = 2;
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&c, &arena);
+    ec_basket_init_new(&d, &arena);
+    CU_ASSERT_EQUAL(add(&b, "", &p), 0);
+    CU_ASSERT_EQUAL(add(&c, "", &p), 0);
+    CU_ASSERT_EQUAL(add(&d, "", &p), EC_ERR_RATE_LIMITED);
+    CU_ASSERT_TRUE(d.retry_after >= 1 && d.retry_after <= 60);
+    EC_ASSERT_STR(get("GET ecom:{" SLUG "}:basket:%s", d.id), "(nil)");
+    /* a basket it has takes more lines */
+    CU_ASSERT_EQUAL(add(&b, "", &p), 0);
+    p.rate.client = "192.0.2.31";
+    CU_ASSERT_EQUAL(add(&d, "", &p), 0);
+}
+
 /*
  * Many processes, one number: each its own connection and new basket,
  * adding a line with the number through the production script at once.
@@ -490,6 +654,13 @@ static const struct ec_test tests[] = {
     {"the rate counts granted locks per client",
      test_rate_counts_granted_locks},
     {"a basket holds at most numbers_max numbers", test_numbers_per_basket},
+    {"a client holds at most holds_max numbers over its baskets",
+     test_holds_per_client},
+    {"locks ended by their TTL no longer count",
+     test_expired_holds_do_not_count},
+    {"keeping never extends a lock past hold_max_ms", test_hold_max},
+    {"a client starts at most baskets_rate baskets a window",
+     test_new_baskets_per_client},
     {"changing a line's number moves its lock", test_update_moves_the_lock},
     {"activity keeps the basket's own locks, never another's",
      test_activity_keeps_only_its_own_locks},

@@ -61,6 +61,11 @@ test_defaults_fill_what_is_not_set(void)
     CU_ASSERT_EQUAL(s.basket_numbers_max, 5);
     CU_ASSERT_EQUAL(s.number_lock_rate, 20);
     EC_ASSERT_STR(s.number_lock_rate_exempt, "");
+    CU_ASSERT_EQUAL(s.number_holds_max, 10);
+    CU_ASSERT_EQUAL(s.number_hold_max, 60L * 60 * 1000);
+    CU_ASSERT_EQUAL(s.basket_new_rate, 10);
+    CU_ASSERT_EQUAL(s.trusted.n, 0);
+    CU_ASSERT_EQUAL(s.exempt.n, 0);
     ec_settings_release(&s);
 }
 
@@ -84,7 +89,52 @@ test_basket_settings(void)
     CU_ASSERT_EQUAL(s.number_lock_ttl, 10000);
     CU_ASSERT_EQUAL(s.number_lock_rate, 0);
     EC_ASSERT_STR(s.number_lock_rate_exempt, "127.0.0.1, ::1 10.0.0.7");
+    CU_ASSERT_EQUAL(s.exempt.n, 3);
     ec_settings_release(&s);
+}
+
+static void
+test_client_limits(void)
+{
+    struct ec_settings s;
+    struct ec_addr a;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(
+        settings_from_text(&s, "t.conf",
+                           "listen = /tmp/e.sock\n"
+                           "number_holds_max = 3\n"
+                           "number_hold_max = 20s\n"
+                           "basket_new_rate = 0\n"
+                           "trusted_proxies = 10.0.0.0/8 fd00::/8\n"
+                           "client_limits_exempt = 192.0.2.0/24\n"
+                           "number_lock_rate_exempt = 198.51.100.7\n",
+                           err, sizeof(err)),
+        0);
+    CU_ASSERT_EQUAL(s.number_holds_max, 3);
+    CU_ASSERT_EQUAL(s.number_hold_max, 20000);
+    CU_ASSERT_EQUAL(s.basket_new_rate, 0);
+    CU_ASSERT_EQUAL(s.trusted.n, 2);
+    /* both exempt lists, the older name's too */
+    CU_ASSERT_EQUAL(s.exempt.n, 2);
+    ec_addr_parse("198.51.100.7", 12, &a);
+    CU_ASSERT_EQUAL(ec_cidrs_match(&s.exempt, &a), 1);
+    ec_addr_parse("192.0.2.77", 10, &a);
+    CU_ASSERT_EQUAL(ec_cidrs_match(&s.exempt, &a), 1);
+    ec_settings_release(&s);
+    /* a word that is not an address is refused with its directive */
+    CU_ASSERT_EQUAL(settings_from_text(&s, "t.conf",
+                                       "listen = /tmp/e.sock\n"
+                                       "trusted_proxies = 10.0.0.0/8 nginx\n",
+                                       err, sizeof(err)),
+                    -1);
+    EC_ASSERT_STR(err, "t.conf: trusted_proxies: 'nginx' is not an address "
+                       "or CIDR block");
+    CU_ASSERT_EQUAL(settings_from_text(&s, "t.conf",
+                                       "listen = /tmp/e.sock\n"
+                                       "client_limits_exempt = 10.0.0.1/8\n",
+                                       err, sizeof(err)),
+                    -1);
 }
 
 static void
@@ -194,6 +244,7 @@ static const struct ec_test tests[] = {
      test_defaults_fill_what_is_not_set},
     {"listen is required", test_listen_is_required},
     {"basket TTLs, limits and exempt addresses", test_basket_settings},
+    {"per-client limits, trusted proxies, exempt blocks", test_client_limits},
     {"the form key comes from its file, else at random", test_form_secret},
     {"bad values are refused with a reason", test_bad_values_are_refused},
     {"ECOMD_MYSQL_PASSWORD overrides the file", test_password_from_environment},

@@ -50,9 +50,9 @@ shop_init(struct shop *s)
     s->env.retry_after = 5;
     s->env.form_key = s->key;
     s->env.form_key_len = sizeof(s->key);
-    s->env.basket =
-        (struct ec_basket_policy){172800000, 900000, 5, {NULL, 20, 60000}};
-    s->env.lock_rate_exempt = "";
+    s->env.basket = (struct ec_basket_policy){
+        172800000, 900000, 5, {NULL, 20, 60000}, 10, 3600000, 10};
+    s->env.limits_exempt = NULL;
 }
 
 static inline void
