@@ -199,3 +199,23 @@ test('keep extends a lock only up to number_hold_max after it was first taken', 
   assert.equal(late.json.lines[0].lock.held, false, 'not taken again');
   assert.equal(redis('GET', `ecom:{nordlys}:lock:${n}`), '');
 });
+
+test('the CSP-report limit holds for /api/v1/csp-report/ (trailing slash) too', async () => {
+  // an address of its own, so no other test's reports count
+  const statuses = [];
+  for (let i = 0; i < 25; i++) {
+    const res = await json(NORDLYS, '/api/v1/csp-report/', {
+      method: 'POST', from: '127.0.0.8', headers: { 'Content-Type': 'application/csp-report' },
+      body: JSON.stringify({ 'csp-report': { 'blocked-uri': 'inline', n: i } }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) assert.equal(res.json.error.code, 'rate_limited');
+  }
+  assert.ok(statuses.includes(429), `a flood is cut off: ${statuses.join(' ')}`);
+  // both spellings share the address's allowance
+  const plain = await json(NORDLYS, '/api/v1/csp-report', {
+    method: 'POST', from: '127.0.0.8', headers: { 'Content-Type': 'application/csp-report' },
+    body: '{"csp-report":{}}',
+  });
+  assert.equal(plain.status, 429);
+});
