@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -301,6 +302,17 @@ decorate_line(struct ec_request *req, struct json_object *line,
         json_object_object_add(line, "change_numbers", numbers);
 }
 
+/* The server's clock in ms since the epoch, the clock locks expire by:
+   the page's countdown counts from it, not from the browser's clock. */
+static int64_t
+server_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /*
  * Render the basket page of basket b (its error, if any, from res),
  * with status. 0 or an ec_err.
@@ -337,6 +349,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
     json_object_object_add(m, "has_lines",
                            jbool(json_object_array_length(lines) > 0));
     json_object_object_add(m, "holds_numbers", jbool(v->holds_numbers));
+    json_object_object_add(m, "now_ms", json_object_new_int64(server_now_ms()));
     if (res->err_message) {
         struct json_object *e = json_object_new_object();
 
