@@ -5,7 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { NORDLYS, json, request, sql, sleep } from './lib.mjs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { NORDLYS, ecomctl, json, request, sql, sleep } from './lib.mjs';
 
 const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
 const redis = (...args) =>
@@ -117,6 +120,41 @@ test('the product page never offers a number that is locked, or sold once that i
   for (let i = 0; i < 24; i++) for (const n of await productNumbers()) again.add(n);
   assert.ok(again.has(lockedInRedis[0]), 'offered again once unlocked');
   assert.ok(!again.has(lockedInRedis[1]) && !again.has(sold) && !again.has(keep[2]));
+});
+
+test('ecomctl numbers import announces the pool change: the new numbers are offered at once', async (t) => {
+  const before = nordlysAvailable();
+  const keep = before.filter((n) => !n.startsWith('+457199')).slice(200, 203);
+  const fresh = [];
+  while (fresh.length < 5) {
+    const n = `+457199${String(Math.floor(Math.random() * 10000)).padStart(4, '0')}`;
+    if (!fresh.includes(n) && !before.includes(n)) fresh.push(n);
+  }
+  const inList = (xs) => xs.map((n) => `'${n}'`).join(',');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'offers-'));
+  t.after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    sql(`DELETE FROM numbers WHERE msisdn IN (${inList(fresh)})`);
+    sql(`UPDATE numbers SET status = 'available' WHERE msisdn IN (${inList(before)})`);
+    announce();
+  });
+  sql(`UPDATE numbers n JOIN tenants t ON t.id = n.tenant_id SET n.status = 'quarantined'
+       WHERE t.slug = 'nordlys' AND n.status = 'available' AND n.msisdn NOT IN (${inList(keep)})`);
+  announce();
+  await sleep(50);
+  for (let i = 0; i < 8; i++) assert.deepEqual(await productNumbers(), keep);
+
+  const file = path.join(dir, 'pool.csv');
+  writeFileSync(file, fresh.join('\n') + '\n');
+  assert.match(ecomctl('numbers', 'import', 'nordlys', file), /^added 5,/);
+  await sleep(50);
+  const seen = new Set();
+  for (let i = 0; i < 16; i++) {
+    const got = await productNumbers();
+    assert.equal(got.length, 6, got.join(' '));
+    for (const n of got) seen.add(n);
+  }
+  for (const n of fresh) assert.ok(seen.has(n), `${n} imported but not offered`);
 });
 
 test("the basket page offers each line other numbers to change to, none of them taken", async () => {
