@@ -11,6 +11,7 @@
 #include "store/kv.h"
 #include "svc/catalog.h"
 #include "svc/invalidate.h"
+#include "svc/number.h"
 #include "svc/tenant.h"
 
 struct ec_app *
@@ -40,6 +41,7 @@ ec_app_new(const struct ec_settings *s)
     app->invalidations = ec_kv_sub_new(&kvc, EC_INVALIDATE_CHANNEL);
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
+    app->numbers = ec_number_cache_new();
     app->themes = ec_themes_new(s->templates_dir, s->template_reload);
     app->routes = ec_routes;
     app->nroutes = ec_routes_count;
@@ -47,6 +49,7 @@ ec_app_new(const struct ec_settings *s)
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
+        .numbers = app->numbers,
         .static_url = s->static_url,
         .retry_after = s->retry_after,
         .form_key = s->form_secret,
@@ -73,6 +76,7 @@ ec_app_free(struct ec_app *app)
         return;
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
+    ec_number_cache_free(app->numbers);
     ec_catalog_cache_free(app->catalogs);
     ec_tenant_cache_free(app->tenants);
     ec_kv_sub_free(app->invalidations);

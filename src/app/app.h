@@ -22,6 +22,7 @@ struct ec_app {
     struct ec_kv_sub *invalidations; /* see svc/invalidate.h */
     struct ec_tenant_cache *tenants;
     struct ec_catalog_cache *catalogs;
+    struct ec_number_cache *numbers; /* also in env, for the handlers */
     struct ec_themes *themes;
     const struct ec_route *routes; /* the route table (app/routes.c) */
     size_t nroutes;

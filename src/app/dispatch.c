@@ -231,8 +231,8 @@ check_stores(struct ec_app *app, unsigned flags)
 static int
 resolve_tenant(struct ec_app *app, struct ec_request *req)
 {
-    int rc =
-        ec_invalidate_sync(app->invalidations, app->tenants, app->catalogs);
+    struct ec_caches caches = {app->tenants, app->catalogs, app->numbers};
+    int rc = ec_invalidate_sync(app->invalidations, &caches);
 
     if (rc < 0 && req->route && (req->route->flags & EC_R_KV))
         return rc;

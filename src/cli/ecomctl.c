@@ -271,7 +271,7 @@ cmd_price(struct ctl *c, int argc, char **argv)
 static int
 cmd_numbers(struct ctl *c, int argc, char **argv)
 {
-    return ec_ctl_numbers(open_db(c), argc, argv, stdout, stderr);
+    return ec_ctl_numbers(open_db(c), open_kv(c), argc, argv, stdout, stderr);
 }
 
 static const struct command commands[] = {

@@ -6,6 +6,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "store/db.h"
+#include "svc/invalidate.h"
 #include "svc/number.h"
 #include "svc/tenant.h"
 
@@ -13,8 +14,8 @@
 #define CTL_MAX_POOL_FILE (64 * 1024 * 1024)
 
 static int
-import(struct ec_db *db, const char *slug, const char *path, FILE *out,
-       FILE *err)
+import(struct ec_db *db, struct ec_kv *kv, const char *slug, const char *path,
+       FILE *out, FILE *err)
 {
     struct ec_number_file f;
     struct ec_number_error perr;
@@ -63,15 +64,24 @@ import(struct ec_db *db, const char *slug, const char *path, FILE *out,
             "file, %zu already in the pool of %s)\n",
             counts.added, f.repeated + counts.in_pool, f.repeated,
             counts.in_pool, slug);
+    /* committed; only the workers' samples of the pool lag behind (and
+       catch up by themselves within EC_NUMBER_SAMPLE_TTL_MS) */
+    if (counts.added && ec_invalidate_numbers(kv, slug) < 0)
+        fprintf(err,
+                "ecomctl: warning: Redis is unreachable; running workers "
+                "offer the new numbers of %s from their next sample (within 30 "
+                "s)\n",
+                slug);
     ec_tenant_free(t);
     ec_number_file_release(&f);
     return 0;
 }
 
 int
-ec_ctl_numbers(struct ec_db *db, int argc, char **argv, FILE *out, FILE *err)
+ec_ctl_numbers(struct ec_db *db, struct ec_kv *kv, int argc, char **argv,
+               FILE *out, FILE *err)
 {
     if (argc == 4 && strcmp(argv[1], "import") == 0)
-        return import(db, argv[2], argv[3], out, err);
+        return import(db, kv, argv[2], argv[3], out, err);
     return 2;
 }

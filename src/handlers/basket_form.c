@@ -24,7 +24,9 @@
 
 /*
  * Free numbers for a picker: [{msisdn, national}], or NULL when the pool
- * cannot be asked now (the page then says so instead of failing).
+ * cannot be asked now (the page then says so instead of failing). They
+ * come from the worker's sample of the pool (no MySQL query on a warm
+ * view), a digit search from MySQL (svc/number.h, ec_number_offer()).
  */
 struct json_object *
 ec_offered_numbers(struct ec_request *req, const char *contains, unsigned count)
@@ -36,8 +38,8 @@ ec_offered_numbers(struct ec_request *req, const char *contains, unsigned count)
 
     snprintf(n_text, sizeof(n_text), "%u", count);
     if (ec_number_query_parse(&q, n_text, contains, &field, &message) < 0 ||
-        ec_number_suggest(req->env->db, req->env->kv, req->tenant, &q,
-                          req->arena, &numbers, &n) < 0)
+        ec_number_offer(req->env->numbers, req->env->db, req->env->kv,
+                        req->tenant, &q, req->arena, &numbers, &n) < 0)
         return NULL;
     return ec_numbers_json(numbers, n);
 }

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -29,6 +30,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "render/messages.h"
+#include "svc/number.h"
 #include "svc/tenant.h"
 
 #define CHANGE_NUMBERS 3 /* numbers offered to change a line's */
@@ -198,9 +200,60 @@ add_lock_times(struct ec_request *req, struct json_object *line)
                            json_object_new_string_len(iso + 11, 5));
 }
 
+/*
+ * Numbers to change lines' numbers to: one draw from the pool's sample
+ * for every line that holds a number, CHANGE_NUMBERS each (as far as 50
+ * go), so each line is offered others. 0 with *out and *n (0 when no
+ * line holds a number), or an ec_err (the lines then offer none).
+ */
+static int
+change_numbers(struct ec_request *req, const struct ec_basket_view *v,
+               const char ***out, size_t *n)
+{
+    struct ec_number_query q = {0};
+    size_t want = 0;
+
+    *out = NULL;
+    *n = 0;
+    for (size_t i = 0; i < v->nlines; i++)
+        if (v->lines[i].has_number)
+            want += CHANGE_NUMBERS;
+    if (want == 0)
+        return 0;
+    q.count = want < EC_NUMBER_COUNT_MAX ? (unsigned)want : EC_NUMBER_COUNT_MAX;
+    return ec_number_offer(req->env->numbers, req->env->db, req->env->kv,
+                           req->tenant, &q, req->arena, out, n);
+}
+
+/* The next line's share of the drawn numbers, from *next on (wrapping
+   around when there are fewer than lines need), the first checked. */
+static struct json_object *
+line_numbers(const char **drawn, size_t n, size_t *next)
+{
+    const char *mine[CHANGE_NUMBERS];
+    size_t k = n < CHANGE_NUMBERS ? n : CHANGE_NUMBERS;
+    struct json_object *arr;
+
+    for (size_t j = 0; j < k; j++)
+        mine[j] = drawn[(*next + j) % n];
+    *next = n ? (*next + k) % n : 0;
+    if (k > 1) /* in number order within the line */
+        for (size_t a = 1; a < k; a++)
+            for (size_t b = a; b > 0 && strcmp(mine[b - 1], mine[b]) > 0; b--) {
+                const char *t = mine[b];
+                mine[b] = mine[b - 1];
+                mine[b - 1] = t;
+            }
+    arr = ec_numbers_json(mine, k);
+    if (k > 0)
+        json_object_object_add(json_object_array_get_idx(arr, 0), "checked",
+                               jbool(1));
+    return arr;
+}
+
 /* What templates cannot work out: texts, the line's notices, the
    acceptance still missing (the basket service's verdict, vl), numbers
-   to change to. */
+   to change to (numbers, which the line takes over). */
 static void
 decorate_line(struct ec_request *req, struct json_object *line,
               const struct ec_basket_view_line *vl, struct json_object *notices,
@@ -241,8 +294,18 @@ decorate_line(struct ec_request *req, struct json_object *line,
         line, "can_change",
         jbool(numbers && json_object_array_length(numbers) > 0));
     if (numbers)
-        json_object_object_add(line, "change_numbers",
-                               json_object_get(numbers));
+        json_object_object_add(line, "change_numbers", numbers);
+}
+
+/* The server's clock in ms since the epoch, the clock locks expire by:
+   the page's countdown counts from it, not from the browser's clock. */
+static int64_t
+server_now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /*
@@ -253,33 +316,35 @@ static int
 basket_page(struct ec_request *req, struct ec_response *res,
             const struct ec_basket *b, int status)
 {
-    struct json_object *m, *view, *lines, *notices, *numbers;
+    struct json_object *m, *view, *lines, *notices;
     const struct ec_basket_view *v;
     char token[EC_CSRF_TOKEN_SIZE];
-    int rc;
+    const char **drawn;
+    size_t ndrawn, next = 0;
+    int rc, offered;
 
     if ((rc = ec_basket_view(req, b, &v, &view)) < 0)
         return rc;
     m = json_object_new_object();
-    numbers = ec_offered_numbers(req, NULL, CHANGE_NUMBERS);
-    if (numbers && json_object_array_length(numbers) > 0)
-        json_object_object_add(json_object_array_get_idx(numbers, 0), "checked",
-                               jbool(1));
+    /* the page works without them: a line then offers no change */
+    offered = change_numbers(req, v, &drawn, &ndrawn) == 0;
     json_object_object_get_ex(view, "lines", &lines);
     json_object_object_get_ex(view, "notices", &notices);
     /* the JSON's lines are the view's, one for one */
     for (size_t i = 0; i < json_object_array_length(lines) && i < v->nlines;
          i++)
         decorate_line(req, json_object_array_get_idx(lines, i), &v->lines[i],
-                      notices, numbers);
-    if (numbers)
-        json_object_put(numbers);
+                      notices,
+                      offered && v->lines[i].has_number
+                          ? line_numbers(drawn, ndrawn, &next)
+                          : NULL);
     ec_csrf_token(req, res, req->env->form_key, req->env->form_key_len, token);
     json_object_object_add(m, "csrf", ec_json_str(token));
     json_object_object_add(m, "basket", view);
     json_object_object_add(m, "has_lines",
                            jbool(json_object_array_length(lines) > 0));
     json_object_object_add(m, "holds_numbers", jbool(v->holds_numbers));
+    json_object_object_add(m, "now_ms", json_object_new_int64(server_now_ms()));
     if (res->err_message) {
         struct json_object *e = json_object_new_object();
 

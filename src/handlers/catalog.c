@@ -201,7 +201,7 @@ attributes_json(const struct ec_product *p)
 }
 
 /* Memo slots on a channel (see ec_catalog_memoize). */
-enum { MEMO_API_PRODUCTS, MEMO_PAGE_PLANS };
+enum { MEMO_API_PRODUCTS, MEMO_PAGE_PLANS, MEMO_PAGE_PRODUCTS };
 
 /*
  * A product's page in a channel: under the channel's path prefix for a web
@@ -308,7 +308,8 @@ ec_h_channels(struct ec_request *req, struct ec_response *res)
 struct list_memo {
     int64_t until;            /* the next campaign start or end */
     char *text;               /* MEMO_API_PRODUCTS */
-    struct json_object *json; /* MEMO_PAGE_PLANS */
+    struct json_object *json; /* MEMO_PAGE_PLANS; MEMO_PAGE_PRODUCTS: by
+                                 sku, {product, addons}, as pages need */
 };
 
 static void
@@ -574,6 +575,53 @@ page_offers(struct ec_request *req, int64_t now)
     return json_object_get(m->json);
 }
 
+/* A new object with the members of o, shared (their counts taken). */
+static struct json_object *
+copy_shallow(struct json_object *o)
+{
+    struct json_object *c = json_object_new_object();
+
+    json_object_object_foreach(o, key, val)
+        json_object_object_add(c, key, json_object_get(val));
+    return c;
+}
+
+/*
+ * A product page's product (decorated) and its add-ons, as
+ * {"product": {...}, "addons": [...]}: priced once per snapshot and
+ * campaign boundary like the lists, kept by sku in the channel's memo.
+ * The memo keeps the object; the caller copies what it changes.
+ */
+static struct json_object *
+product_page_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
+{
+    struct list_memo *m = fresh_memo(req, MEMO_PAGE_PRODUCTS, now);
+    struct json_object *page, *product, *addons;
+    const struct ec_offer *fit[MAX_ADDONS];
+    size_t n;
+
+    if (!m) {
+        m = new_memo(req, MEMO_PAGE_PRODUCTS, now);
+        m->json = json_object_new_object();
+    }
+    if (json_object_object_get_ex(m->json, o->product->sku, &page))
+        return page;
+    product = offer_json(req, o, now);
+    decorate_for_page(product);
+    addons = json_object_new_array();
+    n = (o->product->kind == EC_PRODUCT_ADDON)
+            ? 0
+            : ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
+                                    MAX_ADDONS);
+    for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
+        json_object_array_add(addons, offer_json(req, fit[i], now));
+    page = json_object_new_object();
+    json_object_object_add(page, "product", product);
+    json_object_object_add(page, "addons", addons);
+    json_object_object_add(m->json, o->product->sku, page);
+    return page;
+}
+
 static struct json_object *
 page_model(struct ec_request *req, const char *title)
 {
@@ -627,8 +675,7 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
 {
     const struct ec_offer *o =
         req->channel && sku ? ec_catalog_offer(req->channel, sku) : NULL;
-    struct json_object *m, *product, *addons;
-    const struct ec_offer *fit[MAX_ADDONS];
+    struct json_object *m, *product, *addons, *page = NULL;
     int64_t now = time(NULL);
     size_t n;
 
@@ -636,15 +683,28 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
         return ec_fail(res, EC_ERR_NOT_FOUND, NULL,
                        "There is no such product here.");
     m = page_model(req, o->display_name);
-    product = offer_json(req, o, now);
-    decorate_for_page(product);
+    page = product_page_json(req, o, now);
+    /* the page's own objects where the form marks what was chosen (the
+       options, the add-ons); the rest is the memo's, shared */
+    json_object_object_get_ex(page, "product", &product);
+    product = copy_shallow(product);
+    for (size_t i = 0; i < 2; i++) {
+        const char *key = i == 0 ? "binding_options" : "sim_options";
+        struct json_object *opts, *mine = NULL;
+
+        if (json_object_object_get_ex(product, key, &opts)) {
+            if (json_object_deep_copy(opts, &mine, NULL) != 0)
+                ec_die("json_object_deep_copy: out of memory");
+            json_object_object_add(product, key, mine);
+        }
+    }
+    json_object_object_get_ex(page, "addons", &addons);
+    n = json_object_array_length(addons);
     addons = json_object_new_array();
-    n = (o->product->kind == EC_PRODUCT_ADDON)
-            ? 0
-            : ec_catalog_addons_for(req->catalog, req->channel, o->product, fit,
-                                    MAX_ADDONS);
-    for (size_t i = 0; i < n && i < MAX_ADDONS; i++)
-        json_object_array_add(addons, offer_json(req, fit[i], now));
+    for (size_t i = 0; i < n; i++)
+        json_object_array_add(addons,
+                              copy_shallow(json_object_array_get_idx(
+                                  json_object_object_get(page, "addons"), i)));
     json_object_object_add(m, "has_addons", json_object_new_boolean(n > 0));
     json_object_object_add(m, "addons", addons);
     json_object_object_add(m, "product", product);

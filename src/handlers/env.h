@@ -19,13 +19,15 @@
 struct ec_cidrs;
 struct ec_db;
 struct ec_kv;
+struct ec_number_cache;
 
 struct ec_env {
     struct ec_db *db;
     struct ec_kv *kv;
-    const char *static_url;        /* URL prefix of static files */
-    long retry_after;              /* seconds, sent with a 503 */
-    const unsigned char *form_key; /* signs form tokens: never logged */
+    struct ec_number_cache *numbers; /* what pages offer (svc/number.h) */
+    const char *static_url;          /* URL prefix of static files */
+    long retry_after;                /* seconds, sent with a 503 */
+    const unsigned char *form_key;   /* signs form tokens: never logged */
     size_t form_key_len;
     /* how baskets are bounded; basket.rate.client is always NULL here:
        ec_basket_policy_for() fills it per request */

@@ -33,7 +33,9 @@ ec_numbers_json(const char *const *numbers, size_t n)
 /*
  * GET /api/v1/numbers?count=N&contains=DIGITS: up to N (default 10, at
  * most 50) available numbers nobody has locked, a different draw each
- * time. {"numbers":[{"msisdn":"+4520123456","national":"20 12 34 56"}]}
+ * time: from the worker's sample of the pool, or, with contains, from
+ * MySQL (ec_number_offer()). {"numbers":[{"msisdn":"+4520123456","national":"20
+ * 12 34 56"}]}
  */
 int
 ec_h_numbers(struct ec_request *req, struct ec_response *res)
@@ -50,8 +52,8 @@ ec_h_numbers(struct ec_request *req, struct ec_response *res)
                                &message);
     if (rc < 0)
         return ec_fail(res, rc, field, message);
-    rc = ec_number_suggest(req->env->db, req->env->kv, req->tenant, &q,
-                           req->arena, &numbers, &n);
+    rc = ec_number_offer(req->env->numbers, req->env->db, req->env->kv,
+                         req->tenant, &q, req->arena, &numbers, &n);
     if (rc < 0)
         return rc;
     list = ec_numbers_json(numbers, n);

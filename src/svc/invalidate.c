@@ -7,9 +7,11 @@
 #include "core/xalloc.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
+#include "svc/number.h"
 #include "svc/tenant.h"
 
 #define DATA_PREFIX "data:"
+#define NUMBERS_PREFIX "numbers:"
 
 int
 ec_invalidate_tenants(struct ec_kv *kv)
@@ -26,36 +28,55 @@ ec_invalidate_data(struct ec_kv *kv, const char *slug)
     return ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, msg);
 }
 
-struct caches {
-    struct ec_tenant_cache *tenants;
-    struct ec_catalog_cache *catalogs;
-};
+int
+ec_invalidate_numbers(struct ec_kv *kv, const char *slug)
+{
+    char msg[128];
+
+    snprintf(msg, sizeof(msg), NUMBERS_PREFIX "%s", slug);
+    return ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, msg);
+}
+
+/* The slug of "<prefix><slug>" into slug; 0 if msg is not one. */
+static int
+slug_of(const char *msg, size_t len, const char *prefix, char *slug,
+        size_t size)
+{
+    size_t plen = strlen(prefix);
+
+    if (len <= plen || len - plen >= size || memcmp(msg, prefix, plen) != 0)
+        return 0;
+    memcpy(slug, msg + plen, len - plen);
+    slug[len - plen] = '\0';
+    return 1;
+}
 
 static void
 apply(const char *msg, size_t len, void *ctx)
 {
-    struct caches *c = ctx;
-    size_t plen = strlen(DATA_PREFIX);
+    const struct ec_caches *c = ctx;
     char slug[64];
 
-    if (len > plen && len - plen < sizeof(slug) &&
-        memcmp(msg, DATA_PREFIX, plen) == 0) {
-        memcpy(slug, msg + plen, len - plen);
-        slug[len - plen] = '\0';
+    if (slug_of(msg, len, NUMBERS_PREFIX, slug, sizeof(slug))) {
+        ec_number_cache_drop(c->numbers, slug);
+        return;
+    }
+    /* a catalog import may come with a pool change: both are read again */
+    if (slug_of(msg, len, DATA_PREFIX, slug, sizeof(slug))) {
         ec_catalog_cache_drop(c->catalogs, slug);
+        ec_number_cache_drop(c->numbers, slug);
         return;
     }
     /* "tenants", or anything we do not know: drop it all, to be safe.
        A tenant row feeds what catalogs show (currency, locale, VAT). */
     ec_tenant_cache_flush(c->tenants);
     ec_catalog_cache_clear(c->catalogs);
+    ec_number_cache_clear(c->numbers);
 }
 
 int
-ec_invalidate_sync(struct ec_kv_sub *sub, struct ec_tenant_cache *tenants,
-                   struct ec_catalog_cache *catalogs)
+ec_invalidate_sync(struct ec_kv_sub *sub, const struct ec_caches *c)
 {
-    struct caches c = {tenants, catalogs};
     int rc, attempt;
 
     /* a subscription found dead (Redis restarted) is renewed at once */
@@ -65,10 +86,11 @@ ec_invalidate_sync(struct ec_kv_sub *sub, struct ec_tenant_cache *tenants,
             return rc;
         if (rc == 1) {
             /* (re)subscribed: whatever was said meanwhile is lost */
-            ec_tenant_cache_flush(tenants);
-            ec_catalog_cache_clear(catalogs);
+            ec_tenant_cache_flush(c->tenants);
+            ec_catalog_cache_clear(c->catalogs);
+            ec_number_cache_clear(c->numbers);
         }
-        rc = ec_kv_sub_poll(sub, apply, &c);
+        rc = ec_kv_sub_poll(sub, apply, (void *)c);
         if (rc == 0)
             return 0;
     }

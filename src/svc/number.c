@@ -7,9 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "core/arena.h"
 #include "core/err.h"
+#include "core/log.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
 #include "store/db.h"
@@ -388,9 +390,12 @@ ec_number_query_parse(struct ec_number_query *q, const char *count,
  */
 #define SUGGEST_WINDOW(count) (2 * (count) + 20)
 
+/* Numbers read from the pool: arena strings (a request's), or copies
+   into a fixed array (a sample's) when fixed is set. */
 struct candidates {
     struct ec_arena *a;
     const char **msisdn;
+    char (*fixed)[EC_NUMBER_SIZE];
     size_t n, max;
 };
 
@@ -399,8 +404,12 @@ candidate_row(const struct ec_db_row *row, void *ctx)
 {
     struct candidates *c = ctx;
 
-    if (c->n < c->max && row->vals[0])
+    if (c->n == c->max || !row->vals[0])
+        return 0;
+    if (!c->fixed)
         c->msisdn[c->n++] = ec_arena_strdup(c->a, row->vals[0]);
+    else if (ec_number_valid(row->vals[0])) /* so it fits */
+        memcpy(c->fixed[c->n++], row->vals[0], strlen(row->vals[0]) + 1);
     return 0;
 }
 
@@ -443,7 +452,7 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
                   const struct ec_number_query *q, struct ec_arena *a,
                   const char ***out, size_t *n)
 {
-    struct candidates c = {a, NULL, 0, 0};
+    struct candidates c = {a, NULL, NULL, 0, 0};
     const char **keys, **picked;
     char **owners;
     const char *like = NULL;
@@ -483,6 +492,239 @@ ec_number_suggest(struct ec_db *db, struct ec_kv *kv, const struct ec_tenant *t,
     for (size_t i = 0; i < c.n && k < q->count; i++)
         if (!owners[i]) /* not locked */
             picked[k++] = c.msisdn[i];
+    /* drawn in random order, shown in number order */
+    qsort(picked, k, sizeof(*picked), cmp_str_ptr);
+    *out = picked;
+    *n = k;
+    return 0;
+}
+
+/* ---- the sample a worker offers from ---- */
+
+/* splitmix64: a fast generator for the draws of one view, seeded from the
+   kernel each time (whom a page offers what needs no secrecy, only
+   variety between views and between workers). */
+static uint64_t
+next_random(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+size_t
+ec_number_sample_draw(struct ec_number_sample *s, size_t k,
+                      unsigned long long seed)
+{
+    size_t w = k < s->n ? k : s->n;
+    uint64_t x = seed;
+
+    for (size_t i = 0; i < w; i++) {
+        /* j uniform in [i, n): the high 32 bits scaled to the range
+           (the bias is below 2^-22 for a sample of 512) */
+        uint64_t r = next_random(&x) >> 32;
+        size_t j = i + (size_t)((r * (uint64_t)(s->n - i)) >> 32);
+        char tmp[EC_NUMBER_SIZE];
+
+        if (j == i)
+            continue;
+        memcpy(tmp, s->numbers[i], EC_NUMBER_SIZE);
+        memcpy(s->numbers[i], s->numbers[j], EC_NUMBER_SIZE);
+        memcpy(s->numbers[j], tmp, EC_NUMBER_SIZE);
+    }
+    return w;
+}
+
+void
+ec_number_sample_remove(struct ec_number_sample *s, size_t w,
+                        const unsigned char *locked)
+{
+    if (w > s->n)
+        EC_BUG("ec_number_sample_remove: more drawn than held");
+    /* from the back: what moves into a hole comes from the end of the
+       sample, or from the drawn numbers after it, already kept */
+    for (size_t i = w; i-- > 0;)
+        if (locked[i]) {
+            s->n--;
+            if (i != s->n)
+                memcpy(s->numbers[i], s->numbers[s->n], EC_NUMBER_SIZE);
+        }
+}
+
+int
+ec_number_sample_stale(const struct ec_number_sample *s, long long now_ms)
+{
+    if (!s->valid)
+        return 1;
+    if (now_ms - s->tried_ms < EC_NUMBER_SAMPLE_RETRY_MS)
+        return 0;
+    if (now_ms - s->read_ms >= EC_NUMBER_SAMPLE_TTL_MS)
+        return 1;
+    return s->n * 2 < s->loaded;
+}
+
+struct sample_slot {
+    long long tenant_id; /* 0: a free slot */
+    char slug[48];
+    long long used_ms; /* the last view that asked: the oldest goes */
+    struct ec_number_sample s;
+};
+
+struct ec_number_cache {
+    struct sample_slot slots[EC_NUMBER_CACHE_TENANTS];
+};
+
+struct ec_number_cache *
+ec_number_cache_new(void)
+{
+    return ec_xcalloc(1, sizeof(struct ec_number_cache));
+}
+
+void
+ec_number_cache_free(struct ec_number_cache *nc)
+{
+    if (!nc)
+        return;
+    for (size_t i = 0; i < EC_NUMBER_CACHE_TENANTS; i++)
+        free(nc->slots[i].s.numbers);
+    free(nc);
+}
+
+void
+ec_number_cache_drop(struct ec_number_cache *nc, const char *slug)
+{
+    for (size_t i = 0; i < EC_NUMBER_CACHE_TENANTS; i++)
+        if (nc->slots[i].tenant_id && strcmp(nc->slots[i].slug, slug) == 0)
+            nc->slots[i].s.valid = 0;
+}
+
+void
+ec_number_cache_clear(struct ec_number_cache *nc)
+{
+    for (size_t i = 0; i < EC_NUMBER_CACHE_TENANTS; i++)
+        nc->slots[i].s.valid = 0;
+}
+
+static long long
+now_ms(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The tenant's slot: its own, else a free one, else the one least
+   recently used, emptied. */
+static struct sample_slot *
+slot_for(struct ec_number_cache *nc, const struct ec_tenant *t)
+{
+    struct sample_slot *pick = NULL;
+
+    for (size_t i = 0; i < EC_NUMBER_CACHE_TENANTS; i++) {
+        struct sample_slot *sl = &nc->slots[i];
+
+        if (sl->tenant_id == t->id && strcmp(sl->slug, t->slug) == 0)
+            return sl;
+        if (!pick || (pick->tenant_id &&
+                      (!sl->tenant_id || sl->used_ms < pick->used_ms)))
+            pick = sl;
+    }
+    pick->tenant_id = t->id;
+    snprintf(pick->slug, sizeof(pick->slug), "%s", t->slug);
+    pick->s.n = pick->s.loaded = 0;
+    pick->s.valid = 0;
+    return pick;
+}
+
+/*
+ * Read the tenant's sample: EC_NUMBER_SAMPLE_SIZE available numbers from
+ * a random point of the pool's random order (the same one index range as
+ * ec_number_suggest()). A failed read leaves the sample as it was.
+ */
+static int
+sample_read(struct ec_number_sample *s, struct ec_db *db,
+            const struct ec_tenant *t, long long now)
+{
+    struct candidates c = {NULL, NULL, NULL, 0, EC_NUMBER_SAMPLE_SIZE};
+    uint32_t start;
+    int rc;
+
+    c.fixed = ec_xcalloc(EC_NUMBER_SAMPLE_SIZE, EC_NUMBER_SIZE);
+    ec_rand_bytes(&start, sizeof(start));
+    s->tried_ms = now;
+    if ((rc = read_candidates(db, t->id, NULL, start, &c)) < 0) {
+        free(c.fixed);
+        return rc;
+    }
+    free(s->numbers);
+    s->numbers = c.fixed;
+    s->n = s->loaded = c.n;
+    s->read_ms = now;
+    s->valid = 1;
+    return 0;
+}
+
+int
+ec_number_offer(struct ec_number_cache *nc, struct ec_db *db, struct ec_kv *kv,
+                const struct ec_tenant *t, const struct ec_number_query *q,
+                struct ec_arena *a, const char ***out, size_t *n)
+{
+    struct sample_slot *sl;
+    const char **keys, **picked;
+    char **owners;
+    unsigned char *locked;
+    unsigned long long seed;
+    long long now = now_ms();
+    size_t w, k = 0, nlocked = 0;
+    int rc;
+
+    if (q->contains[0])
+        return ec_number_suggest(db, kv, t, q, a, out, n);
+    if (q->count < 1 || q->count > EC_NUMBER_COUNT_MAX)
+        EC_BUG("ec_number_offer: count out of range");
+    *out = NULL;
+    *n = 0;
+    sl = slot_for(nc, t);
+    sl->used_ms = now;
+    if (ec_number_sample_stale(&sl->s, now) &&
+        (rc = sample_read(&sl->s, db, t, now)) < 0) {
+        if (!sl->s.valid)
+            return rc;
+        ec_log_warn("numbers of %s: offering from a sample %lld s old", t->slug,
+                    (now - sl->s.read_ms) / 1000);
+    }
+    ec_rand_bytes(&seed, sizeof(seed));
+    w = ec_number_sample_draw(&sl->s, SUGGEST_WINDOW(q->count), seed);
+    if (w == 0)
+        return 0;
+
+    keys = ec_arena_calloc(a, w, sizeof(*keys));
+    for (size_t i = 0; i < w; i++) {
+        char *key = ec_arena_alloc(a, EC_NUMBER_LOCK_KEY_SIZE);
+        if (ec_number_lock_key(key, EC_NUMBER_LOCK_KEY_SIZE, t->slug,
+                               sl->s.numbers[i]) < 0)
+            return EC_ERR_INTERNAL; /* the sample holds only valid numbers */
+        keys[i] = key;
+    }
+    owners = ec_arena_calloc(a, w, sizeof(*owners));
+    if ((rc = ec_kv_mget(kv, keys, w, a, owners)) < 0)
+        return rc;
+
+    picked = ec_arena_calloc(a, q->count, sizeof(*picked));
+    locked = ec_arena_calloc(a, w, 1);
+    for (size_t i = 0; i < w; i++) {
+        if (owners[i])
+            locked[i] = 1, nlocked++;
+        else if (k < q->count)
+            picked[k++] = ec_arena_strdup(a, sl->s.numbers[i]);
+    }
+    /* a locked number is likely to be sold: it leaves this sample, and
+       comes back with the next read if its lock lapses */
+    if (nlocked)
+        ec_number_sample_remove(&sl->s, w, locked);
     /* drawn in random order, shown in number order */
     qsort(picked, k, sizeof(*picked), cmp_str_ptr);
     *out = picked;

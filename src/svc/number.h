@@ -134,6 +134,92 @@ int ec_number_suggest(struct ec_db *db, struct ec_kv *kv,
                       const struct ec_number_query *q, struct ec_arena *a,
                       const char ***out, size_t *n);
 
+/* ---- the numbers a page offers: a sample kept by each worker ---- */
+
+/*
+ * A page view must not wait on MySQL, so each worker keeps, per tenant, a
+ * sample of the pool's available numbers read from MySQL in one query
+ * (EC_NUMBER_SAMPLE_SIZE consecutive numbers of the pool's random order,
+ * numbers.pick_key, from a random point), and each view draws a random
+ * handful from it and asks Redis which of those are locked (one MGET), so
+ * a locked number is never offered. A drawn number found locked leaves
+ * the sample (it is likely to be sold); the sample is read again when it
+ * is older than EC_NUMBER_SAMPLE_TTL_MS, when half of it has left, or when
+ * the pool changed (svc/invalidate.h: "numbers:<slug>", "data:<slug>").
+ *
+ * Invariants of a sample: numbers[0..n) are distinct, valid numbers that
+ * were available in the pool when it was read (read_ms), n <= loaded <=
+ * EC_NUMBER_SAMPLE_SIZE; valid is 0 until the first read and after a
+ * drop, and a sample that is not valid is never offered from.
+ */
+#define EC_NUMBER_SAMPLE_SIZE 512      /* numbers kept per tenant */
+#define EC_NUMBER_SAMPLE_TTL_MS 30000  /* read again after this long */
+#define EC_NUMBER_SAMPLE_RETRY_MS 1000 /* at most one early read a second */
+#define EC_NUMBER_CACHE_TENANTS 64     /* tenants a worker keeps one for */
+
+struct ec_number_sample {
+    char (*numbers)[EC_NUMBER_SIZE]; /* room for EC_NUMBER_SAMPLE_SIZE */
+    size_t n;                        /* still offered */
+    size_t loaded;                   /* read at the last read */
+    long long read_ms;               /* monotonic clock, ms: the last read */
+    long long tried_ms; /* the last attempt to read, failed or not */
+    int valid;
+};
+
+/*
+ * Move min(k, s->n) numbers of s, chosen uniformly at random without
+ * repeats (a partial Fisher-Yates shuffle driven by seed), to the front
+ * of s->numbers; the rest of the sample stays in it. Returns how many.
+ */
+size_t ec_number_sample_draw(struct ec_number_sample *s, size_t k,
+                             unsigned long long seed);
+
+/*
+ * Remove from s the drawn numbers numbers[i] (i < w, the count
+ * ec_number_sample_draw() returned) whose locked[i] is non-zero; the
+ * other numbers stay, in some order. Pointers into s->numbers are stale
+ * afterwards.
+ */
+void ec_number_sample_remove(struct ec_number_sample *s, size_t w,
+                             const unsigned char *locked);
+
+/*
+ * 1 when s must be read again at now_ms: never read or dropped; older
+ * than the TTL; or half of what was read has left. A sample read (or
+ * tried) less than EC_NUMBER_SAMPLE_RETRY_MS ago is read again only when
+ * it is not valid, so a pool mostly locked, or MySQL down, costs one
+ * query a second at most.
+ */
+int ec_number_sample_stale(const struct ec_number_sample *s, long long now_ms);
+
+/* A worker's samples, one per tenant, at most EC_NUMBER_CACHE_TENANTS
+   (the oldest goes): bounded to about 64 x 8 KiB. */
+struct ec_number_cache;
+
+struct ec_number_cache *ec_number_cache_new(void);
+void ec_number_cache_free(struct ec_number_cache *nc);
+/* The pool of tenant slug changed: its sample is read before next use. */
+void ec_number_cache_drop(struct ec_number_cache *nc, const char *slug);
+/* Every pool may have changed. */
+void ec_number_cache_clear(struct ec_number_cache *nc);
+
+/*
+ * What a page offers: up to q->count numbers of tenant t that are
+ * available and not locked, a different random draw on each call, sorted.
+ * Without q->contains they come from the worker's sample in nc (no MySQL
+ * query unless the sample must be read again, one MGET); a digit search
+ * goes to MySQL (ec_number_suggest()), as a sample of a few hundred
+ * numbers would find few of the pool's matches. Fewer than q->count when
+ * the pool has no more free numbers, or when more than q->count + 20 of
+ * the numbers drawn are locked. *out and *n as ec_number_suggest().
+ * Returns 0, EC_ERR_UNAVAILABLE, or another ec_err; when the sample is
+ * only old and MySQL cannot be asked, the old one is offered from.
+ */
+int ec_number_offer(struct ec_number_cache *nc, struct ec_db *db,
+                    struct ec_kv *kv, const struct ec_tenant *t,
+                    const struct ec_number_query *q, struct ec_arena *a,
+                    const char ***out, size_t *n);
+
 /*
  * Whether msisdn may be chosen in tenant tenant_id: 0 when the pool holds
  * it as available; EC_ERR_NUMBER_TAKEN when the pool holds it assigned or

@@ -6,7 +6,8 @@
 // - basket page: its forms (accept the binding, change the number, remove
 //   a line, keep the numbers) go through the JSON API (PATCH, DELETE and
 //   POST /api/v1/basket/keep, naming the page's basket version), and
-//   .lock[data-expires] counts down how long each number stays reserved.
+//   .lock[data-expires] counts down how long each number stays reserved,
+//   by the server's clock (the page's data-now), not the browser's.
 //
 // Plain script under a CSP of script-src 'self': no inline code, no eval,
 // no innerHTML; a page without the hooks is left alone.
@@ -395,6 +396,12 @@
       .map((p) => ({ p, expires: Number(p.dataset.expires) }))
       .filter((l) => Number.isFinite(l.expires) && l.expires > 0);
     if (locks.length === 0) return;
+    // The locks expire by the server's clock: count from the server's
+    // now (data-now, when the page was made) plus the time since, so a
+    // browser whose clock is off still shows the right time left.
+    const served = Number(document.querySelector('.basket[data-now]')?.dataset.now);
+    const skew = Number.isFinite(served) && served > 0 ? served - Date.now() : 0;
+    const now = () => Date.now() + skew;
     const canKeep = document.querySelector('form[action="/basket/keep"]') !== null;
 
     // The page's sentence ("… til kl. <time>") stays as it is; after it
@@ -407,7 +414,7 @@
       l.left = el('span', { class: 'lock-left', 'aria-hidden': 'true' });
       l.status = el('span', { class: 'lock-status', role: 'status' });
       l.p.append(l.until, ' ', l.left, ' ', l.status);
-      l.warned = l.expires - Date.now() <= 60000;
+      l.warned = l.expires - now() <= 60000;
     }
 
     function expire(l) {
@@ -421,11 +428,11 @@
 
     let ticker = 0;
     function tick() {
-      const now = Date.now();
+      const t = now();
       let running = 0;
       for (const l of locks) {
         if (l.done) continue;
-        const left = l.expires - now;
+        const left = l.expires - t;
         if (left <= 0) {
           expire(l);
           continue;

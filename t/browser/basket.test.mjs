@@ -180,6 +180,40 @@ test('with JavaScript: search as you type, add through the API, the countdown ru
   assert.deepEqual(problems, [], 'console errors (CSP violations show here)');
 });
 
+// A browser whose clock is off by skew ms: Date before any script runs.
+function skewClock(page, skew) {
+  return page.addInitScript((ms) => {
+    const Real = Date;
+    const realNow = Real.now.bind(Real);
+    class Skewed extends Real {
+      constructor(...args) { if (args.length === 0) super(realNow() + ms); else super(...args); }
+      static now() { return realNow() + ms; }
+    }
+    globalThis.Date = Skewed;
+  }, skew);
+}
+
+test('the countdown counts by the server clock, whatever the browser clock says', async (t) => {
+  // three hours behind would show 180 minutes left, three ahead "expired"
+  for (const skew of [-3 * 3600e3, 3 * 3600e3]) {
+    const { page, problems } = await fresh(t);
+    await skewClock(page, skew);
+    await page.goto(BASE + PRODUCT);
+    assert.ok(Math.abs(await page.evaluate(() => Date.now()) - Date.now() - skew) < 60000, 'the clock is off');
+    await Promise.all([page.waitForURL('**/basket'), page.getByRole('button', { name: 'Læg i kurven' }).click()]);
+    const lock = page.locator('li.basket-line .lock');
+    await lock.locator('.lock-left').waitFor();
+    const text = squash(await lock.textContent());
+    const m = text.match(/Reserveret i (\d+):(\d\d) min\. endnu/);
+    assert.ok(m, `skew ${skew}: ${text}`);
+    // the test stack's locks last 10 s
+    const left = Number(m[1]) * 60 + Number(m[2]);
+    assert.ok(left > 0 && left <= 10, `skew ${skew}: ${left} s left (${text})`);
+    assert.equal(await page.locator('.lock-expired').count(), 0, `skew ${skew}: not expired`);
+    assert.deepEqual(problems, []);
+  }
+});
+
 const apiCall = (method, pattern) => (r) =>
   r.method() === method && pattern.test(new URL(r.url()).pathname);
 

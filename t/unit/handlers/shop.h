@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/channel.h"
+#include "svc/number.h"
 #include "svc/tenant.h"
 
 struct shop {
@@ -46,6 +47,7 @@ shop_init(struct shop *s)
     memset(s->key, 'k', sizeof(s->key));
     s->env.db = ec_db_new(&dbc);
     s->env.kv = ec_kv_new(&kvc);
+    s->env.numbers = ec_number_cache_new();
     s->env.static_url = "/static";
     s->env.retry_after = 5;
     s->env.form_key = s->key;
@@ -60,6 +62,7 @@ shop_release(struct shop *s)
 {
     ec_db_free(s->env.db);
     ec_kv_free(s->env.kv);
+    ec_number_cache_free(s->env.numbers);
     ec_catalog_free(s->catalog);
     ec_tztime_zone_free(s->tenant.zone);
 }

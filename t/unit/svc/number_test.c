@@ -1,6 +1,8 @@
 /*
  * The number service's pure parts: normalising a number, the pool file
- * format, the limits of a request for numbers, lock keys. What needs
+ * format, the limits of a request for numbers, lock keys, and the sample
+ * pages offer from (drawing, removing locked numbers, when it is read
+ * again); a cache whose MySQL is not there. What needs
  * MySQL or Redis is tested through the test stack (t/http/numbers.test.mjs;
  * the locks, which the basket's script takes, in
  * t/integration/svc/basket_store_test.c).
@@ -8,8 +10,12 @@
 #include <stdlib.h>
 
 #include "../test.h"
+#include "core/arena.h"
 #include "core/err.h"
+#include "store/db.h"
+#include "store/kv.h"
 #include "svc/number.h"
+#include "svc/tenant.h"
 
 static void
 test_normalise(void)
@@ -416,6 +422,246 @@ test_rate_key(void)
                     EC_ERR_INVALID_FIELD);
 }
 
+/* ---- the sample pages offer from ---- */
+
+#define POOL 60
+
+/* A sample of POOL numbers, +4520000000 + i. */
+static void
+sample_fill(struct ec_number_sample *s, char (*buf)[EC_NUMBER_SIZE], size_t n)
+{
+    memset(s, 0, sizeof(*s));
+    memset(buf, 0, n * EC_NUMBER_SIZE); /* so memcmp sees numbers only */
+    for (size_t i = 0; i < n; i++)
+        snprintf(buf[i], EC_NUMBER_SIZE, "+45%08zu", 20000000 + i);
+    s->numbers = buf;
+    s->n = s->loaded = n;
+    s->valid = 1;
+}
+
+/* The index of a number of sample_fill()'s pool. */
+static size_t
+pool_index(const char *msisdn)
+{
+    return (size_t)strtoul(msisdn + 3, NULL, 10) - 20000000;
+}
+
+/* Every number of the pool is still in s exactly once. */
+static int
+sample_is_pool(const struct ec_number_sample *s, size_t n)
+{
+    unsigned char seen[POOL] = {0};
+
+    if (s->n != n)
+        return 0;
+    for (size_t i = 0; i < s->n; i++) {
+        size_t k = pool_index(s->numbers[i]);
+        if (k >= n || seen[k]++)
+            return 0;
+    }
+    return 1;
+}
+
+static void
+test_draw_distinct_and_keeps_the_sample(void)
+{
+    char buf[POOL][EC_NUMBER_SIZE];
+    struct ec_number_sample s;
+    static const size_t ks[] = {0, 1, 6, 32, 59, 60, 61, 500};
+
+    for (size_t c = 0; c < sizeof(ks) / sizeof(*ks); c++) {
+        for (unsigned long long seed = 1; seed < 50; seed++) {
+            sample_fill(&s, buf, POOL);
+            size_t w = ec_number_sample_draw(&s, ks[c], seed);
+            CU_ASSERT_EQUAL(w, ks[c] < POOL ? ks[c] : POOL);
+            /* a permutation: nothing lost, nothing twice */
+            CU_ASSERT_TRUE(sample_is_pool(&s, POOL));
+        }
+    }
+    /* an empty sample draws nothing */
+    memset(&s, 0, sizeof(s));
+    CU_ASSERT_EQUAL(ec_number_sample_draw(&s, 6, 42), 0);
+}
+
+static void
+test_draw_depends_on_the_seed(void)
+{
+    char buf[POOL][EC_NUMBER_SIZE], first[6][EC_NUMBER_SIZE];
+    struct ec_number_sample s;
+    int differ = 0;
+
+    sample_fill(&s, buf, POOL);
+    ec_number_sample_draw(&s, 6, 7);
+    memcpy(first, buf, sizeof(first));
+    sample_fill(&s, buf, POOL);
+    ec_number_sample_draw(&s, 6, 7);
+    CU_ASSERT_EQUAL(memcmp(first, buf, sizeof(first)), 0); /* repeatable */
+    for (unsigned long long seed = 8; seed < 18; seed++) {
+        sample_fill(&s, buf, POOL);
+        ec_number_sample_draw(&s, 6, seed);
+        differ += memcmp(first, buf, sizeof(first)) != 0;
+    }
+    CU_ASSERT_EQUAL(differ, 10);
+}
+
+/*
+ * Uniform: over 30 000 draws of 6 of 60 each number is drawn about 3 000
+ * times, and each position of the draw takes each number about 500 times
+ * (a chi-square test at a generous bound: 59 degrees of freedom, 99.99th
+ * percentile about 112).
+ */
+static void
+test_draw_is_uniform(void)
+{
+    enum { DRAWS = 30000, K = 6 };
+    static char buf[POOL][EC_NUMBER_SIZE];
+    static unsigned hits[POOL], first[POOL];
+    struct ec_number_sample s;
+    double chi = 0, chi_first = 0, want = (double)DRAWS * K / POOL,
+           want_first = (double)DRAWS / POOL;
+
+    sample_fill(&s, buf, POOL);
+    for (unsigned long long seed = 0; seed < DRAWS; seed++) {
+        /* drawing from what the last draw left, as a worker does */
+        ec_number_sample_draw(&s, K, seed * 0x2545f4914f6cdd1dULL + 1);
+        for (size_t i = 0; i < K; i++)
+            hits[pool_index(s.numbers[i])]++;
+        first[pool_index(s.numbers[0])]++;
+    }
+    for (size_t i = 0; i < POOL; i++) {
+        chi += (hits[i] - want) * (hits[i] - want) / want;
+        chi_first +=
+            (first[i] - want_first) * (first[i] - want_first) / want_first;
+    }
+    if (chi > 112 || chi_first > 112)
+        fprintf(stderr, "\n    chi-square %.1f, of the first %.1f\n", chi,
+                chi_first);
+    CU_ASSERT_TRUE(chi < 112);
+    CU_ASSERT_TRUE(chi_first < 112);
+}
+
+static void
+test_remove_locked(void)
+{
+    char buf[POOL][EC_NUMBER_SIZE], drawn[10][EC_NUMBER_SIZE];
+    struct ec_number_sample s;
+    unsigned char locked[POOL] = {0};
+    size_t w;
+
+    /* 10 drawn, 3 of them locked: those 3 go, the other 57 stay */
+    sample_fill(&s, buf, POOL);
+    w = ec_number_sample_draw(&s, 10, 99);
+    memcpy(drawn, buf, sizeof(drawn));
+    locked[0] = locked[4] = locked[9] = 1;
+    ec_number_sample_remove(&s, w, locked);
+    CU_ASSERT_EQUAL(s.n, POOL - 3);
+    CU_ASSERT_EQUAL(s.loaded, POOL);
+    for (size_t i = 0; i < 10; i++) {
+        int found = 0;
+        for (size_t j = 0; j < s.n; j++)
+            found += strcmp(s.numbers[j], drawn[i]) == 0;
+        CU_ASSERT_EQUAL(found, locked[i] ? 0 : 1);
+    }
+    {
+        unsigned char seen[POOL] = {0};
+        for (size_t j = 0; j < s.n; j++)
+            CU_ASSERT_EQUAL(seen[pool_index(s.numbers[j])]++, 0);
+    }
+
+    /* every number drawn and locked: the sample is empty */
+    sample_fill(&s, buf, 5);
+    w = ec_number_sample_draw(&s, 20, 3);
+    CU_ASSERT_EQUAL(w, 5);
+    memset(locked, 1, sizeof(locked));
+    ec_number_sample_remove(&s, w, locked);
+    CU_ASSERT_EQUAL(s.n, 0);
+
+    /* the last drawn numbers locked, the sample no larger than the draw */
+    sample_fill(&s, buf, 4);
+    w = ec_number_sample_draw(&s, 4, 5);
+    memcpy(drawn, buf, 4 * EC_NUMBER_SIZE);
+    memset(locked, 0, sizeof(locked));
+    locked[2] = locked[3] = 1;
+    ec_number_sample_remove(&s, w, locked);
+    CU_ASSERT_EQUAL(s.n, 2);
+    CU_ASSERT_TRUE((strcmp(s.numbers[0], drawn[0]) == 0 &&
+                    strcmp(s.numbers[1], drawn[1]) == 0) ||
+                   (strcmp(s.numbers[0], drawn[1]) == 0 &&
+                    strcmp(s.numbers[1], drawn[0]) == 0));
+}
+
+static void
+test_stale(void)
+{
+    enum { T0 = 1000000 };
+    static const struct {
+        int valid;
+        size_t n, loaded;
+        long long read_ago, tried_ago; /* ms before now */
+        int want;
+    } cases[] = {
+        {0, 0, 0, 0, 0, 1},       /* never read */
+        {0, 500, 512, 10, 10, 1}, /* dropped: read at once */
+        {1, 512, 512, 0, 0, 0},   /* just read */
+        {1, 512, 512, 29999, 29999, 0},
+        {1, 512, 512, 30000, 30000, 1}, /* too old */
+        {1, 256, 512, 5000, 5000, 0},   /* half left: not yet */
+        {1, 255, 512, 5000, 5000, 1},   /* less than half */
+        {1, 255, 512, 500, 500, 0},     /* ... but read a moment ago */
+        {1, 0, 0, 29000, 29000, 0},     /* an empty pool: only the TTL */
+        {1, 0, 0, 30000, 30000, 1},
+        /* MySQL failed a moment ago: the old sample serves a while */
+        {1, 512, 512, 40000, 200, 0},
+        {1, 512, 512, 40000, 1000, 1},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+        struct ec_number_sample s = {NULL,
+                                     cases[i].n,
+                                     cases[i].loaded,
+                                     T0 - cases[i].read_ago,
+                                     T0 - cases[i].tried_ago,
+                                     cases[i].valid};
+        int got = ec_number_sample_stale(&s, T0);
+        if (got != cases[i].want)
+            fprintf(stderr, "\n    case %zu: stale %d, want %d\n", i, got,
+                    cases[i].want);
+        CU_ASSERT_EQUAL(got, cases[i].want);
+    }
+}
+
+/* With MySQL not there and nothing read yet, a page gets unavailable (and
+   a page shows that it cannot offer numbers now); a search too. */
+static void
+test_offer_without_mysql(void)
+{
+    static const struct ec_db_config dbc = {"127.0.0.1", 1,    NULL, "nobody",
+                                            "",          NULL, 200,  200};
+    static const struct ec_kv_config kvc = {"127.0.0.1", 1, 200, 200};
+    struct ec_db *db = ec_db_new(&dbc);
+    struct ec_kv *kv = ec_kv_new(&kvc);
+    struct ec_number_cache *nc = ec_number_cache_new();
+    struct ec_tenant t = {.id = 1, .slug = "nordlys"};
+    struct ec_number_query q = {.count = 6};
+    struct ec_arena a;
+    const char **out;
+    size_t n = 99;
+
+    ec_arena_init(&a, 0);
+    CU_ASSERT_EQUAL(ec_number_offer(nc, db, kv, &t, &q, &a, &out, &n),
+                    EC_ERR_UNAVAILABLE);
+    CU_ASSERT_EQUAL(n, 0);
+    memcpy(q.contains, "42", 3);
+    CU_ASSERT_EQUAL(ec_number_offer(nc, db, kv, &t, &q, &a, &out, &n),
+                    EC_ERR_UNAVAILABLE);
+    ec_number_cache_drop(nc, "nordlys");
+    ec_number_cache_clear(nc);
+    ec_arena_release(&a);
+    ec_number_cache_free(nc);
+    ec_kv_free(kv);
+    ec_db_free(db);
+}
+
 static const struct ec_test tests[] = {
     {"numbers are normalised to E.164 or refused with a reason",
      test_normalise},
@@ -431,6 +677,15 @@ static const struct ec_test tests[] = {
     {"count and contains are bounded", test_query_limits},
     {"lock keys carry the tenant as hash tag", test_lock_keys},
     {"rate keys: a client of 1 to 64 printable bytes", test_rate_key},
+    {"sample: a draw is distinct numbers, the sample kept whole",
+     test_draw_distinct_and_keeps_the_sample},
+    {"sample: a draw follows its seed", test_draw_depends_on_the_seed},
+    {"sample: draws are uniform (chi-square)", test_draw_is_uniform},
+    {"sample: locked numbers drawn leave it, the others stay",
+     test_remove_locked},
+    {"sample: when it is read again", test_stale},
+    {"offer: MySQL not there and nothing read yet is unavailable",
+     test_offer_without_mysql},
     {NULL, NULL},
 };
 
