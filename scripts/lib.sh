@@ -4,6 +4,12 @@
 # pid files: var/demo for scripts/up, var/test for scripts/test, so tests
 # can run while the demo runs. Everything listens on 127.0.0.1 only, and
 # stopping a stack kills exactly the pids it recorded.
+#
+# Run as root (as scripts/up and scripts/test are), no service of a stack
+# runs as root: MariaDB as "mysql", Redis as "redis" (Debian's packages
+# create both), ecomd's master and workers as "ecomd" (created here if
+# missing; the master binds its socket as root first). Run as another user,
+# everything runs as that user. docs/operations.md says who can read what.
 
 set -euo pipefail
 
@@ -12,7 +18,9 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # Debian packages the project needs to build, run and test.
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
-EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux"
+# acl: setfacl grants the services' accounts what they need in the stack's
+# folders, and no one else (docs/operations.md)
+EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl"
 # gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
 EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
 
@@ -24,20 +32,121 @@ stack_env() {
     STACK_NAME=$1
     STACK="$ROOT/var/$1"
     case "$1" in
-        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 LOCK_TTL=15m ;;
+        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 LOCK_TTL=15m
+              REDIS_MAXMEMORY=256mb ;;
         # a short lock TTL lets the tests watch locks expire
         # EC_TEST_PORT_OFFSET moves its ports, so two checkouts can test at once
         test) local o=${EC_TEST_PORT_OFFSET:-0}
               HTTP_PORT=$((18080 + o)) MYSQL_PORT=$((13307 + o)) REDIS_PORT=$((16380 + o))
-              WORKERS=4 LOCK_TTL=10s ;;
+              WORKERS=4 LOCK_TTL=10s REDIS_MAXMEMORY=64mb ;;
         *) die "unknown stack '$1'" ;;
     esac
     MYSQL_SOCK="$STACK/run/mysqld.sock"
+    # the only folder LOAD DATA and SELECT ... INTO OUTFILE may touch
+    MYSQL_FILES="$STACK/mysql-files"
     ECOMD_SOCK="$STACK/run/ecomd.sock"
     ECOMD_CONF="$STACK/ecomd.conf"
     MAX_BODY=1m
     BUILD="$ROOT/build/plain"
-    export ECOMD_MYSQL_PASSWORD
+    # the accounts the services run as (see the top of this file)
+    if [ "$(id -u)" -eq 0 ]; then
+        SVC_MYSQL=mysql SVC_REDIS=redis SVC_ECOMD=ecomd
+    else
+        SVC_MYSQL=$(id -un) SVC_REDIS=$(id -un) SVC_ECOMD=$(id -un)
+    fi
+    # MariaDB's administrator: root through the unix socket only (as OS
+    # root), or the OS user's own socket account mariadb-install-db made
+    MYSQL_ADMIN=$(id -un)
+    # Redis accounts: ecomd's own, limited to its keys and channel; the
+    # default one, with a password, for the scripts and tests
+    REDIS_ACL_USER=ecomd
+    export ECOMD_MYSQL_PASSWORD ECOMD_REDIS_PASSWORD
+}
+
+is_root() { [ "$(id -u)" -eq 0 ]; }
+
+# as_user USER CMD...: run CMD as USER (through runuser if that is another
+# account than ours).
+as_user() {
+    local u=$1; shift
+    if [ "$u" = "$(id -un)" ]; then "$@"; else runuser -u "$u" -- "$@"; fi
+}
+
+# The account ecomd runs as: a system user without a home or a shell.
+ensure_accounts() {
+    is_root || return 0
+    local u
+    for u in mysql redis; do
+        id "$u" >/dev/null 2>&1 || die "no '$u' user: is its Debian package installed?"
+    done
+    if ! id ecomd >/dev/null 2>&1; then
+        say "creating the system user ecomd"
+        useradd --system --user-group --no-create-home --home-dir /nonexistent \
+            --shell /usr/sbin/nologin ecomd
+    fi
+}
+
+# grant_traverse USER PATH: let USER pass through every folder down to
+# PATH. A folder USER cannot pass (a checkout under /root, which is 0700)
+# gets an ACL entry for USER alone, with search permission only: it opens
+# nothing to anyone else and lets USER list nothing.
+grant_traverse() {
+    local user=$1 path=$2 d=""
+    local -a parts
+    is_root || return 0
+    IFS=/ read -r -a parts <<<"${path#/}"
+    for p in "" "${parts[@]}"; do
+        d="$d/$p"; d=${d//\/\//\/}
+        [ -d "$d" ] || break
+        runuser -u "$user" -- test -x "$d" 2>/dev/null || setfacl -m "u:$user:x" "$d"
+    done
+}
+
+# prepare_dirs: the stack's folders, each service's share of them.
+#   run/ and log/: writable by the three service accounts, by an ACL entry
+#   each; log/ is sticky (each may delete only its own files), run/ is not,
+#   since ecomd removes on stop the pid file and socket its master made as
+#   root;
+#   secrets/: root's, readable by ecomd's group for the one file it reads
+#   (form_secret).
+prepare_dirs() {
+    mkdir -p "$STACK/run" "$STACK/log"
+    is_root || return 0
+    [ "${EC_DIRS_READY:-}" = "$STACK" ] && return 0
+    ensure_accounts
+    command -v setfacl >/dev/null || ensure_packages acl
+    local u
+    chmod 0755 "$STACK/run"
+    chmod 1755 "$STACK/log"
+    setfacl -m "u:$SVC_MYSQL:rwx,u:$SVC_REDIS:rwx,u:$SVC_ECOMD:rwx" "$STACK/run" "$STACK/log"
+    for u in "$SVC_MYSQL" "$SVC_REDIS" "$SVC_ECOMD"; do
+        grant_traverse "$u" "$STACK/run"
+    done
+    grant_traverse "$SVC_ECOMD" "$ROOT/templates"
+    # nginx's workers run as nobody when it reaches the static files and
+    # the socket (nginx_user)
+    if id nobody >/dev/null 2>&1; then
+        grant_traverse nobody "$ROOT/static"
+        grant_traverse nobody "$STACK/run"
+    fi
+    EC_DIRS_READY=$STACK
+}
+
+# own USER PATH...: PATH (recursively) belongs to USER and its group, and
+# no one else reads it.
+own() {
+    local user=$1; shift
+    is_root || return 0
+    chown -R "$user:$(id -gn "$user")" "$@"
+    chmod 750 "$@"
+}
+
+# log_file USER NAME: a log file USER may write, created if missing.
+log_file() {
+    local f="$STACK/log/$2"
+    [ -e "$f" ] || : > "$f"
+    is_root && chown "$1:$(id -gn "$1")" "$f"
+    return 0
 }
 
 # ensure_packages PKG...: install with apt-get what is missing.
@@ -102,48 +211,150 @@ stop_pid() {
     rm -f "$file"
 }
 
-secret() {
-    local f="$STACK/secrets/mysql_password"
-    if [ ! -s "$f" ]; then
-        mkdir -p "$STACK/secrets"
-        chmod 700 "$STACK/secrets"
-        (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=' > "$f")
-    fi
-    ECOMD_MYSQL_PASSWORD=$(cat "$f")
-    # the key that signs form tokens: kept, so forms survive restarts
-    f="$STACK/secrets/form_secret"
-    [ -s "$f" ] || (umask 077; head -c 32 /dev/urandom > "$f")
+# new_password NAME: var/<stack>/secrets/NAME, made once (letters and
+# digits), root's alone.
+new_password() {
+    local f="$STACK/secrets/$1"
+    [ -s "$f" ] || (umask 077; head -c 18 /dev/urandom | base64 | tr -d '/+=\n' > "$f")
+    chmod 600 "$f"
 }
 
-mysql_root() { mariadb --no-defaults -uroot --socket="$MYSQL_SOCK" "$@"; }
+# secret: the stack's secrets, made once and kept (docs/operations.md):
+#   mysql_password        ecomd's MariaDB account (ecom)
+#   mysql_owner_password  the schema's owner (ecom_owner), for migrations
+#   redis_password        ecomd's Redis account (ecomd)
+#   redis_admin_password  Redis's default account (all rights), for
+#                         scripts and tests
+#   form_secret           the key that signs form tokens (so forms survive
+#                         restarts): the one file ecomd reads itself
+secret() {
+    local d="$STACK/secrets" n
+    mkdir -p "$d"
+    chmod 700 "$d"
+    for n in mysql_password mysql_owner_password redis_password redis_admin_password; do
+        new_password "$n"
+    done
+    [ -s "$d/form_secret" ] || (umask 077; head -c 32 /dev/urandom > "$d/form_secret")
+    if is_root; then
+        ensure_accounts
+        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret"
+        chmod 750 "$d"
+        chmod 640 "$d/form_secret"
+    fi
+    ECOMD_MYSQL_PASSWORD=$(cat "$d/mysql_password")
+    ECOMD_REDIS_PASSWORD=$(cat "$d/redis_password")
+}
 
+mysql_root() { mariadb --no-defaults -u"$MYSQL_ADMIN" --socket="$MYSQL_SOCK" "$@"; }
+
+# redis_admin ARGS...: redis-cli as Redis's default account, which has a
+# password (through the environment, never on a command line).
+redis_admin() {
+    REDISCLI_AUTH=$(cat "$STACK/secrets/redis_admin_password") \
+        redis-cli -p "$REDIS_PORT" "$@"
+}
+
+redis_pong() { redis_admin ping 2>/dev/null | grep -qx PONG; }
+
+# MariaDB runs as $SVC_MYSQL, owns its data folder, reads and writes files
+# only in $MYSQL_FILES, and has no account that logs in without a password
+# over TCP: root comes in through the unix socket as OS root (unix_socket
+# authentication, mariadb-install-db's default), ecomd as "ecom" with
+# SELECT, INSERT, UPDATE and DELETE on its schema, migrations as
+# "ecom_owner", which owns the schema.
 start_mariadb() {
-    local data="$STACK/mysql"
-    mkdir -p "$STACK/run" "$STACK/log"
+    local data="$STACK/mysql" owner_password
+    prepare_dirs
+    secret
     if pid_alive "$STACK/run/mysqld.pid"; then return 0; fi
+    mkdir -p "$data" "$MYSQL_FILES"
+    own "$SVC_MYSQL" "$data" "$MYSQL_FILES"
+    log_file "$SVC_MYSQL" mysql.log
     if [ ! -d "$data/mysql" ]; then
         say "initialising MariaDB in $data"
-        mkdir -p "$data"
-        mariadb-install-db --no-defaults --datadir="$data" --user="$(id -un)" \
-            --auth-root-authentication-method=normal >"$STACK/log/mysql-install.log" 2>&1 ||
+        mariadb-install-db --no-defaults --datadir="$data" \
+            --user="$SVC_MYSQL" --skip-test-db >"$STACK/log/mysql-install.log" 2>&1 ||
             die "mariadb-install-db failed: see $STACK/log/mysql-install.log"
     fi
-    say "starting MariaDB on 127.0.0.1:$MYSQL_PORT"
+    say "starting MariaDB on 127.0.0.1:$MYSQL_PORT as $SVC_MYSQL"
     nohup mariadbd --no-defaults --datadir="$data" --socket="$MYSQL_SOCK" \
-        --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user="$(id -un)" \
+        --port="$MYSQL_PORT" --bind-address=127.0.0.1 --user="$SVC_MYSQL" \
+        --secure-file-priv="$MYSQL_FILES" \
         --pid-file="$STACK/run/mysqld.pid" --log-error="$STACK/log/mysql.log" \
         --innodb-flush-log-at-trx-commit=1 --sync-binlog=1 \
         --innodb-buffer-pool-size=128M --character-set-server=utf8mb4 \
         --collation-server=utf8mb4_unicode_ci >/dev/null 2>&1 &
-    wait_until 60 mariadb-admin --no-defaults -uroot --socket="$MYSQL_SOCK" ping ||
+    wait_until 60 mysql_root -e 'SELECT 1' ||
         die "MariaDB did not start: see $STACK/log/mysql.log"
-    secret
+    harden_mariadb
+    owner_password=$(cat "$STACK/secrets/mysql_owner_password")
     mysql_root <<SQL
 CREATE DATABASE IF NOT EXISTS ecom CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
 CREATE USER IF NOT EXISTS 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
 ALTER USER 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
-GRANT ALL PRIVILEGES ON ecom.* TO 'ecom'@'127.0.0.1';
+REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'ecom'@'127.0.0.1';
+GRANT SELECT, INSERT, UPDATE, DELETE ON ecom.* TO 'ecom'@'127.0.0.1';
+CREATE USER IF NOT EXISTS 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
+ALTER USER 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
+GRANT ALL PRIVILEGES ON ecom.* TO 'ecom_owner'@'127.0.0.1';
 SQL
+}
+
+# No anonymous account, no test database, no root but root@localhost,
+# and that one only through the unix socket (a data folder made by an
+# earlier version of these scripts had root without a password on TCP).
+harden_mariadb() {
+    local drops
+    drops=$(mysql_root -N -e "SELECT CONCAT('DROP USER ', QUOTE(User), '@', QUOTE(Host), ';')
+        FROM mysql.user WHERE User = '' OR (User = 'root' AND Host <> 'localhost')")
+    mysql_root <<SQL
+$drops
+DROP DATABASE IF EXISTS test;
+DELETE FROM mysql.db WHERE Db = 'test' OR Db = 'test\\_%';
+FLUSH PRIVILEGES;
+SQL
+    if is_root; then
+        mysql_root -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket"
+    fi
+}
+
+# start_redis [--no-wait] [REDIS-SERVER-ARGS...]: --no-wait returns as soon
+# as it runs, perhaps still loading (for the tests of that).
+# write_redis_conf: Redis's configuration, with its accounts. The file
+# holds the passwords' SHA-256 only.
+#   default: everything, with a password (redis_admin_password), for the
+#            scripts and the tests; a client that does not AUTH can do
+#            nothing (NOAUTH). (It stays on: Redis 7.0 replays the
+#            append-only file's transactions as this account, and refuses
+#            them, losing data, when it is off.)
+#   ecomd:   ecomd's keys (ecom:*) and channel, no dangerous command
+write_redis_conf() {
+    local conf="$STACK/redis.conf" ecomd_hash admin_hash
+    ecomd_hash=$(printf %s "$ECOMD_REDIS_PASSWORD" | sha256sum | cut -d' ' -f1)
+    admin_hash=$(tr -d '\n' < "$STACK/secrets/redis_admin_password" | sha256sum | cut -d' ' -f1)
+    (umask 027; cat > "$conf" <<CONF
+# Written by scripts for the $STACK_NAME stack; see docs/operations.md.
+port $REDIS_PORT
+bind 127.0.0.1
+# baskets and number locks must survive a restart: append-only file,
+# written through every second
+save ""
+appendonly yes
+appendfsync everysec
+dir $STACK/redis
+pidfile $STACK/run/redis.pid
+logfile $STACK/log/redis.log
+daemonize yes
+# a full Redis refuses writes (ecomd answers 503) rather than dropping
+# baskets or number locks
+maxmemory $REDIS_MAXMEMORY
+maxmemory-policy noeviction
+user default on #$admin_hash ~* &* +@all
+user $REDIS_ACL_USER on #$ecomd_hash resetchannels ~ecom:* &ecom:* +@all -@dangerous
+CONF
+    )
+    is_root && chgrp "$(id -gn "$SVC_REDIS")" "$conf"
+    return 0
 }
 
 # start_redis [--no-wait] [REDIS-SERVER-ARGS...]: --no-wait returns as soon
@@ -151,19 +362,18 @@ SQL
 start_redis() {
     local wait=1
     [ "${1:-}" = --no-wait ] && { wait=0; shift; }
-    mkdir -p "$STACK/redis" "$STACK/run" "$STACK/log"
+    prepare_dirs
+    secret
     if pid_alive "$STACK/run/redis.pid"; then return 0; fi
-    say "starting Redis on 127.0.0.1:$REDIS_PORT"
-    # baskets and number locks must survive a restart: append-only file,
-    # written through every second
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' \
-        --appendonly yes --appendfsync everysec \
-        --dir "$STACK/redis" --pidfile "$STACK/run/redis.pid" \
-        --logfile "$STACK/log/redis.log" --daemonize yes "$@" >/dev/null
+    mkdir -p "$STACK/redis"
+    own "$SVC_REDIS" "$STACK/redis"
+    log_file "$SVC_REDIS" redis.log
+    write_redis_conf
+    say "starting Redis on 127.0.0.1:$REDIS_PORT as $SVC_REDIS"
+    as_user "$SVC_REDIS" redis-server "$STACK/redis.conf" "$@" >/dev/null
     [ "$wait" = 1 ] || return 0
     # PONG, not LOADING: the append-only file is read back first
-    wait_until 60 bash -c "redis-cli -p $REDIS_PORT ping | grep -qx PONG" ||
-        die "Redis did not start: see $STACK/log/redis.log"
+    wait_until 60 redis_pong || die "Redis did not start: see $STACK/log/redis.log"
 }
 
 # The user nginx's workers run as: nobody when it can read the static
@@ -181,6 +391,9 @@ write_ecomd_conf() {
     local group=$1
     cat > "$ECOMD_CONF" <<CONF
 # Written by scripts for the $STACK_NAME stack; see etc/ecomd.conf.
+# The passwords come from ECOMD_MYSQL_PASSWORD and ECOMD_REDIS_PASSWORD.
+user = $SVC_ECOMD
+group = $(id -gn "$SVC_ECOMD")
 listen = $ECOMD_SOCK
 listen_group = $group
 listen_mode = 0660
@@ -196,6 +409,7 @@ mysql_user = ecom
 mysql_database = ecom
 redis_host = 127.0.0.1
 redis_port = $REDIS_PORT
+redis_user = $REDIS_ACL_USER
 templates_dir = $ROOT/templates
 template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
@@ -224,9 +438,13 @@ CONF
 start_ecomd() {
     local user group
     pid_alive "$STACK/run/ecomd.pid" && return 0
-    read -r user group <<<"$(nginx_user)"
-    mkdir -p "$STACK/run" "$STACK/log"
+    prepare_dirs
     secret
+    read -r user group <<<"$(nginx_user)"
+    log_file "$SVC_ECOMD" ecomd-error.log
+    log_file "$SVC_ECOMD" ecomd-access.log
+    as_user "$SVC_ECOMD" test -r "$ROOT/templates/default" ||
+        die "$SVC_ECOMD cannot read $ROOT/templates: make the checkout readable (chmod -R o+rX)"
     write_ecomd_conf "$group"
     # ECOMD_BIN: another build of ecomd, e.g. the sanitizer one for tests
     local bin=${ECOMD_BIN:-$BUILD/ecomd}
@@ -256,7 +474,9 @@ start_nginx() {
 ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
 
 migrate_and_seed() {
-    (cd "$ROOT" && ecomctl migrate "$ROOT/sql")
+    # migrations change tables: the schema's owner runs them
+    (cd "$ROOT" && ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_owner_password") \
+        ecomctl -u ecom_owner migrate "$ROOT/sql")
     local f slug
     for f in "$ROOT"/sql/demo/*.sql; do ecomctl seed "$f" >/dev/null; done
     for f in "$ROOT"/sql/demo/catalog-*.json; do

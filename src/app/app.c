@@ -33,6 +33,8 @@ ec_app_new(const struct ec_settings *s)
         .port = (unsigned)s->redis_port,
         .connect_timeout_ms = (unsigned)s->redis_connect_timeout,
         .timeout_ms = (unsigned)s->redis_timeout,
+        .user = s->redis_user,
+        .password = s->redis_password,
     };
 
     app->settings = s;

@@ -13,6 +13,8 @@
 #define S(field) offsetof(struct ec_settings, field)
 
 static const struct ec_conf_directive directives[] = {
+    {"user", EC_CONF_STR, S(user), 0, 0, NULL},
+    {"group", EC_CONF_STR, S(group), 0, 0, NULL},
     {"listen", EC_CONF_STR, S(listen), 0, 0, NULL},
     {"listen_owner", EC_CONF_STR, S(listen_owner), 0, 0, NULL},
     {"listen_group", EC_CONF_STR, S(listen_group), 0, 0, NULL},
@@ -39,6 +41,8 @@ static const struct ec_conf_directive directives[] = {
      NULL},
     {"redis_host", EC_CONF_STR, S(redis_host), 0, 0, NULL},
     {"redis_port", EC_CONF_INT, S(redis_port), 1, 65535, NULL},
+    {"redis_user", EC_CONF_STR, S(redis_user), 0, 0, NULL},
+    {"redis_password", EC_CONF_STR, S(redis_password), 0, 0, NULL},
     {"redis_connect_timeout", EC_CONF_MSEC, S(redis_connect_timeout), 1, 600000,
      NULL},
     {"redis_timeout", EC_CONF_MSEC, S(redis_timeout), 1, 600000, NULL},
@@ -140,6 +144,7 @@ static int
 validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
 {
     const char *env = getenv("ECOMD_MYSQL_PASSWORD");
+    const char *redis_env = getenv("ECOMD_REDIS_PASSWORD");
 
     if (!s->listen) {
         snprintf(err, errsize, "%s: 'listen' is required", name);
@@ -170,6 +175,10 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
         s->mysql_password = ec_xstrdup(env);
     }
     default_str(&s->mysql_password, "");
+    if (redis_env && *redis_env) {
+        free(s->redis_password);
+        s->redis_password = ec_xstrdup(redis_env);
+    }
     default_str(&s->number_lock_rate_exempt, "");
     default_str(&s->client_limits_exempt, "");
     default_str(&s->trusted_proxies, "");
@@ -207,9 +216,19 @@ ec_settings_load(struct ec_settings *s, const char *path, char *err,
                   errsize);
 }
 
+static void
+wipe(char *secret)
+{
+    if (secret)
+        explicit_bzero(secret, strlen(secret));
+}
+
 void
 ec_settings_release(struct ec_settings *s)
 {
+    /* do not leave the passwords in freed heap memory */
+    wipe(s->mysql_password);
+    wipe(s->redis_password);
     ec_conf_free_strings(directives, s);
     ec_cidrs_release(&s->trusted);
     ec_cidrs_release(&s->exempt);

@@ -17,6 +17,9 @@
 struct ec_settings {
     char *path; /* the file it came from */
 
+    char *user;  /* started as root: the account to drop to, NULL = none */
+    char *group; /* NULL = the user's primary group */
+
     char *listen;       /* "/path/to.sock" or "127.0.0.1:9000" */
     char *listen_owner; /* unix socket owner, NULL = unchanged */
     char *listen_group;
@@ -44,6 +47,8 @@ struct ec_settings {
 
     char *redis_host;
     long redis_port;
+    char *redis_user;     /* ACL user; NULL = the default user */
+    char *redis_password; /* NULL = no AUTH; never logged */
     long redis_connect_timeout;
     long redis_timeout;
 
@@ -78,8 +83,8 @@ struct ec_settings {
 /*
  * Fill s with defaults, then read path over them, then validate. Returns 0,
  * or -1 with "FILE:LINE: reason" in err. On failure s holds nothing to free.
- * A password may instead come from the environment (ECOMD_MYSQL_PASSWORD),
- * which keeps it out of files under version control.
+ * A password may instead come from the environment (ECOMD_MYSQL_PASSWORD,
+ * ECOMD_REDIS_PASSWORD), which keeps it out of files under version control.
  */
 int ec_settings_load(struct ec_settings *s, const char *path, char *err,
                      size_t errsize);

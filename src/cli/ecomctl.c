@@ -1,8 +1,11 @@
 /*
  * ecomctl: the operator's command line. It reads the same configuration
- * file as ecomd for its database and Redis settings.
+ * file as ecomd for its database and Redis settings. -u USER connects to
+ * MariaDB as another account than the file's mysql_user (the password still
+ * comes from ECOMD_MYSQL_PASSWORD or the file): migrations run as the
+ * schema's owner, since ecomd's own account may not change tables.
  *
- *   ecomctl [-c FILE] migrate [DIR]
+ *   ecomctl [-c FILE] [-u USER] migrate [DIR]
  *   ecomctl [-c FILE] seed FILE.sql
  *   ecomctl [-c FILE] tenant list
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
@@ -28,6 +31,7 @@
 #include "cli/price.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/xalloc.h"
 #include "cli/render.h"
 #include "app/settings.h"
 #include "store/db.h"
@@ -85,9 +89,12 @@ static struct ec_kv *
 open_kv(struct ctl *c)
 {
     const struct ec_settings *s = &c->settings;
-    struct ec_kv_config cfg = {s->redis_host, (unsigned)s->redis_port,
+    struct ec_kv_config cfg = {s->redis_host,
+                               (unsigned)s->redis_port,
                                (unsigned)s->redis_connect_timeout,
-                               (unsigned)s->redis_timeout};
+                               (unsigned)s->redis_timeout,
+                               s->redis_user,
+                               s->redis_password};
 
     if (!c->kv)
         c->kv = ec_kv_new(&cfg);
@@ -297,8 +304,13 @@ static void
 usage(FILE *out)
 {
     fprintf(out,
-            "usage: ecomctl [-c FILE] COMMAND [ARGS]\n"
+            "usage: ecomctl [-c FILE] [-u USER] COMMAND [ARGS]\n"
             "  -c FILE        configuration file (default %s)\n"
+            "  -u, --mysql-user USER\n"
+            "                 MariaDB account instead of mysql_user (e.g. "
+            "the\n"
+            "                 schema's owner for migrate); its password from\n"
+            "                 ECOMD_MYSQL_PASSWORD\n"
             "  -v, --version  print the version and exit\n"
             "  -h, --help     print this help and exit\n\ncommands:\n",
             DEFAULT_CONF);
@@ -312,18 +324,22 @@ main(int argc, char **argv)
     static const struct option longopts[] = {
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'v'},
+        {"mysql-user", required_argument, NULL, 'u'},
         {NULL, 0, NULL, 0},
     };
-    const char *conf = DEFAULT_CONF;
+    const char *conf = DEFAULT_CONF, *mysql_user = NULL;
     const struct command *cmd;
     struct ctl c;
     char err[512];
     int opt, rc;
 
-    while ((opt = getopt_long(argc, argv, "+c:hv", longopts, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, "+c:u:hv", longopts, NULL)) != -1) {
         switch (opt) {
         case 'c':
             conf = optarg;
+            break;
+        case 'u':
+            mysql_user = optarg;
             break;
         case 'v':
             printf("ecomctl %s\n", PACKAGE_VERSION);
@@ -355,6 +371,10 @@ main(int argc, char **argv)
         ec_settings_load(&c.settings, conf, err, sizeof(err)) < 0) {
         fprintf(stderr, "ecomctl: %s\n", err);
         return 1;
+    }
+    if (cmd->needs_config && mysql_user) {
+        free(c.settings.mysql_user);
+        c.settings.mysql_user = ec_xstrdup(mysql_user);
     }
     /* operator detail goes to the terminal, not to the server's log */
     ec_log_open("stderr", "stderr", EC_LOG_WARN);

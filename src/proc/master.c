@@ -15,6 +15,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "proc/listen.h"
+#include "proc/privilege.h"
 #include "app/settings.h"
 #include "proc/worker.h"
 
@@ -251,6 +252,10 @@ reload(struct master *m)
                      err);
         return;
     }
+    if (!same_str(next.user, m->settings.user) ||
+        !same_str(next.group, m->settings.group))
+        ec_log_warn("reload: a new user or group takes a restart; the "
+                    "workers keep running as they do");
     if (!same_str(next.listen, m->settings.listen) ||
         !same_str(next.pid_file, m->settings.pid_file))
         ec_log_warn("reload: a new listen or pid_file takes a restart; "
@@ -458,6 +463,11 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
         fprintf(stderr, "ecomd: %s\n", err);
         return -1;
     }
+    if (ec_privilege_check(m->settings.user, m->settings.group, err,
+                           sizeof(err)) < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        return -1;
+    }
     if (open_logs(&m->settings) < 0) {
         fprintf(stderr, "ecomd: cannot open logs: %s\n", strerror(errno));
         return -1;
@@ -474,6 +484,16 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
     if (m->settings.pid_file && write_pid_file(m->settings.pid_file) < 0) {
         fprintf(stderr, "ecomd: cannot write %s: %s\n", m->settings.pid_file,
                 strerror(errno));
+        return -1;
+    }
+    /* what needs root is done: socket, logs, pid file; then no worker
+       and no reload ever runs as root */
+    if (ec_privilege_drop(m->settings.user, m->settings.group, err,
+                          sizeof(err)) < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        ec_log_error("%s", err);
+        if (m->settings.pid_file)
+            unlink(m->settings.pid_file);
         return -1;
     }
     if (setup_signals(m) < 0) {

@@ -18,6 +18,8 @@ struct ec_kv {
     unsigned port;
     unsigned connect_timeout_ms;
     unsigned timeout_ms;
+    char *user;        /* NULL: AUTH with the password alone */
+    char *password;    /* NULL: no AUTH; wiped when freed */
     redisContext *ctx; /* NULL while disconnected */
 };
 
@@ -30,6 +32,11 @@ ec_kv_new(const struct ec_kv_config *cfg)
     kv->port = cfg->port;
     kv->connect_timeout_ms = cfg->connect_timeout_ms;
     kv->timeout_ms = cfg->timeout_ms;
+    if (cfg->password && *cfg->password) {
+        kv->password = ec_xstrdup(cfg->password);
+        if (cfg->user && *cfg->user)
+            kv->user = ec_xstrdup(cfg->user);
+    }
     return kv;
 }
 
@@ -48,6 +55,12 @@ ec_kv_free(struct ec_kv *kv)
         return;
     disconnect(kv);
     free(kv->host);
+    free(kv->user);
+    if (kv->password) {
+        /* do not leave the password in freed heap memory */
+        explicit_bzero(kv->password, strlen(kv->password));
+        free(kv->password);
+    }
     free(kv);
 }
 
@@ -56,6 +69,34 @@ ms_to_tv(unsigned ms)
 {
     struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000) * 1000};
     return tv;
+}
+
+/*
+ * AUTH [user] password on a fresh connection: 0, or -1 after logging why
+ * (the server's reply, never the password).
+ */
+static int
+authenticate(struct ec_kv *kv, redisContext *c)
+{
+    const char *argv[3];
+    size_t lens[3];
+    int argc = 0, rc = 0;
+    redisReply *r;
+
+    argv[argc] = "AUTH", lens[argc++] = 4;
+    if (kv->user)
+        argv[argc] = kv->user, lens[argc++] = strlen(kv->user);
+    argv[argc] = kv->password, lens[argc++] = strlen(kv->password);
+    r = redisCommandArgv(c, argc, argv, lens);
+    if (!r || r->type == REDIS_REPLY_ERROR) {
+        ec_log_error("redis AUTH as %s on %s:%u failed: %s",
+                     kv->user ? kv->user : "default", kv->host, kv->port,
+                     r ? r->str : c->errstr);
+        rc = -1;
+    }
+    if (r)
+        freeReplyObject(r);
+    return rc;
 }
 
 int
@@ -76,6 +117,10 @@ ec_kv_connect(struct ec_kv *kv)
         return EC_ERR_UNAVAILABLE;
     }
     if (redisSetTimeout(c, ms_to_tv(kv->timeout_ms)) != REDIS_OK) {
+        redisFree(c);
+        return EC_ERR_UNAVAILABLE;
+    }
+    if (kv->password && authenticate(kv, c) < 0) {
         redisFree(c);
         return EC_ERR_UNAVAILABLE;
     }

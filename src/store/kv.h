@@ -20,6 +20,8 @@ struct ec_kv_config {
     unsigned port;
     unsigned connect_timeout_ms;
     unsigned timeout_ms;
+    const char *user;     /* ACL user for AUTH; NULL = "default" */
+    const char *password; /* NULL or "": no AUTH; never logged */
 };
 
 struct ec_kv *ec_kv_new(const struct ec_kv_config *cfg);
@@ -36,7 +38,13 @@ void ec_kv_free(struct ec_kv *kv);
  */
 int ec_kv_error_of(const char *reply);
 
-/* Connect now if not connected: 0 or EC_ERR_UNAVAILABLE. */
+/*
+ * Connect now if not connected: 0 or EC_ERR_UNAVAILABLE. With a password in
+ * the configuration every new connection (the command one and the
+ * subscription one alike) authenticates first; a refused AUTH is logged
+ * (without the password) and answers EC_ERR_UNAVAILABLE, as a refused
+ * connection does.
+ */
 int ec_kv_connect(struct ec_kv *kv);
 
 /* PING: 0 or EC_ERR_UNAVAILABLE. */

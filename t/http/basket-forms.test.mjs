@@ -3,12 +3,8 @@
 // page, or the page again with the error and the status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { FJORD, NORDLYS, request } from './lib.mjs';
+import { FJORD, NORDLYS, redis, request } from './lib.mjs';
 
-const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
-const redis = (...args) =>
-  execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
 
 // A browser in miniature: keeps its cookies across requests.
 class Shopper {

@@ -2,15 +2,11 @@
 // priced by the engine, versioned, and holding number locks.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ecomctl, eventually, json, NORDLYS, sleep, sql, stack } from './lib.mjs';
+import { ecomctl, eventually, json, NORDLYS, redis, sleep, sql, stack } from './lib.mjs';
 
-const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
-const redis = (...args) =>
-  execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
 
 const PLAN = 'NL-50GB';
 const ADDON = 'NL-EU-PLUS';

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, STACK_DIR, ecomctl } from './lib.mjs';
+import { ROOT, STACK_DIR, ecomctl, ecomdEnv } from './lib.mjs';
 
 const A = 'catalog-test-a';
 const B = 'catalog-test-b';
@@ -31,10 +31,9 @@ function importDoc(slug, doc, name = 'catalog.json') {
 // Run ecomctl as lib.mjs does, but keep what it says on stderr out of
 // the test report: {status, stdout, stderr}.
 function run(...args) {
-  const password = readFileSync(path.join(STACK_DIR, 'secrets/mysql_password'), 'utf8').trim();
   return spawnSync(path.join(ROOT, 'build/plain/ecomctl'),
     ['-c', path.join(STACK_DIR, 'ecomd.conf'), ...args],
-    { encoding: 'utf8', env: { ...process.env, ECOMD_MYSQL_PASSWORD: password } });
+    { encoding: 'utf8', env: ecomdEnv() });
 }
 
 const bySku = (a, b) => (a.sku < b.sku ? -1 : a.sku > b.sku ? 1 : 0);

@@ -54,12 +54,37 @@ export function stack(command) {
 export function ecomctl(...args) {
   return execFileSync(path.join(ROOT, 'build/plain/ecomctl'),
     ['-c', path.join(STACK_DIR, 'ecomd.conf'), ...args],
-    { encoding: 'utf8', env: { ...process.env, ECOMD_MYSQL_PASSWORD: mysqlPassword() } });
+    { encoding: 'utf8', env: ecomdEnv() });
+}
+
+// A secret of the stack (var/<stack>/secrets/NAME).
+export function secret(name) {
+  return readFileSync(path.join(STACK_DIR, 'secrets', name), 'utf8').trim();
 }
 
 function mysqlPassword() {
-  return readFileSync(path.join(STACK_DIR, 'secrets/mysql_password'), 'utf8').trim();
+  return secret('mysql_password');
 }
+
+// The environment ecomd and ecomctl get their passwords from.
+export function ecomdEnv() {
+  return { ...process.env, ECOMD_MYSQL_PASSWORD: mysqlPassword(),
+           ECOMD_REDIS_PASSWORD: secret('redis_password') };
+}
+
+export const REDIS_PORT = process.env.EC_REDIS_PORT || '16380';
+
+// redis-cli as the stack's Redis default account, which has every right and
+// a password (through the environment, as scripts/lib.sh's redis_admin
+// does). opts: execFileSync's.
+export function redisCli(args, opts = {}) {
+  return execFileSync('redis-cli', ['-p', REDIS_PORT, ...args],
+    { encoding: 'utf8', ...opts,
+      env: { ...process.env, REDISCLI_AUTH: secret('redis_admin_password') } });
+}
+
+// One Redis command as the default account; its answer, trimmed.
+export const redis = (...args) => redisCli(args).trim();
 
 export function masterPid() {
   return Number(readFileSync(path.join(STACK_DIR, 'run/ecomd.pid'), 'utf8').trim());

@@ -6,17 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { json, ecomctl, stack, eventually, ROOT, STACK_DIR, NORDLYS, FJORD } from './lib.mjs';
+import { json, ecomctl, stack, eventually, redis, redisCli, ROOT, STACK_DIR, NORDLYS, FJORD } from './lib.mjs';
 
-const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
-
-function redis(...args) {
-  return execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
-}
 
 // Commands fed to one redis-cli: for a few hundred keys at once.
 function redisPipe(lines) {
-  execFileSync('redis-cli', ['-p', REDIS_PORT], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
+  redisCli([], { input: lines.join('\n') + '\n', stdio: ['pipe', 'ignore', 'inherit'] });
 }
 
 function sql(statement) {

@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, ecomctl } from './lib.mjs';
+import { ROOT, STACK_DIR, ecomctl, ecomdEnv, secret } from './lib.mjs';
 
 const ecomd = path.join(ROOT, 'build/plain/ecomd');
 const ecomctlBin = path.join(ROOT, 'build/plain/ecomctl');
@@ -52,10 +52,18 @@ test('ecomd refuses an invalid configuration with file, line and reason', () => 
   }
 });
 
-test('migrations are recorded and safe to run again', () => {
-  const again = ecomctl('migrate', path.join(ROOT, 'sql'));
+test('migrations are recorded and safe to run again, as the schema\'s owner only', () => {
+  const again = execFileSync(path.join(ROOT, 'build/plain/ecomctl'),
+    ['-c', path.join(STACK_DIR, 'ecomd.conf'), '-u', 'ecom_owner', 'migrate', path.join(ROOT, 'sql')],
+    { encoding: 'utf8', env: { ...ecomdEnv(), ECOMD_MYSQL_PASSWORD: secret('mysql_owner_password') } });
   assert.doesNotMatch(again, /applied/, 'nothing is applied twice');
   assert.match(again, /schema is up to date/);
+  // ecomd's own account may not change tables, so it cannot migrate
+  const r = spawnSync(path.join(ROOT, 'build/plain/ecomctl'),
+    ['-c', path.join(STACK_DIR, 'ecomd.conf'), 'migrate', path.join(ROOT, 'sql')],
+    { encoding: 'utf8', env: ecomdEnv() });
+  assert.notEqual(r.status, 0, r.stdout);
+  assert.match(r.stderr, /denied/i);
 });
 
 test('ecomctl lists the demo tenants with their hosts', () => {

@@ -4,14 +4,10 @@
 // never a 500; and all is well once it has loaded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { eventually, json, request, stack, NORDLYS } from './lib.mjs';
+import { eventually, json, redis, request, stack, NORDLYS } from './lib.mjs';
 
-const REDIS_PORT = process.env.EC_REDIS_PORT || '16380';
 const FILL = 30000;   // keys; at 250 µs each (scripts/stack) about 7 s of loading
 
-const redis = (...args) =>
-  execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
 
 function info(field) {
   return redis('INFO', 'persistence').match(new RegExp(`^${field}:(\\S+)`, 'm'))?.[1];

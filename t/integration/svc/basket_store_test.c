@@ -24,7 +24,7 @@
 
 #define SLUG "baskettest"
 
-static struct ec_kv_config cfg = {"127.0.0.1", 16380, 1000, 2000};
+static struct ec_kv_config cfg = {"127.0.0.1", 16380, 1000, 2000, NULL, NULL};
 static struct ec_kv *kv;
 static redisContext *raw;
 static struct ec_arena arena;
@@ -628,7 +628,7 @@ static void
 test_redis_down_is_unavailable(void)
 {
     /* nothing listens on port 1 */
-    struct ec_kv_config none = {"127.0.0.1", 1, 300, 300};
+    struct ec_kv_config none = {"127.0.0.1", 1, 300, 300, NULL, NULL};
     struct ec_kv *down = ec_kv_new(&none);
     struct ec_basket b;
     struct ec_basket_line l;
@@ -680,16 +680,26 @@ static const struct ec_test tests[] = {
 int
 main(void)
 {
+    const char *admin_password;
     const char *port = getenv("EC_REDIS_PORT");
     struct timeval tv = {2, 0};
     int rc;
 
     if (port && *port)
         cfg.port = (unsigned)atoi(port);
+    /* the store connects as ecomd does (EC_REDIS_USER, EC_REDIS_PASSWORD);
+       the test's own checks as the default account, which may do anything
+       (KEYS, SCRIPT FLUSH), with EC_REDIS_ADMIN_PASSWORD. No
+       password: the first test fails (NOAUTH), never skips. */
+    cfg.user = getenv("EC_REDIS_USER");
+    cfg.password = getenv("EC_REDIS_PASSWORD");
+    admin_password = getenv("EC_REDIS_ADMIN_PASSWORD");
     ec_log_open("stderr", "stderr", EC_LOG_ERROR);
     ec_arena_init(&arena, 0);
     kv = ec_kv_new(&cfg);
     raw = redisConnectWithTimeout(cfg.host, (int)cfg.port, tv);
+    if (raw && !raw->err && admin_password)
+        freeReplyObject(redisCommand(raw, "AUTH %s", admin_password));
     if (raw && !raw->err)
         delete_test_keys();
     rc = ec_test_run("integration/svc/basket_store", tests);

@@ -224,6 +224,47 @@ test_password_from_environment(void)
 }
 
 static void
+test_redis_account_and_process_user(void)
+{
+    struct ec_settings s;
+    char err[256];
+
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = 127.0.0.1:9000\n"
+                                             "user = ecomd\n"
+                                             "group = www-data\n"
+                                             "redis_user = ecomd\n"
+                                             "redis_password = in-file\n",
+                                             err, sizeof(err)),
+                          0);
+    EC_ASSERT_STR(s.user, "ecomd");
+    EC_ASSERT_STR(s.group, "www-data");
+    EC_ASSERT_STR(s.redis_user, "ecomd");
+    EC_ASSERT_STR(s.redis_password, "in-file");
+    ec_settings_release(&s);
+
+    setenv("ECOMD_REDIS_PASSWORD", "from-env", 1);
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = 127.0.0.1:9000\n"
+                                             "redis_password = in-file\n",
+                                             err, sizeof(err)),
+                          0);
+    unsetenv("ECOMD_REDIS_PASSWORD");
+    EC_ASSERT_STR(s.redis_password, "from-env");
+    CU_ASSERT_PTR_NULL(s.redis_user);
+    CU_ASSERT_PTR_NULL(s.user);
+    ec_settings_release(&s);
+
+    /* no password anywhere: no AUTH */
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = 127.0.0.1:9000\n", err,
+                                             sizeof(err)),
+                          0);
+    CU_ASSERT_PTR_NULL(s.redis_password);
+    ec_settings_release(&s);
+}
+
+static void
 test_shipped_config_is_valid(void)
 {
     const char *dir = getenv("EC_SRCDIR");
@@ -248,6 +289,8 @@ static const struct ec_test tests[] = {
     {"the form key comes from its file, else at random", test_form_secret},
     {"bad values are refused with a reason", test_bad_values_are_refused},
     {"ECOMD_MYSQL_PASSWORD overrides the file", test_password_from_environment},
+    {"user, group, redis_user; ECOMD_REDIS_PASSWORD overrides the file",
+     test_redis_account_and_process_user},
     {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},
     {NULL, NULL},
 };

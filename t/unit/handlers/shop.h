@@ -30,7 +30,8 @@ shop_init(struct shop *s)
 {
     static const struct ec_db_config dbc = {"127.0.0.1", 1,    NULL, "nobody",
                                             "",          NULL, 200,  200};
-    static const struct ec_kv_config kvc = {"127.0.0.1", 1, 200, 200};
+    static const struct ec_kv_config kvc = {"127.0.0.1", 1,    200,
+                                            200,         NULL, NULL};
 
     memset(s, 0, sizeof(*s));
     s->tenant.id = 1;
