@@ -58,13 +58,16 @@ DISTINCT_COUNT=$((SECS * 20000 > 200000 ? SECS * 20000 : 200000))
     die "$SECS s would need more numbers than the block +4599 has: run shorter"
 LOCKS="ecom:{$SLUG}:lock:+4599*"
 
-kv() { redis-cli -p "$REDIS_PORT" "$@"; }
+kv() { redis_admin "$@"; }   # the stack's admin account (scripts/lib.sh)
 msisdn() { printf '+45%08d' "$1"; }
 
 # Delete every lock on a bench number. SCAN rather than KEYS: the demo's
 # Redis stays responsive while it walks the keyspace.
 unlock_bench() {
-    kv --scan --pattern "$LOCKS" | xargs -r -n 500 redis-cli -p "$REDIS_PORT" DEL >/dev/null
+    local keys
+    kv --scan --pattern "$LOCKS" | while mapfile -t -n 500 keys && [ ${#keys[@]} -gt 0 ]; do
+        kv DEL "${keys[@]}" >/dev/null
+    done
 }
 
 # Delete the baskets that hold bench numbers: left alone they would pile up
@@ -131,6 +134,7 @@ trap 'unlock_bench; drop_bench_baskets; unpool_bench; rm -f "$csv"; restore_limi
     seq -f '+45%08.0f' "$DISTINCT_FIRST" $((DISTINCT_FIRST + DISTINCT_COUNT - 1))
 } > "$csv"
 ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_password") \
+ECOMD_REDIS_PASSWORD=$(cat "$STACK/secrets/redis_password") \
     "$BUILD/ecomctl" -c "$ECOMD_CONF" numbers import "$SLUG" "$csv" >/dev/null ||
     die "could not import the bench numbers into $SLUG's pool"
 

@@ -5,13 +5,9 @@
 // these requests is reported by scripts/test.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { json, NORDLYS, request, sleep } from './lib.mjs';
+import { json, NORDLYS, request, sleep, redis } from './lib.mjs';
 
-const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
-const redis = (...args) =>
-  execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
 
 const PLAN = 'NL-50GB';
 

@@ -4,15 +4,11 @@
 // never offer a number that is locked or no longer available.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NORDLYS, ecomctl, json, request, sql, sleep } from './lib.mjs';
+import { NORDLYS, ecomctl, json, request, sql, sleep, redis } from './lib.mjs';
 
-const REDIS_PORT = String(process.env.EC_REDIS_PORT || 16380);
-const redis = (...args) =>
-  execFileSync('redis-cli', ['-p', REDIS_PORT, ...args], { encoding: 'utf8' }).trim();
 const lockKey = (msisdn) => `ecom:{nordlys}:lock:${msisdn}`;
 // what ecomctl numbers import (and later checkout) says after a pool change
 const announce = () => redis('PUBLISH', 'ecom:invalidate', 'numbers:nordlys');

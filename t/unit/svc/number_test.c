@@ -637,7 +637,8 @@ test_offer_without_mysql(void)
 {
     static const struct ec_db_config dbc = {"127.0.0.1", 1,    NULL, "nobody",
                                             "",          NULL, 200,  200};
-    static const struct ec_kv_config kvc = {"127.0.0.1", 1, 200, 200};
+    static const struct ec_kv_config kvc = {"127.0.0.1", 1,    200,
+                                            200,         NULL, NULL};
     struct ec_db *db = ec_db_new(&dbc);
     struct ec_kv *kv = ec_kv_new(&kvc);
     struct ec_number_cache *nc = ec_number_cache_new();
