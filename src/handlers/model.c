@@ -20,7 +20,7 @@ ec_page_script_texts(struct ec_request *req, struct json_object *model)
     if (req->texts)
         json_object_object_add(
             model, "messages_json",
-            json_object_new_string(ec_msgcat_script_json(req->texts)));
+            json_object_get(ec_msgcat_script_model(req->texts)));
 }
 
 struct json_object *

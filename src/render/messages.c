@@ -294,10 +294,10 @@ struct ec_msgcat {
     struct po_file *layers[2]; /* the tenant's, the default: may be NULL */
     struct timespec stamp[2];  /* the layers' mtimes when merged */
     int existed[2];
-    struct ec_po merged;      /* entries borrowed from the layers */
-    struct ec_tmpl **tmpls;   /* one per merged entry, NULL if broken */
-    struct json_object *json; /* {{t....}} */
-    char *script_json;
+    struct ec_po merged;        /* entries borrowed from the layers */
+    struct ec_tmpl **tmpls;     /* one per merged entry, NULL if broken */
+    struct json_object *json;   /* {{t....}} */
+    struct json_object *script; /* a json-c string: script_json */
 };
 
 struct ec_messages {
@@ -330,8 +330,9 @@ cat_clear(struct ec_msgcat *c)
     if (c->json)
         json_object_put(c->json);
     c->json = NULL;
-    free(c->script_json);
-    c->script_json = NULL;
+    if (c->script)
+        json_object_put(c->script);
+    c->script = NULL;
     free(c->locale);
     c->locale = NULL;
 }
@@ -598,7 +599,9 @@ cat_build(struct ec_messages *m, struct ec_msgcat *c)
         }
     }
     ec_buf_addch(&json, '}');
-    c->script_json = ec_buf_detach(&json, NULL);
+    /* one string shared by every page that carries it */
+    c->script = json_object_new_string_len(json.data, (int)json.len);
+    ec_buf_release(&json);
     ec_buf_release(&src);
 }
 
@@ -684,7 +687,13 @@ ec_msgcat_json(const struct ec_msgcat *c)
 const char *
 ec_msgcat_script_json(const struct ec_msgcat *c)
 {
-    return c->script_json;
+    return json_object_get_string(c->script);
+}
+
+struct json_object *
+ec_msgcat_script_model(const struct ec_msgcat *c)
+{
+    return c->script;
 }
 
 const struct ec_tmpl *

@@ -105,6 +105,9 @@ struct json_object *ec_msgcat_json(const struct ec_msgcat *c);
  * Owned by the catalog.
  */
 const char *ec_msgcat_script_json(const struct ec_msgcat *c);
+/* The same as a json-c string, built once and shared by every page that
+   carries it: take a reference (json_object_get) to put it in a model. */
+struct json_object *ec_msgcat_script_model(const struct ec_msgcat *c);
 
 /*
  * The message id as a compiled template (its literal text HTML-escaped,
