@@ -881,6 +881,16 @@ clear_campaign_rows(struct import *im, enum campaign_rows table, long long id)
     return ec_db_exec(im->db, clear_sql[table], p, 2, NULL, NULL, NULL);
 }
 
+/* One row (tenant, campaign id, other id) of a campaign's link table. */
+static int
+put_campaign_link(struct import *im, const char *sql, long long id,
+                  long long other)
+{
+    struct ec_db_param p[] = {EC_DB_I(im->tenant), EC_DB_I(id), EC_DB_I(other)};
+
+    return ec_db_exec(im->db, sql, p, 3, NULL, NULL, NULL);
+}
+
 static int
 put_campaign_products(struct import *im, const struct sku_index *want_ix,
                       const struct ec_promotion_campaign *w, long long id)
@@ -889,17 +899,12 @@ put_campaign_products(struct import *im, const struct sku_index *want_ix,
 
     for (size_t k = 0; k < w->n_skus && rc == 0; k++) {
         long pos = sku_index_find(want_ix, w->skus[k]);
-        struct ec_db_param p[] = {
-            EC_DB_I(im->tenant),
-            EC_DB_I(id),
-            EC_DB_I(pos < 0 ? 0 : im->want_product_ids[pos]),
-        };
 
-        rc = ec_db_exec(im->db,
-                        "INSERT INTO campaign_products"
-                        " (tenant_id, campaign_id, product_id)"
-                        " VALUES (?, ?, ?)",
-                        p, 3, NULL, NULL, NULL);
+        rc = put_campaign_link(im,
+                               "INSERT INTO campaign_products"
+                               " (tenant_id, campaign_id, product_id)"
+                               " VALUES (?, ?, ?)",
+                               id, pos < 0 ? 0 : im->want_product_ids[pos]);
     }
     return rc;
 }
@@ -910,19 +915,12 @@ put_campaign_channels(struct import *im, const struct ec_promotion_campaign *w,
 {
     int rc = 0;
 
-    for (size_t k = 0; k < w->n_channels && rc == 0; k++) {
-        struct ec_db_param p[] = {
-            EC_DB_I(im->tenant),
-            EC_DB_I(id),
-            EC_DB_I(want_channel_id(im, w->channels[k])),
-        };
-
-        rc = ec_db_exec(im->db,
-                        "INSERT INTO campaign_channels"
-                        " (tenant_id, campaign_id, channel_id)"
-                        " VALUES (?, ?, ?)",
-                        p, 3, NULL, NULL, NULL);
-    }
+    for (size_t k = 0; k < w->n_channels && rc == 0; k++)
+        rc = put_campaign_link(im,
+                               "INSERT INTO campaign_channels"
+                               " (tenant_id, campaign_id, channel_id)"
+                               " VALUES (?, ?, ?)",
+                               id, want_channel_id(im, w->channels[k]));
     return rc;
 }
 
