@@ -31,17 +31,6 @@
 
 #define COOKIE_NAME "basket"
 
-static const char *
-jget_str(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* ---- reading ---- */
 
 int
@@ -115,7 +104,7 @@ policy_of(const struct ec_request *req, struct ec_basket_policy *p)
 static const struct ec_channel *
 line_channel(const struct ec_request *req, struct json_object *line)
 {
-    const char *code = jget_str(line, "channel");
+    const char *code = ec_basket_line_str(line, "channel");
     const struct ec_channel *ch =
         code ? ec_catalog_channel(req->catalog, code) : NULL;
 
@@ -302,7 +291,7 @@ ec_basket_do_update(struct ec_request *req, struct ec_response *res,
     json_object_put(merged);
     if (rc < 0)
         return ec_fail(res, rc, field, message);
-    old_msisdn = jget_str(stored, "msisdn");
+    old_msisdn = ec_basket_line_str(stored, "msisdn");
     if (l->msisdn[0] && (!old_msisdn || strcmp(old_msisdn, l->msisdn) != 0) &&
         (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
@@ -371,7 +360,7 @@ static void
 add_lock(struct json_object *stored, int held, struct json_object *o,
          const char *id, struct json_object *notices)
 {
-    const char *msisdn = jget_str(stored, "msisdn");
+    const char *msisdn = ec_basket_line_str(stored, "msisdn");
     struct json_object *lock, *exp;
     char national[EC_NUMBER_SIZE];
 

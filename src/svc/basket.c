@@ -992,8 +992,8 @@ ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 
 /* ---- what a basket costs now ---- */
 
-static const char *
-stored_str(struct json_object *o, const char *k)
+const char *
+ec_basket_line_str(struct json_object *o, const char *k)
 {
     struct json_object *v;
 
@@ -1077,8 +1077,8 @@ view_line(const struct ec_catalog *c, struct ec_basket_view_line *vl,
           int64_t at, int vat_rate_bp, struct ec_arena *a)
 {
     struct ec_promotion_breakdown *pb = ec_arena_alloc(a, sizeof(*pb));
-    const char *sku = stored_str(vl->stored, "sku");
-    const char *sim_name = stored_str(vl->stored, "sim_type");
+    const char *sku = ec_basket_line_str(vl->stored, "sku");
+    const char *sim_name = ec_basket_line_str(vl->stored, "sim_type");
     int months = stored_int(vl->stored, "binding_months");
     enum ec_sim_type sim = EC_SIM_PHYSICAL;
     struct json_object *at_add;
@@ -1109,7 +1109,7 @@ view_line(const struct ec_catalog *c, struct ec_basket_view_line *vl,
 static void
 view_choice(struct ec_basket_view_line *vl)
 {
-    const char *sim_name = stored_str(vl->stored, "sim_type");
+    const char *sim_name = ec_basket_line_str(vl->stored, "sim_type");
     struct json_object *v;
     enum ec_sim_type sim;
 
@@ -1119,7 +1119,7 @@ view_choice(struct ec_basket_view_line *vl)
         json_object_get_boolean(v);
     vl->needs_acceptance = vl->binding_months > 0 && !vl->binding_accepted;
     vl->sim = sim_name && ec_sim_type_parse(sim_name, &sim) == 0 ? sim : 0;
-    vl->has_number = stored_str(vl->stored, "msisdn") != NULL;
+    vl->has_number = ec_basket_line_str(vl->stored, "msisdn") != NULL;
 }
 
 void
@@ -1140,10 +1140,10 @@ ec_basket_view_build(const struct ec_catalog *c,
         const char *code;
 
         vl->stored = json_object_array_get_idx(b->lines, i);
-        vl->id = stored_str(vl->stored, "id");
+        vl->id = ec_basket_line_str(vl->stored, "id");
         if (!vl->id)
             vl->id = "";
-        code = stored_str(vl->stored, "channel");
+        code = ec_basket_line_str(vl->stored, "channel");
         vl->channel = code ? ec_catalog_channel(c, code) : NULL;
         if (!vl->channel)
             vl->channel = fallback;

@@ -117,6 +117,10 @@ struct ec_basket {
                          EC_ERR_RATE_LIMITED may succeed */
 };
 
+/* The string member k of a stored line (or any object), or NULL when it
+   is absent or not a string. */
+const char *ec_basket_line_str(struct json_object *o, const char *k);
+
 /* 1 if s is a well-formed basket id, else 0. */
 int ec_basket_id_valid(const char *s);
 
