@@ -14,6 +14,11 @@
 #include "svc/number.h"
 #include "svc/tenant.h"
 
+/* With template_reload on, a changed template or catalog shows within a
+   second: checking its files on every view would cost a page ten stat()
+   calls. */
+#define RELOAD_CHECK_MS 1000
+
 struct ec_app *
 ec_app_new(const struct ec_settings *s)
 {
@@ -36,6 +41,7 @@ ec_app_new(const struct ec_settings *s)
         .user = s->redis_user,
         .password = s->redis_password,
     };
+    long reload_ms = s->template_reload ? RELOAD_CHECK_MS : -1;
 
     app->settings = s;
     app->db = ec_db_new(&dbc);
@@ -44,10 +50,10 @@ ec_app_new(const struct ec_settings *s)
     app->tenants = ec_tenant_cache_new();
     app->catalogs = ec_catalog_cache_new();
     app->numbers = ec_number_cache_new();
-    app->themes = ec_themes_new(s->templates_dir, s->template_reload);
+    app->themes = ec_themes_new(s->templates_dir, reload_ms);
     app->routes = ec_routes;
     app->nroutes = ec_routes_count;
-    app->messages = ec_messages_new(s->templates_dir, s->template_reload);
+    app->messages = ec_messages_new(s->templates_dir, reload_ms);
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "proc/listen.h"
@@ -44,15 +45,6 @@ struct master {
 };
 
 static int sig_write_fd = -1;
-
-static long long
-now_ms(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 on_signal(int sig)
@@ -95,7 +87,7 @@ spawn(struct master *m, struct slot *s)
 
     if (pid < 0) {
         ec_log_error("fork failed: %s", strerror(errno));
-        s->respawn_at_ms = now_ms() + EC_BACKOFF_FIRST_MS;
+        s->respawn_at_ms = ec_clock_ms() + EC_BACKOFF_FIRST_MS;
         return;
     }
     if (pid == 0) {
@@ -108,7 +100,7 @@ spawn(struct master *m, struct slot *s)
         exit(rc);
     }
     s->pid = pid;
-    s->started_ms = now_ms();
+    s->started_ms = ec_clock_ms();
 }
 
 static void
@@ -137,7 +129,7 @@ retire_generation(struct master *m)
     free(m->slots);
     m->slots = NULL;
     m->nslots = 0;
-    m->old_kill_at_ms = now_ms() + m->settings.graceful_timeout;
+    m->old_kill_at_ms = ec_clock_ms() + m->settings.graceful_timeout;
 }
 
 static void
@@ -155,7 +147,7 @@ describe_exit(pid_t pid, int status)
 static void
 schedule_respawn(struct master *m, struct slot *s, int status)
 {
-    long long now = now_ms();
+    long long now = ec_clock_ms();
     int clean = WIFEXITED(status) && WEXITSTATUS(status) == 0;
 
     s->pid = 0;
@@ -200,7 +192,7 @@ reap(struct master *m)
 static void
 respawn_due(struct master *m)
 {
-    long long now = now_ms();
+    long long now = ec_clock_ms();
 
     if (m->stopping)
         return;
@@ -281,7 +273,7 @@ begin_stop(struct master *m, int sig)
     if (m->stopping)
         return;
     m->stopping = 1;
-    m->kill_at_ms = now_ms() + m->settings.graceful_timeout;
+    m->kill_at_ms = ec_clock_ms() + m->settings.graceful_timeout;
     ec_log_info("signal %d: stopping gracefully", sig);
     signal_all(m, SIGTERM);
 }
@@ -317,7 +309,7 @@ handle_signals(struct master *m)
 static int
 next_timeout(const struct master *m)
 {
-    long long now = now_ms(), next = -1, t;
+    long long now = ec_clock_ms(), next = -1, t;
 
     if (m->stopping)
         next = m->kill_at_ms;
@@ -347,18 +339,19 @@ loop(struct master *m)
         handle_signals(m);
         reap(m);
         respawn_due(m);
-        if (m->nold && now_ms() >= m->old_kill_at_ms) {
+        if (m->nold && ec_clock_ms() >= m->old_kill_at_ms) {
             ec_log_warn("%zu workers of an earlier generation still busy "
                         "after graceful_timeout: killing them",
                         m->nold);
             for (size_t i = 0; i < m->nold; i++)
                 kill(m->old[i], SIGKILL);
-            m->old_kill_at_ms = now_ms() + 60000;
+            m->old_kill_at_ms = ec_clock_ms() + 60000;
         }
-        if (m->stopping && children_alive(m) && now_ms() >= m->kill_at_ms) {
+        if (m->stopping && children_alive(m) &&
+            ec_clock_ms() >= m->kill_at_ms) {
             ec_log_warn("graceful_timeout passed: killing busy workers");
             signal_all(m, SIGKILL);
-            m->kill_at_ms = now_ms() + 60000;
+            m->kill_at_ms = ec_clock_ms() + 60000;
         }
     }
 }

@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "render/mustache.h"
@@ -298,22 +299,23 @@ struct ec_msgcat {
     struct ec_tmpl **tmpls;     /* one per merged entry, NULL if broken */
     struct json_object *json;   /* {{t....}} */
     struct json_object *script; /* a json-c string: script_json */
+    long long checked_ms;       /* its files' last check (monotonic) */
 };
 
 struct ec_messages {
     char *dir;
-    int reload;
+    long check_ms; /* < 0: never */
     struct po_file *files;
     struct ec_msgcat *cats;
 };
 
 struct ec_messages *
-ec_messages_new(const char *dir, int reload)
+ec_messages_new(const char *dir, long check_ms)
 {
     struct ec_messages *m = ec_xcalloc(1, sizeof(*m));
 
     m->dir = ec_xstrdup(dir);
-    m->reload = reload;
+    m->check_ms = check_ms;
     return m;
 }
 
@@ -400,7 +402,7 @@ file_get(struct ec_messages *m, const char *path)
     for (f = m->files; f; f = f->next)
         if (strcmp(f->path, path) == 0)
             break;
-    if (f && !m->reload)
+    if (f && m->check_ms < 0)
         return f;
     exists = stat(path, &st) == 0 && S_ISREG(st.st_mode);
     if (f) {
@@ -637,6 +639,7 @@ const struct ec_msgcat *
 ec_messages_get(struct ec_messages *m, const char *slug, const char *locale)
 {
     struct ec_msgcat *c;
+    long long now = ec_clock_ms();
 
     if (slug && (!*slug || !safe_name(slug)))
         slug = NULL;
@@ -644,7 +647,10 @@ ec_messages_get(struct ec_messages *m, const char *slug, const char *locale)
         if (same_str(c->slug, slug) && same_str(c->want, locale))
             break;
     if (c) {
-        if (!m->reload || !cat_stale(m, c))
+        if (m->check_ms < 0 || now - c->checked_ms < m->check_ms)
+            return c;
+        c->checked_ms = now;
+        if (!cat_stale(m, c))
             return c;
         cat_clear(c);
     } else {
@@ -654,6 +660,7 @@ ec_messages_get(struct ec_messages *m, const char *slug, const char *locale)
         c->next = m->cats;
         m->cats = c;
     }
+    c->checked_ms = now;
     cat_build(m, c);
     return c;
 }

@@ -23,8 +23,9 @@
  *     any message; the file fails to parse);
  *   - a catalog (struct ec_msgcat) stays valid and unchanged from one
  *     ec_messages_get() to the next: with reload on, a changed file is
- *     reread by the next ec_messages_get() of a catalog that uses it,
- *     never in the middle of a request.
+ *     reread by an ec_messages_get() of a catalog that uses it (which
+ *     checks its files at most every check_ms), never in the middle of a
+ *     request.
  */
 #ifndef EC_RENDER_MESSAGES_H
 #define EC_RENDER_MESSAGES_H
@@ -69,8 +70,12 @@ void ec_po_release(struct ec_po *po);
 /* The msgstr of id in po, or NULL. */
 const char *ec_po_find(const struct ec_po *po, const char *id);
 
-/* A set of catalogs rooted at dir (copied), the templates' root. */
-struct ec_messages *ec_messages_new(const char *dir, int reload);
+/*
+ * A set of catalogs rooted at dir (copied), the templates' root. A
+ * catalog's files are checked for changes at most every check_ms (0: at
+ * every ec_messages_get()); never when check_ms is negative.
+ */
+struct ec_messages *ec_messages_new(const char *dir, long check_ms);
 void ec_messages_free(struct ec_messages *m);
 
 /*

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "core/buf.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -24,22 +25,24 @@ struct theme_entry {
     struct timespec mtime;
     struct ec_tmpl *tmpl;  /* NULL: missing or failed to compile */
     unsigned long checked; /* render serial of the last freshness check */
+    long long checked_ms;  /* and its time (monotonic clock) */
 };
 
 struct ec_themes {
     char *dir;
-    int reload;
+    long check_ms;        /* < 0: never */
     unsigned long serial; /* counts renders */
+    long long now_ms;     /* when this render started (monotonic clock) */
     struct theme_entry *buckets[EC_THEME_BUCKETS];
 };
 
 struct ec_themes *
-ec_themes_new(const char *dir, int reload)
+ec_themes_new(const char *dir, long check_ms)
 {
     struct ec_themes *th = ec_xcalloc(1, sizeof(*th));
 
     th->dir = ec_xstrdup(dir);
-    th->reload = reload;
+    th->check_ms = check_ms;
     return th;
 }
 
@@ -166,11 +169,12 @@ entry_get(struct ec_themes *th, const char *slug, const char *name, size_t nlen)
             memcmp(e->name, name, nlen) == 0)
             break;
     /*
-     * With reload on, a file is checked once per render, before its first
-     * use in that render: a template in use is never replaced under the
-     * renderer's feet.
+     * With reload on, a file is checked at most once per render, before
+     * its first use in that render: a template in use is never replaced
+     * under the renderer's feet.
      */
-    if (e && (!th->reload || e->checked == th->serial))
+    if (e && (th->check_ms < 0 || e->checked == th->serial ||
+              th->now_ms - e->checked_ms < th->check_ms))
         return e;
 
     path = find_file(th, slug, name, nlen, &st);
@@ -179,6 +183,7 @@ entry_get(struct ec_themes *th, const char *slug, const char *name, size_t nlen)
                         same_time(&st.st_mtim, &e->mtime);
         if (unchanged || (!path && !e->path)) {
             e->checked = th->serial;
+            e->checked_ms = th->now_ms;
             free(path);
             return e;
         }
@@ -190,6 +195,7 @@ entry_get(struct ec_themes *th, const char *slug, const char *name, size_t nlen)
         th->buckets[h] = e;
     }
     e->checked = th->serial;
+    e->checked_ms = th->now_ms;
     free(e->path);
     e->path = path;
     if (path) {
@@ -238,6 +244,7 @@ ec_themes_render_texts(struct ec_themes *th, const char *slug,
     if (!ec_theme_name_valid(name, strlen(name)))
         EC_BUG("invalid template name");
     th->serial++;
+    th->now_ms = ec_clock_ms();
     e = entry_get(th, l.slug, name, strlen(name));
     if (!e->path)
         return EC_ERR_NOT_FOUND;

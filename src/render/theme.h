@@ -9,6 +9,11 @@
  * with reload on, a changed file is recompiled on its next use (for theme
  * development), otherwise files are read once per worker and SIGHUP (new
  * workers) picks up changes.
+ *
+ * Reload costs a stat() of each file (two for a tenant without an
+ * override) per check, which a busy page pays on every view unless the
+ * checks are spaced: check_ms is the least time between two checks of a
+ * file (0: before every render that uses it).
  */
 #ifndef EC_RENDER_THEME_H
 #define EC_RENDER_THEME_H
@@ -18,8 +23,12 @@ struct ec_msgcat;
 struct ec_themes;
 struct json_object;
 
-/* A set of themes rooted at dir (copied). Nothing is read yet. */
-struct ec_themes *ec_themes_new(const char *dir, int reload);
+/*
+ * A set of themes rooted at dir (copied). Nothing is read yet. A file is
+ * checked for changes at most every check_ms (0: before each render that
+ * uses it); never when check_ms is negative.
+ */
+struct ec_themes *ec_themes_new(const char *dir, long check_ms);
 void ec_themes_free(struct ec_themes *th);
 
 /* 1 if name is a safe template name: [a-z0-9_-] segments joined by '/'. */

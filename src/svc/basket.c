@@ -13,6 +13,7 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "store/kv.h"
+#include "svc/invalidate.h"
 
 /* ---- checking a line (pure) ---- */
 
@@ -425,7 +426,10 @@ now_ms(void)
  * set with its end, so the set counts the locks the client holds now:
  * ended ones are dropped by score, released ones removed. A lock extended
  * from another address moves there; the first address's entry ends with
- * the lock's old end.
+ * the lock's old end. Every lock taken is announced to the workers
+ * (svc/invalidate.h, "lock:<slug>:<number>", the parts of the lock key of
+ * ec_number_lock_key()) in the same step, so no page offers it from then
+ * on.
  *
  * Returns the new version; 0 when the basket is gone (expired) although
  * the writer read one; -1 when the stored version differs; -2 when the
@@ -504,13 +508,19 @@ static const char save_script[] =
     "local function hold(k, ms)\n"
     "  if holds then redis.call('ZADD', holds, now + ms, k) end\n"
     "end\n"
+    "local function take(k, ms)\n"
+    "  redis.call('SET', k, id, 'PX', ms)\n"
+    "  local slug, number = string.match(k, '^ecom:{(.-)}:lock:(.+)$')\n"
+    "  redis.call('PUBLISH', '" EC_INVALIDATE_CHANNEL "',\n"
+    "             '" EC_INVALIDATE_LOCK_PREFIX "' .. slug .. ':' .. number)\n"
+    "end\n"
     "if lock then\n"
     "  if counter and tonumber(ARGV[6]) > 0 then\n"
     "    if redis.call('INCR', counter) == 1 then\n"
     "      redis.call('PEXPIRE', counter, ARGV[7])\n"
     "    end\n"
     "  end\n"
-    "  redis.call('SET', lock, id, 'PX', ARGV[5])\n"
+    "  take(lock, ARGV[5])\n"
     "  hold(lock, tonumber(ARGV[5]))\n"
     "end\n"
     "for i = 2, 1 + keep do\n"
@@ -521,7 +531,7 @@ static const char save_script[] =
     "      hold(KEYS[i], ms)\n"
     "    elseif not kept[i] and (not holds or counted(KEYS[i]) or\n"
     "        redis.call('ZCARD', holds) < cap) then\n"
-    "      redis.call('SET', KEYS[i], id, 'PX', ms)\n"
+    "      take(KEYS[i], ms)\n"
     "      hold(KEYS[i], ms)\n"
     "    end\n"
     "  end\n"

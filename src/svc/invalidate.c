@@ -12,6 +12,7 @@
 
 #define DATA_PREFIX "data:"
 #define NUMBERS_PREFIX "numbers:"
+#define LOCK_PREFIX EC_INVALIDATE_LOCK_PREFIX
 
 int
 ec_invalidate_tenants(struct ec_kv *kv)
@@ -51,12 +52,41 @@ slug_of(const char *msg, size_t len, const char *prefix, char *slug,
     return 1;
 }
 
+/* "lock:<slug>:<number>" into slug and msisdn; 0 if msg is not one. */
+static int
+lock_of(const char *msg, size_t len, char *slug, size_t size, char *msisdn,
+        size_t msize)
+{
+    size_t plen = strlen(LOCK_PREFIX);
+    const char *colon;
+
+    if (len <= plen || memcmp(msg, LOCK_PREFIX, plen) != 0)
+        return 0;
+    msg += plen;
+    len -= plen;
+    colon = memchr(msg, ':', len);
+    if (!colon || colon == msg || (size_t)(colon - msg) >= size ||
+        len - (size_t)(colon - msg) - 1 >= msize)
+        return 0;
+    memcpy(slug, msg, (size_t)(colon - msg));
+    slug[colon - msg] = '\0';
+    len -= (size_t)(colon - msg) + 1;
+    memcpy(msisdn, colon + 1, len);
+    msisdn[len] = '\0';
+    return 1;
+}
+
 static void
 apply(const char *msg, size_t len, void *ctx)
 {
     const struct ec_caches *c = ctx;
-    char slug[64];
+    char slug[64], msisdn[32];
 
+    /* the most frequent message: a number locked by some basket */
+    if (lock_of(msg, len, slug, sizeof(slug), msisdn, sizeof(msisdn))) {
+        ec_number_cache_locked(c->numbers, slug, msisdn);
+        return;
+    }
     if (slug_of(msg, len, NUMBERS_PREFIX, slug, sizeof(slug))) {
         ec_number_cache_drop(c->numbers, slug);
         return;
@@ -83,7 +113,7 @@ ec_invalidate_sync(struct ec_kv_sub *sub, const struct ec_caches *c)
     for (attempt = 0; attempt < 2; attempt++) {
         rc = ec_kv_sub_ensure(sub);
         if (rc < 0)
-            return rc;
+            break;
         if (rc == 1) {
             /* (re)subscribed: whatever was said meanwhile is lost */
             ec_tenant_cache_flush(c->tenants);
@@ -91,8 +121,11 @@ ec_invalidate_sync(struct ec_kv_sub *sub, const struct ec_caches *c)
             ec_number_cache_clear(c->numbers);
         }
         rc = ec_kv_sub_poll(sub, apply, (void *)c);
-        if (rc == 0)
+        if (rc == 0) {
+            ec_number_cache_announced(c->numbers, 1);
             return 0;
+        }
     }
+    ec_number_cache_announced(c->numbers, 0);
     return rc;
 }

@@ -7,7 +7,9 @@
  * after committing: "tenants" when a tenant or domain changed,
  * "data:<slug>" when one tenant's catalog or campaigns changed (its
  * number sample is read again too), "numbers:<slug>" when numbers of its
- * pool were added or left it (imported, sold, quarantined). Each
+ * pool were added or left it (imported, sold, quarantined), and
+ * "lock:<slug>:<number>" when a number was locked (the basket's script
+ * says it in the same step that takes the lock, svc/basket.c). Each
  * worker stays subscribed on a connection of its own and reads pending
  * messages, without waiting, before it looks at a cache; so the request
  * after a change sees it, and a warm request costs no Redis round trip.
@@ -26,6 +28,7 @@ struct ec_number_cache;
 struct ec_tenant_cache;
 
 #define EC_INVALIDATE_CHANNEL "ecom:invalidate"
+#define EC_INVALIDATE_LOCK_PREFIX "lock:"
 
 /* Writers: after a commit. 0 or EC_ERR_UNAVAILABLE. */
 int ec_invalidate_tenants(struct ec_kv *kv);

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "core/arena.h"
+#include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rand.h"
@@ -553,6 +554,18 @@ ec_number_sample_remove(struct ec_number_sample *s, size_t w,
         }
 }
 
+void
+ec_number_sample_take(struct ec_number_sample *s, const char *msisdn)
+{
+    for (size_t i = 0; i < s->n; i++)
+        if (strncmp(s->numbers[i], msisdn, EC_NUMBER_SIZE) == 0) {
+            s->n--;
+            if (i != s->n)
+                memcpy(s->numbers[i], s->numbers[s->n], EC_NUMBER_SIZE);
+            return;
+        }
+}
+
 int
 ec_number_sample_stale(const struct ec_number_sample *s, long long now_ms)
 {
@@ -574,6 +587,7 @@ struct sample_slot {
 
 struct ec_number_cache {
     struct sample_slot slots[EC_NUMBER_CACHE_TENANTS];
+    int announced; /* lock announcements reach the samples */
 };
 
 struct ec_number_cache *
@@ -607,13 +621,20 @@ ec_number_cache_clear(struct ec_number_cache *nc)
         nc->slots[i].s.valid = 0;
 }
 
-static long long
-now_ms(void)
+void
+ec_number_cache_locked(struct ec_number_cache *nc, const char *slug,
+                       const char *msisdn)
 {
-    struct timespec ts;
+    for (size_t i = 0; i < EC_NUMBER_CACHE_TENANTS; i++)
+        if (nc->slots[i].tenant_id && nc->slots[i].s.valid &&
+            strcmp(nc->slots[i].slug, slug) == 0)
+            ec_number_sample_take(&nc->slots[i].s, msisdn);
+}
 
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+void
+ec_number_cache_announced(struct ec_number_cache *nc, int on)
+{
+    nc->announced = on;
 }
 
 /* The tenant's slot: its own, else a free one, else the one least
@@ -640,15 +661,49 @@ slot_for(struct ec_number_cache *nc, const struct ec_tenant *t)
 }
 
 /*
- * Read the tenant's sample: EC_NUMBER_SAMPLE_SIZE available numbers from
- * a random point of the pool's random order (the same one index range as
- * ec_number_suggest()). A failed read leaves the sample as it was.
+ * Which of the first w numbers of s are locked: locked[i] set for each,
+ * from one MGET of their lock keys. 0, or an ec_err of Redis.
  */
 static int
-sample_read(struct ec_number_sample *s, struct ec_db *db,
-            const struct ec_tenant *t, long long now)
+find_locked(const struct ec_number_sample *s, size_t w, struct ec_kv *kv,
+            const struct ec_tenant *t, struct ec_arena *a,
+            unsigned char *locked, size_t *nlocked)
+{
+    const char **keys = ec_arena_calloc(a, w, sizeof(*keys));
+    char **owners = ec_arena_calloc(a, w, sizeof(*owners));
+    int rc;
+
+    for (size_t i = 0; i < w; i++) {
+        char *key = ec_arena_alloc(a, EC_NUMBER_LOCK_KEY_SIZE);
+        if (ec_number_lock_key(key, EC_NUMBER_LOCK_KEY_SIZE, t->slug,
+                               s->numbers[i]) < 0)
+            return EC_ERR_INTERNAL; /* the sample holds only valid numbers */
+        keys[i] = key;
+    }
+    if ((rc = ec_kv_mget(kv, keys, w, a, owners)) < 0)
+        return rc;
+    *nlocked = 0;
+    for (size_t i = 0; i < w; i++)
+        if ((locked[i] = owners[i] != NULL))
+            (*nlocked)++;
+    return 0;
+}
+
+/*
+ * Read the tenant's sample: EC_NUMBER_SAMPLE_SIZE available numbers from
+ * a random point of the pool's random order (the same one index range as
+ * ec_number_suggest()), without those locked now. A lock granted later is
+ * announced (the worker subscribed before this read), so the sample stays
+ * free of locked numbers. A failed read leaves the sample as it was.
+ */
+static int
+sample_read(struct ec_number_sample *s, struct ec_db *db, struct ec_kv *kv,
+            const struct ec_tenant *t, struct ec_arena *a, long long now)
 {
     struct candidates c = {NULL, NULL, NULL, 0, EC_NUMBER_SAMPLE_SIZE};
+    struct ec_number_sample fresh = {0};
+    unsigned char locked[EC_NUMBER_SAMPLE_SIZE];
+    size_t nlocked = 0;
     uint32_t start;
     int rc;
 
@@ -659,9 +714,19 @@ sample_read(struct ec_number_sample *s, struct ec_db *db,
         free(c.fixed);
         return rc;
     }
+    fresh.numbers = c.fixed;
+    fresh.n = c.n;
+    if (c.n > 0 &&
+        (rc = find_locked(&fresh, c.n, kv, t, a, locked, &nlocked)) < 0) {
+        free(c.fixed);
+        return rc;
+    }
+    if (nlocked)
+        ec_number_sample_remove(&fresh, c.n, locked);
     free(s->numbers);
-    s->numbers = c.fixed;
-    s->n = s->loaded = c.n;
+    s->numbers = fresh.numbers;
+    s->n = fresh.n;
+    s->loaded = c.n;
     s->read_ms = now;
     s->valid = 1;
     return 0;
@@ -673,11 +738,10 @@ ec_number_offer(struct ec_number_cache *nc, struct ec_db *db, struct ec_kv *kv,
                 struct ec_arena *a, const char ***out, size_t *n)
 {
     struct sample_slot *sl;
-    const char **keys, **picked;
-    char **owners;
+    const char **picked;
     unsigned char *locked;
     unsigned long long seed;
-    long long now = now_ms();
+    long long now = ec_clock_ms();
     size_t w, k = 0, nlocked = 0;
     int rc;
 
@@ -690,7 +754,7 @@ ec_number_offer(struct ec_number_cache *nc, struct ec_db *db, struct ec_kv *kv,
     sl = slot_for(nc, t);
     sl->used_ms = now;
     if (ec_number_sample_stale(&sl->s, now) &&
-        (rc = sample_read(&sl->s, db, t, now)) < 0) {
+        (rc = sample_read(&sl->s, db, kv, t, a, now)) < 0) {
         if (!sl->s.valid)
             return rc;
         ec_log_warn("numbers of %s: offering from a sample %lld s old", t->slug,
@@ -701,26 +765,16 @@ ec_number_offer(struct ec_number_cache *nc, struct ec_db *db, struct ec_kv *kv,
     if (w == 0)
         return 0;
 
-    keys = ec_arena_calloc(a, w, sizeof(*keys));
-    for (size_t i = 0; i < w; i++) {
-        char *key = ec_arena_alloc(a, EC_NUMBER_LOCK_KEY_SIZE);
-        if (ec_number_lock_key(key, EC_NUMBER_LOCK_KEY_SIZE, t->slug,
-                               sl->s.numbers[i]) < 0)
-            return EC_ERR_INTERNAL; /* the sample holds only valid numbers */
-        keys[i] = key;
-    }
-    owners = ec_arena_calloc(a, w, sizeof(*owners));
-    if ((rc = ec_kv_mget(kv, keys, w, a, owners)) < 0)
-        return rc;
-
-    picked = ec_arena_calloc(a, q->count, sizeof(*picked));
+    /* announced locks have left the sample already; without the
+       announcements, Redis is asked about this draw */
     locked = ec_arena_calloc(a, w, 1);
-    for (size_t i = 0; i < w; i++) {
-        if (owners[i])
-            locked[i] = 1, nlocked++;
-        else if (k < q->count)
+    if (!nc->announced &&
+        (rc = find_locked(&sl->s, w, kv, t, a, locked, &nlocked)) < 0)
+        return rc;
+    picked = ec_arena_calloc(a, q->count, sizeof(*picked));
+    for (size_t i = 0; i < w && k < q->count; i++)
+        if (!locked[i])
             picked[k++] = ec_arena_strdup(a, sl->s.numbers[i]);
-    }
     /* a locked number is likely to be sold: it leaves this sample, and
        comes back with the next read if its lock lapses */
     if (nlocked)

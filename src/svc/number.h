@@ -140,12 +140,18 @@ int ec_number_suggest(struct ec_db *db, struct ec_kv *kv,
  * A page view must not wait on MySQL, so each worker keeps, per tenant, a
  * sample of the pool's available numbers read from MySQL in one query
  * (EC_NUMBER_SAMPLE_SIZE consecutive numbers of the pool's random order,
- * numbers.pick_key, from a random point), and each view draws a random
- * handful from it and asks Redis which of those are locked (one MGET), so
- * a locked number is never offered. A drawn number found locked leaves
- * the sample (it is likely to be sold); the sample is read again when it
- * is older than EC_NUMBER_SAMPLE_TTL_MS, when half of it has left, or when
- * the pool changed (svc/invalidate.h: "numbers:<slug>", "data:<slug>").
+ * numbers.pick_key, from a random point), screened against the locks in
+ * Redis when read (one MGET), and each view draws a random handful from
+ * it. A page view must not wait on Redis either: every lock the shop
+ * grants is announced to every worker (svc/invalidate.h, "lock:<slug>:
+ * <number>"), and the announced number leaves the sample at once, so a
+ * locked number is never offered. While those announcements cannot be
+ * trusted (the worker's subscription is down), each view asks Redis which
+ * of its draw are locked instead (one MGET), and a drawn number found
+ * locked leaves the sample too. A number that left comes back when the
+ * sample is read again: when it is older than EC_NUMBER_SAMPLE_TTL_MS,
+ * when half of it has left, or when the pool changed (svc/invalidate.h:
+ * "numbers:<slug>", "data:<slug>").
  *
  * Invariants of a sample: numbers[0..n) are distinct, valid numbers that
  * were available in the pool when it was read (read_ms), n <= loaded <=
@@ -173,6 +179,9 @@ struct ec_number_sample {
  */
 size_t ec_number_sample_draw(struct ec_number_sample *s, size_t k,
                              unsigned long long seed);
+
+/* Remove msisdn from s, if there; the others stay, in some order. */
+void ec_number_sample_take(struct ec_number_sample *s, const char *msisdn);
 
 /*
  * Remove from s the drawn numbers numbers[i] (i < w, the count
@@ -202,12 +211,22 @@ void ec_number_cache_free(struct ec_number_cache *nc);
 void ec_number_cache_drop(struct ec_number_cache *nc, const char *slug);
 /* Every pool may have changed. */
 void ec_number_cache_clear(struct ec_number_cache *nc);
+/* msisdn of tenant slug was locked: it leaves the sample, if there. */
+void ec_number_cache_locked(struct ec_number_cache *nc, const char *slug,
+                            const char *msisdn);
+/*
+ * Whether lock announcements reach nc (the worker's subscription is up
+ * and read to its end): without them each view asks Redis for the locks
+ * of what it draws.
+ */
+void ec_number_cache_announced(struct ec_number_cache *nc, int on);
 
 /*
  * What a page offers: up to q->count numbers of tenant t that are
  * available and not locked, a different random draw on each call, sorted.
  * Without q->contains they come from the worker's sample in nc (no MySQL
- * query unless the sample must be read again, one MGET); a digit search
+ * query unless the sample must be read again, no Redis call while lock
+ * announcements reach nc, one MGET while they do not); a digit search
  * goes to MySQL (ec_number_suggest()), as a sample of a few hundred
  * numbers would find few of the pool's matches. Fewer than q->count when
  * the pool has no more free numbers, or when more than q->count + 20 of

@@ -12,6 +12,11 @@ import { NORDLYS, ecomctl, json, request, sql, sleep, redis } from './lib.mjs';
 const lockKey = (msisdn) => `ecom:{nordlys}:lock:${msisdn}`;
 // what ecomctl numbers import (and later checkout) says after a pool change
 const announce = () => redis('PUBLISH', 'ecom:invalidate', 'numbers:nordlys');
+// what the basket's script says in the step that takes a lock
+const lockElsewhere = (msisdn) => {
+  redis('SET', lockKey(msisdn), 'someone', 'PX', '60000');
+  redis('PUBLISH', 'ecom:invalidate', `lock:nordlys:${msisdn}`);
+};
 
 const PRODUCT = '/products/NL-10GB';
 const offered = (html) => [...html.matchAll(/name="number" value="(\+45\d{8})"/g)].map((m) => m[1]);
@@ -153,13 +158,66 @@ test('ecomctl numbers import announces the pool change: the new numbers are offe
   for (const n of fresh) assert.ok(seen.has(n), `${n} imported but not offered`);
 });
 
+test('a number locked by a basket is offered by no worker from the next view on', async (t) => {
+  // a pool of 12, so every view draws from all of them
+  const before = nordlysAvailable();
+  const keep = before.filter((n) => !n.startsWith('+457199')).slice(300, 312);
+  const inList = (xs) => xs.map((n) => `'${n}'`).join(',');
+  const baskets = [];
+  t.after(async () => {
+    for (const b of baskets)
+      await json(NORDLYS, `/api/v1/basket/lines/${b.line}`,
+                 { method: 'DELETE', headers: { Cookie: b.cookie } });
+    sql(`UPDATE numbers SET status = 'available' WHERE msisdn IN (${inList(before)})`);
+    announce();
+  });
+  sql(`UPDATE numbers n JOIN tenants t ON t.id = n.tenant_id SET n.status = 'quarantined'
+       WHERE t.slug = 'nordlys' AND n.status = 'available' AND n.msisdn NOT IN (${inList(keep)})`);
+  announce();
+  await sleep(50);
+  // every worker has its sample: 12 views per lock reach them all
+  for (let i = 0; i < 12; i++) await productNumbers();
+  const locked = [];
+  for (const n of keep.slice(0, 4)) {
+    baskets.push(await addLine(n));
+    locked.push(n);
+    for (let i = 0; i < 12; i++)
+      for (const shown of await productNumbers())
+        assert.ok(!locked.includes(shown), `${shown} was locked by a basket and then offered`);
+  }
+});
+
+test('a worker cut off from the lock announcements reads its sample afresh: no lock taken meanwhile is offered', async (t) => {
+  const before = nordlysAvailable();
+  const keep = before.filter((n) => !n.startsWith('+457199')).slice(400, 412);
+  const inList = (xs) => xs.map((n) => `'${n}'`).join(',');
+  t.after(() => {
+    for (const n of keep) redis('DEL', lockKey(n));
+    sql(`UPDATE numbers SET status = 'available' WHERE msisdn IN (${inList(before)})`);
+    announce();
+  });
+  sql(`UPDATE numbers n JOIN tenants t ON t.id = n.tenant_id SET n.status = 'quarantined'
+       WHERE t.slug = 'nordlys' AND n.status = 'available' AND n.msisdn NOT IN (${inList(keep)})`);
+  announce();
+  await sleep(50);
+  for (let i = 0; i < 12; i++) await productNumbers();
+  // every worker's subscription is cut; locks taken meanwhile are not
+  // announced, as if they were said while nobody listened
+  redis('CLIENT', 'KILL', 'TYPE', 'pubsub');
+  const silent = keep.slice(0, 3);
+  for (const n of silent) redis('SET', lockKey(n), 'someone', 'PX', '60000');
+  for (let i = 0; i < 24; i++)
+    for (const shown of await productNumbers())
+      assert.ok(!silent.includes(shown), `${shown} was locked unannounced and then offered`);
+});
+
 test("the basket page offers each line other numbers to change to, none of them taken", async () => {
   const start = (await productNumbers()).slice(0, 3);
   const b = await addLine(start[0]);
   await addLine(start[1], b.cookie);
   await addLine(start[2], b.cookie);
   const lockedElsewhere = (await json(NORDLYS, '/api/v1/numbers?count=20')).json.numbers.map((n) => n.msisdn);
-  for (const n of lockedElsewhere) redis('SET', lockKey(n), 'someone', 'PX', '60000');
+  for (const n of lockedElsewhere) lockElsewhere(n);
   try {
     for (let view = 0; view < 5; view++) {
       const page = await request(NORDLYS, '/basket', { headers: { Cookie: b.cookie } });

@@ -21,6 +21,7 @@
 #include "core/log.h"
 #include "store/kv.h"
 #include "svc/basket.h"
+#include "svc/invalidate.h"
 
 #define SLUG "baskettest"
 
@@ -644,6 +645,54 @@ test_redis_down_is_unavailable(void)
     ec_kv_free(down);
 }
 
+struct heard {
+    char msgs[8][64];
+    size_t n;
+};
+
+static void
+hear(const char *msg, size_t len, void *ctx)
+{
+    struct heard *h = ctx;
+
+    if (h->n < 8)
+        snprintf(h->msgs[h->n++], sizeof(h->msgs[0]), "%.*s", (int)len, msg);
+}
+
+/* What the subscription hears until it has want messages, or a second
+   has passed. */
+static void
+listen_for(struct ec_kv_sub *sub, struct heard *h, size_t want)
+{
+    for (int i = 0; i < 100 && h->n < want; i++) {
+        CU_ASSERT_EQUAL(ec_kv_sub_poll(sub, hear, h), 0);
+        if (h->n < want)
+            usleep(10000);
+    }
+}
+
+static void
+test_every_lock_taken_is_announced(void)
+{
+    struct ec_kv_sub *sub = ec_kv_sub_new(&cfg, EC_INVALIDATE_CHANNEL);
+    struct heard h = {0};
+    struct ec_basket b, other;
+
+    CU_ASSERT_EQUAL_FATAL(ec_kv_sub_ensure(sub), 1);
+    ec_basket_init_new(&b, &arena);
+    ec_basket_init_new(&other, &arena);
+    CU_ASSERT_EQUAL(add(&b, "+4520000031", &policy), 0);
+    /* a line without a number, and a refused lock: nothing to say */
+    CU_ASSERT_EQUAL(add(&b, "", &policy), 0);
+    CU_ASSERT_EQUAL(add(&other, "+4520000031", &policy), EC_ERR_NUMBER_TAKEN);
+    CU_ASSERT_EQUAL(add(&other, "+4520000032", &policy), 0);
+    listen_for(sub, &h, 2);
+    CU_ASSERT_EQUAL_FATAL(h.n, 2);
+    EC_ASSERT_STR(h.msgs[0], "lock:" SLUG ":+4520000031");
+    EC_ASSERT_STR(h.msgs[1], "lock:" SLUG ":+4520000032");
+    ec_kv_sub_free(sub);
+}
+
 static const struct ec_test tests[] = {
     {"Redis of the test stack answers", test_redis_is_there},
     {"a line and its number's lock are stored together",
@@ -662,6 +711,8 @@ static const struct ec_test tests[] = {
     {"a client starts at most baskets_rate baskets a window",
      test_new_baskets_per_client},
     {"changing a line's number moves its lock", test_update_moves_the_lock},
+    {"every lock taken is announced to the workers, none other",
+     test_every_lock_taken_is_announced},
     {"activity keeps the basket's own locks, never another's",
      test_activity_keeps_only_its_own_locks},
     {"32 processes, 32 baskets, one number: exactly one winner",

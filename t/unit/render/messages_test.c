@@ -180,7 +180,7 @@ test_po_errors_name_the_line(void)
 static void
 test_fallback_tenant_default_msgid(void)
 {
-    struct ec_messages *m = ec_messages_new(dir, 0);
+    struct ec_messages *m = ec_messages_new(dir, -1);
     const struct ec_msgcat *acme = ec_messages_get(m, "acme", "da-DK");
     const struct ec_msgcat *other = ec_messages_get(m, "other", "da-DK");
     const struct ec_msgcat *en = ec_messages_get(m, "acme", "en");
@@ -204,7 +204,7 @@ test_fallback_tenant_default_msgid(void)
 static void
 test_locale_resolution(void)
 {
-    struct ec_messages *m = ec_messages_new(dir, 0);
+    struct ec_messages *m = ec_messages_new(dir, -1);
 
     EC_ASSERT_STR(ec_msgcat_locale(ec_messages_get(m, NULL, "da-DK")), "da-DK");
     /* a region without a catalog speaks its language's */
@@ -224,7 +224,7 @@ test_locale_resolution(void)
 static void
 test_broken_override_falls_back(void)
 {
-    struct ec_messages *m = ec_messages_new(dir, 0);
+    struct ec_messages *m = ec_messages_new(dir, -1);
     const struct ec_msgcat *c = ec_messages_get(m, "broken", "da-DK");
 
     EC_ASSERT_STR(ec_msgcat_text(c, "basket.empty"), "Kurven er tom.");
@@ -234,7 +234,7 @@ test_broken_override_falls_back(void)
 static void
 test_json_for_templates_and_script(void)
 {
-    struct ec_messages *m = ec_messages_new(dir, 0);
+    struct ec_messages *m = ec_messages_new(dir, -1);
     const struct ec_msgcat *c = ec_messages_get(m, "acme", "da-DK");
     struct json_object *t = ec_msgcat_json(c), *v;
 
@@ -259,7 +259,7 @@ test_prefix_clash_is_left_out(void)
                                      "msgid \"a.b.c\"\nmsgstr \"deeper\"\n"
                                      "msgid \"a.d\"\nmsgstr \"ok\"\n"),
                           0);
-    m = ec_messages_new(dir, 0);
+    m = ec_messages_new(dir, -1);
     c = ec_messages_get(m, NULL, "xx");
     CU_ASSERT_TRUE(json_object_object_get_ex(ec_msgcat_json(c), "a", &v));
     CU_ASSERT_TRUE(json_object_object_get_ex(v, "d", NULL));
@@ -273,8 +273,8 @@ test_prefix_clash_is_left_out(void)
 static void
 test_messages_as_partials(void)
 {
-    struct ec_messages *m = ec_messages_new(dir, 0);
-    struct ec_themes *th = ec_themes_new(dir, 0);
+    struct ec_messages *m = ec_messages_new(dir, -1);
+    struct ec_themes *th = ec_themes_new(dir, -1);
     const struct ec_msgcat *c = ec_messages_get(m, "acme", "da-DK");
     struct json_object *model = json_tokener_parse("{\"months\":6}");
     struct ec_buf out = EC_BUF_INIT;
@@ -302,10 +302,32 @@ test_messages_as_partials(void)
 }
 
 static void
+test_reload_checks_are_spaced(void)
+{
+    struct ec_messages *spaced = ec_messages_new(dir, 60000);
+
+    CU_ASSERT_EQUAL_FATAL(write_file("tenants/gamma/messages/en.po",
+                                     "msgid \"basket.empty\"\nmsgstr \"g1\"\n"),
+                          0);
+    age("tenants/gamma/messages/en.po");
+    EC_ASSERT_STR(
+        ec_msgcat_text(ec_messages_get(spaced, "gamma", "en"), "basket.empty"),
+        "g1");
+    CU_ASSERT_EQUAL_FATAL(write_file("tenants/gamma/messages/en.po",
+                                     "msgid \"basket.empty\"\nmsgstr \"g2\"\n"),
+                          0);
+    /* checked less than a minute ago: not looked at again yet */
+    EC_ASSERT_STR(
+        ec_msgcat_text(ec_messages_get(spaced, "gamma", "en"), "basket.empty"),
+        "g1");
+    ec_messages_free(spaced);
+}
+
+static void
 test_reload_picks_up_changes(void)
 {
-    struct ec_messages *cached = ec_messages_new(dir, 0);
-    struct ec_messages *live = ec_messages_new(dir, 1);
+    struct ec_messages *cached = ec_messages_new(dir, -1);
+    struct ec_messages *live = ec_messages_new(dir, 0);
 
     CU_ASSERT_EQUAL_FATAL(write_file("tenants/beta/messages/en.po",
                                      "msgid \"basket.empty\"\nmsgstr \"v1\"\n"),
@@ -407,6 +429,8 @@ static const struct ec_test tests[] = {
      test_prefix_clash_is_left_out},
     {"messages as partials {{>t/id}} and rendered in C",
      test_messages_as_partials},
+    {"reload checks a catalog's files at most every check_ms",
+     test_reload_checks_are_spaced},
     {"template_reload picks up a changed catalog",
      test_reload_picks_up_changes},
     {"da-DK.po and en.po hold the same msgids",

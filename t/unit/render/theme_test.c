@@ -93,7 +93,7 @@ render(struct ec_themes *th, const char *slug, const char *name,
 static void
 test_default_theme(void)
 {
-    struct ec_themes *th = ec_themes_new(dir, 0);
+    struct ec_themes *th = ec_themes_new(dir, -1);
     struct ec_buf out = EC_BUF_INIT;
 
     CU_ASSERT_EQUAL_FATAL(render(th, NULL, "home", &out), 0);
@@ -106,7 +106,7 @@ test_default_theme(void)
 static void
 test_tenant_override_and_fallback(void)
 {
-    struct ec_themes *th = ec_themes_new(dir, 0);
+    struct ec_themes *th = ec_themes_new(dir, -1);
     struct ec_buf out = EC_BUF_INIT;
 
     /* acme overrides home and header, and falls back to the layout */
@@ -124,7 +124,7 @@ test_tenant_override_and_fallback(void)
 static void
 test_missing_and_broken_templates(void)
 {
-    struct ec_themes *th = ec_themes_new(dir, 0);
+    struct ec_themes *th = ec_themes_new(dir, -1);
     struct ec_buf out = EC_BUF_INIT;
     char *path = NULL;
 
@@ -151,8 +151,8 @@ test_names_cannot_escape_the_theme(void)
 static void
 test_reload_picks_up_changes(void)
 {
-    struct ec_themes *cached = ec_themes_new(dir, 0);
-    struct ec_themes *live = ec_themes_new(dir, 1);
+    struct ec_themes *cached = ec_themes_new(dir, -1);
+    struct ec_themes *live = ec_themes_new(dir, 0);
     struct ec_buf out = EC_BUF_INIT;
 
     put("tenants/acme/footer.mustache", "v1");
@@ -170,6 +170,24 @@ test_reload_picks_up_changes(void)
     ec_themes_free(live);
 }
 
+static void
+test_reload_checks_are_spaced(void)
+{
+    struct ec_themes *spaced = ec_themes_new(dir, 60000);
+    struct ec_buf out = EC_BUF_INIT;
+
+    put("tenants/acme/header.mustache", "h1");
+    age("tenants/acme/header.mustache");
+    CU_ASSERT_EQUAL_FATAL(render(spaced, "acme", "header", &out), 0);
+    EC_ASSERT_STR(out.data, "h1");
+    put("tenants/acme/header.mustache", "h2");
+    /* checked less than a minute ago: not looked at again yet */
+    CU_ASSERT_EQUAL_FATAL(render(spaced, "acme", "header", &out), 0);
+    EC_ASSERT_STR(out.data, "h1");
+    ec_buf_release(&out);
+    ec_themes_free(spaced);
+}
+
 static const struct ec_test tests[] = {
     {"the default theme renders layout and partials", test_default_theme},
     {"a tenant overrides some templates, falls back for the rest",
@@ -178,6 +196,8 @@ static const struct ec_test tests[] = {
      test_missing_and_broken_templates},
     {"template names cannot leave the theme folder",
      test_names_cannot_escape_the_theme},
+    {"reload checks a file at most every check_ms",
+     test_reload_checks_are_spaced},
     {"template_reload picks up a changed file", test_reload_picks_up_changes},
     {NULL, NULL},
 };

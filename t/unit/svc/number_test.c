@@ -591,6 +591,37 @@ test_remove_locked(void)
 }
 
 static void
+test_take_by_number(void)
+{
+    char buf[POOL][EC_NUMBER_SIZE], gone[EC_NUMBER_SIZE], last[EC_NUMBER_SIZE];
+    struct ec_number_sample s;
+    unsigned char seen[POOL] = {0};
+
+    sample_fill(&s, buf, POOL);
+    memcpy(gone, buf[7], EC_NUMBER_SIZE);
+    memcpy(last, buf[POOL - 1], EC_NUMBER_SIZE);
+    ec_number_sample_take(&s, gone);
+    CU_ASSERT_EQUAL(s.n, POOL - 1);
+    CU_ASSERT_EQUAL(s.loaded, POOL);
+    for (size_t j = 0; j < s.n; j++) {
+        CU_ASSERT_NOT_EQUAL(strcmp(s.numbers[j], gone), 0);
+        CU_ASSERT_EQUAL(seen[pool_index(s.numbers[j])]++, 0);
+    }
+    /* a number not there (taken already, or never read): nothing moves */
+    ec_number_sample_take(&s, gone);
+    ec_number_sample_take(&s, "+4599999999");
+    CU_ASSERT_EQUAL(s.n, POOL - 1);
+    /* the last one, then an empty sample */
+    ec_number_sample_take(&s, last);
+    CU_ASSERT_EQUAL(s.n, POOL - 2);
+    sample_fill(&s, buf, 1);
+    ec_number_sample_take(&s, buf[0]);
+    CU_ASSERT_EQUAL(s.n, 0);
+    ec_number_sample_take(&s, gone);
+    CU_ASSERT_EQUAL(s.n, 0);
+}
+
+static void
 test_stale(void)
 {
     enum { T0 = 1000000 };
@@ -684,6 +715,7 @@ static const struct ec_test tests[] = {
     {"sample: draws are uniform (chi-square)", test_draw_is_uniform},
     {"sample: locked numbers drawn leave it, the others stay",
      test_remove_locked},
+    {"sample: an announced lock takes its number out", test_take_by_number},
     {"sample: when it is read again", test_stale},
     {"offer: MySQL not there and nothing read yet is unavailable",
      test_offer_without_mysql},
