@@ -17,7 +17,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the project needs to build, run and test.
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
-  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
+  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev
+  libcurl4-openssl-dev"
 # acl: setfacl grants the services' accounts what they need in the stack's
 # folders, and no one else (docs/operations.md)
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl"
