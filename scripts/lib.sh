@@ -17,10 +17,11 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the project needs to build, run and test.
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
-  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
+  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev
+  libcurl4-openssl-dev"
 # acl: setfacl grants the services' accounts what they need in the stack's
 # folders, and no one else (docs/operations.md)
-EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl"
+EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl openssl"
 # gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
 EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
 
@@ -32,13 +33,13 @@ stack_env() {
     STACK_NAME=$1
     STACK="$ROOT/var/$1"
     case "$1" in
-        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 WORKERS=4 LOCK_TTL=15m
-              REDIS_MAXMEMORY=256mb ;;
+        demo) HTTP_PORT=8080 MYSQL_PORT=3307 REDIS_PORT=6380 OIDC_PORT=8443
+              WORKERS=4 LOCK_TTL=15m REDIS_MAXMEMORY=256mb ;;
         # a short lock TTL lets the tests watch locks expire
         # EC_TEST_PORT_OFFSET moves its ports, so two checkouts can test at once
         test) local o=${EC_TEST_PORT_OFFSET:-0}
               HTTP_PORT=$((18080 + o)) MYSQL_PORT=$((13307 + o)) REDIS_PORT=$((16380 + o))
-              WORKERS=4 LOCK_TTL=10s REDIS_MAXMEMORY=64mb ;;
+              OIDC_PORT=$((18443 + o)) WORKERS=4 LOCK_TTL=10s REDIS_MAXMEMORY=64mb ;;
         *) die "unknown stack '$1'" ;;
     esac
     MYSQL_SOCK="$STACK/run/mysqld.sock"
@@ -46,6 +47,9 @@ stack_env() {
     MYSQL_FILES="$STACK/mysql-files"
     ECOMD_SOCK="$STACK/run/ecomd.sock"
     ECOMD_CONF="$STACK/ecomd.conf"
+    # the test OIDC provider: its certificate, keys and clients
+    OIDC_DIR="$STACK/oidc"
+    OIDC_ISSUER="https://127.0.0.1:$OIDC_PORT"
     MAX_BODY=1m
     BUILD="$ROOT/build/plain"
     # the accounts the services run as (see the top of this file)
@@ -491,9 +495,87 @@ migrate_and_seed() {
     say "seeded the demo brands, their catalogs and number pools"
 }
 
+# The test OIDC provider (t/doubles/oidc-provider.mjs, docs/identity.md)
+# serves HTTPS with a certificate from a small CA of the stack's own:
+#   secrets/oidc_ca.key    the CA's key (root's: only these scripts sign)
+#   oidc/ca.pem            the CA, the file ecomd and the tests trust
+#   oidc/server.{key,pem}  the provider's certificate, for 127.0.0.1
+# All are made once and kept; delete them to make new ones.
+oidc_certificates() {
+    local ca_key="$STACK/secrets/oidc_ca.key" ext
+    mkdir -p "$OIDC_DIR"
+    if [ ! -s "$OIDC_DIR/ca.pem" ] || [ ! -s "$ca_key" ]; then
+        say "creating the test OIDC provider's CA in $OIDC_DIR"
+        (umask 077; openssl req -x509 -new -newkey ec \
+            -pkeyopt ec_paramgen_curve:prime256v1 -nodes -keyout "$ca_key" \
+            -out "$OIDC_DIR/ca.pem" -days 3650 -subj "/CN=ecomd $STACK_NAME test CA" \
+            -addext "basicConstraints=critical,CA:TRUE" \
+            -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null)
+        rm -f "$OIDC_DIR/server.pem"
+    fi
+    if [ ! -s "$OIDC_DIR/server.pem" ]; then
+        ext=$(mktemp)
+        printf '%s\n' "subjectAltName=IP:127.0.0.1,DNS:localhost" \
+            "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature" \
+            "extendedKeyUsage=serverAuth" > "$ext"
+        (umask 077; openssl req -new -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 \
+            -nodes -keyout "$OIDC_DIR/server.key" -subj "/CN=127.0.0.1" 2>/dev/null |
+         openssl x509 -req -CA "$OIDC_DIR/ca.pem" -CAkey "$ca_key" \
+            -set_serial "0x$(openssl rand -hex 16)" -days 825 -extfile "$ext" \
+            -out "$OIDC_DIR/server.pem" 2>/dev/null)
+        rm -f "$ext"
+    fi
+    chmod 644 "$OIDC_DIR/ca.pem" "$OIDC_DIR/server.pem"
+}
+
+# The provider's clients, one per broker style, all with the stack's
+# oidc_client_secret, allowed to send people back to the demo brands.
+oidc_clients() {
+    local secret style prefixes
+    new_password oidc_client_secret
+    secret=$(cat "$STACK/secrets/oidc_client_secret")
+    prefixes="\"http://nordlys.localhost:$HTTP_PORT/\", \"http://fjordmobil.localhost:$HTTP_PORT/\", \"http://127.0.0.1:$HTTP_PORT/\""
+    (umask 077
+     { printf '{"clients": [\n'
+       for style in idura signicat signaturgruppen; do
+           printf '  {"client_id": "ecom-%s", "client_secret": "%s", "style": "%s",\n' \
+               "$style" "$secret" "$style"
+           printf '   "redirect_prefixes": [%s]}%s\n' "$prefixes" \
+               "$([ $style = signaturgruppen ] || echo ,)"
+       done
+       printf ']}\n'
+     } > "$OIDC_DIR/clients.json")
+}
+
+start_oidc() {
+    pid_alive "$STACK/run/oidc.pid" && return 0
+    prepare_dirs
+    secret
+    command -v node >/dev/null || ensure_packages nodejs
+    command -v openssl >/dev/null || ensure_packages openssl
+    oidc_certificates
+    oidc_clients
+    # the provider runs as ecomd's account and owns its folder (its
+    # signing keys are made there on first start)
+    own "$SVC_ECOMD" "$OIDC_DIR"
+    is_root && chmod 755 "$OIDC_DIR"
+    log_file "$SVC_ECOMD" oidc.log
+    say "starting the test OIDC provider on $OIDC_ISSUER as $SVC_ECOMD"
+    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/oidc-provider.mjs" \
+        --port "$OIDC_PORT" --issuer "$OIDC_ISSUER" \
+        --cert "$OIDC_DIR/server.pem" --key "$OIDC_DIR/server.key" \
+        --data "$OIDC_DIR" --clients "$OIDC_DIR/clients.json" \
+        --pid "$STACK/run/oidc.pid" >>"$STACK/log/oidc.log" 2>&1 </dev/null &
+    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "$OIDC_ISSUER/healthz" ||
+        die "the test OIDC provider did not start: see $STACK/log/oidc.log"
+    wait_until 5 test -s "$STACK/run/oidc.pid" ||
+        die "the test OIDC provider wrote no pid file"
+}
+
 stack_start() {
     start_mariadb
     start_redis
+    start_oidc
     start_ecomd
     migrate_and_seed
     start_nginx
@@ -503,6 +585,7 @@ stack_stop() {
     [ -d "$STACK/run" ] || return 0
     stop_pid "$STACK/run/nginx.pid" QUIT
     stop_pid "$STACK/run/ecomd.pid" TERM
+    stop_pid "$STACK/run/oidc.pid" TERM
     stop_pid "$STACK/run/redis.pid" TERM
     stop_pid "$STACK/run/mysqld.pid" TERM
 }

@@ -14,6 +14,9 @@
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
  *   ecomctl [-c FILE] numbers import TENANT FILE.csv
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
+ *   ecomctl oidc discover ISSUER [--ca-file F]
+ *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
+ *                      [--ca-file F] [--basic]
  *   ecomctl -h|--help, ecomctl -v|--version
  */
 #include <errno.h>
@@ -28,6 +31,7 @@
 #include "core/buf.h"
 #include "cli/json.h"
 #include "cli/numbers.h"
+#include "cli/oidc.h"
 #include "cli/price.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -281,6 +285,13 @@ cmd_numbers(struct ctl *c, int argc, char **argv)
     return ec_ctl_numbers(open_db(c), open_kv(c), argc, argv, stdout, stderr);
 }
 
+static int
+cmd_oidc(struct ctl *c, int argc, char **argv)
+{
+    (void)c;
+    return ec_ctl_oidc(argc, argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -293,6 +304,9 @@ static const struct command commands[] = {
      "ISO-8601]"},
     {"numbers", cmd_numbers, 1,
      "numbers import TENANT FILE.csv   add phone numbers to the pool"},
+    {"oidc", cmd_oidc, 0,
+     "oidc discover ISSUER | token ISSUER CLIENT_ID REDIRECT_URI CODE "
+     "VERIFIER NONCE [--ca-file F] [--basic]"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

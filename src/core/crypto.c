@@ -3,6 +3,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+void
+ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE])
+{
+    SHA256(msg, n, out);
+}
 
 void
 ec_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
@@ -17,4 +24,10 @@ int
 ec_mem_equal(const void *a, const void *b, size_t n)
 {
     return CRYPTO_memcmp(a, b, n) == 0;
+}
+
+void
+ec_mem_wipe(void *p, size_t n)
+{
+    OPENSSL_cleanse(p, n);
 }

@@ -9,6 +9,9 @@
 
 #define EC_SHA256_SIZE 32
 
+/* SHA-256 of the n bytes at msg into out. */
+void ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE]);
+
 /* HMAC-SHA256 of msg under key into out. */
 void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
                     size_t msg_len, unsigned char out[EC_SHA256_SIZE]);
@@ -16,5 +19,9 @@ void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
 /* 1 if the n bytes at a and b are equal, in a time that does not depend on
    where they differ (for comparing secrets), else 0. */
 int ec_mem_equal(const void *a, const void *b, size_t n);
+
+/* Overwrite the n bytes at p with zeros in a way the compiler keeps (for
+   keys and personal numbers once they are no longer needed). */
+void ec_mem_wipe(void *p, size_t n);
 
 #endif

@@ -1,0 +1,91 @@
+#include "core/base64.h"
+
+static const char url_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+static const char std_alphabet[] =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/* Encode whole groups of three and the tail; pad with '=' when pad. */
+static char *
+encode(char *out, const unsigned char *in, size_t n, const char *abc, int pad)
+{
+    unsigned v;
+
+    for (; n >= 3; n -= 3, in += 3) {
+        v = (unsigned)in[0] << 16 | (unsigned)in[1] << 8 | in[2];
+        *out++ = abc[v >> 18 & 63];
+        *out++ = abc[v >> 12 & 63];
+        *out++ = abc[v >> 6 & 63];
+        *out++ = abc[v & 63];
+    }
+    if (n > 0) {
+        v = (unsigned)in[0] << 16 | (n > 1 ? (unsigned)in[1] << 8 : 0);
+        *out++ = abc[v >> 18 & 63];
+        *out++ = abc[v >> 12 & 63];
+        if (n > 1)
+            *out++ = abc[v >> 6 & 63];
+        else if (pad)
+            *out++ = '=';
+        if (pad)
+            *out++ = '=';
+    }
+    *out = '\0';
+    return out;
+}
+
+void
+ec_b64url_encode(char *out, const void *in, size_t n)
+{
+    encode(out, in, n, url_alphabet, 0);
+}
+
+void
+ec_b64_encode(char *out, const void *in, size_t n)
+{
+    encode(out, in, n, std_alphabet, 1);
+}
+
+/* The 6-bit value of a base64url character, or -1. */
+static int
+url_value(char c)
+{
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    if (c == '-')
+        return 62;
+    if (c == '_')
+        return 63;
+    return -1;
+}
+
+long
+ec_b64url_decode(void *out, const char *s, size_t len)
+{
+    unsigned char *p = out;
+    unsigned long acc = 0;
+    unsigned bits = 0;
+    size_t i;
+    int v;
+
+    if (len % 4 == 1)
+        return -1;
+    for (i = 0; i < len; i++) {
+        v = url_value(s[i]);
+        if (v < 0)
+            return -1;
+        acc = (acc << 6 | (unsigned)v) & 0xffffff;
+        bits += 6;
+        if (bits >= 8) {
+            bits -= 8;
+            *p++ = (unsigned char)(acc >> bits);
+        }
+    }
+    /* leftover bits must be zero, or two spellings decode alike */
+    if (acc & ((1UL << bits) - 1))
+        return -1;
+    return (long)(p - (unsigned char *)out);
+}

@@ -1,0 +1,38 @@
+/*
+ * Base64 (RFC 4648): the URL-safe alphabet without padding that JOSE,
+ * PKCE and sealed fields use, and the standard alphabet with padding for
+ * HTTP Basic credentials.
+ *
+ * Decoding is strict, because a signature or a ciphertext must have one
+ * spelling only: no padding, no whitespace, no character outside the
+ * alphabet, no length of 4k+1, and unused bits of the last character
+ * must be zero. Encoders write a NUL after the text.
+ */
+#ifndef EC_CORE_BASE64_H
+#define EC_CORE_BASE64_H
+
+#include <stddef.h>
+
+/* Characters ec_b64url_encode() writes for n bytes (without the NUL). */
+#define EC_B64URL_LEN(n) (((n)*4 + 2) / 3)
+
+/* The most bytes len characters of base64url can decode to. */
+#define EC_B64URL_DECODED_MAX(len) ((len) / 4 * 3 + 2)
+
+/* Characters ec_b64_encode() writes for n bytes (without the NUL). */
+#define EC_B64_LEN(n) (((n) + 2) / 3 * 4)
+
+/* Write the base64url of the n bytes at in, and a NUL, to out (room for
+   EC_B64URL_LEN(n) + 1). */
+void ec_b64url_encode(char *out, const void *in, size_t n);
+
+/* Decode the len characters at s into out (room for
+   EC_B64URL_DECODED_MAX(len)); returns the number of bytes, or -1 when s
+   is not canonical unpadded base64url. */
+long ec_b64url_decode(void *out, const char *s, size_t len);
+
+/* Write the padded standard base64 of the n bytes at in, and a NUL, to out
+   (room for EC_B64_LEN(n) + 1). */
+void ec_b64_encode(char *out, const void *in, size_t n);
+
+#endif
