@@ -17,10 +17,15 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 # Debian packages the project needs to build, run and test.
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
-  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev"
+  libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev
+  libcurl4-openssl-dev"
+# argon2id password hashes (src/core/password.c)
+EC_BUILD_PACKAGES="$EC_BUILD_PACKAGES libargon2-dev"
 # acl: setfacl grants the services' accounts what they need in the stack's
 # folders, and no one else (docs/operations.md)
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl"
+# the libraries ecomd links, for a machine that runs it without building
+EC_RUN_PACKAGES="$EC_RUN_PACKAGES libargon2-1 libcurl4"
 # gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
 EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
 

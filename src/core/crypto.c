@@ -3,6 +3,13 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/sha.h>
+
+void
+ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE])
+{
+    SHA256(msg, n, out);
+}
 
 void
 ec_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,

@@ -9,6 +9,9 @@
 
 #define EC_SHA256_SIZE 32
 
+/* SHA-256 of the n bytes at msg into out. */
+void ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE]);
+
 /* HMAC-SHA256 of msg under key into out. */
 void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
                     size_t msg_len, unsigned char out[EC_SHA256_SIZE]);
