@@ -421,7 +421,28 @@ static_url = /static
 form_secret_file = $STACK/secrets/form_secret
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
+$(mail_conf)
 CONF
+}
+
+# Mail of the demo and test stacks: each one an .eml file under
+# var/<stack>/mail/, nothing leaves the machine (docs/identity.md).
+mail_conf() {
+    cat <<CONF
+mail_transport = file
+mail_from = shop@ecomd.localhost
+mail_dir = $STACK/mail
+CONF
+}
+
+# prepare_mail_dir: var/<stack>/mail/, where ecomd writes and no one else
+# reads but root (the tests): a mail holds its recipient's reset link.
+prepare_mail_dir() {
+    mkdir -p "$STACK/mail"
+    is_root || return 0
+    chown "$SVC_ECOMD:$(id -gn "$SVC_ECOMD")" "$STACK/mail"
+    chmod 0750 "$STACK/mail"
+    grant_traverse "$SVC_ECOMD" "$STACK/mail"
 }
 
 # The per-address limits of a stack: the demo keeps the defaults and
@@ -450,6 +471,7 @@ start_ecomd() {
     log_file "$SVC_ECOMD" ecomd-access.log
     as_user "$SVC_ECOMD" test -r "$ROOT/templates/default" ||
         die "$SVC_ECOMD cannot read $ROOT/templates: make the checkout readable (chmod -R o+rX)"
+    prepare_mail_dir
     write_ecomd_conf "$group"
     # ECOMD_BIN: another build of ecomd, e.g. the sanitizer one for tests
     local bin=${ECOMD_BIN:-$BUILD/ecomd}

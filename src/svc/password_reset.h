@@ -12,8 +12,9 @@
  * Asking for a reset never tells whether the address has an account: the
  * answer is the same, after the same work (one lookup, one token made and
  * hashed); only an account's token is stored, and only it is mailed. The
- * route answers 202 either way, and sends the mail without making the
- * answer wait for it (docs/identity.md).
+ * route must answer 202 either way; what is left to tell the two apart is
+ * the mail's delivery, which is why the route must not make its answer
+ * wait for it (docs/identity.md).
  */
 #ifndef EC_SVC_PASSWORD_RESET_H
 #define EC_SVC_PASSWORD_RESET_H
