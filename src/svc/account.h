@@ -42,7 +42,7 @@ struct ec_account {
     long long tenant_id;
     char email[EC_EMAIL_MAX + 1];
     char name[EC_ACCOUNT_NAME_SIZE];
-    char password_hash[EC_PASSWORD_HASH_SIZE];
+    char password_hash[EC_PASSWORD_HASH_SIZE]; /* never shown or logged */
     char created_at[32]; /* RFC 3339, UTC: "2026-12-03T11:25:26Z" */
 };
 
