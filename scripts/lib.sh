@@ -19,9 +19,13 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 EC_BUILD_PACKAGES="build-essential autoconf automake libtool pkg-config autoconf-archive
   libfcgi-dev libmariadb-dev libjson-c-dev libhiredis-dev libssl-dev libcunit1-dev
   libcurl4-openssl-dev"
+# argon2id password hashes (src/core/password.c)
+EC_BUILD_PACKAGES="$EC_BUILD_PACKAGES libargon2-dev"
 # acl: setfacl grants the services' accounts what they need in the stack's
 # folders, and no one else (docs/operations.md)
 EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-light curl procps util-linux acl openssl"
+# the libraries ecomd links, for a machine that runs it without building
+EC_RUN_PACKAGES="$EC_RUN_PACKAGES libargon2-1 libcurl4"
 # gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
 EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
 
@@ -420,7 +424,28 @@ static_url = /static
 form_secret_file = $STACK/secrets/form_secret
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
+$(mail_conf)
 CONF
+}
+
+# Mail of the demo and test stacks: each one an .eml file under
+# var/<stack>/mail/, nothing leaves the machine (docs/identity.md).
+mail_conf() {
+    cat <<CONF
+mail_transport = file
+mail_from = shop@ecomd.localhost
+mail_dir = $STACK/mail
+CONF
+}
+
+# prepare_mail_dir: var/<stack>/mail/, where ecomd writes and no one else
+# reads but root (the tests): a mail holds its recipient's reset link.
+prepare_mail_dir() {
+    mkdir -p "$STACK/mail"
+    is_root || return 0
+    chown "$SVC_ECOMD:$(id -gn "$SVC_ECOMD")" "$STACK/mail"
+    chmod 0750 "$STACK/mail"
+    grant_traverse "$SVC_ECOMD" "$STACK/mail"
 }
 
 # The per-address limits of a stack: the demo keeps the defaults and
@@ -449,6 +474,7 @@ start_ecomd() {
     log_file "$SVC_ECOMD" ecomd-access.log
     as_user "$SVC_ECOMD" test -r "$ROOT/templates/default" ||
         die "$SVC_ECOMD cannot read $ROOT/templates: make the checkout readable (chmod -R o+rX)"
+    prepare_mail_dir
     write_ecomd_conf "$group"
     # ECOMD_BIN: another build of ecomd, e.g. the sanitizer one for tests
     local bin=${ECOMD_BIN:-$BUILD/ecomd}

@@ -11,6 +11,7 @@
 #include "store/kv.h"
 #include "svc/catalog.h"
 #include "svc/invalidate.h"
+#include "svc/mail.h"
 #include "svc/number.h"
 #include "svc/tenant.h"
 
@@ -18,6 +19,28 @@
    second: checking its files on every view would cost a page ten stat()
    calls. */
 #define RELOAD_CHECK_MS 1000
+
+/* The accounts' part of the worker: policy and mail adapter. The
+   settings were checked at load, so the adapter can be made. */
+static void
+accounts_new(struct ec_app *app, const struct ec_settings *s)
+{
+    struct ec_mail_config mc;
+    char why[256];
+
+    ec_settings_password_params(s, &app->env.signin.hash);
+    app->env.signin.limits = (struct ec_signin_limits){
+        .account_max = (unsigned)s->signin_account_max,
+        .client_max = (unsigned)s->signin_client_max,
+        .window_ms = s->signin_window,
+    };
+    app->env.password_reset_ttl_ms = s->password_reset_ttl;
+    ec_settings_mail_config(s, &mc);
+    app->mail = ec_mail_new(&mc, why, sizeof(why));
+    if (!app->mail)
+        EC_BUG("mail settings checked at load cannot make an adapter");
+    app->env.mail = app->mail;
+}
 
 struct ec_app *
 ec_app_new(const struct ec_settings *s)
@@ -74,6 +97,7 @@ ec_app_new(const struct ec_settings *s)
             },
         .limits_exempt = &s->exempt,
     };
+    accounts_new(app, s);
     return app;
 }
 
@@ -82,6 +106,7 @@ ec_app_free(struct ec_app *app)
 {
     if (!app)
         return;
+    ec_mail_free(app->mail);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

@@ -27,6 +27,7 @@ struct ec_app {
     const struct ec_route *routes; /* the route table (app/routes.c) */
     size_t nroutes;
     struct ec_messages *messages; /* beside the themes, same reload */
+    struct ec_mail *mail;         /* also in env, for the handlers */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -14,6 +14,9 @@
 
 #include "http/client.h"
 
+struct ec_mail_config;
+struct ec_password_params;
+
 struct ec_settings {
     char *path; /* the file it came from */
 
@@ -78,6 +81,27 @@ struct ec_settings {
 
     char *form_secret_file; /* key that signs form tokens; NULL = random */
     unsigned char form_secret[32]; /* the key itself: never logged */
+
+    /* accounts (docs/identity.md) */
+    size_t password_hash_memory; /* bytes of memory per argon2id hash
+                                    (a multiple of 1 KiB) */
+    long password_hash_iterations;
+    long password_hash_parallelism;
+    long signin_account_max; /* failed sign-ins per account a
+                                window; 0 = no limit */
+    long signin_client_max;  /* per client address; 0 = no limit */
+    long signin_window;      /* ms */
+    long password_reset_ttl; /* ms a reset link works */
+
+    /* mail (svc/mail.h) */
+    char *mail_transport;     /* "off", "file" or "smtp" */
+    char *mail_from;          /* the sender's address */
+    char *mail_dir;           /* file: where .eml files go */
+    char *smtp_url;           /* smtp: smtp:// or smtps:// */
+    char *smtp_user;          /* smtp: NULL = no AUTH */
+    char *smtp_password_file; /* smtp: the file holding the password */
+    char *smtp_password;      /* read from it: never logged */
+    long mail_timeout;        /* ms for one SMTP exchange */
 };
 
 /*
@@ -90,6 +114,14 @@ int ec_settings_load(struct ec_settings *s, const char *path, char *err,
                      size_t errsize);
 
 void ec_settings_release(struct ec_settings *s);
+
+/* The argon2id parameters of the password_hash_* directives. */
+void ec_settings_password_params(const struct ec_settings *s,
+                                 struct ec_password_params *p);
+
+/* The mail adapter's configuration (strings borrowed from s). */
+void ec_settings_mail_config(const struct ec_settings *s,
+                             struct ec_mail_config *c);
 
 /* 1 if listen names a unix socket path. */
 int ec_settings_listen_is_unix(const struct ec_settings *s);

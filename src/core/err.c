@@ -48,6 +48,15 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
                               "The basket holds as much as it can."},
     [-EC_ERR_RATE_LIMITED] = {429, "rate_limited",
                               "Too many requests; try again in a minute."},
+    [-EC_ERR_EMAIL_TAKEN] = {409, "email_taken",
+                             "There is already an account with this e-mail "
+                             "address. Sign in, or reset your password."},
+    [-EC_ERR_SIGNIN_FAILED] = {401, "invalid_credentials",
+                               "The e-mail address or the password is wrong."},
+    [-EC_ERR_RESET_TOKEN_INVALID] =
+        {410, "reset_token_invalid",
+         "This password reset link has expired or has been used. Ask for a "
+         "new one."},
 };
 
 const struct ec_err_info *

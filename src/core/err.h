@@ -31,7 +31,14 @@ enum ec_err {
     EC_ERR_BASKET_LIMIT = -19, /* 422 basket_limit (lines or numbers) */
     EC_ERR_CSRF_FAILED = -20,  /* 403 csrf_failed (a form without its
                                   token, or from another origin) */
-    EC_ERR__COUNT = 21
+    /* accounts (docs/identity.md) */
+    EC_ERR_EMAIL_TAKEN = -22,         /* 409 email_taken (sign-up only) */
+    EC_ERR_SIGNIN_FAILED = -23,       /* 401 invalid_credentials: the one
+                                         answer for a wrong e-mail or
+                                         password */
+    EC_ERR_RESET_TOKEN_INVALID = -24, /* 410 reset_token_invalid: unknown,
+                                         used or expired */
+    EC_ERR__COUNT = 25
 };
 
 struct ec_err_info {

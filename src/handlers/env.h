@@ -15,10 +15,12 @@
 #include <stddef.h>
 
 #include "svc/basket.h"
+#include "svc/signin.h"
 
 struct ec_cidrs;
 struct ec_db;
 struct ec_kv;
+struct ec_mail;
 struct ec_number_cache;
 
 struct ec_env {
@@ -34,6 +36,12 @@ struct ec_env {
     struct ec_basket_policy basket;
     /* clients without the per-address limits (client_limits_exempt) */
     const struct ec_cidrs *limits_exempt;
+
+    /* accounts (docs/identity.md): the hash parameters and sign-in
+       limits, how long a reset link works, where mail goes */
+    struct ec_signin_policy signin;
+    long long password_reset_ttl_ms;
+    struct ec_mail *mail;
 };
 
 #endif

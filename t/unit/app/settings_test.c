@@ -5,6 +5,8 @@
 
 #include "../test.h"
 #include "app/settings.h"
+#include "core/password.h"
+#include "svc/mail.h"
 
 static char scratch[] = "/tmp/ec-settings-XXXXXX";
 
@@ -264,6 +266,89 @@ test_redis_account_and_process_user(void)
     ec_settings_release(&s);
 }
 
+/* Accounts: the measured defaults, the hash parameters as libargon2
+   takes them, and a mail adapter that must be complete. */
+static void
+test_account_settings(void)
+{
+    static const struct {
+        const char *text, *want;
+    } bad[] = {
+        {"listen = /tmp/e.sock\npassword_hash_memory = 1m\n",
+         "t.conf:2: password_hash_memory: 1048576 is out of range (8388608 to "
+         "1073741824)"},
+        {"listen = /tmp/e.sock\npassword_hash_memory = 9000000\n",
+         "t.conf: password_hash_memory: a whole number of KiB, at least 8 KiB "
+         "per lane"},
+        {"listen = /tmp/e.sock\nmail_transport = file\n",
+         "t.conf: mail_from: a lower-case e-mail address is required"},
+        {"listen = /tmp/e.sock\nmail_transport = file\n"
+         "mail_from = shop@example.dk\n",
+         "t.conf: mail_transport: 'file' needs mail_dir"},
+        {"listen = /tmp/e.sock\nmail_transport = smtp\n"
+         "mail_from = shop@example.dk\nsmtp_url = mail.example.dk\n",
+         "t.conf: mail_transport: 'smtp' needs an smtp:// or smtps:// "
+         "smtp_url"},
+        {"listen = /tmp/e.sock\nsmtp_password_file = /nonexistent\n",
+         "t.conf: smtp_password_file: '/nonexistent' cannot be read"},
+    };
+    struct ec_password_params p;
+    struct ec_mail_config mc;
+    struct ec_settings s;
+    char err[512];
+    FILE *f;
+
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
+                          0);
+    ec_settings_password_params(&s, &p);
+    CU_ASSERT_EQUAL(p.memory_kib, 65536);
+    CU_ASSERT_EQUAL(p.iterations, 3);
+    CU_ASSERT_EQUAL(p.parallelism, 1);
+    CU_ASSERT_EQUAL(s.signin_account_max, 5);
+    CU_ASSERT_EQUAL(s.signin_client_max, 20);
+    CU_ASSERT_EQUAL(s.signin_window, 15L * 60000);
+    CU_ASSERT_EQUAL(s.password_reset_ttl, 30L * 60000);
+    ec_settings_mail_config(&s, &mc);
+    EC_ASSERT_STR(mc.transport, "off");
+    ec_settings_release(&s);
+
+    f = fopen("smtp_password", "w");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs("s3cret pass\nsecond line\n", f);
+    fclose(f);
+    CU_ASSERT_EQUAL_FATAL(
+        settings_from_text(&s, "t.conf",
+                           "listen = /tmp/e.sock\n"
+                           "password_hash_memory = 19m\n"
+                           "password_hash_iterations = 2\n"
+                           "password_hash_parallelism = 2\n"
+                           "mail_transport = smtp\n"
+                           "mail_from = shop@example.dk\n"
+                           "smtp_url = smtps://mail.example.dk\n"
+                           "smtp_user = shop\n"
+                           "smtp_password_file = smtp_password\n",
+                           err, sizeof(err)),
+        0);
+    ec_settings_password_params(&s, &p);
+    CU_ASSERT_EQUAL(p.memory_kib, 19456);
+    CU_ASSERT_EQUAL(p.iterations, 2);
+    CU_ASSERT_EQUAL(p.parallelism, 2);
+    ec_settings_mail_config(&s, &mc);
+    EC_ASSERT_STR(mc.transport, "smtp");
+    EC_ASSERT_STR(mc.smtp_password, "s3cret pass");
+    ec_settings_release(&s);
+    unlink("smtp_password");
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+        CU_ASSERT_EQUAL(
+            settings_from_text(&s, "t.conf", bad[i].text, err, sizeof(err)),
+            -1);
+        EC_ASSERT_STR(err, bad[i].want);
+    }
+}
+
 static void
 test_shipped_config_is_valid(void)
 {
@@ -291,6 +376,7 @@ static const struct ec_test tests[] = {
     {"ECOMD_MYSQL_PASSWORD overrides the file", test_password_from_environment},
     {"user, group, redis_user; ECOMD_REDIS_PASSWORD overrides the file",
      test_redis_account_and_process_user},
+    {"accounts: hash parameters, sign-in limits, mail", test_account_settings},
     {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},
     {NULL, NULL},
 };
