@@ -27,11 +27,13 @@ enum ec_err {
     EC_ERR_SIM_TYPE_NOT_ALLOWED = -15, /* 422 sim_type_not_allowed */
     EC_ERR_ADDON_INCOMPATIBLE = -16,   /* 422 addon_incompatible */
     EC_ERR_RATE_LIMITED = -17,         /* 429 rate_limited */
-    EC_ERR_FORBIDDEN = -18,    /* 403 forbidden (a form without its token) */
-    EC_ERR_BASKET_LIMIT = -19, /* 422 basket_limit (lines or numbers) */
-    EC_ERR_CSRF_FAILED = -20,  /* 403 csrf_failed (a form without its
-                                  token, or from another origin) */
-    EC_ERR__COUNT = 21
+    EC_ERR_FORBIDDEN = -18,       /* 403 forbidden (a form without its token) */
+    EC_ERR_BASKET_LIMIT = -19,    /* 422 basket_limit (lines or numbers) */
+    EC_ERR_CSRF_FAILED = -20,     /* 403 csrf_failed (a form without its
+                                     token, or from another origin) */
+    EC_ERR_API_KEY_INVALID = -21, /* 401 api_key_invalid (a Bearer
+                                     credential we do not accept) */
+    EC_ERR__COUNT = 22
 };
 
 struct ec_err_info {
