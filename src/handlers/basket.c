@@ -78,43 +78,31 @@ bad:
 int
 ec_basket_current(struct ec_request *req, struct ec_basket *b)
 {
-    struct ec_session s;
-    int rc;
-
     memset(b, 0, sizeof(*b));
     /* a session issued by this very answer has nothing stored yet */
     if (!req->session_id || req->session_fresh)
         return 0;
-    rc = ec_session_load(req->env->kv, req->tenant->slug, req->session_id,
-                         req->env->session_idle_ms, req->arena, &s);
-    if (rc < 0 || !s.basket[0])
-        return rc;
-    return ec_basket_load(req->env->kv, req->tenant->slug, s.basket, req->arena,
-                          b);
+    return ec_session_basket(req->env->kv, req->tenant->slug, req->session_id,
+                             NULL, req->env->session_idle_ms, req->arena, b);
 }
 
 /*
- * A basket for the session's first line: a fresh id, claimed in the
- * session's record (which is made then). When another request of the
- * same session claimed one first, that one is used, so both agree; the
- * basket's version check then tells them apart.
+ * The basket a change works on, in one round trip: the session's, or, when
+ * it has none, a new one that the session names from now on (its record
+ * made then). Two requests of one session starting a basket at once
+ * agree on one; the basket's version check then tells them apart.
  */
 static int
-start_basket(struct ec_request *req, struct ec_basket *b)
+basket_for_change(struct ec_request *req, struct ec_basket *b)
 {
-    char named[EC_BASKET_ID_SIZE];
-    int rc;
+    char fresh[EC_BASKET_ID_SIZE];
 
+    memset(b, 0, sizeof(*b));
     if (!req->session_id)
         return EC_ERR_CSRF_FAILED; /* the dispatcher lets none through */
-    ec_basket_init_new(b, req->arena);
-    rc = ec_session_claim_basket(req->env->kv, req->tenant->slug,
-                                 req->session_id, b->id,
-                                 req->env->session_idle_ms, req->arena, named);
-    if (rc < 0 || strcmp(named, b->id) == 0)
-        return rc;
-    return ec_basket_load(req->env->kv, req->tenant->slug, named, req->arena,
-                          b);
+    ec_basket_new_id(fresh);
+    return ec_session_basket(req->env->kv, req->tenant->slug, req->session_id,
+                             fresh, req->env->session_idle_ms, req->arena, b);
 }
 
 /* The settings that bound a basket, for this request's client. */
@@ -219,10 +207,8 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
     l->monthly_at_add = monthly_now_of(req, req->channel, l);
-    if ((rc = ec_basket_current(req, b)) < 0)
-        return rc;
     /* a session's basket that expired keeps its id: the session names it */
-    if (!b->id[0] && (rc = start_basket(req, b)) < 0)
+    if ((rc = basket_for_change(req, b)) < 0)
         return rc;
     if ((rc = version_check(res, w, b)) < 0)
         return rc;

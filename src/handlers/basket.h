@@ -29,9 +29,10 @@ struct ec_basket_want {
 int ec_basket_wanted(struct ec_request *req, struct ec_response *res,
                      struct ec_basket_want *w);
 
-/* The basket of the request's session, or an empty one (version 0, id
-   "" when the session has none; the session's id when its basket
-   expired). 0 or an ec_err. */
+/* The basket of the request's session (read with the session, one round
+   trip; none for a session this answer issues), or an empty one: version
+   0, id "" when the session names none, the id it names when that basket
+   expired. Stores nothing. 0 or an ec_err. */
 int ec_basket_current(struct ec_request *req, struct ec_basket *b);
 
 /*

@@ -93,41 +93,52 @@ ec_session_load(struct ec_kv *kv, const char *slug, const char *id,
 }
 
 /*
- * KEYS[1] the record; ARGV[1] the basket id, ARGV[2] now (ms), ARGV[3]
- * idle ms. Returns {basket}: the record's basket, ARGV[1] if it had none
- * (the record is made if it did not exist).
+ * KEYS[1] the record; ARGV[1] idle ms, ARGV[2] a basket id to claim (""
+ * for none), ARGV[3] now (ms), ARGV[4] the prefix of a basket's key
+ * ("ecom:{slug}:basket:", the record's slot). Returns {} when the session
+ * names no basket and none was claimed; {claimed} when it claimed one;
+ * else {basket, its stored document or nil}.
  */
-static const char claim_script[] =
-    "local cur = redis.call('HGET', KEYS[1], 'basket')\n"
-    "if not cur then\n"
-    "  redis.call('HSETNX', KEYS[1], 'created', ARGV[2])\n"
-    "  redis.call('HSET', KEYS[1], 'basket', ARGV[1])\n"
-    "  cur = ARGV[1]\n"
+static const char basket_script[] =
+    "local b = redis.call('HGET', KEYS[1], 'basket')\n"
+    "if not b then\n"
+    "  if ARGV[2] == '' then\n"
+    "    redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+    "    return {}\n"
+    "  end\n"
+    "  redis.call('HSETNX', KEYS[1], 'created', ARGV[3])\n"
+    "  redis.call('HSET', KEYS[1], 'basket', ARGV[2])\n"
+    "  redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+    "  return {ARGV[2]}\n"
     "end\n"
-    "redis.call('PEXPIRE', KEYS[1], ARGV[3])\n"
-    "return {cur}\n";
+    "redis.call('PEXPIRE', KEYS[1], ARGV[1])\n"
+    "return {b, redis.call('GET', ARGV[4] .. b)}\n";
 
 int
-ec_session_claim_basket(struct ec_kv *kv, const char *slug, const char *id,
-                        const char *basket, long long idle_ms,
-                        struct ec_arena *a, char out[EC_BASKET_ID_SIZE])
+ec_session_basket(struct ec_kv *kv, const char *slug, const char *id,
+                  const char *claim, long long idle_ms, struct ec_arena *a,
+                  struct ec_basket *b)
 {
-    char key[KEY_SIZE], now[24], idle[24], *vals[1];
-    const char *keys[1] = {key}, *args[3] = {basket, now, idle};
+    char key[KEY_SIZE], prefix[KEY_SIZE], now[24], idle[24], *vals[2];
+    const char *keys[1] = {key};
+    const char *args[4] = {idle, claim ? claim : "", now, prefix};
     size_t n;
     int rc;
 
-    if (!ec_session_id_valid(id) || !ec_basket_id_valid(basket) ||
-        record_key(key, slug, id) < 0)
-        return EC_ERR_INVALID_FIELD;
+    memset(b, 0, sizeof(*b));
+    if (!ec_session_id_valid(id) || record_key(key, slug, id) < 0 ||
+        (claim && !ec_basket_id_valid(claim)))
+        return claim ? EC_ERR_INVALID_FIELD : 0;
+    snprintf(prefix, sizeof(prefix), "ecom:{%s}:basket:", slug);
     snprintf(now, sizeof(now), "%lld", now_ms());
     snprintf(idle, sizeof(idle), "%lld", idle_ms);
-    rc = ec_kv_eval_strs(kv, claim_script, 1, keys, 3, args, a, vals, 1, &n);
-    if (rc == 0 && (n != 1 || !vals[0] || !ec_basket_id_valid(vals[0])))
-        rc = EC_ERR_INTERNAL;
-    if (rc == 0)
-        snprintf(out, EC_BASKET_ID_SIZE, "%s", vals[0]);
-    return rc;
+    rc = ec_kv_eval_strs(kv, basket_script, 1, keys, 4, args, a, vals, 2, &n);
+    if (rc < 0 || n == 0)
+        return rc;
+    /* a field that is not what this code writes names nothing */
+    if (!vals[0] || !ec_basket_id_valid(vals[0]))
+        return claim ? EC_ERR_INTERNAL : 0;
+    return ec_basket_from_text(slug, vals[0], n == 2 ? vals[1] : NULL, a, b);
 }
 
 /*

@@ -62,16 +62,18 @@ int ec_session_load(struct ec_kv *kv, const char *slug, const char *id,
                     struct ec_session *s);
 
 /*
- * The session's basket: basket when the session has none yet (the record
- * is made then, if it did not exist), else the one it has. The basket id
- * the session names afterwards goes into out, which the caller must use:
- * two requests racing to start a basket agree on one. 0,
- * EC_ERR_INVALID_FIELD for a malformed id, EC_ERR_UNAVAILABLE,
- * EC_ERR_INTERNAL.
+ * The session's basket, read in one round trip with the session (whose
+ * idle time starts again): into *b the basket the session names (version
+ * 0 and no lines when it expired: the session keeps its id). When the
+ * session names none, claim (a fresh basket id, or NULL) becomes its
+ * basket, the record made if need be, and *b is that new empty basket;
+ * without claim, *b is empty with id "". The caller of a change passes a
+ * claim, a reader none, so a page view stores nothing. 0,
+ * EC_ERR_UNAVAILABLE or EC_ERR_INTERNAL.
  */
-int ec_session_claim_basket(struct ec_kv *kv, const char *slug, const char *id,
-                            const char *basket, long long idle_ms,
-                            struct ec_arena *a, char out[EC_BASKET_ID_SIZE]);
+int ec_session_basket(struct ec_kv *kv, const char *slug, const char *id,
+                      const char *claim, long long idle_ms, struct ec_arena *a,
+                      struct ec_basket *b);
 
 /*
  * Attach account to session id (making the record if there is none) and

@@ -98,6 +98,19 @@ new_id(char id[EC_SESSION_ID_LEN + 1])
     id[EC_SESSION_ID_LEN] = '\0';
 }
 
+/* The session's basket, claiming basket when it has none; its id into
+   named. */
+static int
+claim(const char *slug, const char *id, const char *basket, long long idle,
+      char named[EC_BASKET_ID_SIZE])
+{
+    struct ec_basket b;
+    int rc = ec_session_basket(kv, slug, id, basket, idle, &arena, &b);
+
+    snprintf(named, EC_BASKET_ID_SIZE, "%s", b.id);
+    return rc;
+}
+
 static void
 test_nothing_is_stored_before_a_change(void)
 {
@@ -111,6 +124,15 @@ test_nothing_is_stored_before_a_change(void)
     /* a malformed id names nothing and asks nothing */
     CU_ASSERT_EQUAL(ec_session_load(kv, SLUG, "zz", IDLE, &arena, &s), 0);
     CU_ASSERT_EQUAL(s.stored, 0);
+    /* reading the session's basket without a claim stores nothing */
+    {
+        struct ec_basket b;
+
+        CU_ASSERT_EQUAL(ec_session_basket(kv, SLUG, id, NULL, IDLE, &arena, &b),
+                        0);
+        EC_ASSERT_STR(b.id, "");
+        CU_ASSERT_EQUAL(b.version, 0);
+    }
     CU_ASSERT_EQUAL(keys_of("ecom:{" SLUG "}:*"), 0);
 }
 
@@ -126,13 +148,11 @@ test_the_first_basket_makes_the_record(void)
     new_id(id);
     ec_basket_new_id(b1);
     ec_basket_new_id(b2);
-    CU_ASSERT_EQUAL_FATAL(
-        ec_session_claim_basket(kv, SLUG, id, b1, IDLE, &arena, named), 0);
+    CU_ASSERT_EQUAL_FATAL(claim(SLUG, id, b1, IDLE, named), 0);
     EC_ASSERT_STR(named, b1);
     /* a second claim (another tab starting a basket at the same time)
        gets the first basket */
-    CU_ASSERT_EQUAL_FATAL(
-        ec_session_claim_basket(kv, SLUG, id, b2, IDLE, &arena, named), 0);
+    CU_ASSERT_EQUAL_FATAL(claim(SLUG, id, b2, IDLE, named), 0);
     EC_ASSERT_STR(named, b1);
     CU_ASSERT_EQUAL_FATAL(ec_session_load(kv, SLUG, id, IDLE, &arena, &s), 0);
     CU_ASSERT_EQUAL(s.stored, 1);
@@ -160,8 +180,7 @@ test_an_idle_record_expires(void)
 
     new_id(id);
     ec_basket_new_id(b);
-    CU_ASSERT_EQUAL_FATAL(
-        ec_session_claim_basket(kv, SLUG, id, b, 300, &arena, named), 0);
+    CU_ASSERT_EQUAL_FATAL(claim(SLUG, id, b, 300, named), 0);
     usleep(150 * 1000);
     /* used within its idle time: kept for another 300 ms */
     CU_ASSERT_EQUAL(ec_session_load(kv, SLUG, id, 300, &arena, &s), 0);
@@ -193,8 +212,7 @@ test_rotation_keeps_the_basket(void)
     new_id(old);
     new_id(fresh);
     ec_basket_init_new(&b, &arena);
-    CU_ASSERT_EQUAL_FATAL(
-        ec_session_claim_basket(kv, SLUG, old, b.id, IDLE, &arena, named), 0);
+    CU_ASSERT_EQUAL_FATAL(claim(SLUG, old, b.id, IDLE, named), 0);
     memset(&l, 0, sizeof(l));
     l.channel = "web";
     l.sku = "L";
