@@ -1,8 +1,13 @@
 -- wrk script for bench/basket.sh: every request is
--- POST /api/v1/basket/lines without a cookie (so each makes a new basket)
--- with one line that picks a number from the bench range.
+-- POST /api/v1/basket/lines in a session of its own (so each makes a new
+-- basket) with one line that picks a number from the bench range.
 --
---   wrk ... -s bench/basket-lines.lua URL -- MODE FIRST COUNT THREADS SKU BINDING SIM
+--   wrk ... -s bench/basket-lines.lua URL -- MODE FIRST COUNT THREADS SKU BINDING SIM SESSIONS
+--
+-- SESSIONS is a file of "COOKIE TOKEN" lines (bench/sessions.pl): thread
+-- i takes every THREADS-th line from line i, one per request, and starts
+-- again at its first when it runs out (those requests then add to a
+-- basket that exists).
 --
 -- MODE distinct: thread i takes numbers FIRST + i*(COUNT/THREADS) upwards,
 --   so no number is ever asked for twice, within a thread or across
@@ -53,6 +58,7 @@ statuses = {}   -- status -> count, read by done()
 wrapped = 0     -- requests that reused a number (distinct mode only)
 
 local mode, first, count, slice, k, laps, body_head
+local sessions, s = {}, 0
 
 function init(args)
     mode = args[1]
@@ -71,7 +77,16 @@ function init(args)
     else
         error("basket-lines.lua: MODE is distinct or shared, not " .. tostring(mode))
     end
-    -- no cookie header anywhere: every request starts a basket of its own
+    local nthreads_ = tonumber(args[4])
+    local i = 0
+    for l in io.lines(args[8]) do
+        if i % nthreads_ == id then
+            local c, t = l:match("^(%S+) (%S+)$")
+            table.insert(sessions, {c, t})
+        end
+        i = i + 1
+    end
+    assert(#sessions > 0, "basket-lines.lua: no sessions in " .. args[8])
     wrk.method = "POST"
     wrk.path = "/api/v1/basket/lines"
     wrk.headers["Content-Type"] = "application/json"
@@ -86,6 +101,9 @@ function request()
     if laps > 0 and mode == "distinct" then wrapped = wrapped + 1 end
     local body = string.format('%s%08d"}', body_head, first + k)
     k = k + 1
+    s = s % #sessions + 1
+    wrk.headers["Cookie"] = sessions[s][1]
+    wrk.headers["X-CSRF-Token"] = sessions[s][2]
     return wrk.format(nil, nil, nil, body)
 end
 

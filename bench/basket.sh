@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Load POST /api/v1/basket/lines with wrk, each request a new basket (no
-# cookie) with one plan line and a phone number, in two runs:
+# Load POST /api/v1/basket/lines with wrk, each request a new basket (in a
+# session of its own: a session cookie and its CSRF token, minted before
+# the run by bench/sessions.pl with the stack's keys) with one plan line
+# and a phone number, in two runs:
 #
 #  1. distinct numbers: CONNECTIONS connections for SECONDS, every request
 #     asks for a number nobody asked for before, so every answer should be
@@ -91,6 +93,26 @@ drop_bench_baskets() {
     done
 }
 
+# Delete the session records whose basket is gone: the bench's (each named
+# a basket of the bench), and any other that names nothing any more. One
+# SCAN step per call, as above.
+drop_bench_sessions() {
+    # shellcheck disable=SC2016
+    local cursor script='
+        local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
+        for _, k in ipairs(r[2]) do
+            local b = redis.call("HGET", k, "basket")
+            if b and redis.call("EXISTS", ARGV[2] .. b) == 0 then
+                redis.call("DEL", k)
+            end
+        end
+        return r[1]'
+    cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:session:*" 0 "ecom:{$SLUG}:basket:")
+    while [ "$cursor" != 0 ]; do
+        cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:session:*" "$cursor" "ecom:{$SLUG}:basket:")
+    done
+}
+
 # The line to add: the first plan the shop's default channel lists (the
 # channel a request without channel hints, like ours, is seen through),
 # with the first binding period and SIM type it offers there.
@@ -127,7 +149,7 @@ if ! grep -q '^client_limits_exempt *= *127\.0\.0\.1$' "$ECOMD_CONF"; then
     printf '# bench/basket.sh, for its run\nclient_limits_exempt = 127.0.0.1\n' >> "$ECOMD_CONF"
     reload_ecomd
 fi
-trap 'unlock_bench; drop_bench_baskets; unpool_bench; rm -f "$csv"; restore_limits' EXIT
+trap 'unlock_bench; drop_bench_baskets; drop_bench_sessions; unpool_bench; rm -f "$csv" "${sessions:-}"; restore_limits' EXIT
 {
     echo msisdn
     seq -f '+45%08.0f' "$CONTENDED_FIRST" $((CONTENDED_FIRST + CONTENDED_COUNT - 1))
@@ -138,9 +160,18 @@ ECOMD_REDIS_PASSWORD=$(cat "$STACK/secrets/redis_password") \
     "$BUILD/ecomctl" -c "$ECOMD_CONF" numbers import "$SLUG" "$csv" >/dev/null ||
     die "could not import the bench numbers into $SLUG's pool"
 
+# The sessions: as many as the run can use (about 20 000 lines/s at most,
+# as for the numbers above), each as the server would issue it.
+sessions=$(mktemp /tmp/ec-basket-sessions.XXXXXX)
+perl "$ROOT/bench/sessions.pl" "$STACK/secrets/session_secret" "$STACK/secrets/form_secret" \
+    "$HOST" $((SECS * 20000 > 200000 ? SECS * 20000 : 200000)) > "$sessions" ||
+    die "could not mint the bench's sessions"
+read -r probe_cookie probe_token < <(head -1 "$sessions")
+
 # One request by hand first: a line the server refuses would otherwise
 # show up only as a run of 4xx. Its lock goes with the others just below.
 probe=$(curl -s -w '\n%{http_code}' -H "Host: $HOST" -H 'Content-Type: application/json' \
+    -H "Cookie: $probe_cookie" -H "X-CSRF-Token: $probe_token" \
     -d "{\"sku\":\"$SKU\",\"binding_months\":$BINDING,\"sim_type\":\"$SIM\",\"msisdn\":\"$(msisdn "$DISTINCT_FIRST")\"}" \
     "$URL/api/v1/basket/lines")
 [ "${probe##*$'\n'}" = 201 ] || die "adding a line answered ${probe##*$'\n'}: ${probe%$'\n'*}"
@@ -150,7 +181,7 @@ unlock_bench
 # basket-* lines (see bench/basket-lines.lua).
 wrk_run() {
     wrk -t2 -c"$1" -d"${SECS}s" --latency -H "Host: $HOST" -s "$LUA" \
-        "$URL/api/v1/basket/lines" -- "$2" "$3" "$4" 2 "$SKU" "$BINDING" "$SIM"
+        "$URL/api/v1/basket/lines" -- "$2" "$3" "$4" 2 "$SKU" "$BINDING" "$SIM" "$sessions"
 }
 # count OUT STATUS: how many answers had STATUS
 count() { awk -v s="$2" '$1 == "basket-status" && $2 == s {n = $3} END {print n + 0}' <<<"$1"; }
@@ -166,7 +197,7 @@ errors() { awk '/Socket errors/ {sub(/^ *Socket errors: */, ""); print ", socket
 pct() { awk -v p="$2" '$1 == p {print $2}' <<<"$1"; }
 
 echo "bench/basket.sh ${1:-demo} $SECS $CONNS: wrk -t2 -d${SECS}s, $(nproc) cores, $WORKERS ecomd workers, $(date -u +%FT%TZ)"
-echo "line: $SKU, $BINDING months, $SIM SIM, channel $CHANNEL of $HOST, no cookie (a new basket each request)"
+echo "line: $SKU, $BINDING months, $SIM SIM, channel $CHANNEL of $HOST, a session of its own each request (a new basket)"
 
 # 1. distinct numbers
 out=$(wrk_run "$CONNS" distinct "$DISTINCT_FIRST" "$DISTINCT_COUNT")

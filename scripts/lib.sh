@@ -233,8 +233,10 @@ new_password() {
 #   redis_password        ecomd's Redis account (ecomd)
 #   redis_admin_password  Redis's default account (all rights), for
 #                         scripts and tests
-#   form_secret           the key that signs form tokens (so forms survive
-#                         restarts): the one file ecomd reads itself
+#   form_secret           the key that signs CSRF tokens (so forms survive
+#                         restarts)
+#   session_secret        the key that signs session cookies (so sessions
+#                         survive restarts); ecomd reads these two itself
 secret() {
     local d="$STACK/secrets" n
     mkdir -p "$d"
@@ -242,12 +244,14 @@ secret() {
     for n in mysql_password mysql_owner_password redis_password redis_admin_password; do
         new_password "$n"
     done
-    [ -s "$d/form_secret" ] || (umask 077; head -c 32 /dev/urandom > "$d/form_secret")
+    for n in form_secret session_secret; do
+        [ -s "$d/$n" ] || (umask 077; head -c 32 /dev/urandom > "$d/$n")
+    done
     if is_root; then
         ensure_accounts
-        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret"
+        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret"
         chmod 750 "$d"
-        chmod 640 "$d/form_secret"
+        chmod 640 "$d/form_secret" "$d/session_secret"
     fi
     ECOMD_MYSQL_PASSWORD=$(cat "$d/mysql_password")
     ECOMD_REDIS_PASSWORD=$(cat "$d/redis_password")
@@ -422,6 +426,7 @@ templates_dir = $ROOT/templates
 template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
 form_secret_file = $STACK/secrets/form_secret
+session_secret_file = $STACK/secrets/session_secret
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
 $(mail_conf)

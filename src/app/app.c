@@ -85,6 +85,7 @@ ec_app_new(const struct ec_settings *s)
         .retry_after = s->retry_after,
         .form_key = s->form_secret,
         .form_key_len = sizeof(s->form_secret),
+        .session_idle_ms = s->session_idle_timeout,
         .basket =
             {
                 .ttl_ms = s->basket_ttl,

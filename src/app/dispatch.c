@@ -2,6 +2,8 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -12,6 +14,7 @@
 #include "app/routes.h"
 #include "http/csrf.h"
 #include "http/router.h"
+#include "http/session_cookie.h"
 #include "render/messages.h"
 #include "render/theme.h"
 #include "app/settings.h"
@@ -267,19 +270,129 @@ load_catalog(struct ec_app *app, struct ec_request *req)
     return 0;
 }
 
+/* ---- sessions and CSRF (http/session_cookie.h, http/csrf.h) ---- */
+
+/* The session's token for this host into req->csrf_token. */
+static void
+set_csrf_token(const struct ec_app *app, struct ec_request *req)
+{
+    char *t = ec_arena_alloc(req->arena, EC_CSRF_TOKEN_SIZE);
+
+    ec_csrf_sign(app->env.form_key, app->env.form_key_len, req->host,
+                 req->session_id, t);
+    req->csrf_token = t;
+}
+
+/* The session of the request's cookie, when the server signed it and it
+   has not timed out: req->session_id and session_issued. */
+static void
+read_session(const struct ec_app *app, struct ec_request *req)
+{
+    const struct ec_settings *s = app->settings;
+    const char *v = ec_request_cookie(req, ec_session_cookie_name(req->https));
+    char id[EC_SESSION_ID_SIZE];
+    int64_t issued;
+
+    if (ec_session_cookie_verify(s->session_secret, sizeof(s->session_secret),
+                                 v, (int64_t)time(NULL),
+                                 s->session_absolute_timeout / 1000, id,
+                                 &issued) < 0)
+        return;
+    req->session_id = ec_arena_strdup(req->arena, id);
+    req->session_issued = issued;
+}
+
 /*
- * The body a route's flags ask for: a form post must be a form carrying
- * its CSRF token; a JSON route's body, when there is one, must be JSON.
- * Routes with neither flag never read a body.
+ * A GET on a tenant host: a session (a new id, its cookie sent with the
+ * answer, nothing stored) when the request has none, and its token, for
+ * the page's forms and the X-CSRF-Token header.
+ */
+static void
+ensure_session(const struct ec_app *app, struct ec_request *req)
+{
+    if (!req->session_id) {
+        char *id = ec_arena_alloc(req->arena, EC_SESSION_ID_SIZE);
+
+        ec_session_new_id(id);
+        req->session_id = id;
+        req->session_issued = (long long)time(NULL);
+        req->session_fresh = 1;
+    }
+    if (!req->csrf_token)
+        set_csrf_token(app, req);
+}
+
+/* 1 for GET and HEAD: the methods that hand out a session and token. */
+static int
+is_read(const struct ec_request *req)
+{
+    return strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+}
+
+/*
+ * What every answer to a GET on a tenant host carries: the session's
+ * token, and the session cookie when the session is new. Not on an
+ * answer a shared cache may keep (Cache-Control: public, the theme's
+ * stylesheet), which must not hand one visitor's token to another.
+ */
+static void
+session_headers(const struct ec_app *app, struct ec_request *req,
+                struct ec_response *res)
+{
+    const char *cc = ec_response_get_header(res, "Cache-Control");
+    const struct ec_settings *s = app->settings;
+    long max_age;
+
+    if (!req->tenant || !is_read(req) ||
+        (cc && strncasecmp(cc, "public", 6) == 0))
+        return;
+    ensure_session(app, req);
+    if (req->session_fresh) {
+        max_age = s->session_absolute_timeout / 1000;
+        ec_response_header(
+            res, "Set-Cookie",
+            ec_session_cookie_header(
+                req->https,
+                ec_session_cookie_make(
+                    s->session_secret, sizeof(s->session_secret),
+                    req->session_id, req->session_issued, req->arena),
+                max_age, req->arena));
+    }
+    ec_response_header(res, EC_CSRF_HEADER, req->csrf_token);
+}
+
+/* 1 when the request names an API key (Authorization: Bearer ...). */
+static int
+has_bearer(const struct ec_request *req)
+{
+    const char *a = ec_request_header(req, "authorization");
+
+    return a && strncasecmp(a, "Bearer", 6) == 0 &&
+           (a[6] == ' ' || a[6] == '\0');
+}
+
+/*
+ * The body a route's flags ask for: a form post must be a form, a JSON
+ * route's body, when there is one, JSON; then a state-changing request
+ * must carry its session's CSRF token (the form's field csrf, the JSON
+ * API's X-CSRF-Token header) from this origin. Routes with neither flag
+ * never read a body. A request with an API key skips the token but must
+ * then be authenticated by it: there are no API keys yet, so it is
+ * refused before anything is read.
  */
 static int
 check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
            ec_body_read_fn read_fn, void *read_ctx)
 {
+    int unsafe = (ec_method_parse(req->method) & EC_UNSAFE_METHODS) != 0;
+    int token = unsafe && !(flags & EC_R_NO_CSRF);
+    const char *sent;
     int rc;
 
     if (!(flags & EC_R_PROTECTED))
         return 0;
+    if (token && has_bearer(req))
+        return EC_ERR_API_KEY_INVALID;
     rc = ec_request_read_body(req, app->settings->max_body_size, read_fn,
                               read_ctx);
     if (rc < 0)
@@ -288,10 +401,19 @@ check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
         /* an empty post is not a form's: it fails for want of a token */
         if (req->body_kind != EC_BODY_FORM && req->body_kind != EC_BODY_NONE)
             return EC_ERR_UNSUPPORTED_MEDIA;
-        return ec_csrf_check(req, app->env.form_key, app->env.form_key_len);
+        sent = ec_request_form(req, EC_CSRF_FIELD);
+    } else {
+        if (req->body_kind != EC_BODY_NONE && req->body_kind != EC_BODY_JSON)
+            return EC_ERR_UNSUPPORTED_MEDIA;
+        sent = ec_request_header(req, "x-csrf-token");
     }
-    if (req->body_kind != EC_BODY_NONE && req->body_kind != EC_BODY_JSON)
-        return EC_ERR_UNSUPPORTED_MEDIA;
+    if (!token)
+        return 0;
+    if ((rc = ec_csrf_check(req, app->env.form_key, app->env.form_key_len,
+                            sent)) < 0)
+        return rc;
+    /* a page rendered again after a failed change shows forms too */
+    set_csrf_token(app, req);
     return 0;
 }
 
@@ -303,6 +425,8 @@ run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     unsigned allowed = 0;
     int rc, match;
 
+    /* first: a 404 page must not take a visitor's session for none */
+    read_session(app, req);
     match = ec_router_match(app->routes, app->nroutes, req->method, req->path,
                             req->arena, &route, &req->route_args, &allowed);
     req->route = route;
@@ -331,6 +455,8 @@ matched:
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
     req->texts = texts_for(app, req);
+    if (req->tenant && is_read(req))
+        ensure_session(app, req);
     return route->handler(req, res);
 }
 
@@ -365,6 +491,7 @@ ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
         rc = render(app, req, res);
     if (rc < 0)
         ec_dispatch_error(app, req, res, rc);
+    session_headers(app, req, res);
     ec_response_header(res, "X-Request-Id", req->request_id);
     security_headers(res);
 }

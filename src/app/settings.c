@@ -84,6 +84,11 @@ static const struct ec_conf_directive directives[] = {
     {"smtp_user", EC_CONF_STR, S(smtp_user), 0, 0, NULL},
     {"smtp_password_file", EC_CONF_STR, S(smtp_password_file), 0, 0, NULL},
     {"mail_timeout", EC_CONF_MSEC, S(mail_timeout), 1000, 600000, NULL},
+    {"session_secret_file", EC_CONF_STR, S(session_secret_file), 0, 0, NULL},
+    {"session_idle_timeout", EC_CONF_MSEC, S(session_idle_timeout), 1000,
+     30LL * 86400000, NULL},
+    {"session_absolute_timeout", EC_CONF_MSEC, S(session_absolute_timeout),
+     60000, 365LL * 86400000, NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -133,6 +138,8 @@ set_defaults(struct ec_settings *s)
     s->number_hold_max = 60L * 60000;
     s->basket_new_rate = 10;
     account_defaults(s);
+    s->session_idle_timeout = 2L * 86400000;
+    s->session_absolute_timeout = 30L * 86400000;
 }
 
 static void
@@ -143,30 +150,30 @@ default_str(char **field, const char *value)
 }
 
 /*
- * The key that signs form tokens: the first 32 bytes of form_secret_file
- * (which must hold at least that many), or random bytes, which makes the
- * forms open in browsers invalid whenever the settings are read again.
+ * A signing key into key (32 bytes): the first 32 bytes of file (which
+ * must hold at least that many), or random bytes when there is no file,
+ * which makes what it signed (the forms open in browsers, the session
+ * cookies) invalid whenever the settings are read again.
  */
 static int
-load_form_secret(struct ec_settings *s, const char *name, char *err,
-                 size_t errsize)
+load_secret(const char *file, const char *directive, unsigned char key[32],
+            const char *name, char *err, size_t errsize)
 {
     struct ec_buf b = EC_BUF_INIT;
 
-    if (!s->form_secret_file) {
-        ec_rand_bytes(s->form_secret, sizeof(s->form_secret));
+    if (!file) {
+        ec_rand_bytes(key, 32);
         return 0;
     }
-    if (ec_buf_read_file(&b, s->form_secret_file, 4096) < 0 ||
-        b.len < sizeof(s->form_secret)) {
+    if (ec_buf_read_file(&b, file, 4096) < 0 || b.len < 32) {
         snprintf(err, errsize,
-                 "%s: form_secret_file: '%s' cannot be read or holds fewer "
-                 "than %zu bytes",
-                 name, s->form_secret_file, sizeof(s->form_secret));
+                 "%s: %s: '%s' cannot be read or holds fewer than 32 bytes",
+                 name, directive, file);
         ec_buf_release(&b);
         return -1;
     }
-    memcpy(s->form_secret, b.data, sizeof(s->form_secret));
+    memcpy(key, b.data, 32);
+    explicit_bzero(b.data, b.len);
     ec_buf_release(&b);
     return 0;
 }
@@ -286,7 +293,18 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
         address_list(&s->exempt, s->number_lock_rate_exempt,
                      "number_lock_rate_exempt", name, err, errsize) < 0)
         return -1;
-    return load_form_secret(s, name, err, errsize);
+    if (s->session_absolute_timeout < s->session_idle_timeout) {
+        snprintf(err, errsize,
+                 "%s: session_absolute_timeout is shorter than "
+                 "session_idle_timeout",
+                 name);
+        return -1;
+    }
+    if (load_secret(s->form_secret_file, "form_secret_file", s->form_secret,
+                    name, err, errsize) < 0)
+        return -1;
+    return load_secret(s->session_secret_file, "session_secret_file",
+                       s->session_secret, name, err, errsize);
 }
 
 static int
@@ -333,6 +351,7 @@ ec_settings_release(struct ec_settings *s)
     ec_cidrs_release(&s->trusted);
     ec_cidrs_release(&s->exempt);
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
+    explicit_bzero(s->session_secret, sizeof(s->session_secret));
     free(s->path);
     s->path = NULL;
 }

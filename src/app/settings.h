@@ -80,7 +80,14 @@ struct ec_settings {
     struct ec_cidrs exempt;        /* both exempt lists, parsed */
 
     char *form_secret_file; /* key that signs form tokens; NULL = random */
-    unsigned char form_secret[32]; /* the key itself: never logged */
+    unsigned char form_secret[32];    /* the key itself: never logged */
+    char *session_secret_file;        /* key that signs session cookies;
+                                         NULL = random */
+    unsigned char session_secret[32]; /* the key itself: never logged */
+    long session_idle_timeout;        /* ms a session's record lives after
+                                         its last use */
+    long session_absolute_timeout;    /* ms a session cookie is valid after
+                                         it was issued */
 
     /* accounts (docs/identity.md) */
     size_t password_hash_memory; /* bytes of memory per argon2id hash

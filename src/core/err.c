@@ -44,6 +44,8 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
     [-EC_ERR_CSRF_FAILED] = {403, "csrf_failed",
                              "This form has expired. Please go back, reload "
                              "the page and try again."},
+    [-EC_ERR_API_KEY_INVALID] = {401, "api_key_invalid",
+                                 "This API key is not valid here."},
     [-EC_ERR_BASKET_LIMIT] = {422, "basket_limit",
                               "The basket holds as much as it can."},
     [-EC_ERR_RATE_LIMITED] = {429, "rate_limited",

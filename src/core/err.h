@@ -27,10 +27,12 @@ enum ec_err {
     EC_ERR_SIM_TYPE_NOT_ALLOWED = -15, /* 422 sim_type_not_allowed */
     EC_ERR_ADDON_INCOMPATIBLE = -16,   /* 422 addon_incompatible */
     EC_ERR_RATE_LIMITED = -17,         /* 429 rate_limited */
-    EC_ERR_FORBIDDEN = -18,    /* 403 forbidden (a form without its token) */
-    EC_ERR_BASKET_LIMIT = -19, /* 422 basket_limit (lines or numbers) */
-    EC_ERR_CSRF_FAILED = -20,  /* 403 csrf_failed (a form without its
-                                  token, or from another origin) */
+    EC_ERR_FORBIDDEN = -18,       /* 403 forbidden (a form without its token) */
+    EC_ERR_BASKET_LIMIT = -19,    /* 422 basket_limit (lines or numbers) */
+    EC_ERR_CSRF_FAILED = -20,     /* 403 csrf_failed (a form without its
+                                     token, or from another origin) */
+    EC_ERR_API_KEY_INVALID = -21, /* 401 api_key_invalid (a Bearer
+                                     credential we do not accept) */
     /* accounts (docs/identity.md) */
     EC_ERR_EMAIL_TAKEN = -22,         /* 409 email_taken (sign-up only) */
     EC_ERR_SIGNIN_FAILED = -23,       /* 401 invalid_credentials: the one

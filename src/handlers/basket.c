@@ -1,12 +1,11 @@
 /*
  * The guest's basket: the changes both its JSON API and its pages make
- * (see handlers/basket.h), and the JSON API itself. The basket is named
- * by the basket cookie (HttpOnly, SameSite=Lax); an API change must come
- * as application/json (else 415: the route flag EC_R_JSON_BODY, checked by
- * the dispatcher), which a cross-site form cannot send without a CORS
- * preflight: that, with SameSite=Lax, is the API's CSRF defence. PATCH and
- * DELETE, not being simple methods, need a preflight too. The pages' forms
- * carry tokens instead (EC_R_FORM, http/csrf.h).
+ * (see handlers/basket.h), and the JSON API itself. The basket belongs to
+ * the visitor's session: the session's record (svc/session.h) names it,
+ * made at the first line added. Every change must carry the session's
+ * CSRF token (X-CSRF-Token for the API, the form field csrf for the
+ * pages), which the dispatcher checks from the route flags before a
+ * handler here runs (http/csrf.h).
  */
 #include "handlers/basket.h"
 
@@ -27,9 +26,8 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "render/format.h"
+#include "svc/session.h"
 #include "svc/tenant.h"
-
-#define COOKIE_NAME "basket"
 
 /* ---- reading ---- */
 
@@ -80,13 +78,31 @@ bad:
 int
 ec_basket_current(struct ec_request *req, struct ec_basket *b)
 {
-    const char *id = ec_request_cookie(req, COOKIE_NAME);
-
-    if (!ec_basket_id_valid(id)) {
-        memset(b, 0, sizeof(*b));
+    memset(b, 0, sizeof(*b));
+    /* a session issued by this very answer has nothing stored yet */
+    if (!req->session_id || req->session_fresh)
         return 0;
-    }
-    return ec_basket_load(req->env->kv, req->tenant->slug, id, req->arena, b);
+    return ec_session_basket(req->env->kv, req->tenant->slug, req->session_id,
+                             NULL, req->env->session_idle_ms, req->arena, b);
+}
+
+/*
+ * The basket a change works on, in one round trip: the session's, or, when
+ * it has none, a new one that the session names from now on (its record
+ * made then). Two requests of one session starting a basket at once
+ * agree on one; the basket's version check then tells them apart.
+ */
+static int
+basket_for_change(struct ec_request *req, struct ec_basket *b)
+{
+    char fresh[EC_BASKET_ID_SIZE];
+
+    memset(b, 0, sizeof(*b));
+    if (!req->session_id)
+        return EC_ERR_CSRF_FAILED; /* the dispatcher lets none through */
+    ec_basket_new_id(fresh);
+    return ec_session_basket(req->env->kv, req->tenant->slug, req->session_id,
+                             fresh, req->env->session_idle_ms, req->arena, b);
 }
 
 /* The settings that bound a basket, for this request's client. */
@@ -182,7 +198,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
 {
     struct ec_basket_policy p;
     const char *field = NULL, *message = NULL;
-    int fresh = 0, rc;
+    int rc;
 
     rc = ec_basket_line_check(req->catalog, req->channel, line, l, req->arena,
                               &field, &message);
@@ -191,13 +207,9 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
     l->monthly_at_add = monthly_now_of(req, req->channel, l);
-    if ((rc = ec_basket_current(req, b)) < 0)
+    /* a session's basket that expired keeps its id: the session names it */
+    if ((rc = basket_for_change(req, b)) < 0)
         return rc;
-    if (b->version == 0) {
-        /* never adopt an id the client made up: a fresh one */
-        ec_basket_init_new(b, req->arena);
-        fresh = 1;
-    }
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
     policy_of(req, &p);
@@ -205,13 +217,6 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
                        &message);
     if (rc < 0)
         return change_failed(req, res, b, rc, field, message);
-    if (fresh)
-        ec_response_header(
-            res, "Set-Cookie",
-            ec_arena_printf(req->arena,
-                            COOKIE_NAME "=%s; Path=/; HttpOnly; SameSite=Lax; "
-                                        "Max-Age=%ld",
-                            b->id, (long)(req->env->basket.ttl_ms / 1000)));
     return 0;
 }
 
@@ -511,8 +516,8 @@ ec_h_basket(struct ec_request *req, struct ec_response *res)
     return 0;
 }
 
-/* POST /api/v1/basket/lines: 201 {"line","version"}; a new basket (and
-   its cookie) when the request has none. */
+/* POST /api/v1/basket/lines: 201 {"line","version"}; a new basket when
+   the session has none. */
 int
 ec_h_basket_add(struct ec_request *req, struct ec_response *res)
 {

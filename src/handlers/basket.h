@@ -29,8 +29,10 @@ struct ec_basket_want {
 int ec_basket_wanted(struct ec_request *req, struct ec_response *res,
                      struct ec_basket_want *w);
 
-/* The basket of the request's cookie, or an empty one (version 0, id
-   ""). 0 or an ec_err. */
+/* The basket of the request's session (read with the session, one round
+   trip; none for a session this answer issues), or an empty one: version
+   0, id "" when the session names none, the id it names when that basket
+   expired. Stores nothing. 0 or an ec_err. */
 int ec_basket_current(struct ec_request *req, struct ec_basket *b);
 
 /*
@@ -38,8 +40,8 @@ int ec_basket_current(struct ec_request *req, struct ec_basket *b);
  * holds only the fields it changes (sku, binding_months,
  * binding_accepted, sim_type, addons, msisdn, porting; null removes
  * msisdn or porting). On success *b is the saved basket and, for add and
- * update, *l the line as stored; add sets the basket cookie on res when
- * it made a new basket.
+ * update, *l the line as stored; add starts the session's basket (and
+ * its record) when it has none.
  */
 int ec_basket_do_add(struct ec_request *req, struct ec_response *res,
                      struct json_object *line, const struct ec_basket_want *w,

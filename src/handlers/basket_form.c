@@ -13,7 +13,6 @@
 #include "core/arena.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
-#include "http/csrf.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "render/messages.h"
@@ -134,11 +133,9 @@ ec_basket_form_model(struct ec_request *req, struct ec_response *res,
                      struct json_object *addons, int posted)
 {
     struct json_object *f = json_object_new_object(), *arr;
-    char token[EC_CSRF_TOKEN_SIZE];
 
     ec_page_script_texts(req, model);
-    ec_csrf_token(req, res, req->env->form_key, req->env->form_key_len, token);
-    json_object_object_add(f, "csrf", ec_json_str(token));
+    json_object_object_add(f, "csrf", ec_json_str(req->csrf_token));
     json_object_object_add(f, "action",
                            ec_json_str(form_action(req, "/basket/lines")));
     json_object_object_add(

@@ -26,7 +26,6 @@
 #include "core/tztime.h"
 #include "handlers/basket.h"
 #include "handlers/handlers.h"
-#include "http/csrf.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "render/messages.h"
@@ -318,7 +317,6 @@ basket_page(struct ec_request *req, struct ec_response *res,
 {
     struct json_object *m, *view, *lines, *notices;
     const struct ec_basket_view *v;
-    char token[EC_CSRF_TOKEN_SIZE];
     const char **drawn;
     size_t ndrawn, next = 0;
     int rc, offered;
@@ -338,8 +336,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
                       offered && v->lines[i].has_number
                           ? line_numbers(drawn, ndrawn, &next)
                           : NULL);
-    ec_csrf_token(req, res, req->env->form_key, req->env->form_key_len, token);
-    json_object_object_add(m, "csrf", ec_json_str(token));
+    json_object_object_add(m, "csrf", ec_json_str(req->csrf_token));
     json_object_object_add(m, "basket", view);
     json_object_object_add(m, "has_lines",
                            jbool(json_object_array_length(lines) > 0));

@@ -29,8 +29,9 @@ struct ec_env {
     struct ec_number_cache *numbers; /* what pages offer (svc/number.h) */
     const char *static_url;          /* URL prefix of static files */
     long retry_after;                /* seconds, sent with a 503 */
-    const unsigned char *form_key;   /* signs form tokens: never logged */
+    const unsigned char *form_key;   /* signs CSRF tokens: never logged */
     size_t form_key_len;
+    long long session_idle_ms; /* a session record's idle timeout */
     /* how baskets are bounded; basket.rate.client is always NULL here:
        ec_basket_policy_for() fills it per request */
     struct ec_basket_policy basket;

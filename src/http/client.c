@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/xalloc.h"
 
@@ -180,4 +181,26 @@ ec_client_key(const struct ec_addr *a, char out[EC_CLIENT_KEY_SIZE])
     inet_ntop(AF_INET6, b, out, EC_CLIENT_KEY_SIZE);
     n = strlen(out);
     snprintf(out + n, EC_CLIENT_KEY_SIZE - n, "/64");
+}
+
+int
+ec_client_https(const char *https_param, const char *forwarded_proto,
+                int trusted_peer)
+{
+    const char *last, *end;
+
+    if (https_param && *https_param && strcasecmp(https_param, "off") != 0)
+        return 1;
+    if (!trusted_peer || !forwarded_proto)
+        return 0;
+    /* "https", or "http, https" after a chain of proxies: the last one is
+       what the trusted proxy in front of us saw */
+    last = strrchr(forwarded_proto, ',');
+    last = last ? last + 1 : forwarded_proto;
+    while (*last == ' ' || *last == '\t')
+        last++;
+    end = last + strlen(last);
+    while (end > last && (end[-1] == ' ' || end[-1] == '\t'))
+        end--;
+    return end - last == 5 && strncasecmp(last, "https", 5) == 0;
 }

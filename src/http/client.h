@@ -85,6 +85,16 @@ void ec_cidrs_release(struct ec_cidrs *l);
 int ec_client_addr(const char *remote, const char *xff,
                    const struct ec_cidrs *trusted, struct ec_addr *out);
 
+/*
+ * Whether a request came over HTTPS: https_param is the FastCGI HTTPS
+ * parameter (nginx sets "on" for a TLS connection; NULL, "" or "off" is
+ * no), forwarded_proto the X-Forwarded-Proto header (may be NULL), which
+ * counts only when the peer is a trusted proxy (trusted_peer 1): its last
+ * value, the one that proxy set, must be "https". 1 or 0.
+ */
+int ec_client_https(const char *https_param, const char *forwarded_proto,
+                    int trusted_peer);
+
 /* The key per-address limits count a under (see the invariants). */
 void ec_client_key(const struct ec_addr *a, char out[EC_CLIENT_KEY_SIZE]);
 

@@ -1,21 +1,22 @@
 /*
- * Cross-site request forgery defence of the storefront's forms: a signed
- * double-submit token.
+ * Cross-site request forgery defence: a token bound to the visitor's
+ * session (http/session_cookie.h), checked by the dispatcher on every
+ * state-changing route before its handler runs.
  *
- * A browser gets a random cookie (csrf, HttpOnly, SameSite=Lax) the first
- * time a page with a form is rendered; each form carries a token that is
- * the HMAC-SHA256 of that cookie and the host under the server's form key
- * (settings form_secret_file), which the caller passes in. A post is accepted
- * only when its token matches its cookie, and, if the browser names an Origin,
- * that origin is this host. Another site can neither read the cookie nor
- * compute the token, and SameSite=Lax keeps the cookie off its cross-site
- * posts.
+ * The token is the HMAC-SHA256 of the host and the session id under the
+ * form key (settings form_secret_file), cut to 128 bits, in hex; the
+ * caller passes the key in. Only a page of this shop, read by the
+ * visitor's own browser, can know it: another site can neither read the
+ * HttpOnly session cookie nor compute the token, and the session id comes
+ * only from a cookie the server signed, so a client cannot pick the id a
+ * token is made for. Forms carry it in the hidden field csrf; scripts send
+ * it in the X-CSRF-Token request header; every answer to a GET on a
+ * tenant host carries the current one in the X-CSRF-Token response
+ * header.
  *
- * The dispatcher runs the check for every route flagged EC_R_FORM, before
- * the handler; handlers only put the token into their forms. The JSON API
- * needs none of this: its routes (EC_R_JSON_BODY) take only
- * application/json, which a cross-site page cannot send without a CORS
- * preflight.
+ * On top of the token a request is refused when the browser says it
+ * comes from elsewhere: an Origin that is not this server's scheme, host
+ * and port, or Sec-Fetch-Site: cross-site.
  */
 #ifndef EC_HTTP_CSRF_H
 #define EC_HTTP_CSRF_H
@@ -23,29 +24,31 @@
 #include <stddef.h>
 
 struct ec_request;
-struct ec_response;
 
-#define EC_CSRF_COOKIE "csrf"
 #define EC_CSRF_FIELD "csrf"
+#define EC_CSRF_HEADER "X-CSRF-Token"
 #define EC_CSRF_TOKEN_SIZE 33 /* 32 hex digits, NUL */
 
-/*
- * The token for the forms of this answer, into token; sets the cookie on
- * res when the request has none (or a malformed one).
- */
-void ec_csrf_token(struct ec_request *req, struct ec_response *res,
-                   const unsigned char *key, size_t key_len,
-                   char token[EC_CSRF_TOKEN_SIZE]);
+/* The token of session id on host under key, into token. */
+void ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
+                  const char *session_id, char token[EC_CSRF_TOKEN_SIZE]);
 
 /*
- * 0 when the posted form carries the token of the request's cookie and
- * comes from this host; EC_ERR_CSRF_FAILED otherwise.
+ * 1 when origin (an Origin header's value) names the server a request
+ * reached: scheme (https 1 or 0), host (lower-case, without port) and
+ * port (host_header's, the Host header as sent, else the scheme's
+ * default), else 0. "null" and anything unparsable is 0.
+ */
+int ec_csrf_origin_ok(const char *origin, int https, const char *host,
+                      const char *host_header);
+
+/*
+ * 0 when req may change state on behalf of its session: it has a session
+ * (req->session_id, from a cookie the server signed), sent is that
+ * session's token for this host, its Origin (if any) is this server's and
+ * its Sec-Fetch-Site is not cross-site; EC_ERR_CSRF_FAILED otherwise.
  */
 int ec_csrf_check(const struct ec_request *req, const unsigned char *key,
-                  size_t key_len);
-
-/* The token of cookie for host under key (exposed for tests). */
-void ec_csrf_sign(const unsigned char *key, size_t key_len, const char *host,
-                  const char *cookie, char token[EC_CSRF_TOKEN_SIZE]);
+                  size_t key_len, const char *sent);
 
 #endif

@@ -169,7 +169,17 @@ ec_request_set_client(struct ec_request *req, const struct ec_cidrs *trusted)
 {
     char key[EC_CLIENT_KEY_SIZE];
 
+    struct ec_addr peer;
+    int trusted_peer;
+
     req->client = NULL;
+    trusted_peer =
+        req->remote_addr &&
+        ec_addr_parse(req->remote_addr, strlen(req->remote_addr), &peer) == 0 &&
+        ec_cidrs_match(trusted, &peer);
+    req->https = ec_client_https(param(req, "HTTPS"),
+                                 ec_request_header(req, "x-forwarded-proto"),
+                                 trusted_peer);
     if (ec_client_addr(req->remote_addr,
                        ec_request_header(req, "x-forwarded-for"), trusted,
                        &req->client_addr) < 0)

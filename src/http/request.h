@@ -48,6 +48,9 @@ struct ec_request {
        client is its key (an IPv6 client's /64), NULL when unknown */
     const char *client;
     struct ec_addr client_addr;
+    /* the request came over HTTPS: nginx's HTTPS parameter, or
+       X-Forwarded-Proto from a trusted proxy (ec_client_https()) */
+    int https;
     const char *content_type; /* media type only, lower-case */
     size_t content_length;
 
@@ -72,6 +75,14 @@ struct ec_request {
     /* the shopper's words in the tenant's locale (render/messages.h),
        set by the dispatcher before the handler runs */
     const struct ec_msgcat *texts;
+    /* the visitor's session (http/session_cookie.h), set by the
+       dispatcher: the id of a cookie the server signed (or issued in this
+       answer), NULL when there is none; and the session's CSRF token for
+       this host (http/csrf.h), NULL without a session */
+    const char *session_id;
+    long long session_issued; /* UTC seconds */
+    int session_fresh;        /* issued by this answer: set its cookie */
+    const char *csrf_token;
     struct timespec started;
 };
 
@@ -104,7 +115,8 @@ int ec_request_parse_body(struct ec_request *req, const char *body, size_t len);
 /*
  * Who the client is (req->client, req->client_addr), from REMOTE_ADDR
  * and, when that is one of the trusted proxies, X-Forwarded-For
- * (ec_client_addr()). Left NULL when REMOTE_ADDR is not an address.
+ * (ec_client_addr()). Left NULL when REMOTE_ADDR is not an address. Sets
+ * req->https too (ec_client_https()).
  */
 void ec_request_set_client(struct ec_request *req,
                            const struct ec_cidrs *trusted);

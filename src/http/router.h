@@ -45,13 +45,20 @@ enum ec_route_flag {
                               channel (implies tenant and Redis) */
     EC_R_JSON = 1 << 4,    /* answers JSON whatever the client accepts */
     /* a browser's form post: the body must be an urlencoded form (else
-       415) carrying the CSRF token of the request's cookie, from this
-       host (else 403 csrf_failed; see http/csrf.h) */
+       415) carrying, in its field csrf, the CSRF token of the request's
+       session, from this origin (else 403 csrf_failed; see http/csrf.h) */
     EC_R_FORM = 1 << 5,
     /* the JSON API's changes: the body, when there is one, must be
-       application/json (else 415), which a cross-site page cannot send
-       without a CORS preflight that is never granted */
+       application/json (else 415), and the request must carry its
+       session's CSRF token in the X-CSRF-Token header, from this origin
+       (else 403 csrf_failed). A request with an API key (Authorization:
+       Bearer) is exempt from the token but must then be authenticated by
+       it: until API keys exist, such a request is 401 api_key_invalid */
     EC_R_JSON_BODY = 1 << 6,
+    /* a report a browser sends by itself (CSP violations): JSON_BODY's
+       body check without a token, which such a report never carries; for
+       routes that change nothing but the log */
+    EC_R_NO_CSRF = 1 << 7,
 };
 
 /* The flags that protect a state-changing route against forgery. */

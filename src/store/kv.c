@@ -370,10 +370,12 @@ script_sha(const char *script, char hex[41])
     return 0;
 }
 
-int
-ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
+/* Run script; 0 with its reply (not an error reply) in *reply, owned by
+   the caller, or an ec_err. */
+static int
+eval_reply(struct ec_kv *kv, const char *script, size_t nkeys,
            const char *const *keys, size_t nargs, const char *const *args,
-           long long *out)
+           redisReply **reply)
 {
     const char *argv[3 + 2 * SCRIPT_MAX_ARGS];
     size_t lens[3 + 2 * SCRIPT_MAX_ARGS];
@@ -412,6 +414,20 @@ ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
     }
     if (r->type == REDIS_REPLY_ERROR)
         return error_reply(r, "EVAL");
+    *reply = r;
+    return 0;
+}
+
+int
+ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
+           const char *const *keys, size_t nargs, const char *const *args,
+           long long *out)
+{
+    redisReply *r;
+    int rc = eval_reply(kv, script, nkeys, keys, nargs, args, &r);
+
+    if (rc < 0)
+        return rc;
     if (r->type != REDIS_REPLY_INTEGER) {
         ec_log_error("redis EVAL: the script did not answer an integer");
         freeReplyObject(r);
@@ -419,6 +435,32 @@ ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
     }
     if (out)
         *out = r->integer;
+    freeReplyObject(r);
+    return 0;
+}
+
+int
+ec_kv_eval_strs(struct ec_kv *kv, const char *script, size_t nkeys,
+                const char *const *keys, size_t nargs, const char *const *args,
+                struct ec_arena *a, char **vals, size_t max, size_t *n)
+{
+    redisReply *r;
+    int rc = eval_reply(kv, script, nkeys, keys, nargs, args, &r);
+
+    if (rc < 0)
+        return rc;
+    if (r->type != REDIS_REPLY_ARRAY || r->elements > max) {
+        ec_log_error("redis EVAL: the script did not answer a short list");
+        freeReplyObject(r);
+        return EC_ERR_INTERNAL;
+    }
+    for (size_t i = 0; i < r->elements; i++) {
+        redisReply *e = r->element[i];
+        vals[i] = e->type == REDIS_REPLY_STRING
+                      ? ec_arena_strndup(a, e->str, e->len)
+                      : NULL;
+    }
+    *n = r->elements;
     freeReplyObject(r);
     return 0;
 }

@@ -85,6 +85,18 @@ int ec_kv_eval(struct ec_kv *kv, const char *script, size_t nkeys,
                long long *out);
 
 /*
+ * Run a Lua script whose reply is a list (of at most max entries) of
+ * strings, as ec_kv_eval() does: 0 with *n entries in vals, each a
+ * NUL-terminated copy in arena a or NULL for an entry that is not a
+ * string (Lua's false, a nil of HMGET); EC_ERR_INTERNAL for any other
+ * reply; or as ec_kv_eval().
+ */
+int ec_kv_eval_strs(struct ec_kv *kv, const char *script, size_t nkeys,
+                    const char *const *keys, size_t nargs,
+                    const char *const *args, struct ec_arena *a, char **vals,
+                    size_t max, size_t *n);
+
+/*
  * ec_kv_sub: a second connection that stays subscribed to one channel, so
  * a worker learns of writes made elsewhere without asking Redis on every
  * request. It is read without blocking, between requests' work.

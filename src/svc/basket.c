@@ -302,26 +302,17 @@ ec_basket_init_new(struct ec_basket *b, struct ec_arena *a)
 }
 
 int
-ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
-               struct ec_arena *a, struct ec_basket *b)
+ec_basket_from_text(const char *slug, const char *id, const char *text,
+                    struct ec_arena *a, struct ec_basket *b)
 {
-    char key[EC_BASKET_KEY_SIZE];
     struct json_object *v;
-    char *text;
-    size_t len;
-    int rc;
 
     memset(b, 0, sizeof(*b));
     snprintf(b->id, sizeof(b->id), "%s", id);
-    if ((rc = basket_key(key, sizeof(key), slug, id)) < 0)
-        return rc;
-    rc = ec_kv_get(kv, key, a, &text, &len);
-    if (rc == EC_ERR_NOT_FOUND) {
+    if (!text) {
         empty_doc(b, a);
         return 0;
     }
-    if (rc < 0)
-        return rc;
     b->doc = json_tokener_parse(text);
     if (!b->doc)
         goto bad;
@@ -339,6 +330,25 @@ bad:
     ec_log(EC_LOG_ERROR, "basket %s of %s: stored document is not a basket", id,
            slug);
     return EC_ERR_INTERNAL;
+}
+
+int
+ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
+               struct ec_arena *a, struct ec_basket *b)
+{
+    char key[EC_BASKET_KEY_SIZE];
+    char *text = NULL;
+    size_t len;
+    int rc;
+
+    memset(b, 0, sizeof(*b));
+    snprintf(b->id, sizeof(b->id), "%s", id);
+    if ((rc = basket_key(key, sizeof(key), slug, id)) < 0)
+        return rc;
+    rc = ec_kv_get(kv, key, a, &text, &len);
+    if (rc < 0 && rc != EC_ERR_NOT_FOUND)
+        return rc;
+    return ec_basket_from_text(slug, id, rc == 0 ? text : NULL, a, b);
 }
 
 struct json_object *

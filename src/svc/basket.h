@@ -140,6 +140,14 @@ void ec_basket_init_new(struct ec_basket *b, struct ec_arena *a);
 int ec_basket_load(struct ec_kv *kv, const char *slug, const char *id,
                    struct ec_arena *a, struct ec_basket *b);
 
+/*
+ * Basket id of tenant slug from its stored document text (NULL: there is
+ * none, b->version 0 and its lines empty) into *b, as ec_basket_load()
+ * does after reading it. 0 or EC_ERR_INTERNAL.
+ */
+int ec_basket_from_text(const char *slug, const char *id, const char *text,
+                        struct ec_arena *a, struct ec_basket *b);
+
 /* The JSON object of line l as stored in the basket (a new reference). */
 struct json_object *ec_basket_line_to_json(const struct ec_basket_line *l);
 

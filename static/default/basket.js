@@ -265,6 +265,13 @@
     box.focus();
   }
 
+  // The session's CSRF token, which every change sends in X-CSRF-Token:
+  // the one the server put into the form for its plain post.
+  function csrfToken(form) {
+    const input = form.querySelector('input[name="csrf"]');
+    return input ? input.value : '';
+  }
+
   function enhanceConfigure(numberSearch) {
     const form = document.getElementById('configure');
     if (!form || !form.dataset.api || !window.fetch) return;
@@ -300,7 +307,8 @@
       try {
         res = await fetch(api, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+          headers: { 'Content-Type': 'application/json', Accept: 'application/json',
+                     'X-CSRF-Token': csrfToken(form) },
           credentials: 'same-origin',
           body: JSON.stringify(lineFromForm(form)),
         });
@@ -359,7 +367,8 @@
         if (busy) return;
         busy = true;
         const call = basketCall(form);
-        const headers = { Accept: 'application/json', ...call.headers };
+        const headers = { Accept: 'application/json', 'X-CSRF-Token': csrfToken(form),
+                          ...call.headers };
         if (call.body) headers['Content-Type'] = 'application/json';
         let res, body;
         try {

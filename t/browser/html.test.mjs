@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { json, request } from '../http/lib.mjs';
+import { json, newSession, request } from '../http/lib.mjs';
 
 const vnu = path.join(path.dirname(createRequire(import.meta.url).resolve('vnu-jar')), 'build/dist/vnu.jar');
 let dir;
@@ -32,13 +32,13 @@ const pages = [
 // basket page; and a form post refused, for the product page with an error.
 async function basketPages() {
   const numbers = (await json('nordlys.localhost', '/api/v1/numbers?count=1')).json.numbers;
+  const { cookie } = await newSession('nordlys.localhost');
   const add = await json('nordlys.localhost', '/api/v1/basket/lines', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie },
     body: JSON.stringify({ sku: 'NL-FRI', binding_months: 6, sim_type: 'esim',
                            addons: ['NL-DATADELING'], msisdn: numbers[0].msisdn }),
   });
   assert.equal(add.status, 201, add.body);
-  const cookie = add.headers['set-cookie'][0].split(';')[0];
   await json('nordlys.localhost', '/api/v1/basket/lines', {
     method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie },
     body: JSON.stringify({ sku: 'NL-TALE', binding_months: 0, sim_type: 'esim',

@@ -3,7 +3,7 @@
 // page, or the page again with the error and the status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, NORDLYS, redis, request } from './lib.mjs';
+import { basketIdOf, FJORD, NORDLYS, redis, request } from './lib.mjs';
 
 
 // A browser in miniature: keeps its cookies across requests.
@@ -18,6 +18,8 @@ class Shopper {
     }
     return res;
   }
+  // the basket the shopper's session names ('' for none)
+  get basket() { return this.cookies.has('sid') ? basketIdOf(`sid=${this.cookies.get('sid')}`) : ''; }
   async get(p) { return this.keep(await request(this.host, p, { headers: { Cookie: this.cookie } })); }
   async post(p, fields, headers = {}) {
     const body = new URLSearchParams(fields).toString();
@@ -37,12 +39,15 @@ async function productForm(s, sku = 'NL-FRI') {
   return { page, csrf: field(page.body, 'csrf'), numbers: offered(page.body) };
 }
 
-test('the product page offers free numbers and a form with a CSRF token and its cookie', async () => {
+test("the product page offers free numbers and a form with its session's CSRF token", async () => {
   const s = new Shopper();
   const { page, csrf, numbers } = await productForm(s);
   assert.match(csrf, /^[0-9a-f]{32}$/);
-  assert.ok(s.cookies.get('csrf'), 'the csrf cookie is set');
-  assert.match(page.headers['set-cookie'].join(), /csrf=[0-9a-f]{32}; Path=\/; HttpOnly; SameSite=Lax/);
+  assert.ok(s.cookies.get('sid'), 'the session cookie is set');
+  assert.match(page.headers['set-cookie'].join(),
+    /^sid=[0-9a-f]{64}\.\d+\.[0-9a-f]{32}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Lax$/);
+  // the form's token is the one the answer's header carries
+  assert.equal(page.headers['x-csrf-token'], csrf);
   assert.equal(numbers.length, 6);
   assert.match(page.body, /<form class="configure" method="post" action="\/basket\/lines"/);
   // the same cookie keeps its token on the next page
@@ -59,8 +64,8 @@ test('adding through the form: 303 to /basket, which shows the line, its number 
   });
   assert.equal(res.status, 303, res.body);
   assert.equal(res.headers.location, '/basket');
-  assert.ok(s.cookies.get('basket'));
-  assert.equal(redis('GET', `ecom:{nordlys}:lock:${numbers[2]}`), s.cookies.get('basket'));
+  assert.match(s.basket, /^[0-9a-f]{32}$/);
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${numbers[2]}`), s.basket);
   const b = await s.get('/basket');
   assert.equal(b.status, 200);
   const national = numbers[2].slice(3).replace(/(\d\d)(?=\d)/g, '$1 ');
@@ -89,7 +94,7 @@ test('accepting the binding, changing the number and removing the line, all as f
   res = await s.post(`/basket/lines/${id}`, { csrf: token, version, number: other });
   assert.equal(res.status, 303, res.body);
   assert.equal(redis('EXISTS', `ecom:{nordlys}:lock:${numbers[0]}`), '0', 'the old number is free');
-  assert.equal(redis('GET', `ecom:{nordlys}:lock:${other}`), s.cookies.get('basket'));
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${other}`), s.basket);
   // keep the numbers a while longer
   b = await s.get('/basket');
   res = await s.post('/basket/keep', { csrf: token, version: field(b.body, 'version') });
@@ -125,21 +130,21 @@ test('a post without its token, with a foreign token or from another origin is r
   const line = { sku: 'NL-FRI', binding_months: '0', sim_type: 'esim', number: numbers[0] };
   const none = await s.post('/basket/lines', line);
   assert.equal(none.status, 403);
-  // a token of another shopper's cookie
+  // a token of another shopper's session
   const mallory = new Shopper();
   const theirs = (await productForm(mallory)).csrf;
   assert.notEqual(theirs, csrf);
   assert.equal((await s.post('/basket/lines', { ...line, csrf: theirs })).status, 403);
-  // another brand's token for the same cookie value does not work here either
+  // another brand's token for the same session does not work here either
   const f = new Shopper(FJORD);
-  f.cookies.set('csrf', s.cookies.get('csrf'));
+  f.cookies.set('sid', s.cookies.get('sid'));
   const fjordToken = field((await f.get('/products/FJ-20GB')).body, 'csrf');
   assert.match(fjordToken, /^[0-9a-f]{32}$/);
   assert.equal((await s.post('/basket/lines', { ...line, csrf: fjordToken })).status, 403);
   const foreign = await s.post('/basket/lines', { ...line, csrf }, { Origin: 'https://evil.example' });
   assert.equal(foreign.status, 403);
   assert.equal(redis('EXISTS', `ecom:{nordlys}:lock:${numbers[0]}`), '0', 'nothing was reserved');
-  assert.equal(s.cookies.get('basket'), undefined);
+  assert.equal(s.basket, '', 'no basket was started');
 });
 
 test('an invalid choice answers the product page again with the error and the choices kept', async () => {

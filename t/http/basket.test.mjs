@@ -5,19 +5,24 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ecomctl, eventually, json, NORDLYS, redis, sleep, sql, stack } from './lib.mjs';
+import { basketIdOf, ecomctl, eventually, json, newSession, NORDLYS, redis, sleep, sql, stack }
+  from './lib.mjs';
 
 
 const PLAN = 'NL-50GB';
 const ADDON = 'NL-EU-PLUS';
 
-function post(body, { cookie, headers = {}, from } = {}) {
-  return json(NORDLYS, '/api/v1/basket/lines', {
+// Add a line in the session of cookie, or of a new visitor (a session
+// of its own, as a browser gets from a GET); res.cookie is the session's.
+async function post(body, { cookie, headers = {}, from } = {}) {
+  cookie ??= (await newSession(NORDLYS, { from })).cookie;
+  const res = await json(NORDLYS, '/api/v1/basket/lines', {
     method: 'POST', from,
-    headers: { 'Content-Type': 'application/json',
-               ...(cookie ? { Cookie: cookie } : {}), ...headers },
+    headers: { 'Content-Type': 'application/json', Cookie: cookie, ...headers },
     body: JSON.stringify(body),
   });
+  res.cookie = cookie;
+  return res;
 }
 
 function patch(cookie, id, body, headers = {}) {
@@ -33,12 +38,12 @@ const remove = (cookie, id) =>
 const keep = (cookie) =>
   json(NORDLYS, '/api/v1/basket/keep', { method: 'POST', headers: { Cookie: cookie } });
 const lockOwner = (n) => redis('GET', `ecom:{nordlys}:lock:${n}`);
-const basketId = (cookie) => cookie.split('=')[1];
+const basketId = (cookie) => basketIdOf(cookie);
 // the test stack's number_lock_ttl (scripts/lib.sh)
 const LOCK_TTL_MS = 10000;
 
 const basket = (cookie) => json(NORDLYS, '/api/v1/basket', { headers: cookie ? { Cookie: cookie } : {} });
-const cookieOf = (res) => (res.headers['set-cookie'] || [])[0]?.split(';')[0];
+const cookieOf = (res) => res.cookie;
 
 async function freeNumbers(count) {
   const res = await json(NORDLYS, `/api/v1/numbers?count=${count}`);
@@ -49,12 +54,14 @@ async function freeNumbers(count) {
 const line = (extra = {}) => ({ sku: PLAN, binding_months: 6, binding_accepted: true,
                                 sim_type: 'esim', addons: [ADDON], ...extra });
 
-test('adding a line answers 201 with a basket cookie; GET shows it priced', async () => {
+test("adding a line answers 201 and starts the session's basket; GET shows it priced", async () => {
   const [n] = await freeNumbers(1);
   const res = await post(line({ msisdn: n }));
   assert.equal(res.status, 201, res.body);
-  const setCookie = res.headers['set-cookie'][0];
-  assert.match(setCookie, /^basket=[0-9a-f]{32}; Path=\/; HttpOnly; SameSite=Lax; Max-Age=172800$/);
+  // no cookie of its own: the session (issued on a GET) names the basket
+  assert.equal(res.headers['set-cookie'], undefined);
+  assert.match(basketId(res.cookie), /^[0-9a-f]{32}$/);
+  assert.equal(lockOwner(n), basketId(res.cookie));
   assert.equal(res.json.line.sku, PLAN);
   assert.equal(res.json.line.msisdn, n);
   assert.equal(res.json.version, 1);
@@ -78,7 +85,7 @@ test('adding a line answers 201 with a basket cookie; GET shows it priced', asyn
   assert.ok(b.json.lines[0].lock.expires_at > Date.now());
   assert.equal(b.json.lines[1].lock, undefined);
   // the lock is the basket's
-  assert.equal(redis('GET', `ecom:{nordlys}:lock:${n}`), c.split('=')[1]);
+  assert.equal(redis('GET', `ecom:{nordlys}:lock:${n}`), basketId(c));
 });
 
 test('without a basket, GET answers an empty one', async () => {
@@ -177,19 +184,23 @@ test('50 baskets racing for one number: exactly one wins', async () => {
   const keys = redis('--scan', '--pattern', 'ecom:{nordlys}:basket:*').split('\n').filter(Boolean);
   const holding = keys.filter((k) => JSON.parse(redis('GET', k) || '{"lines":[]}').lines
     .some((l) => l.msisdn === n && l.added_at >= start));
-  const winner = cookieOf(won[0]).split('=')[1];
+  const winner = basketId(won[0].cookie);
   assert.deepEqual(holding, [`ecom:{nordlys}:basket:${winner}`]);
   assert.equal(lockOwner(n), winner);
-  for (const r of lost) assert.equal(r.headers['set-cookie'], undefined);
+  // a loser's session names the basket it was to start, which was never
+  // stored
+  for (const r of lost) assert.equal(redis('EXISTS', `ecom:{nordlys}:basket:${basketId(r.cookie)}`), '0');
 });
 
 test("a line's price is the engine's price for its binding and SIM type", async () => {
   const FJORD = 'fjordmobil.localhost';
+  const { cookie } = await newSession(FJORD);
   const res = await json(FJORD, '/api/v1/basket/lines', {
-    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: cookie },
     body: JSON.stringify({ sku: 'FJ-20GB', binding_months: 6, sim_type: 'physical' }),
   });
   assert.equal(res.status, 201, res.body);
+  res.cookie = cookie;
   const b = await json(FJORD, '/api/v1/basket', { headers: { Cookie: cookieOf(res) } });
   const engine = await json(FJORD, '/api/v1/products/FJ-20GB/price?binding_months=6&sim_type=physical');
   assert.equal(engine.status, 200, engine.body);
@@ -209,7 +220,7 @@ test('notices: a price that changed since the line was added, a lock that expire
   const res = await post(line({ msisdn: n }));
   assert.equal(res.status, 201, res.body);
   const c = cookieOf(res);
-  const key = `ecom:{nordlys}:basket:${c.split('=')[1]}`;
+  const key = `ecom:{nordlys}:basket:${basketId(c)}`;
   let b = await basket(c);
   assert.equal(b.json.lines[0].monthly_at_add, b.json.lines[0].price.monthly_now);
   assert.deepEqual(b.json.notices, []);

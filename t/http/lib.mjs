@@ -16,22 +16,53 @@ export const STACK_DIR = path.join(ROOT, 'var', STACK);
 export const NORDLYS = 'nordlys.localhost';
 export const FJORD = 'fjordmobil.localhost';
 
+// The session cookie ("sid=..." or "__Host-sid=...") in a Cookie header
+// or a list of Set-Cookie headers, or undefined.
+const SID = /(?:^|[;,]\s*)((?:__Host-)?sid=[^;,\s]*)/;
+export function sessionCookieOf(res) {
+  for (const c of res.headers['set-cookie'] || []) {
+    const m = c.split(';')[0].match(SID);
+    if (m) return m[1];
+  }
+  return undefined;
+}
+
+// What each session's answers said its CSRF token is (X-CSRF-Token), by
+// session cookie: a change from that session sends it, as the
+// storefront's script does, unless the test says otherwise (csrf: false,
+// or an X-CSRF-Token header of its own).
+const tokens = new Map();
+export const tokenOf = (cookie) => tokens.get(cookie);
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
 // One HTTP request to nginx; resolves with {status, headers, body}.
 // Never rejects on an HTTP error status, only on a transport failure.
 // from: the loopback address to send from (another client to nginx).
-export function request(host, urlPath, { method = 'GET', headers = {}, body, from } = {}) {
+export function request(host, urlPath, { method = 'GET', headers = {}, body, from, csrf = true } = {}) {
+  const sent = headers.Cookie?.match(SID)?.[1];
+  const extra = {};
+  if (UNSAFE.has(method) && csrf && sent && tokens.has(sent) &&
+      !Object.keys(headers).some((h) => h.toLowerCase() === 'x-csrf-token')) {
+    extra['X-CSRF-Token'] = tokens.get(sent);
+  }
   return new Promise((resolve, reject) => {
     const req = http.request(
       { host: '127.0.0.1', port: PORT, method, path: urlPath, localAddress: from,
-        headers: { Host: host, Connection: 'close', ...headers }, agent: false },
+        headers: { Host: host, Connection: 'close', ...extra, ...headers }, agent: false },
       (res) => {
         const chunks = [];
         res.on('data', (c) => chunks.push(c));
-        res.on('end', () => resolve({
-          status: res.statusCode,
-          headers: res.headers,
-          body: Buffer.concat(chunks).toString('utf8'),
-        }));
+        res.on('end', () => {
+          const out = {
+            status: res.statusCode,
+            headers: res.headers,
+            body: Buffer.concat(chunks).toString('utf8'),
+          };
+          const token = res.headers['x-csrf-token'];
+          const cookie = sessionCookieOf(out) || sent;
+          if (token && cookie) tokens.set(cookie, token);
+          resolve(out);
+        });
       });
     req.on('error', reject);
     req.setTimeout(15000, () => req.destroy(new Error(`timeout: ${method} ${urlPath}`)));
@@ -39,6 +70,18 @@ export function request(host, urlPath, { method = 'GET', headers = {}, body, fro
     req.end();
   });
 }
+
+// A new visitor's session, as a browser gets one: the cookie and the CSRF
+// token of the answer to a GET (which stores nothing).
+export async function newSession(host = NORDLYS, { from, headers = {} } = {}) {
+  const res = await request(host, '/api/v1/basket', { from, headers });
+  const cookie = sessionCookieOf(res);
+  if (!cookie) throw new Error(`GET /api/v1/basket on ${host} set no session cookie`);
+  return { cookie, token: res.headers['x-csrf-token'] };
+}
+
+// The id of a session cookie ("sid=<id>.<issued>.<mac>").
+export const sessionIdOf = (cookie) => cookie.split('=')[1].split('.')[0];
 
 export async function json(host, urlPath, opts) {
   const res = await request(host, urlPath, opts);
@@ -85,6 +128,11 @@ export function redisCli(args, opts = {}) {
 
 // One Redis command as the default account; its answer, trimmed.
 export const redis = (...args) => redisCli(args).trim();
+
+// The basket the session of cookie names in its record ('' for none).
+export function basketIdOf(cookie, slug = 'nordlys') {
+  return redis('HGET', `ecom:{${slug}}:session:${sessionIdOf(cookie)}`, 'basket');
+}
 
 export function masterPid() {
   return Number(readFileSync(path.join(STACK_DIR, 'run/ecomd.pid'), 'utf8').trim());

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NORDLYS, ecomctl, json, request, sql, sleep, redis } from './lib.mjs';
+import { NORDLYS, ecomctl, json, newSession, request, sql, sleep, redis } from './lib.mjs';
 
 const lockKey = (msisdn) => `ecom:{nordlys}:lock:${msisdn}`;
 // what ecomctl numbers import (and later checkout) says after a pool change
@@ -20,8 +20,6 @@ const lockElsewhere = (msisdn) => {
 
 const PRODUCT = '/products/NL-10GB';
 const offered = (html) => [...html.matchAll(/name="number" value="(\+45\d{8})"/g)].map((m) => m[1]);
-const cookieOf = (res) => (res.headers['set-cookie'] || []).map((c) => c.split(';')[0])
-  .find((c) => c.startsWith('basket='));
 
 async function productNumbers() {
   const res = await request(NORDLYS, PRODUCT);
@@ -29,14 +27,16 @@ async function productNumbers() {
   return offered(res.body);
 }
 
+// Add a line in the session of cookie, or of a new visitor's session.
 async function addLine(msisdn, cookie) {
+  cookie ??= (await newSession()).cookie;
   const res = await json(NORDLYS, '/api/v1/basket/lines', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+    headers: { 'Content-Type': 'application/json', Cookie: cookie },
     body: JSON.stringify({ sku: 'NL-10GB', binding_months: 0, sim_type: 'esim', msisdn }),
   });
   assert.equal(res.status, 201, res.body);
-  return { cookie: cookie || cookieOf(res), line: res.json.line.id };
+  return { cookie, line: res.json.line.id };
 }
 
 const nordlysAvailable = () => sql(`SELECT n.msisdn FROM numbers n JOIN tenants t ON t.id = n.tenant_id

@@ -4,7 +4,7 @@
 // never a 500; and all is well once it has loaded.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, json, redis, request, stack, NORDLYS } from './lib.mjs';
+import { eventually, json, newSession, redis, request, stack, NORDLYS } from './lib.mjs';
 
 const FILL = 30000;   // keys; at 250 µs each (scripts/stack) about 7 s of loading
 
@@ -29,9 +29,9 @@ function assertUnavailable(res, what) {
 
 test('while Redis loads its append-only file, routes that need it answer 503 with Retry-After', async () => {
   // a basket to read back, and enough keys in the file's base to load slowly
-  const add = await addLine('');
+  const { cookie } = await newSession();
+  const add = await addLine(cookie);
   assert.equal(add.status, 201, add.body);
-  const cookie = add.headers['set-cookie'][0].split(';')[0];
   redis('EVAL', `for i = 1, ${FILL} do redis.call('SET', 'ecomtest:fill:' .. i, 'x') end return 1`, '0');
   try {
     redis('BGREWRITEAOF');

@@ -5,6 +5,7 @@
  * (status, JSON envelope or HTML page, headers).
  */
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -16,6 +17,7 @@
 #include "core/err.h"
 #include "http/csrf.h"
 #include "http/router.h"
+#include "http/session_cookie.h"
 
 static struct ec_settings settings;
 static struct ec_app *app;
@@ -52,17 +54,38 @@ static const struct ec_route routes[] = {
     {EC_POST, "/form", h_ok, EC_R_FORM},
     {EC_POST | EC_DELETE, "/api/change", h_ok, EC_R_JSON | EC_R_JSON_BODY},
     {EC_GET, "/needs-redis", h_ok, EC_R_JSON | EC_R_KV},
+    {EC_POST, "/report", h_ok, EC_R_JSON | EC_R_JSON_BODY | EC_R_NO_CSRF},
 };
 
-/* The token the form key gives cookie on nordlys.localhost. */
+#define SID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+
+/* The token the form key gives session sid on nordlys.localhost. */
 static const char *
-token_for(const char *cookie)
+token_for(const char *sid)
 {
     static char t[EC_CSRF_TOKEN_SIZE];
 
     ec_csrf_sign(settings.form_secret, sizeof(settings.form_secret),
-                 "nordlys.localhost", cookie, t);
+                 "nordlys.localhost", sid, t);
     return t;
+}
+
+/* "sid=VALUE": the cookie the server issues for session sid, signed now
+   with the session key (or with another key: forged 1). */
+static const char *
+cookie_for(const char *sid, int forged)
+{
+    static char c[256];
+    unsigned char other[32];
+    struct ec_arena a;
+
+    memset(other, 'x', sizeof(other));
+    ec_arena_init(&a, 0);
+    snprintf(c, sizeof(c), "sid=%s",
+             ec_session_cookie_make(forged ? other : settings.session_secret,
+                                    32, sid, (int64_t)time(NULL), &a));
+    ec_arena_release(&a);
+    return c;
 }
 
 static const char *
@@ -165,14 +188,13 @@ test_handler_errors(void)
 static void
 test_form_posts_need_their_token(void)
 {
-    const char *cookie = "0123456789abcdef0123456789abcdef";
-    char headers[256], body[128];
+    char headers[512], body[128];
 
     snprintf(headers, sizeof(headers),
              "Content-Type: application/x-www-form-urlencoded\n"
-             "Cookie: csrf=%s\nAccept: application/json",
-             cookie);
-    snprintf(body, sizeof(body), "sku=L&csrf=%s", token_for(cookie));
+             "Cookie: %s\nAccept: application/json",
+             cookie_for(SID, 0));
+    snprintf(body, sizeof(body), "sku=L&csrf=%s", token_for(SID));
     ran = 0;
     fake_dispatch(&f, app, "POST", "/form", headers, body);
     CU_ASSERT_EQUAL(f.res.status, 200);
@@ -191,10 +213,17 @@ test_form_posts_need_their_token(void)
                   "Accept: application/json",
                   body);
     CU_ASSERT_EQUAL(f.res.status, 403);
+    /* a cookie with the same id that the server did not sign */
     snprintf(headers, sizeof(headers),
              "Content-Type: application/x-www-form-urlencoded\n"
-             "Cookie: csrf=%s\nOrigin: https://evil.example",
-             cookie);
+             "Cookie: %s\nAccept: application/json",
+             cookie_for(SID, 1));
+    fake_dispatch(&f, app, "POST", "/form", headers, body);
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    snprintf(headers, sizeof(headers),
+             "Content-Type: application/x-www-form-urlencoded\n"
+             "Cookie: %s\nOrigin: https://evil.example",
+             cookie_for(SID, 0));
     fake_dispatch(&f, app, "POST", "/form", headers, body);
     CU_ASSERT_EQUAL(f.res.status, 403);
     /* an empty post has no token either */
@@ -209,16 +238,30 @@ test_form_posts_need_their_token(void)
     CU_ASSERT_EQUAL(ran, 1);
 }
 
+/* The headers of a JSON call of session SID with its token, and extra. */
+static const char *
+json_headers(const char *extra)
+{
+    static char h[512];
+
+    snprintf(h, sizeof(h),
+             "Content-Type: application/json\nCookie: %s\n"
+             "X-CSRF-Token: %s%s%s",
+             cookie_for(SID, 0), token_for(SID), extra ? "\n" : "",
+             extra ? extra : "");
+    return h;
+}
+
 static void
 test_json_routes_take_only_json(void)
 {
     ran = 0;
-    fake_dispatch(&f, app, "POST", "/api/change",
-                  "Content-Type: application/json", "{\"a\":1}");
+    fake_dispatch(&f, app, "POST", "/api/change", json_headers(NULL),
+                  "{\"a\":1}");
     CU_ASSERT_EQUAL(f.res.status, 200);
     CU_ASSERT_PTR_NOT_NULL(strstr(fake_body(&f), "\"json\":true"));
     /* no body at all is allowed (DELETE, keep) */
-    fake_dispatch(&f, app, "DELETE", "/api/change", NULL, NULL);
+    fake_dispatch(&f, app, "DELETE", "/api/change", json_headers(NULL), NULL);
     CU_ASSERT_EQUAL(f.res.status, 200);
     CU_ASSERT_EQUAL(ran, 2);
 
@@ -237,6 +280,86 @@ test_json_routes_take_only_json(void)
                   "Content-Type: application/json", "{\"a\":");
     CU_ASSERT_EQUAL(f.res.status, 400);
     EC_ASSERT_STR(error_code(), "invalid_json");
+    CU_ASSERT_EQUAL(ran, 2);
+}
+
+static void
+test_json_changes_need_their_token(void)
+{
+    char h[512];
+
+    ran = 0;
+    /* no token, no session, a token of another session, a foreign origin,
+       a cross-site fetch */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/json", "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    EC_ASSERT_STR(error_code(), "csrf_failed");
+    snprintf(h, sizeof(h), "Content-Type: application/json\nCookie: %s",
+             cookie_for(SID, 0));
+    fake_dispatch(&f, app, "POST", "/api/change", h, "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    snprintf(h, sizeof(h), "Content-Type: application/json\nX-CSRF-Token: %s",
+             token_for(SID));
+    fake_dispatch(&f, app, "DELETE", "/api/change", h, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    snprintf(h, sizeof(h),
+             "Content-Type: application/json\nCookie: %s\nX-CSRF-Token: %s",
+             cookie_for(SID, 0),
+             token_for("1123456789abcdef0123456789abcdef"
+                       "0123456789abcdef0123456789abcdef"));
+    fake_dispatch(&f, app, "POST", "/api/change", h, "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Origin: http://evil.example"), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Origin: https://nordlys.localhost"), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Sec-Fetch-Site: cross-site"), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 403);
+    EC_ASSERT_STR(error_code(), "csrf_failed");
+    CU_ASSERT_EQUAL(ran, 0);
+    /* this origin, same-origin fetches: fine */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Origin: http://nordlys.localhost\n"
+                               "Sec-Fetch-Site: same-origin"),
+                  "{}");
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    CU_ASSERT_EQUAL(ran, 1);
+}
+
+static void
+test_api_keys_are_refused_for_now(void)
+{
+    ran = 0;
+    /* exempt from the token, but no key is valid yet */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  "Content-Type: application/json\n"
+                  "Authorization: Bearer abc",
+                  "{}");
+    CU_ASSERT_EQUAL(f.res.status, 401);
+    EC_ASSERT_STR(error_code(), "api_key_invalid");
+    fake_dispatch(&f, app, "POST", "/form",
+                  "Content-Type: application/x-www-form-urlencoded\n"
+                  "Accept: application/json\nAuthorization: bearer abc",
+                  "sku=L");
+    CU_ASSERT_EQUAL(f.res.status, 401);
+    /* with a valid token as well: still no */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Authorization: Bearer abc"), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 401);
+    CU_ASSERT_EQUAL(ran, 0);
+    /* another scheme is no API key: the token decides */
+    fake_dispatch(&f, app, "POST", "/api/change",
+                  json_headers("Authorization: Basic YTpi"), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 200);
+    /* a route without a token (a browser's report) takes reports as
+       before */
+    fake_dispatch(&f, app, "POST", "/report", "Content-Type: application/json",
+                  "{}");
+    CU_ASSERT_EQUAL(f.res.status, 200);
     CU_ASSERT_EQUAL(ran, 2);
 }
 
@@ -277,6 +400,10 @@ static const struct ec_test tests[] = {
      test_form_posts_need_their_token},
     {"JSON_BODY routes: JSON or nothing, else 415",
      test_json_routes_take_only_json},
+    {"JSON_BODY changes: the session's token from this origin, else 403",
+     test_json_changes_need_their_token},
+    {"a Bearer request is 401 api_key_invalid until API keys exist",
+     test_api_keys_are_refused_for_now},
     {"a body over max_body_size is 413 before the handler",
      test_bodies_are_bounded},
     {"a route's store down: 503 with Retry-After, no handler",

@@ -68,6 +68,10 @@ shop_release(struct shop *s)
     ec_tztime_zone_free(s->tenant.zone);
 }
 
+#define SHOP_SESSION                                                           \
+    "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define SHOP_TOKEN "00112233445566778899aabbccddeeff"
+
 /*
  * A parsed request to the shop, seen through channel (a code of the
  * fixture), with route arguments given as name, value pairs ending in
@@ -86,6 +90,9 @@ shop_request(struct fake *f, struct shop *s, const char *channel,
     f->req.tenant = &s->tenant;
     f->req.catalog = s->catalog;
     f->req.channel = ec_catalog_channel(s->catalog, channel);
+    /* as the dispatcher sets them for a visitor with a session */
+    f->req.session_id = SHOP_SESSION;
+    f->req.csrf_token = SHOP_TOKEN;
     va_start(ap, body);
     while ((name = va_arg(ap, const char *)))
         ec_kvlist_add(&f->req.route_args, &f->arena, name,

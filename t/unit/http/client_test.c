@@ -235,6 +235,37 @@ test_client_keys(void)
     }
 }
 
+static void
+test_https(void)
+{
+    static const struct {
+        const char *param, *proto;
+        int trusted, https;
+    } cases[] = {
+        {"on", NULL, 0, 1},
+        {"ON", NULL, 0, 1},
+        {"off", NULL, 0, 0},
+        {"", NULL, 0, 0},
+        {NULL, NULL, 1, 0},
+        /* X-Forwarded-Proto counts only from a trusted proxy */
+        {NULL, "https", 0, 0},
+        {NULL, "https", 1, 1},
+        {NULL, " HTTPS ", 1, 1},
+        {NULL, "http", 1, 0},
+        /* the last value is the one our proxy set */
+        {NULL, "http, https", 1, 1},
+        {NULL, "https, http", 1, 0},
+        {NULL, "httpsx", 1, 0},
+        {NULL, "", 1, 0},
+        {"on", "http", 1, 1},
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+        CU_ASSERT_EQUAL(
+            ec_client_https(cases[i].param, cases[i].proto, cases[i].trusted),
+            cases[i].https);
+}
+
 static const struct ec_test tests[] = {
     {"IPv4 and IPv6 addresses, as inet_pton reads them", test_addresses},
     {"CIDR blocks match their addresses", test_cidr_blocks},
@@ -242,6 +273,8 @@ static const struct ec_test tests[] = {
     {"lists of addresses and blocks", test_lists},
     {"X-Forwarded-For counts behind trusted proxies only", test_forwarded_for},
     {"IPv6 clients are counted by their /64", test_client_keys},
+    {"HTTPS from nginx, or from a trusted proxy's X-Forwarded-Proto",
+     test_https},
     {NULL, NULL},
 };
 
