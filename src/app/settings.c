@@ -62,6 +62,11 @@ static const struct ec_conf_directive directives[] = {
     {"trusted_proxies", EC_CONF_STR, S(trusted_proxies), 0, 0, NULL},
     {"client_limits_exempt", EC_CONF_STR, S(client_limits_exempt), 0, 0, NULL},
     {"form_secret_file", EC_CONF_STR, S(form_secret_file), 0, 0, NULL},
+    {"seal_keys_file", EC_CONF_STR, S(seal_keys_file), 0, 0, NULL},
+    {"oidc_ca_file", EC_CONF_STR, S(oidc_ca_file), 0, 0, NULL},
+    {"mitid_flow_ttl", EC_CONF_MSEC, S(mitid_flow_ttl), 60000, 3600000, NULL},
+    {"oidc_keys_ttl", EC_CONF_MSEC, S(oidc_keys_ttl), 60000, 7LL * 86400000,
+     NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -89,6 +94,9 @@ set_defaults(struct ec_settings *s)
     s->number_holds_max = 10;
     s->number_hold_max = 60L * 60000;
     s->basket_new_rate = 10;
+    s->mitid_flow_ttl = 10L * 60000;
+    s->oidc_keys_ttl = 60L * 60000;
+    ec_seal_init(&s->seal);
 }
 
 static void
@@ -124,6 +132,22 @@ load_form_secret(struct ec_settings *s, const char *name, char *err,
     }
     memcpy(s->form_secret, b.data, sizeof(s->form_secret));
     ec_buf_release(&b);
+    return 0;
+}
+
+/* The key ring of sealed fields, when seal_keys_file names one. */
+static int
+load_seal_keys(struct ec_settings *s, const char *name, char *err,
+               size_t errsize)
+{
+    char why[256];
+
+    if (!s->seal_keys_file)
+        return 0;
+    if (ec_seal_load(&s->seal, s->seal_keys_file, why, sizeof(why)) < 0) {
+        snprintf(err, errsize, "%s: seal_keys_file: %s", name, why);
+        return -1;
+    }
     return 0;
 }
 
@@ -189,6 +213,8 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
         address_list(&s->exempt, s->number_lock_rate_exempt,
                      "number_lock_rate_exempt", name, err, errsize) < 0)
         return -1;
+    if (load_seal_keys(s, name, err, errsize) < 0)
+        return -1;
     return load_form_secret(s, name, err, errsize);
 }
 
@@ -233,6 +259,7 @@ ec_settings_release(struct ec_settings *s)
     ec_cidrs_release(&s->trusted);
     ec_cidrs_release(&s->exempt);
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
+    ec_seal_release(&s->seal);
     free(s->path);
     s->path = NULL;
 }

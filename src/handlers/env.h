@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "svc/basket.h"
+#include "svc/mitid.h"
 
 struct ec_cidrs;
 struct ec_db;
@@ -34,6 +35,10 @@ struct ec_env {
     struct ec_basket_policy basket;
     /* clients without the per-address limits (client_limits_exempt) */
     const struct ec_cidrs *limits_exempt;
+    /* the MitID step: its Redis, key ring, brokers' keys, HTTPS options
+       and flow TTL (svc/mitid.h); mitid.seal has no key when
+       seal_keys_file is not set */
+    struct ec_mitid_env mitid;
 };
 
 #endif
