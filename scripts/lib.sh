@@ -237,6 +237,9 @@ new_password() {
 #                         restarts)
 #   session_secret        the key that signs session cookies (so sessions
 #                         survive restarts); ecomd reads these two itself
+#   seal_keys             the key ring of sealed fields (CPR numbers, the
+#                         brokers' client secrets: core/seal.h), read by
+#                         ecomd and ecomctl; "k1" and "current k1"
 secret() {
     local d="$STACK/secrets" n
     mkdir -p "$d"
@@ -247,11 +250,14 @@ secret() {
     for n in form_secret session_secret; do
         [ -s "$d/$n" ] || (umask 077; head -c 32 /dev/urandom > "$d/$n")
     done
+    [ -s "$d/seal_keys" ] || (umask 077
+        printf '# kid  key (docs/operations.md, "Sealed fields")\nk1 %s\ncurrent k1\n' \
+            "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$d/seal_keys")
     if is_root; then
         ensure_accounts
-        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret"
+        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret" "$d/seal_keys"
         chmod 750 "$d"
-        chmod 640 "$d/form_secret" "$d/session_secret"
+        chmod 640 "$d/form_secret" "$d/session_secret" "$d/seal_keys"
     fi
     ECOMD_MYSQL_PASSWORD=$(cat "$d/mysql_password")
     ECOMD_REDIS_PASSWORD=$(cat "$d/redis_password")
@@ -427,6 +433,8 @@ template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
 form_secret_file = $STACK/secrets/form_secret
 session_secret_file = $STACK/secrets/session_secret
+seal_keys_file = $STACK/secrets/seal_keys
+oidc_ca_file = $OIDC_DIR/ca.pem
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
 $(mail_conf)
@@ -524,6 +532,20 @@ migrate_and_seed() {
         ecomctl numbers import "$slug" "$f" >/dev/null
     done
     say "seeded the demo brands, their catalogs and number pools"
+    configure_mitid
+}
+
+# The demo brands' MitID brokers: the stack's test OIDC provider, Nordlys
+# in Idura's style and requiring MitID before a subscription, Fjordmobil
+# in Signaturgruppen's (ES256 tokens) and not requiring it.
+configure_mitid() {
+    local secret="$STACK/secrets/oidc_client_secret"
+    ecomctl mitid configure nordlys --issuer "$OIDC_ISSUER" --client-id ecom-idura \
+        --secret-file "$secret" --style idura --required >/dev/null
+    ecomctl mitid configure fjordmobil --issuer "$OIDC_ISSUER" \
+        --client-id ecom-signaturgruppen --secret-file "$secret" \
+        --style signaturgruppen --not-required >/dev/null
+    say "configured MitID for the demo brands (test OIDC provider at $OIDC_ISSUER)"
 }
 
 # The test OIDC provider (t/doubles/oidc-provider.mjs, docs/identity.md)

@@ -77,6 +77,7 @@ ec_app_new(const struct ec_settings *s)
     app->routes = ec_routes;
     app->nroutes = ec_routes_count;
     app->messages = ec_messages_new(s->templates_dir, reload_ms);
+    app->mitid_keys = ec_mitid_keys_new(s->oidc_keys_ttl);
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
@@ -97,6 +98,14 @@ ec_app_new(const struct ec_settings *s)
                 .baskets_rate = (unsigned)s->basket_new_rate,
             },
         .limits_exempt = &s->exempt,
+        .mitid =
+            {
+                .kv = app->kv,
+                .seal = &s->seal,
+                .keys = app->mitid_keys,
+                .https = {.ca_file = s->oidc_ca_file},
+                .flow_ttl_ms = s->mitid_flow_ttl,
+            },
     };
     accounts_new(app, s);
     return app;
@@ -108,6 +117,7 @@ ec_app_free(struct ec_app *app)
     if (!app)
         return;
     ec_mail_free(app->mail);
+    ec_mitid_keys_free(app->mitid_keys);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

@@ -26,8 +26,9 @@ struct ec_app {
     struct ec_themes *themes;
     const struct ec_route *routes; /* the route table (app/routes.c) */
     size_t nroutes;
-    struct ec_messages *messages; /* beside the themes, same reload */
-    struct ec_mail *mail;         /* also in env, for the handlers */
+    struct ec_messages *messages;     /* beside the themes, same reload */
+    struct ec_mail *mail;             /* also in env, for the handlers */
+    struct ec_mitid_keys *mitid_keys; /* brokers' key sets (svc/mitid.h) */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -39,7 +39,10 @@ static const char csp[] =
 static void
 security_headers(struct ec_response *res)
 {
-    ec_response_header(res, "Content-Security-Policy", csp);
+    /* a page whose form posts elsewhere (the MitID step, to the broker)
+       sets its own, stricter in nothing else */
+    if (!ec_response_get_header(res, "Content-Security-Policy"))
+        ec_response_header(res, "Content-Security-Policy", csp);
     ec_response_header(res, "X-Content-Type-Options", "nosniff");
     ec_response_header(res, "Referrer-Policy",
                        "strict-origin-when-cross-origin");

@@ -54,6 +54,12 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/basket/lines/{id}",          ec_h_form_basket_update, CAT | FORM},
     {EC_POST,   "/basket/lines/{id}/remove",   ec_h_form_basket_remove, CAT | FORM},
     {EC_POST,   "/basket/keep",                ec_h_form_basket_keep,   CAT | FORM},
+    /* the MitID step (handlers/mitid.c): the CPR page, its post (303 to
+       the broker), the broker's answer (303 to /basket, or the page with
+       why not) */
+    {EC_GET,    "/mitid",                      ec_h_mitid_page,         T | KV | DB},
+    {EC_POST,   "/mitid",                      ec_h_mitid_start,        T | KV | DB | FORM},
+    {EC_GET,    "/mitid/callback",             ec_h_mitid_callback,     T | KV | DB},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

@@ -89,6 +89,11 @@ static const struct ec_conf_directive directives[] = {
      30LL * 86400000, NULL},
     {"session_absolute_timeout", EC_CONF_MSEC, S(session_absolute_timeout),
      60000, 365LL * 86400000, NULL},
+    {"seal_keys_file", EC_CONF_STR, S(seal_keys_file), 0, 0, NULL},
+    {"oidc_ca_file", EC_CONF_STR, S(oidc_ca_file), 0, 0, NULL},
+    {"mitid_flow_ttl", EC_CONF_MSEC, S(mitid_flow_ttl), 60000, 3600000, NULL},
+    {"oidc_keys_ttl", EC_CONF_MSEC, S(oidc_keys_ttl), 60000, 7LL * 86400000,
+     NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -140,6 +145,9 @@ set_defaults(struct ec_settings *s)
     account_defaults(s);
     s->session_idle_timeout = 2L * 86400000;
     s->session_absolute_timeout = 30L * 86400000;
+    s->mitid_flow_ttl = 10L * 60000;
+    s->oidc_keys_ttl = 60L * 60000;
+    ec_seal_init(&s->seal);
 }
 
 static void
@@ -175,6 +183,22 @@ load_secret(const char *file, const char *directive, unsigned char key[32],
     memcpy(key, b.data, 32);
     explicit_bzero(b.data, b.len);
     ec_buf_release(&b);
+    return 0;
+}
+
+/* The key ring of sealed fields, when seal_keys_file names one. */
+static int
+load_seal_keys(struct ec_settings *s, const char *name, char *err,
+               size_t errsize)
+{
+    char why[256];
+
+    if (!s->seal_keys_file)
+        return 0;
+    if (ec_seal_load(&s->seal, s->seal_keys_file, why, sizeof(why)) < 0) {
+        snprintf(err, errsize, "%s: seal_keys_file: %s", name, why);
+        return -1;
+    }
     return 0;
 }
 
@@ -300,6 +324,8 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
                  name);
         return -1;
     }
+    if (load_seal_keys(s, name, err, errsize) < 0)
+        return -1;
     if (load_secret(s->form_secret_file, "form_secret_file", s->form_secret,
                     name, err, errsize) < 0)
         return -1;
@@ -352,6 +378,7 @@ ec_settings_release(struct ec_settings *s)
     ec_cidrs_release(&s->exempt);
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
     explicit_bzero(s->session_secret, sizeof(s->session_secret));
+    ec_seal_release(&s->seal);
     free(s->path);
     s->path = NULL;
 }

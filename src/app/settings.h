@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 
+#include "core/seal.h"
 #include "http/client.h"
 
 struct ec_mail_config;
@@ -109,6 +110,14 @@ struct ec_settings {
     char *smtp_password_file; /* smtp: the file holding the password */
     char *smtp_password;      /* read from it: never logged */
     long mail_timeout;        /* ms for one SMTP exchange */
+
+    /* MitID (svc/mitid.h, docs/identity.md) */
+    char *seal_keys_file; /* the key ring of sealed fields (core/seal.h);
+                             NULL = none: MitID answers 503 */
+    struct ec_seal seal;  /* its keys: never logged */
+    char *oidc_ca_file;   /* CAs trusted for brokers; NULL = the system's */
+    long mitid_flow_ttl;  /* ms a started MitID step may take */
+    long oidc_keys_ttl;   /* ms a broker's key set is trusted in a worker */
 };
 
 /*

@@ -13,6 +13,10 @@
  *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
  *   ecomctl [-c FILE] numbers import TENANT FILE.csv
+ *   ecomctl [-c FILE] mitid configure SLUG --issuer URL --client-id ID
+ *                 --secret-file F --style S [--scopes S] [--acr-values V]
+ *                 [--required | --not-required]
+ *   ecomctl [-c FILE] mitid show SLUG
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -30,6 +34,7 @@
 
 #include "core/buf.h"
 #include "cli/json.h"
+#include "cli/mitid.h"
 #include "cli/numbers.h"
 #include "cli/oidc.h"
 #include "cli/price.h"
@@ -292,6 +297,13 @@ cmd_oidc(struct ctl *c, int argc, char **argv)
     return ec_ctl_oidc(argc, argv, stdout, stderr);
 }
 
+static int
+cmd_mitid(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_mitid(open_db(c), open_kv(c), &c->settings.seal, argc, argv,
+                        stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -307,6 +319,10 @@ static const struct command commands[] = {
     {"oidc", cmd_oidc, 0,
      "oidc discover ISSUER | token ISSUER CLIENT_ID REDIRECT_URI CODE "
      "VERIFIER NONCE [--ca-file F] [--basic]"},
+    {"mitid", cmd_mitid, 1,
+     "mitid configure SLUG --issuer URL --client-id ID --secret-file F "
+     "--style idura|signicat|signaturgruppen [--scopes S] [--acr-values V] "
+     "[--required|--not-required] | show SLUG"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

@@ -115,6 +115,12 @@ policy_of(const struct ec_request *req, struct ec_basket_policy *p)
     ec_basket_policy_for(&req->env->basket, exempt ? NULL : req->client, p);
 }
 
+void
+ec_basket_policy_of(const struct ec_request *req, struct ec_basket_policy *p)
+{
+    policy_of(req, p);
+}
+
 /* The channel line belongs to: the one it was chosen in, while the catalog
    still has it; else the request's. */
 static const struct ec_channel *
@@ -471,6 +477,7 @@ ec_basket_view(struct ec_request *req, const struct ec_basket *b,
     json_object_object_add(m, "lines", lines);
     json_object_object_add(m, "totals", totals);
     json_object_object_add(m, "notices", notices);
+    ec_basket_identity_model(req, b, m);
     *out = m;
     if (typed)
         *typed = v;

@@ -35,6 +35,22 @@ int ec_basket_wanted(struct ec_request *req, struct ec_response *res,
    expired. Stores nothing. 0 or an ec_err. */
 int ec_basket_current(struct ec_request *req, struct ec_basket *b);
 
+/* The limits of a basket change for this request's client (the
+   settings, the client's address unless it is exempt). */
+void ec_basket_policy_of(const struct ec_request *req,
+                         struct ec_basket_policy *p);
+
+/*
+ * What the basket says of its customer's identity, into model:
+ * "identity" {verified, name, cpr_masked (DDMMYY-xxxx), broker,
+ * verified_at}, "needs_identity" (the tenant requires MitID before a
+ * subscription is ordered, the basket has lines and none is verified),
+ * "identity_required" and "identity_available" (the tenant has a MitID
+ * broker). Never the number itself. (handlers/mitid.c)
+ */
+void ec_basket_identity_model(struct ec_request *req, const struct ec_basket *b,
+                              struct json_object *model);
+
 /*
  * The changes. line is a line as ec_basket_line_check() takes it; a patch
  * holds only the fields it changes (sku, binding_months,

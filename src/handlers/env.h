@@ -16,6 +16,7 @@
 
 #include "svc/basket.h"
 #include "svc/signin.h"
+#include "svc/mitid.h"
 
 struct ec_cidrs;
 struct ec_db;
@@ -43,6 +44,10 @@ struct ec_env {
     struct ec_signin_policy signin;
     long long password_reset_ttl_ms;
     struct ec_mail *mail;
+    /* the MitID step: its Redis, key ring, brokers' keys, HTTPS options
+       and flow TTL (svc/mitid.h); mitid.seal has no key when
+       seal_keys_file is not set */
+    struct ec_mitid_env mitid;
 };
 
 #endif

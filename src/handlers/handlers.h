@@ -96,6 +96,12 @@ void ec_basket_form_model(struct ec_request *req, struct ec_response *res,
                           struct json_object *product,
                           struct json_object *addons, int posted);
 
+/* mitid.c: the MitID step (svc/mitid.h): the CPR page, its post, the
+   broker's callback */
+int ec_h_mitid_page(struct ec_request *req, struct ec_response *res);
+int ec_h_mitid_start(struct ec_request *req, struct ec_response *res);
+int ec_h_mitid_callback(struct ec_request *req, struct ec_response *res);
+
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 

@@ -9,6 +9,7 @@
 
 #include "proc/master.h"
 #include "app/settings.h"
+#include "net/https.h"
 
 #define DEFAULT_CONF "etc/ecomd.conf"
 
@@ -77,5 +78,12 @@ main(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    return test ? check_config(o.conf_path) : ec_master_run(&o);
+    if (test)
+        return check_config(o.conf_path);
+    /* libcurl's global state, once, in the master before any fork: the
+       workers inherit it (net/https.h) */
+    ec_https_global_init();
+    c = ec_master_run(&o);
+    ec_https_global_cleanup();
+    return c;
 }

@@ -1,5 +1,6 @@
 #include "store/kv.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <poll.h>
@@ -231,12 +232,13 @@ ec_kv_ping(struct ec_kv *kv)
     return 0;
 }
 
-int
-ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
-          size_t *len)
+/* GET or GETDEL (cmd) of key, as ec_kv_get() answers. */
+static int
+get_string(struct ec_kv *kv, const char *cmd, const char *key,
+           struct ec_arena *a, char **out, size_t *len)
 {
-    const char *argv[] = {"GET", key};
-    size_t lens[] = {3, strlen(key)};
+    const char *argv[] = {cmd, key};
+    size_t lens[] = {strlen(cmd), strlen(key)};
     redisReply *r;
     int rc = command(kv, &r, 2, argv, lens);
 
@@ -253,6 +255,39 @@ ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
     }
     freeReplyObject(r);
     return rc;
+}
+
+int
+ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
+          size_t *len)
+{
+    return get_string(kv, "GET", key, a, out, len);
+}
+
+int
+ec_kv_getdel(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
+             size_t *len)
+{
+    return get_string(kv, "GETDEL", key, a, out, len);
+}
+
+int
+ec_kv_set_px(struct ec_kv *kv, const char *key, const char *value,
+             long long ttl_ms)
+{
+    char px[24];
+    const char *argv[] = {"SET", key, value, "PX", px};
+    size_t lens[5];
+    redisReply *r;
+    int rc;
+
+    snprintf(px, sizeof(px), "%lld", ttl_ms);
+    for (int i = 0; i < 5; i++)
+        lens[i] = strlen(argv[i]);
+    if ((rc = command(kv, &r, 5, argv, lens)) < 0)
+        return rc;
+    freeReplyObject(r);
+    return 0;
 }
 
 int

@@ -57,6 +57,15 @@ int ec_kv_ping(struct ec_kv *kv);
 int ec_kv_get(struct ec_kv *kv, const char *key, struct ec_arena *a, char **out,
               size_t *len);
 
+/* GETDEL: as ec_kv_get(), and the key is gone afterwards (a value that
+   may be used once). */
+int ec_kv_getdel(struct ec_kv *kv, const char *key, struct ec_arena *a,
+                 char **out, size_t *len);
+
+/* SET key value PX ttl_ms: 0 or an ec_err. */
+int ec_kv_set_px(struct ec_kv *kv, const char *key, const char *value,
+                 long long ttl_ms);
+
 /*
  * MGET: the values of n keys in one round trip (give keys sharing a {hash
  * tag} so a Redis Cluster can answer it), into arena memory; vals[i] is

@@ -747,7 +747,8 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     struct save_call *c = malloc(sizeof(*c));
     char want[24], ttl[24], lock_ttl[24], max[24], window[24], kept_s[8];
     char released_s[8], holds_max[24], baskets_max[24], now[24];
-    const char *key_ptrs[SAVE_KEYS_MAX], *args[15], *lines;
+    const char *key_ptrs[SAVE_KEYS_MAX], *args[15], *lines, *identity;
+    struct json_object *iv;
     long long got;
     char *doc;
     size_t n;
@@ -762,11 +763,16 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     for (int i = 0; i < c->nkeys; i++)
         key_ptrs[i] = c->keys[i];
     lines = json_object_to_json_string_ext(b->lines, JSON_C_TO_STRING_PLAIN);
-    n = strlen(lines) + 48;
+    identity = b->doc && json_object_object_get_ex(b->doc, "identity", &iv)
+                   ? json_object_to_json_string_ext(iv, JSON_C_TO_STRING_PLAIN)
+                   : NULL;
+    n = strlen(lines) + (identity ? strlen(identity) : 0) + 64;
     doc = malloc(n);
     if (!doc)
         abort();
-    snprintf(doc, n, "{\"version\":%lld,\"lines\":%s}", b->version + 1, lines);
+    /* "version" first: the script reads it there */
+    snprintf(doc, n, "{\"version\":%lld,\"lines\":%s%s%s}", b->version + 1,
+             lines, identity ? ",\"identity\":" : "", identity ? identity : "");
     snprintf(want, sizeof(want), "%lld", b->version);
     snprintf(ttl, sizeof(ttl), "%lld", p->ttl_ms);
     snprintf(lock_ttl, sizeof(lock_ttl), "%lld", lock_ttl_from(p, t, t));

@@ -120,14 +120,18 @@ insert(struct ec_tenant_cache *c, const char *host, struct ec_tenant *t)
 static const char *const tenant_by_slug_sql =
     "SELECT t.id, t.slug, t.name, t.status, t.currency, t.locale,"
     " t.time_zone, t.vat_rate_bp, t.color_primary, t.color_on_primary,"
-    " t.color_background, t.color_text, t.color_accent, t.logo_path"
-    " FROM tenants t WHERE t.slug = ?";
+    " t.color_background, t.color_text, t.color_accent, t.logo_path,"
+    " COALESCE(m.required, 0), m.tenant_id IS NOT NULL"
+    " FROM tenants t LEFT JOIN tenant_mitid m ON m.tenant_id = t.id"
+    " WHERE t.slug = ?";
 
 static const char *const tenant_by_host_sql =
     "SELECT t.id, t.slug, t.name, t.status, t.currency, t.locale,"
     " t.time_zone, t.vat_rate_bp, t.color_primary, t.color_on_primary,"
-    " t.color_background, t.color_text, t.color_accent, t.logo_path"
+    " t.color_background, t.color_text, t.color_accent, t.logo_path,"
+    " COALESCE(m.required, 0), m.tenant_id IS NOT NULL"
     " FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id"
+    " LEFT JOIN tenant_mitid m ON m.tenant_id = t.id"
     " WHERE d.host = ?";
 
 static char *
@@ -155,6 +159,9 @@ tenant_row(const struct ec_db_row *row, void *ctx)
     t->color_text = dup_col(row, 11);
     t->color_accent = dup_col(row, 12);
     t->logo_path = dup_col(row, 13);
+    t->mitid_required =
+        row->ncols > 14 && row->vals[14] && atoi(row->vals[14]) != 0;
+    t->mitid = row->ncols > 15 && row->vals[15] && atoi(row->vals[15]) != 0;
     if (ec_tztime_load(t->time_zone, &t->zone) < 0) {
         ec_log_error("tenant %s: unknown time zone %s; using UTC", t->slug,
                      t->time_zone);

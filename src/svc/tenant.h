@@ -38,6 +38,9 @@ struct ec_tenant {
     char *color_accent;
     char *logo_path;             /* under the static root, or NULL */
     struct ec_tztime_zone *zone; /* time_zone loaded; UTC if unknown */
+    int mitid;                   /* has a MitID broker (svc/mitid.h) */
+    int mitid_required;          /* a verified identity (MitID) before a
+                                    subscription is ordered */
 };
 
 struct ec_tenant_cache;

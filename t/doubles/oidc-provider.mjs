@@ -201,7 +201,7 @@ function hintedCpr(hint) {
 }
 
 function authorizePage(res, q, client) {
-    const hidden = ['client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge',
+    const hidden = ['response_type', 'client_id', 'redirect_uri', 'scope', 'state', 'nonce', 'code_challenge',
                     'code_challenge_method', 'login_hint', 'acr_values', 'idp_values']
         .map((k) => q[k] === undefined ? '' :
             `<input type="hidden" name="${k}" value="${esc(q[k])}">`).join('\n');
