@@ -1,9 +1,12 @@
 #include "core/crypto.h"
 
+#include <string.h>
+
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/sha.h>
+
+#include "core/xalloc.h"
 
 void
 ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE])
@@ -11,13 +14,55 @@ ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE])
     SHA256(msg, n, out);
 }
 
+/*
+ * HMAC (RFC 2104) over SHA-256 fetched once and one digest context kept
+ * for the process: OpenSSL 3's one-shot HMAC() looks the algorithm up by
+ * name and sets up a MAC context on every call, which cost a page view
+ * (a session cookie and a CSRF token: two HMACs) more than the hashing.
+ */
+#define HMAC_BLOCK 64 /* SHA-256's block size */
+
+static EVP_MD *sha256;
+static EVP_MD_CTX *sha256_ctx;
+
+/* SHA-256 of a then b into out. */
+static void
+digest2(const void *a, size_t alen, const void *b, size_t blen,
+        unsigned char out[EC_SHA256_SIZE])
+{
+    if (!sha256) {
+        sha256 = EVP_MD_fetch(NULL, "SHA2-256", NULL);
+        sha256_ctx = EVP_MD_CTX_new();
+        if (!sha256 || !sha256_ctx)
+            ec_die("OpenSSL has no SHA-256");
+    }
+    if (!EVP_DigestInit_ex2(sha256_ctx, sha256, NULL) ||
+        !EVP_DigestUpdate(sha256_ctx, a, alen) ||
+        !EVP_DigestUpdate(sha256_ctx, b, blen) ||
+        !EVP_DigestFinal_ex(sha256_ctx, out, NULL))
+        ec_die("SHA-256 failed");
+}
+
 void
 ec_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
                unsigned char out[EC_SHA256_SIZE])
 {
-    unsigned int len = EC_SHA256_SIZE;
+    unsigned char k[HMAC_BLOCK] = {0}, pad[HMAC_BLOCK], inner[EC_SHA256_SIZE];
+    size_t i;
 
-    HMAC(EVP_sha256(), key, (int)key_len, msg, msg_len, out, &len);
+    if (key_len > HMAC_BLOCK)
+        digest2(key, key_len, "", 0, k);
+    else if (key_len > 0)
+        memcpy(k, key, key_len);
+    for (i = 0; i < HMAC_BLOCK; i++)
+        pad[i] = (unsigned char)(k[i] ^ 0x36);
+    digest2(pad, HMAC_BLOCK, msg, msg_len, inner);
+    for (i = 0; i < HMAC_BLOCK; i++)
+        pad[i] = (unsigned char)(k[i] ^ 0x5c);
+    digest2(pad, HMAC_BLOCK, inner, EC_SHA256_SIZE, out);
+    OPENSSL_cleanse(k, sizeof(k));
+    OPENSSL_cleanse(pad, sizeof(pad));
+    OPENSSL_cleanse(inner, sizeof(inner));
 }
 
 int

@@ -49,11 +49,12 @@ check_one(struct json_object *arr, const char *key, const char *want)
 {
     size_t n = arr ? json_object_array_length(arr) : 0, hit = 0;
 
-    for (size_t i = 0; want && i < n; i++) {
-        struct json_object *v;
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(arr, i), *v;
 
-        if (json_object_object_get_ex(json_object_array_get_idx(arr, i), key,
-                                      &v) &&
+        /* the copy came checked as a fresh form: only the chosen one is */
+        json_object_object_del(e, "checked");
+        if (want && json_object_object_get_ex(e, key, &v) &&
             strcmp(json_object_get_string(v), want) == 0)
             hit = i;
     }
@@ -140,12 +141,12 @@ ec_basket_form_model(struct ec_request *req, struct ec_response *res,
                            ec_json_str(form_action(req, "/basket/lines")));
     json_object_object_add(
         f, "api_action", ec_json_str(form_action(req, "/api/v1/basket/lines")));
-    if (json_object_object_get_ex(product, "binding_options", &arr))
-        check_one(arr, "value",
-                  posted ? ec_request_form(req, "binding_months") : NULL);
-    if (json_object_object_get_ex(product, "sim_options", &arr))
-        check_one(arr, "value",
-                  posted ? ec_request_form(req, "sim_type") : NULL);
+    /* a fresh form's product comes checked (and shared): only a posted
+       one marks what was chosen */
+    if (posted && json_object_object_get_ex(product, "binding_options", &arr))
+        check_one(arr, "value", ec_request_form(req, "binding_months"));
+    if (posted && json_object_object_get_ex(product, "sim_options", &arr))
+        check_one(arr, "value", ec_request_form(req, "sim_type"));
     for (size_t i = 0; posted && i < json_object_array_length(addons); i++) {
         struct json_object *a = json_object_array_get_idx(addons, i), *sku;
 

@@ -586,6 +586,17 @@ copy_shallow(struct json_object *o)
     return c;
 }
 
+static void
+check_first(struct json_object *product, const char *key)
+{
+    struct json_object *opts;
+
+    if (json_object_object_get_ex(product, key, &opts) &&
+        json_object_array_length(opts) > 0)
+        json_object_object_add(json_object_array_get_idx(opts, 0), "checked",
+                               json_object_new_boolean(1));
+}
+
 /*
  * A product page's product (decorated) and its add-ons, as
  * {"product": {...}, "addons": [...]}: priced once per snapshot and
@@ -608,6 +619,9 @@ product_page_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
         return page;
     product = offer_json(req, o, now);
     decorate_for_page(product);
+    /* a form shown afresh has the first binding and SIM type checked */
+    check_first(product, "binding_options");
+    check_first(product, "sim_options");
     addons = json_object_new_array();
     n = (o->product->kind == EC_PRODUCT_ADDON)
             ? 0
@@ -684,9 +698,21 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
                        "There is no such product here.");
     m = page_model(req, o->display_name);
     page = product_page_json(req, o, now);
+    json_object_object_get_ex(page, "product", &product);
+    json_object_object_get_ex(page, "addons", &addons);
+    n = json_object_array_length(addons);
+    if (!failed) {
+        /* a fresh form checks what the memo checked: all of it shared */
+        json_object_object_add(m, "has_addons", json_object_new_boolean(n > 0));
+        json_object_object_add(m, "addons", json_object_get(addons));
+        json_object_object_add(m, "product", json_object_get(product));
+        if (o->product->kind != EC_PRODUCT_ADDON)
+            ec_basket_form_model(req, res, m, product, addons, 0);
+        ec_response_set_model(res, m, "product");
+        return 0;
+    }
     /* the page's own objects where the form marks what was chosen (the
        options, the add-ons); the rest is the memo's, shared */
-    json_object_object_get_ex(page, "product", &product);
     product = copy_shallow(product);
     for (size_t i = 0; i < 2; i++) {
         const char *key = i == 0 ? "binding_options" : "sim_options";
@@ -698,8 +724,6 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
             json_object_object_add(product, key, mine);
         }
     }
-    json_object_object_get_ex(page, "addons", &addons);
-    n = json_object_array_length(addons);
     addons = json_object_new_array();
     for (size_t i = 0; i < n; i++)
         json_object_array_add(addons,

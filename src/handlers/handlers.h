@@ -87,9 +87,11 @@ struct json_object *ec_offered_numbers(struct ec_request *req,
                                        const char *contains, unsigned count);
 /*
  * The basket form of a product page into model: CSRF token, the number
- * picker, and which binding, SIM type and add-ons are checked (those
- * posted when posted is set, else the first of each and none). The
- * error recorded on res, if any, goes with it.
+ * picker, and, when posted is set, which binding, SIM type and add-ons
+ * were chosen (marked "checked" in product and addons, the page's own
+ * copies). A fresh form's product comes with its first binding and SIM
+ * type checked, and is not changed (it is shared). The error recorded on
+ * res, if any, goes with it.
  */
 void ec_basket_form_model(struct ec_request *req, struct ec_response *res,
                           struct json_object *model,

@@ -1,0 +1,77 @@
+#include <string.h>
+
+#include "../test.h"
+#include "core/crypto.h"
+
+static void
+hex(const unsigned char *b, size_t n, char *out)
+{
+    for (size_t i = 0; i < n; i++)
+        sprintf(out + 2 * i, "%02x", b[i]);
+}
+
+static void
+check(const void *key, size_t key_len, const char *msg, const char *want)
+{
+    unsigned char md[EC_SHA256_SIZE];
+    char got[2 * EC_SHA256_SIZE + 1];
+
+    ec_hmac_sha256(key, key_len, msg, strlen(msg), md);
+    hex(md, sizeof(md), got);
+    EC_ASSERT_STR(got, want);
+}
+
+/* RFC 4231's test cases 1, 2, 4 (keys shorter than a block) and 6, 7
+   (a key longer than a block, hashed first) */
+static void
+test_hmac_sha256_rfc4231(void)
+{
+    unsigned char k20[20], k25[25], k131[131];
+
+    memset(k20, 0x0b, sizeof(k20));
+    check(k20, sizeof(k20), "Hi There",
+          "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+    check("Jefe", 4, "what do ya want for nothing?",
+          "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+    for (size_t i = 0; i < sizeof(k25); i++)
+        k25[i] = (unsigned char)(i + 1);
+    {
+        char msg[51];
+
+        memset(msg, 0xcd, 50);
+        msg[50] = '\0';
+        check(k25, sizeof(k25), msg,
+              "82558a389a443c0ea4cc819899f2083a85f0faa3e578f8077a2e3ff46729665"
+              "b");
+    }
+    memset(k131, 0xaa, sizeof(k131));
+    check(k131, sizeof(k131),
+          "Test Using Larger Than Block-Size Key - Hash Key First",
+          "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+    check(k131, sizeof(k131),
+          "This is a test using a larger than block-size key and a larger "
+          "than block-size data. The key needs to be hashed before being "
+          "used by the HMAC algorithm.",
+          "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
+}
+
+/* the same key and message, again and again: the kept context starts
+   afresh each time */
+static void
+test_hmac_repeats(void)
+{
+    unsigned char a[EC_SHA256_SIZE], b[EC_SHA256_SIZE];
+
+    ec_hmac_sha256("k", 1, "m", 1, a);
+    ec_hmac_sha256("other", 5, "longer message", 14, b);
+    ec_hmac_sha256("k", 1, "m", 1, b);
+    CU_ASSERT_EQUAL(memcmp(a, b, sizeof(a)), 0);
+}
+
+static const struct ec_test tests[] = {
+    {"HMAC-SHA256: RFC 4231 test cases", test_hmac_sha256_rfc4231},
+    {"HMAC-SHA256: one call does not leak into the next", test_hmac_repeats},
+    {NULL, NULL},
+};
+
+EC_TEST_MAIN("core/crypto", tests)
