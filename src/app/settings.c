@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
+#include "svc/downstream.h"
 
 #define S(field) offsetof(struct ec_settings, field)
 
@@ -62,6 +63,23 @@ static const struct ec_conf_directive directives[] = {
     {"trusted_proxies", EC_CONF_STR, S(trusted_proxies), 0, 0, NULL},
     {"client_limits_exempt", EC_CONF_STR, S(client_limits_exempt), 0, 0, NULL},
     {"form_secret_file", EC_CONF_STR, S(form_secret_file), 0, 0, NULL},
+    /* orders, payments and the delivery process */
+    {"order_payment_timeout", EC_CONF_MSEC, S(order_payment_timeout), 60000,
+     7LL * 86400000, NULL},
+    {"payment_sim_secret_file", EC_CONF_STR, S(payment_sim_secret_file), 0, 0,
+     NULL},
+    {"delivery", EC_CONF_BOOL, S(delivery), 0, 0, NULL},
+    {"delivery_interval", EC_CONF_MSEC, S(delivery_interval), 10, 600000, NULL},
+    {"delivery_batch", EC_CONF_INT, S(delivery_batch), 1, 64, NULL},
+    {"delivery_lease", EC_CONF_MSEC, S(delivery_lease), 1000, 3600000, NULL},
+    {"delivery_backoff", EC_CONF_MSEC, S(delivery_backoff), 10, 3600000, NULL},
+    {"delivery_backoff_max", EC_CONF_MSEC, S(delivery_backoff_max), 10,
+     86400000, NULL},
+    {"delivery_max_attempts", EC_CONF_INT, S(delivery_max_attempts), 1, 1000,
+     NULL},
+    {"delivery_timeout", EC_CONF_MSEC, S(delivery_timeout), 100, 600000, NULL},
+    {"downstream_file", EC_CONF_STR, S(downstream_file), 0, 0, NULL},
+    {"downstream_ca_file", EC_CONF_STR, S(downstream_ca_file), 0, 0, NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -89,6 +107,15 @@ set_defaults(struct ec_settings *s)
     s->number_holds_max = 10;
     s->number_hold_max = 60L * 60000;
     s->basket_new_rate = 10;
+    /* orders, payments and the delivery process */
+    s->order_payment_timeout = 30L * 60000;
+    s->delivery_interval = 1000;
+    s->delivery_batch = 16;
+    s->delivery_lease = 60000;
+    s->delivery_backoff = 2000;
+    s->delivery_backoff_max = 10L * 60000;
+    s->delivery_max_attempts = 12;
+    s->delivery_timeout = 10000;
 }
 
 static void
@@ -124,6 +151,51 @@ load_form_secret(struct ec_settings *s, const char *name, char *err,
     }
     memcpy(s->form_secret, b.data, sizeof(s->form_secret));
     ec_buf_release(&b);
+    return 0;
+}
+
+/*
+ * The orders' settings: the simulator's key (32 bytes of its file, or
+ * random, like the form key), and a downstream_file that parses, so that
+ * "ecomd -t" finds a bad line before the delivery process does.
+ */
+static int
+load_orders(struct ec_settings *s, const char *name, char *err, size_t errsize)
+{
+    struct ec_downstream d;
+    struct ec_buf b = EC_BUF_INIT;
+    char why[512];
+
+    if (s->delivery_backoff_max < s->delivery_backoff) {
+        snprintf(err, errsize,
+                 "%s: delivery_backoff_max is shorter than delivery_backoff",
+                 name);
+        return -1;
+    }
+    if (!s->payment_sim_secret_file) {
+        ec_rand_bytes(s->payment_sim_secret, sizeof(s->payment_sim_secret));
+    } else if (ec_buf_read_file(&b, s->payment_sim_secret_file, 4096) < 0 ||
+               b.len < sizeof(s->payment_sim_secret)) {
+        snprintf(err, errsize,
+                 "%s: payment_sim_secret_file: '%s' cannot be read or holds "
+                 "fewer than %zu bytes",
+                 name, s->payment_sim_secret_file,
+                 sizeof(s->payment_sim_secret));
+        ec_buf_release(&b);
+        return -1;
+    } else {
+        memcpy(s->payment_sim_secret, b.data, sizeof(s->payment_sim_secret));
+    }
+    explicit_bzero(b.data, b.len);
+    ec_buf_release(&b);
+    if (!s->downstream_file)
+        return 0;
+    ec_downstream_init(&d);
+    if (ec_downstream_load(&d, s->downstream_file, why, sizeof(why)) < 0) {
+        snprintf(err, errsize, "%s: downstream_file: %s", name, why);
+        return -1;
+    }
+    ec_downstream_release(&d);
     return 0;
 }
 
@@ -189,6 +261,8 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
         address_list(&s->exempt, s->number_lock_rate_exempt,
                      "number_lock_rate_exempt", name, err, errsize) < 0)
         return -1;
+    if (load_orders(s, name, err, errsize) < 0)
+        return -1;
     return load_form_secret(s, name, err, errsize);
 }
 
@@ -233,6 +307,7 @@ ec_settings_release(struct ec_settings *s)
     ec_cidrs_release(&s->trusted);
     ec_cidrs_release(&s->exempt);
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
+    explicit_bzero(s->payment_sim_secret, sizeof(s->payment_sim_secret));
     free(s->path);
     s->path = NULL;
 }
