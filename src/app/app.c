@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "app/routes.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "render/messages.h"
 #include "render/theme.h"
@@ -54,6 +55,15 @@ ec_app_new(const struct ec_settings *s)
     app->routes = ec_routes;
     app->nroutes = ec_routes_count;
     app->messages = ec_messages_new(s->templates_dir, reload_ms);
+    ec_downstream_init(&app->receivers);
+    if (s->downstream_file) {
+        char err[512];
+
+        /* the settings checked it; a file changed since is refused here */
+        if (ec_downstream_load(&app->receivers, s->downstream_file, err,
+                               sizeof(err)) < 0)
+            ec_log_error("downstream_file: %s", err);
+    }
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
@@ -73,6 +83,9 @@ ec_app_new(const struct ec_settings *s)
                 .baskets_rate = (unsigned)s->basket_new_rate,
             },
         .limits_exempt = &s->exempt,
+        .receivers = &app->receivers,
+        .payment_sim_key = s->payment_sim_secret,
+        .payment_sim_key_len = sizeof(s->payment_sim_secret),
     };
     return app;
 }
@@ -82,6 +95,7 @@ ec_app_free(struct ec_app *app)
 {
     if (!app)
         return;
+    ec_downstream_release(&app->receivers);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

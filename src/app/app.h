@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "handlers/env.h"
+#include "svc/downstream.h"
 
 struct ec_settings;
 
@@ -26,7 +27,8 @@ struct ec_app {
     struct ec_themes *themes;
     const struct ec_route *routes; /* the route table (app/routes.c) */
     size_t nroutes;
-    struct ec_messages *messages; /* beside the themes, same reload */
+    struct ec_messages *messages;   /* beside the themes, same reload */
+    struct ec_downstream receivers; /* downstream_file, in env too */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

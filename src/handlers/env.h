@@ -18,6 +18,7 @@
 
 struct ec_cidrs;
 struct ec_db;
+struct ec_downstream;
 struct ec_kv;
 struct ec_number_cache;
 
@@ -34,6 +35,11 @@ struct ec_env {
     struct ec_basket_policy basket;
     /* clients without the per-address limits (client_limits_exempt) */
     const struct ec_cidrs *limits_exempt;
+    /* orders: the tenants' downstream receivers (their reports come
+       back signed) and the payment simulator's key; never logged */
+    const struct ec_downstream *receivers;
+    const unsigned char *payment_sim_key;
+    size_t payment_sim_key_len;
 };
 
 #endif

@@ -13,7 +13,6 @@
 #include "core/log.h"
 #include "net/https.h"
 #include "svc/delivery.h"
-#include "svc/downstream.h"
 
 static volatile sig_atomic_t stop_requested;
 static int wake_fd = -1;
@@ -82,28 +81,21 @@ ec_delivery_run(const struct ec_settings *s)
         .max_body = 64 * 1024,
     };
     struct ec_delivery_counts c;
-    struct ec_downstream receivers;
     struct ec_delivery d;
     struct ec_app *app;
-    char err[512];
     int fds[2], rc;
 
     if (setup_signals(fds) < 0) {
         ec_log_error("delivery: signal setup: %s", strerror(errno));
         return 1;
     }
-    ec_downstream_init(&receivers);
-    if (s->downstream_file && ec_downstream_load(&receivers, s->downstream_file,
-                                                 err, sizeof(err)) < 0) {
-        ec_log_error("delivery: downstream_file: %s", err);
-        return 1;
-    }
     ec_https_global_init();
+    /* the stores and the receivers (downstream_file) */
     app = ec_app_new(s);
     d = (struct ec_delivery){
         .db = app->db,
         .kv = app->kv,
-        .receivers = &receivers,
+        .receivers = &app->receivers,
         .https = &opts,
         .policy =
             {
@@ -114,7 +106,7 @@ ec_delivery_run(const struct ec_settings *s)
             },
         .batch = (size_t)s->delivery_batch,
     };
-    ec_log_info("delivery process started (%zu receivers)", receivers.n);
+    ec_log_info("delivery process started (%zu receivers)", app->receivers.n);
     while (!stop_requested) {
         rc = ec_delivery_round(&d, &c);
         if (rc < 0)
@@ -126,7 +118,6 @@ ec_delivery_run(const struct ec_settings *s)
     ec_log_info("delivery process stopped");
     ec_app_free(app);
     ec_https_global_cleanup();
-    ec_downstream_release(&receivers);
     close(fds[0]);
     close(fds[1]);
     return 0;
