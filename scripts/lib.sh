@@ -55,6 +55,12 @@ stack_env() {
     OIDC_DIR="$STACK/oidc"
     OIDC_ISSUER="https://127.0.0.1:$OIDC_PORT"
     MAX_BODY=1m
+    # the downstream simulator (t/doubles/downstream.mjs, docs/orders.md)
+    case "$1" in
+        demo) DOWNSTREAM_PORT=8543 ;;
+        test) DOWNSTREAM_PORT=$((18543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
+    esac
+    DOWNSTREAM_FILE="$STACK/secrets/downstream"
     BUILD="$ROOT/build/plain"
     # the accounts the services run as (see the top of this file)
     if [ "$(id -u)" -eq 0 ]; then
@@ -438,6 +444,24 @@ oidc_ca_file = $OIDC_DIR/ca.pem
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
 $(mail_conf)
+$(orders_conf)
+CONF
+}
+
+# Orders: the delivery process delivers to the downstream simulator,
+# whose certificate the stack's CA signed; the test stack retries fast.
+orders_conf() {
+    cat <<CONF
+delivery = on
+downstream_file = $DOWNSTREAM_FILE
+downstream_ca_file = $OIDC_DIR/ca.pem
+CONF
+    [ "$STACK_NAME" = test ] || return 0
+    cat <<CONF
+delivery_interval = 200ms
+delivery_backoff = 200ms
+delivery_backoff_max = 2s
+delivery_lease = 5s
 CONF
 }
 
@@ -625,10 +649,57 @@ start_oidc() {
         die "the test OIDC provider wrote no pid file"
 }
 
+# The downstream receivers of the stack: every demo brand (and, in the
+# test stack, the scratch tenants of the order tests) at the simulator,
+# with one secret (secrets/downstream_secret), in the file ecomd reads
+# (downstream_file) and the simulator reads too.
+downstream_receivers() {
+    local secret slug
+    [ -s "$STACK/secrets/downstream_secret" ] ||
+        (umask 077; openssl rand -hex 32 > "$STACK/secrets/downstream_secret")
+    secret=$(cat "$STACK/secrets/downstream_secret")
+    (umask 027
+     { echo "# written by scripts for the $STACK_NAME stack: slug URL secret"
+       for slug in nordlys fjordmobil; do
+           echo "$slug https://127.0.0.1:$DOWNSTREAM_PORT/events/$slug $secret"
+       done
+       if [ "$STACK_NAME" = test ]; then
+           for slug in ordertest deliverytest; do
+               echo "$slug https://127.0.0.1:$DOWNSTREAM_PORT/events/$slug $secret"
+           done
+       fi
+     } > "$DOWNSTREAM_FILE")
+    if is_root; then
+        chgrp "$(id -gn "$SVC_ECOMD")" "$DOWNSTREAM_FILE"
+        chmod 640 "$DOWNSTREAM_FILE" "$STACK/secrets/downstream_secret"
+    fi
+}
+
+start_downstream() {
+    pid_alive "$STACK/run/downstream.pid" && return 0
+    prepare_dirs
+    secret
+    command -v node >/dev/null || ensure_packages nodejs
+    oidc_certificates
+    downstream_receivers
+    log_file "$SVC_ECOMD" downstream.log
+    say "starting the downstream simulator on https://127.0.0.1:$DOWNSTREAM_PORT as $SVC_ECOMD"
+    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/downstream.mjs" \
+        --port "$DOWNSTREAM_PORT" --cert "$OIDC_DIR/server.pem" \
+        --key "$OIDC_DIR/server.key" --receivers "$DOWNSTREAM_FILE" \
+        --shop "http://127.0.0.1:$HTTP_PORT" \
+        --pid "$STACK/run/downstream.pid" >>"$STACK/log/downstream.log" 2>&1 </dev/null &
+    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "https://127.0.0.1:$DOWNSTREAM_PORT/healthz" ||
+        die "the downstream simulator did not start: see $STACK/log/downstream.log"
+    wait_until 5 test -s "$STACK/run/downstream.pid" ||
+        die "the downstream simulator wrote no pid file"
+}
+
 stack_start() {
     start_mariadb
     start_redis
     start_oidc
+    start_downstream
     start_ecomd
     migrate_and_seed
     start_nginx
@@ -639,6 +710,7 @@ stack_stop() {
     stop_pid "$STACK/run/nginx.pid" QUIT
     stop_pid "$STACK/run/ecomd.pid" TERM
     stop_pid "$STACK/run/oidc.pid" TERM
+    stop_pid "$STACK/run/downstream.pid" TERM
     stop_pid "$STACK/run/redis.pid" TERM
     stop_pid "$STACK/run/mysqld.pid" TERM
 }

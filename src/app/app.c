@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "app/routes.h"
+#include "core/log.h"
 #include "core/xalloc.h"
 #include "render/messages.h"
 #include "render/theme.h"
@@ -78,6 +79,15 @@ ec_app_new(const struct ec_settings *s)
     app->nroutes = ec_routes_count;
     app->messages = ec_messages_new(s->templates_dir, reload_ms);
     app->mitid_keys = ec_mitid_keys_new(s->oidc_keys_ttl);
+    ec_downstream_init(&app->receivers);
+    if (s->downstream_file) {
+        char err[512];
+
+        /* the settings checked it; a file changed since is refused here */
+        if (ec_downstream_load(&app->receivers, s->downstream_file, err,
+                               sizeof(err)) < 0)
+            ec_log_error("downstream_file: %s", err);
+    }
     app->env = (struct ec_env){
         .db = app->db,
         .kv = app->kv,
@@ -106,6 +116,9 @@ ec_app_new(const struct ec_settings *s)
                 .https = {.ca_file = s->oidc_ca_file},
                 .flow_ttl_ms = s->mitid_flow_ttl,
             },
+        .receivers = &app->receivers,
+        .payment_sim_key = s->payment_sim_secret,
+        .payment_sim_key_len = sizeof(s->payment_sim_secret),
     };
     accounts_new(app, s);
     return app;
@@ -118,6 +131,7 @@ ec_app_free(struct ec_app *app)
         return;
     ec_mail_free(app->mail);
     ec_mitid_keys_free(app->mitid_keys);
+    ec_downstream_release(&app->receivers);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "handlers/env.h"
+#include "svc/downstream.h"
 
 struct ec_settings;
 
@@ -29,6 +30,7 @@ struct ec_app {
     struct ec_messages *messages;     /* beside the themes, same reload */
     struct ec_mail *mail;             /* also in env, for the handlers */
     struct ec_mitid_keys *mitid_keys; /* brokers' key sets (svc/mitid.h) */
+    struct ec_downstream receivers;   /* downstream_file, in env too */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

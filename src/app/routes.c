@@ -43,6 +43,10 @@ const struct ec_route ec_routes[] = {
     {EC_DELETE, "/api/v1/basket/lines/{id}",   ec_h_basket_remove,      CAT | JSONB | JSON},
     {EC_POST,   "/api/v1/basket/keep",         ec_h_basket_keep,        CAT | JSONB | JSON},
     {EC_POST,   "/api/v1/csp-report",          ec_h_csp_report,         T | JSONB | JSON | NOCSRF},
+    /* signed callbacks into the order flow (docs/orders.md): their
+       senders sign them, no browser sends them */
+    {EC_POST,   "/api/v1/downstream/reports",  ec_h_downstream_report,  T | DB | JSONB | JSON | NOCSRF},
+    {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF},
 
     {EC_GET,    "/",                           ec_h_home,               CAT},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},

@@ -11,6 +11,7 @@
 #include "core/password.h"
 #include "core/xalloc.h"
 #include "svc/mail.h"
+#include "svc/downstream.h"
 
 #define S(field) offsetof(struct ec_settings, field)
 
@@ -94,6 +95,23 @@ static const struct ec_conf_directive directives[] = {
     {"mitid_flow_ttl", EC_CONF_MSEC, S(mitid_flow_ttl), 60000, 3600000, NULL},
     {"oidc_keys_ttl", EC_CONF_MSEC, S(oidc_keys_ttl), 60000, 7LL * 86400000,
      NULL},
+    /* orders, payments and the delivery process */
+    {"order_payment_timeout", EC_CONF_MSEC, S(order_payment_timeout), 60000,
+     7LL * 86400000, NULL},
+    {"payment_sim_secret_file", EC_CONF_STR, S(payment_sim_secret_file), 0, 0,
+     NULL},
+    {"delivery", EC_CONF_BOOL, S(delivery), 0, 0, NULL},
+    {"delivery_interval", EC_CONF_MSEC, S(delivery_interval), 10, 600000, NULL},
+    {"delivery_batch", EC_CONF_INT, S(delivery_batch), 1, 64, NULL},
+    {"delivery_lease", EC_CONF_MSEC, S(delivery_lease), 1000, 3600000, NULL},
+    {"delivery_backoff", EC_CONF_MSEC, S(delivery_backoff), 10, 3600000, NULL},
+    {"delivery_backoff_max", EC_CONF_MSEC, S(delivery_backoff_max), 10,
+     86400000, NULL},
+    {"delivery_max_attempts", EC_CONF_INT, S(delivery_max_attempts), 1, 1000,
+     NULL},
+    {"delivery_timeout", EC_CONF_MSEC, S(delivery_timeout), 100, 600000, NULL},
+    {"downstream_file", EC_CONF_STR, S(downstream_file), 0, 0, NULL},
+    {"downstream_ca_file", EC_CONF_STR, S(downstream_ca_file), 0, 0, NULL},
     {NULL, 0, 0, 0, 0, NULL},
 };
 
@@ -148,6 +166,15 @@ set_defaults(struct ec_settings *s)
     s->mitid_flow_ttl = 10L * 60000;
     s->oidc_keys_ttl = 60L * 60000;
     ec_seal_init(&s->seal);
+    /* orders, payments and the delivery process */
+    s->order_payment_timeout = 30L * 60000;
+    s->delivery_interval = 1000;
+    s->delivery_batch = 16;
+    s->delivery_lease = 60000;
+    s->delivery_backoff = 2000;
+    s->delivery_backoff_max = 10L * 60000;
+    s->delivery_max_attempts = 12;
+    s->delivery_timeout = 10000;
 }
 
 static void
@@ -199,6 +226,37 @@ load_seal_keys(struct ec_settings *s, const char *name, char *err,
         snprintf(err, errsize, "%s: seal_keys_file: %s", name, why);
         return -1;
     }
+    return 0;
+}
+
+/*
+ * The orders' settings: the simulator's key (load_secret()), and a
+ * downstream_file that parses, so that
+ * "ecomd -t" finds a bad line before the delivery process does.
+ */
+static int
+load_orders(struct ec_settings *s, const char *name, char *err, size_t errsize)
+{
+    struct ec_downstream d;
+    char why[512];
+
+    if (s->delivery_backoff_max < s->delivery_backoff) {
+        snprintf(err, errsize,
+                 "%s: delivery_backoff_max is shorter than delivery_backoff",
+                 name);
+        return -1;
+    }
+    if (load_secret(s->payment_sim_secret_file, "payment_sim_secret_file",
+                    s->payment_sim_secret, name, err, errsize) < 0)
+        return -1;
+    if (!s->downstream_file)
+        return 0;
+    ec_downstream_init(&d);
+    if (ec_downstream_load(&d, s->downstream_file, why, sizeof(why)) < 0) {
+        snprintf(err, errsize, "%s: downstream_file: %s", name, why);
+        return -1;
+    }
+    ec_downstream_release(&d);
     return 0;
 }
 
@@ -329,8 +387,10 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
     if (load_secret(s->form_secret_file, "form_secret_file", s->form_secret,
                     name, err, errsize) < 0)
         return -1;
-    return load_secret(s->session_secret_file, "session_secret_file",
-                       s->session_secret, name, err, errsize);
+    if (load_secret(s->session_secret_file, "session_secret_file",
+                    s->session_secret, name, err, errsize) < 0)
+        return -1;
+    return load_orders(s, name, err, errsize);
 }
 
 static int
@@ -379,6 +439,7 @@ ec_settings_release(struct ec_settings *s)
     explicit_bzero(s->form_secret, sizeof(s->form_secret));
     explicit_bzero(s->session_secret, sizeof(s->session_secret));
     ec_seal_release(&s->seal);
+    explicit_bzero(s->payment_sim_secret, sizeof(s->payment_sim_secret));
     free(s->path);
     s->path = NULL;
 }

@@ -118,6 +118,23 @@ struct ec_settings {
     char *oidc_ca_file;   /* CAs trusted for brokers; NULL = the system's */
     long mitid_flow_ttl;  /* ms a started MitID step may take */
     long oidc_keys_ttl;   /* ms a broker's key set is trusted in a worker */
+
+    /* orders, payments and the delivery process (docs/orders.md) */
+    long order_payment_timeout;    /* ms an order may await its payment */
+    char *payment_sim_secret_file; /* signs the simulator's callbacks;
+                                      NULL = random per start */
+    unsigned char payment_sim_secret[32]; /* never logged */
+    int delivery;                         /* run the delivery process */
+    long delivery_interval;     /* ms between looks at an idle outbox */
+    long delivery_batch;        /* rows claimed at once */
+    long delivery_lease;        /* ms a claim lasts */
+    long delivery_backoff;      /* ms after the first failure */
+    long delivery_backoff_max;  /* ms, the longest wait */
+    long delivery_max_attempts; /* then the event is dead */
+    long delivery_timeout;      /* ms, one POST to a receiver */
+    char *downstream_file;      /* slug URL secret, a tenant a line */
+    char *downstream_ca_file;   /* CAs the receivers' certificates chain
+                                   to; NULL = the system's */
 };
 
 /*

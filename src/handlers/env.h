@@ -20,6 +20,7 @@
 
 struct ec_cidrs;
 struct ec_db;
+struct ec_downstream;
 struct ec_kv;
 struct ec_mail;
 struct ec_number_cache;
@@ -48,6 +49,11 @@ struct ec_env {
        and flow TTL (svc/mitid.h); mitid.seal has no key when
        seal_keys_file is not set */
     struct ec_mitid_env mitid;
+    /* orders: the tenants' downstream receivers (their reports come
+       back signed) and the payment simulator's key; never logged */
+    const struct ec_downstream *receivers;
+    const unsigned char *payment_sim_key;
+    size_t payment_sim_key_len;
 };
 
 #endif

@@ -107,4 +107,8 @@ int ec_h_mitid_callback(struct ec_request *req, struct ec_response *res);
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 
+/* orders.c: callbacks into the order flow (docs/orders.md) */
+int ec_h_downstream_report(struct ec_request *req, struct ec_response *res);
+int ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res);
+
 #endif

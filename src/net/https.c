@@ -232,3 +232,39 @@ ec_https_post_form(const struct ec_https_opts *opts, const char *url,
     ec_buf_release(&auth);
     return rc;
 }
+
+int
+ec_https_post(const struct ec_https_opts *opts, const char *url,
+              const char *content_type, const void *body, size_t len,
+              const char *const *headers, struct ec_https_resp *resp)
+{
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct sink sink = {&resp->body, 0, 0};
+    struct curl_slist *list = NULL, *s;
+    struct ec_buf ct = EC_BUF_INIT;
+    CURL *h;
+    int rc;
+
+    if (https_only(url, resp) < 0)
+        return EC_ERR_BAD_REQUEST;
+    if (!(h = curl_easy_init()))
+        ec_die("curl_easy_init failed");
+    set_common(h, opts, url, &sink, errbuf);
+    ec_buf_addf(&ct, "Content-Type: %s", content_type);
+    list = curl_slist_append(list, ct.data);
+    list = curl_slist_append(list, "Accept: application/json");
+    /* no "Expect: 100-continue" round trip for a larger body */
+    list = curl_slist_append(list, "Expect:");
+    for (; headers && *headers; headers++)
+        list = curl_slist_append(list, *headers);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, body);
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE, (long)len);
+    rc = perform(h, &sink, resp, errbuf);
+    curl_easy_cleanup(h);
+    for (s = list; s; s = s->next)
+        ec_mem_wipe(s->data, strlen(s->data));
+    curl_slist_free_all(list);
+    ec_buf_release(&ct);
+    return rc;
+}

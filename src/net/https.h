@@ -63,6 +63,17 @@ int ec_https_post_form(const struct ec_https_opts *opts, const char *url,
                        const char *const *fields, const char *basic_user,
                        const char *basic_password, struct ec_https_resp *resp);
 
+/*
+ * POST len bytes of body as content_type to url, with the extra header
+ * lines of the NULL-terminated list headers ("Name: value"; may be NULL):
+ * a JSON event to a downstream receiver, a provider's API call with an
+ * Idempotency-Key. Returns as ec_https_get(). Header values and the body
+ * are wiped from the memory this call used, not from the caller's.
+ */
+int ec_https_post(const struct ec_https_opts *opts, const char *url,
+                  const char *content_type, const void *body, size_t len,
+                  const char *const *headers, struct ec_https_resp *resp);
+
 /* Append the form encoding of the name, value list to out: the body
    ec_https_post_form() sends (unreserved characters as they are, space as
    '+', anything else %XX). */

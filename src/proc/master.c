@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "proc/delivery.h"
 #include "proc/listen.h"
 #include "proc/privilege.h"
 #include "app/settings.h"
@@ -25,7 +26,8 @@
 #define EC_BACKOFF_MAX_MS 30000
 
 struct slot {
-    pid_t pid; /* 0: empty, waiting for respawn_at */
+    pid_t pid;    /* 0: empty, waiting for respawn_at */
+    int delivery; /* the delivery process (proc/delivery.c), not a worker */
     long long started_ms;
     long long respawn_at_ms;
     long backoff_ms;
@@ -93,7 +95,12 @@ spawn(struct master *m, struct slot *s)
     if (pid == 0) {
         close(m->sig_pipe[0]);
         close(m->sig_pipe[1]);
-        rc = ec_worker_run(&m->settings, m->listen_fd);
+        if (s->delivery) {
+            close(m->listen_fd);
+            rc = ec_delivery_run(&m->settings);
+        } else {
+            rc = ec_worker_run(&m->settings, m->listen_fd);
+        }
         ec_settings_release(&m->settings);
         free(m->slots);
         free(m->old);
@@ -106,11 +113,16 @@ spawn(struct master *m, struct slot *s)
 static void
 spawn_generation(struct master *m)
 {
-    m->nslots = m->settings.workers;
+    /* the workers, then the delivery process when configured: one more
+       child of the generation, respawned and stopped like the others */
+    m->nslots = m->settings.workers + (m->settings.delivery ? 1 : 0);
     m->slots = ec_xcalloc((size_t)m->nslots, sizeof(*m->slots));
+    if (m->settings.delivery)
+        m->slots[m->nslots - 1].delivery = 1;
     for (long i = 0; i < m->nslots; i++)
         spawn(m, &m->slots[i]);
-    ec_log_info("started %ld workers", m->nslots);
+    ec_log_info("started %ld workers%s", m->settings.workers,
+                m->settings.delivery ? " and the delivery process" : "");
 }
 
 static void

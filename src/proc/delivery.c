@@ -1,0 +1,124 @@
+#include "proc/delivery.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include "app/app.h"
+#include "app/settings.h"
+#include "core/log.h"
+#include "net/https.h"
+#include "svc/delivery.h"
+
+static volatile sig_atomic_t stop_requested;
+static int wake_fd = -1;
+
+static void
+on_signal(int sig)
+{
+    int saved = errno;
+
+    if (sig != SIGUSR1)
+        stop_requested = 1;
+    if (write(wake_fd, "", 1) < 0) {
+        /* the pipe is full: the loop is awake already */
+    }
+    errno = saved;
+}
+
+static int
+setup_signals(int fds[2])
+{
+    struct sigaction sa;
+    sigset_t none;
+
+    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0)
+        return -1;
+    wake_fd = fds[1];
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGQUIT, &sa, NULL);
+    sigaction(SIGUSR1, &sa, NULL);
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGHUP, &sa, NULL);
+    sigaction(SIGPIPE, &sa, NULL);
+    sa.sa_handler = SIG_DFL;
+    sigaction(SIGCHLD, &sa, NULL);
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    prctl(PR_SET_NAME, "ecomd-delivery");
+    return 0;
+}
+
+/* Sleep up to ms, or until a signal arrives. */
+static void
+nap(int fd, long ms)
+{
+    struct pollfd p = {fd, POLLIN, 0};
+    char buf[64];
+
+    if (poll(&p, 1, (int)ms) > 0)
+        while (read(fd, buf, sizeof(buf)) > 0) {
+        }
+}
+
+int
+ec_delivery_run(const struct ec_settings *s)
+{
+    struct ec_https_opts opts = {
+        .ca_file = s->downstream_ca_file,
+        .connect_timeout_ms =
+            s->delivery_timeout < 3000 ? s->delivery_timeout : 3000,
+        .timeout_ms = s->delivery_timeout,
+        .max_body = 64 * 1024,
+    };
+    struct ec_delivery_counts c;
+    struct ec_delivery d;
+    struct ec_app *app;
+    int fds[2], rc;
+
+    if (setup_signals(fds) < 0) {
+        ec_log_error("delivery: signal setup: %s", strerror(errno));
+        return 1;
+    }
+    ec_https_global_init();
+    /* the stores and the receivers (downstream_file) */
+    app = ec_app_new(s);
+    d = (struct ec_delivery){
+        .db = app->db,
+        .kv = app->kv,
+        .receivers = &app->receivers,
+        .https = &opts,
+        .policy =
+            {
+                .lease_ms = s->delivery_lease,
+                .backoff_ms = s->delivery_backoff,
+                .backoff_max_ms = s->delivery_backoff_max,
+                .max_attempts = (unsigned)s->delivery_max_attempts,
+            },
+        .batch = (size_t)s->delivery_batch,
+    };
+    ec_log_info("delivery process started (%zu receivers)", app->receivers.n);
+    while (!stop_requested) {
+        rc = ec_delivery_round(&d, &c);
+        if (rc < 0)
+            ec_log_warn("delivery: a round failed (%d); trying again", rc);
+        /* a full batch: more may be due at once */
+        if (rc < 0 || c.claimed < d.batch)
+            nap(fds[0], s->delivery_interval);
+    }
+    ec_log_info("delivery process stopped");
+    ec_app_free(app);
+    ec_https_global_cleanup();
+    close(fds[0]);
+    close(fds[1]);
+    return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * One round of the delivery process (proc/delivery.c): cancel the orders
+ * whose payment did not come in time, then claim due outbox rows and
+ * POST each to its tenant's receiver (svc/outbox.h, svc/downstream.h).
+ * A row is marked delivered only after a 2xx; any other outcome, a tenant
+ * without a receiver included, is a failed attempt with its back-off.
+ */
+#ifndef EC_SVC_DELIVERY_H
+#define EC_SVC_DELIVERY_H
+
+#include <stddef.h>
+
+#include "svc/outbox.h"
+
+struct ec_db;
+struct ec_downstream;
+struct ec_https_opts;
+struct ec_kv;
+
+struct ec_delivery {
+    struct ec_db *db;
+    struct ec_kv *kv; /* announces numbers given back; may be NULL */
+    const struct ec_downstream *receivers;
+    const struct ec_https_opts *https;
+    struct ec_outbox_policy policy;
+    size_t batch;
+};
+
+struct ec_delivery_counts {
+    size_t claimed, delivered, failed, dead, expired;
+};
+
+/* One round; *c (may be NULL) gets what it did. 0, or a store error
+   (rows claimed and not finished are taken again when their lease ends). */
+int ec_delivery_round(const struct ec_delivery *d,
+                      struct ec_delivery_counts *c);
+
+#endif

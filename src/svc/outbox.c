@@ -1,0 +1,178 @@
+#include "svc/outbox.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/log.h"
+#include "core/xalloc.h"
+#include "store/db.h"
+#include "svc/order.h"
+
+long
+ec_outbox_backoff_ms(unsigned attempts, long base, long cap)
+{
+    long wait = base;
+
+    if (base <= 0)
+        return 0;
+    for (unsigned i = 1; i < attempts && wait < cap; i++)
+        wait = wait > cap / 2 ? cap : wait * 2;
+    return wait > cap ? cap : wait;
+}
+
+void
+ec_outbox_batch_release(struct ec_outbox_batch *b)
+{
+    for (size_t i = 0; i < b->n; i++)
+        free(b->rows[i].payload);
+    b->n = 0;
+}
+
+static int
+read_row(const struct ec_db_row *row, void *ctx)
+{
+    struct ec_outbox_batch *b = ctx;
+    struct ec_outbox_row *r;
+
+    if (b->n == EC_OUTBOX_BATCH_MAX)
+        return 1;
+    r = &b->rows[b->n++];
+    memset(r, 0, sizeof(*r));
+    r->id = strtoll(row->vals[0], NULL, 10);
+    r->tenant_id = strtoll(row->vals[1], NULL, 10);
+    r->order_id = strtoll(row->vals[2], NULL, 10);
+    r->seq = (unsigned)strtoul(row->vals[3], NULL, 10);
+    r->attempts = (unsigned)strtoul(row->vals[4], NULL, 10) + 1;
+    snprintf(r->event_id, sizeof(r->event_id), "%s", row->vals[5]);
+    snprintf(r->type, sizeof(r->type), "%s", row->vals[6]);
+    r->payload_len = row->lens[7];
+    r->payload = ec_xmalloc(r->payload_len + 1);
+    memcpy(r->payload, row->vals[7], r->payload_len + 1);
+    return 0;
+}
+
+static int
+read_slug_row(const struct ec_db_row *row, void *ctx)
+{
+    struct ec_outbox_row *r = ctx;
+
+    snprintf(r->slug, sizeof(r->slug), "%s", row->vals[0]);
+    return 0;
+}
+
+/* The slug of r's tenant, read without a lock. */
+static int
+read_slug(struct ec_db *db, struct ec_outbox_row *r)
+{
+    struct ec_db_param p[] = {EC_DB_I(r->tenant_id)};
+
+    return ec_db_exec(db, "SELECT slug FROM tenants WHERE id = ?", p, 1,
+                      read_slug_row, r, NULL);
+}
+
+int
+ec_outbox_claim(struct ec_db *db, const struct ec_outbox_policy *p, size_t max,
+                struct ec_outbox_batch *b)
+{
+    struct ec_db_param q[1];
+    int rc;
+
+    b->n = 0;
+    if (max == 0 || max > EC_OUTBOX_BATCH_MAX)
+        max = EC_OUTBOX_BATCH_MAX;
+    q[0] = EC_DB_I((long long)max);
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    /* across tenants: the deliverer serves the whole shop. No join here:
+       a locking read would lock the tenants' rows too */
+    rc = ec_db_exec(db,
+                    "SELECT o.id, o.tenant_id, o.order_id, o.seq, o.attempts,"
+                    " o.event_id, o.type, o.payload"
+                    " FROM outbox o"
+                    " WHERE o.state = 'pending'"
+                    " AND o.next_attempt_at <= NOW(6)"
+                    " AND (o.lease_until IS NULL OR o.lease_until <= NOW(6))"
+                    " AND NOT EXISTS (SELECT 1 FROM outbox e"
+                    "  WHERE e.order_id = o.order_id AND e.seq < o.seq"
+                    "  AND e.state <> 'delivered')"
+                    " ORDER BY o.next_attempt_at, o.id LIMIT ?"
+                    " FOR UPDATE SKIP LOCKED",
+                    q, 1, read_row, b, NULL);
+    for (size_t i = 0; rc == 0 && i < b->n; i++) {
+        struct ec_db_param u[] = {EC_DB_I(p->lease_ms * 1000),
+                                  EC_DB_I(b->rows[i].id)};
+
+        rc = ec_db_exec(db,
+                        "UPDATE outbox SET attempts = attempts + 1,"
+                        " lease_until = NOW(6) + INTERVAL ? MICROSECOND"
+                        " WHERE id = ? AND state = 'pending'",
+                        u, 2, NULL, NULL, NULL);
+        if (rc == 0)
+            rc = read_slug(db, &b->rows[i]);
+    }
+    if (rc < 0) {
+        ec_db_rollback(db);
+        ec_outbox_batch_release(b);
+        return rc;
+    }
+    if ((rc = ec_db_commit(db)) < 0)
+        ec_outbox_batch_release(b);
+    return rc;
+}
+
+int
+ec_outbox_delivered(struct ec_db *db, const struct ec_outbox_row *r)
+{
+    struct ec_db_param p[] = {EC_DB_I(r->tenant_id), EC_DB_I(r->id)};
+    unsigned long long n = 0;
+    int rc;
+
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    rc = ec_db_exec(db,
+                    "UPDATE outbox SET state = 'delivered',"
+                    " delivered_at = NOW(6), lease_until = NULL,"
+                    " last_error = NULL"
+                    " WHERE tenant_id = ? AND id = ? AND state = 'pending'",
+                    p, 2, NULL, NULL, &n);
+    /* handed over: the order is with the downstream systems now (once,
+       even if this row was delivered twice by two deliverers) */
+    if (rc == 0 && n == 1 && strcmp(r->type, "order.paid") == 0)
+        rc = ec_order_move_in_tx(db, r->tenant_id, r->order_id,
+                                 EC_ORDER_SUBMITTED, NULL, NULL, NULL);
+    if (rc == EC_ERR_CONFLICT)
+        rc = 0; /* moved on already by a report: nothing to add */
+    if (rc < 0) {
+        ec_db_rollback(db);
+        return rc;
+    }
+    return ec_db_commit(db);
+}
+
+int
+ec_outbox_failed(struct ec_db *db, const struct ec_outbox_row *r,
+                 const struct ec_outbox_policy *p, const char *error, int *dead)
+{
+    int die = r->attempts >= p->max_attempts;
+    long wait =
+        ec_outbox_backoff_ms(r->attempts, p->backoff_ms, p->backoff_max_ms);
+    char why[EC_OUTBOX_ERROR_MAX + 1];
+    struct ec_db_param q[5];
+
+    snprintf(why, sizeof(why), "%s", error ? error : "");
+    q[0] = EC_DB_I(die);
+    q[1] = EC_DB_I((long long)wait * 1000);
+    q[2] = EC_DB_S(why);
+    q[3] = EC_DB_I(r->tenant_id);
+    q[4] = EC_DB_I(r->id);
+    if (dead)
+        *dead = die;
+    return ec_db_exec(db,
+                      "UPDATE outbox SET state = IF(?, 'dead', 'pending'),"
+                      " next_attempt_at = NOW(6) + INTERVAL ? MICROSECOND,"
+                      " lease_until = NULL, last_error = ?"
+                      " WHERE tenant_id = ? AND id = ? AND state = 'pending'",
+                      q, 5, NULL, NULL, NULL);
+}

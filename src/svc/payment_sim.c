@@ -1,0 +1,140 @@
+/* The payment simulator: see svc/payment.h. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "core/buf.h"
+#include "core/err.h"
+#include "core/rand.h"
+#include "core/sighead.h"
+#include "svc/payment.h"
+
+#define SIM "sim"
+
+void
+ec_payment_sim_url(struct ec_buf *out, const char *payment_id)
+{
+    ec_buf_addf(out, "/pay/sim/%s", payment_id);
+}
+
+static const char *
+event_type(const char *outcome)
+{
+    if (!outcome)
+        return NULL;
+    if (strcmp(outcome, "approve") == 0)
+        return "payment.approved";
+    if (strcmp(outcome, "decline") == 0)
+        return "payment.declined";
+    if (strcmp(outcome, "cancel") == 0)
+        return "payment.cancelled";
+    return NULL;
+}
+
+int
+ec_payment_sim_event(const void *key, size_t key_len, const char *payment_id,
+                     const char *outcome, int64_t now, struct ec_buf *body,
+                     struct ec_buf *sig)
+{
+    const char *type = event_type(outcome);
+    char id[33];
+
+    if (!type || !ec_hex_valid(payment_id, 32))
+        return EC_ERR_INVALID_FIELD;
+    ec_rand_hex(id, 16);
+    ec_buf_addf(body,
+                "{\"id\":\"evt_%s\",\"type\":\"%s\",\"payment\":\"%s\","
+                "\"created\":%" PRId64 "}",
+                id, type, payment_id, now);
+    ec_sighead_sign(sig, key, key_len, now, body->data, body->len);
+    return 0;
+}
+
+static enum ec_payment_outcome
+outcome_of(const char *type)
+{
+    if (strcmp(type, "payment.approved") == 0)
+        return EC_PAYMENT_PAID;
+    if (strcmp(type, "payment.declined") == 0)
+        return EC_PAYMENT_DECLINED;
+    if (strcmp(type, "payment.cancelled") == 0)
+        return EC_PAYMENT_CANCELLED;
+    return EC_PAYMENT_NONE;
+}
+
+static const char *
+str_of(struct json_object *o, const char *k)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(o, k, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return NULL;
+    return json_object_get_string(v);
+}
+
+int
+ec_payment_sim_callback(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
+                        const void *key, size_t key_len, const char *header,
+                        const char *body, size_t len, int64_t now,
+                        const char **why)
+{
+    struct ec_payment_event ev = {.provider = SIM};
+    enum ec_sighead_why w;
+    struct json_object *j;
+    int rc;
+
+    *why = NULL;
+    if (len > EC_PAYMENT_EVENT_MAX)
+        return EC_ERR_TOO_LARGE;
+    if (ec_sighead_verify(header, key, key_len, body, len, now,
+                          EC_SIGHEAD_TOLERANCE_S, &w) < 0) {
+        *why = ec_sighead_why_str(w);
+        return EC_ERR_FORBIDDEN;
+    }
+    j = json_tokener_parse(body);
+    if (!j || !json_object_is_type(j, json_type_object)) {
+        json_object_put(j);
+        return EC_ERR_INVALID_JSON;
+    }
+    ev.event_id = str_of(j, "id");
+    ev.type = str_of(j, "type");
+    ev.ref = str_of(j, "payment");
+    if (!ev.event_id || !ev.type || !ev.ref) {
+        json_object_put(j);
+        return EC_ERR_INVALID_FIELD;
+    }
+    ev.outcome = outcome_of(ev.type);
+    rc = ec_payment_apply(db, kv, tenant_id, &ev, NULL);
+    json_object_put(j);
+    return rc;
+}
+
+int
+ec_payment_sim_complete(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
+                        const void *key, size_t key_len, const char *payment_id,
+                        const char *outcome, int64_t now, char order_id[33])
+{
+    struct ec_buf body = EC_BUF_INIT, sig = EC_BUF_INIT;
+    struct ec_payment_info p;
+    const char *why;
+    int rc;
+
+    order_id[0] = '\0';
+    if ((rc = ec_payment_get(db, tenant_id, payment_id, &p)) < 0)
+        return rc;
+    if (strcmp(p.provider, SIM) != 0)
+        return EC_ERR_NOT_FOUND;
+    rc = ec_payment_sim_event(key, key_len, payment_id, outcome, now, &body,
+                              &sig);
+    if (rc == 0)
+        rc = ec_payment_sim_callback(db, kv, tenant_id, key, key_len, sig.data,
+                                     body.data, body.len, now, &why);
+    if (rc == 0)
+        memcpy(order_id, p.order_id, 33);
+    ec_buf_release(&body);
+    ec_buf_release(&sig);
+    return rc;
+}

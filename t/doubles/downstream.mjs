@@ -1,0 +1,201 @@
+// A downstream receiver standing in for a tenant's provisioning system,
+// on loopback, so the demo and test stacks deliver orders for real.
+// Node 18, no npm dependencies. docs/orders.md, "The downstream
+// simulator", is its manual.
+//
+//   node downstream.mjs --port N --cert PEM --key PEM --receivers FILE
+//                       --shop http://127.0.0.1:PORT [--pid FILE]
+//                       [--report-delay MS]
+//
+// POST /events/<slug>: an order event from ecomd's delivery process,
+// checked as the real receiver checks it: Ecom-Signature "t=..,v1=.."
+// (hex HMAC-SHA256 of "<t>.<raw body>" under the tenant's secret from
+// the receivers file, ecomd's downstream_file; 300 s tolerance). It
+// answers 401 to a bad signature, 500 while told to fail, else 200, and
+// records each event (duplicates too: a test sees the retries). For a
+// new order.paid event it reports back through the shop's signed
+// endpoint, POST /api/v1/downstream/reports with Host <slug>.localhost:
+// "provisioning" after a second, "completed" a second later.
+//
+// For tests (loopback only): GET /received[?order=ID] lists what
+// arrived; POST /control {"fail_for_ms": N} or {"fail_next": N} makes it
+// answer 500, {"reports": false} stops the reports, {"reset": true}
+// forgets what arrived.
+
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import https from 'node:https';
+
+const args = {};
+for (let i = 2; i < process.argv.length; i += 2)
+    args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
+for (const need of ['port', 'cert', 'key', 'receivers', 'shop'])
+    if (!args[need]) {
+        console.error(`downstream: --${need} is required`);
+        process.exit(2);
+    }
+const PORT = Number(args.port);
+const TOLERANCE_S = 300;
+const REPORT_DELAY_MS = Number(args['report-delay'] || 1000);
+const MAX_BODY = 1 << 20;
+
+// slug -> secret (Buffer), read again on every event so a new line of
+// the file counts at once
+function secretOf(slug) {
+    const text = fs.readFileSync(args.receivers, 'utf8');
+    for (const raw of text.split('\n')) {
+        const line = raw.replace(/#.*/, '').trim();
+        if (!line) continue;
+        const [s, , hex] = line.split(/\s+/);
+        if (s === slug && /^[0-9a-fA-F]{64}$/.test(hex || ''))
+            return Buffer.from(hex, 'hex');
+    }
+    return null;
+}
+
+function sign(secret, t, body) {
+    return crypto.createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
+}
+
+function verify(header, secret, body) {
+    if (!header || !secret) return 'malformed';
+    let t = null;
+    const v1 = [];
+    for (const part of header.split(',')) {
+        const [k, v] = part.trim().split('=', 2);
+        if (k === 't' && /^\d{1,12}$/.test(v || '')) t = Number(v);
+        else if (k === 'v1' && /^[0-9a-f]{64}$/.test(v || '')) v1.push(v);
+    }
+    if (t === null || v1.length === 0) return 'malformed';
+    if (Math.abs(Date.now() / 1000 - t) > TOLERANCE_S) return 'stale';
+    const want = Buffer.from(sign(secret, t, body), 'hex');
+    const ok = v1.some((s) => crypto.timingSafeEqual(Buffer.from(s, 'hex'), want));
+    return ok ? null : 'mismatch';
+}
+
+const received = [];
+const reported = new Set();
+let failUntil = 0;
+let failNext = 0;
+let reports = true;
+
+function log(msg) {
+    console.log(`${new Date().toISOString()} ${msg}`);
+}
+
+function report(slug, order, status, secret) {
+    const body = JSON.stringify({ id: `${order}-${status}`, order, status });
+    const t = Math.floor(Date.now() / 1000);
+    const url = new URL('/api/v1/downstream/reports', args.shop);
+    const req = http.request(url, {
+        method: 'POST',
+        headers: {
+            Host: `${slug}.localhost`,
+            'Content-Type': 'application/json',
+            'Content-Length': Buffer.byteLength(body),
+            'Ecom-Signature': `t=${t},v1=${sign(secret, t, body)}`,
+        },
+    }, (res) => {
+        res.resume();
+        log(`report ${status} for ${order} (${slug}): HTTP ${res.statusCode}`);
+    });
+    req.on('error', (e) => log(`report ${status} for ${order}: ${e.message}`));
+    req.end(body);
+}
+
+function json(res, status, obj) {
+    const body = JSON.stringify(obj);
+    res.writeHead(status, { 'Content-Type': 'application/json' });
+    res.end(body);
+}
+
+function onEvent(req, res, slug, body) {
+    const secret = secretOf(slug);
+    const why = verify(req.headers['ecom-signature'], secret, body);
+    if (why) {
+        log(`event for ${slug} refused: ${why}`);
+        return json(res, 401, { error: why });
+    }
+    if (Date.now() < failUntil || failNext > 0) {
+        if (failNext > 0) failNext--;
+        return json(res, 500, { error: 'told to fail' });
+    }
+    let ev;
+    try {
+        ev = JSON.parse(body.toString('utf8'));
+    } catch {
+        return json(res, 400, { error: 'invalid_json' });
+    }
+    const order = ev.order && ev.order.id;
+    received.push({
+        tenant: slug, id: ev.id, type: ev.type, seq: ev.seq, order,
+        event_id_header: req.headers['ecom-event-id'] || null,
+        at: new Date().toISOString(),
+    });
+    if (ev.type === 'order.paid' && reports && !reported.has(order)) {
+        reported.add(order);
+        setTimeout(() => report(slug, order, 'provisioning', secret), REPORT_DELAY_MS);
+        setTimeout(() => report(slug, order, 'completed', secret), 2 * REPORT_DELAY_MS);
+    }
+    return json(res, 200, { received: ev.id });
+}
+
+function onControl(res, body) {
+    let c;
+    try {
+        c = JSON.parse(body.toString('utf8') || '{}');
+    } catch {
+        return json(res, 400, { error: 'invalid_json' });
+    }
+    if (c.reset) {
+        received.length = 0;
+        reported.clear();
+        failUntil = 0;
+        failNext = 0;
+        reports = true;
+    }
+    if (Number.isInteger(c.fail_for_ms)) failUntil = Date.now() + c.fail_for_ms;
+    if (Number.isInteger(c.fail_next)) failNext = c.fail_next;
+    if (typeof c.reports === 'boolean') reports = c.reports;
+    return json(res, 200, { fail_until: failUntil, fail_next: failNext, reports });
+}
+
+const server = https.createServer({
+    cert: fs.readFileSync(args.cert),
+    key: fs.readFileSync(args.key),
+}, (req, res) => {
+    const url = new URL(req.url, 'https://127.0.0.1');
+    const chunks = [];
+    let size = 0;
+    req.on('data', (c) => {
+        size += c.length;
+        if (size > MAX_BODY) req.destroy();
+        else chunks.push(c);
+    });
+    req.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const m = url.pathname.match(/^\/events\/([a-z0-9][a-z0-9-]{0,39})$/);
+        if (req.method === 'POST' && m) return onEvent(req, res, m[1], body);
+        if (req.method === 'GET' && url.pathname === '/received') {
+            const order = url.searchParams.get('order');
+            return json(res, 200, {
+                events: received.filter((r) => !order || r.order === order),
+            });
+        }
+        if (req.method === 'POST' && url.pathname === '/control') return onControl(res, body);
+        if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
+        return json(res, 404, { error: 'not_found' });
+    });
+});
+
+server.listen(PORT, '127.0.0.1', () => {
+    if (args.pid) fs.writeFileSync(args.pid, `${process.pid}\n`);
+    log(`downstream simulator on https://127.0.0.1:${PORT}`);
+});
+for (const sig of ['SIGTERM', 'SIGINT'])
+    process.on(sig, () => {
+        if (args.pid) fs.rmSync(args.pid, { force: true });
+        server.close(() => process.exit(0));
+        setTimeout(() => process.exit(0), 2000).unref();
+    });
