@@ -2,7 +2,8 @@
 # The catalog benchmark: wrk (2 threads, 64 connections, 10 s, a demo
 # brand's Host header, warm cache) against the front page, the JSON
 # product list and a product page (its number picker: numbers drawn from
-# the worker's sample of the pool, filtered by one Redis MGET), and in the
+# the worker's sample of the pool, which the basket's lock announcements
+# keep free of locked numbers: no MySQL, no Redis), and in the
 # same run against two ceilings: nginx serving a static file of the same
 # size as each answer, and ecomd's /healthz (a FastCGI round trip that
 # does no work). Prints req/s, p50, p99 and the ratios to the ceilings.
