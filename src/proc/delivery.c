@@ -1,7 +1,6 @@
 #include "proc/delivery.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -12,6 +11,7 @@
 #include "app/settings.h"
 #include "core/log.h"
 #include "net/https.h"
+#include "proc/child.h"
 #include "svc/delivery.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -33,27 +33,9 @@ on_signal(int sig)
 static int
 setup_signals(int fds[2])
 {
-    struct sigaction sa;
-    sigset_t none;
-
-    if (pipe2(fds, O_NONBLOCK | O_CLOEXEC) < 0)
+    if (ec_child_signals(fds, on_signal) < 0)
         return -1;
     wake_fd = fds[1];
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGCHLD, &sa, NULL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
     prctl(PR_SET_NAME, "ecomd-delivery");
     return 0;
 }

@@ -1,12 +1,10 @@
 #include "proc/worker.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/prctl.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "proc/child.h"
 #include "app/dispatch.h"
 #include "app/settings.h"
 #include "svc/tenant.h"
@@ -42,28 +41,9 @@ on_signal(int sig)
 static int
 setup_signals(int pipe_fds[2])
 {
-    struct sigaction sa;
-    sigset_t none;
-
-    if (pipe2(pipe_fds, O_NONBLOCK | O_CLOEXEC) < 0)
+    if (ec_child_signals(pipe_fds, on_signal) < 0)
         return -1;
     wake_fd = pipe_fds[1];
-    memset(&sa, 0, sizeof(sa));
-    sa.sa_handler = on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGQUIT, &sa, NULL);
-    sigaction(SIGUSR1, &sa, NULL);
-    sa.sa_handler = SIG_IGN;
-    sigaction(SIGHUP, &sa, NULL);
-    sigaction(SIGPIPE, &sa, NULL);
-    sa.sa_handler = SIG_DFL;
-    sigaction(SIGCHLD, &sa, NULL);
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    /* a worker must not outlive its master */
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
     return 0;
 }
 
