@@ -45,9 +45,10 @@ ec_b64_encode(char *out, const void *in, size_t n)
     encode(out, in, n, std_alphabet, 1);
 }
 
-/* The 6-bit value of a base64url character, or -1. */
+/* The 6-bit value of a character of the alphabet whose last two are c62
+   and c63, or -1. */
 static int
-url_value(char c)
+value(char c, char c62, char c63)
 {
     if (c >= 'A' && c <= 'Z')
         return c - 'A';
@@ -55,15 +56,15 @@ url_value(char c)
         return c - 'a' + 26;
     if (c >= '0' && c <= '9')
         return c - '0' + 52;
-    if (c == '-')
+    if (c == c62)
         return 62;
-    if (c == '_')
+    if (c == c63)
         return 63;
     return -1;
 }
 
-long
-ec_b64url_decode(void *out, const char *s, size_t len)
+static long
+decode(void *out, const char *s, size_t len, char c62, char c63)
 {
     unsigned char *p = out;
     unsigned long acc = 0;
@@ -74,7 +75,7 @@ ec_b64url_decode(void *out, const char *s, size_t len)
     if (len % 4 == 1)
         return -1;
     for (i = 0; i < len; i++) {
-        v = url_value(s[i]);
+        v = value(s[i], c62, c63);
         if (v < 0)
             return -1;
         acc = (acc << 6 | (unsigned)v) & 0xffffff;
@@ -88,4 +89,16 @@ ec_b64url_decode(void *out, const char *s, size_t len)
     if (acc & ((1UL << bits) - 1))
         return -1;
     return (long)(p - (unsigned char *)out);
+}
+
+long
+ec_b64url_decode(void *out, const char *s, size_t len)
+{
+    return decode(out, s, len, '-', '_');
+}
+
+long
+ec_b64_decode_unpadded(void *out, const char *s, size_t len)
+{
+    return decode(out, s, len, '+', '/');
 }

@@ -1,7 +1,8 @@
 /*
  * Base64 (RFC 4648): the URL-safe alphabet without padding that JOSE,
- * PKCE and sealed fields use, and the standard alphabet with padding for
- * HTTP Basic credentials.
+ * PKCE and sealed fields use, the standard alphabet with padding for
+ * HTTP Basic credentials, and without it for password hashes (the PHC
+ * string format).
  *
  * Decoding is strict, because a signature or a ciphertext must have one
  * spelling only: no padding, no whitespace, no character outside the
@@ -34,5 +35,8 @@ long ec_b64url_decode(void *out, const char *s, size_t len);
 /* Write the padded standard base64 of the n bytes at in, and a NUL, to out
    (room for EC_B64_LEN(n) + 1). */
 void ec_b64_encode(char *out, const void *in, size_t n);
+
+/* As ec_b64url_decode(), for the standard alphabet without padding. */
+long ec_b64_decode_unpadded(void *out, const char *s, size_t len);
 
 #endif

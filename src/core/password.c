@@ -6,6 +6,7 @@
 
 #include <argon2.h>
 
+#include "core/base64.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -64,56 +65,6 @@ ec_password_hash(const struct ec_password_params *p, const char *pw, size_t len,
     return 0;
 }
 
-/* The value of one base64 character (standard alphabet), or -1. */
-static int
-b64_value(char c)
-{
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-/*
- * Decode n characters of unpadded base64 at s into out (room for max
- * bytes): the byte count, or -1 when s holds anything else or too much.
- */
-static long
-b64_decode(const char *s, size_t n, unsigned char *out, size_t max)
-{
-    unsigned long acc = 0;
-    unsigned bits = 0;
-    size_t len = 0;
-
-    if (n % 4 == 1)
-        return -1;
-    for (size_t i = 0; i < n; i++) {
-        int v = b64_value(s[i]);
-
-        if (v < 0)
-            return -1;
-        acc = (acc << 6 | (unsigned)v) & 0xffffff;
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            if (len == max)
-                return -1;
-            out[len++] = (unsigned char)(acc >> bits);
-        }
-    }
-    /* the bits left over must be zero, as encoders write them */
-    if (acc & ((1u << bits) - 1))
-        return -1;
-    return (long)len;
-}
-
 /* Read "<prefix><number>" at *s, moving past it: 0 or -1. */
 static int
 read_number(const char **s, const char *prefix, unsigned *out)
@@ -143,10 +94,15 @@ read_b64(const char **s, unsigned char *out, size_t *len)
 {
     const char *end = strchr(*s, '$');
     size_t n = end ? (size_t)(end - *s) : strlen(*s);
-    long got = b64_decode(*s, n, out, RAW_MAX);
+    unsigned char buf[EC_B64URL_DECODED_MAX(EC_B64URL_LEN(RAW_MAX))];
+    long got;
 
-    if (got < 0)
+    if (n > EC_B64URL_LEN(RAW_MAX))
         return -1;
+    got = ec_b64_decode_unpadded(buf, *s, n);
+    if (got < 0 || got > RAW_MAX)
+        return -1;
+    memcpy(out, buf, (size_t)got);
     *len = (size_t)got;
     *s += n;
     return 0;

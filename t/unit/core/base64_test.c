@@ -72,10 +72,29 @@ test_round_trip_every_length(void)
     }
 }
 
+/* the standard alphabet without padding, as password hashes carry it */
+static void
+test_standard_unpadded(void)
+{
+    unsigned char out[16];
+
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm9vYmE", 7), 5);
+    CU_ASSERT_EQUAL(memcmp(out, "fooba", 5), 0);
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm+v", 4), 3);
+    CU_ASSERT_EQUAL(out[2], 0xaf);
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm-_", 4), -1);
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm8=", 4), -1);
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm8", 3), 2);
+    CU_ASSERT_EQUAL(memcmp(out, "fo", 2), 0);
+    /* unused bits of the last character set: another spelling of "fo" */
+    CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm9", 3), -1);
+}
+
 static const struct ec_test tests[] = {
     {"RFC 4648 test vectors", test_rfc4648_vectors},
     {"decoding refuses non-canonical text", test_decoding_is_strict},
     {"every length round-trips", test_round_trip_every_length},
+    {"the standard alphabet without padding", test_standard_unpadded},
     {NULL, NULL},
 };
 
