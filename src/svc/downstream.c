@@ -15,6 +15,7 @@
 #include "net/https.h"
 #include "store/db.h"
 #include "svc/order.h"
+#include "svc/signed_json.h"
 
 #define FILE_MAX (1024 * 1024)
 
@@ -309,24 +310,13 @@ ec_downstream_report(struct ec_db *db, const struct ec_downstream_endpoint *e,
                      long long tenant_id, const char *header, const char *body,
                      size_t len, int64_t now, const char **why)
 {
-    enum ec_sighead_why w;
     struct json_object *j;
     const char *id, *order, *st;
     int rc, to;
 
-    *why = NULL;
-    if (len > EC_DOWNSTREAM_REPORT_MAX)
-        return EC_ERR_TOO_LARGE;
-    if (ec_sighead_verify(header, e->secret, sizeof(e->secret), body, len, now,
-                          EC_SIGHEAD_TOLERANCE_S, &w) < 0) {
-        *why = ec_sighead_why_str(w);
-        return EC_ERR_FORBIDDEN;
-    }
-    j = json_tokener_parse(body);
-    if (!j || !json_object_is_type(j, json_type_object)) {
-        json_object_put(j);
-        return EC_ERR_INVALID_JSON;
-    }
+    if ((rc = ec_signed_json(header, e->secret, sizeof(e->secret), body, len,
+                             EC_DOWNSTREAM_REPORT_MAX, now, &j, why)) < 0)
+        return rc;
     id = str_field(j, "id", 64);
     order = str_field(j, "order", 32);
     st = str_field(j, "status", 16);

@@ -7,9 +7,10 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/rand.h"
 #include "core/sighead.h"
+#include "core/rand.h"
 #include "svc/payment.h"
+#include "svc/signed_json.h"
 
 #define SIM "sim"
 
@@ -82,23 +83,12 @@ ec_payment_sim_callback(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
                         const char **why)
 {
     struct ec_payment_event ev = {.provider = SIM};
-    enum ec_sighead_why w;
     struct json_object *j;
     int rc;
 
-    *why = NULL;
-    if (len > EC_PAYMENT_EVENT_MAX)
-        return EC_ERR_TOO_LARGE;
-    if (ec_sighead_verify(header, key, key_len, body, len, now,
-                          EC_SIGHEAD_TOLERANCE_S, &w) < 0) {
-        *why = ec_sighead_why_str(w);
-        return EC_ERR_FORBIDDEN;
-    }
-    j = json_tokener_parse(body);
-    if (!j || !json_object_is_type(j, json_type_object)) {
-        json_object_put(j);
-        return EC_ERR_INVALID_JSON;
-    }
+    if ((rc = ec_signed_json(header, key, key_len, body, len,
+                             EC_PAYMENT_EVENT_MAX, now, &j, why)) < 0)
+        return rc;
     ev.event_id = str_of(j, "id");
     ev.type = str_of(j, "type");
     ev.ref = str_of(j, "payment");

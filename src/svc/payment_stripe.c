@@ -8,9 +8,9 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
-#include "core/sighead.h"
 #include "net/https.h"
 #include "svc/payment.h"
+#include "svc/signed_json.h"
 
 #define STRIPE "stripe"
 #define ITEMS_MAX 32
@@ -155,23 +155,12 @@ ec_stripe_webhook(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
                   const char *body, size_t len, int64_t now, const char **why)
 {
     struct ec_payment_event ev;
-    enum ec_sighead_why w;
     struct json_object *j;
     int rc;
 
-    *why = NULL;
-    if (len > EC_PAYMENT_EVENT_MAX)
-        return EC_ERR_TOO_LARGE;
-    if (ec_sighead_verify(header, secret, secret_len, body, len, now,
-                          EC_SIGHEAD_TOLERANCE_S, &w) < 0) {
-        *why = ec_sighead_why_str(w);
-        return EC_ERR_FORBIDDEN;
-    }
-    j = json_tokener_parse(body);
-    if (!j || !json_object_is_type(j, json_type_object)) {
-        json_object_put(j);
-        return EC_ERR_INVALID_JSON;
-    }
+    if ((rc = ec_signed_json(header, secret, secret_len, body, len,
+                             EC_PAYMENT_EVENT_MAX, now, &j, why)) < 0)
+        return rc;
     rc = ec_stripe_event_read(j, &ev);
     if (rc == 0)
         rc = ec_payment_apply(db, kv, tenant_id, &ev, NULL);
