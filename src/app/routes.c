@@ -61,6 +61,7 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/basket/lines/{id}",          ec_h_form_basket_update, CAT | FORM},
     {EC_POST,   "/basket/lines/{id}/remove",   ec_h_form_basket_remove, CAT | FORM},
     {EC_POST,   "/basket/keep",                ec_h_form_basket_keep,   CAT | FORM},
+    {EC_POST,   "/basket/set-aside/clear",     ec_h_form_set_aside_clear, T | KV | FORM},
     /* the MitID step (handlers/mitid.c): the CPR page, its post (303 to
        the broker), the broker's answer (303 to /basket, or the page with
        why not) */

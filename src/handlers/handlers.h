@@ -76,6 +76,7 @@ int ec_h_form_basket_add(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_update(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res);
+int ec_h_form_set_aside_clear(struct ec_request *req, struct ec_response *res);
 
 /* basket_form.c: the basket form on a product page */
 /*
