@@ -127,6 +127,24 @@ viewer_model(const struct ec_app *app, struct ec_request *req,
     json_object_object_add(model, "viewer", o);
 }
 
+/*
+ * The page's own path as "here", for the header's sign-in link to come
+ * back to: only a GET of a plain path (letters, digits, '/', '-', '_',
+ * '.'), so it needs no escaping in a URL, and not the account pages.
+ */
+static void
+here_model(struct ec_request *req, struct json_object *model)
+{
+    const char *p = req->path;
+
+    if (!p || strcmp(req->method, "GET") != 0 || p[0] != '/' ||
+        strncmp(p, "/account", 8) == 0 || strlen(p) > 200 ||
+        strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789/-_.") != strlen(p))
+        return;
+    json_object_object_add(model, "here", json_object_new_string(p));
+}
+
 static struct json_object *
 page_model(const struct ec_app *app, struct ec_request *req,
            struct json_object *model)
@@ -137,6 +155,7 @@ page_model(const struct ec_app *app, struct ec_request *req,
         return model;
     if (app)
         viewer_model(app, req, model);
+    here_model(req, model);
     if (req->tenant)
         json_object_object_add(model, "tenant",
                                ec_tenant_to_json(req->tenant, static_url));
