@@ -28,6 +28,7 @@
 #include "handlers/env.h"
 #include "handlers/handlers.h"
 #include "http/csrf.h"
+#include "http/redirect.h"
 #include "http/request.h"
 #include "http/response.h"
 #include "http/session_cookie.h"
@@ -42,7 +43,6 @@
 
 /* the longest text a field takes; longer ones are refused as they are */
 #define FIELD_MAX 512
-#define NEXT_MAX 512
 
 /* ---- what both paths share ---- */
 
@@ -468,27 +468,6 @@ ec_h_reset_complete(struct ec_request *req, struct ec_response *res)
 
 /* ---- the pages ---- */
 
-/*
- * next as a same-site path to go back to, or dflt: one '/' first (not
- * "//", which a browser reads as another host), no backslash, no control
- * character, no more than NEXT_MAX bytes.
- */
-static const char *
-safe_next(const char *next, const char *dflt)
-{
-    size_t n;
-
-    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\')
-        return dflt;
-    n = strlen(next);
-    if (n > NEXT_MAX || strchr(next, '\\'))
-        return dflt;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)next[i] < 0x20 || next[i] == 0x7f)
-            return dflt;
-    return next;
-}
-
 /* A form field as posted, cut to FIELD_MAX bytes. */
 static const char *
 form_str(struct ec_request *req, const char *k)
@@ -581,7 +560,8 @@ typed(struct ec_request *req, int name)
     if (name)
         json_object_object_add(m, "name", ec_json_str(form_str(req, "name")));
     json_object_object_add(
-        m, "next", ec_json_str(safe_next(ec_request_form(req, "next"), "")));
+        m, "next",
+        ec_json_str(ec_redirect_path(ec_request_form(req, "next"), "")));
     return m;
 }
 
@@ -592,7 +572,8 @@ ec_h_signin_page(struct ec_request *req, struct ec_response *res)
     struct json_object *m = json_object_new_object();
 
     json_object_object_add(
-        m, "next", ec_json_str(safe_next(ec_request_arg(req, "next"), "")));
+        m, "next",
+        ec_json_str(ec_redirect_path(ec_request_arg(req, "next"), "")));
     return page(req, res, "signin", m, 200);
 }
 
@@ -609,10 +590,10 @@ ec_h_form_signin(struct ec_request *req, struct ec_response *res)
         return page_failed(req, res, "signin", typed(req, 0), rc);
     if ((rc = sign_in(req, res, &a, &m)) < 0)
         return rc;
-    return see_other(res, safe_next(ec_request_form(req, "next"),
-                                    json_object_array_length(m.set_aside)
-                                        ? "/basket"
-                                        : "/account"));
+    return see_other(res, ec_redirect_path(ec_request_form(req, "next"),
+                                           json_object_array_length(m.set_aside)
+                                               ? "/basket"
+                                               : "/account"));
 }
 
 /* GET /account/sign-up */
@@ -622,7 +603,8 @@ ec_h_signup_page(struct ec_request *req, struct ec_response *res)
     struct json_object *m = json_object_new_object();
 
     json_object_object_add(
-        m, "next", ec_json_str(safe_next(ec_request_arg(req, "next"), "")));
+        m, "next",
+        ec_json_str(ec_redirect_path(ec_request_arg(req, "next"), "")));
     return page(req, res, "signup", m, 200);
 }
 
@@ -645,7 +627,8 @@ ec_h_form_signup(struct ec_request *req, struct ec_response *res)
     }
     if ((rc = sign_in(req, res, &a, &m)) < 0)
         return rc;
-    return see_other(res, safe_next(ec_request_form(req, "next"), "/account"));
+    return see_other(
+        res, ec_redirect_path(ec_request_form(req, "next"), "/account"));
 }
 
 /* GET /account: the signed-in customer's page, else off to sign in. */

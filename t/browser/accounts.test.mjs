@@ -8,7 +8,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { AxeBuilder } from '@axe-core/playwright';
-import { PORT, NORDLYS } from '../http/lib.mjs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { PORT, NORDLYS, STACK_DIR } from '../http/lib.mjs';
+
+const shots = path.join(STACK_DIR, 'screenshots');
 
 const BASE = `http://${NORDLYS}:${PORT}`;
 const PRODUCT = '/products/NL-FRI';
@@ -16,6 +20,7 @@ const PASSWORD = 'correct horse battery';
 let browser;
 
 before(async () => {
+  mkdirSync(shots, { recursive: true });
   browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
     headless: true,
@@ -89,6 +94,7 @@ test('a guest adds a plan with a number, signs up, and sees the line and its res
   assert.match(squash(await line.locator('.lock').textContent()), /Reserveret|reserveret/);
   assert.match(await page.locator('.account-nav').textContent(), /Logget ind som Browser Kunde/);
   await assertAccessible(page, 'the basket, signed in');
+  await page.screenshot({ path: path.join(shots, 'account-basket-after-sign-up.png'), fullPage: true });
 
   // the account page, then out with the header's form
   await page.goto(BASE + '/account');
@@ -125,6 +131,7 @@ test('the sign-in and sign-up pages are accessible, with their errors too', asyn
   assert.match(await page.locator('#password-error').textContent(), /10 til 128 tegn/);
   assert.equal(await page.getByLabel('Navn').inputValue(), 'Kort Kode');
   await assertAccessible(page, 'sign-up with an error at its field');
+  await page.screenshot({ path: path.join(shots, 'account-sign-up-error.png'), fullPage: true });
 
   await page.goto(BASE + '/account/password-reset');
   await assertAccessible(page, 'password reset');
