@@ -271,6 +271,27 @@ reset_request(struct ec_request *req, struct ec_response *res,
     return 0;
 }
 
+/*
+ * A sign-up counted against the client's limit (signin_client_max in
+ * signin_window; exempt clients are not counted), before any hash: 0 or
+ * EC_ERR_RATE_LIMITED with Retry-After set, or a store error.
+ */
+static int
+signup_allowed(struct ec_request *req, struct ec_response *res)
+{
+    const struct ec_env *env = req->env;
+    int exempt =
+        !req->client || ec_cidrs_match(env->limits_exempt, &req->client_addr);
+    long long wait = 0;
+    int rc = ec_signup_limit_take(
+        env->kv, req->tenant->slug, exempt ? NULL : req->client,
+        env->signin.limits.client_max, env->signin.limits.window_ms, &wait);
+
+    if (rc == EC_ERR_RATE_LIMITED)
+        retry_after(req, res, wait);
+    return rc;
+}
+
 /* A string member of the JSON body, or NULL (absent, not a string, too
    long). */
 static const char *
@@ -312,7 +333,8 @@ ec_h_account_create(struct ec_request *req, struct ec_response *res)
 
     if ((rc = need_str(res, email, "email")) < 0 ||
         (rc = need_str(res, name, "name")) < 0 ||
-        (rc = need_str(res, pw, "password")) < 0)
+        (rc = need_str(res, pw, "password")) < 0 ||
+        (rc = signup_allowed(req, res)) < 0)
         return rc;
     rc = ec_account_create(req->env->db, &req->env->signin.hash,
                            req->tenant->id, email, strlen(email), name,
@@ -618,9 +640,11 @@ ec_h_form_signup(struct ec_request *req, struct ec_response *res)
     struct ec_account a;
     int rc;
 
-    rc = ec_account_create(req->env->db, &req->env->signin.hash,
-                           req->tenant->id, email, strlen(email), name,
-                           strlen(name), pw, strlen(pw), &a, &field);
+    rc = signup_allowed(req, res);
+    if (rc == 0)
+        rc = ec_account_create(req->env->db, &req->env->signin.hash,
+                               req->tenant->id, email, strlen(email), name,
+                               strlen(name), pw, strlen(pw), &a, &field);
     if (rc < 0) {
         res->err_field = field;
         return page_failed(req, res, "signup", typed(req, 1), rc);

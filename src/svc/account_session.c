@@ -143,3 +143,45 @@ ec_reset_limit_take(struct ec_kv *kv, const struct ec_reset_limits *l,
     }
     return 0;
 }
+
+/*
+ * KEYS[1] the client's counter; ARGV[1] the most a window allows, ARGV[2]
+ * the window in ms. Returns -ms (refused, ms left) or the new count.
+ */
+static const char signup_script[] =
+    "local n = tonumber(redis.call('GET', KEYS[1]) or '0')\n"
+    "if n >= tonumber(ARGV[1]) then\n"
+    "  local left = redis.call('PTTL', KEYS[1])\n"
+    "  if left < 1 then left = tonumber(ARGV[2]) end\n"
+    "  return -left\n"
+    "end\n"
+    "n = redis.call('INCR', KEYS[1])\n"
+    "if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[2]) end\n"
+    "return n\n";
+
+int
+ec_signup_limit_take(struct ec_kv *kv, const char *slug, const char *client,
+                     unsigned max, long long window_ms, long long *retry_ms)
+{
+    char key[KEY_SIZE], maxs[24], win[24];
+    const char *keys[1] = {key}, *args[2] = {maxs, win};
+    long long r = 0;
+    int rc;
+
+    *retry_ms = 0;
+    if (!client || !*client || max == 0)
+        return 0;
+    if (strlen(client) > EC_SIGNIN_CLIENT_MAX || strpbrk(client, " \t\r\n") ||
+        snprintf(key, sizeof(key), "ecom:{%s}:signup:client:%s", slug,
+                 client) >= (int)sizeof(key))
+        return EC_ERR_INVALID_FIELD;
+    snprintf(maxs, sizeof(maxs), "%u", max);
+    snprintf(win, sizeof(win), "%lld", window_ms);
+    if ((rc = ec_kv_eval(kv, signup_script, 1, keys, 2, args, &r)) < 0)
+        return rc;
+    if (r < 0) {
+        *retry_ms = -r;
+        return EC_ERR_RATE_LIMITED;
+    }
+    return 0;
+}

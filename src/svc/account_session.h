@@ -10,6 +10,9 @@
  *   - signing out deletes the record and takes its id off the account's
  *     list: the old cookie names nothing, and the browser continues as a
  *     new guest, without a basket (the basket stays the account's);
+ *   - sign-ups are counted per client in a fixed window,
+ *     ecom:{<slug>}:signup:client:<client key>, so harvesting which
+ *     addresses have accounts (sign-up says so) stays slow;
  *   - reset mails are counted per address (the SHA-256 of the normalised
  *     e-mail, so no address sits in Redis in clear) and per client, in
  *     fixed windows: ecom:{<slug>}:reset:email:<hex> and
@@ -71,5 +74,15 @@ enum ec_reset_verdict {
 int ec_reset_limit_take(struct ec_kv *kv, const struct ec_reset_limits *l,
                         const char *slug, const char *email, const char *client,
                         enum ec_reset_verdict *verdict, long long *retry_ms);
+
+/*
+ * Count one sign-up from client (NULL or "": exempt, nothing counted) at
+ * tenant slug, at most max (0: no limit) in a window of window_ms that
+ * starts with the first. 0; EC_ERR_RATE_LIMITED with *retry_ms, the time
+ * left of the window (nothing counted); or an ec_err.
+ */
+int ec_signup_limit_take(struct ec_kv *kv, const char *slug, const char *client,
+                         unsigned max, long long window_ms,
+                         long long *retry_ms);
 
 #endif

@@ -221,6 +221,28 @@ test('reset mails per address are limited: the answer stays 202, no more mails',
   assert.equal(mailsTo(email).length - before, 3, 'three mails in a window');
 });
 
+test('sign-ups from one address are limited (signin_client_max in a window)', async () => {
+  const from = '127.0.0.41';
+  const s = await newSession(NORDLYS, { from });
+  const signUpFrom = () => json(NORDLYS, '/api/v1/account', {
+    method: 'POST', from, csrf: false,
+    headers: { 'Content-Type': 'application/json', Cookie: s.cookie, 'X-CSRF-Token': s.token },
+    body: JSON.stringify({ email: newEmail(), password: 'short', name: 'X' }),
+  });
+  let limited;
+  for (let i = 0; i < 25 && !limited; i++) {
+    const r = await signUpFrom();
+    if (r.status === 429) limited = r;
+    else assert.equal(r.status, 422, r.body);
+  }
+  assert.ok(limited, 'limited after signin_client_max sign-ups');
+  assert.equal(limited.json.error.code, 'rate_limited');
+  assert.match(limited.headers['retry-after'], /^\d+$/);
+  // another address signs up as before
+  assert.equal((await call('POST', '/api/v1/account', await newSession(),
+    { email: newEmail(), password: 'short', name: 'X' })).status, 422);
+});
+
 test('the same e-mail at two tenants is two accounts', async () => {
   const email = newEmail();
   const a = await signUp(NORDLYS, email, 'Nordlys Kunde');

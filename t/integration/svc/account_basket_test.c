@@ -402,6 +402,25 @@ test_reset_mails_are_limited_per_address(void)
     CU_ASSERT(wait > 0 && wait <= 60000);
 }
 
+static void
+test_sign_ups_are_limited_per_client(void)
+{
+    long long wait;
+
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(ec_signup_limit_take(kv, SLUG, CLIENT, 3, 60000, &wait),
+                        0);
+    CU_ASSERT_EQUAL(ec_signup_limit_take(kv, SLUG, CLIENT, 3, 60000, &wait),
+                    EC_ERR_RATE_LIMITED);
+    CU_ASSERT(wait > 0 && wait <= 60000);
+    /* another client, and an exempt one, are not held up */
+    CU_ASSERT_EQUAL(
+        ec_signup_limit_take(kv, SLUG, "127.0.0.10", 3, 60000, &wait), 0);
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(ec_signup_limit_take(kv, SLUG, NULL, 3, 60000, &wait),
+                        0);
+}
+
 static const struct ec_test tests[] = {
     {"a guest basket becomes the account's when it has none",
      test_a_guest_basket_becomes_the_accounts},
@@ -417,6 +436,7 @@ static const struct ec_test tests[] = {
      test_sign_out_deletes_the_record_and_its_listing},
     {"reset mails are limited per address and per client",
      test_reset_mails_are_limited_per_address},
+    {"sign-ups are limited per client", test_sign_ups_are_limited_per_client},
     {NULL, NULL},
 };
 
