@@ -559,6 +559,32 @@ migrate_and_seed() {
     configure_mitid
 }
 
+# The demo customers: one account per brand, made through the shop's own
+# API (so with the configured hash parameters), once the stack answers.
+# Running it again finds them there (409) and leaves them as they are.
+DEMO_CUSTOMER_PASSWORD='demo-kunde-2026'
+DEMO_CUSTOMERS='nordlys.localhost|kunde@nordlys.example|Nora Nordlys
+fjordmobil.localhost|kunde@fjordmobil.example|Frode Fjord'
+seed_demo_accounts() {
+    local host email name jar token code
+    while IFS='|' read -r host email name; do
+        jar=$(mktemp)
+        token=$(curl -s -c "$jar" -D - -o /dev/null -H "Host: $host" \
+                    "http://127.0.0.1:$HTTP_PORT/api/v1/basket" |
+                awk 'tolower($1) == "x-csrf-token:" {print $2}' | tr -d '\r')
+        code=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' -H "Host: $host" \
+                   -H "X-CSRF-Token: $token" -H 'Content-Type: application/json' \
+                   --data "{\"email\":\"$email\",\"password\":\"$DEMO_CUSTOMER_PASSWORD\",\"name\":\"$name\"}" \
+                   "http://127.0.0.1:$HTTP_PORT/api/v1/account")
+        rm -f "$jar"
+        case $code in
+            201|409) ;;
+            *) die "could not make the demo account $email at $host (HTTP $code)" ;;
+        esac
+    done <<< "$DEMO_CUSTOMERS"
+    say "demo customer accounts ready"
+}
+
 # The demo brands' MitID brokers: the stack's test OIDC provider, Nordlys
 # in Idura's style and requiring MitID before a subscription, Fjordmobil
 # in Signaturgruppen's (ES256 tokens) and not requiring it.

@@ -36,6 +36,14 @@ accounts_new(struct ec_app *app, const struct ec_settings *s)
         .window_ms = s->signin_window,
     };
     app->env.password_reset_ttl_ms = s->password_reset_ttl;
+    /* reset mails: a few per address and window, so nobody can fill a
+       mailbox; per client as many as sign-in attempts */
+    app->env.reset = (struct ec_reset_limits){
+        .email_max = EC_RESET_MAILS_MAX,
+        .client_max = (unsigned)s->signin_client_max,
+        .window_ms = s->signin_window,
+    };
+    app->env.session_absolute_ms = s->session_absolute_timeout;
     ec_settings_mail_config(s, &mc);
     app->mail = ec_mail_new(&mc, why, sizeof(why));
     if (!app->mail)

@@ -18,6 +18,8 @@
 #include "render/messages.h"
 #include "render/theme.h"
 #include "app/settings.h"
+#include "handlers/handlers.h"
+#include "svc/account_session.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
@@ -100,6 +102,49 @@ builtin_error_page(struct ec_response *res, const struct ec_msgcat *texts,
     res->content_type = "text/html";
 }
 
+/*
+ * Who is signed in, for the header of every page: "viewer" {name, csrf}
+ * (the sign-out form's token). Only a browser with the signed-in hint
+ * cookie costs a Redis read; a guest's page view none.
+ */
+static void
+viewer_model(const struct ec_app *app, struct ec_request *req,
+             struct json_object *model)
+{
+    struct ec_session_viewer v;
+    struct json_object *o;
+
+    if (!req->tenant || !req->session_id || req->session_fresh ||
+        !req->csrf_token || !ec_request_cookie(req, EC_SIGNED_IN_COOKIE) ||
+        !req->route || !(req->route->flags & EC_R_KV) ||
+        ec_session_viewer(app->kv, req->tenant->slug, req->session_id,
+                          req->arena, &v) < 0 ||
+        !v.account[0])
+        return;
+    o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(v.name));
+    json_object_object_add(o, "csrf", json_object_new_string(req->csrf_token));
+    json_object_object_add(model, "viewer", o);
+}
+
+/*
+ * The page's own path as "here", for the header's sign-in link to come
+ * back to: only a GET of a plain path (letters, digits, '/', '-', '_',
+ * '.'), so it needs no escaping in a URL, and not the account pages.
+ */
+static void
+here_model(struct ec_request *req, struct json_object *model)
+{
+    const char *p = req->path;
+
+    if (!p || strcmp(req->method, "GET") != 0 || p[0] != '/' ||
+        strncmp(p, "/account", 8) == 0 || strlen(p) > 200 ||
+        strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                  "0123456789/-_.") != strlen(p))
+        return;
+    json_object_object_add(model, "here", json_object_new_string(p));
+}
+
 static struct json_object *
 page_model(const struct ec_app *app, struct ec_request *req,
            struct json_object *model)
@@ -108,6 +153,9 @@ page_model(const struct ec_app *app, struct ec_request *req,
 
     if (!json_object_is_type(model, json_type_object))
         return model;
+    if (app)
+        viewer_model(app, req, model);
+    here_model(req, model);
     if (req->tenant)
         json_object_object_add(model, "tenant",
                                ec_tenant_to_json(req->tenant, static_url));
@@ -346,7 +394,9 @@ session_headers(const struct ec_app *app, struct ec_request *req,
     const struct ec_settings *s = app->settings;
     long max_age;
 
-    if (!req->tenant || !is_read(req) ||
+    /* a change that started a new session (sign-in, sign-out) hands out
+       its cookie and token too */
+    if (!req->tenant || (!is_read(req) && !req->session_fresh) ||
         (cc && strncasecmp(cc, "public", 6) == 0))
         return;
     ensure_session(app, req);

@@ -42,6 +42,13 @@ const struct ec_route ec_routes[] = {
     {EC_PATCH,  "/api/v1/basket/lines/{id}",   ec_h_basket_update,      CAT | JSONB | JSON},
     {EC_DELETE, "/api/v1/basket/lines/{id}",   ec_h_basket_remove,      CAT | JSONB | JSON},
     {EC_POST,   "/api/v1/basket/keep",         ec_h_basket_keep,        CAT | JSONB | JSON},
+    /* accounts (handlers/account.c, docs/identity.md) */
+    {EC_POST,   "/api/v1/account",             ec_h_account_create,     T | DB | KV | JSONB | JSON},
+    {EC_GET,    "/api/v1/account",             ec_h_account_get,        T | DB | KV | JSON},
+    {EC_POST,   "/api/v1/session",             ec_h_session_create,     T | DB | KV | JSONB | JSON},
+    {EC_DELETE, "/api/v1/session",             ec_h_session_delete,     T | KV | JSONB | JSON},
+    {EC_POST,   "/api/v1/account/password-reset", ec_h_reset_request,   T | DB | KV | JSONB | JSON},
+    {EC_POST,   "/api/v1/account/password-reset/{token}", ec_h_reset_complete, T | DB | KV | JSONB | JSON},
     {EC_POST,   "/api/v1/csp-report",          ec_h_csp_report,         T | JSONB | JSON | NOCSRF},
     /* signed callbacks into the order flow (docs/orders.md): their
        senders sign them, no browser sends them */
@@ -58,12 +65,25 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/basket/lines/{id}",          ec_h_form_basket_update, CAT | FORM},
     {EC_POST,   "/basket/lines/{id}/remove",   ec_h_form_basket_remove, CAT | FORM},
     {EC_POST,   "/basket/keep",                ec_h_form_basket_keep,   CAT | FORM},
+    {EC_POST,   "/basket/set-aside/clear",     ec_h_form_set_aside_clear, T | KV | FORM},
     /* the MitID step (handlers/mitid.c): the CPR page, its post (303 to
        the broker), the broker's answer (303 to /basket, or the page with
        why not) */
     {EC_GET,    "/mitid",                      ec_h_mitid_page,         T | KV | DB},
     {EC_POST,   "/mitid",                      ec_h_mitid_start,        T | KV | DB | FORM},
     {EC_GET,    "/mitid/callback",             ec_h_mitid_callback,     T | KV | DB},
+    /* the account pages: each post answers 303 (signed in, out) or the
+       page again with its error at the field */
+    {EC_GET,    "/account",                    ec_h_account_page,       T | DB | KV},
+    {EC_GET,    "/account/sign-in",            ec_h_signin_page,        T | KV},
+    {EC_POST,   "/account/sign-in",            ec_h_form_signin,        T | DB | KV | FORM},
+    {EC_GET,    "/account/sign-up",            ec_h_signup_page,        T | KV},
+    {EC_POST,   "/account/sign-up",            ec_h_form_signup,        T | DB | KV | FORM},
+    {EC_POST,   "/account/sign-out",           ec_h_form_signout,       T | KV | FORM},
+    {EC_GET,    "/account/password-reset",     ec_h_reset_request_page, T | KV},
+    {EC_POST,   "/account/password-reset",     ec_h_form_reset_request, T | DB | KV | FORM},
+    {EC_GET,    "/account/password-reset/{token}", ec_h_reset_page,     T | DB | KV},
+    {EC_POST,   "/account/password-reset/{token}", ec_h_form_reset,     T | DB | KV | FORM},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

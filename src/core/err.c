@@ -59,6 +59,7 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
         {410, "reset_token_invalid",
          "This password reset link has expired or has been used. Ask for a "
          "new one."},
+    [-EC_ERR_NOT_SIGNED_IN] = {401, "not_signed_in", "Please sign in first."},
 };
 
 const struct ec_err_info *

@@ -40,7 +40,9 @@ enum ec_err {
                                          password */
     EC_ERR_RESET_TOKEN_INVALID = -24, /* 410 reset_token_invalid: unknown,
                                          used or expired */
-    EC_ERR__COUNT = 25
+    EC_ERR_NOT_SIGNED_IN = -25,       /* 401 not_signed_in: the session
+                                         has no account */
+    EC_ERR__COUNT = 26
 };
 
 struct ec_err_info {

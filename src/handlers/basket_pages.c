@@ -29,6 +29,7 @@
 #include "http/request.h"
 #include "http/response.h"
 #include "render/messages.h"
+#include "svc/account_basket.h"
 #include "svc/number.h"
 #include "svc/tenant.h"
 
@@ -311,6 +312,51 @@ server_now_ms(void)
  * Render the basket page of basket b (its error, if any, from res),
  * with status. 0 or an ec_err.
  */
+/*
+ * The lines set aside when the customer signed in (svc/account_basket.h),
+ * into model as "set_aside" [{sku, number, reason_text}]: only a browser
+ * that signed in can have them, so a guest's page asks nothing more. A
+ * store that cannot say shows none rather than failing the page.
+ */
+static void
+set_aside_model(struct ec_request *req, const struct ec_basket *b,
+                struct json_object *model)
+{
+    struct json_object *aside, *out;
+    size_t n;
+
+    if (!b->id[0] || !ec_request_cookie(req, EC_SIGNED_IN_COOKIE) ||
+        ec_account_basket_aside(req->env->kv, req->tenant->slug, b->id,
+                                req->arena, &aside) < 0 ||
+        (n = json_object_array_length(aside)) == 0)
+        return;
+    out = json_object_new_array();
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *e = json_object_array_get_idx(aside, i), *line;
+        const char *reason = ec_basket_line_str(e, "reason"), *msisdn;
+        struct json_object *o = json_object_new_object();
+        char national[EC_NUMBER_SIZE];
+
+        if (!json_object_object_get_ex(e, "line", &line))
+            line = NULL;
+        json_object_object_add(
+            o, "sku", ec_json_str(line ? ec_basket_line_str(line, "sku") : ""));
+        if (line && (msisdn = ec_basket_line_str(line, "msisdn"))) {
+            ec_number_format_national(msisdn, national, sizeof(national));
+            json_object_object_add(o, "number", ec_json_str(national));
+        }
+        json_object_object_add(
+            o, "reason_text",
+            ec_json_str(ec_msgcat_text(
+                req->texts,
+                ec_arena_printf(req->arena, "basket.set_aside.reason.%s",
+                                reason ? reason : "lines"))));
+        json_object_array_add(out, o);
+    }
+    json_object_object_add(model, "set_aside", out);
+    json_object_object_add(model, "has_set_aside", jbool(1));
+}
+
 static int
 basket_page(struct ec_request *req, struct ec_response *res,
             const struct ec_basket *b, int status)
@@ -348,6 +394,7 @@ basket_page(struct ec_request *req, struct ec_response *res,
         json_object_object_add(e, "message", ec_json_str(res->err_message));
         json_object_object_add(m, "error", e);
     }
+    set_aside_model(req, b, m);
     ec_page_script_texts(req, m);
     res->status = status;
     ec_response_set_model(res, m, "basket");
@@ -467,4 +514,21 @@ int
 ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res)
 {
     return basket_form(req, res, FORM_KEEP);
+}
+
+/* POST /basket/set-aside/clear: the customer read the lines set aside. */
+int
+ec_h_form_set_aside_clear(struct ec_request *req, struct ec_response *res)
+{
+    struct ec_basket b;
+    int rc;
+
+    if ((rc = ec_basket_current(req, &b)) < 0)
+        return rc;
+    if (b.id[0] && (rc = ec_account_basket_aside_clear(
+                        req->env->kv, req->tenant->slug, b.id)) < 0)
+        return rc;
+    res->status = 303;
+    ec_response_header(res, "Location", "/basket");
+    return 0;
 }

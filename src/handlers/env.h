@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "svc/account_session.h"
 #include "svc/basket.h"
 #include "svc/signin.h"
 #include "svc/mitid.h"
@@ -44,6 +45,8 @@ struct ec_env {
        limits, how long a reset link works, where mail goes */
     struct ec_signin_policy signin;
     long long password_reset_ttl_ms;
+    struct ec_reset_limits reset;  /* reset mails per address and client */
+    long long session_absolute_ms; /* how long a session cookie lasts */
     struct ec_mail *mail;
     /* the MitID step: its Redis, key ring, brokers' keys, HTTPS options
        and flow TTL (svc/mitid.h); mitid.seal has no key when

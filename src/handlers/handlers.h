@@ -76,6 +76,7 @@ int ec_h_form_basket_add(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_update(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_remove(struct ec_request *req, struct ec_response *res);
 int ec_h_form_basket_keep(struct ec_request *req, struct ec_response *res);
+int ec_h_form_set_aside_clear(struct ec_request *req, struct ec_response *res);
 
 /* basket_form.c: the basket form on a product page */
 /*
@@ -103,6 +104,32 @@ void ec_basket_form_model(struct ec_request *req, struct ec_response *res,
 int ec_h_mitid_page(struct ec_request *req, struct ec_response *res);
 int ec_h_mitid_start(struct ec_request *req, struct ec_response *res);
 int ec_h_mitid_callback(struct ec_request *req, struct ec_response *res);
+
+/* account.c: customers' accounts (docs/identity.md): the JSON API ... */
+int ec_h_account_create(struct ec_request *req, struct ec_response *res);
+int ec_h_account_get(struct ec_request *req, struct ec_response *res);
+int ec_h_session_create(struct ec_request *req, struct ec_response *res);
+int ec_h_session_delete(struct ec_request *req, struct ec_response *res);
+int ec_h_reset_request(struct ec_request *req, struct ec_response *res);
+int ec_h_reset_complete(struct ec_request *req, struct ec_response *res);
+/* ... and the pages with their form posts */
+int ec_h_account_page(struct ec_request *req, struct ec_response *res);
+int ec_h_signin_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_signin(struct ec_request *req, struct ec_response *res);
+int ec_h_signup_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_signup(struct ec_request *req, struct ec_response *res);
+int ec_h_form_signout(struct ec_request *req, struct ec_response *res);
+int ec_h_reset_request_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_reset_request(struct ec_request *req, struct ec_response *res);
+int ec_h_reset_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_reset(struct ec_request *req, struct ec_response *res);
+/*
+ * The cookie that says a browser signed in (value "1"; cleared at
+ * sign-out): a hint only, never trusted for anything. A page looks the
+ * session's account up (for its header) only when it is present, so a
+ * guest's page view costs no Redis read.
+ */
+#define EC_SIGNED_IN_COOKIE "signed_in"
 
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);

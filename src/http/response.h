@@ -30,6 +30,11 @@ struct ec_response {
     const char *template_name; /* render model through this template */
     const char *err_message;   /* overrides the error's default text */
     const char *err_field;     /* the input field an error is about */
+    /* work to do once the answer is sent and the connection finished
+       (a mail), so the client never waits for it and its time tells the
+       client nothing; run by the worker before the arena is reset */
+    void (*after)(void *ctx);
+    void *after_ctx;
 };
 
 /* Start an empty 200 response whose body goes to body (reset here). */

@@ -89,6 +89,8 @@ serve(struct worker *w)
     if (strcmp(req.method, "HEAD") != 0 && w->body.len)
         FCGX_PutStr(w->body.data, (int)w->body.len, w->fr.out);
     FCGX_Finish_r(&w->fr);
+    if (res.after)
+        res.after(res.after_ctx);
 
     log.request_id = req.request_id;
     log.tenant = req.tenant ? req.tenant->slug : NULL;

@@ -11,7 +11,9 @@
  *   - the record is a hash under ecom:{<slug>}:session:<id> with the
  *     fields created (UTC ms it was made), basket (the id of the
  *     session's basket, svc/basket.h) and, once a customer signs in,
- *     account; fields that are not set are absent;
+ *     account and name (the customer's, for the page header; written by
+ *     the sign-in's basket merge, svc/account_basket.c); fields that are
+ *     not set are absent;
  *   - a record lives idle_ms after the last time it was read or written
  *     (its TTL; settings session_idle_timeout); the absolute timeout
  *     (session_absolute_timeout) is the cookie's, checked before any

@@ -7,7 +7,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { json, newSession, request } from '../http/lib.mjs';
+import { json, newSession, request, sessionCookieOf } from '../http/lib.mjs';
 
 const vnu = path.join(path.dirname(createRequire(import.meta.url).resolve('vnu-jar')), 'build/dist/vnu.jar');
 let dir;
@@ -24,6 +24,9 @@ const pages = [
   ['fjordmobil.localhost', '/familie', 200],
   ['nordlys.localhost', '/products/NL-FRI?contains=42', 200],
   ['nordlys.localhost', '/basket', 200],
+  ['nordlys.localhost', '/account/sign-in', 200],
+  ['nordlys.localhost', '/account/sign-up', 200],
+  ['nordlys.localhost', '/account/password-reset', 200],
   ['nordlys.localhost', '/no-such-page', 404],
   ['unknown.localhost', '/', 404],
 ];
@@ -47,7 +50,18 @@ async function basketPages() {
   const product = await request('nordlys.localhost', '/products/NL-FRI');
   const csrf = product.body.match(/name="csrf" value="([0-9a-f]+)"/)[1];
   const csrfCookie = product.headers['set-cookie'][0].split(';')[0];
+  // signed in: the header names the customer; the account page
+  const guest = await newSession('nordlys.localhost');
+  const signup = await json('nordlys.localhost', '/api/v1/account', {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Cookie: guest.cookie },
+    body: JSON.stringify({ email: `html-${Date.now()}@example.com`, password: 'correct horse battery',
+                           name: 'Æbelø Ørsted' }),
+  });
+  assert.equal(signup.status, 201, signup.body);
+  const signedIn = `${sessionCookieOf(signup)}; signed_in=1`;
   return [
+    ['home-signed-in', await request('nordlys.localhost', '/', { headers: { Cookie: signedIn } }), 200],
+    ['account-page', await request('nordlys.localhost', '/account', { headers: { Cookie: signedIn } }), 200],
     ['basket-with-lines', await request('nordlys.localhost', '/basket', { headers: { Cookie: cookie } }), 200],
     ['product-with-error', await request('nordlys.localhost', '/basket/lines', {
       method: 'POST',
