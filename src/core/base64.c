@@ -97,6 +97,33 @@ ec_b64url_decode(void *out, const char *s, size_t len)
     return decode(out, s, len, '-', '_');
 }
 
+static int
+hex_value(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+int
+ec_hex_decode(void *out, const char *hex, size_t n)
+{
+    unsigned char *p = out;
+
+    for (size_t i = 0; i < n; i++) {
+        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+
+        if (hi < 0 || lo < 0)
+            return -1;
+        p[i] = (unsigned char)(hi << 4 | lo);
+    }
+    return 0;
+}
+
 long
 ec_b64_decode_unpadded(void *out, const char *s, size_t len)
 {

@@ -2,7 +2,7 @@
  * Base64 (RFC 4648): the URL-safe alphabet without padding that JOSE,
  * PKCE and sealed fields use, the standard alphabet with padding for
  * HTTP Basic credentials, and without it for password hashes (the PHC
- * string format).
+ * string format); and hex, as keys are written in files.
  *
  * Decoding is strict, because a signature or a ciphertext must have one
  * spelling only: no padding, no whitespace, no character outside the
@@ -38,5 +38,10 @@ void ec_b64_encode(char *out, const void *in, size_t n);
 
 /* As ec_b64url_decode(), for the standard alphabet without padding. */
 long ec_b64_decode_unpadded(void *out, const char *s, size_t len);
+
+/* The n bytes that the 2n hex digits (either case) at hex spell, into
+   out: 0, or -1 when any of them is not a hex digit. Keys in files are
+   written so. */
+int ec_hex_decode(void *out, const char *hex, size_t n);
 
 #endif

@@ -3,39 +3,18 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/base64.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/seal.h"
-
-static int
-hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
 
 /* 64 hex digits into key: 0, or -1. */
 static int
 parse_key(const char *hex, unsigned char key[EC_SEAL_KEY_SIZE])
 {
-    size_t i;
-    int hi, lo;
-
     if (strlen(hex) != 2 * EC_SEAL_KEY_SIZE)
         return -1;
-    for (i = 0; i < EC_SEAL_KEY_SIZE; i++) {
-        hi = hex_value(hex[2 * i]);
-        lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            return -1;
-        key[i] = (unsigned char)(hi << 4 | lo);
-    }
-    return 0;
+    return ec_hex_decode(key, hex, EC_SEAL_KEY_SIZE);
 }
 
 /* One line, split into words by blanks: "kid key" or "current kid".

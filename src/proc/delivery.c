@@ -71,8 +71,8 @@ ec_delivery_run(const struct ec_settings *s)
         ec_log_error("delivery: signal setup: %s", strerror(errno));
         return 1;
     }
-    ec_https_global_init();
-    /* the stores and the receivers (downstream_file) */
+    /* the stores and the receivers (downstream_file); libcurl's global
+       state came with the fork (proc/main.c) */
     app = ec_app_new(s);
     d = (struct ec_delivery){
         .db = app->db,

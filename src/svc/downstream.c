@@ -7,6 +7,7 @@
 
 #include <json-c/json.h>
 
+#include "core/base64.h"
 #include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
@@ -33,18 +34,6 @@ ec_downstream_release(struct ec_downstream *d)
         ec_mem_wipe(d->e, d->n * sizeof(*d->e));
     free(d->e);
     ec_downstream_init(d);
-}
-
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
 }
 
 static int
@@ -105,15 +94,10 @@ parse_line(struct ec_downstream *d, const char *p, const char *end,
         *why = "the secret must be 64 hex digits";
         return -1;
     }
-    for (size_t i = 0; i < EC_DOWNSTREAM_SECRET_SIZE; i++) {
-        int hi = hexval(w[2][2 * i]), lo = hexval(w[2][2 * i + 1]);
-
-        if (hi < 0 || lo < 0) {
-            *why = "the secret must be 64 hex digits";
-            ec_mem_wipe(&e, sizeof(e));
-            return -1;
-        }
-        e.secret[i] = (unsigned char)(hi << 4 | lo);
+    if (ec_hex_decode(e.secret, w[2], EC_DOWNSTREAM_SECRET_SIZE) < 0) {
+        *why = "the secret must be 64 hex digits";
+        ec_mem_wipe(&e, sizeof(e));
+        return -1;
     }
     if (ec_downstream_find(d, e.slug)) {
         *why = "a second line for this tenant";

@@ -90,11 +90,25 @@ test_standard_unpadded(void)
     CU_ASSERT_EQUAL(ec_b64_decode_unpadded(out, "Zm9", 3), -1);
 }
 
+static void
+test_hex(void)
+{
+    unsigned char out[4];
+
+    CU_ASSERT_EQUAL(ec_hex_decode(out, "00fFa5", 3), 0);
+    CU_ASSERT_EQUAL(out[0], 0x00);
+    CU_ASSERT_EQUAL(out[1], 0xff);
+    CU_ASSERT_EQUAL(out[2], 0xa5);
+    CU_ASSERT_EQUAL(ec_hex_decode(out, "0g", 1), -1);
+    CU_ASSERT_EQUAL(ec_hex_decode(out, " 1", 1), -1);
+}
+
 static const struct ec_test tests[] = {
     {"RFC 4648 test vectors", test_rfc4648_vectors},
     {"decoding refuses non-canonical text", test_decoding_is_strict},
     {"every length round-trips", test_round_trip_every_length},
     {"the standard alphabet without padding", test_standard_unpadded},
+    {"hex, either case", test_hex},
     {NULL, NULL},
 };
 
