@@ -1,6 +1,8 @@
 /*
  * What the JOSE readers (jwks.c, jwt.c) share: strict parsing of a JSON
- * text that came from outside, and typed reads of an object's members.
+ * text that came from outside, and typed reads of an object's members
+ * (which other readers of outside JSON, the payment callbacks and the
+ * basket's stored identity, use too).
  */
 #ifndef EC_CORE_JOSE_H
 #define EC_CORE_JOSE_H

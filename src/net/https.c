@@ -172,6 +172,22 @@ https_only(const char *url, struct ec_https_resp *resp)
     return EC_ERR_BAD_REQUEST;
 }
 
+/* A handle for url with the options every request has, or NULL when url
+   is not https (resp->error says so). */
+static CURL *
+begin(const struct ec_https_opts *opts, const char *url, struct sink *sink,
+      char *errbuf, struct ec_https_resp *resp)
+{
+    CURL *h;
+
+    if (https_only(url, resp) < 0)
+        return NULL;
+    if (!(h = curl_easy_init()))
+        ec_die("curl_easy_init failed");
+    set_common(h, opts, url, sink, errbuf);
+    return h;
+}
+
 int
 ec_https_get(const struct ec_https_opts *opts, const char *url,
              struct ec_https_resp *resp)
@@ -181,11 +197,8 @@ ec_https_get(const struct ec_https_opts *opts, const char *url,
     CURL *h;
     int rc;
 
-    if (https_only(url, resp) < 0)
+    if (!(h = begin(opts, url, &sink, errbuf, resp)))
         return EC_ERR_BAD_REQUEST;
-    if (!(h = curl_easy_init()))
-        ec_die("curl_easy_init failed");
-    set_common(h, opts, url, &sink, errbuf);
     curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
     rc = perform(h, &sink, resp, errbuf);
     curl_easy_cleanup(h);
@@ -204,11 +217,8 @@ ec_https_post_form(const struct ec_https_opts *opts, const char *url,
     CURL *h;
     int rc;
 
-    if (https_only(url, resp) < 0)
+    if (!(h = begin(opts, url, &sink, errbuf, resp)))
         return EC_ERR_BAD_REQUEST;
-    if (!(h = curl_easy_init()))
-        ec_die("curl_easy_init failed");
-    set_common(h, opts, url, &sink, errbuf);
     ec_https_form_encode(&form, fields);
     headers = curl_slist_append(headers, "Content-Type: "
                                          "application/x-www-form-urlencoded");
@@ -245,11 +255,8 @@ ec_https_post(const struct ec_https_opts *opts, const char *url,
     CURL *h;
     int rc;
 
-    if (https_only(url, resp) < 0)
+    if (!(h = begin(opts, url, &sink, errbuf, resp)))
         return EC_ERR_BAD_REQUEST;
-    if (!(h = curl_easy_init()))
-        ec_die("curl_easy_init failed");
-    set_common(h, opts, url, &sink, errbuf);
     ec_buf_addf(&ct, "Content-Type: %s", content_type);
     list = curl_slist_append(list, ct.data);
     list = curl_slist_append(list, "Accept: application/json");

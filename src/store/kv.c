@@ -290,6 +290,20 @@ ec_kv_set_px(struct ec_kv *kv, const char *key, const char *value,
     return 0;
 }
 
+/* The elements of array reply r into vals (in a), NULL for a nil (a
+   missing key) and for any element that is not a string. */
+static void
+strings_of(const redisReply *r, struct ec_arena *a, char **vals)
+{
+    for (size_t i = 0; i < r->elements; i++) {
+        const redisReply *e = r->element[i];
+
+        vals[i] = e->type == REDIS_REPLY_STRING
+                      ? ec_arena_strndup(a, e->str, e->len)
+                      : NULL;
+    }
+}
+
 int
 ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
            struct ec_arena *a, char **vals)
@@ -318,13 +332,7 @@ ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
         freeReplyObject(r);
         return EC_ERR_INTERNAL;
     }
-    /* nil for a missing key (and for one of another type) */
-    for (size_t i = 0; i < n; i++) {
-        redisReply *e = r->element[i];
-        vals[i] = e->type == REDIS_REPLY_STRING
-                      ? ec_arena_strndup(a, e->str, e->len)
-                      : NULL;
-    }
+    strings_of(r, a, vals);
     freeReplyObject(r);
     return 0;
 }
@@ -489,12 +497,7 @@ ec_kv_eval_strs(struct ec_kv *kv, const char *script, size_t nkeys,
         freeReplyObject(r);
         return EC_ERR_INTERNAL;
     }
-    for (size_t i = 0; i < r->elements; i++) {
-        redisReply *e = r->element[i];
-        vals[i] = e->type == REDIS_REPLY_STRING
-                      ? ec_arena_strndup(a, e->str, e->len)
-                      : NULL;
-    }
+    strings_of(r, a, vals);
     *n = r->elements;
     freeReplyObject(r);
     return 0;

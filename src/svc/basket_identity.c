@@ -4,6 +4,8 @@
 
 #include <json-c/json.h>
 
+#include "core/jose.h"
+
 /* The "identity" object of b's document, made when make is set (NULL
    when there is none, or no document). */
 static struct json_object *
@@ -21,17 +23,6 @@ record(const struct ec_basket *b, int make)
     o = json_object_new_object();
     json_object_object_add(b->doc, "identity", o);
     return o;
-}
-
-static const char *
-str_of(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
 }
 
 static long long
@@ -57,13 +48,13 @@ ec_basket_identity_get(const struct ec_basket *b,
         return;
     failures = int_of(o, "failures");
     out->failures = failures < 0 ? 0 : (unsigned)failures;
-    out->cpr_sealed = str_of(o, "cpr");
+    out->cpr_sealed = ec_jose_str(o, "cpr");
     if (!out->cpr_sealed)
         return;
     out->verified = 1;
-    out->masked = str_of(o, "masked");
-    out->name = str_of(o, "name");
-    out->broker = str_of(o, "broker");
+    out->masked = ec_jose_str(o, "masked");
+    out->name = ec_jose_str(o, "name");
+    out->broker = ec_jose_str(o, "broker");
     out->verified_at = int_of(o, "verified_at");
 }
 

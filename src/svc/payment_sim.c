@@ -7,8 +7,9 @@
 
 #include "core/buf.h"
 #include "core/err.h"
-#include "core/sighead.h"
+#include "core/jose.h"
 #include "core/rand.h"
+#include "core/sighead.h"
 #include "svc/payment.h"
 #include "svc/signed_json.h"
 
@@ -65,17 +66,6 @@ outcome_of(const char *type)
     return EC_PAYMENT_NONE;
 }
 
-static const char *
-str_of(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, k, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 int
 ec_payment_sim_callback(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
                         const void *key, size_t key_len, const char *header,
@@ -89,9 +79,9 @@ ec_payment_sim_callback(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
     if ((rc = ec_signed_json(header, key, key_len, body, len,
                              EC_PAYMENT_EVENT_MAX, now, &j, why)) < 0)
         return rc;
-    ev.event_id = str_of(j, "id");
-    ev.type = str_of(j, "type");
-    ev.ref = str_of(j, "payment");
+    ev.event_id = ec_jose_str(j, "id");
+    ev.type = ec_jose_str(j, "type");
+    ev.ref = ec_jose_str(j, "payment");
     if (!ev.event_id || !ev.type || !ev.ref) {
         json_object_put(j);
         return EC_ERR_INVALID_FIELD;

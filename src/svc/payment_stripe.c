@@ -7,6 +7,7 @@
 
 #include "core/buf.h"
 #include "core/err.h"
+#include "core/jose.h"
 #include "core/log.h"
 #include "net/https.h"
 #include "svc/payment.h"
@@ -59,17 +60,6 @@ ec_stripe_session_body(struct ec_buf *out, const char *currency,
     ec_https_form_encode(out, f);
 }
 
-static const char *
-str_of(struct json_object *o, const char *k)
-{
-    struct json_object *v;
-
-    if (!o || !json_object_object_get_ex(o, k, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 int
 ec_stripe_create_session(const void *https_opts, const char *api,
                          const char *secret_key, const char *idempotency_key,
@@ -101,8 +91,8 @@ ec_stripe_create_session(const void *https_opts, const char *api,
         goto out;
     }
     j = json_tokener_parse(resp.body.data);
-    id = str_of(j, "id");
-    page = str_of(j, "url");
+    id = ec_jose_str(j, "id");
+    page = ec_jose_str(j, "url");
     if (!id || !page || strlen(id) > EC_PAYMENT_REF_MAX) {
         ec_log_error("stripe: a checkout session without id or url");
         rc = EC_ERR_INTERNAL;
@@ -127,14 +117,14 @@ ec_stripe_event_read(struct json_object *j, struct ec_payment_event *ev)
 
     memset(ev, 0, sizeof(*ev));
     ev->provider = STRIPE;
-    ev->event_id = str_of(j, "id");
-    ev->type = str_of(j, "type");
+    ev->event_id = ec_jose_str(j, "id");
+    ev->type = ec_jose_str(j, "type");
     if (json_object_object_get_ex(j, "data", &data))
         json_object_object_get_ex(data, "object", &obj);
-    ev->ref = str_of(obj, "id");
+    ev->ref = ec_jose_str(obj, "id");
     if (!ev->event_id || !ev->type || !ev->ref)
         return EC_ERR_INVALID_FIELD;
-    status = str_of(obj, "payment_status");
+    status = ec_jose_str(obj, "payment_status");
     if (strcmp(ev->type, "checkout.session.completed") == 0)
         ev->outcome = status && strcmp(status, "paid") == 0 ? EC_PAYMENT_PAID
                                                             : EC_PAYMENT_NONE;
