@@ -105,6 +105,30 @@ basket_for_change(struct ec_request *req, struct ec_basket *b)
                              fresh, req->env->session_idle_ms, req->arena, b);
 }
 
+/*
+ * Add line l to a new basket that the session takes as its own in the
+ * same step; EC_BASKET_NAMED with *b the session's basket when it has one
+ * already (the caller adds to that).
+ */
+static int
+add_claiming(struct ec_request *req, struct ec_basket *b,
+             struct ec_basket_line *l, const struct ec_basket_policy *p,
+             const char **field, const char **message)
+{
+    char record[EC_BASKET_KEY_SIZE];
+    struct ec_basket_claim claim = {record, req->env->session_idle_ms,
+                                    req->arena};
+
+    memset(b, 0, sizeof(*b));
+    if (!req->session_id)
+        return EC_ERR_CSRF_FAILED; /* the dispatcher lets none through */
+    if (ec_session_record_key(record, sizeof(record), req->tenant->slug,
+                              req->session_id) < 0)
+        return EC_ERR_INTERNAL;
+    return ec_basket_add_claimed(req->env->kv, req->tenant->slug, &claim, b, l,
+                                 p, field, message);
+}
+
 /* The settings that bound a basket, for this request's client. */
 static void
 policy_of(const struct ec_request *req, struct ec_basket_policy *p)
@@ -213,12 +237,18 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
     if (l->msisdn[0] && (rc = check_pool(req, res, l->msisdn)) < 0)
         return rc;
     l->monthly_at_add = monthly_now_of(req, req->channel, l);
-    /* a session's basket that expired keeps its id: the session names it */
-    if ((rc = basket_for_change(req, b)) < 0)
+    policy_of(req, &p);
+    if (0 && (!w || !w->given || w->version == 0)) {
+        /* as if the session had no basket yet: one round trip when so */
+        rc = add_claiming(req, b, l, &p, &field, &message);
+        if (rc != EC_BASKET_NAMED)
+            return rc < 0 ? change_failed(req, res, b, rc, field, message) : 0;
+    } else if ((rc = basket_for_change(req, b)) < 0) {
         return rc;
+    }
+    /* a session's basket that expired keeps its id: the session names it */
     if ((rc = version_check(res, w, b)) < 0)
         return rc;
-    policy_of(req, &p);
     rc = ec_basket_add(req->env->kv, req->tenant->slug, b, l, &p, &field,
                        &message);
     if (rc < 0)

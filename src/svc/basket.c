@@ -441,6 +441,15 @@ now_ms(void)
  * ec_number_lock_key()) in the same step, so no page offers it from then
  * on.
  *
+ * A session's first change claims the new basket for the session in the
+ * same step (ARGV[16], the session record's idle ms, given; the record, a
+ * hash of svc/session.h, the last key): when the record names another
+ * basket already, nothing is written and the answer is {"named", that
+ * basket's id, its document or nil}; else the save's answer as a string
+ * in a list, and only a save that succeeded makes the record name the
+ * basket (fields created and basket), so a refused first change stores no
+ * session.
+ *
  * Returns the new version; 0 when the basket is gone (expired) although
  * the writer read one; -1 when the stored version differs; -2 when the
  * chosen number is locked already; -3 when the client took too many new
@@ -451,6 +460,7 @@ now_ms(void)
 #define HOLDS_REFUSED (-1000000LL)
 #define BASKETS_REFUSED (-2000000LL)
 static const char save_script[] =
+    "local function save()\n"
     "local cur = redis.call('GET', KEYS[1])\n"
     "local want = tonumber(ARGV[1])\n"
     "if not cur then\n"
@@ -559,12 +569,31 @@ static const char save_script[] =
     "  end\n"
     "end\n"
     "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
-    "return want + 1\n";
+    "return want + 1\n"
+    "end\n"
+    "-- a session's first change: its record names the new basket\n"
+    "local idle = ARGV[16]\n"
+    "if not idle then return save() end\n"
+    "local record = KEYS[#KEYS]\n"
+    "local named = redis.call('HGET', record, 'basket')\n"
+    "if named and named ~= ARGV[4] then\n"
+    "  redis.call('PEXPIRE', record, idle)\n"
+    "  local prefix = string.sub(KEYS[1], 1, #KEYS[1] - #ARGV[4])\n"
+    "  return {'named', named, redis.call('GET', prefix .. named)}\n"
+    "end\n"
+    "local got = save()\n"
+    "if got > 0 then\n"
+    "  redis.call('HSETNX', record, 'created', ARGV[15])\n"
+    "  redis.call('HSET', record, 'basket', ARGV[4])\n"
+    "  redis.call('PEXPIRE', record, idle)\n"
+    "end\n"
+    "return {tostring(got)}\n";
 
 /* What a save does besides storing the lines. */
 struct save {
     const char *chosen;  /* a number to lock now (NULL: none) */
     const char *release; /* a number the basket gives up (NULL: none) */
+    const struct ec_basket_claim *claim; /* a session's first change */
 };
 
 /* the basket, a kept lock per line, a released one, a chosen one and the
@@ -733,6 +762,45 @@ refused_seconds(long long got, long long base)
 }
 
 /*
+ * The save script of call c for a session's first change (claim): the
+ * session's record added as the last key and its idle time as the last
+ * argument (args has room for it). 0 with *got the save's answer, or
+ * EC_BASKET_NAMED with *b the basket the session names already (as
+ * stored, read into claim->arena; nothing written), or an ec_err.
+ */
+static int
+eval_claiming(struct ec_kv *kv, const char *slug,
+              const struct ec_basket_claim *claim, const struct save_call *c,
+              const char **key_ptrs, const char **args, struct ec_basket *b,
+              long long *got)
+{
+    char idle[24], *vals[3], *end;
+    size_t n;
+    int rc;
+
+    if (c->nkeys >= SAVE_KEYS_MAX) /* a new basket keeps no locks */
+        return EC_ERR_INTERNAL;
+    key_ptrs[c->nkeys] = claim->record;
+    snprintf(idle, sizeof(idle), "%lld", claim->idle_ms);
+    args[15] = idle;
+    rc = ec_kv_eval_strs(kv, save_script, (size_t)c->nkeys + 1, key_ptrs, 16,
+                         args, claim->arena, vals, 3, &n);
+    if (rc < 0)
+        return rc;
+    if (n == 3 && vals[0] && strcmp(vals[0], "named") == 0) {
+        /* a field that is not what this code writes names nothing */
+        if (!vals[1] || !ec_basket_id_valid(vals[1]))
+            return EC_ERR_INTERNAL;
+        rc = ec_basket_from_text(slug, vals[1], vals[2], claim->arena, b);
+        return rc < 0 ? rc : EC_BASKET_NAMED;
+    }
+    if (n != 1 || !vals[0])
+        return EC_ERR_INTERNAL;
+    *got = strtoll(vals[0], &end, 10);
+    return *end ? EC_ERR_INTERNAL : 0;
+}
+
+/*
  * Store b->lines if the stored version is still b->version, with sv's
  * locks, in one script, at t. 0 with b->version the new version;
  * EC_ERR_VERSION_CONFLICT; EC_ERR_NUMBER_TAKEN; EC_ERR_RATE_LIMITED with
@@ -747,7 +815,7 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     struct save_call *c = malloc(sizeof(*c));
     char want[24], ttl[24], lock_ttl[24], max[24], window[24], kept_s[8];
     char released_s[8], holds_max[24], baskets_max[24], now[24];
-    const char *key_ptrs[SAVE_KEYS_MAX], *args[15], *lines, *identity;
+    const char *key_ptrs[SAVE_KEYS_MAX], *args[16], *lines, *identity;
     struct json_object *iv;
     long long got;
     char *doc;
@@ -798,11 +866,14 @@ save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     args[12] = baskets_max;
     args[13] = c->px;
     args[14] = now;
-    rc =
-        ec_kv_eval(kv, save_script, (size_t)c->nkeys, key_ptrs, 15, args, &got);
+    if (sv->claim)
+        rc = eval_claiming(kv, slug, sv->claim, c, key_ptrs, args, b, &got);
+    else
+        rc = ec_kv_eval(kv, save_script, (size_t)c->nkeys, key_ptrs, 15, args,
+                        &got);
     free(doc);
     free(c);
-    if (rc < 0)
+    if (rc != 0)
         return rc;
     if (got <= BASKETS_REFUSED) {
         b->retry_after = refused_seconds(got, BASKETS_REFUSED);
@@ -841,7 +912,7 @@ int
 ec_basket_save(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                const struct ec_basket_policy *p)
 {
-    struct save sv = {NULL, NULL};
+    struct save sv = {NULL, NULL, NULL};
     const char *field, *message;
     int64_t t = now_ms();
 
@@ -918,15 +989,17 @@ numbers_held(const struct ec_basket *b, size_t skip)
     return held;
 }
 
-int
-ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
-              struct ec_basket_line *l, const struct ec_basket_policy *p,
-              const char **field, const char **message)
+/*
+ * Line l joins basket b at t, if the basket may take it: its id and times
+ * set, the lines' lock expiries noted. 0, or EC_ERR_BASKET_LIMIT with
+ * *field and *message.
+ */
+static int
+append_line(struct ec_basket *b, struct ec_basket_line *l,
+            const struct ec_basket_policy *p, int64_t t, const char **field,
+            const char **message)
 {
     size_t n = json_object_array_length(b->lines);
-    struct save sv = {l->msisdn[0] ? l->msisdn : NULL, NULL};
-    int64_t t = now_ms();
-    int rc;
 
     if (n >= EC_BASKET_LINES_MAX)
         LIMIT("lines", "The basket is full.");
@@ -938,9 +1011,44 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     l->lock_expires_at = l->msisdn[0] ? t + lock_ttl_from(p, t, t) : 0;
     json_object_array_add(b->lines, ec_basket_line_to_json(l));
     note_lock_expiry(b, t, p);
+    return 0;
+}
+
+int
+ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+              struct ec_basket_line *l, const struct ec_basket_policy *p,
+              const char **field, const char **message)
+{
+    size_t n = json_object_array_length(b->lines);
+    struct save sv = {l->msisdn[0] ? l->msisdn : NULL, NULL, NULL};
+    int64_t t = now_ms();
+    int rc;
+
+    if ((rc = append_line(b, l, p, t, field, message)) < 0)
+        return rc;
     rc = save(kv, slug, b, &sv, p, t, field, message);
     if (rc < 0)
         json_object_array_del_idx(b->lines, n, 1);
+    return rc;
+}
+
+int
+ec_basket_add_claimed(struct ec_kv *kv, const char *slug,
+                      const struct ec_basket_claim *claim, struct ec_basket *b,
+                      struct ec_basket_line *l,
+                      const struct ec_basket_policy *p, const char **field,
+                      const char **message)
+{
+    struct save sv = {l->msisdn[0] ? l->msisdn : NULL, NULL, claim};
+    int64_t t = now_ms();
+    int rc;
+
+    ec_basket_init_new(b, claim->arena);
+    if ((rc = append_line(b, l, p, t, field, message)) < 0)
+        return rc;
+    rc = save(kv, slug, b, &sv, p, t, field, message);
+    if (rc < 0) /* EC_BASKET_NAMED: b is the session's basket now */
+        json_object_array_del_idx(b->lines, 0, 1);
     return rc;
 }
 
@@ -952,7 +1060,7 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 {
     char old_msisdn[EC_NUMBER_SIZE] = "";
     struct json_object *old, *v;
-    struct save sv = {NULL, NULL};
+    struct save sv = {NULL, NULL, NULL};
     int64_t t = now_ms();
     size_t i;
 
@@ -991,7 +1099,7 @@ ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                  const char *line_id, const struct ec_basket_policy *p)
 {
     char msisdn[EC_NUMBER_SIZE] = "";
-    struct save sv = {NULL, NULL};
+    struct save sv = {NULL, NULL, NULL};
     const char *field, *message;
     int64_t t = now_ms();
     struct json_object *e;

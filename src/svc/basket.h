@@ -212,6 +212,37 @@ int ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                   const char **field, const char **message);
 
 /*
+ * A session's first change: the session's record (a key of
+ * svc/session.h, a hash) names the basket the change makes, in the same
+ * Redis script, so the change costs one round trip like a cookie-less
+ * basket's did. The script sets the record's fields created and basket
+ * only when the change succeeds, so a refused change stores no session.
+ */
+struct ec_basket_claim {
+    const char *record;     /* the session record's key */
+    long long idle_ms;      /* its idle timeout (a fresh TTL) */
+    struct ec_arena *arena; /* the basket it names already is read here */
+};
+
+/* ec_basket_add_claimed(): the session names a basket already. */
+#define EC_BASKET_NAMED 1
+
+/*
+ * Add line l to a new basket (*b made here, with a fresh id) that the
+ * session of claim takes as its basket in the same step, as
+ * ec_basket_add() does otherwise. When the session names a basket
+ * already, nothing is written and EC_BASKET_NAMED is returned with *b
+ * that basket as stored (version 0 and no lines when it expired): the
+ * caller adds to it with ec_basket_add(). Returns 0, EC_BASKET_NAMED, or
+ * as ec_basket_add().
+ */
+int ec_basket_add_claimed(struct ec_kv *kv, const char *slug,
+                          const struct ec_basket_claim *claim,
+                          struct ec_basket *b, struct ec_basket_line *l,
+                          const struct ec_basket_policy *p, const char **field,
+                          const char **message);
+
+/*
  * Replace line line_id of basket b by l (checked by
  * ec_basket_line_check(); it keeps the stored id and added_at) and save,
  * as ec_basket_add() does; a new number is locked and the old one released

@@ -29,12 +29,21 @@ ec_session_account_valid(const char *s)
     return n >= 1 && n < EC_SESSION_ACCOUNT_SIZE && s[n] == '\0';
 }
 
+int
+ec_session_record_key(char *out, size_t size, const char *slug, const char *id)
+{
+    int n;
+
+    if (!ec_session_id_valid(id))
+        return EC_ERR_INVALID_FIELD;
+    n = snprintf(out, size, "ecom:{%s}:session:%s", slug, id);
+    return n < 0 || (size_t)n >= size ? EC_ERR_INVALID_FIELD : 0;
+}
+
 static int
 record_key(char *out, const char *slug, const char *id)
 {
-    int n = snprintf(out, KEY_SIZE, "ecom:{%s}:session:%s", slug, id);
-
-    return n < 0 || n >= KEY_SIZE ? EC_ERR_INVALID_FIELD : 0;
+    return ec_session_record_key(out, KEY_SIZE, slug, id);
 }
 
 static int

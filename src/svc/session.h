@@ -47,6 +47,15 @@ struct ec_session {
     char account[EC_SESSION_ACCOUNT_SIZE]; /* "" = a guest */
 };
 
+/*
+ * The key of session id's record of tenant slug into out (size bytes),
+ * for a script of another service that makes or reads the record in the
+ * same step (svc/basket.h, ec_basket_add_claimed()). 0, or
+ * EC_ERR_INVALID_FIELD for a malformed id or a key too long.
+ */
+int ec_session_record_key(char *out, size_t size, const char *slug,
+                          const char *id);
+
 /* 1 if s is a well-formed session id, else 0. */
 int ec_session_id_valid(const char *s);
 

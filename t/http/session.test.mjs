@@ -129,6 +129,39 @@ test('JSON changes without their token, with a wrong one, another session\'s, or
   await change('DELETE', `/api/v1/basket/lines/${lineId}`, { Cookie: me.cookie, 'X-CSRF-Token': me.token });
 });
 
+test('a first line that is refused stores no session; two first lines at once share one basket', async () => {
+  const [n, m, k] = await freeNumbers(3);
+  const owner = await newSession();
+  const me = await newSession();
+  const add = (who, body) => change('POST', '/api/v1/basket/lines',
+    { Cookie: who.cookie, 'X-CSRF-Token': who.token }, body);
+  const taken = await add(owner, line({ msisdn: n }));
+  assert.equal(taken.status, 201, taken.body);
+  // the number is another basket's: refused, and nothing of this session kept
+  const refused = await add(me, line({ msisdn: n }));
+  assert.equal(refused.status, 409, refused.body);
+  assert.equal(refused.json.error.code, 'number_taken');
+  assert.equal(redis('EXISTS', record(me.cookie)), '0', 'no session record');
+  const empty = await basket(me.cookie);
+  assert.equal(empty.json.lines.length, 0);
+  // two tabs adding their first line at the same moment: one basket, both lines
+  const both = await Promise.all([add(me, line({ msisdn: m })), add(me, line({ msisdn: k }))]);
+  const ok = both.filter((r) => r.status === 201);
+  for (const r of both) assert.ok([201, 409].includes(r.status), r.body);
+  const b = await basket(me.cookie);
+  assert.equal(b.json.lines.length, ok.length, 'every line answered 201 is in the one basket');
+  assert.ok(ok.length >= 1);
+  const id = basketIdOf(me.cookie);
+  for (const r of ok) {
+    assert.equal(redis('GET', `ecom:{nordlys}:lock:${r.json.line.msisdn}`), id);
+  }
+  for (const l of b.json.lines) {
+    await change('DELETE', `/api/v1/basket/lines/${l.id}`, { Cookie: me.cookie, 'X-CSRF-Token': me.token });
+  }
+  await change('DELETE', `/api/v1/basket/lines/${taken.json.line.id}`,
+    { Cookie: owner.cookie, 'X-CSRF-Token': owner.token });
+});
+
 test('form posts without their token, with another session\'s, or from elsewhere: 403, nothing changed', async () => {
   const page = await request(NORDLYS, '/products/NL-FRI');
   const cookie = sessionCookieOf(page);

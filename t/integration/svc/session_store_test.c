@@ -248,6 +248,117 @@ test_rotation_keeps_the_basket(void)
                     EC_ERR_INVALID_FIELD);
 }
 
+/* A plan line with number msisdn ("" for none). */
+static void
+plan_line(struct ec_basket_line *l, const char *msisdn)
+{
+    memset(l, 0, sizeof(*l));
+    l->channel = "web";
+    l->sku = "L";
+    l->sim = EC_SIM_ESIM;
+    snprintf(l->msisdn, sizeof(l->msisdn), "%s", msisdn);
+}
+
+static void
+test_a_first_line_claims_its_basket_in_one_step(void)
+{
+    struct ec_basket_policy p = {.ttl_ms = 60000,
+                                 .lock_ttl_ms = 30000,
+                                 .numbers_max = 2,
+                                 .rate = {NULL, 0, 60000}};
+    struct ec_basket_claim c = {NULL, IDLE, &arena};
+    char id[EC_SESSION_ID_LEN + 1], record[160], first[EC_BASKET_ID_SIZE];
+    const char *field, *message;
+    struct ec_basket b, other;
+    struct ec_basket_line l;
+    struct ec_session s;
+    long long ttl, baskets = keys_of("ecom:{" SLUG "}:basket:*");
+
+    new_id(id);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_session_record_key(record, sizeof(record), SLUG, id), 0);
+    c.record = record;
+    plan_line(&l, "+4520000001");
+    CU_ASSERT_EQUAL_FATAL(
+        ec_basket_add_claimed(kv, SLUG, &c, &b, &l, &p, &field, &message), 0);
+    CU_ASSERT_EQUAL(b.version, 1);
+    snprintf(first, sizeof(first), "%s", b.id);
+    /* the record names the basket, with its creation time and idle TTL */
+    CU_ASSERT_EQUAL_FATAL(ec_session_load(kv, SLUG, id, IDLE, &arena, &s), 0);
+    CU_ASSERT_EQUAL(s.stored, 1);
+    EC_ASSERT_STR(s.basket, first);
+    CU_ASSERT(s.created_ms > 1700000000000LL);
+    ttl = num("PTTL %s", record, NULL);
+    CU_ASSERT(ttl > IDLE - 5000 && ttl <= IDLE);
+    /* the basket holds the line and the number's lock */
+    CU_ASSERT_EQUAL_FATAL(ec_basket_load(kv, SLUG, first, &arena, &other), 0);
+    CU_ASSERT_EQUAL(json_object_array_length(other.lines), 1);
+
+    /* a second first line (another tab) writes nothing and names the
+       session's basket, as stored, for the caller to add to */
+    plan_line(&l, "+4520000002");
+    CU_ASSERT_EQUAL_FATAL(
+        ec_basket_add_claimed(kv, SLUG, &c, &b, &l, &p, &field, &message),
+        EC_BASKET_NAMED);
+    EC_ASSERT_STR(b.id, first);
+    CU_ASSERT_EQUAL(b.version, 1);
+    CU_ASSERT_EQUAL(json_object_array_length(b.lines), 1);
+    CU_ASSERT_EQUAL(keys_of("ecom:{" SLUG "}:basket:*"), baskets + 1);
+    CU_ASSERT_EQUAL(keys_of("ecom:{" SLUG "}:lock:+4520000002"), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_basket_add(kv, SLUG, &b, &l, &p, &field, &message),
+                          0);
+    CU_ASSERT_EQUAL(b.version, 2);
+
+    /* the session's basket expired: named all the same, empty, to be
+       made again under its id */
+    freeReplyObject(redisCommand(raw, "DEL ecom:{" SLUG "}:basket:%s", first));
+    CU_ASSERT_EQUAL_FATAL(
+        ec_basket_add_claimed(kv, SLUG, &c, &b, &l, &p, &field, &message),
+        EC_BASKET_NAMED);
+    EC_ASSERT_STR(b.id, first);
+    CU_ASSERT_EQUAL(b.version, 0);
+    CU_ASSERT_EQUAL(json_object_array_length(b.lines), 0);
+}
+
+static void
+test_a_refused_first_line_stores_no_session(void)
+{
+    struct ec_basket_policy p = {.ttl_ms = 60000,
+                                 .lock_ttl_ms = 30000,
+                                 .numbers_max = 2,
+                                 .rate = {NULL, 0, 60000}};
+    struct ec_basket_claim c = {NULL, IDLE, &arena};
+    char id[EC_SESSION_ID_LEN + 1], record[160];
+    const char *field, *message;
+    struct ec_basket b;
+    struct ec_basket_line l;
+    long long baskets;
+
+    /* the number is another basket's */
+    ec_basket_init_new(&b, &arena);
+    plan_line(&l, "+4520000003");
+    CU_ASSERT_EQUAL_FATAL(ec_basket_add(kv, SLUG, &b, &l, &p, &field, &message),
+                          0);
+    baskets = keys_of("ecom:{" SLUG "}:basket:*");
+
+    new_id(id);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_session_record_key(record, sizeof(record), SLUG, id), 0);
+    c.record = record;
+    plan_line(&l, "+4520000003");
+    CU_ASSERT_EQUAL(
+        ec_basket_add_claimed(kv, SLUG, &c, &b, &l, &p, &field, &message),
+        EC_ERR_NUMBER_TAKEN);
+    CU_ASSERT_EQUAL(exists(SLUG, id), 0);
+    /* a basket with no room for a number: refused before any I/O */
+    p.numbers_max = 0;
+    CU_ASSERT_EQUAL(
+        ec_basket_add_claimed(kv, SLUG, &c, &b, &l, &p, &field, &message),
+        EC_ERR_BASKET_LIMIT);
+    CU_ASSERT_EQUAL(exists(SLUG, id), 0);
+    CU_ASSERT_EQUAL(keys_of("ecom:{" SLUG "}:basket:*"), baskets);
+}
+
 static void
 test_an_accounts_sessions_are_revoked_together(void)
 {
@@ -297,6 +408,10 @@ static const struct ec_test tests[] = {
      test_an_idle_record_expires},
     {"rotation moves the record to the new id, basket and all",
      test_rotation_keeps_the_basket},
+    {"a first line claims its basket for the session in one step",
+     test_a_first_line_claims_its_basket_in_one_step},
+    {"a refused first line stores no session",
+     test_a_refused_first_line_stores_no_session},
     {"an account's sessions are revoked together",
      test_an_accounts_sessions_are_revoked_together},
     {NULL, NULL},
