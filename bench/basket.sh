@@ -25,17 +25,15 @@
 # again. The bench's locks are deleted before the runs (so a rerun finds
 # the numbers free) and at the end, and so are its baskets.
 #
-# All requests come from 127.0.0.1, which the per-address limits
-# (number_lock_rate, number_holds_max, basket_new_rate) would cut off after
-# a few lines, and the demo stack exempts nobody. So for the run, ecomd
-# reads its configuration with client_limits_exempt = 127.0.0.1 added
-# (SIGHUP), and the stack's own again at the end: the bench measures the
-# basket, not the limits.
+# All requests come from 127.0.0.1, which the per-address limits would cut
+# off after a few lines: for the run, 127.0.0.1 is exempt from them
+# (bench/lib.sh), so the bench measures the basket, not the limits.
 #
 # wrk shares the machine's cores with nginx, ecomd and Redis: compare
 # lines/s with bench/http.sh's figures of the same day, not across machines.
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 stack_env "${1:-demo}"
 SECS=${2:-10}
@@ -72,47 +70,6 @@ unlock_bench() {
     done
 }
 
-# Delete the baskets that hold bench numbers: left alone they would pile up
-# for their 2 days (a run makes ~50 000) and make every later run pay for
-# a larger Redis (its append-only file rewrites copy them all). One SCAN
-# step per call, on the server; a shopper's basket holds no +4599 number.
-drop_bench_baskets() {
-    # shellcheck disable=SC2016
-    local cursor script='
-        local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
-        for _, k in ipairs(r[2]) do
-            local v = redis.call("GET", k)
-            if v and string.find(v, [["msisdn":"+4599]], 1, true) then
-                redis.call("DEL", k)
-            end
-        end
-        return r[1]'
-    cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:basket:*" 0)
-    while [ "$cursor" != 0 ]; do
-        cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:basket:*" "$cursor")
-    done
-}
-
-# Delete the session records whose basket is gone: the bench's (each named
-# a basket of the bench), and any other that names nothing any more. One
-# SCAN step per call, as above.
-drop_bench_sessions() {
-    # shellcheck disable=SC2016
-    local cursor script='
-        local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
-        for _, k in ipairs(r[2]) do
-            local b = redis.call("HGET", k, "basket")
-            if b and redis.call("EXISTS", ARGV[2] .. b) == 0 then
-                redis.call("DEL", k)
-            end
-        end
-        return r[1]'
-    cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:session:*" 0 "ecom:{$SLUG}:basket:")
-    while [ "$cursor" != 0 ]; do
-        cursor=$(kv EVAL "$script" 1 "ecom:{$SLUG}:session:*" "$cursor" "ecom:{$SLUG}:basket:")
-    done
-}
-
 # The line to add: the first plan the shop's default channel lists (the
 # channel a request without channel hints, like ours, is seen through),
 # with the first binding period and SIM type it offers there.
@@ -123,42 +80,17 @@ read -r CHANNEL SKU BINDING SIM < <(jq -r '
     | @tsv' <<<"$products") || die "$HOST lists no plan"
 [ -n "$SIM" ] || die "could not read a plan, binding and SIM type from $HOST's product list"
 
-# Put the bench numbers in the pool. The import skips numbers the pool
-# already has, so a rerun adds nothing (and takes a couple of seconds).
+# Put the bench numbers in the pool (a rerun adds nothing and takes a
+# couple of seconds), and exempt 127.0.0.1 from the limits (bench/lib.sh).
 csv=$(mktemp /tmp/ec-basket-numbers.XXXXXX)
-# take the bench numbers out of the pool again
-unpool_bench() {
-    mysql_root ecom -e "DELETE n FROM numbers n JOIN tenants t ON t.id = n.tenant_id
-        WHERE t.slug = '$SLUG' AND n.msisdn LIKE '+4599%'" ||
-        echo "warning: the bench numbers are still in $SLUG's pool" >&2
-}
-# the bench's own limits for the run (see above), the stack's at the end
-conf_saved=$(mktemp /tmp/ec-basket-conf.XXXXXX)
-cp "$ECOMD_CONF" "$conf_saved"
-reload_ecomd() {
-    kill -HUP "$(cat "$STACK/run/ecomd.pid")"
-    sleep 1   # the old generation of workers finishes and goes
-    wait_until 10 curl -sf -o /dev/null "$URL/readyz" || die "ecomd is not ready after a reload"
-}
-restore_limits() {
-    cmp -s "$conf_saved" "$ECOMD_CONF" || { cp "$conf_saved" "$ECOMD_CONF"; reload_ecomd; }
-    rm -f "$conf_saved"
-}
-if ! grep -q '^client_limits_exempt *= *127\.0\.0\.1$' "$ECOMD_CONF"; then
-    grep -v '^client_limits_exempt' "$conf_saved" > "$ECOMD_CONF"
-    printf '# bench/basket.sh, for its run\nclient_limits_exempt = 127.0.0.1\n' >> "$ECOMD_CONF"
-    reload_ecomd
-fi
-trap 'unlock_bench; drop_bench_baskets; drop_bench_sessions; unpool_bench; rm -f "$csv" "${sessions:-}"; restore_limits' EXIT
+bench_exempt_limits bench/basket.sh
+trap 'unlock_bench; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG"; bench_unpool "$SLUG" +4599; rm -f "$csv" "${sessions:-}"; bench_restore_limits' EXIT
 {
     echo msisdn
     seq -f '+45%08.0f' "$CONTENDED_FIRST" $((CONTENDED_FIRST + CONTENDED_COUNT - 1))
     seq -f '+45%08.0f' "$DISTINCT_FIRST" $((DISTINCT_FIRST + DISTINCT_COUNT - 1))
 } > "$csv"
-ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_password") \
-ECOMD_REDIS_PASSWORD=$(cat "$STACK/secrets/redis_password") \
-    "$BUILD/ecomctl" -c "$ECOMD_CONF" numbers import "$SLUG" "$csv" >/dev/null ||
-    die "could not import the bench numbers into $SLUG's pool"
+bench_pool "$SLUG" "$csv"
 
 # The sessions: as many as the run can use (about 20 000 lines/s at most,
 # as for the numbers above), each as the server would issue it.

@@ -1,0 +1,91 @@
+# What the load benchmarks share. Source after scripts/lib.sh and
+# stack_env.
+
+# All of a bench's requests come from 127.0.0.1, which the per-address
+# limits (number_lock_rate, number_holds_max, basket_new_rate) would cut
+# off after a few requests, and the demo stack exempts nobody. So for the
+# run, ecomd reads its configuration with client_limits_exempt =
+# 127.0.0.1 added (SIGHUP), and the stack's own again at the end
+# (bench_restore_limits, which the caller's EXIT trap runs): the bench
+# measures the shop, not the limits.
+bench_reload_ecomd() {
+    kill -HUP "$(cat "$STACK/run/ecomd.pid")"
+    sleep 1   # the old generation of workers finishes and goes
+    wait_until 10 curl -sf -o /dev/null "http://127.0.0.1:$HTTP_PORT/readyz" ||
+        die "ecomd is not ready after a reload"
+}
+bench_exempt_limits() {   # bench_exempt_limits NAME
+    BENCH_CONF_SAVED=$(mktemp /tmp/ec-bench-conf.XXXXXX)
+    cp "$ECOMD_CONF" "$BENCH_CONF_SAVED"
+    if ! grep -q '^client_limits_exempt *= *127\.0\.0\.1$' "$ECOMD_CONF"; then
+        grep -v '^client_limits_exempt' "$BENCH_CONF_SAVED" > "$ECOMD_CONF"
+        printf '# %s, for its run\nclient_limits_exempt = 127.0.0.1\n' "$1" >> "$ECOMD_CONF"
+        bench_reload_ecomd
+    fi
+}
+bench_restore_limits() {
+    [ -n "${BENCH_CONF_SAVED:-}" ] || return 0
+    cmp -s "$BENCH_CONF_SAVED" "$ECOMD_CONF" || { cp "$BENCH_CONF_SAVED" "$ECOMD_CONF"; bench_reload_ecomd; }
+    rm -f "$BENCH_CONF_SAVED"
+    BENCH_CONF_SAVED=
+}
+
+# bench_pool SLUG CSV: put the numbers of CSV (a header "msisdn", then one
+# per line) in SLUG's pool. The import skips numbers the pool already has.
+bench_pool() {
+    ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_password") \
+    ECOMD_REDIS_PASSWORD=$(cat "$STACK/secrets/redis_password") \
+        "$BUILD/ecomctl" -c "$ECOMD_CONF" numbers import "$1" "$2" >/dev/null ||
+        die "could not import the bench numbers into $1's pool"
+}
+
+# bench_unpool SLUG PREFIX: take the bench numbers (msisdn LIKE PREFIX%)
+# out of SLUG's pool again, with SQL: no command removes numbers from a
+# pool, as a real shop never should.
+bench_unpool() {
+    mysql_root ecom -e "DELETE n FROM numbers n JOIN tenants t ON t.id = n.tenant_id
+        WHERE t.slug = '$1' AND n.msisdn LIKE '$2%'" ||
+        echo "warning: the bench numbers are still in $1's pool" >&2
+}
+
+# bench_drop_baskets SLUG PREFIX: delete SLUG's baskets that hold a
+# number starting with PREFIX (the bench's block, which no shopper's
+# basket holds): left alone they would pile up for their 2 days and make
+# every later run pay for a larger Redis (its append-only file rewrites
+# copy them all). One SCAN step per call, on the server.
+bench_drop_baskets() {
+    # shellcheck disable=SC2016
+    local cursor script='
+        local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
+        for _, k in ipairs(r[2]) do
+            local v = redis.call("GET", k)
+            if v and string.find(v, ARGV[2], 1, true) then
+                redis.call("DEL", k)
+            end
+        end
+        return r[1]'
+    cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:basket:*" 0 "\"msisdn\":\"$2")
+    while [ "$cursor" != 0 ]; do
+        cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:basket:*" "$cursor" "\"msisdn\":\"$2")
+    done
+}
+
+# bench_drop_sessions SLUG: delete SLUG's session records whose basket is
+# gone (the bench's, after bench_drop_baskets, and any other that names
+# nothing any more). One SCAN step per call, as above.
+bench_drop_sessions() {
+    # shellcheck disable=SC2016
+    local cursor script='
+        local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
+        for _, k in ipairs(r[2]) do
+            local b = redis.call("HGET", k, "basket")
+            if b and redis.call("EXISTS", ARGV[2] .. b) == 0 then
+                redis.call("DEL", k)
+            end
+        end
+        return r[1]'
+    cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:session:*" 0 "ecom:{$1}:basket:")
+    while [ "$cursor" != 0 ]; do
+        cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:session:*" "$cursor" "ecom:{$1}:basket:")
+    done
+}
