@@ -17,6 +17,8 @@
  *                 --secret-file F --style S [--scopes S] [--acr-values V]
  *                 [--required | --not-required]
  *   ecomctl [-c FILE] mitid show SLUG
+ *   ecomctl [-c FILE] outbox dead [SLUG]
+ *   ecomctl [-c FILE] outbox retry SLUG EVENT_ID|--all
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -37,6 +39,7 @@
 #include "cli/mitid.h"
 #include "cli/numbers.h"
 #include "cli/oidc.h"
+#include "cli/outbox.h"
 #include "cli/price.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -304,6 +307,12 @@ cmd_mitid(struct ctl *c, int argc, char **argv)
                         stdout, stderr);
 }
 
+static int
+cmd_outbox(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_outbox(open_db(c), argc, argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -323,6 +332,9 @@ static const struct command commands[] = {
      "mitid configure SLUG --issuer URL --client-id ID --secret-file F "
      "--style idura|signicat|signaturgruppen [--scopes S] [--acr-values V] "
      "[--required|--not-required] | show SLUG"},
+    {"outbox", cmd_outbox, 1,
+     "outbox dead [SLUG] | retry SLUG EVENT_ID|--all   events the receiver "
+     "refused for good"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

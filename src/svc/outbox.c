@@ -176,3 +176,64 @@ ec_outbox_failed(struct ec_db *db, const struct ec_outbox_row *r,
                       " WHERE tenant_id = ? AND id = ? AND state = 'pending'",
                       q, 5, NULL, NULL, NULL);
 }
+
+/* ---- dead letters ---- */
+
+struct dead_each {
+    ec_outbox_dead_fn fn;
+    void *ctx;
+};
+
+static int
+read_dead(const struct ec_db_row *row, void *ctx)
+{
+    struct dead_each *e = ctx;
+    struct ec_outbox_dead d;
+
+    memset(&d, 0, sizeof(d));
+    snprintf(d.event_id, sizeof(d.event_id), "%s", row->vals[0]);
+    snprintf(d.slug, sizeof(d.slug), "%s", row->vals[1]);
+    snprintf(d.order, sizeof(d.order), "%s", row->vals[2]);
+    d.seq = (unsigned)strtoul(row->vals[3], NULL, 10);
+    snprintf(d.type, sizeof(d.type), "%s", row->vals[4]);
+    d.attempts = (unsigned)strtoul(row->vals[5], NULL, 10);
+    snprintf(d.last_error, sizeof(d.last_error), "%s",
+             row->vals[6] ? row->vals[6] : "");
+    snprintf(d.created_at, sizeof(d.created_at), "%s", row->vals[7]);
+    return e->fn(&d, e->ctx);
+}
+
+int
+ec_outbox_dead_each(struct ec_db *db, long long tenant_id, unsigned limit,
+                    ec_outbox_dead_fn fn, void *ctx)
+{
+    struct dead_each e = {fn, ctx};
+    struct ec_db_param q[3] = {EC_DB_I(tenant_id), EC_DB_I(tenant_id),
+                               EC_DB_I(limit)};
+
+    return ec_db_exec(db,
+                      "SELECT x.event_id, t.slug, o.public_id, x.seq, x.type,"
+                      " x.attempts, x.last_error, x.created_at"
+                      " FROM outbox x JOIN tenants t ON t.id = x.tenant_id"
+                      " JOIN orders o ON o.id = x.order_id"
+                      " AND o.tenant_id = x.tenant_id"
+                      " WHERE x.state = 'dead' AND (? = 0 OR x.tenant_id = ?)"
+                      " ORDER BY x.id LIMIT ?",
+                      q, 3, read_dead, &e, NULL);
+}
+
+int
+ec_outbox_revive(struct ec_db *db, long long tenant_id, const char *event_id,
+                 unsigned long long *n)
+{
+    struct ec_db_param q[3] = {EC_DB_I(tenant_id), EC_DB_I(event_id != NULL),
+                               EC_DB_S(event_id ? event_id : "")};
+
+    return ec_db_exec(db,
+                      "UPDATE outbox SET state = 'pending', attempts = 0,"
+                      " next_attempt_at = NOW(6), lease_until = NULL,"
+                      " last_error = NULL"
+                      " WHERE tenant_id = ? AND state = 'dead'"
+                      " AND (? = 0 OR event_id = ?)",
+                      q, 3, NULL, NULL, n);
+}

@@ -82,6 +82,41 @@ int ec_outbox_failed(struct ec_db *db, const struct ec_outbox_row *r,
                      const struct ec_outbox_policy *p, const char *error,
                      int *dead);
 
+/* ---- dead letters, for the operator (ecomctl outbox) ---- */
+
+/* A dead row as the operator sees it (no payload: it holds personal
+   data). */
+struct ec_outbox_dead {
+    char event_id[33];
+    char slug[41];  /* the tenant's */
+    char order[33]; /* the order's public id */
+    unsigned seq;
+    char type[65];
+    unsigned attempts;
+    char last_error[EC_OUTBOX_ERROR_MAX + 1];
+    char created_at[27]; /* "YYYY-MM-DD hh:mm:ss.uuuuuu", UTC */
+};
+
+/* Called per dead row; non-zero stops the listing. */
+typedef int (*ec_outbox_dead_fn)(const struct ec_outbox_dead *d, void *ctx);
+
+/*
+ * The dead rows of tenant tenant_id (0: of every tenant), oldest first,
+ * at most limit, each to fn. 0, fn's non-zero value, or a store error.
+ */
+int ec_outbox_dead_each(struct ec_db *db, long long tenant_id, unsigned limit,
+                        ec_outbox_dead_fn fn, void *ctx);
+
+/*
+ * Give tenant tenant_id's dead row event_id (NULL: every dead row of the
+ * tenant) a fresh start once its cause is fixed: pending, due now, no
+ * attempts, no error. The delivery process takes it up in its next
+ * round, and the later events of its order after it, in order. *n (may
+ * be NULL) gets how many rows came back. 0 or a store error.
+ */
+int ec_outbox_revive(struct ec_db *db, long long tenant_id,
+                     const char *event_id, unsigned long long *n);
+
 /* The wait after attempt number `attempts` (1, 2, ...) failed: base,
    doubling each time, never more than cap. */
 long ec_outbox_backoff_ms(unsigned attempts, long base, long cap);

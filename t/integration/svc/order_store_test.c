@@ -27,6 +27,7 @@
 #include "store/kv.h"
 #include "svc/downstream.h"
 #include "svc/order.h"
+#include "svc/outbox.h"
 #include "svc/payment.h"
 
 #define SLUG "ordertest"
@@ -753,6 +754,130 @@ test_cleanup(void)
     CU_ASSERT_EQUAL(drop_tenants(), 0);
 }
 
+/* Outbox row seq of order row id: its event id into event (33 bytes). */
+static void
+event_of(long long order, unsigned seq, char event[64])
+{
+    struct ec_db_param p[] = {EC_DB_I(order), EC_DB_I(seq)};
+
+    event[0] = '\0';
+    CU_ASSERT_EQUAL(ec_db_exec(db,
+                               "SELECT event_id FROM outbox"
+                               " WHERE order_id = ? AND seq = ?",
+                               p, 2, read_str, event, NULL),
+                    0);
+}
+
+struct dead_seen {
+    const char *order;
+    int rows, other_tenant;
+    char types[2][65];
+    unsigned attempts;
+    char error[EC_OUTBOX_ERROR_MAX + 1];
+};
+
+static int
+saw_dead(const struct ec_outbox_dead *d, void *ctx)
+{
+    struct dead_seen *s = ctx;
+
+    if (strcmp(d->slug, SLUG) != 0)
+        s->other_tenant++;
+    if (strcmp(d->order, s->order) != 0)
+        return 0;
+    if (s->rows < 2)
+        snprintf(s->types[s->rows], sizeof(s->types[0]), "%s", d->type);
+    s->rows++;
+    s->attempts = d->attempts;
+    snprintf(s->error, sizeof(s->error), "%s", d->last_error);
+    return 0;
+}
+
+static void
+test_dead_letters_are_listed_and_revived(void)
+{
+    struct ec_order_created o;
+    struct ec_order_info info;
+    struct dead_seen seen;
+    char first[64], second[64], state[64];
+    unsigned long long n = 99;
+
+    sim_order(NULL, &o);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_move(db, kv, tenant, o.id, EC_ORDER_PAID, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_move(db, kv, tenant, o.id, EC_ORDER_SUBMITTED, NULL, NULL), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_order_get(db, tenant, o.id, &info), 0);
+    event_of(info.id, 1, first);
+    event_of(info.id, 2, second);
+    /* the receiver refused both for good (as ec_outbox_failed() leaves a
+       row after delivery_max_attempts; the stack's deliverer, which has
+       no receiver for this tenant, may hold a lease: the row is dead all
+       the same, and its failure changes only pending rows) */
+    {
+        struct ec_db_param p[] = {EC_DB_I(info.id)};
+
+        CU_ASSERT_EQUAL_FATAL(
+            ec_db_exec(db,
+                       "UPDATE outbox SET state = 'dead', attempts = 8,"
+                       " lease_until = NULL, last_error = 'HTTP 500'"
+                       " WHERE order_id = ?",
+                       p, 1, NULL, NULL, NULL),
+            0);
+    }
+
+    memset(&seen, 0, sizeof(seen));
+    seen.order = o.id;
+    CU_ASSERT_EQUAL(ec_outbox_dead_each(db, tenant, 100, saw_dead, &seen), 0);
+    CU_ASSERT_EQUAL(seen.rows, 2);
+    CU_ASSERT_EQUAL(seen.other_tenant, 0);
+    EC_ASSERT_STR(seen.types[0], "order.paid");
+    EC_ASSERT_STR(seen.types[1], "order.submitted");
+    CU_ASSERT_EQUAL(seen.attempts, 8);
+    EC_ASSERT_STR(seen.error, "HTTP 500");
+    /* another tenant's listing has none of them; all tenants' has both */
+    memset(&seen, 0, sizeof(seen));
+    seen.order = o.id;
+    CU_ASSERT_EQUAL(ec_outbox_dead_each(db, tenant2, 100, saw_dead, &seen), 0);
+    CU_ASSERT_EQUAL(seen.rows, 0);
+    memset(&seen, 0, sizeof(seen));
+    seen.order = o.id;
+    CU_ASSERT_EQUAL(ec_outbox_dead_each(db, 0, 1000, saw_dead, &seen), 0);
+    CU_ASSERT_EQUAL(seen.rows, 2);
+
+    /* another tenant cannot revive them; an unknown event is none */
+    CU_ASSERT_EQUAL(ec_outbox_revive(db, tenant2, second, &n), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    CU_ASSERT_EQUAL(ec_outbox_revive(db, tenant, "no-such-event", &n), 0);
+    CU_ASSERT_EQUAL(n, 0);
+    /* the second comes back fresh, still behind the first (which is
+       dead, so no deliverer takes the second) */
+    CU_ASSERT_EQUAL(ec_outbox_revive(db, tenant, second, &n), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM outbox WHERE order_id = ? AND"
+                          " seq = 2 AND state = 'pending' AND attempts = 0"
+                          " AND last_error IS NULL AND lease_until IS NULL"
+                          " AND next_attempt_at <= NOW(6)",
+                          info.id),
+                    1);
+    {
+        struct ec_db_param p[] = {EC_DB_S(first)};
+
+        CU_ASSERT_EQUAL(
+            ec_db_exec(db, "SELECT state FROM outbox WHERE event_id = ?", p, 1,
+                       read_str, state, NULL),
+            0);
+        EC_ASSERT_STR(state, "dead");
+    }
+    /* --all: every dead row of the tenant */
+    CU_ASSERT_EQUAL(ec_outbox_revive(db, tenant, NULL, &n), 0);
+    CU_ASSERT(n >= 1);
+    CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM outbox WHERE order_id = ? AND"
+                          " state = 'dead'",
+                          info.id),
+                    0);
+}
+
 static const struct ec_test tests[] = {
     {"MariaDB and Redis are there", test_services_are_there},
     {"state machine: one event a move",
@@ -771,6 +896,8 @@ static const struct ec_test tests[] = {
     {"Stripe webhooks", test_stripe_webhooks},
     {"unpaid orders expire", test_unpaid_orders_expire},
     {"downstream reports", test_downstream_reports},
+    {"dead letters are listed and revived",
+     test_dead_letters_are_listed_and_revived},
     {"cleanup", test_cleanup},
     {NULL, NULL},
 };
