@@ -58,7 +58,7 @@ stack_env() {
     # the downstream simulator (t/doubles/downstream.mjs, docs/orders.md)
     case "$1" in
         demo) DOWNSTREAM_PORT=8543 ;;
-        test) DOWNSTREAM_PORT=$((18543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
+        test) DOWNSTREAM_PORT=$((19543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
     esac
     DOWNSTREAM_FILE="$STACK/secrets/downstream"
     BUILD="$ROOT/build/plain"
