@@ -58,7 +58,7 @@ stack_env() {
     # the downstream simulator (t/doubles/downstream.mjs, docs/orders.md)
     case "$1" in
         demo) DOWNSTREAM_PORT=8543 ;;
-        test) DOWNSTREAM_PORT=$((18543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
+        test) DOWNSTREAM_PORT=$((19543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
     esac
     DOWNSTREAM_FILE="$STACK/secrets/downstream"
     BUILD="$ROOT/build/plain"
@@ -243,6 +243,8 @@ new_password() {
 #                         restarts)
 #   session_secret        the key that signs session cookies (so sessions
 #                         survive restarts); ecomd reads these two itself
+#   payment_sim_secret    the key the payment simulator signs its callbacks
+#                         with (so tests can send one; docs/orders.md)
 #   seal_keys             the key ring of sealed fields (CPR numbers, the
 #                         brokers' client secrets: core/seal.h), read by
 #                         ecomd and ecomctl; "k1" and "current k1"
@@ -253,7 +255,7 @@ secret() {
     for n in mysql_password mysql_owner_password redis_password redis_admin_password; do
         new_password "$n"
     done
-    for n in form_secret session_secret; do
+    for n in form_secret session_secret payment_sim_secret; do
         [ -s "$d/$n" ] || (umask 077; head -c 32 /dev/urandom > "$d/$n")
     done
     [ -s "$d/seal_keys" ] || (umask 077
@@ -261,9 +263,10 @@ secret() {
             "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$d/seal_keys")
     if is_root; then
         ensure_accounts
-        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret" "$d/seal_keys"
+        chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret" "$d/seal_keys" \
+            "$d/payment_sim_secret"
         chmod 750 "$d"
-        chmod 640 "$d/form_secret" "$d/session_secret" "$d/seal_keys"
+        chmod 640 "$d/form_secret" "$d/session_secret" "$d/seal_keys" "$d/payment_sim_secret"
     fi
     ECOMD_MYSQL_PASSWORD=$(cat "$d/mysql_password")
     ECOMD_REDIS_PASSWORD=$(cat "$d/redis_password")
@@ -453,6 +456,7 @@ CONF
 orders_conf() {
     cat <<CONF
 delivery = on
+payment_sim_secret_file = $STACK/secrets/payment_sim_secret
 downstream_file = $DOWNSTREAM_FILE
 downstream_ca_file = $OIDC_DIR/ca.pem
 CONF

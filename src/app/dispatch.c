@@ -228,6 +228,14 @@ ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
         if (res->err_field)
             json_object_object_add(e, "field",
                                    json_object_new_string(res->err_field));
+        if (res->err_detail) {
+            json_object_object_foreach(res->err_detail, k, v)
+            {
+                if (strcmp(k, "code") != 0 && strcmp(k, "message") != 0 &&
+                    strcmp(k, "field") != 0)
+                    json_object_object_add(e, k, json_object_get(v));
+            }
+        }
         json_object_object_add(root, "error", e);
         ec_response_json(res, info->status, root);
         json_object_put(root);

@@ -42,6 +42,11 @@ const struct ec_route ec_routes[] = {
     {EC_PATCH,  "/api/v1/basket/lines/{id}",   ec_h_basket_update,      CAT | JSONB | JSON},
     {EC_DELETE, "/api/v1/basket/lines/{id}",   ec_h_basket_remove,      CAT | JSONB | JSON},
     {EC_POST,   "/api/v1/basket/keep",         ec_h_basket_keep,        CAT | JSONB | JSON},
+    /* the checkout and the customer's orders (handlers/checkout.c,
+       docs/orders.md) */
+    {EC_POST,   "/api/v1/checkout",            ec_h_checkout,           CAT | DB | JSONB | JSON},
+    {EC_GET,    "/api/v1/orders",              ec_h_orders,             T | DB | KV | JSON},
+    {EC_GET,    "/api/v1/orders/{id}",         ec_h_order,              T | DB | KV | JSON},
     /* accounts (handlers/account.c, docs/identity.md) */
     {EC_POST,   "/api/v1/account",             ec_h_account_create,     T | DB | KV | JSONB | JSON},
     {EC_GET,    "/api/v1/account",             ec_h_account_get,        T | DB | KV | JSON},

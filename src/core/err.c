@@ -60,6 +60,23 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
          "This password reset link has expired or has been used. Ask for a "
          "new one."},
     [-EC_ERR_NOT_SIGNED_IN] = {401, "not_signed_in", "Please sign in first."},
+    [-EC_ERR_PRICE_CHANGED] = {409, "price_changed",
+                               "A price has changed since you chose it. "
+                               "Please confirm the new price."},
+    [-EC_ERR_BINDING_NOT_ACCEPTED] = {422, "binding_not_accepted",
+                                      "Please accept the binding period of "
+                                      "every subscription."},
+    [-EC_ERR_IDENTITY_REQUIRED] = {403, "identity_required",
+                                   "Please confirm who you are with MitID "
+                                   "first."},
+    [-EC_ERR_IDEMPOTENCY_KEY_REUSED] =
+        {422, "idempotency_key_reused",
+         "This Idempotency-Key was used for another request."},
+    [-EC_ERR_IDEMPOTENCY_KEY_INVALID] =
+        {400, "idempotency_key_invalid",
+         "An Idempotency-Key header of 1 to 128 printable characters is "
+         "required."},
+    [-EC_ERR_BASKET_EMPTY] = {422, "basket_empty", "Your basket is empty."},
 };
 
 const struct ec_err_info *

@@ -42,7 +42,17 @@ enum ec_err {
                                          used or expired */
     EC_ERR_NOT_SIGNED_IN = -25,       /* 401 not_signed_in: the session
                                          has no account */
-    EC_ERR__COUNT = 26
+    /* checkout (docs/orders.md) */
+    EC_ERR_PRICE_CHANGED = -26,           /* 409 price_changed: a line costs
+                                             other than the customer saw */
+    EC_ERR_BINDING_NOT_ACCEPTED = -27,    /* 422 binding_not_accepted */
+    EC_ERR_IDENTITY_REQUIRED = -28,       /* 403 identity_required (MitID) */
+    EC_ERR_IDEMPOTENCY_KEY_REUSED = -29,  /* 422 idempotency_key_reused: the
+                                             key of another request */
+    EC_ERR_IDEMPOTENCY_KEY_INVALID = -30, /* 400 idempotency_key_invalid:
+                                             missing or malformed */
+    EC_ERR_BASKET_EMPTY = -31,            /* 422 basket_empty */
+    EC_ERR__COUNT = 32
 };
 
 struct ec_err_info {

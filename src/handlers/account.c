@@ -34,6 +34,7 @@
 #include "http/session_cookie.h"
 #include "render/messages.h"
 #include "svc/account.h"
+#include "svc/order.h"
 #include "svc/account_basket.h"
 #include "svc/account_session.h"
 #include "svc/password_reset.h"
@@ -94,9 +95,13 @@ sign_in(struct ec_request *req, struct ec_response *res,
     const char *slug = req->tenant->slug, *ref = account_ref(req, a->id);
     char *id = ec_arena_alloc(req->arena, EC_SESSION_ID_SIZE);
     struct ec_basket_policy p;
+    char old_hash[65];
     int moved = 0, rc;
 
     ec_session_new_id(id);
+    old_hash[0] = '\0';
+    if (req->session_id && !req->session_fresh)
+        ec_order_session_hash(req->session_id, old_hash);
     if (req->session_id && !req->session_fresh &&
         (rc = ec_session_rotate(env->kv, slug, req->session_id, id,
                                 env->session_idle_ms, &moved)) < 0)
@@ -110,6 +115,12 @@ sign_in(struct ec_request *req, struct ec_response *res,
                                      env->session_idle_ms,
                                      env->session_absolute_ms)) < 0)
         return rc;
+    /* the orders the guest made in this session are the account's now */
+    if (old_hash[0] &&
+        ec_order_claim(env->db, req->tenant->id, old_hash, a->id, NULL) < 0)
+        ec_log_warn("account %lld of %s: the session's orders were not "
+                    "attached",
+                    a->id, slug);
     hint_cookie(req, res, 1);
     ec_log_info("account %lld of %s signed in (%u lines joined, %zu aside)",
                 a->id, slug, m->joined, json_object_array_length(m->set_aside));

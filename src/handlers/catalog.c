@@ -82,8 +82,9 @@ applied_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
  * schedule, fees after campaigns, the minimum total price (fees plus every
  * month of the binding period) and the VAT inside each.
  */
-static struct json_object *
-breakdown_json(struct ec_request *req, const struct ec_promotion_breakdown *b)
+struct json_object *
+ec_breakdown_json(struct ec_request *req,
+                  const struct ec_promotion_breakdown *b)
 {
     struct json_object *o = json_object_new_object();
     const struct ec_promotion_segment *first = &b->schedule[0];
@@ -145,9 +146,9 @@ add_prices(struct ec_request *req, struct json_object *j,
                              req->tenant->vat_rate_bp, &b) < 0)
             continue;
         if (m == first)
-            json_object_object_add(j, "price", breakdown_json(req, &b));
+            json_object_object_add(j, "price", ec_breakdown_json(req, &b));
         else
-            json_object_array_add(all, breakdown_json(req, &b));
+            json_object_array_add(all, ec_breakdown_json(req, &b));
     }
     json_object_object_add(j, "other_bindings", all);
 }
@@ -497,7 +498,7 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
     json_object_object_add(m, "sim_type", ec_json_str(ec_sim_type_name(sim)));
     ec_tztime_format(req->tenant->zone, at, at_text, sizeof(at_text));
     json_object_object_add(m, "at", ec_json_str(at_text));
-    price = breakdown_json(req, b);
+    price = ec_breakdown_json(req, b);
     json_object_object_add(price, "explanation", explanation_json(req, b));
     json_object_object_add(m, "price", price);
     ec_response_set_model(res, m, NULL);

@@ -54,6 +54,15 @@ int ec_h_product_page(struct ec_request *req, struct ec_response *res);
 int ec_product_page(struct ec_request *req, struct ec_response *res,
                     const char *sku, int failed);
 
+/*
+ * A price breakdown (svc/promotion.h) as JSON: regular and current
+ * monthly price, the schedule, fees after campaigns, the minimum total
+ * price and the VAT inside each (a new object).
+ */
+struct ec_promotion_breakdown;
+struct json_object *ec_breakdown_json(struct ec_request *req,
+                                      const struct ec_promotion_breakdown *b);
+
 /* storefront.c */
 int ec_h_theme_css(struct ec_request *req, struct ec_response *res);
 int ec_h_tenant_info(struct ec_request *req, struct ec_response *res);
@@ -137,5 +146,10 @@ int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 /* orders.c: callbacks into the order flow (docs/orders.md) */
 int ec_h_downstream_report(struct ec_request *req, struct ec_response *res);
 int ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res);
+
+/* checkout.c: the checkout and the customer's orders (docs/orders.md) */
+int ec_h_checkout(struct ec_request *req, struct ec_response *res);
+int ec_h_orders(struct ec_request *req, struct ec_response *res);
+int ec_h_order(struct ec_request *req, struct ec_response *res);
 
 #endif

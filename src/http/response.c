@@ -83,6 +83,16 @@ ec_fail(struct ec_response *res, int err, const char *field,
     return err;
 }
 
+int
+ec_fail_detail(struct ec_response *res, int err, const char *field,
+               const char *message, struct json_object *detail)
+{
+    if (detail)
+        ec_arena_cleanup(res->arena, model_cleanup, detail);
+    res->err_detail = detail;
+    return ec_fail(res, err, field, message);
+}
+
 const char *
 ec_http_reason(int status)
 {

@@ -30,6 +30,10 @@ struct ec_response {
     const char *template_name; /* render model through this template */
     const char *err_message;   /* overrides the error's default text */
     const char *err_field;     /* the input field an error is about */
+    /* more about an error for scripts (e.g. the lines whose price
+       changed): its members join the JSON error object; owned: put by an
+       arena cleanup (ec_fail_detail) */
+    struct json_object *err_detail;
     /* work to do once the answer is sent and the connection finished
        (a mail), so the client never waits for it and its time tells the
        client nothing; run by the worker before the arena is reset */
@@ -67,6 +71,14 @@ void ec_response_json(struct ec_response *res, int status,
  */
 int ec_fail(struct ec_response *res, int err, const char *field,
             const char *message);
+
+/*
+ * As ec_fail(), and detail (a JSON object, taken over: released with the
+ * arena) joins the JSON error object, each member beside code, message
+ * and field: {"error":{"code":"price_changed",...,"lines":[...]}}.
+ */
+int ec_fail_detail(struct ec_response *res, int err, const char *field,
+                   const char *message, struct json_object *detail);
 
 /* The standard reason phrase of status ("Not Found"), or "Unknown". */
 const char *ec_http_reason(int status);

@@ -1124,6 +1124,109 @@ ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     return ec_basket_save(kv, slug, b, p);
 }
 
+/*
+ * A sold basket emptied and its locks given up, in one step.
+ *
+ * KEYS[1] the basket; KEYS[2 .. 1+K] the locks of its numbers; then,
+ * when ARGV[5] is '1', the client's set of held locks.
+ * ARGV[1] the version read, ARGV[2] the new document, ARGV[3] its TTL in
+ * ms, ARGV[4] the basket id, ARGV[5] whether the set is given, ARGV[6] K.
+ * Returns the new version; 0 when the basket is gone; -1 when the stored
+ * version differs.
+ */
+static const char sold_script[] =
+    "local cur = redis.call('GET', KEYS[1])\n"
+    "if not cur then return 0 end\n"
+    "local want = tonumber(ARGV[1])\n"
+    "local v = tonumber(string.match(cur, '^{\"version\":(%d+)'))\n"
+    "if v ~= want then return -1 end\n"
+    "local k = tonumber(ARGV[6])\n"
+    "local holds\n"
+    "if ARGV[5] == '1' then holds = KEYS[2 + k] end\n"
+    "for i = 2, 1 + k do\n"
+    "  if redis.call('GET', KEYS[i]) == ARGV[4] then\n"
+    "    redis.call('DEL', KEYS[i])\n"
+    "    if holds then redis.call('ZREM', holds, KEYS[i]) end\n"
+    "  end\n"
+    "end\n"
+    "redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])\n"
+    "return want + 1\n";
+
+int
+ec_basket_sold(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+               const struct ec_basket_policy *p, const char *key,
+               const char *digest, const char *order_id)
+{
+    char keys[EC_BASKET_LINES_MAX + 2][EC_BASKET_KEY_SIZE];
+    const char *key_ptrs[EC_BASKET_LINES_MAX + 2], *args[6];
+    char want[24], ttl[24], k_s[8];
+    struct json_object *doc, *note, *iv;
+    size_t n = b->lines ? json_object_array_length(b->lines) : 0;
+    int k = 1, rc;
+    long long got;
+
+    if ((rc = basket_key(keys[0], sizeof(keys[0]), slug, b->id)) < 0)
+        return rc;
+    key_ptrs[0] = keys[0];
+    for (size_t i = 0; i < n && k <= EC_BASKET_LINES_MAX; i++) {
+        const char *m = line_msisdn(json_object_array_get_idx(b->lines, i));
+
+        if (!m || ec_number_lock_key(keys[k], sizeof(keys[k]), slug, m) < 0)
+            continue;
+        key_ptrs[k] = keys[k];
+        k++;
+    }
+    snprintf(k_s, sizeof(k_s), "%d", k - 1);
+    args[4] = "0";
+    if (p->rate.client && client_key(keys[k], sizeof(keys[k]), slug, "holds",
+                                     p->rate.client) == 0) {
+        key_ptrs[k] = keys[k];
+        k++;
+        args[4] = "1";
+    }
+    /* "version" first: the scripts read it there */
+    doc = json_object_new_object();
+    json_object_object_add(doc, "version",
+                           json_object_new_int64(b->version + 1));
+    json_object_object_add(doc, "lines", json_object_new_array());
+    if (b->doc && json_object_object_get_ex(b->doc, "identity", &iv))
+        json_object_object_add(doc, "identity", json_object_get(iv));
+    note = json_object_new_object();
+    json_object_object_add(note, "key", json_object_new_string(key));
+    json_object_object_add(note, "basket", json_object_new_string(digest));
+    json_object_object_add(note, "order", json_object_new_string(order_id));
+    json_object_object_add(doc, "sold", note);
+    snprintf(want, sizeof(want), "%lld", b->version);
+    snprintf(ttl, sizeof(ttl), "%lld", p->ttl_ms);
+    args[0] = want;
+    args[1] = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
+    args[2] = ttl;
+    args[3] = b->id;
+    args[5] = k_s;
+    rc = ec_kv_eval(kv, sold_script, (size_t)k, key_ptrs, 6, args, &got);
+    json_object_put(doc);
+    if (rc < 0)
+        return rc;
+    if (got <= 0)
+        return EC_ERR_VERSION_CONFLICT;
+    b->version = got;
+    return 0;
+}
+
+int
+ec_basket_sold_note(const struct ec_basket *b, const char **key,
+                    const char **digest)
+{
+    struct json_object *note;
+
+    *key = *digest = NULL;
+    if (!b->doc || !json_object_object_get_ex(b->doc, "sold", &note))
+        return 0;
+    *key = ec_basket_line_str(note, "key");
+    *digest = ec_basket_line_str(note, "basket");
+    return *key && *digest;
+}
+
 /* ---- what a basket costs now ---- */
 
 const char *

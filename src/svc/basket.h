@@ -271,6 +271,29 @@ int ec_basket_remove(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 int ec_basket_touch(struct ec_kv *kv, const char *slug, struct ec_basket *b,
                     const struct ec_basket_policy *p);
 
+/*
+ * Basket b was ordered (svc/order.h): store it empty, with a note of the
+ * sale ({"sold": {"key", "basket", "order"}}: the checkout's
+ * Idempotency-Key, the digest of the lines sold and the order's id), so
+ * a retry of that checkout is still recognised while a reload offers
+ * nothing to buy again; and give up the locks of its numbers, which MySQL
+ * now has as assigned (each only if b still holds it; the client's
+ * count of held locks drops with them). The identity record stays. One
+ * script, a compare-and-set by version like every change. Returns as
+ * ec_basket_save().
+ */
+int ec_basket_sold(struct ec_kv *kv, const char *slug, struct ec_basket *b,
+                   const struct ec_basket_policy *p, const char *key,
+                   const char *digest, const char *order_id);
+
+/*
+ * The note ec_basket_sold() left on b: the Idempotency-Key and the
+ * digest of the lines sold (pointers into b's document), or 0 when it
+ * has none.
+ */
+int ec_basket_sold_note(const struct ec_basket *b, const char **key,
+                        const char **digest);
+
 /* ---- what a basket costs now ---- */
 
 /* An add-on of a line, priced now in the line's channel. */

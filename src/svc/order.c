@@ -86,7 +86,10 @@ new_order_valid(const struct ec_order_new *o)
         !text_ok(o->address, 500) || !o->provider || strlen(o->provider) > 16 ||
         o->pay_within_s <= 0 ||
         (o->contract_summary &&
-         strlen(o->contract_summary) > EC_ORDER_SUMMARY_MAX))
+         strlen(o->contract_summary) > EC_ORDER_SUMMARY_MAX) ||
+        o->account_id < 0 ||
+        (o->session_hash && !ec_hex_valid(o->session_hash, 64)) ||
+        (o->identity_sealed && strlen(o->identity_sealed) > 1024))
         return 0;
     for (size_t i = 0; i < o->nlines; i++) {
         const struct ec_order_line_in *l = &o->lines[i];
@@ -265,6 +268,10 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
         EC_DB_S(o->request_hash),
         str_or_null(o->contract_summary),
         str_or_null(o->basket_id),
+        o->account_id > 0 ? EC_DB_I(o->account_id)
+                          : (struct ec_db_param){EC_DB_NULL, NULL, 0, 0},
+        str_or_null(o->session_hash),
+        str_or_null(o->identity_sealed),
         EC_DB_I(o->pay_within_s),
     };
     struct ec_db_param q[] = {EC_DB_I(o->tenant_id), EC_DB_S(id)};
@@ -277,8 +284,9 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
                     " customer_phone, customer_address, consent_terms,"
                     " consent_contract_summary, consent_marketing,"
                     " idempotency_key, request_hash, contract_summary,"
-                    " basket_id, pay_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " basket_id, account_id, session_hash, identity_sealed,"
+                    " pay_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     " NOW(6) + INTERVAL ? SECOND)",
                     p, sizeof(p) / sizeof(*p), NULL, NULL, NULL);
     if (rc < 0)

@@ -34,6 +34,7 @@
 
 struct ec_db;
 struct ec_kv;
+struct json_object;
 
 #define EC_ORDER_ID_SIZE 33 /* 32 hex digits and a NUL */
 #define EC_ORDER_LINES_MAX 10
@@ -81,6 +82,12 @@ struct ec_order_new {
     int consent_terms, consent_contract_summary, consent_marketing;
     const char *contract_summary; /* the accepted text, or NULL */
     const char *basket_id;        /* or NULL */
+    /* the owner (docs/orders.md, "Owners"): the signed-in account (0: a
+       guest) and the SHA-256 (64 hex) of the session id, or NULL */
+    long long account_id;
+    const char *session_hash;
+    const char *identity_sealed; /* the CPR number MitID matched, sealed
+                                    for "<slug>:order.cpr", or NULL */
     const struct ec_order_line_in *lines;
     size_t nlines; /* 1..EC_ORDER_LINES_MAX */
     long long vat_due_now;
@@ -167,5 +174,62 @@ int ec_order_announce_numbers(struct ec_db *db, struct ec_kv *kv,
  */
 int ec_order_expire_due(struct ec_db *db, struct ec_kv *kv, unsigned limit,
                         size_t *n);
+
+/* ---- reading for the customer (svc/order_read.c) ---- */
+
+/*
+ * Who asks: the signed-in account (0: a guest) and the SHA-256 (64 hex)
+ * of the session id. An order is the asker's when it was made in that
+ * session or belongs to that account; any other order, of whatever
+ * session, account or tenant, is EC_ERR_NOT_FOUND, never "forbidden".
+ */
+struct ec_order_owner {
+    long long account_id;
+    const char *session_hash;
+};
+
+/* The SHA-256 (64 hex digits) of session id session_id into out: what
+   an order keeps of the session it was made in. */
+void ec_order_session_hash(const char *session_id, char out[65]);
+
+#define EC_ORDER_LIST_DEFAULT 20
+#define EC_ORDER_LIST_MAX 50
+
+/*
+ * The order with idempotency key key of tenant, if any: its public id
+ * into id ("" when there is none) and its request hash into hash (65
+ * bytes). 0 or a store error.
+ */
+int ec_order_find_key(struct ec_db *db, long long tenant_id, const char *key,
+                      char id[EC_ORDER_ID_SIZE], char hash[65]);
+
+/*
+ * Order public_id of tenant as its owner sees it, into *out (a new
+ * object): {id, status, cancel_reason?, created_at, currency, totals:
+ * {monthly, one_time, due_now, min_total, vat_due_now}, lines: [{line_no,
+ * sku, name, channel, binding_months, sim_type, msisdn, porting,
+ * monthly_now, one_time, min_total}], payment: {id, provider, status,
+ * amount, url (only while the payment is open)}, identity_verified}.
+ * 0, EC_ERR_NOT_FOUND (no such order, or not owner's), or a store error.
+ */
+int ec_order_view(struct ec_db *db, long long tenant_id, const char *public_id,
+                  const struct ec_order_owner *owner, struct json_object **out);
+
+/*
+ * The owner's orders of tenant, newest first, at most limit
+ * (1..EC_ORDER_LIST_MAX), into *out (a new array of {id, status,
+ * created_at, currency, totals, lines: count}). 0 or a store error.
+ */
+int ec_order_list(struct ec_db *db, long long tenant_id,
+                  const struct ec_order_owner *owner, unsigned limit,
+                  struct json_object **out);
+
+/*
+ * The guest orders made in the session whose id hashes to session_hash
+ * now belong to account_id too (a guest signed in). *n (may be NULL)
+ * gets how many. 0 or a store error.
+ */
+int ec_order_claim(struct ec_db *db, long long tenant_id,
+                   const char *session_hash, long long account_id, size_t *n);
 
 #endif

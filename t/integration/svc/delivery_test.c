@@ -380,7 +380,7 @@ main(void)
     pid_file = getenv("EC_ECOMD_PID");
     if (!pid_file)
         pid_file = "/nonexistent";
-    snprintf(sim, sizeof(sim), "https://127.0.0.1:%s", ds ? ds : "18543");
+    snprintf(sim, sizeof(sim), "https://127.0.0.1:%s", ds ? ds : "19543");
     ec_log_open("stderr", "stderr", EC_LOG_ERROR);
     ec_https_global_init();
     db = ec_db_new(&cfg);

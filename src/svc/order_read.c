@@ -1,0 +1,288 @@
+/*
+ * Orders as their owner reads them (svc/order.h, "reading for the
+ * customer"). Every statement names the tenant and the owner, so an
+ * order of another session, account or tenant is simply not found.
+ */
+#include "svc/order.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "core/crypto.h"
+#include "core/err.h"
+#include "core/rand.h"
+#include "store/db.h"
+
+#define NULL_PARAM ((struct ec_db_param){EC_DB_NULL, NULL, 0, 0})
+#define RFC3339 "'%Y-%m-%dT%H:%i:%sZ'"
+
+void
+ec_order_session_hash(const char *session_id, char out[65])
+{
+    unsigned char md[EC_SHA256_SIZE];
+
+    ec_sha256(session_id, strlen(session_id), md);
+    for (size_t i = 0; i < EC_SHA256_SIZE; i++)
+        snprintf(out + 2 * i, 3, "%02x", md[i]);
+}
+
+struct key_row {
+    char *id;
+    char *hash;
+};
+
+static int
+read_key_row(const struct ec_db_row *row, void *ctx)
+{
+    struct key_row *k = ctx;
+
+    snprintf(k->id, EC_ORDER_ID_SIZE, "%s", row->vals[0]);
+    snprintf(k->hash, 65, "%s", row->vals[1]);
+    return 1;
+}
+
+int
+ec_order_find_key(struct ec_db *db, long long tenant_id, const char *key,
+                  char id[EC_ORDER_ID_SIZE], char hash[65])
+{
+    struct ec_db_param p[] = {EC_DB_I(tenant_id), EC_DB_S(key)};
+    struct key_row k = {id, hash};
+    int rc;
+
+    id[0] = hash[0] = '\0';
+    rc = ec_db_exec(db,
+                    "SELECT public_id, request_hash FROM orders"
+                    " WHERE tenant_id = ? AND idempotency_key = ?",
+                    p, 2, read_key_row, &k, NULL);
+    return rc < 0 ? rc : 0;
+}
+
+/* The owner's two parameters: a guest matches no account, and a request
+   without a session no session. */
+static void
+owner_params(const struct ec_order_owner *owner, struct ec_db_param *p)
+{
+    p[0] = owner->session_hash && ec_hex_valid(owner->session_hash, 64)
+               ? EC_DB_S(owner->session_hash)
+               : NULL_PARAM;
+    p[1] = owner->account_id > 0 ? EC_DB_I(owner->account_id) : NULL_PARAM;
+}
+
+static struct json_object *
+int_of(const char *s)
+{
+    return json_object_new_int64(s ? strtoll(s, NULL, 10) : 0);
+}
+
+static struct json_object *
+str_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+/* totals from columns i.. (monthly, one_time, due_now, min_total) */
+static struct json_object *
+totals_of(const struct ec_db_row *row, int i, const char *currency)
+{
+    struct json_object *t = json_object_new_object();
+
+    json_object_object_add(t, "currency", json_object_new_string(currency));
+    json_object_object_add(t, "monthly", int_of(row->vals[i]));
+    json_object_object_add(t, "one_time", int_of(row->vals[i + 1]));
+    json_object_object_add(t, "due_now", int_of(row->vals[i + 2]));
+    json_object_object_add(t, "min_total", int_of(row->vals[i + 3]));
+    return t;
+}
+
+struct view {
+    long long row_id;
+    struct json_object *o;
+};
+
+static int
+read_view(const struct ec_db_row *row, void *ctx)
+{
+    struct view *v = ctx;
+    struct json_object *o = json_object_new_object(), *t;
+
+    v->row_id = strtoll(row->vals[0], NULL, 10);
+    json_object_object_add(o, "id", json_object_new_string(row->vals[1]));
+    json_object_object_add(o, "status", json_object_new_string(row->vals[2]));
+    if (row->vals[3])
+        json_object_object_add(o, "cancel_reason",
+                               json_object_new_string(row->vals[3]));
+    json_object_object_add(o, "created_at",
+                           json_object_new_string(row->vals[4]));
+    json_object_object_add(o, "currency", json_object_new_string(row->vals[5]));
+    t = totals_of(row, 6, row->vals[5]);
+    json_object_object_add(t, "vat_due_now", int_of(row->vals[10]));
+    json_object_object_add(o, "totals", t);
+    json_object_object_add(
+        o, "identity_verified",
+        json_object_new_boolean(row->vals[11] && atoi(row->vals[11])));
+    v->o = o;
+    return 1;
+}
+
+static int
+read_line(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *l = json_object_new_object();
+
+    json_object_object_add(l, "line_no", int_of(row->vals[0]));
+    json_object_object_add(l, "sku", json_object_new_string(row->vals[1]));
+    json_object_object_add(l, "name", json_object_new_string(row->vals[2]));
+    json_object_object_add(l, "channel", json_object_new_string(row->vals[3]));
+    json_object_object_add(l, "binding_months", int_of(row->vals[4]));
+    json_object_object_add(l, "sim_type", json_object_new_string(row->vals[5]));
+    json_object_object_add(l, "msisdn", str_or_null(row->vals[6]));
+    json_object_object_add(l, "porting", str_or_null(row->vals[7]));
+    json_object_object_add(l, "monthly_now", int_of(row->vals[8]));
+    json_object_object_add(l, "one_time", int_of(row->vals[9]));
+    json_object_object_add(l, "min_total", int_of(row->vals[10]));
+    json_object_array_add(ctx, l);
+    return 0;
+}
+
+static int
+read_payment(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *p = json_object_new_object();
+    const char *status = row->vals[2];
+    int open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
+
+    json_object_object_add(p, "id", json_object_new_string(row->vals[0]));
+    json_object_object_add(p, "provider", json_object_new_string(row->vals[1]));
+    json_object_object_add(p, "status", json_object_new_string(status));
+    json_object_object_add(p, "amount", int_of(row->vals[3]));
+    /* the page only while it can still be paid there */
+    json_object_object_add(p, "url", open ? str_or_null(row->vals[4]) : NULL);
+    json_object_object_add(ctx, "payment", p);
+    return 1;
+}
+
+int
+ec_order_view(struct ec_db *db, long long tenant_id, const char *public_id,
+              const struct ec_order_owner *owner, struct json_object **out)
+{
+    struct ec_db_param p[4] = {EC_DB_I(tenant_id), EC_DB_S(public_id)};
+    struct ec_db_param q[2];
+    struct view v = {0, NULL};
+    struct json_object *lines;
+    int rc;
+
+    *out = NULL;
+    if (!ec_hex_valid(public_id, 32))
+        return EC_ERR_NOT_FOUND;
+    owner_params(owner, p + 2);
+    rc = ec_db_exec(db,
+                    "SELECT id, public_id, status, cancel_reason,"
+                    " DATE_FORMAT(created_at, " RFC3339 "), currency,"
+                    " monthly_total, one_time_total, due_now, min_total,"
+                    " vat_due_now, identity_sealed IS NOT NULL FROM orders"
+                    " WHERE tenant_id = ? AND public_id = ?"
+                    " AND (session_hash = ? OR account_id = ?)",
+                    p, 4, read_view, &v, NULL);
+    if (rc < 0) {
+        json_object_put(v.o);
+        return rc;
+    }
+    if (!v.o)
+        return EC_ERR_NOT_FOUND;
+    q[0] = EC_DB_I(tenant_id);
+    q[1] = EC_DB_I(v.row_id);
+    lines = json_object_new_array();
+    json_object_object_add(v.o, "lines", lines);
+    rc = ec_db_exec(db,
+                    "SELECT line_no, sku, name, channel, binding_months,"
+                    " sim_type, msisdn, porting_msisdn, monthly_now, one_time,"
+                    " min_total FROM order_lines WHERE tenant_id = ?"
+                    " AND order_id = ? ORDER BY line_no",
+                    q, 2, read_line, lines, NULL);
+    if (rc >= 0)
+        rc = ec_db_exec(db,
+                        "SELECT public_id, provider, status, amount, url"
+                        " FROM payments WHERE tenant_id = ? AND order_id = ?"
+                        " ORDER BY id DESC LIMIT 1",
+                        q, 2, read_payment, v.o, NULL);
+    if (rc < 0) {
+        json_object_put(v.o);
+        return rc;
+    }
+    *out = v.o;
+    return 0;
+}
+
+static int
+read_summary(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "id", json_object_new_string(row->vals[0]));
+    json_object_object_add(o, "status", json_object_new_string(row->vals[1]));
+    json_object_object_add(o, "created_at",
+                           json_object_new_string(row->vals[2]));
+    json_object_object_add(o, "currency", json_object_new_string(row->vals[3]));
+    json_object_object_add(o, "totals", totals_of(row, 4, row->vals[3]));
+    json_object_object_add(o, "lines", int_of(row->vals[8]));
+    json_object_array_add(ctx, o);
+    return 0;
+}
+
+int
+ec_order_list(struct ec_db *db, long long tenant_id,
+              const struct ec_order_owner *owner, unsigned limit,
+              struct json_object **out)
+{
+    struct ec_db_param p[4] = {EC_DB_I(tenant_id)};
+    int rc;
+
+    if (limit == 0 || limit > EC_ORDER_LIST_MAX)
+        limit = EC_ORDER_LIST_MAX;
+    owner_params(owner, p + 1);
+    p[3] = EC_DB_I((long long)limit);
+    *out = json_object_new_array();
+    rc = ec_db_exec(db,
+                    "SELECT o.public_id, o.status,"
+                    " DATE_FORMAT(o.created_at, " RFC3339 "), o.currency,"
+                    " o.monthly_total, o.one_time_total, o.due_now,"
+                    " o.min_total, (SELECT COUNT(*) FROM order_lines l"
+                    " WHERE l.order_id = o.id AND l.tenant_id = o.tenant_id)"
+                    " FROM orders o WHERE o.tenant_id = ?"
+                    " AND (o.session_hash = ? OR o.account_id = ?)"
+                    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                    p, 4, read_summary, *out, NULL);
+    if (rc < 0) {
+        json_object_put(*out);
+        *out = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+int
+ec_order_claim(struct ec_db *db, long long tenant_id, const char *session_hash,
+               long long account_id, size_t *n)
+{
+    struct ec_db_param p[3];
+    unsigned long long changed = 0;
+    int rc;
+
+    if (n)
+        *n = 0;
+    if (!ec_hex_valid(session_hash, 64) || account_id <= 0)
+        return EC_ERR_INVALID_FIELD;
+    p[0] = EC_DB_I(account_id);
+    p[1] = EC_DB_I(tenant_id);
+    p[2] = EC_DB_S(session_hash);
+    rc = ec_db_exec(db,
+                    "UPDATE orders SET account_id = ? WHERE tenant_id = ?"
+                    " AND session_hash = ? AND account_id IS NULL",
+                    p, 3, NULL, NULL, &changed);
+    if (rc >= 0 && n)
+        *n = (size_t)changed;
+    return rc < 0 ? rc : 0;
+}
