@@ -1,9 +1,11 @@
 #include "core/crypto.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "core/xalloc.h"
@@ -63,6 +65,16 @@ ec_hmac_sha256(const void *key, size_t key_len, const void *msg, size_t msg_len,
     OPENSSL_cleanse(k, sizeof(k));
     OPENSSL_cleanse(pad, sizeof(pad));
     OPENSSL_cleanse(inner, sizeof(inner));
+}
+
+void
+ec_hmac_sha1(const void *key, size_t key_len, const void *msg, size_t msg_len,
+             unsigned char out[EC_SHA1_SIZE])
+{
+    unsigned int n = EC_SHA1_SIZE;
+
+    if (!HMAC(EVP_sha1(), key, (int)key_len, msg, msg_len, out, &n))
+        abort();
 }
 
 int

@@ -16,6 +16,13 @@ void ec_sha256(const void *msg, size_t n, unsigned char out[EC_SHA256_SIZE]);
 void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
                     size_t msg_len, unsigned char out[EC_SHA256_SIZE]);
 
+#define EC_SHA1_SIZE 20
+
+/* HMAC-SHA1 of msg under key into out: for one-time passwords (RFC 4226
+   fixes SHA-1 there), never for anything new. */
+void ec_hmac_sha1(const void *key, size_t key_len, const void *msg,
+                  size_t msg_len, unsigned char out[EC_SHA1_SIZE]);
+
 /* 1 if the n bytes at a and b are equal, in a time that does not depend on
    where they differ (for comparing secrets), else 0. */
 int ec_mem_equal(const void *a, const void *b, size_t n);

@@ -1,23 +1,20 @@
 #include "core/totp.h"
 
+#include <stdio.h>
 #include <string.h>
-
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include "core/crypto.h"
 
 uint32_t
 ec_hotp(const void *key, size_t len, uint64_t counter, unsigned digits)
 {
-    unsigned char msg[8], md[EVP_MAX_MD_SIZE];
-    unsigned int mdlen = 0;
+    unsigned char msg[8], md[EC_SHA1_SIZE];
     uint32_t bin, mod = 1;
     unsigned off;
 
     for (int i = 7; i >= 0; i--, counter >>= 8)
         msg[i] = (unsigned char)(counter & 0xff);
-    HMAC(EVP_sha1(), key, (int)len, msg, sizeof(msg), md, &mdlen);
+    ec_hmac_sha1(key, len, msg, sizeof(msg), md);
     /* dynamic truncation: 31 bits from the offset the last nibble says */
     off = md[19] & 0x0f;
     bin = ((uint32_t)(md[off] & 0x7f) << 24) | ((uint32_t)md[off + 1] << 16) |
