@@ -61,6 +61,8 @@ stack_env() {
         test) DOWNSTREAM_PORT=$((19543 + ${EC_TEST_PORT_OFFSET:-0})) ;;
     esac
     DOWNSTREAM_FILE="$STACK/secrets/downstream"
+    # the Stripe double (t/doubles/stripe.mjs): the test stack's only
+    STRIPE_PORT=$((18544 + ${EC_TEST_PORT_OFFSET:-0}))
     BUILD="$ROOT/build/plain"
     # the accounts the services run as (see the top of this file)
     if [ "$(id -u)" -eq 0 ]; then
@@ -243,8 +245,10 @@ new_password() {
 #                         restarts)
 #   session_secret        the key that signs session cookies (so sessions
 #                         survive restarts); ecomd reads these two itself
-#   payment_sim_secret    the key the payment simulator signs its callbacks
-#                         with (so tests can send one; docs/orders.md)
+#   payment_sim_secret    signs the payment simulator's callbacks
+#   stripe_secret_key, stripe_webhook_secret
+#                         the Stripe double's API key and webhook
+#                         signing secret (used by the test stack only)
 #   seal_keys             the key ring of sealed fields (CPR numbers, the
 #                         brokers' client secrets: core/seal.h), read by
 #                         ecomd and ecomctl; "k1" and "current k1"
@@ -258,15 +262,22 @@ secret() {
     for n in form_secret session_secret payment_sim_secret; do
         [ -s "$d/$n" ] || (umask 077; head -c 32 /dev/urandom > "$d/$n")
     done
+    # the Stripe double's API key and webhook signing secret, in Stripe's
+    # forms (test stack only; docs/orders.md)
+    [ -s "$d/stripe_secret_key" ] ||
+        (umask 077; echo "sk_test_$(openssl rand -hex 24)" > "$d/stripe_secret_key")
+    [ -s "$d/stripe_webhook_secret" ] ||
+        (umask 077; echo "whsec_$(openssl rand -hex 24)" > "$d/stripe_webhook_secret")
     [ -s "$d/seal_keys" ] || (umask 077
         printf '# kid  key (docs/operations.md, "Sealed fields")\nk1 %s\ncurrent k1\n' \
             "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$d/seal_keys")
     if is_root; then
         ensure_accounts
         chgrp "$(id -gn "$SVC_ECOMD")" "$d" "$d/form_secret" "$d/session_secret" "$d/seal_keys" \
-            "$d/payment_sim_secret"
+            "$d/payment_sim_secret" "$d/stripe_secret_key" "$d/stripe_webhook_secret"
         chmod 750 "$d"
-        chmod 640 "$d/form_secret" "$d/session_secret" "$d/seal_keys" "$d/payment_sim_secret"
+        chmod 640 "$d/form_secret" "$d/session_secret" "$d/seal_keys" \
+            "$d/payment_sim_secret" "$d/stripe_secret_key" "$d/stripe_webhook_secret"
     fi
     ECOMD_MYSQL_PASSWORD=$(cat "$d/mysql_password")
     ECOMD_REDIS_PASSWORD=$(cat "$d/redis_password")
@@ -456,12 +467,20 @@ CONF
 orders_conf() {
     cat <<CONF
 delivery = on
-payment_sim_secret_file = $STACK/secrets/payment_sim_secret
 downstream_file = $DOWNSTREAM_FILE
 downstream_ca_file = $OIDC_DIR/ca.pem
+payment_sim_secret_file = $STACK/secrets/payment_sim_secret
+payment_provider = sim
 CONF
     [ "$STACK_NAME" = test ] || return 0
+    # the scratch tenant "stripetest" of the payment tests pays at the
+    # Stripe double
     cat <<CONF
+payment_provider_tenants = stripetest=stripe
+stripe_secret_key_file = $STACK/secrets/stripe_secret_key
+stripe_webhook_secret_file = $STACK/secrets/stripe_webhook_secret
+stripe_api = https://127.0.0.1:$STRIPE_PORT
+stripe_ca_file = $OIDC_DIR/ca.pem
 delivery_interval = 200ms
 delivery_backoff = 200ms
 delivery_backoff_max = 2s
@@ -725,11 +744,37 @@ start_downstream() {
         die "the downstream simulator wrote no pid file"
 }
 
+# The Stripe double (t/doubles/stripe.mjs, docs/orders.md): Stripe
+# Checkout's session API and its signed webhooks, for the test stack only,
+# with the stack's test CA's certificate.
+start_stripe() {
+    [ "$STACK_NAME" = test ] || return 0
+    pid_alive "$STACK/run/stripe.pid" && return 0
+    prepare_dirs
+    secret
+    command -v node >/dev/null || ensure_packages nodejs
+    oidc_certificates
+    log_file "$SVC_ECOMD" stripe.log
+    say "starting the Stripe double on https://127.0.0.1:$STRIPE_PORT as $SVC_ECOMD"
+    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/stripe.mjs" \
+        --port "$STRIPE_PORT" --cert "$OIDC_DIR/server.pem" \
+        --key "$OIDC_DIR/server.key" \
+        --secret-key-file "$STACK/secrets/stripe_secret_key" \
+        --webhook-secret-file "$STACK/secrets/stripe_webhook_secret" \
+        --shop "http://127.0.0.1:$HTTP_PORT" \
+        --pid "$STACK/run/stripe.pid" >>"$STACK/log/stripe.log" 2>&1 </dev/null &
+    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "https://127.0.0.1:$STRIPE_PORT/healthz" ||
+        die "the Stripe double did not start: see $STACK/log/stripe.log"
+    wait_until 5 test -s "$STACK/run/stripe.pid" ||
+        die "the Stripe double wrote no pid file"
+}
+
 stack_start() {
     start_mariadb
     start_redis
     start_oidc
     start_downstream
+    start_stripe
     start_ecomd
     migrate_and_seed
     start_nginx
@@ -741,6 +786,7 @@ stack_stop() {
     stop_pid "$STACK/run/ecomd.pid" TERM
     stop_pid "$STACK/run/oidc.pid" TERM
     stop_pid "$STACK/run/downstream.pid" TERM
+    stop_pid "$STACK/run/stripe.pid" TERM
     stop_pid "$STACK/run/redis.pid" TERM
     stop_pid "$STACK/run/mysqld.pid" TERM
 }

@@ -51,6 +51,28 @@ accounts_new(struct ec_app *app, const struct ec_settings *s)
     app->env.mail = app->mail;
 }
 
+/*
+ * The route table this worker serves: ec_routes, less the simulator's
+ * routes when no simulator is configured (EC_R_SIMULATOR), so they answer
+ * 404 like any unknown path.
+ */
+static void
+routes_new(struct ec_app *app, const struct ec_settings *s)
+{
+    size_t n = 0;
+
+    app->routes = ec_routes;
+    app->nroutes = ec_routes_count;
+    if (s->payment_sim_secret_file)
+        return;
+    app->own_routes = ec_xcalloc(ec_routes_count, sizeof(*app->own_routes));
+    for (size_t i = 0; i < ec_routes_count; i++)
+        if (!(ec_routes[i].flags & EC_R_SIMULATOR))
+            app->own_routes[n++] = ec_routes[i];
+    app->routes = app->own_routes;
+    app->nroutes = n;
+}
+
 struct ec_app *
 ec_app_new(const struct ec_settings *s)
 {
@@ -83,8 +105,7 @@ ec_app_new(const struct ec_settings *s)
     app->catalogs = ec_catalog_cache_new();
     app->numbers = ec_number_cache_new();
     app->themes = ec_themes_new(s->templates_dir, reload_ms);
-    app->routes = ec_routes;
-    app->nroutes = ec_routes_count;
+    routes_new(app, s);
     app->messages = ec_messages_new(s->templates_dir, reload_ms);
     app->mitid_keys = ec_mitid_keys_new(s->oidc_keys_ttl);
     ec_downstream_init(&app->receivers);
@@ -127,7 +148,10 @@ ec_app_new(const struct ec_settings *s)
         .receivers = &app->receivers,
         .payment_sim_key = s->payment_sim_secret,
         .payment_sim_key_len = sizeof(s->payment_sim_secret),
+        .payments = &app->payments,
+        .order_payment_timeout_ms = s->order_payment_timeout,
     };
+    ec_settings_payment_conf(s, &app->payments, &app->stripe_https);
     accounts_new(app, s);
     return app;
 }
@@ -140,6 +164,7 @@ ec_app_free(struct ec_app *app)
     ec_mail_free(app->mail);
     ec_mitid_keys_free(app->mitid_keys);
     ec_downstream_release(&app->receivers);
+    free(app->own_routes);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

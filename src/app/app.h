@@ -10,7 +10,9 @@
 #include <stddef.h>
 
 #include "handlers/env.h"
+#include "net/https.h"
 #include "svc/downstream.h"
+#include "svc/payment.h"
 
 struct ec_settings;
 
@@ -31,6 +33,10 @@ struct ec_app {
     struct ec_mail *mail;             /* also in env, for the handlers */
     struct ec_mitid_keys *mitid_keys; /* brokers' key sets (svc/mitid.h) */
     struct ec_downstream receivers;   /* downstream_file, in env too */
+    struct ec_payment_conf payments;  /* in env too */
+    struct ec_https_opts stripe_https;
+    struct ec_route *own_routes; /* the table without the routes of
+                                    what is not configured, or NULL */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -22,6 +22,7 @@
 #define FORM EC_R_FORM
 #define JSONB EC_R_JSON_BODY
 #define NOCSRF EC_R_NO_CSRF
+#define SIM EC_R_SIMULATOR
 #define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
 
 /* one route a line, in columns */
@@ -58,7 +59,8 @@ const struct ec_route ec_routes[] = {
     /* signed callbacks into the order flow (docs/orders.md): their
        senders sign them, no browser sends them */
     {EC_POST,   "/api/v1/downstream/reports",  ec_h_downstream_report,  T | DB | JSONB | JSON | NOCSRF},
-    {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF},
+    {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF | SIM},
+    {EC_POST,   "/api/v1/payments/stripe/webhook", ec_h_stripe_webhook, T | DB | KV | JSONB | JSON | NOCSRF},
 
     {EC_GET,    "/",                           ec_h_home,               CAT},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},
@@ -89,6 +91,12 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/account/password-reset",     ec_h_form_reset_request, T | DB | KV | FORM},
     {EC_GET,    "/account/password-reset/{token}", ec_h_reset_page,     T | DB | KV},
     {EC_POST,   "/account/password-reset/{token}", ec_h_form_reset,     T | DB | KV | FORM},
+    /* payments (handlers/payment_pages.c, docs/orders.md): the
+       simulator's hosted page and its form (303 to the return page), and
+       the page a customer comes back to from any provider */
+    {EC_GET,    "/pay/sim/{payment_id}",       ec_h_sim_page,           T | DB | KV | SIM},
+    {EC_POST,   "/pay/sim/{payment_id}",       ec_h_form_sim_complete,  T | DB | KV | FORM | SIM},
+    {EC_GET,    "/orders/{order_id}/payment-return", ec_h_payment_return_page, T | DB | KV},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

@@ -11,7 +11,9 @@
 #include "core/password.h"
 #include "core/xalloc.h"
 #include "svc/mail.h"
+#include "net/https.h"
 #include "svc/downstream.h"
+#include "svc/payment.h"
 
 #define S(field) offsetof(struct ec_settings, field)
 
@@ -100,6 +102,15 @@ static const struct ec_conf_directive directives[] = {
      7LL * 86400000, NULL},
     {"payment_sim_secret_file", EC_CONF_STR, S(payment_sim_secret_file), 0, 0,
      NULL},
+    {"payment_provider", EC_CONF_STR, S(payment_provider), 0, 0, NULL},
+    {"payment_provider_tenants", EC_CONF_STR, S(payment_provider_tenants), 0, 0,
+     NULL},
+    {"stripe_secret_key_file", EC_CONF_STR, S(stripe_secret_key_file), 0, 0,
+     NULL},
+    {"stripe_webhook_secret_file", EC_CONF_STR, S(stripe_webhook_secret_file),
+     0, 0, NULL},
+    {"stripe_api", EC_CONF_STR, S(stripe_api), 0, 0, NULL},
+    {"stripe_ca_file", EC_CONF_STR, S(stripe_ca_file), 0, 0, NULL},
     {"delivery", EC_CONF_BOOL, S(delivery), 0, 0, NULL},
     {"delivery_interval", EC_CONF_MSEC, S(delivery_interval), 10, 600000, NULL},
     {"delivery_batch", EC_CONF_INT, S(delivery_batch), 1, 64, NULL},
@@ -230,6 +241,146 @@ load_seal_keys(struct ec_settings *s, const char *name, char *err,
 }
 
 /*
+ * The lines of a secrets file that are not blank or comments, trimmed,
+ * each ending in '\n', into *out (at most max of them). 0, or -1 with
+ * why in err. The file's copy is wiped.
+ */
+static int
+secret_lines(const char *file, const char *directive, size_t max, char **out,
+             const char *name, char *err, size_t errsize)
+{
+    struct ec_buf b = EC_BUF_INIT, lines = EC_BUF_INIT;
+    char *p, *eol, *end;
+    size_t n = 0;
+    int rc = 0;
+
+    if (ec_buf_read_file(&b, file, 64 * 1024) < 0) {
+        snprintf(err, errsize, "%s: %s: '%s' cannot be read", name, directive,
+                 file);
+        ec_buf_release(&b);
+        return -1;
+    }
+    for (p = b.data; p < b.data + b.len; p = eol + 1) {
+        eol = memchr(p, '\n', (size_t)(b.data + b.len - p));
+        if (!eol)
+            eol = b.data + b.len;
+        end = eol;
+        while (end > p &&
+               (end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+            end--;
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++;
+        if (p == end || *p == '#')
+            continue;
+        if (++n > max || memchr(p, ' ', (size_t)(end - p)) ||
+            memchr(p, '\t', (size_t)(end - p))) {
+            snprintf(err, errsize,
+                     "%s: %s: '%s': at most %zu secrets, one word a line", name,
+                     directive, file, max);
+            rc = -1;
+            break;
+        }
+        ec_buf_add(&lines, p, (size_t)(end - p));
+        ec_buf_addch(&lines, '\n');
+    }
+    if (rc == 0 && n == 0) {
+        snprintf(err, errsize, "%s: %s: '%s' holds no secret", name, directive,
+                 file);
+        rc = -1;
+    }
+    explicit_bzero(b.data, b.len);
+    ec_buf_release(&b);
+    if (rc == 0)
+        *out = ec_xstrdup(lines.data);
+    if (lines.data)
+        explicit_bzero(lines.data, lines.len);
+    ec_buf_release(&lines);
+    return rc;
+}
+
+/* 1 when provider (a valid name) is chosen by default or for a tenant. */
+static int
+provider_used(const struct ec_settings *s, const char *provider)
+{
+    char word[16];
+
+    snprintf(word, sizeof(word), "=%s", provider);
+    if (s->payment_provider && strcmp(s->payment_provider, provider) == 0)
+        return 1;
+    return s->payment_provider_tenants &&
+           strstr(s->payment_provider_tenants, word) != NULL;
+}
+
+/*
+ * The payment providers: Stripe's secrets read (never logged), the
+ * choices valid, and every provider chosen configured, so that a tenant
+ * is never sent to a provider that cannot take its money. Without
+ * payment_provider the default is the one configured (the simulator
+ * first: the stacks'); with neither, there is none and the checkout
+ * answers 503.
+ */
+static int
+load_payments(struct ec_settings *s, const char *name, char *err,
+              size_t errsize)
+{
+    char why[160];
+
+    if (s->payment_provider && strcmp(s->payment_provider, "sim") != 0 &&
+        strcmp(s->payment_provider, "stripe") != 0) {
+        snprintf(err, errsize,
+                 "%s: payment_provider: '%s' is neither sim nor stripe", name,
+                 s->payment_provider);
+        return -1;
+    }
+    if (ec_payment_tenants_check(s->payment_provider_tenants, why,
+                                 sizeof(why)) < 0) {
+        snprintf(err, errsize, "%s: payment_provider_tenants: %s", name, why);
+        return -1;
+    }
+    default_str(&s->stripe_api, EC_STRIPE_API);
+    if (strncmp(s->stripe_api, "https://", 8) != 0) {
+        snprintf(err, errsize, "%s: stripe_api: '%s' is not https://", name,
+                 s->stripe_api);
+        return -1;
+    }
+    if (!s->stripe_secret_key_file != !s->stripe_webhook_secret_file) {
+        snprintf(err, errsize,
+                 "%s: stripe_secret_key_file and stripe_webhook_secret_file "
+                 "go together",
+                 name);
+        return -1;
+    }
+    if (s->stripe_secret_key_file &&
+        (secret_lines(s->stripe_secret_key_file, "stripe_secret_key_file", 1,
+                      &s->stripe_secret_key, name, err, errsize) < 0 ||
+         secret_lines(s->stripe_webhook_secret_file,
+                      "stripe_webhook_secret_file",
+                      EC_PAYMENT_WEBHOOK_SECRETS_MAX,
+                      &s->stripe_webhook_secrets, name, err, errsize) < 0))
+        return -1;
+    if (s->stripe_secret_key) /* one line: the key without its newline */
+        s->stripe_secret_key[strcspn(s->stripe_secret_key, "\n")] = '\0';
+    if (!s->payment_provider &&
+        (s->payment_sim_secret_file || s->stripe_secret_key))
+        s->payment_provider =
+            ec_xstrdup(s->payment_sim_secret_file ? "sim" : "stripe");
+    if (provider_used(s, "sim") && !s->payment_sim_secret_file) {
+        snprintf(err, errsize,
+                 "%s: the payment simulator is chosen but "
+                 "payment_sim_secret_file is not set",
+                 name);
+        return -1;
+    }
+    if (provider_used(s, "stripe") && !s->stripe_secret_key) {
+        snprintf(err, errsize,
+                 "%s: Stripe is chosen but stripe_secret_key_file is not set",
+                 name);
+        return -1;
+    }
+    return 0;
+}
+
+/*
  * The orders' settings: the simulator's key (load_secret()), and a
  * downstream_file that parses, so that
  * "ecomd -t" finds a bad line before the delivery process does.
@@ -248,6 +399,8 @@ load_orders(struct ec_settings *s, const char *name, char *err, size_t errsize)
     }
     if (load_secret(s->payment_sim_secret_file, "payment_sim_secret_file",
                     s->payment_sim_secret, name, err, errsize) < 0)
+        return -1;
+    if (load_payments(s, name, err, errsize) < 0)
         return -1;
     if (!s->downstream_file)
         return 0;
@@ -440,6 +593,12 @@ ec_settings_release(struct ec_settings *s)
     explicit_bzero(s->session_secret, sizeof(s->session_secret));
     ec_seal_release(&s->seal);
     explicit_bzero(s->payment_sim_secret, sizeof(s->payment_sim_secret));
+    wipe(s->stripe_secret_key);
+    free(s->stripe_secret_key);
+    s->stripe_secret_key = NULL;
+    wipe(s->stripe_webhook_secrets);
+    free(s->stripe_webhook_secrets);
+    s->stripe_webhook_secrets = NULL;
     free(s->path);
     s->path = NULL;
 }
@@ -464,6 +623,23 @@ ec_settings_mail_config(const struct ec_settings *s, struct ec_mail_config *c)
         .smtp_user = s->smtp_user,
         .smtp_password = s->smtp_password,
         .timeout_ms = s->mail_timeout,
+    };
+}
+
+void
+ec_settings_payment_conf(const struct ec_settings *s, struct ec_payment_conf *c,
+                         struct ec_https_opts *https)
+{
+    *https = (struct ec_https_opts){.ca_file = s->stripe_ca_file};
+    *c = (struct ec_payment_conf){
+        .provider = s->payment_provider,
+        .tenants = s->payment_provider_tenants,
+        .sim_key = s->payment_sim_secret_file ? s->payment_sim_secret : NULL,
+        .sim_key_len = sizeof(s->payment_sim_secret),
+        .stripe_api = s->stripe_api,
+        .stripe_secret_key = s->stripe_secret_key,
+        .stripe_webhook_secrets = s->stripe_webhook_secrets,
+        .https = https,
     };
 }
 

@@ -124,17 +124,26 @@ struct ec_settings {
     char *payment_sim_secret_file; /* signs the simulator's callbacks;
                                       NULL = random per start */
     unsigned char payment_sim_secret[32]; /* never logged */
-    int delivery;                         /* run the delivery process */
-    long delivery_interval;     /* ms between looks at an idle outbox */
-    long delivery_batch;        /* rows claimed at once */
-    long delivery_lease;        /* ms a claim lasts */
-    long delivery_backoff;      /* ms after the first failure */
-    long delivery_backoff_max;  /* ms, the longest wait */
-    long delivery_max_attempts; /* then the event is dead */
-    long delivery_timeout;      /* ms, one POST to a receiver */
-    char *downstream_file;      /* slug URL secret, a tenant a line */
-    char *downstream_ca_file;   /* CAs the receivers' certificates chain
-                                   to; NULL = the system's */
+    char *payment_provider;               /* every tenant's: "sim" or "stripe";
+                                             NULL = the one configured */
+    char *payment_provider_tenants;       /* "slug=provider ...": exceptions */
+    char *stripe_secret_key_file;         /* its first line: the API key */
+    char *stripe_webhook_secret_file;     /* signing secrets, one a line */
+    char *stripe_api;             /* https://api.stripe.com, or a double */
+    char *stripe_ca_file;         /* CAs for stripe_api; NULL = system's */
+    char *stripe_secret_key;      /* read from the file: never logged */
+    char *stripe_webhook_secrets; /* likewise, one a line */
+    int delivery;                 /* run the delivery process */
+    long delivery_interval;       /* ms between looks at an idle outbox */
+    long delivery_batch;          /* rows claimed at once */
+    long delivery_lease;          /* ms a claim lasts */
+    long delivery_backoff;        /* ms after the first failure */
+    long delivery_backoff_max;    /* ms, the longest wait */
+    long delivery_max_attempts;   /* then the event is dead */
+    long delivery_timeout;        /* ms, one POST to a receiver */
+    char *downstream_file;        /* slug URL secret, a tenant a line */
+    char *downstream_ca_file;     /* CAs the receivers' certificates chain
+                                     to; NULL = the system's */
 };
 
 /*
@@ -157,6 +166,14 @@ void ec_settings_mail_config(const struct ec_settings *s,
                              struct ec_mail_config *c);
 
 /* 1 if listen names a unix socket path. */
+/* How payments are taken (svc/payment.h), https pointing at storage
+   the caller keeps beside c (its options for Stripe's API). */
+struct ec_payment_conf;
+struct ec_https_opts;
+void ec_settings_payment_conf(const struct ec_settings *s,
+                              struct ec_payment_conf *c,
+                              struct ec_https_opts *https);
+
 int ec_settings_listen_is_unix(const struct ec_settings *s);
 
 #endif

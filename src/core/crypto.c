@@ -77,6 +77,38 @@ ec_hmac_sha1(const void *key, size_t key_len, const void *msg, size_t msg_len,
         abort();
 }
 
+void
+ec_hkdf_sha256(const void *salt, size_t salt_len, const void *ikm,
+               size_t ikm_len, const void *info, size_t info_len,
+               unsigned char *out, size_t out_len)
+{
+    unsigned char prk[EC_SHA256_SIZE], t[EC_SHA256_SIZE];
+    unsigned char msg[EC_SHA256_SIZE + 256 + 1];
+    size_t done = 0, n, m;
+    unsigned i;
+
+    if (out_len > 255 * EC_SHA256_SIZE || info_len > 256)
+        abort(); /* a caller's bug: no use asks for this much */
+    ec_hmac_sha256(salt, salt_len, ikm, ikm_len, prk); /* extract */
+    for (i = 1; done < out_len; i++) {                 /* expand */
+        m = 0;
+        if (i > 1) {
+            memcpy(msg, t, EC_SHA256_SIZE);
+            m = EC_SHA256_SIZE;
+        }
+        memcpy(msg + m, info, info_len);
+        m += info_len;
+        msg[m++] = (unsigned char)i;
+        ec_hmac_sha256(prk, sizeof(prk), msg, m, t);
+        n = out_len - done < EC_SHA256_SIZE ? out_len - done : EC_SHA256_SIZE;
+        memcpy(out + done, t, n);
+        done += n;
+    }
+    OPENSSL_cleanse(prk, sizeof(prk));
+    OPENSSL_cleanse(t, sizeof(t));
+    OPENSSL_cleanse(msg, sizeof(msg));
+}
+
 int
 ec_mem_equal(const void *a, const void *b, size_t n)
 {

@@ -23,6 +23,16 @@ void ec_hmac_sha256(const void *key, size_t key_len, const void *msg,
 void ec_hmac_sha1(const void *key, size_t key_len, const void *msg,
                   size_t msg_len, unsigned char out[EC_SHA1_SIZE]);
 
+/*
+ * HKDF-SHA256 (RFC 5869): out_len bytes (at most 255 * 32) of key
+ * material derived from the ikm_len bytes of ikm, with salt (may be
+ * empty) and info (what the key is for, so one secret gives unrelated
+ * keys for unrelated uses).
+ */
+void ec_hkdf_sha256(const void *salt, size_t salt_len, const void *ikm,
+                    size_t ikm_len, const void *info, size_t info_len,
+                    unsigned char *out, size_t out_len);
+
 /* 1 if the n bytes at a and b are equal, in a time that does not depend on
    where they differ (for comparing secrets), else 0. */
 int ec_mem_equal(const void *a, const void *b, size_t n);

@@ -46,7 +46,6 @@
 #include "svc/tenant.h"
 
 /* How long an order waits for its payment before it is cancelled. */
-#define PAY_WITHIN_S (30 * 60)
 
 /* Who asks: the session's account and its hash; owner->session_hash
    NULL without a session. */
@@ -78,21 +77,17 @@ owner_of(struct ec_request *req, struct ec_order_owner *owner,
 /* ---- the payment ---- */
 
 /*
- * Make the provider's page of payment payment_id and record it. The one
- * place that knows the provider: for now the simulator of the demo and
- * test stacks (svc/payment_sim.c). 0 or an ec_err.
+ * Make the provider's page of order order_id's payment payment_id and
+ * record it (handlers/payment_pages.c: the tenant's provider, the return
+ * page on this host). 0 or an ec_err.
  */
 static int
-start_payment(struct ec_request *req, const char *payment_id)
+start_payment(struct ec_request *req, const char *order_id,
+              const char *payment_id)
 {
-    struct ec_buf url = EC_BUF_INIT;
-    int rc;
+    const char *url;
 
-    ec_payment_sim_url(&url, payment_id);
-    rc = ec_payment_started(req->env->db, req->tenant->id, payment_id,
-                            payment_id, url.data);
-    ec_buf_release(&url);
-    return rc;
+    return ec_payment_start(req, order_id, payment_id, &url);
 }
 
 /*
@@ -114,7 +109,7 @@ answer_order(struct ec_request *req, struct ec_response *res,
         json_object_object_get_ex(payment, "status", &v) &&
         strcmp(json_object_get_string(v), "created") == 0 &&
         json_object_object_get_ex(payment, "id", &v)) {
-        if ((rc = start_payment(req, json_object_get_string(v))) < 0) {
+        if ((rc = start_payment(req, id, json_object_get_string(v))) < 0) {
             json_object_put(order);
             return rc;
         }
@@ -414,12 +409,19 @@ place(struct ec_request *req, struct ec_response *res,
 {
     struct ec_order_line_in lines[EC_BASKET_LINES_MAX];
     struct ec_buf cpr = EC_BUF_INIT;
+    const char *provider =
+        ec_payment_provider(req->env->payments, req->tenant->slug);
     struct ec_basket_identity id;
     struct ec_order_created out;
     struct ec_basket_policy p;
     struct ec_order_new o;
     int rc;
 
+    if (!provider) {
+        ec_log_error("checkout: %s has no payment provider configured",
+                     req->tenant->slug);
+        return EC_ERR_UNAVAILABLE;
+    }
     order_lines(req, v, lines);
     ec_basket_identity_get(b, &id);
     if (id.verified && id.cpr_sealed &&
@@ -451,8 +453,8 @@ place(struct ec_request *req, struct ec_response *res,
         .nlines = v->nlines,
         .vat_due_now = ec_promotion_vat(v->monthly_now + v->one_time,
                                         req->tenant->vat_rate_bp),
-        .pay_within_s = PAY_WITHIN_S,
-        .provider = "sim",
+        .pay_within_s = req->env->order_payment_timeout_ms / 1000,
+        .provider = provider,
     };
     rc = ec_order_create(req->env->db, &o, &out);
     ec_buf_release(&cpr);
@@ -472,7 +474,7 @@ place(struct ec_request *req, struct ec_response *res,
         return answer_order(req, res, owner, out.id, 1);
     ec_log_info("order %s of %s placed (%zu lines)", out.id, req->tenant->slug,
                 v->nlines);
-    if ((rc = start_payment(req, out.payment_id)) < 0)
+    if ((rc = start_payment(req, out.id, out.payment_id)) < 0)
         return rc; /* a retry with the key starts it */
     ec_basket_policy_of(req, &p);
     if (ec_basket_sold(req->env->kv, req->tenant->slug, b, &p, key, digest,

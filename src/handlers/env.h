@@ -24,6 +24,7 @@ struct ec_db;
 struct ec_downstream;
 struct ec_kv;
 struct ec_mail;
+struct ec_payment_conf;
 struct ec_number_cache;
 
 struct ec_env {
@@ -57,6 +58,9 @@ struct ec_env {
     const struct ec_downstream *receivers;
     const unsigned char *payment_sim_key;
     size_t payment_sim_key_len;
+    /* how payments are taken: each tenant's provider, Stripe's keys */
+    const struct ec_payment_conf *payments;
+    long long order_payment_timeout_ms; /* an order awaits its payment */
 };
 
 #endif

@@ -146,6 +146,21 @@ int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
 /* orders.c: callbacks into the order flow (docs/orders.md) */
 int ec_h_downstream_report(struct ec_request *req, struct ec_response *res);
 int ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res);
+int ec_h_stripe_webhook(struct ec_request *req, struct ec_response *res);
+
+/* payment_pages.c: the simulator's hosted page and its form, and the
+   payment return page (docs/orders.md) */
+int ec_h_sim_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_sim_complete(struct ec_request *req, struct ec_response *res);
+int ec_h_payment_return_page(struct ec_request *req, struct ec_response *res);
+/*
+ * For the checkout: make the hosted page of payment payment_id of the
+ * request's tenant with its provider (ec_payment_begin()), returning the
+ * customer to this host's payment return page of order_id; *url (arena
+ * memory) is where to send the customer. Returns as ec_payment_begin().
+ */
+int ec_payment_start(struct ec_request *req, const char *order_id,
+                     const char *payment_id, const char **url);
 
 /* checkout.c: the checkout and the customer's orders (docs/orders.md) */
 int ec_h_checkout(struct ec_request *req, struct ec_response *res);

@@ -1,8 +1,9 @@
 /*
- * Callbacks into the order flow: the downstream receiver's reports and
- * the payment simulator's callback. Thin on purpose: each verifies and
- * applies through its service (svc/downstream.c, svc/payment_sim.c) with
- * the raw body, and answers 2xx only after the effect is committed.
+ * Callbacks into the order flow: the downstream receiver's reports, the
+ * payment simulator's callback and Stripe's webhooks. Thin on purpose: each
+ * verifies and applies through its service (svc/downstream.c,
+ * svc/payment_sim.c) with the raw body, and answers 2xx only after the effect
+ * is committed.
  */
 #include <stdint.h>
 #include <time.h>
@@ -74,6 +75,25 @@ ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res)
         req->body ? req->body : "", req->body_len, (int64_t)time(NULL), &why);
     if (rc < 0)
         return refused(res, "payment callback", req->tenant->slug, rc, why);
+    accepted(res);
+    return 0;
+}
+
+/* POST /api/v1/payments/stripe/webhook: 404 where Stripe is not
+   configured. */
+int
+ec_h_stripe_webhook(struct ec_request *req, struct ec_response *res)
+{
+    const struct ec_env *env = req->env;
+    const char *why = NULL;
+    int rc;
+
+    rc = ec_payment_stripe_webhook(
+        env->db, env->kv, env->payments, req->tenant->id,
+        ec_request_header(req, "stripe-signature"), req->body ? req->body : "",
+        req->body_len, (int64_t)time(NULL), &why);
+    if (rc < 0)
+        return refused(res, "stripe webhook", req->tenant->slug, rc, why);
     accepted(res);
     return 0;
 }

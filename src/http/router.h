@@ -59,6 +59,11 @@ enum ec_route_flag {
        body check without a token, which such a report never carries; for
        routes that change nothing but the log */
     EC_R_NO_CSRF = 1 << 7,
+    /* the payment simulator's, a stand-in of the demo and test stacks:
+       the route is in the table only when payment_sim_secret_file is set
+       (app/app.c leaves it out otherwise), so production, which sets no
+       simulator, answers 404 as for any unknown path */
+    EC_R_SIMULATOR = 1 << 8,
 };
 
 /* The flags that protect a state-changing route against forgery. */

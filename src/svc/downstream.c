@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
+#include "core/seal.h"
 #include "core/sighead.h"
 #include "core/xalloc.h"
 #include "net/https.h"
@@ -314,4 +315,55 @@ ec_downstream_report(struct ec_db *db, const struct ec_downstream_endpoint *e,
     rc = apply_report(db, tenant_id, id, order, (enum ec_order_status)to, st);
     json_object_put(j);
     return rc;
+}
+
+/* ---- the CPR number, sealed for the receiver ---- */
+
+/* A ring of the one key derived from e's secret, and the context of
+   order_id. */
+static void
+cpr_ring(const struct ec_downstream_endpoint *e, const char *order_id,
+         struct ec_seal *ring, struct ec_buf *context)
+{
+    unsigned char key[EC_SEAL_KEY_SIZE];
+
+    ec_hkdf_sha256("", 0, e->secret, sizeof(e->secret), EC_DOWNSTREAM_CPR_INFO,
+                   strlen(EC_DOWNSTREAM_CPR_INFO), key, sizeof(key));
+    ec_seal_init(ring);
+    if (ec_seal_add(ring, EC_DOWNSTREAM_CPR_KID, key, 1) < 0)
+        EC_BUG("the receiver's kid is not a valid kid");
+    ec_mem_wipe(key, sizeof(key));
+    ec_buf_addf(context, "%s:%s:cpr", e->slug, order_id);
+}
+
+int
+ec_downstream_seal_cpr(const struct ec_downstream_endpoint *e,
+                       const char *order_id, const char *cpr, size_t len,
+                       struct ec_buf *out)
+{
+    struct ec_buf context = EC_BUF_INIT;
+    struct ec_seal ring;
+    int rc;
+
+    cpr_ring(e, order_id, &ring, &context);
+    rc = ec_seal_encrypt(&ring, context.data, cpr, len, out);
+    ec_seal_release(&ring);
+    ec_buf_release(&context);
+    return rc < 0 ? EC_ERR_INTERNAL : 0;
+}
+
+int
+ec_downstream_open_cpr(const struct ec_downstream_endpoint *e,
+                       const char *order_id, const char *sealed,
+                       unsigned char *out, size_t cap, size_t *len)
+{
+    struct ec_buf context = EC_BUF_INIT;
+    struct ec_seal ring;
+    int rc;
+
+    cpr_ring(e, order_id, &ring, &context);
+    rc = ec_seal_decrypt(&ring, context.data, sealed, out, cap, len);
+    ec_seal_release(&ring);
+    ec_buf_release(&context);
+    return rc < 0 ? EC_ERR_FORBIDDEN : 0;
 }

@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct ec_buf;
 struct ec_db;
 struct ec_https_opts;
 struct ec_kv;
@@ -88,5 +89,45 @@ int ec_downstream_report(struct ec_db *db,
                          long long tenant_id, const char *header,
                          const char *body, size_t len, int64_t now,
                          const char **why);
+
+/* ---- the CPR number, sealed for the receiver ---- */
+
+/*
+ * An order's CPR number travels to the receiver sealed, never in clear:
+ * AES-256-GCM in the format of core/seal.h,
+ *
+ *     v1.rcv1.<base64url(nonce[12] || ciphertext || tag[16])>
+ *
+ * under a key derived from the tenant's receiver secret with HKDF-SHA256
+ * (no salt, info EC_DOWNSTREAM_CPR_INFO). The additional data is
+ * "v1.rcv1.<slug>:<order id>:cpr", so a value copied into another
+ * order's or another tenant's event does not open. Why a derived key and
+ * not a second secret in downstream_file: the secret is already shared
+ * with that receiver alone, the derivation gives a key unrelated to the
+ * one that signs (neither use weakens the other), the file's format stays
+ * as it is, and rotating the secret rotates both (the receiver keeps the
+ * old one a while, as it does for signatures). The receiver's side is
+ * t/doubles/downstream.mjs, openCpr().
+ */
+#define EC_DOWNSTREAM_CPR_KID "rcv1"
+#define EC_DOWNSTREAM_CPR_INFO "ecom downstream cpr v1"
+
+/*
+ * Seal the len bytes of cpr (the ten digits) for e's receiver, for
+ * order_id (its public id), and append the text to out: the value of
+ * the event's order.customer.cpr_sealed. Returns 0, or EC_ERR_INTERNAL.
+ */
+int ec_downstream_seal_cpr(const struct ec_downstream_endpoint *e,
+                           const char *order_id, const char *cpr, size_t len,
+                           struct ec_buf *out);
+
+/*
+ * The receiver's side, for tests and tools: open sealed for order_id into
+ * out (cap bytes, *len its length). Returns 0, or EC_ERR_FORBIDDEN when
+ * it does not open (another order, tenant or secret; tampered).
+ */
+int ec_downstream_open_cpr(const struct ec_downstream_endpoint *e,
+                           const char *order_id, const char *sealed,
+                           unsigned char *out, size_t cap, size_t *len);
 
 #endif

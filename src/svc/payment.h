@@ -189,4 +189,85 @@ int ec_stripe_webhook(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
                       const char *body, size_t len, int64_t now,
                       const char **why);
 
+/* ---- starting a payment with the tenant's provider (svc/payment_start.c) */
+
+#define EC_PAYMENT_SIM "sim"
+#define EC_PAYMENT_STRIPE "stripe"
+#define EC_PAYMENT_WEBHOOK_SECRETS_MAX 8
+
+struct ec_https_opts;
+
+/*
+ * How this installation takes payments, from the settings
+ * (ec_settings_payment_conf()). Every pointer outlives the worker; the
+ * keys are never logged.
+ *
+ * A tenant's provider is the one its slug names in tenants (words
+ * "slug=provider", blank- or comma-separated), else provider. A provider
+ * is usable only when configured: the simulator with its key (sim_key
+ * set), Stripe with its secret key and at least one webhook secret.
+ */
+struct ec_payment_conf {
+    const char *provider; /* "sim", "stripe", or NULL: none configured */
+    const char *tenants;  /* per-tenant choices, or NULL */
+    const unsigned char *sim_key; /* NULL: no simulator */
+    size_t sim_key_len;
+    const char *stripe_api;        /* EC_STRIPE_API or a test double's */
+    const char *stripe_secret_key; /* NULL: no Stripe */
+    /* the webhook endpoints' signing secrets, one a line (a rotation
+       has two for a while): any may verify an event */
+    const char *stripe_webhook_secrets;
+    const struct ec_https_opts *https; /* for Stripe's API */
+};
+
+/*
+ * Check the text of a per-tenant choice ("nordlys=sim fjordmobil=stripe").
+ * 0, or -1 with why in err (the word in question).
+ */
+int ec_payment_tenants_check(const char *text, char *err, size_t errsize);
+
+/*
+ * The provider of tenant slug ("sim" or "stripe", static strings), or
+ * NULL when its provider is not configured: the checkout then answers
+ * 503 and logs why, and makes no order.
+ */
+const char *ec_payment_provider(const struct ec_payment_conf *c,
+                                const char *slug);
+
+/*
+ * Make the hosted page of payment payment_id of tenant (created by
+ * ec_order_create() with the provider ec_payment_provider() named) and
+ * record it with ec_payment_started(); the customer is sent to *url.
+ *
+ *   sim:    url is "/pay/sim/<payment_id>" on the shop's own host;
+ *   stripe: a Checkout Session of one line item, item_name, for the
+ *           amount due now (one-time fees + the first month, the
+ *           payment's amount), success_url and cancel_url return_url
+ *           (the payment return page on the tenant's host, absolute),
+ *           client_reference_id the order's id, Idempotency-Key the
+ *           payment's id (a retry makes no second session); url is the
+ *           session's page at Stripe.
+ *
+ * A payment already started gives its page again, unchanged. Returns 0;
+ * EC_ERR_NOT_FOUND (no such payment of tenant); EC_ERR_CONFLICT (the
+ * payment is over: paid, failed, cancelled, expired); EC_ERR_UNAVAILABLE
+ * (the provider is not configured, or Stripe did not answer: nothing is
+ * recorded, the customer may try again); or a store error.
+ */
+int ec_payment_begin(struct ec_db *db, const struct ec_payment_conf *c,
+                     long long tenant_id, const char *payment_id,
+                     const char *return_url, const char *item_name,
+                     struct ec_buf *url);
+
+/*
+ * A Stripe webhook for tenant, verified against each of the configured
+ * signing secrets in turn (ec_stripe_webhook()). Returns as that, or
+ * EC_ERR_NOT_FOUND when Stripe is not configured.
+ */
+int ec_payment_stripe_webhook(struct ec_db *db, struct ec_kv *kv,
+                              const struct ec_payment_conf *c,
+                              long long tenant_id, const char *header,
+                              const char *body, size_t len, int64_t now,
+                              const char **why);
+
 #endif

@@ -17,10 +17,16 @@
 // endpoint, POST /api/v1/downstream/reports with Host <slug>.localhost:
 // "provisioning" after a second, "completed" a second later.
 //
+// An event's order.customer.cpr_sealed, the customer's CPR number sealed
+// for this receiver (svc/downstream.h), is opened as a real receiver
+// would (openCpr()); what arrived records only whether it opened.
+//
 // For tests (loopback only): GET /received[?order=ID] lists what
 // arrived; POST /control {"fail_for_ms": N} or {"fail_next": N} makes it
 // answer 500, {"reports": false} stops the reports, {"reset": true}
-// forgets what arrived.
+// forgets what arrived, {"open_cpr": {"tenant", "order", "sealed"}}
+// answers {"cpr"} (or 422) for the test that a value sealed by ecomd
+// opens here.
 
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -72,6 +78,29 @@ function verify(header, secret, body) {
     const want = Buffer.from(sign(secret, t, body), 'hex');
     const ok = v1.some((s) => crypto.timingSafeEqual(Buffer.from(s, 'hex'), want));
     return ok ? null : 'mismatch';
+}
+
+// The receiver's side of the CPR number sealed for it: "v1.rcv1.<data>",
+// data base64url(nonce[12] || ciphertext || tag[16]), AES-256-GCM under
+// HKDF-SHA256(the receiver's secret, no salt, "ecom downstream cpr v1"),
+// with "v1.rcv1.<slug>:<order id>:cpr" as additional data. The digits, or
+// null when it does not open.
+function openCpr(secret, slug, order, sealed) {
+    const m = /^v1\.(rcv1)\.([A-Za-z0-9_-]+)$/.exec(sealed || '');
+    if (!secret || !m) return null;
+    const raw = Buffer.from(m[2], 'base64url');
+    if (raw.length < 12 + 16 + 1) return null;
+    const key = Buffer.from(crypto.hkdfSync('sha256', secret, Buffer.alloc(0),
+                                            'ecom downstream cpr v1', 32));
+    try {
+        const d = crypto.createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12));
+        d.setAAD(Buffer.from(`v1.${m[1]}.${slug}:${order}:cpr`));
+        d.setAuthTag(raw.subarray(raw.length - 16));
+        const plain = Buffer.concat([d.update(raw.subarray(12, raw.length - 16)), d.final()]);
+        return plain.toString('utf8');
+    } catch {
+        return null;
+    }
 }
 
 const received = [];
@@ -128,8 +157,10 @@ function onEvent(req, res, slug, body) {
         return json(res, 400, { error: 'invalid_json' });
     }
     const order = ev.order && ev.order.id;
+    const sealed = ev.order && ev.order.customer && ev.order.customer.cpr_sealed;
     received.push({
         tenant: slug, id: ev.id, type: ev.type, seq: ev.seq, order,
+        cpr_opened: sealed ? openCpr(secret, slug, order, sealed) !== null : null,
         event_id_header: req.headers['ecom-event-id'] || null,
         at: new Date().toISOString(),
     });
@@ -147,6 +178,11 @@ function onControl(res, body) {
         c = JSON.parse(body.toString('utf8') || '{}');
     } catch {
         return json(res, 400, { error: 'invalid_json' });
+    }
+    if (c.open_cpr) {
+        const { tenant, order, sealed } = c.open_cpr;
+        const cpr = openCpr(secretOf(tenant), tenant, order, sealed);
+        return cpr === null ? json(res, 422, { error: 'does_not_open' }) : json(res, 200, { cpr });
     }
     if (c.reset) {
         received.length = 0;

@@ -5,6 +5,7 @@
  * (status, JSON envelope or HTML page, headers).
  */
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include "../fake.h"
 #include "../test.h"
 #include "app/app.h"
+#include "app/routes.h"
 #include "app/settings.h"
 #include "core/err.h"
 #include "http/csrf.h"
@@ -391,7 +393,40 @@ test_a_store_that_is_down_is_503(void)
     CU_ASSERT_EQUAL(ran, 0);
 }
 
+/* The simulator's routes are served only where it is configured (these
+   settings set no payment_sim_secret_file): elsewhere they are 404 like
+   any unknown path. */
+static void
+test_simulator_routes_only_when_configured(void)
+{
+    struct ec_app *plain = ec_app_new(&settings);
+    const struct ec_route *r;
+    struct ec_kvlist args;
+    struct ec_arena a;
+    unsigned allowed, flagged = 0;
+
+    for (size_t i = 0; i < ec_routes_count; i++)
+        flagged += (ec_routes[i].flags & EC_R_SIMULATOR) != 0;
+    CU_ASSERT_EQUAL(flagged, 3);
+    CU_ASSERT_EQUAL(plain->nroutes, ec_routes_count - flagged);
+    for (size_t i = 0; i < plain->nroutes; i++)
+        CU_ASSERT_FALSE(plain->routes[i].flags & EC_R_SIMULATOR);
+    ec_arena_init(&a, 0);
+    memset(&args, 0, sizeof(args));
+    CU_ASSERT_EQUAL(ec_router_match(plain->routes, plain->nroutes, "GET",
+                                    "/pay/sim/0123", &a, &r, &args, &allowed),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_router_match(plain->routes, plain->nroutes, "POST",
+                                    "/api/v1/payments/stripe/webhook", &a, &r,
+                                    &args, &allowed),
+                    0);
+    ec_arena_release(&a);
+    ec_app_free(plain);
+}
+
 static const struct ec_test tests[] = {
+    {"the simulator's routes only where it is configured",
+     test_simulator_routes_only_when_configured},
     {"routes, 404, 405 with Allow, HEAD", test_routes_and_methods},
     {"every answer carries its id and security headers",
      test_every_answer_has_its_headers},

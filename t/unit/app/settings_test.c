@@ -6,7 +6,9 @@
 #include "../test.h"
 #include "app/settings.h"
 #include "core/password.h"
+#include "net/https.h"
 #include "svc/mail.h"
+#include "svc/payment.h"
 
 static char scratch[] = "/tmp/ec-settings-XXXXXX";
 
@@ -365,6 +367,103 @@ test_shipped_config_is_valid(void)
     ec_settings_release(&s);
 }
 
+static void
+write_text(const char *name, const char *text)
+{
+    FILE *f = fopen(name, "w");
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fputs(text, f);
+    CU_ASSERT_EQUAL_FATAL(fclose(f), 0);
+}
+
+/* Payments: the provider chosen by default and per tenant, Stripe's
+   secrets from their files, and no provider chosen that is not
+   configured. */
+static void
+test_payment_settings(void)
+{
+    static const char *const bad[] = {
+        "payment_provider = paypal\n",
+        "payment_provider_tenants = nordlys\n",
+        "payment_provider = stripe\n",
+        "payment_provider_tenants = fjordmobil=stripe\n",
+        "payment_provider = sim\n",
+        "stripe_secret_key_file = sk\n",
+        "stripe_secret_key_file = sk\nstripe_webhook_secret_file = none\n",
+        "stripe_secret_key_file = sk\nstripe_webhook_secret_file = empty\n",
+        "stripe_api = http://api.stripe.com\n",
+        NULL,
+    };
+    struct ec_payment_conf c;
+    struct ec_https_opts https;
+    struct ec_settings s;
+    char text[1024], err[512];
+
+    write_text("sim", "a simulator key of at least 32 bytes\n");
+    write_text("sk", "sk_test_123\n");
+    write_text("whsec", "# endpoint secrets\n  whsec_old \n\nwhsec_new\n");
+    write_text("empty", "# nothing\n");
+    /* nothing configured: no provider */
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
+                          0);
+    ec_settings_payment_conf(&s, &c, &https);
+    CU_ASSERT_PTR_NULL(c.provider);
+    CU_ASSERT_PTR_NULL(ec_payment_provider(&c, "nordlys"));
+    EC_ASSERT_STR(c.stripe_api, EC_STRIPE_API);
+    ec_settings_release(&s);
+    /* the simulator by default, Stripe for one tenant */
+    CU_ASSERT_EQUAL_FATAL(
+        settings_from_text(&s, "t.conf",
+                           "listen = /tmp/e.sock\n"
+                           "payment_sim_secret_file = sim\n"
+                           "payment_provider_tenants = fjordmobil=stripe\n"
+                           "stripe_secret_key_file = sk\n"
+                           "stripe_webhook_secret_file = whsec\n"
+                           "stripe_api = https://127.0.0.1:18544\n"
+                           "stripe_ca_file = /tmp/ca.pem\n",
+                           err, sizeof(err)),
+        0);
+    ec_settings_payment_conf(&s, &c, &https);
+    EC_ASSERT_STR(c.provider, "sim");
+    EC_ASSERT_STR(ec_payment_provider(&c, "nordlys"), "sim");
+    EC_ASSERT_STR(ec_payment_provider(&c, "fjordmobil"), "stripe");
+    EC_ASSERT_STR(c.stripe_secret_key, "sk_test_123");
+    EC_ASSERT_STR(c.stripe_webhook_secrets, "whsec_old\nwhsec_new\n");
+    EC_ASSERT_STR(c.stripe_api, "https://127.0.0.1:18544");
+    CU_ASSERT_PTR_EQUAL(c.https, &https);
+    EC_ASSERT_STR(https.ca_file, "/tmp/ca.pem");
+    CU_ASSERT_EQUAL(memcmp(c.sim_key, "a simulator key of at least 32 b", 32),
+                    0);
+    ec_settings_release(&s);
+    /* Stripe alone: it is the default */
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = /tmp/e.sock\n"
+                                             "stripe_secret_key_file = sk\n"
+                                             "stripe_webhook_secret_file = "
+                                             "whsec\n",
+                                             err, sizeof(err)),
+                          0);
+    ec_settings_payment_conf(&s, &c, &https);
+    EC_ASSERT_STR(ec_payment_provider(&c, "nordlys"), "stripe");
+    CU_ASSERT_PTR_NULL(c.sim_key);
+    ec_settings_release(&s);
+    for (size_t i = 0; bad[i]; i++) {
+        snprintf(text, sizeof(text), "listen = /tmp/e.sock\n%s", bad[i]);
+        err[0] = '\0';
+        CU_ASSERT_EQUAL(
+            settings_from_text(&s, "t.conf", text, err, sizeof(err)), -1);
+        CU_ASSERT_PTR_NULL(strstr(err, "sk_test_123"));
+        CU_ASSERT_NOT_EQUAL(err[0], '\0');
+    }
+    unlink("sim");
+    unlink("sk");
+    unlink("whsec");
+    unlink("empty");
+}
+
 static const struct ec_test tests[] = {
     {"defaults fill what the file does not set",
      test_defaults_fill_what_is_not_set},
@@ -377,6 +476,7 @@ static const struct ec_test tests[] = {
     {"user, group, redis_user; ECOMD_REDIS_PASSWORD overrides the file",
      test_redis_account_and_process_user},
     {"accounts: hash parameters, sign-in limits, mail", test_account_settings},
+    {"payments: providers, Stripe's secrets", test_payment_settings},
     {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},
     {NULL, NULL},
 };

@@ -68,7 +68,32 @@ test_hmac_repeats(void)
     CU_ASSERT_EQUAL(memcmp(a, b, sizeof(a)), 0);
 }
 
+/* RFC 5869's test cases 1 (salt and info, two blocks and a part) and 3
+   (neither) */
+static void
+test_hkdf_sha256_rfc5869(void)
+{
+    unsigned char ikm[22], salt[13], info[10], okm[42];
+    char got[2 * sizeof(okm) + 1];
+
+    memset(ikm, 0x0b, sizeof(ikm));
+    for (size_t i = 0; i < sizeof(salt); i++)
+        salt[i] = (unsigned char)i;
+    for (size_t i = 0; i < sizeof(info); i++)
+        info[i] = (unsigned char)(0xf0 + i);
+    ec_hkdf_sha256(salt, sizeof(salt), ikm, sizeof(ikm), info, sizeof(info),
+                   okm, sizeof(okm));
+    hex(okm, sizeof(okm), got);
+    EC_ASSERT_STR(got, "3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d"
+                       "56ecc4c5bf34007208d5b887185865");
+    ec_hkdf_sha256("", 0, ikm, sizeof(ikm), "", 0, okm, sizeof(okm));
+    hex(okm, sizeof(okm), got);
+    EC_ASSERT_STR(got, "8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e"
+                       "5f3c738d2d9d201395faa4b61a96c8");
+}
+
 static const struct ec_test tests[] = {
+    {"HKDF-SHA256: RFC 5869 test cases", test_hkdf_sha256_rfc5869},
     {"HMAC-SHA256: RFC 4231 test cases", test_hmac_sha256_rfc4231},
     {"HMAC-SHA256: one call does not leak into the next", test_hmac_repeats},
     {NULL, NULL},
