@@ -97,6 +97,12 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/pay/sim/{payment_id}",       ec_h_sim_page,           T | DB | KV | SIM},
     {EC_POST,   "/pay/sim/{payment_id}",       ec_h_form_sim_complete,  T | DB | KV | FORM | SIM},
     {EC_GET,    "/orders/{order_id}/payment-return", ec_h_payment_return_page, T | DB | KV},
+    /* the checkout page and its form (303 to the payment's page, or the
+       page again with its error), the order page of its owner
+       (handlers/checkout_pages.c) */
+    {EC_GET,    "/checkout",                   ec_h_checkout_page,      CAT | DB},
+    {EC_POST,   "/checkout",                   ec_h_form_checkout,      CAT | DB | FORM},
+    {EC_GET,    "/orders/{id}",                ec_h_order_page,         T | DB | KV},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

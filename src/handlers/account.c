@@ -666,6 +666,34 @@ ec_h_form_signup(struct ec_request *req, struct ec_response *res)
         res, ec_redirect_path(ec_request_form(req, "next"), "/account"));
 }
 
+/* The account's orders, newest first, into m for the account page. */
+static int
+orders_model(struct ec_request *req, const struct ec_account *a,
+             struct json_object *m)
+{
+    struct ec_order_owner owner = {a->id, NULL};
+    struct json_object *list, *id;
+    int rc;
+
+    if ((rc = ec_order_list(req->env->db, req->tenant->id, &owner,
+                            EC_ORDER_LIST_DEFAULT, &list)) < 0)
+        return rc;
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        struct json_object *o = json_object_array_get_idx(list, i);
+
+        ec_order_texts(req, o);
+        if (json_object_object_get_ex(o, "id", &id))
+            json_object_object_add(
+                o, "short_id",
+                json_object_new_string_len(json_object_get_string(id), 8));
+    }
+    json_object_object_add(
+        m, "has_orders",
+        json_object_new_boolean(json_object_array_length(list) > 0));
+    json_object_object_add(m, "orders", list);
+    return 0;
+}
+
 /* GET /account: the signed-in customer's page, else off to sign in. */
 int
 ec_h_account_page(struct ec_request *req, struct ec_response *res)
@@ -681,6 +709,10 @@ ec_h_account_page(struct ec_request *req, struct ec_response *res)
         return rc;
     m = json_object_new_object();
     json_object_object_add(m, "account", account_json(&a));
+    if ((rc = orders_model(req, &a, m)) < 0) {
+        json_object_put(m);
+        return rc;
+    }
     return page(req, res, "profile", m, 200);
 }
 

@@ -238,7 +238,7 @@ ec_basket_do_add(struct ec_request *req, struct ec_response *res,
         return rc;
     l->monthly_at_add = monthly_now_of(req, req->channel, l);
     policy_of(req, &p);
-    if (0 && (!w || !w->given || w->version == 0)) {
+    if (!w || !w->given || w->version == 0) {
         /* as if the session had no basket yet: one round trip when so */
         rc = add_claiming(req, b, l, &p, &field, &message);
         if (rc != EC_BASKET_NAMED)

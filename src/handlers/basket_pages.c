@@ -148,24 +148,6 @@ see_basket(struct ec_request *req, struct ec_response *res)
 
 /* ---- the basket page ---- */
 
-/* "6 måneders binding" in the shop's words. */
-static struct json_object *
-binding_text(struct ec_request *req, int months)
-{
-    struct json_object *model, *text;
-    struct ec_buf b = EC_BUF_INIT;
-
-    if (months == 0)
-        return ec_json_str(ec_msgcat_text(req->texts, "binding.none"));
-    model = json_object_new_object();
-    json_object_object_add(model, "months", json_object_new_int(months));
-    ec_msgcat_render(req->texts, "binding.months", model, &b);
-    text = json_object_new_string_len(b.data, (int)b.len);
-    json_object_put(model);
-    ec_buf_release(&b);
-    return text;
-}
-
 /* A notice's text by its code; the API's message if there is none. */
 static void
 notice_text(struct ec_request *req, struct json_object *n)
@@ -263,7 +245,7 @@ decorate_line(struct ec_request *req, struct json_object *line,
     const char *id = vl->id;
 
     json_object_object_add(line, "binding_text",
-                           binding_text(req, vl->binding_months));
+                           ec_binding_text(req, vl->binding_months));
     json_object_object_add(line, "needs_acceptance",
                            jbool(vl->needs_acceptance));
     if (vl->sim)

@@ -45,13 +45,9 @@
 #include "svc/session.h"
 #include "svc/tenant.h"
 
-/* How long an order waits for its payment before it is cancelled. */
-
-/* Who asks: the session's account and its hash; owner->session_hash
-   NULL without a session. */
-static int
-owner_of(struct ec_request *req, struct ec_order_owner *owner,
-         struct ec_session *s)
+int
+ec_order_owner_of(struct ec_request *req, struct ec_order_owner *owner,
+                  struct ec_session *s)
 {
     char *hash;
     int rc;
@@ -492,7 +488,13 @@ place(struct ec_request *req, struct ec_response *res,
 int
 ec_h_checkout(struct ec_request *req, struct ec_response *res)
 {
-    const char *key = ec_request_header(req, "idempotency-key");
+    return ec_checkout_run(req, res, ec_request_header(req, "idempotency-key"));
+}
+
+int
+ec_checkout_run(struct ec_request *req, struct ec_response *res,
+                const char *key)
+{
     const char *field, *message, *sold_key, *sold_digest;
     char digest[EC_CHECKOUT_HASH_SIZE], hash[EC_CHECKOUT_HASH_SIZE];
     char id[EC_ORDER_ID_SIZE], stored[65];
@@ -509,7 +511,7 @@ ec_h_checkout(struct ec_request *req, struct ec_response *res)
                        NULL);
     if ((rc = ec_checkout_read(req->json, r, &field, &message)) < 0)
         return ec_fail(res, rc, field, message);
-    if ((rc = owner_of(req, &owner, &s)) < 0)
+    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
         return rc;
     memset(&b, 0, sizeof(b));
     if (s.basket[0] && (rc = ec_basket_load(req->env->kv, req->tenant->slug,
@@ -571,7 +573,7 @@ ec_h_orders(struct ec_request *req, struct ec_response *res)
                            "limit is a whole number from 1 to 50.");
         limit = (unsigned)n;
     }
-    if ((rc = owner_of(req, &owner, &s)) < 0)
+    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
         return rc;
     if (!owner.session_hash && !owner.account_id)
         list = json_object_new_array();
@@ -594,7 +596,7 @@ ec_h_order(struct ec_request *req, struct ec_response *res)
     struct ec_session s;
     int rc;
 
-    if ((rc = owner_of(req, &owner, &s)) < 0)
+    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
         return rc;
     if (!id || (!owner.session_hash && !owner.account_id))
         return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");

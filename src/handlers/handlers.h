@@ -33,6 +33,9 @@ void ec_page_script_texts(struct ec_request *req, struct json_object *model);
 void ec_json_money(struct ec_request *req, struct json_object *o,
                    const char *key, long long minor);
 
+/* "6 måneders binding" (months 0: "no binding") in the shop's words. */
+struct json_object *ec_binding_text(struct ec_request *req, int months);
+
 /* probes.c: liveness and readiness for load balancers and scripts */
 int ec_h_healthz(struct ec_request *req, struct ec_response *res);
 int ec_h_readyz(struct ec_request *req, struct ec_response *res);
@@ -164,6 +167,32 @@ int ec_payment_start(struct ec_request *req, const char *order_id,
 
 /* checkout.c: the checkout and the customer's orders (docs/orders.md) */
 int ec_h_checkout(struct ec_request *req, struct ec_response *res);
+/*
+ * The checkout of the session's basket with the body in req->json and
+ * Idempotency-Key key, for the JSON route and the checkout form: 0 with
+ * the answer on res (201, model {order, payment, replayed}), or an
+ * ec_err recorded on res (ec_fail).
+ */
+int ec_checkout_run(struct ec_request *req, struct ec_response *res,
+                    const char *key);
+/*
+ * Who asks for an order: the session's account and the hash of its id
+ * (owner->session_hash NULL without a session), the session's record
+ * into *s. 0 or a store error.
+ */
+struct ec_order_owner;
+struct ec_session;
+int ec_order_owner_of(struct ec_request *req, struct ec_order_owner *owner,
+                      struct ec_session *s);
+
+/* checkout_pages.c: the checkout page and form, the order page */
+int ec_h_checkout_page(struct ec_request *req, struct ec_response *res);
+int ec_h_form_checkout(struct ec_request *req, struct ec_response *res);
+int ec_h_order_page(struct ec_request *req, struct ec_response *res);
+/* An order of ec_order_view() or ec_order_list() with the texts pages
+   show: status_text, pending_payment, amounts as money (*_text), the
+   lines' binding and SIM texts. */
+void ec_order_texts(struct ec_request *req, struct json_object *order);
 int ec_h_orders(struct ec_request *req, struct ec_response *res);
 int ec_h_order(struct ec_request *req, struct ec_response *res);
 

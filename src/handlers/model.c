@@ -59,3 +59,20 @@ ec_json_money(struct ec_request *req, struct json_object *o, const char *key,
                            json_object_new_string_len(b.data, (int)b.len));
     ec_buf_release(&b);
 }
+
+struct json_object *
+ec_binding_text(struct ec_request *req, int months)
+{
+    struct json_object *model, *text;
+    struct ec_buf b = EC_BUF_INIT;
+
+    if (months == 0)
+        return ec_json_str(ec_msgcat_text(req->texts, "binding.none"));
+    model = json_object_new_object();
+    json_object_object_add(model, "months", json_object_new_int(months));
+    ec_msgcat_render(req->texts, "binding.months", model, &b);
+    text = json_object_new_string_len(b.data, (int)b.len);
+    json_object_put(model);
+    ec_buf_release(&b);
+    return text;
+}

@@ -34,6 +34,21 @@ ec_response_header(struct ec_response *res, const char *name, const char *value)
     return 0;
 }
 
+int
+ec_response_set_header(struct ec_response *res, const char *name,
+                       const char *value)
+{
+    if (!*name || !header_safe(name) || !header_safe(value) ||
+        strchr(name, ':'))
+        return -1;
+    for (size_t i = 0; i < res->headers.n; i++)
+        if (strcasecmp(res->headers.items[i].name, name) == 0) {
+            res->headers.items[i].value = value;
+            return 0;
+        }
+    return ec_response_header(res, name, value);
+}
+
 const char *
 ec_response_get_header(const struct ec_response *res, const char *name)
 {

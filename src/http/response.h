@@ -52,6 +52,12 @@ void ec_response_init(struct ec_response *res, struct ec_arena *a,
 int ec_response_header(struct ec_response *res, const char *name,
                        const char *value);
 
+/* The same, replacing the value of the first header of that name (any
+   case) if there is one: for an answer whose meaning a caller changes
+   (a form's 303 after a JSON answer's Location). */
+int ec_response_set_header(struct ec_response *res, const char *name,
+                           const char *value);
+
 /* The value of header name (case-insensitive), or NULL. */
 const char *ec_response_get_header(const struct ec_response *res,
                                    const char *name);

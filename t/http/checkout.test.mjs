@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { FJORD, NORDLYS, STACK_DIR, eventually, json, redis, sql } from './lib.mjs';
+import { FJORD, NORDLYS, STACK_DIR, eventually, json, redis, request, sql } from './lib.mjs';
 
 // A browser in miniature: keeps its cookies (and so its CSRF token).
 class Shopper {
@@ -319,4 +319,126 @@ test("another session's, account's or tenant's order id is 404", async () => {
   assert.equal(r.status, 200, r.body);
   r = await acct.api('GET', `/api/v1/orders/${id}`);
   assert.equal(r.status, 404);
+});
+
+// ---- the checkout page and its form (handlers/checkout_pages.c) ----
+
+// The form as the checkout page would post it (fields: extra or
+// replacing ones), with the session's token in the csrf field.
+function checkoutForm(s, fields = {}) {
+  const f = {
+    csrf: s.token, name: 'Ann Hansen', email: `ann-${randomUUID().slice(0, 8)}@example.dk`,
+    phone: '20 12 34 56', address: 'Vej 1\n2100 København Ø', terms: '1', contract_summary: '1',
+    ...fields,
+  };
+  return new URLSearchParams(Object.entries(f).filter(([, v]) => v !== undefined)).toString();
+}
+
+// The page's hidden idempotency key and the session's form token.
+async function checkoutPage(s) {
+  const page = await request(s.host, '/checkout', { headers: { Cookie: s.cookie } });
+  assert.equal(page.status, 200, page.body);
+  s.token = page.headers['x-csrf-token'];
+  return { html: page.body, key: page.body.match(/name="idempotency_key" value="([0-9a-f]{32})"/)[1] };
+}
+
+test('the checkout form: the binding accepted on it, 303 to the payment; the form sent twice makes one order', async () => {
+  const s = await shopper(FJORD, { binding_months: 6 });
+  const { html, key } = await checkoutPage(s);
+  assert.match(html, new RegExp(`name="accept_binding_${s.line.id}"`), 'the binding to accept');
+  assert.match(html, /name="csrf"/);
+  const body = checkoutForm(s, { idempotency_key: key, [`accept_binding_${s.line.id}`]: '1' });
+  const first = await request(FJORD, '/checkout', {
+    method: 'POST', body, csrf: false,
+    headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(first.status, 303, first.body);
+  assert.match(first.headers.location, /^\/pay\/sim\/[0-9a-f]{32}$/);
+  const again = await request(FJORD, '/checkout', {
+    method: 'POST', body, csrf: false,
+    headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(again.status, 303, again.body);
+  assert.equal(again.headers.location, first.headers.location, 'the same payment');
+  assert.equal(ordersWithKey(key), 1);
+  assert.equal(sql(`SELECT binding_months FROM order_lines l JOIN orders o ON o.id = l.order_id
+                    WHERE o.idempotency_key = '${key}'`), '6');
+  assert.equal(number(s.msisdn, 'fjordmobil'), 'assigned');
+  // the order's page, for its session only
+  const id = sql(`SELECT public_id FROM orders WHERE idempotency_key = '${key}'`);
+  const mine = await request(FJORD, `/orders/${id}`, { headers: { Cookie: s.cookie } });
+  assert.equal(mine.status, 200);
+  assert.match(mine.body, /data-status="pending_payment"/);
+  assert.match(mine.body, new RegExp(`href="${first.headers.location}"`), 'a link to pay');
+  const stranger = new Shopper(FJORD);
+  await stranger.api('GET', '/api/v1/basket');
+  assert.equal((await request(FJORD, `/orders/${id}`, { headers: { Cookie: stranger.cookie } })).status, 404);
+  assert.equal((await request(FJORD, `/orders/${id}`)).status, 404, 'no session, no order');
+});
+
+test('the checkout form with a mistake: the page again with the error at its field, what was typed kept, no order', async () => {
+  const s = await shopper(FJORD, { binding_months: 6 });
+  const { key } = await checkoutPage(s);
+  const cases = [
+    [{ email: 'not-an-address' }, 'email', 422],
+    [{ terms: undefined }, 'terms', 422],
+    [{ [`accept_binding_${s.line.id}`]: undefined }, 'lines', 422],
+  ];
+  for (const [fields, at, status] of cases) {
+    const res = await request(FJORD, '/checkout', {
+      method: 'POST', csrf: false,
+      body: checkoutForm(s, { idempotency_key: key, name: 'Bo <Brandt>', ...fields }),
+      headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+    });
+    assert.equal(res.status, status, `${at}: ${res.body.slice(0, 300)}`);
+    assert.match(res.body, /role="alert"/, at);
+    assert.match(res.body, /value="Bo &lt;Brandt&gt;"/, `${at}: the name kept, escaped`);
+    assert.match(res.body, new RegExp(`value="${key}"`), `${at}: the same idempotency key`);
+    if (at === 'email') assert.match(res.body, /id="email"[^>]*aria-invalid="true"/);
+    if (at === 'terms') assert.match(res.body, /name="terms"[^>]*aria-invalid="true"/);
+  }
+  assert.equal(ordersWithKey(key), 0);
+  // without its token: 403, nothing written
+  const forged = await request(FJORD, '/checkout', {
+    method: 'POST', csrf: false,
+    body: checkoutForm(s, { idempotency_key: key, csrf: undefined, [`accept_binding_${s.line.id}`]: '1' }),
+    headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(forged.status, 403);
+  assert.equal(ordersWithKey(key), 0);
+});
+
+test('a changed price on the checkout form: the page names both prices, and the order goes through once accepted', async () => {
+  const s = await shopper(FJORD);
+  const bkey = `ecom:{fjordmobil}:basket:${redis('HGET', `ecom:{fjordmobil}:session:${s.cookies.get('sid').split('.')[0]}`, 'basket')}`;
+  const doc = JSON.parse(redis('GET', bkey));
+  const now = doc.lines[0].monthly_at_add;
+  doc.lines[0].monthly_at_add = now - 1000;
+  redis('SET', bkey, JSON.stringify(doc), 'PX', '600000');
+  const { key } = await checkoutPage(s);
+  const post = (fields) => request(FJORD, '/checkout', {
+    method: 'POST', csrf: false, body: checkoutForm(s, { idempotency_key: key, ...fields }),
+    headers: { Cookie: s.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
+  });
+  const res = await post({});
+  assert.equal(res.status, 409, res.body.slice(0, 300));
+  const box = res.body.match(new RegExp(`name="accept_price_${s.line.id}" value="(\\d+)"`));
+  assert.ok(box, 'a checkbox to accept the new price');
+  assert.equal(Number(box[1]), now);
+  const ok = await post({ [`accept_price_${s.line.id}`]: box[1] });
+  assert.equal(ok.status, 303, ok.body.slice(0, 300));
+  assert.equal(ordersWithKey(key), 1);
+});
+
+test('the account page lists the account\'s orders', async () => {
+  const s = await shopper(FJORD);
+  const email = `konto-${randomUUID().slice(0, 8)}@example.dk`;
+  const up = await s.api('POST', '/api/v1/account', { email, password: 'et langt kodeord 1', name: 'Kim Konto' });
+  assert.equal(up.status, 201, up.body);
+  const placed = await s.checkout(order());
+  assert.equal(placed.status, 201, placed.body);
+  const page = await request(FJORD, '/account', { headers: { Cookie: s.cookie } });
+  assert.equal(page.status, 200);
+  assert.match(page.body, new RegExp(`href="/orders/${placed.json.order.id}"`));
+  assert.match(page.body, /Afventer betaling/);
 });

@@ -21,7 +21,7 @@ import {
 const STRIPE_HOST = 'stripetest.localhost';
 const OFFSET = Number(process.env.EC_TEST_PORT_OFFSET || 0);
 const STRIPE_PORT = 18544 + OFFSET;
-const DOWNSTREAM_PORT = Number(process.env.EC_DOWNSTREAM_PORT || 18543 + OFFSET);
+const DOWNSTREAM_PORT = Number(process.env.EC_DOWNSTREAM_PORT || 19543 + OFFSET);
 const FIXTURE = path.join(ROOT, 'build/plain/t/integration/svc/payment_fixture');
 const CA = readFileSync(path.join(STACK_DIR, 'oidc/ca.pem'));
 
