@@ -127,6 +127,7 @@ ec_app_new(const struct ec_settings *s)
         .receivers = &app->receivers,
         .payment_sim_key = s->payment_sim_secret,
         .payment_sim_key_len = sizeof(s->payment_sim_secret),
+        .themes = app->themes,
     };
     accounts_new(app, s);
     return app;

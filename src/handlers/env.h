@@ -25,6 +25,7 @@ struct ec_downstream;
 struct ec_kv;
 struct ec_mail;
 struct ec_number_cache;
+struct ec_themes;
 
 struct ec_env {
     struct ec_db *db;
@@ -57,6 +58,9 @@ struct ec_env {
     const struct ec_downstream *receivers;
     const unsigned char *payment_sim_key;
     size_t payment_sim_key_len;
+    /* the worker's themes, for what is rendered outside a page (the
+       contract summary an order stores, handlers/contract_summary.h) */
+    struct ec_themes *themes;
 };
 
 #endif
