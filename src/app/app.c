@@ -150,6 +150,7 @@ ec_app_new(const struct ec_settings *s)
         .payment_sim_key_len = sizeof(s->payment_sim_secret),
         .payments = &app->payments,
         .order_payment_timeout_ms = s->order_payment_timeout,
+        .themes = app->themes,
     };
     ec_settings_payment_conf(s, &app->payments, &app->stripe_https);
     accounts_new(app, s);

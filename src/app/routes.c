@@ -103,6 +103,7 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/checkout",                   ec_h_checkout_page,      CAT | DB},
     {EC_POST,   "/checkout",                   ec_h_form_checkout,      CAT | DB | FORM},
     {EC_GET,    "/orders/{id}",                ec_h_order_page,         T | DB | KV},
+    {EC_GET,    "/orders/{id}/contract-summary", ec_h_order_summary,    T | DB | KV},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

@@ -31,6 +31,7 @@
 #include "core/err.h"
 #include "core/log.h"
 #include "handlers/basket.h"
+#include "handlers/contract_summary.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
@@ -404,7 +405,7 @@ place(struct ec_request *req, struct ec_response *res,
       const struct ec_order_owner *owner)
 {
     struct ec_order_line_in lines[EC_BASKET_LINES_MAX];
-    struct ec_buf cpr = EC_BUF_INIT;
+    struct ec_buf cpr = EC_BUF_INIT, summary = EC_BUF_INIT;
     const char *provider =
         ec_payment_provider(req->env->payments, req->tenant->slug);
     struct ec_basket_identity id;
@@ -418,12 +419,22 @@ place(struct ec_request *req, struct ec_response *res,
                      req->tenant->slug);
         return EC_ERR_UNAVAILABLE;
     }
+    /* the summary the checkout page showed, from the same priced lines,
+       is the one the order keeps */
+    if ((rc = ec_contract_summary_for_request(req, v, (int64_t)time(NULL),
+                                              &summary)) < 0) {
+        ec_log_error("checkout: no contract summary for %s: %s",
+                     req->tenant->slug, ec_err_info(rc)->code);
+        ec_buf_release(&summary);
+        return EC_ERR_INTERNAL;
+    }
     order_lines(req, v, lines);
     ec_basket_identity_get(b, &id);
     if (id.verified && id.cpr_sealed &&
         ec_checkout_seal_cpr(req->env->mitid.seal, req->tenant->slug,
                              id.cpr_sealed, &cpr) < 0) {
         ec_log_error("checkout: the basket's identity does not open");
+        ec_buf_release(&summary);
         return EC_ERR_INTERNAL;
     }
     o = (struct ec_order_new){
@@ -438,9 +449,7 @@ place(struct ec_request *req, struct ec_response *res,
         .consent_terms = r->terms,
         .consent_contract_summary = r->contract_summary,
         .consent_marketing = r->marketing,
-        /* the contract summary's text comes with svc/contract_summary.c;
-           until then the order keeps none */
-        .contract_summary = NULL,
+        .contract_summary = summary.data,
         .basket_id = b->id,
         .account_id = owner->account_id,
         .session_hash = owner->session_hash,
@@ -454,6 +463,7 @@ place(struct ec_request *req, struct ec_response *res,
     };
     rc = ec_order_create(req->env->db, &o, &out);
     ec_buf_release(&cpr);
+    ec_buf_release(&summary);
     if (rc == EC_ERR_NUMBER_TAKEN) {
         struct json_object *d = json_object_new_object();
 

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <json-c/json.h>
 
@@ -23,6 +24,7 @@
 #include "core/err.h"
 #include "core/rand.h"
 #include "handlers/basket.h"
+#include "handlers/contract_summary.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
@@ -274,6 +276,24 @@ error_model(struct ec_request *req, const struct ec_response *res, int rc,
 }
 
 /*
+ * The EU contract summary of the priced lines v into m as
+ * contract_summary_html, as the checkout will store it; none when a line
+ * has no price (the checkout refuses such a basket and says why).
+ */
+static void
+summary_model(struct ec_request *req, const struct ec_basket_view *v,
+              struct json_object *m)
+{
+    struct ec_buf b = EC_BUF_INIT;
+
+    if (v->nlines > 0 &&
+        ec_contract_summary_for_request(req, v, (int64_t)time(NULL), &b) == 0)
+        json_object_object_add(m, "contract_summary_html",
+                               json_object_new_string_len(b.data, (int)b.len));
+    ec_buf_release(&b);
+}
+
+/*
  * The checkout page of basket b with status: the form as typed (typed,
  * taken over; NULL: a fresh page) and the error rc recorded on res (0:
  * none), the idempotency key key (NULL: a new one).
@@ -314,6 +334,7 @@ checkout_page(struct ec_request *req, struct ec_response *res,
                            jbool(json_object_array_length(changes) > 0));
     json_object_object_add(m, "price_changes", changes);
     ec_basket_identity_model(req, b, m);
+    summary_model(req, v, m);
     if (rc)
         error_model(req, res, rc, m);
     res->status = status;
@@ -451,5 +472,47 @@ ec_h_order_page(struct ec_request *req, struct ec_response *res)
     m = json_object_new_object();
     json_object_object_add(m, "order", order);
     ec_response_set_model(res, m, "order");
+    return 0;
+}
+
+/*
+ * GET /orders/{id}/contract-summary: the summary the order was accepted
+ * with, as the checkout stored it, in a document of its own to keep
+ * (Content-Disposition: attachment), for the order's owner only.
+ */
+int
+ec_h_order_summary(struct ec_request *req, struct ec_response *res)
+{
+    const char *id = ec_request_route_arg(req, "id");
+    struct ec_buf html = EC_BUF_INIT;
+    struct ec_order_owner owner;
+    struct json_object *m;
+    struct ec_session s;
+    int rc;
+
+    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
+        return rc;
+    if (!id || (!owner.session_hash && !owner.account_id))
+        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");
+    rc = ec_order_contract_summary(req->env->db, req->tenant->id, id, &owner,
+                                   &html);
+    if (rc < 0) {
+        ec_buf_release(&html);
+        return rc == EC_ERR_NOT_FOUND
+                   ? ec_fail(res, rc, NULL, "There is no such order.")
+                   : rc;
+    }
+    m = json_object_new_object();
+    json_object_object_add(m, "order_id", json_object_new_string(id));
+    json_object_object_add(
+        m, "summary_html",
+        json_object_new_string_len(html.data, (int)html.len));
+    ec_buf_release(&html);
+    ec_response_header(
+        res, "Content-Disposition",
+        ec_arena_printf(req->arena,
+                        "attachment; filename=\"contract-summary-%s.html\"",
+                        id));
+    ec_response_set_model(res, m, "contract_summary_document");
     return 0;
 }

@@ -26,6 +26,7 @@ struct ec_kv;
 struct ec_mail;
 struct ec_payment_conf;
 struct ec_number_cache;
+struct ec_themes;
 
 struct ec_env {
     struct ec_db *db;
@@ -61,6 +62,9 @@ struct ec_env {
     /* how payments are taken: each tenant's provider, Stripe's keys */
     const struct ec_payment_conf *payments;
     long long order_payment_timeout_ms; /* an order awaits its payment */
+    /* the worker's themes, for what is rendered outside a page (the
+       contract summary an order stores, handlers/contract_summary.h) */
+    struct ec_themes *themes;
 };
 
 #endif

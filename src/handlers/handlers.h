@@ -189,6 +189,7 @@ int ec_order_owner_of(struct ec_request *req, struct ec_order_owner *owner,
 int ec_h_checkout_page(struct ec_request *req, struct ec_response *res);
 int ec_h_form_checkout(struct ec_request *req, struct ec_response *res);
 int ec_h_order_page(struct ec_request *req, struct ec_response *res);
+int ec_h_order_summary(struct ec_request *req, struct ec_response *res);
 /* An order of ec_order_view() or ec_order_list() with the texts pages
    show: status_text, pending_payment, amounts as money (*_text), the
    lines' binding and SIM texts. */

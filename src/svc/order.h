@@ -209,11 +209,24 @@ int ec_order_find_key(struct ec_db *db, long long tenant_id, const char *key,
  * {monthly, one_time, due_now, min_total, vat_due_now}, lines: [{line_no,
  * sku, name, channel, binding_months, sim_type, msisdn, porting,
  * monthly_now, one_time, min_total}], payment: {id, provider, status,
- * amount, url (only while the payment is open)}, identity_verified}.
+ * amount, url (only while the payment is open)}, identity_verified,
+ * has_contract_summary}.
  * 0, EC_ERR_NOT_FOUND (no such order, or not owner's), or a store error.
  */
 int ec_order_view(struct ec_db *db, long long tenant_id, const char *public_id,
                   const struct ec_order_owner *owner, struct json_object **out);
+
+/*
+ * The contract summary order public_id of tenant was accepted with (the
+ * HTML fragment the checkout stored), appended to out, for its owner
+ * only. 0, EC_ERR_NOT_FOUND (no such order, not owner's, or stored
+ * without one), or a store error.
+ */
+struct ec_buf;
+int ec_order_contract_summary(struct ec_db *db, long long tenant_id,
+                              const char *public_id,
+                              const struct ec_order_owner *owner,
+                              struct ec_buf *out);
 
 /*
  * The owner's orders of tenant, newest first, at most limit

@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 
 #include "core/crypto.h"
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/rand.h"
 #include "store/db.h"
@@ -123,6 +124,9 @@ read_view(const struct ec_db_row *row, void *ctx)
     json_object_object_add(
         o, "identity_verified",
         json_object_new_boolean(row->vals[11] && atoi(row->vals[11])));
+    json_object_object_add(
+        o, "has_contract_summary",
+        json_object_new_boolean(row->vals[12] && atoi(row->vals[12])));
     v->o = o;
     return 1;
 }
@@ -182,7 +186,8 @@ ec_order_view(struct ec_db *db, long long tenant_id, const char *public_id,
                     "SELECT id, public_id, status, cancel_reason,"
                     " DATE_FORMAT(created_at, " RFC3339 "), currency,"
                     " monthly_total, one_time_total, due_now, min_total,"
-                    " vat_due_now, identity_sealed IS NOT NULL FROM orders"
+                    " vat_due_now, identity_sealed IS NOT NULL,"
+                    " contract_summary IS NOT NULL FROM orders"
                     " WHERE tenant_id = ? AND public_id = ?"
                     " AND (session_hash = ? OR account_id = ?)",
                     p, 4, read_view, &v, NULL);
@@ -285,4 +290,36 @@ ec_order_claim(struct ec_db *db, long long tenant_id, const char *session_hash,
     if (rc >= 0 && n)
         *n = (size_t)changed;
     return rc < 0 ? rc : 0;
+}
+
+static int
+read_stored_summary(const struct ec_db_row *row, void *ctx)
+{
+    if (row->vals[0])
+        ec_buf_add(ctx, row->vals[0], row->lens[0]);
+    return 1;
+}
+
+int
+ec_order_contract_summary(struct ec_db *db, long long tenant_id,
+                          const char *public_id,
+                          const struct ec_order_owner *owner,
+                          struct ec_buf *out)
+{
+    struct ec_db_param p[4] = {EC_DB_I(tenant_id), EC_DB_S(public_id)};
+    size_t before = out->len;
+    int rc;
+
+    if (!ec_hex_valid(public_id, 32))
+        return EC_ERR_NOT_FOUND;
+    owner_params(owner, p + 2);
+    rc = ec_db_exec(db,
+                    "SELECT contract_summary FROM orders"
+                    " WHERE tenant_id = ? AND public_id = ?"
+                    " AND (session_hash = ? OR account_id = ?)"
+                    " AND contract_summary IS NOT NULL",
+                    p, 4, read_stored_summary, out, NULL);
+    if (rc < 0)
+        return rc;
+    return rc == 1 && out->len > before ? 0 : EC_ERR_NOT_FOUND;
 }
