@@ -78,6 +78,7 @@ ec_delivery_run(const struct ec_settings *s)
         .db = app->db,
         .kv = app->kv,
         .receivers = &app->receivers,
+        .seal = &s->seal,
         .https = &opts,
         .policy =
             {

@@ -4,10 +4,88 @@
 #include <string.h>
 #include <time.h>
 
+#include <json-c/json.h>
+
+#include "core/buf.h"
+#include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/seal.h"
+#include "store/db.h"
+#include "svc/checkout.h"
 #include "svc/downstream.h"
 #include "svc/order.h"
+
+struct sealed_cpr {
+    char order[EC_ORDER_ID_SIZE];
+    struct ec_buf sealed; /* orders.identity_sealed, or empty */
+};
+
+static int
+read_sealed(const struct ec_db_row *row, void *ctx)
+{
+    struct sealed_cpr *s = ctx;
+
+    snprintf(s->order, sizeof(s->order), "%s", row->vals[0]);
+    if (row->vals[1])
+        ec_buf_add(&s->sealed, row->vals[1], row->lens[1]);
+    return 1;
+}
+
+/*
+ * The payload of r with the order's CPR number sealed for receiver e
+ * (order.customer.cpr_sealed) into out, when the order has one; else
+ * out stays empty and the payload goes as stored. 0, or an ec_err (the
+ * attempt fails: an event must not go without the number it should
+ * carry).
+ */
+static int
+with_cpr(const struct ec_delivery *d, const struct ec_downstream_endpoint *e,
+         const struct ec_outbox_row *r, struct ec_buf *out)
+{
+    struct ec_db_param p[2] = {EC_DB_I(r->tenant_id), EC_DB_I(r->order_id)};
+    struct sealed_cpr s = {"", EC_BUF_INIT};
+    struct ec_buf mine = EC_BUF_INIT;
+    struct json_object *doc = NULL, *order, *customer;
+    unsigned char cpr[32];
+    char context[96];
+    size_t len = 0;
+    int rc;
+
+    if (!d->seal)
+        return 0;
+    rc = ec_db_exec(d->db,
+                    "SELECT public_id, identity_sealed FROM orders"
+                    " WHERE tenant_id = ? AND id = ?",
+                    p, 2, read_sealed, &s, NULL);
+    if (rc < 0 || s.sealed.len == 0) {
+        ec_buf_release(&s.sealed);
+        return rc < 0 ? rc : 0;
+    }
+    snprintf(context, sizeof(context), "%s:%s", r->slug, EC_ORDER_CPR_CONTEXT);
+    rc = ec_seal_decrypt(d->seal, context, s.sealed.data, cpr, sizeof(cpr),
+                         &len) < 0 ||
+                 ec_downstream_seal_cpr(e, s.order, (const char *)cpr, len,
+                                        &mine) < 0
+             ? EC_ERR_INTERNAL
+             : 0;
+    ec_mem_wipe(cpr, sizeof(cpr));
+    ec_buf_release(&s.sealed);
+    if (rc == 0 && (!(doc = json_tokener_parse(r->payload)) ||
+                    !json_object_object_get_ex(doc, "order", &order) ||
+                    !json_object_object_get_ex(order, "customer", &customer)))
+        rc = EC_ERR_INTERNAL;
+    if (rc == 0) {
+        json_object_object_add(
+            customer, "cpr_sealed",
+            json_object_new_string_len(mine.data, (int)mine.len));
+        ec_buf_adds(
+            out, json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN));
+    }
+    json_object_put(doc);
+    ec_buf_release(&mine);
+    return rc;
+}
 
 static int
 deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
@@ -16,15 +94,22 @@ deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
     const struct ec_downstream_endpoint *e =
         ec_downstream_find(d->receivers, r->slug);
     char err[EC_OUTBOX_ERROR_MAX + 1] = "";
+    struct ec_buf body = EC_BUF_INIT;
     int rc = EC_ERR_NOT_FOUND, dead = 0;
 
-    if (e)
-        rc = ec_downstream_send(e, d->https, r->event_id, r->payload,
-                                r->payload_len, (int64_t)time(NULL), NULL, err,
-                                sizeof(err));
+    if (e && (rc = with_cpr(d, e, r, &body)) < 0)
+        snprintf(err, sizeof(err),
+                 "the order's CPR number could not be "
+                 "sealed for the receiver");
+    else if (e)
+        rc = ec_downstream_send(e, d->https, r->event_id,
+                                body.len ? body.data : r->payload,
+                                body.len ? body.len : r->payload_len,
+                                (int64_t)time(NULL), NULL, err, sizeof(err));
     else
         snprintf(err, sizeof(err), "no downstream receiver for tenant %s",
                  r->slug);
+    ec_buf_release(&body);
     if (rc == 0) {
         c->delivered++;
         return ec_outbox_delivered(d->db, r);

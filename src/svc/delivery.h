@@ -4,6 +4,13 @@
  * POST each to its tenant's receiver (svc/outbox.h, svc/downstream.h).
  * A row is marked delivered only after a 2xx; any other outcome, a tenant
  * without a receiver included, is a failed attempt with its back-off.
+ *
+ * The outbox stores an order's events without its CPR number; an event
+ * of an order that has one (MitID matched it, orders.identity_sealed)
+ * gets it when it is sent, sealed for that receiver
+ * (order.customer.cpr_sealed, ec_downstream_seal_cpr()), so nothing the
+ * receiver could open lies in the outbox, and the number in clear lives
+ * only on the stack of deliver_one() for a moment.
  */
 #ifndef EC_SVC_DELIVERY_H
 #define EC_SVC_DELIVERY_H
@@ -16,11 +23,15 @@ struct ec_db;
 struct ec_downstream;
 struct ec_https_opts;
 struct ec_kv;
+struct ec_seal;
 
 struct ec_delivery {
     struct ec_db *db;
     struct ec_kv *kv; /* announces numbers given back; may be NULL */
     const struct ec_downstream *receivers;
+    /* opens the CPR number an order keeps sealed, to seal it again for
+       the receiver (order.customer.cpr_sealed); NULL: events carry none */
+    const struct ec_seal *seal;
     const struct ec_https_opts *https;
     struct ec_outbox_policy policy;
     size_t batch;

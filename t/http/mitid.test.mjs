@@ -372,6 +372,40 @@ test('without a plan in the basket the page asks for one first, and the post is 
   assert.ok([403, 409].includes(res.status), String(res.status));
 });
 
+test('a checkout after a MitID match keeps the CPR number sealed, and every event carries it sealed for the receiver', async () => {
+  const s = await shopperWithBasket(NORDLYS);
+  const { done } = await verify(s, ADULT);
+  assert.equal(done.status, 303, done.body);
+  await s.api('GET', '/api/v1/basket');
+  const placed = s.keep(await json(NORDLYS, '/api/v1/checkout', {
+    method: 'POST',
+    body: JSON.stringify({
+      customer: { name: 'Test Testesen', email: 'test.testesen@example.dk', phone: '20 12 34 56',
+                  address: 'Vej 1, 2100 København Ø' },
+      consents: { terms: true, contract_summary: true, marketing: false } }),
+    headers: { Cookie: s.cookie, 'Content-Type': 'application/json', 'Idempotency-Key': `mitid-${Date.now()}` },
+  }));
+  assert.equal(placed.status, 201, placed.body);
+  const id = placed.json.order.id;
+  assert.equal(placed.json.order.identity_verified, true);
+  const sealed = sql(`SELECT identity_sealed FROM orders WHERE public_id = '${id}'`);
+  assert.ok(sealed.length > 20 && !sealed.includes(ADULT), 'kept sealed');
+  // paid at the simulator, delivered, reported back
+  const pay = await s.get(new URL(placed.json.payment.url, 'http://x').pathname);
+  assert.equal(pay.status, 200);
+  const approved = await s.post(new URL(placed.json.payment.url, 'http://x').pathname,
+    { csrf: field(pay.body, 'csrf'), outcome: 'approve' });
+  assert.equal(approved.status, 303, approved.body);
+  const port = Number(process.env.EC_DOWNSTREAM_PORT || 19543 + Number(process.env.EC_TEST_PORT_OFFSET || 0));
+  const events = await eventually(async () => {
+    const r = await provider(`https://127.0.0.1:${port}/received?order=${id}`);
+    const got = JSON.parse(r.body).events ?? JSON.parse(r.body);
+    return got.some((e) => e.type === 'order.completed') ? got : null;
+  }, { timeout: 20000 });
+  assert.ok(events.length >= 3, JSON.stringify(events));
+  for (const e of events) assert.equal(e.cpr_opened, true, `${e.type} carries the number, sealed for the receiver`);
+});
+
 test('no table holds a CPR number in clear', () => {
   const cols = sql(`SELECT CONCAT(table_name, '.', column_name) FROM information_schema.columns
     WHERE table_schema = 'ecom' AND data_type IN ('char','varchar','text','mediumtext','longtext','tinytext','json','enum','set')`)
