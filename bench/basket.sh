@@ -84,7 +84,7 @@ read -r CHANNEL SKU BINDING SIM < <(jq -r '
 # couple of seconds), and exempt 127.0.0.1 from the limits (bench/lib.sh).
 csv=$(mktemp /tmp/ec-basket-numbers.XXXXXX)
 bench_exempt_limits bench/basket.sh
-trap 'unlock_bench; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG"; bench_unpool "$SLUG" +4599; rm -f "$csv" "${sessions:-}"; bench_restore_limits' EXIT
+trap 'unlock_bench; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG"; bench_unpool "$SLUG" +4599; rm -f "$csv" "${sessions:-}" "${contended_sessions:-}"; bench_restore_limits' EXIT
 {
     echo msisdn
     seq -f '+45%08.0f' "$CONTENDED_FIRST" $((CONTENDED_FIRST + CONTENDED_COUNT - 1))
@@ -92,13 +92,19 @@ trap 'unlock_bench; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG
 } > "$csv"
 bench_pool "$SLUG" "$csv"
 
-# The sessions: as many as the run can use (about 20 000 lines/s at most,
-# as for the numbers above), each as the server would issue it.
+# The sessions: as many as each run can use (about 20 000 lines/s at
+# most, as for the numbers above), each as the server would issue it; a
+# set for each of the two runs, so the second's requests are sessions'
+# first changes too, not additions to the baskets the first run made.
 sessions=$(mktemp /tmp/ec-basket-sessions.XXXXXX)
-perl "$ROOT/bench/sessions.pl" "$STACK/secrets/session_secret" "$STACK/secrets/form_secret" \
-    "$HOST" $((SECS * 20000 > 200000 ? SECS * 20000 : 200000)) > "$sessions" ||
-    die "could not mint the bench's sessions"
-read -r probe_cookie probe_token < <(head -1 "$sessions")
+contended_sessions=$(mktemp /tmp/ec-basket-sessions.XXXXXX)
+for f in "$sessions" "$contended_sessions"; do
+    perl "$ROOT/bench/sessions.pl" "$STACK/secrets/session_secret" "$STACK/secrets/form_secret" \
+        "$HOST" $((SECS * 20000 > 200000 ? SECS * 20000 : 200000)) > "$f" ||
+        die "could not mint the bench's sessions"
+done
+# (the probe takes a session no run reaches: the last of a set)
+read -r probe_cookie probe_token < <(tail -1 "$contended_sessions")
 
 # One request by hand first: a line the server refuses would otherwise
 # show up only as a run of 4xx. Its lock goes with the others just below.
@@ -109,11 +115,11 @@ probe=$(curl -s -w '\n%{http_code}' -H "Host: $HOST" -H 'Content-Type: applicati
 [ "${probe##*$'\n'}" = 201 ] || die "adding a line answered ${probe##*$'\n'}: ${probe%$'\n'*}"
 unlock_bench
 
-# wrk_run CONNS MODE FIRST COUNT: wrk's output plus the script's
+# wrk_run CONNS MODE FIRST COUNT SESSIONS: wrk's output plus the script's
 # basket-* lines (see bench/basket-lines.lua).
 wrk_run() {
     wrk -t2 -c"$1" -d"${SECS}s" --latency -H "Host: $HOST" -s "$LUA" \
-        "$URL/api/v1/basket/lines" -- "$2" "$3" "$4" 2 "$SKU" "$BINDING" "$SIM" "$sessions"
+        "$URL/api/v1/basket/lines" -- "$2" "$3" "$4" 2 "$SKU" "$BINDING" "$SIM" "$5"
 }
 # count OUT STATUS: how many answers had STATUS
 count() { awk -v s="$2" '$1 == "basket-status" && $2 == s {n = $3} END {print n + 0}' <<<"$1"; }
@@ -132,7 +138,7 @@ echo "bench/basket.sh ${1:-demo} $SECS $CONNS: wrk -t2 -d${SECS}s, $(nproc) core
 echo "line: $SKU, $BINDING months, $SIM SIM, channel $CHANNEL of $HOST, a session of its own each request (a new basket)"
 
 # 1. distinct numbers
-out=$(wrk_run "$CONNS" distinct "$DISTINCT_FIRST" "$DISTINCT_COUNT")
+out=$(wrk_run "$CONNS" distinct "$DISTINCT_FIRST" "$DISTINCT_COUNT" "$sessions")
 added=$(count "$out" 201)
 secs=$(awk '$1 == "basket-duration-us" {print $2 / 1e6}' <<<"$out")
 wrapped=$(awk '$1 == "basket-wrapped" {print $2}' <<<"$out")
@@ -143,7 +149,7 @@ printf '%-34s %8s lines/s  p50 %8s  p99 %8s  201 %s  non-201 %s%s\n' \
 
 # 2. contention: 10 numbers, 64 connections. Every 201 takes a number for
 # longer than the run, so more than 10 means one was granted twice.
-out=$(wrk_run 64 shared "$CONTENDED_FIRST" "$CONTENDED_COUNT")
+out=$(wrk_run 64 shared "$CONTENDED_FIRST" "$CONTENDED_COUNT" "$contended_sessions")
 granted=$(count "$out" 201)
 double=$((granted > CONTENDED_COUNT ? granted - CONTENDED_COUNT : 0))
 # wrk does not see the answers to requests still in flight when it stops

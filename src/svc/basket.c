@@ -583,8 +583,9 @@ static const char save_script[] =
     "end\n"
     "local got = save()\n"
     "if got > 0 then\n"
-    "  redis.call('HSETNX', record, 'created', ARGV[15])\n"
-    "  redis.call('HSET', record, 'basket', ARGV[4])\n"
+    "  -- a record without a basket is a new one (a sign-in gives every\n"
+    "  -- session a basket): its creation is now\n"
+    "  redis.call('HSET', record, 'basket', ARGV[4], 'created', ARGV[15])\n"
     "  redis.call('PEXPIRE', record, idle)\n"
     "end\n"
     "return {tostring(got)}\n";
