@@ -56,19 +56,9 @@ DISTINCT_FIRST=99100000
 DISTINCT_COUNT=$((SECS * 20000 > 200000 ? SECS * 20000 : 200000))
 [ $((DISTINCT_FIRST + DISTINCT_COUNT - 1)) -le 99999999 ] ||
     die "$SECS s would need more numbers than the block +4599 has: run shorter"
-LOCKS="ecom:{$SLUG}:lock:+4599*"
 
 kv() { redis_admin "$@"; }   # the stack's admin account (scripts/lib.sh)
 msisdn() { printf '+45%08d' "$1"; }
-
-# Delete every lock on a bench number. SCAN rather than KEYS: the demo's
-# Redis stays responsive while it walks the keyspace.
-unlock_bench() {
-    local keys
-    kv --scan --pattern "$LOCKS" | while mapfile -t -n 500 keys && [ ${#keys[@]} -gt 0 ]; do
-        kv DEL "${keys[@]}" >/dev/null
-    done
-}
 
 # The line to add: the first plan the shop's default channel lists (the
 # channel a request without channel hints, like ours, is seen through),
@@ -84,7 +74,7 @@ read -r CHANNEL SKU BINDING SIM < <(jq -r '
 # couple of seconds), and exempt 127.0.0.1 from the limits (bench/lib.sh).
 csv=$(mktemp /tmp/ec-basket-numbers.XXXXXX)
 bench_exempt_limits bench/basket.sh
-trap 'unlock_bench; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG"; bench_unpool "$SLUG" +4599; rm -f "$csv" "${sessions:-}" "${contended_sessions:-}"; bench_restore_limits' EXIT
+trap 'bench_unlock "$SLUG" +4599; bench_drop_baskets "$SLUG" +4599; bench_drop_sessions "$SLUG"; bench_unpool "$SLUG" +4599; rm -f "$csv" "${sessions:-}" "${contended_sessions:-}"; bench_restore_limits' EXIT
 {
     echo msisdn
     seq -f '+45%08.0f' "$CONTENDED_FIRST" $((CONTENDED_FIRST + CONTENDED_COUNT - 1))
@@ -113,7 +103,7 @@ probe=$(curl -s -w '\n%{http_code}' -H "Host: $HOST" -H 'Content-Type: applicati
     -d "{\"sku\":\"$SKU\",\"binding_months\":$BINDING,\"sim_type\":\"$SIM\",\"msisdn\":\"$(msisdn "$DISTINCT_FIRST")\"}" \
     "$URL/api/v1/basket/lines")
 [ "${probe##*$'\n'}" = 201 ] || die "adding a line answered ${probe##*$'\n'}: ${probe%$'\n'*}"
-unlock_bench
+bench_unlock "$SLUG" +4599
 
 # wrk_run CONNS MODE FIRST COUNT SESSIONS: wrk's output plus the script's
 # basket-* lines (see bench/basket-lines.lua).

@@ -22,7 +22,7 @@ const sessions = readFileSync(sessionsFile, 'utf8').trim().split('\n').map((l) =
 const numbers = readFileSync(numbersFile, 'utf8').trim().split('\n');
 const line = JSON.parse(lineJson);
 const customer = {
-  name: 'Bench Kunde', email: 'bench@example.com', phone: '+4512345678',
+  name: 'Bench Kunde', email: 'bench@example.com', phone: '+4520123456',
   address: 'Benchvej 1, 2100 København Ø',
 };
 

@@ -46,13 +46,14 @@ sql() { mysql_root ecom --batch --skip-column-names -e "$1"; }
 drop_orders() {
     sql "DELETE e FROM payment_events e JOIN payments p ON p.id = e.payment_id
            JOIN orders o ON o.id = p.order_id JOIN tenants t ON t.id = o.tenant_id
-          WHERE t.slug = '$SLUG' AND o.email = '$EMAIL';
+          WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL';
          DELETE o FROM orders o JOIN tenants t ON t.id = o.tenant_id
-          WHERE t.slug = '$SLUG' AND o.email = '$EMAIL'" ||
+          WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL'" ||
         echo "warning: the bench's orders are still in $SLUG's shop" >&2
 }
 cleanup() {
     drop_orders
+    bench_unlock "$SLUG" "$PREFIX"
     bench_drop_baskets "$SLUG" "$PREFIX"
     bench_drop_sessions "$SLUG"
     bench_unpool "$SLUG" "$PREFIX"
@@ -61,6 +62,7 @@ cleanup() {
 }
 trap cleanup EXIT
 drop_orders   # a run that was cut short
+bench_unlock "$SLUG" "$PREFIX"
 bench_exempt_limits bench/checkout.sh
 
 # the line: the first plan of the shop's default channel, its first
@@ -87,16 +89,16 @@ orders=$(grep -c '^checkout-order ' "$work/out" || true)
 # every order of the run completed: its three events delivered
 completed() {
     [ "$(sql "SELECT COUNT(*) FROM orders o JOIN tenants t ON t.id = o.tenant_id
-              WHERE t.slug = '$SLUG' AND o.email = '$EMAIL' AND o.status <> 'completed'
+              WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL' AND o.status <> 'completed'
                 AND o.status <> 'cancelled'")" = 0 ]
 }
 wait_until 300 completed || echo "warning: not every order completed within 300 s" >&2
 sql "SELECT COUNT(*),
             TIMESTAMPDIFF(MICROSECOND, MIN(x.created_at), MAX(x.delivered_at)) / 1e6
        FROM outbox x JOIN orders o ON o.id = x.order_id JOIN tenants t ON t.id = o.tenant_id
-      WHERE t.slug = '$SLUG' AND o.email = '$EMAIL' AND x.state = 'delivered'" |
-    awk '{printf "outbox: %d events delivered in %.1f s: %.1f events/s\n", $1, $2, $2 > 0 ? $1 / $2 : 0}'
+      WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL' AND x.state = 'delivered'" |
+    awk '{printf "outbox: %d events delivered in %.1f s: %.1f events/s\n", $1, $2, ($2 > 0 ? $1 / $2 : 0)}'
 sql "SELECT TIMESTAMPDIFF(MICROSECOND, x.created_at, x.delivered_at) / 1000
        FROM outbox x JOIN orders o ON o.id = x.order_id JOIN tenants t ON t.id = o.tenant_id
-      WHERE t.slug = '$SLUG' AND o.email = '$EMAIL' AND x.state = 'delivered' ORDER BY 1" |
+      WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL' AND x.state = 'delivered' ORDER BY 1" |
     awk '{v[NR] = $1} END {if (NR) printf "outbox lag: p50 %.0f ms, p99 %.0f ms\n", v[int(NR * 0.5) + 1], v[int(NR * 0.99) + 1]}'

@@ -89,3 +89,14 @@ bench_drop_sessions() {
         cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:session:*" "$cursor" "ecom:{$1}:basket:")
     done
 }
+
+# bench_unlock SLUG PREFIX: delete every lock of SLUG on a number starting
+# with PREFIX. SCAN rather than KEYS: the demo's Redis stays responsive
+# while it walks the keyspace.
+bench_unlock() {
+    local keys
+    redis_admin --scan --pattern "ecom:{$1}:lock:$2*" |
+        while mapfile -t -n 500 keys && [ ${#keys[@]} -gt 0 ]; do
+            redis_admin DEL "${keys[@]}" >/dev/null
+        done
+}

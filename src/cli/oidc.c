@@ -43,7 +43,7 @@ parse_args(int argc, char **argv, struct args *a)
 static int
 discover(const struct args *a, FILE *out, FILE *err)
 {
-    struct ec_https_opts o = {a->ca_file, 0, 0, 0};
+    struct ec_https_opts o = {.ca_file = a->ca_file};
     struct ec_oidc_endpoints ep;
     struct ec_jwks set;
     char why[512];
@@ -118,7 +118,7 @@ verify(const struct args *a, const struct ec_https_opts *o,
 static int
 token(const struct args *a, FILE *out, FILE *err)
 {
-    struct ec_https_opts o = {a->ca_file, 0, 0, 0};
+    struct ec_https_opts o = {.ca_file = a->ca_file};
     struct ec_oidc_client client = {
         a->pos[2], getenv("ECOMD_OIDC_CLIENT_SECRET"), a->basic};
     struct ec_oidc_endpoints ep;

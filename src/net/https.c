@@ -138,7 +138,33 @@ set_common(CURL *h, const struct ec_https_opts *o, const char *url,
     curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
     curl_easy_setopt(h, CURLOPT_WRITEDATA, sink);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, errbuf);
+    if (o && o->pool)
+        curl_easy_setopt(h, CURLOPT_SHARE, (CURLSH *)o->pool);
     sink->max = o && o->max_body ? o->max_body : EC_HTTPS_MAX_BODY;
+}
+
+struct ec_https_pool *
+ec_https_pool_new(void)
+{
+    CURLSH *sh = curl_share_init();
+
+    /* one thread: no lock callbacks */
+    if (!sh ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION) !=
+            CURLSHE_OK ||
+        curl_share_setopt(sh, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+            CURLSHE_OK)
+        ec_die("curl_share_init failed");
+    return (struct ec_https_pool *)sh;
+}
+
+void
+ec_https_pool_free(struct ec_https_pool *p)
+{
+    if (p)
+        curl_share_cleanup((CURLSH *)p);
 }
 
 /* Run the prepared call and translate the outcome (see https.h). */

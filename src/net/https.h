@@ -29,11 +29,27 @@
 #define EC_HTTPS_TIMEOUT_MS 10000
 #define EC_HTTPS_MAX_BODY (256 * 1024)
 
+/*
+ * Connections (and TLS sessions) kept between calls, for a process that
+ * calls the same hosts again and again (the delivery process): without
+ * one, every call opens a TCP connection and does a whole TLS handshake,
+ * which costs both sides far more than the request. One process, one
+ * thread: a pool is never shared across threads.
+ */
+struct ec_https_pool;
+
+/* A new, empty pool (dies when libcurl cannot make one). */
+struct ec_https_pool *ec_https_pool_new(void);
+
+/* Close the pool's connections and free it (NULL: nothing). */
+void ec_https_pool_free(struct ec_https_pool *p);
+
 struct ec_https_opts {
-    const char *ca_file;     /* trusted CAs (PEM); NULL: the system's */
-    long connect_timeout_ms; /* 0: EC_HTTPS_CONNECT_TIMEOUT_MS */
-    long timeout_ms;         /* the whole call; 0: EC_HTTPS_TIMEOUT_MS */
-    size_t max_body;         /* 0: EC_HTTPS_MAX_BODY */
+    const char *ca_file;        /* trusted CAs (PEM); NULL: the system's */
+    long connect_timeout_ms;    /* 0: EC_HTTPS_CONNECT_TIMEOUT_MS */
+    long timeout_ms;            /* the whole call; 0: EC_HTTPS_TIMEOUT_MS */
+    size_t max_body;            /* 0: EC_HTTPS_MAX_BODY */
+    struct ec_https_pool *pool; /* NULL: a connection of its own a call */
 };
 
 struct ec_https_resp {

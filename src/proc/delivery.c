@@ -61,6 +61,8 @@ ec_delivery_run(const struct ec_settings *s)
             s->delivery_timeout < 3000 ? s->delivery_timeout : 3000,
         .timeout_ms = s->delivery_timeout,
         .max_body = 64 * 1024,
+        /* the same receivers again and again: keep their connections */
+        .pool = ec_https_pool_new(),
     };
     struct ec_delivery_counts c;
     struct ec_delivery d;
@@ -100,6 +102,7 @@ ec_delivery_run(const struct ec_settings *s)
     }
     ec_log_info("delivery process stopped");
     ec_app_free(app);
+    ec_https_pool_free(opts.pool);
     ec_https_global_cleanup();
     close(fds[0]);
     close(fds[1]);

@@ -88,7 +88,7 @@ static void
 test_unreachable_is_unavailable(void)
 {
     static const char *const fields[] = {"a", "b", NULL};
-    struct ec_https_opts o = {NULL, 500, 1000, 0};
+    struct ec_https_opts o = {.connect_timeout_ms = 500, .timeout_ms = 1000};
     struct ec_https_resp r;
     char url[64];
 
