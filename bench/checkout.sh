@@ -54,8 +54,7 @@ drop_orders() {
 cleanup() {
     drop_orders
     bench_unlock "$SLUG" "$PREFIX"
-    bench_drop_baskets "$SLUG" "$PREFIX"
-    bench_drop_sessions "$SLUG"
+    [ -f "$work/sessions" ] && bench_drop_minted "$SLUG" "$work/sessions"
     bench_unpool "$SLUG" "$PREFIX"
     rm -rf "$work"
     bench_restore_limits

@@ -48,14 +48,26 @@ bench_unpool() {
         echo "warning: the bench numbers are still in $1's pool" >&2
 }
 
+# bench_scan PATTERN SCRIPT ARG: run the Lua SCRIPT, one SCAN step a
+# call on the server (KEYS[1] the pattern, ARGV[1] the cursor, ARGV[2]
+# ARG; it returns the next cursor), until the walk is done: the demo's
+# Redis stays responsive meanwhile.
+bench_scan() {
+    local cursor=0
+    while :; do
+        cursor=$(redis_admin EVAL "$2" 1 "$1" "$cursor" "$3")
+        [ "$cursor" != 0 ] || break
+    done
+}
+
 # bench_drop_baskets SLUG PREFIX: delete SLUG's baskets that hold a
 # number starting with PREFIX (the bench's block, which no shopper's
 # basket holds): left alone they would pile up for their 2 days and make
 # every later run pay for a larger Redis (its append-only file rewrites
-# copy them all). One SCAN step per call, on the server.
+# copy them all).
 bench_drop_baskets() {
     # shellcheck disable=SC2016
-    local cursor script='
+    bench_scan "ecom:{$1}:basket:*" '
         local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
         for _, k in ipairs(r[2]) do
             local v = redis.call("GET", k)
@@ -63,19 +75,15 @@ bench_drop_baskets() {
                 redis.call("DEL", k)
             end
         end
-        return r[1]'
-    cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:basket:*" 0 "\"msisdn\":\"$2")
-    while [ "$cursor" != 0 ]; do
-        cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:basket:*" "$cursor" "\"msisdn\":\"$2")
-    done
+        return r[1]' "\"msisdn\":\"$2"
 }
 
 # bench_drop_sessions SLUG: delete SLUG's session records whose basket is
 # gone (the bench's, after bench_drop_baskets, and any other that names
-# nothing any more). One SCAN step per call, as above.
+# nothing any more).
 bench_drop_sessions() {
     # shellcheck disable=SC2016
-    local cursor script='
+    bench_scan "ecom:{$1}:session:*" '
         local r = redis.call("SCAN", ARGV[1], "MATCH", KEYS[1], "COUNT", 2000)
         for _, k in ipairs(r[2]) do
             local b = redis.call("HGET", k, "basket")
@@ -83,11 +91,7 @@ bench_drop_sessions() {
                 redis.call("DEL", k)
             end
         end
-        return r[1]'
-    cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:session:*" 0 "ecom:{$1}:basket:")
-    while [ "$cursor" != 0 ]; do
-        cursor=$(redis_admin EVAL "$script" 1 "ecom:{$1}:session:*" "$cursor" "ecom:{$1}:basket:")
-    done
+        return r[1]' "ecom:{$1}:basket:"
 }
 
 # bench_unlock SLUG PREFIX: delete every lock of SLUG on a number starting
@@ -99,4 +103,27 @@ bench_unlock() {
         while mapfile -t -n 500 keys && [ ${#keys[@]} -gt 0 ]; do
             redis_admin DEL "${keys[@]}" >/dev/null
         done
+}
+
+# bench_drop_minted SLUG SESSIONS: delete the session records of SLUG
+# minted into the file SESSIONS (bench/sessions.pl), with the baskets
+# they name and those baskets' set-aside lists: what a bench's customers
+# left, sold baskets included (they keep no number to find them by).
+bench_drop_minted() {
+    # shellcheck disable=SC2016
+    local script='
+        for _, id in ipairs(ARGV) do
+            local rec = KEYS[1] .. "session:" .. id
+            local b = redis.call("HGET", rec, "basket")
+            if b then
+                redis.call("DEL", KEYS[1] .. "basket:" .. b, KEYS[1] .. "aside:" .. b)
+            end
+            redis.call("DEL", rec)
+        end
+        return 0'
+    sed -n 's/^[^=]*=\([0-9a-f]\{64\}\)\..*/\1/p' "$2" |
+        xargs -r -n 500 sh -c 'dir=$0 port=$1 script=$2 prefix=$3; shift 3
+            REDISCLI_AUTH=$(cat "$dir/secrets/redis_admin_password") \
+                redis-cli -p "$port" EVAL "$script" 1 "$prefix" "$@" >/dev/null' \
+            "$STACK" "$REDIS_PORT" "$script" "ecom:{$1}:"
 }

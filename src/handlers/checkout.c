@@ -596,24 +596,44 @@ ec_h_orders(struct ec_request *req, struct ec_response *res)
     return 0;
 }
 
+int
+ec_order_asker(struct ec_request *req, struct ec_response *res, const char *id,
+               struct ec_order_owner *owner)
+{
+    struct ec_session s;
+    int rc;
+
+    if ((rc = ec_order_owner_of(req, owner, &s)) < 0)
+        return rc;
+    if (!id || (!owner->session_hash && !owner->account_id))
+        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");
+    return 0;
+}
+
+int
+ec_order_for_asker(struct ec_request *req, struct ec_response *res,
+                   const char *id, struct json_object **order)
+{
+    struct ec_order_owner owner;
+    int rc;
+
+    if ((rc = ec_order_asker(req, res, id, &owner)) < 0)
+        return rc;
+    rc = ec_order_view(req->env->db, req->tenant->id, id, &owner, order);
+    if (rc == EC_ERR_NOT_FOUND)
+        return ec_fail(res, rc, NULL, "There is no such order.");
+    return rc;
+}
+
 /* GET /api/v1/orders/{id}: 404 for any order not the asker's. */
 int
 ec_h_order(struct ec_request *req, struct ec_response *res)
 {
-    const char *id = ec_request_route_arg(req, "id");
     struct json_object *order, *m;
-    struct ec_order_owner owner;
-    struct ec_session s;
     int rc;
 
-    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
-        return rc;
-    if (!id || (!owner.session_hash && !owner.account_id))
-        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");
-    rc = ec_order_view(req->env->db, req->tenant->id, id, &owner, &order);
-    if (rc == EC_ERR_NOT_FOUND)
-        return ec_fail(res, rc, NULL, "There is no such order.");
-    if (rc < 0)
+    if ((rc = ec_order_for_asker(req, res, ec_request_route_arg(req, "id"),
+                                 &order)) < 0)
         return rc;
     m = json_object_new_object();
     json_object_object_add(m, "order", order);

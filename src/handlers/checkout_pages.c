@@ -453,20 +453,11 @@ ec_order_texts(struct ec_request *req, struct json_object *order)
 int
 ec_h_order_page(struct ec_request *req, struct ec_response *res)
 {
-    const char *id = ec_request_route_arg(req, "id");
     struct json_object *order, *m;
-    struct ec_order_owner owner;
-    struct ec_session s;
     int rc;
 
-    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
-        return rc;
-    if (!id || (!owner.session_hash && !owner.account_id))
-        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");
-    rc = ec_order_view(req->env->db, req->tenant->id, id, &owner, &order);
-    if (rc == EC_ERR_NOT_FOUND)
-        return ec_fail(res, rc, NULL, "There is no such order.");
-    if (rc < 0)
+    if ((rc = ec_order_for_asker(req, res, ec_request_route_arg(req, "id"),
+                                 &order)) < 0)
         return rc;
     ec_order_texts(req, order);
     m = json_object_new_object();
@@ -487,13 +478,10 @@ ec_h_order_summary(struct ec_request *req, struct ec_response *res)
     struct ec_buf html = EC_BUF_INIT;
     struct ec_order_owner owner;
     struct json_object *m;
-    struct ec_session s;
     int rc;
 
-    if ((rc = ec_order_owner_of(req, &owner, &s)) < 0)
+    if ((rc = ec_order_asker(req, res, id, &owner)) < 0)
         return rc;
-    if (!id || (!owner.session_hash && !owner.account_id))
-        return ec_fail(res, EC_ERR_NOT_FOUND, NULL, "There is no such order.");
     rc = ec_order_contract_summary(req->env->db, req->tenant->id, id, &owner,
                                    &html);
     if (rc < 0) {

@@ -184,6 +184,17 @@ struct ec_order_owner;
 struct ec_session;
 int ec_order_owner_of(struct ec_request *req, struct ec_order_owner *owner,
                       struct ec_session *s);
+/*
+ * Who asks for order id, into *owner: 0, or 404 recorded on res for a
+ * request that can own no order (no session, no id). A store error as
+ * such.
+ */
+int ec_order_asker(struct ec_request *req, struct ec_response *res,
+                   const char *id, struct ec_order_owner *owner);
+/* Order id as its asker sees it (ec_order_view()) into *order: 0, 404
+   recorded on res for anyone else's, or a store error. */
+int ec_order_for_asker(struct ec_request *req, struct ec_response *res,
+                       const char *id, struct json_object **order);
 
 /* checkout_pages.c: the checkout page and form, the order page */
 int ec_h_checkout_page(struct ec_request *req, struct ec_response *res);

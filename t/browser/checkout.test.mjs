@@ -154,7 +154,8 @@ test('a guest buys a plan with a number without JavaScript, and follows the orde
   await lp.goto(BASE + PRODUCT);
   await lp.locator('#numbers input[name="number"]').first().check();
   await lp.locator('input[name="binding_months"][value="6"]').check();
-  await Promise.all([lp.waitForResponse((r) => r.request().method() === 'POST'),
+  // the product page's script adds the line, then shows the basket
+  await Promise.all([lp.waitForURL('**/basket'),
     lp.getByRole('button', { name: 'Læg i kurven' }).click()]);
   await lp.goto(`${BASE}/checkout`);
   assert.equal(await lp.locator('.checkout-lines li.basket-line').count(), 1);
