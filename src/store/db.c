@@ -25,6 +25,7 @@ struct ec_db {
     struct ec_db_config cfg; /* strings owned */
     MYSQL *conn;             /* NULL while disconnected */
     int in_tx;
+    unsigned long long insert_id; /* of the last statement run */
     struct stmt_slot stmts[EC_DB_STMT_CACHE];
     unsigned nstmts;
     char last_error[256];
@@ -311,6 +312,7 @@ exec_once(struct ec_db *db, const char *sql, const struct ec_db_param *params,
     mysql_stmt_attr_set(st, STMT_ATTR_UPDATE_MAX_LENGTH, &update_max);
     if (mysql_stmt_execute(st) != 0)
         return fail(db, "execute", mysql_stmt_errno(st), mysql_stmt_error(st));
+    db->insert_id = mysql_stmt_insert_id(st);
     if (affected)
         *affected = mysql_stmt_affected_rows(st);
     meta = mysql_stmt_result_metadata(st);
@@ -408,6 +410,12 @@ ec_db_rollback(struct ec_db *db)
     if (!db->conn)
         return 0; /* a lost connection has rolled back already */
     return simple(db, "ROLLBACK", 0);
+}
+
+unsigned long long
+ec_db_insert_id(const struct ec_db *db)
+{
+    return db->insert_id;
 }
 
 const char *

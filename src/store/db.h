@@ -91,6 +91,13 @@ int ec_db_rollback(struct ec_db *db);
  */
 unsigned ec_db_set_bits(const char *set, const char *const *names, unsigned n);
 
+/*
+ * The AUTO_INCREMENT value the last statement run on db generated (an
+ * INSERT's new row id, on the same connection, so no other client's
+ * insert can be read instead), or 0 when it generated none.
+ */
+unsigned long long ec_db_insert_id(const struct ec_db *db);
+
 /* The last error text from the library, for command-line tools only. */
 const char *ec_db_last_error(const struct ec_db *db);
 

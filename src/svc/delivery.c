@@ -32,6 +32,18 @@ read_sealed(const struct ec_db_row *row, void *ctx)
     return 1;
 }
 
+/* 0 when the payload says its customer was not matched by MitID (no
+   number to add), else 1: an event written before payloads said so is
+   looked up. */
+static int
+may_have_cpr(struct json_object *customer)
+{
+    struct json_object *v;
+
+    return !json_object_object_get_ex(customer, "identity_verified", &v) ||
+           json_object_get_boolean(v);
+}
+
 /*
  * The payload of r with the order's CPR number sealed for receiver e
  * (order.customer.cpr_sealed) into out, when the order has one; else
@@ -46,19 +58,27 @@ with_cpr(const struct ec_delivery *d, const struct ec_downstream_endpoint *e,
     struct ec_db_param p[2] = {EC_DB_I(r->tenant_id), EC_DB_I(r->order_id)};
     struct sealed_cpr s = {"", EC_BUF_INIT};
     struct ec_buf mine = EC_BUF_INIT;
-    struct json_object *doc = NULL, *order, *customer;
+    struct json_object *doc, *order, *customer;
     unsigned char cpr[32];
     char context[96];
     size_t len = 0;
-    int rc;
+    int rc = 0;
 
     if (!d->seal)
         return 0;
-    rc = ec_db_exec(d->db,
-                    "SELECT public_id, identity_sealed FROM orders"
-                    " WHERE tenant_id = ? AND id = ?",
-                    p, 2, read_sealed, &s, NULL);
-    if (rc < 0 || s.sealed.len == 0) {
+    if (!(doc = json_tokener_parse(r->payload)) ||
+        !json_object_object_get_ex(doc, "order", &order) ||
+        !json_object_object_get_ex(order, "customer", &customer)) {
+        json_object_put(doc);
+        return EC_ERR_INTERNAL;
+    }
+    if (!may_have_cpr(customer) ||
+        (rc = ec_db_exec(d->db,
+                         "SELECT public_id, identity_sealed FROM orders"
+                         " WHERE tenant_id = ? AND id = ?",
+                         p, 2, read_sealed, &s, NULL)) < 0 ||
+        s.sealed.len == 0) {
+        json_object_put(doc);
         ec_buf_release(&s.sealed);
         return rc < 0 ? rc : 0;
     }
@@ -71,10 +91,6 @@ with_cpr(const struct ec_delivery *d, const struct ec_downstream_endpoint *e,
              : 0;
     ec_mem_wipe(cpr, sizeof(cpr));
     ec_buf_release(&s.sealed);
-    if (rc == 0 && (!(doc = json_tokener_parse(r->payload)) ||
-                    !json_object_object_get_ex(doc, "order", &order) ||
-                    !json_object_object_get_ex(order, "customer", &customer)))
-        rc = EC_ERR_INTERNAL;
     if (rc == 0) {
         json_object_object_add(
             customer, "cpr_sealed",
@@ -89,7 +105,7 @@ with_cpr(const struct ec_delivery *d, const struct ec_downstream_endpoint *e,
 
 static int
 deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
-            struct ec_delivery_counts *c)
+            struct ec_delivery_counts *c, int *sent)
 {
     const struct ec_downstream_endpoint *e =
         ec_downstream_find(d->receivers, r->slug);
@@ -112,7 +128,8 @@ deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
     ec_buf_release(&body);
     if (rc == 0) {
         c->delivered++;
-        return ec_outbox_delivered(d->db, r);
+        *sent = 1; /* marked with the round's others (ec_delivery_round) */
+        return 0;
     }
     c->failed++;
     rc = ec_outbox_failed(d->db, r, &d->policy, err, &dead);
@@ -132,9 +149,11 @@ deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
 int
 ec_delivery_round(const struct ec_delivery *d, struct ec_delivery_counts *c)
 {
+    const struct ec_outbox_row *done[EC_OUTBOX_BATCH_MAX];
     struct ec_delivery_counts none;
     struct ec_outbox_batch b;
-    int rc;
+    size_t ndone = 0;
+    int rc, mark;
 
     if (!c)
         c = &none;
@@ -144,8 +163,17 @@ ec_delivery_round(const struct ec_delivery *d, struct ec_delivery_counts *c)
     if ((rc = ec_outbox_claim(d->db, &d->policy, d->batch, &b)) < 0)
         return rc;
     c->claimed = b.n;
-    for (size_t i = 0; i < b.n && rc == 0; i++)
-        rc = deliver_one(d, &b.rows[i], c);
+    for (size_t i = 0; i < b.n && rc == 0; i++) {
+        int sent = 0;
+
+        rc = deliver_one(d, &b.rows[i], c, &sent);
+        if (sent)
+            done[ndone++] = &b.rows[i];
+    }
+    /* what the receivers took, in one commit (a failure above still
+       marks what was taken before it) */
+    if ((mark = ec_outbox_delivered_all(d->db, done, ndone)) < 0 && rc == 0)
+        rc = mark;
     ec_outbox_batch_release(&b);
     return rc;
 }

@@ -274,7 +274,6 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
         str_or_null(o->identity_sealed),
         EC_DB_I(o->pay_within_s),
     };
-    struct ec_db_param q[] = {EC_DB_I(o->tenant_id), EC_DB_S(id)};
     int rc;
 
     rc = ec_db_exec(db,
@@ -291,11 +290,8 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
                     p, sizeof(p) / sizeof(*p), NULL, NULL, NULL);
     if (rc < 0)
         return rc;
-    *row_id = 0;
-    return ec_db_exec(db,
-                      "SELECT id FROM orders WHERE tenant_id = ?"
-                      " AND public_id = ?",
-                      q, 2, read_ll, row_id, NULL);
+    *row_id = (long long)ec_db_insert_id(db);
+    return *row_id > 0 ? 0 : EC_ERR_INTERNAL;
 }
 
 static int
@@ -457,6 +453,11 @@ read_order_json(const struct ec_db_row *row, void *ctx)
                            json_object_new_string(row->vals[9]));
     json_object_object_add(customer, "address",
                            json_object_new_string(row->vals[10]));
+    /* MitID matched the customer: the delivery process adds the CPR
+       number, sealed for the receiver (svc/delivery.h) */
+    json_object_object_add(
+        customer, "identity_verified",
+        json_object_new_boolean(row->vals[13] && atoi(row->vals[13])));
     json_object_object_add(o, "customer", customer);
     json_object_object_add(consents, "marketing",
                            json_object_new_boolean(atoi(row->vals[11])));
@@ -516,7 +517,8 @@ event_json(struct ec_db *db, long long tenant_id, long long order_id,
                     " o.one_time_total, o.due_now, o.min_total,"
                     " o.customer_name, o.customer_email, o.customer_phone,"
                     " o.customer_address, o.consent_marketing,"
-                    " DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%sZ')"
+                    " DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+                    " o.identity_sealed IS NOT NULL"
                     " FROM orders o JOIN tenants t ON t.id = o.tenant_id"
                     " WHERE o.tenant_id = ? AND o.id = ?",
                     p, 2, read_order_json, order, NULL);

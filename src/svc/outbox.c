@@ -122,15 +122,15 @@ ec_outbox_claim(struct ec_db *db, const struct ec_outbox_policy *p, size_t max,
     return rc;
 }
 
-int
-ec_outbox_delivered(struct ec_db *db, const struct ec_outbox_row *r)
+/* Inside the caller's transaction: r is delivered (see
+   ec_outbox_delivered()). */
+static int
+delivered_in_tx(struct ec_db *db, const struct ec_outbox_row *r)
 {
     struct ec_db_param p[] = {EC_DB_I(r->tenant_id), EC_DB_I(r->id)};
     unsigned long long n = 0;
     int rc;
 
-    if ((rc = ec_db_begin(db)) < 0)
-        return rc;
     rc = ec_db_exec(db,
                     "UPDATE outbox SET state = 'delivered',"
                     " delivered_at = NOW(6), lease_until = NULL,"
@@ -142,8 +142,27 @@ ec_outbox_delivered(struct ec_db *db, const struct ec_outbox_row *r)
     if (rc == 0 && n == 1 && strcmp(r->type, "order.paid") == 0)
         rc = ec_order_move_in_tx(db, r->tenant_id, r->order_id,
                                  EC_ORDER_SUBMITTED, NULL, NULL, NULL);
-    if (rc == EC_ERR_CONFLICT)
-        rc = 0; /* moved on already by a report: nothing to add */
+    return rc == EC_ERR_CONFLICT ? 0 : rc; /* moved on already by a report */
+}
+
+int
+ec_outbox_delivered(struct ec_db *db, const struct ec_outbox_row *r)
+{
+    return ec_outbox_delivered_all(db, &r, 1);
+}
+
+int
+ec_outbox_delivered_all(struct ec_db *db,
+                        const struct ec_outbox_row *const *rows, size_t n)
+{
+    int rc;
+
+    if (n == 0)
+        return 0;
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    for (size_t i = 0; i < n && rc == 0; i++)
+        rc = delivered_in_tx(db, rows[i]);
     if (rc < 0) {
         ec_db_rollback(db);
         return rc;

@@ -73,6 +73,16 @@ void ec_outbox_batch_release(struct ec_outbox_batch *b);
 int ec_outbox_delivered(struct ec_db *db, const struct ec_outbox_row *r);
 
 /*
+ * The same for the n rows a round delivered, in one transaction: one
+ * commit for a batch rather than one an event. A row is still marked
+ * only after its 2xx; when the transaction fails (or the process dies
+ * before it), the rows are sent again once their lease ends, with the
+ * same event ids, as at least once allows. 0 or a store error.
+ */
+int ec_outbox_delivered_all(struct ec_db *db,
+                            const struct ec_outbox_row *const *rows, size_t n);
+
+/*
  * r failed with error (for the operator; no payload, no secret): wait
  * ec_outbox_backoff_ms() before the next attempt, or mark it dead after
  * p->max_attempts. *dead (may be NULL) gets 1 when it died. 0 or a store
