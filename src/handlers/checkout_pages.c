@@ -23,6 +23,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/rand.h"
+#include "core/tztime.h"
 #include "handlers/basket.h"
 #include "handlers/contract_summary.h"
 #include "handlers/env.h"
@@ -400,6 +401,28 @@ ec_h_form_checkout(struct ec_request *req, struct ec_response *res)
 
 /* ---- the order page ---- */
 
+/*
+ * created_at ("2026-12-03T14:05:09Z", UTC) as the shop's clock showed it:
+ * created_local "2026-12-03 15:05", and created_iso with its offset.
+ */
+static void
+created_texts(struct ec_request *req, struct json_object *order)
+{
+    struct json_object *v;
+    char iso[EC_TZTIME_RFC3339_SIZE];
+    int64_t t;
+
+    if (!json_object_object_get_ex(order, "created_at", &v) ||
+        ec_tztime_parse(NULL, json_object_get_string(v), EC_TZTIME_COMPATIBLE,
+                        &t) < 0 ||
+        ec_tztime_format(req->tenant->zone, t, iso, sizeof(iso)) < 0)
+        return;
+    json_object_object_add(order, "created_iso", json_object_new_string(iso));
+    iso[10] = ' ';
+    json_object_object_add(order, "created_local",
+                           json_object_new_string_len(iso, 16));
+}
+
 void
 ec_order_texts(struct ec_request *req, struct json_object *order)
 {
@@ -415,6 +438,7 @@ ec_order_texts(struct ec_request *req, struct json_object *order)
             ec_arena_printf(req->arena, "order.status.%s", status))));
     json_object_object_add(order, "pending_payment",
                            jbool(strcmp(status, "pending_payment") == 0));
+    created_texts(req, order);
     if (json_object_object_get_ex(order, "totals", &totals)) {
         static const char *const keys[] = {"monthly", "one_time", "due_now",
                                            "min_total"};

@@ -369,6 +369,8 @@ test('the checkout form: the binding accepted on it, 303 to the payment; the for
   const mine = await request(FJORD, `/orders/${id}`, { headers: { Cookie: s.cookie } });
   assert.equal(mine.status, 200);
   assert.match(mine.body, /data-status="pending_payment"/);
+  // when it was ordered, by the shop's clock (Copenhagen)
+  assert.match(mine.body, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00">\d{4}-\d\d-\d\d \d\d:\d\d<\/time>/);
   assert.match(mine.body, new RegExp(`href="${first.headers.location}"`), 'a link to pay');
   const stranger = new Shopper(FJORD);
   await stranger.api('GET', '/api/v1/basket');
