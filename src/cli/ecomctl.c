@@ -19,6 +19,9 @@
  *   ecomctl [-c FILE] mitid show SLUG
  *   ecomctl [-c FILE] outbox dead [SLUG]
  *   ecomctl [-c FILE] outbox retry SLUG EVENT_ID|--all
+ *   ecomctl [-c FILE] staff create SLUG|--operator EMAIL NAME ROLE
+ *   ecomctl [-c FILE] staff list SLUG|--operator
+ *   ecomctl [-c FILE] staff totp SLUG|--operator EMAIL
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -41,6 +44,8 @@
 #include "cli/oidc.h"
 #include "cli/outbox.h"
 #include "cli/price.h"
+#include "cli/staff.h"
+#include "core/password.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -313,6 +318,16 @@ cmd_outbox(struct ctl *c, int argc, char **argv)
     return ec_ctl_outbox(open_db(c), argc, argv, stdout, stderr);
 }
 
+static int
+cmd_staff(struct ctl *c, int argc, char **argv)
+{
+    struct ec_password_params params;
+
+    ec_settings_password_params(&c->settings, &params);
+    return ec_ctl_staff(open_db(c), &params, &c->settings.seal, argc, argv,
+                        stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -335,6 +350,10 @@ static const struct command commands[] = {
     {"outbox", cmd_outbox, 1,
      "outbox dead [SLUG] | retry SLUG EVENT_ID|--all   events the receiver "
      "refused for good"},
+    {"staff", cmd_staff, 1,
+     "staff create SLUG|--operator EMAIL NAME ROLE | list SLUG|--operator | "
+     "totp SLUG|--operator EMAIL   the admin panel's users (password from "
+     "ECOMD_STAFF_PASSWORD)"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

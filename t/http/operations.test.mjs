@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, STACK_DIR, ecomctl, ecomdEnv, secret } from './lib.mjs';
+import { ROOT, STACK_DIR, ecomctl, ecomdEnv, secret, sql } from './lib.mjs';
 
 const ecomd = path.join(ROOT, 'build/plain/ecomd');
 const ecomctlBin = path.join(ROOT, 'build/plain/ecomctl');
@@ -128,5 +128,38 @@ test('ecomctl render fails with the template, line and column of a bad tag', () 
     assert.match(r.stderr, new RegExp(`^${tmpl}:3:1: `));
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('ecomctl staff adds the admin panel\'s users, lists them and enrols a second factor, the secret stored only sealed', () => {
+  const email = `editor-${process.pid}@staff.example`;
+  const run = (args, env = {}) => spawnSync(path.join(ROOT, 'build/plain/ecomctl'),
+    ['-c', path.join(STACK_DIR, 'ecomd.conf'), 'staff', ...args],
+    { encoding: 'utf8', env: { ...ecomdEnv(), ...env } });
+  try {
+    // the password only from the environment, never the command line
+    const nopw = run(['create', 'nordlys', email, 'Eda Editor', 'editor']);
+    assert.equal(nopw.status, 2, nopw.stderr);
+    assert.match(nopw.stderr, /ECOMD_STAFF_PASSWORD/);
+    const pw = { ECOMD_STAFF_PASSWORD: 'a long staff password' };
+    const made = run(['create', 'nordlys', email, 'Eda Editor', 'editor'], pw);
+    assert.equal(made.status, 0, made.stderr);
+    assert.match(made.stdout, new RegExp(`added ${email} \\(Eda Editor\\) as editor of nordlys`));
+    assert.equal(run(['create', 'nordlys', email, 'Eda Editor', 'editor'], pw).status, 1, 'once per tenant');
+    assert.equal(run(['create', 'nordlys', `op-${email}`, 'Op', 'operator'], pw).status, 1, 'an operator has no tenant');
+    assert.equal(run(['create', 'nordlys', email, 'Eda', 'root'], pw).status, 2);
+    const list = run(['list', 'nordlys']);
+    assert.equal(list.status, 0);
+    assert.match(list.stdout, new RegExp(`^${email}\teditor\tEda Editor\t-$`, 'm'));
+    const enrol = run(['totp', 'nordlys', email]);
+    assert.equal(enrol.status, 0, enrol.stderr);
+    const b32 = enrol.stdout.match(/^secret ([A-Z2-7]{32})$/m)[1];
+    assert.match(enrol.stdout, new RegExp(`^otpauth://totp/ecom:${email}\\?secret=${b32}&`, 'm'));
+    const stored = sql(`SELECT totp_sealed FROM staff_users WHERE email = '${email}'`);
+    assert.ok(stored.startsWith('v1.') && !stored.includes(b32), 'sealed');
+    assert.match(run(['list', 'nordlys']).stdout, new RegExp(`^${email}\teditor\tEda Editor\ttotp$`, 'm'));
+    assert.equal(run(['totp', 'fjordmobil', email]).status, 1, 'another tenant has no such user');
+  } finally {
+    sql(`DELETE FROM staff_users WHERE email = '${email}'`);
   }
 });

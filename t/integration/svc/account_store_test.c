@@ -27,6 +27,10 @@
 #include "svc/account.h"
 #include "svc/password_reset.h"
 #include "svc/signin.h"
+#include "svc/staff.h"
+#include "core/buf.h"
+#include "core/seal.h"
+#include "core/totp.h"
 
 #define SLUG_A "accttest"
 #define SLUG_B "accttest2"
@@ -635,6 +639,199 @@ test_signin_limit_is_atomic(void)
     CU_ASSERT_EQUAL(redis_int(key), 5);
 }
 
+/* ---- staff (svc/staff.h) ---- */
+
+static int
+read_str(const struct ec_db_row *row, void *ctx)
+{
+    snprintf(ctx, 256, "%s", row->vals[0] ? row->vals[0] : "(null)");
+    return 0;
+}
+
+static int
+count_staff(const struct ec_staff *s, void *ctx)
+{
+    (void)s;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* the operators the tests add: deleted at the start and the end (a
+   tenant's staff goes with its tenant) */
+static void
+drop_operators(void)
+{
+    ec_db_exec(db, "DELETE FROM staff_users WHERE email LIKE '%@staff.test'",
+               NULL, 0, NULL, NULL, NULL);
+}
+
+static int
+add_staff(long long tenant, const char *email, enum ec_staff_role role,
+          const char *password, struct ec_staff *out, const char **field)
+{
+    return ec_staff_create(db, &cheap, tenant, email, "Sam Staff", role,
+                           password, out, field);
+}
+
+static void
+test_staff_roles(void)
+{
+    CU_ASSERT_EQUAL(ec_staff_role_parse("editor"), EC_STAFF_EDITOR);
+    CU_ASSERT_EQUAL(ec_staff_role_parse("root"), -1);
+    EC_ASSERT_STR(ec_staff_role_name(EC_STAFF_AGENT), "agent");
+    /* each role exactly what it should */
+    CU_ASSERT(ec_staff_can(EC_STAFF_OPERATOR, EC_STAFF_TENANTS));
+    CU_ASSERT(!ec_staff_can(EC_STAFF_ADMIN, EC_STAFF_TENANTS));
+    CU_ASSERT(ec_staff_can(EC_STAFF_ADMIN, EC_STAFF_MANAGE));
+    CU_ASSERT(ec_staff_can(EC_STAFF_EDITOR, EC_STAFF_EDIT_CATALOG));
+    CU_ASSERT(!ec_staff_can(EC_STAFF_EDITOR, EC_STAFF_MANAGE));
+    CU_ASSERT(ec_staff_can(EC_STAFF_VIEWER, EC_STAFF_READ));
+    CU_ASSERT(!ec_staff_can(EC_STAFF_VIEWER, EC_STAFF_EDIT_CATALOG));
+    CU_ASSERT(ec_staff_can(EC_STAFF_AGENT, EC_STAFF_SELL));
+    CU_ASSERT(!ec_staff_can(EC_STAFF_AGENT, EC_STAFF_READ));
+    CU_ASSERT(!ec_staff_can(EC_STAFF__NROLES, EC_STAFF_READ));
+}
+
+static void
+test_staff_per_tenant_and_operators(void)
+{
+    struct ec_staff a, b, op, got;
+    const char *field = NULL;
+    char hash[256];
+    int n = 0;
+
+    drop_operators();
+    CU_ASSERT_EQUAL_FATAL(
+        add_staff(tenant_a, " Eva@Staff.TEST ", EC_STAFF_ADMIN, PW, &a, &field),
+        0);
+    EC_ASSERT_STR(a.email, "eva@staff.test");
+    CU_ASSERT(a.id > 0);
+    /* one address once per tenant; again at another tenant */
+    CU_ASSERT_EQUAL(
+        add_staff(tenant_a, "eva@staff.test", EC_STAFF_VIEWER, PW, &b, &field),
+        EC_ERR_EMAIL_TAKEN);
+    EC_ASSERT_STR(field, "email");
+    CU_ASSERT_EQUAL(
+        add_staff(tenant_b, "eva@staff.test", EC_STAFF_EDITOR, PW, &b, &field),
+        0);
+    /* an operator belongs to no tenant, and nobody else to none */
+    CU_ASSERT_EQUAL(add_staff(tenant_a, "op@staff.test", EC_STAFF_OPERATOR, PW,
+                              &op, &field),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(field, "role");
+    CU_ASSERT_EQUAL(
+        add_staff(0, "op@staff.test", EC_STAFF_ADMIN, PW, &op, &field),
+        EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(
+        add_staff(0, "not an address", EC_STAFF_OPERATOR, PW, &op, &field),
+        EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(field, "email");
+    CU_ASSERT_EQUAL(
+        add_staff(0, "op@staff.test", EC_STAFF_OPERATOR, "short", &op, &field),
+        EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(field, "password");
+    CU_ASSERT_EQUAL_FATAL(
+        add_staff(0, "op@staff.test", EC_STAFF_OPERATOR, PW, &op, &field), 0);
+    CU_ASSERT_EQUAL(op.tenant_id, 0);
+
+    /* who signs in where: the tenant's own user, else an operator */
+    CU_ASSERT_EQUAL_FATAL(ec_staff_find(db, tenant_a, "eva@staff.test", &got),
+                          0);
+    CU_ASSERT_EQUAL(got.id, a.id);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_ADMIN);
+    CU_ASSERT_EQUAL(ec_staff_find(db, tenant_b, "eva@staff.test", &got), 0);
+    CU_ASSERT_EQUAL(got.id, b.id);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_EDITOR);
+    CU_ASSERT_EQUAL(ec_staff_find(db, tenant_b, "op@staff.test", &got), 0);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_OPERATOR);
+    CU_ASSERT_EQUAL(ec_staff_find(db, tenant_b, "nobody@staff.test", &got),
+                    EC_ERR_NOT_FOUND);
+    /* the password only hashed */
+    {
+        struct ec_db_param p[] = {EC_DB_I(a.id)};
+
+        CU_ASSERT_EQUAL(ec_db_exec(db,
+                                   "SELECT LEFT(password_hash, 10) FROM"
+                                   " staff_users WHERE id = ?",
+                                   p, 1, read_str, hash, NULL),
+                        0);
+        EC_ASSERT_STR(hash, "$argon2id$");
+    }
+    CU_ASSERT_EQUAL(ec_staff_each(db, tenant_a, count_staff, &n), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    drop_operators();
+}
+
+/* The code of base32 secret b32 for the step of t. */
+static void
+code_of(const char *b32, int64_t t, char out[8])
+{
+    unsigned char key[32];
+    long n = ec_base32_decode(key, sizeof(key), b32);
+
+    CU_ASSERT_EQUAL_FATAL(n, EC_TOTP_KEY_SIZE);
+    snprintf(out, 8, "%06u",
+             ec_hotp(key, (size_t)n, (uint64_t)ec_totp_step(t), 6));
+}
+
+static void
+test_staff_second_factor(void)
+{
+    unsigned char k[EC_SEAL_KEY_SIZE];
+    struct ec_buf secret = EC_BUF_INIT, again = EC_BUF_INIT;
+    struct ec_seal ring;
+    struct ec_staff u;
+    const char *field;
+    char code[8], stored[256];
+    int64_t now = (int64_t)time(NULL);
+
+    ec_seal_init(&ring);
+    memset(k, 7, sizeof(k));
+    CU_ASSERT_EQUAL_FATAL(ec_seal_add(&ring, "t1", k, 1), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        add_staff(tenant_a, "totp@staff.test", EC_STAFF_EDITOR, PW, &u, &field),
+        0);
+    /* none enrolled: no code is good */
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, "123456", now),
+                    EC_ERR_SIGNIN_FAILED);
+    CU_ASSERT_EQUAL_FATAL(ec_staff_totp_enroll(db, &ring, u.id, &secret), 0);
+    CU_ASSERT_EQUAL(strlen(secret.data), 32);
+    /* stored sealed, never as the secret */
+    {
+        struct ec_db_param p[] = {EC_DB_I(u.id)};
+
+        CU_ASSERT_EQUAL(ec_db_exec(db,
+                                   "SELECT totp_sealed FROM staff_users"
+                                   " WHERE id = ?",
+                                   p, 1, read_str, stored, NULL),
+                        0);
+        CU_ASSERT(strstr(stored, secret.data) == NULL);
+        CU_ASSERT(strncmp(stored, "v1.t1.", 6) == 0);
+    }
+    code_of(secret.data, now, code);
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, code, now), 0);
+    /* used once */
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, code, now),
+                    EC_ERR_SIGNIN_FAILED);
+    code_of(secret.data, now + 30, code);
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, code, now), 0);
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, "000000x", now),
+                    EC_ERR_SIGNIN_FAILED);
+    /* enrolled again: the old secret's codes stop working */
+    CU_ASSERT_EQUAL_FATAL(ec_staff_totp_enroll(db, &ring, u.id, &again), 0);
+    CU_ASSERT(strcmp(again.data, secret.data) != 0);
+    code_of(secret.data, now + 60, code);
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, code, now + 60),
+                    EC_ERR_SIGNIN_FAILED);
+    code_of(again.data, now + 60, code);
+    CU_ASSERT_EQUAL(ec_staff_totp_check(db, &ring, u.id, code, now + 60), 0);
+    CU_ASSERT_EQUAL(ec_staff_totp_enroll(db, &ring, 0, &again),
+                    EC_ERR_NOT_FOUND);
+    ec_buf_release(&secret);
+    ec_buf_release(&again);
+    ec_seal_release(&ring);
+}
+
 static const struct ec_test tests[] = {
     {"MariaDB and Redis are there, with two scratch tenants",
      test_stores_are_there},
@@ -656,6 +853,11 @@ static const struct ec_test tests[] = {
     {"sign-ins are limited per client address", test_signin_limit_per_client},
     {"the limit holds under thirty parallel attempts",
      test_signin_limit_is_atomic},
+    {"staff: roles and what each may do", test_staff_roles},
+    {"staff: per tenant, operators for every tenant",
+     test_staff_per_tenant_and_operators},
+    {"staff: a second factor, sealed, each code once",
+     test_staff_second_factor},
     {NULL, NULL},
 };
 
