@@ -3,32 +3,8 @@
 // page, or the page again with the error and the status.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { basketIdOf, FJORD, NORDLYS, redis, request } from './lib.mjs';
+import { FJORD, NORDLYS, Shopper, redis, request } from './lib.mjs';
 
-
-// A browser in miniature: keeps its cookies across requests.
-class Shopper {
-  constructor(host = NORDLYS) { this.host = host; this.cookies = new Map(); }
-  get cookie() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  keep(res) {
-    for (const c of res.headers['set-cookie'] || []) {
-      const [kv] = c.split(';');
-      const i = kv.indexOf('=');
-      this.cookies.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    return res;
-  }
-  // the basket the shopper's session names ('' for none)
-  get basket() { return this.cookies.has('sid') ? basketIdOf(`sid=${this.cookies.get('sid')}`) : ''; }
-  async get(p) { return this.keep(await request(this.host, p, { headers: { Cookie: this.cookie } })); }
-  async post(p, fields, headers = {}) {
-    const body = new URLSearchParams(fields).toString();
-    return this.keep(await request(this.host, p, {
-      method: 'POST', body,
-      headers: { Cookie: this.cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
-    }));
-  }
-}
 
 const field = (html, name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
 const offered = (html) => [...html.matchAll(/name="number" value="(\+45\d{8})"/g)].map((m) => m[1]);

@@ -7,26 +7,10 @@ import assert from 'node:assert/strict';
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { FJORD, NORDLYS, STACK_DIR, eventually, json, redis, request, sql } from './lib.mjs';
+import { FJORD, NORDLYS, STACK_DIR, Shopper, eventually, json, redis, request, sql } from './lib.mjs';
 
-// A browser in miniature: keeps its cookies (and so its CSRF token).
-class Shopper {
-  constructor(host) { this.host = host; this.cookies = new Map(); }
-  get cookie() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  keep(res) {
-    for (const c of res.headers['set-cookie'] || []) {
-      const [kv] = c.split(';');
-      const i = kv.indexOf('=');
-      this.cookies.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    return res;
-  }
-  async api(method, p, body, headers = {}, opts = {}) {
-    return this.keep(await json(this.host, p, {
-      method, body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { Cookie: this.cookie, 'Content-Type': 'application/json', ...headers }, ...opts,
-    }));
-  }
+// A shopper who checks out.
+class Buyer extends Shopper {
   checkout(body = order(), key = randomUUID(), opts = {}) {
     return this.api('POST', '/api/v1/checkout', body, { 'Idempotency-Key': key }, opts);
   }
@@ -52,7 +36,7 @@ async function freeNumber(host) {
 
 // A shopper with one plan and a number from the pool in the basket.
 async function shopper(host = FJORD, line = {}) {
-  const s = new Shopper(host);
+  const s = new Buyer(host);
   await s.api('GET', '/api/v1/basket');
   const msisdn = line.porting ? undefined : await freeNumber(host);
   const res = await s.api('POST', '/api/v1/basket/lines',
@@ -173,7 +157,7 @@ test('missing or malformed Idempotency-Key, empty basket, bad fields: clear 4xx,
     assert.equal(res.json.error.code, 'invalid_field');
     assert.equal(res.json.error.field, field);
   }
-  const empty = new Shopper(FJORD);
+  const empty = new Buyer(FJORD);
   await empty.api('GET', '/api/v1/basket');
   res = await empty.checkout();
   assert.equal(res.status, 422);
@@ -235,7 +219,7 @@ test('a number whose lock lapsed and was bought by another basket fails the firs
   const first = await shopper(FJORD);
   // the lock lapses; another basket takes the number and buys it
   redis('DEL', `ecom:{fjordmobil}:lock:${first.msisdn}`);
-  const second = new Shopper(FJORD);
+  const second = new Buyer(FJORD);
   await second.api('GET', '/api/v1/basket');
   const add = await second.api('POST', '/api/v1/basket/lines',
     { sku: SKU[FJORD], binding_months: 0, sim_type: 'esim', msisdn: first.msisdn });
@@ -294,7 +278,7 @@ test("another session's, account's or tenant's order id is 404", async () => {
   const res = await s.checkout();
   assert.equal(res.status, 201, res.body);
   const id = res.json.order.id;
-  const other = new Shopper(FJORD);
+  const other = new Buyer(FJORD);
   await other.api('GET', '/api/v1/basket');
   let r = await other.api('GET', `/api/v1/orders/${id}`);
   assert.equal(r.status, 404);
@@ -372,7 +356,7 @@ test('the checkout form: the binding accepted on it, 303 to the payment; the for
   // when it was ordered, by the shop's clock (Copenhagen)
   assert.match(mine.body, /<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+0[12]:00">\d{4}-\d\d-\d\d \d\d:\d\d<\/time>/);
   assert.match(mine.body, new RegExp(`href="${first.headers.location}"`), 'a link to pay');
-  const stranger = new Shopper(FJORD);
+  const stranger = new Buyer(FJORD);
   await stranger.api('GET', '/api/v1/basket');
   assert.equal((await request(FJORD, `/orders/${id}`, { headers: { Cookie: stranger.cookie } })).status, 404);
   assert.equal((await request(FJORD, `/orders/${id}`)).status, 404, 'no session, no order');

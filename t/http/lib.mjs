@@ -173,3 +173,39 @@ export async function eventually(fn, { timeout = 15000, interval = 100 } = {}) {
   }
   throw new Error(`condition not met in ${timeout} ms (last: ${last})`);
 }
+
+// A browser in miniature: keeps its cookies (its session, and so its
+// CSRF token, which request() tracks by cookie) across requests.
+export class Shopper {
+  constructor(host = NORDLYS) { this.host = host; this.cookies = new Map(); }
+  get cookie() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
+  keep(res) {
+    for (const c of res.headers['set-cookie'] || []) {
+      const [kv] = c.split(';');
+      const i = kv.indexOf('=');
+      this.cookies.set(kv.slice(0, i), kv.slice(i + 1));
+    }
+    return res;
+  }
+  // the basket the shopper's session names ('' for none)
+  get basket() {
+    return this.cookies.has('sid') ? basketIdOf(`sid=${this.cookies.get('sid')}`, this.host.split('.')[0]) : '';
+  }
+  async get(p, headers = {}) {
+    return this.keep(await request(this.host, p, { headers: { Cookie: this.cookie, ...headers } }));
+  }
+  // a form post (the csrf field is the caller's to give)
+  async post(p, fields, headers = {}) {
+    return this.keep(await request(this.host, p, {
+      method: 'POST', body: new URLSearchParams(fields).toString(),
+      headers: { Cookie: this.cookie, 'Content-Type': 'application/x-www-form-urlencoded', ...headers },
+    }));
+  }
+  // a JSON call (request() adds the session's X-CSRF-Token to a change)
+  async api(method, p, body, headers = {}, opts = {}) {
+    return this.keep(await json(this.host, p, {
+      method, body: body === undefined ? undefined : JSON.stringify(body),
+      headers: { Cookie: this.cookie, 'Content-Type': 'application/json', ...headers }, ...opts,
+    }));
+  }
+}

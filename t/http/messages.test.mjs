@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { NORDLYS, ecomctl, eventually, json, request } from './lib.mjs';
+import { NORDLYS, Shopper, ecomctl, eventually, json, request } from './lib.mjs';
 
 let dir;
 
@@ -21,29 +21,6 @@ function setLocale(locale) {
 async function speaks(lang) {
   await eventually(async () =>
     (await request(NORDLYS, '/')).body.includes(`<html lang="${lang}">`));
-}
-
-// A browser in miniature: keeps its cookies across requests.
-class Shopper {
-  constructor() { this.cookies = new Map(); }
-  get cookie() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  keep(res) {
-    for (const c of res.headers['set-cookie'] || []) {
-      const [kv] = c.split(';');
-      const i = kv.indexOf('=');
-      this.cookies.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    return res;
-  }
-  async get(p, headers = {}) {
-    return this.keep(await request(NORDLYS, p, { headers: { Cookie: this.cookie, ...headers } }));
-  }
-  async post(p, fields) {
-    return this.keep(await request(NORDLYS, p, {
-      method: 'POST', body: new URLSearchParams(fields).toString(),
-      headers: { Cookie: this.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
-    }));
-  }
 }
 
 const field = (html, name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];

@@ -9,41 +9,13 @@ import assert from 'node:assert/strict';
 import https from 'node:https';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { FJORD, NORDLYS, STACK_DIR, basketIdOf, ecomctl, eventually, json, readLog, redis, request, sql } from './lib.mjs';
+import { FJORD, NORDLYS, STACK_DIR, basketIdOf, ecomctl, eventually, json, readLog, redis, request, Shopper, sql } from './lib.mjs';
 
 const CA = readFileSync(path.join(STACK_DIR, 'oidc/ca.pem'));
 // test people: ten digits, as MitID gives them
 const ADULT = '0101901234';     // 1 January 1990
 const OTHER = '0202902345';     // someone else, also of age
 const MINOR = '0101154321';     // 1 January 2015 (7th digit 4, year 15)
-
-// A browser in miniature: keeps its cookies across requests.
-class Shopper {
-  constructor(host) { this.host = host; this.cookies = new Map(); }
-  get cookie() { return [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '); }
-  keep(res) {
-    for (const c of res.headers['set-cookie'] || []) {
-      const [kv] = c.split(';');
-      const i = kv.indexOf('=');
-      this.cookies.set(kv.slice(0, i), kv.slice(i + 1));
-    }
-    return res;
-  }
-  async get(p) { return this.keep(await request(this.host, p, { headers: { Cookie: this.cookie } })); }
-  async post(p, fields) {
-    return this.keep(await request(this.host, p, {
-      method: 'POST', body: new URLSearchParams(fields).toString(),
-      headers: { Cookie: this.cookie, 'Content-Type': 'application/x-www-form-urlencoded' },
-    }));
-  }
-  async api(method, p, body) {
-    const res = this.keep(await json(this.host, p, {
-      method, body: body === undefined ? undefined : JSON.stringify(body),
-      headers: { Cookie: this.cookie, 'Content-Type': 'application/json' },
-    }));
-    return res;
-  }
-}
 
 const field = (html, name) => html.match(new RegExp(`name="${name}" value="([^"]*)"`))?.[1];
 
