@@ -6,8 +6,7 @@
 // so nothing waits long between adding and looking.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { assertAccessible, launch } from './lib.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PORT, NORDLYS, STACK_DIR } from '../http/lib.mjs';
@@ -21,12 +20,7 @@ let browser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -41,13 +35,6 @@ async function fresh(t) {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
   return { page, problems };
-}
-
-async function assertAccessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `${name}: accessibility violations`);
 }
 
 async function post(page, button) {

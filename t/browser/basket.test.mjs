@@ -9,8 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { assertAccessible, launch } from './lib.mjs';
 import { PORT, STACK_DIR, NORDLYS } from '../http/lib.mjs';
 
 const shots = path.join(STACK_DIR, 'screenshots');
@@ -20,12 +19,7 @@ let browser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
@@ -45,13 +39,6 @@ async function fresh(t, { javaScriptEnabled = true } = {}) {
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(String(e)));
   return { page, problems };
-}
-
-async function assertAccessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `${name}: accessibility violations`);
 }
 
 const digits = (s) => s.replace(/\D/g, '');

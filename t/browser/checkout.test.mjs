@@ -13,8 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { assertAccessible, launch } from './lib.mjs';
 import { FJORD, PORT, STACK_DIR, sql } from '../http/lib.mjs';
 
 const vnu = path.join(path.dirname(createRequire(import.meta.url).resolve('vnu-jar')), 'build/dist/vnu.jar');
@@ -26,25 +25,13 @@ let browser, dir;
 before(async () => {
   mkdirSync(shots, { recursive: true });
   dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-checkout-vnu-'));
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
   rmSync(dir, { recursive: true, force: true });
 });
-
-async function assertAccessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `${name}: accessibility violations`);
-}
 
 // A form post by a click: the answer to the post (after its redirects).
 async function post(page, button) {

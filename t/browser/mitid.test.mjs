@@ -5,8 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { assertAccessible, launch } from './lib.mjs';
 import { PORT, STACK_DIR, NORDLYS } from '../http/lib.mjs';
 
 const shots = path.join(STACK_DIR, 'screenshots');
@@ -15,24 +14,12 @@ let browser;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-async function assertAccessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `${name}: accessibility violations`);
-}
 
 // Click a submit button and wait for the page the post leads to.
 async function submit(page, button) {

@@ -6,8 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { AxeBuilder } from '@axe-core/playwright';
+import { assertAccessible, launchPersistent } from './lib.mjs';
 import { PORT, STACK_DIR } from '../http/lib.mjs';
 
 const shots = path.join(STACK_DIR, 'screenshots');
@@ -16,11 +15,7 @@ let context, profile;
 before(async () => {
   mkdirSync(shots, { recursive: true });
   profile = mkdtempSync(path.join(os.tmpdir(), 'ecom-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-           '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  context = await launchPersistent(profile, {
     viewport: { width: 390, height: 844 },   // a phone first
   });
 });
@@ -37,13 +32,6 @@ async function open(host, urlPath = '/') {
   page.on('pageerror', (e) => problems.push(String(e)));
   const res = await page.goto(`http://${host}:${PORT}${urlPath}`);
   return { page, res, problems };
-}
-
-async function assertAccessible(page, name) {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
-  assert.deepEqual(summary, [], `${name}: accessibility violations`);
 }
 
 const brands = [
