@@ -20,7 +20,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -62,23 +61,12 @@ text(struct ec_request *req, const char *id)
     return ec_msgcat_text(req->texts, id);
 }
 
-/*
- * The callback URL of this tenant host: the scheme and port nginx says
- * the request came in on, the host the tenant was resolved by.
- */
+/* The callback URL of this tenant host (ec_request_base_url()). */
 static const char *
 callback_uri(struct ec_request *req)
 {
-    const char *https = ec_kvlist_get(&req->params, "HTTPS");
-    const char *port = ec_kvlist_get(&req->params, "SERVER_PORT");
-    int secure = https && *https && strcasecmp(https, "off") != 0;
-    int show_port = port && *port && strlen(port) <= 5 &&
-                    strspn(port, "0123456789") == strlen(port) &&
-                    strcmp(port, secure ? "443" : "80") != 0;
-
-    return ec_arena_printf(req->arena, "%s://%s%s%s" CALLBACK_PATH,
-                           secure ? "https" : "http", req->host,
-                           show_port ? ":" : "", show_port ? port : "");
+    return ec_arena_printf(req->arena, "%s" CALLBACK_PATH,
+                           ec_request_base_url(req));
 }
 
 /* The origin (scheme://host[:port]) of an https URL, for the CSP. */

@@ -19,7 +19,6 @@
  * Both work without JavaScript. Nothing here logs a key or a body.
  */
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 
 #include <json-c/json.h>
@@ -150,22 +149,13 @@ ec_h_payment_return_page(struct ec_request *req, struct ec_response *res)
     return 0;
 }
 
-/* The payment return page of order_id on this host, absolute: the scheme
-   and port nginx says the request came in on, the host the tenant was
-   resolved by (never a parameter). */
+/* The payment return page of order_id on this host, absolute
+   (ec_request_base_url()). */
 static const char *
 return_url(struct ec_request *req, const char *order_id)
 {
-    const char *https = ec_kvlist_get(&req->params, "HTTPS");
-    const char *port = ec_kvlist_get(&req->params, "SERVER_PORT");
-    int secure = https && *https && strcasecmp(https, "off") != 0;
-    int show_port = port && *port && strlen(port) <= 5 &&
-                    strspn(port, "0123456789") == strlen(port) &&
-                    strcmp(port, secure ? "443" : "80") != 0;
-
-    return ec_arena_printf(
-        req->arena, "%s://%s%s%s" RETURN_PATH_FORMAT, secure ? "https" : "http",
-        req->host, show_port ? ":" : "", show_port ? port : "", order_id);
+    return ec_arena_printf(req->arena, "%s" RETURN_PATH_FORMAT,
+                           ec_request_base_url(req), order_id);
 }
 
 int

@@ -340,6 +340,19 @@ ec_request_route_arg(const struct ec_request *req, const char *name)
 }
 
 const char *
+ec_request_base_url(const struct ec_request *req)
+{
+    const char *port = ec_kvlist_get(&req->params, "SERVER_PORT");
+    int show_port = port && *port && strlen(port) <= 5 &&
+                    strspn(port, "0123456789") == strlen(port) &&
+                    strcmp(port, req->https ? "443" : "80") != 0;
+
+    return ec_arena_printf(req->arena, "%s://%s%s%s",
+                           req->https ? "https" : "http", req->host,
+                           show_port ? ":" : "", show_port ? port : "");
+}
+
+const char *
 ec_request_form(const struct ec_request *req, const char *name)
 {
     return ec_kvlist_get(&req->form, name);

@@ -132,6 +132,16 @@ int ec_request_form_has(const struct ec_request *req, const char *name,
 const char *ec_request_route_arg(const struct ec_request *req,
                                  const char *name);
 
+/*
+ * The absolute URL of this host's root, without the final '/', for links
+ * the shop hands to a third party to come back by (a broker's
+ * redirect_uri, a payment provider's return page): the scheme the
+ * request came by (req->https: nginx's, or a trusted proxy's), the host
+ * the tenant was resolved by (never a parameter), and the port nginx
+ * says it came in on unless it is the scheme's default. In req's arena.
+ */
+const char *ec_request_base_url(const struct ec_request *req);
+
 /* A request id is 1-64 characters of [A-Za-z0-9._-]; 1 if id is one. */
 int ec_request_id_valid(const char *id);
 
