@@ -516,7 +516,7 @@ ec_checkout_run(struct ec_request *req, struct ec_response *res,
     struct ec_basket b;
     int rc;
 
-    if (!ec_checkout_key_valid(key))
+    if (!ec_order_key_valid(key))
         return ec_fail(res, EC_ERR_IDEMPOTENCY_KEY_INVALID, "Idempotency-Key",
                        NULL);
     if ((rc = ec_checkout_read(req->json, r, &field, &message)) < 0)

@@ -395,7 +395,7 @@ ec_h_form_checkout(struct ec_request *req, struct ec_response *res)
     if (ec_basket_current(req, &b) < 0)
         return EC_ERR_UNAVAILABLE;
     return checkout_page(req, res, &b, typed_model(req, 1),
-                         ec_checkout_key_valid(key) ? key : NULL, rc,
+                         ec_order_key_valid(key) ? key : NULL, rc,
                          ec_err_info(rc)->status);
 }
 

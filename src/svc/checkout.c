@@ -13,19 +13,6 @@
 #include "core/seal.h"
 #include "svc/basket_identity.h"
 
-int
-ec_checkout_key_valid(const char *key)
-{
-    size_t n = key ? strlen(key) : 0;
-
-    if (n == 0 || n > 128)
-        return 0;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
-            return 0;
-    return 1;
-}
-
 /* ---- the body ---- */
 
 static int

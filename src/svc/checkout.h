@@ -66,9 +66,6 @@ struct ec_checkout_req {
     size_t nprices;
 };
 
-/* 1 if key is an acceptable Idempotency-Key (1 to 128 of 0x21..0x7e). */
-int ec_checkout_key_valid(const char *key);
-
 /*
  * Check and normalise the JSON body j into *out. Returns 0, or
  * EC_ERR_INVALID_FIELD with *field ("customer.email", "consents.terms",

@@ -57,8 +57,8 @@ ec_order_can_move(enum ec_order_status from, enum ec_order_status to)
 
 /* ---- checking a new order ---- */
 
-static int
-key_valid(const char *k)
+int
+ec_order_key_valid(const char *k)
 {
     size_t n = k ? strlen(k) : 0;
 
@@ -79,8 +79,9 @@ text_ok(const char *s, size_t max)
 static int
 new_order_valid(const struct ec_order_new *o)
 {
-    if (!key_valid(o->idempotency_key) || !ec_hex_valid(o->request_hash, 64) ||
-        !o->currency || strlen(o->currency) != 3 || o->nlines == 0 ||
+    if (!ec_order_key_valid(o->idempotency_key) ||
+        !ec_hex_valid(o->request_hash, 64) || !o->currency ||
+        strlen(o->currency) != 3 || o->nlines == 0 ||
         o->nlines > EC_ORDER_LINES_MAX || !text_ok(o->name, 200) ||
         !text_ok(o->email, 254) || !text_ok(o->phone, 32) ||
         !text_ok(o->address, 500) || !o->provider || strlen(o->provider) > 16 ||

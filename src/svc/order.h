@@ -95,6 +95,11 @@ struct ec_order_new {
     const char *provider;   /* "sim" or "stripe" */
 };
 
+/* 1 if k is an idempotency key: 1 to EC_ORDER_KEY_MAX printable ASCII
+   characters, no blank (the Idempotency-Key header, the checkout form's
+   field), else 0. */
+int ec_order_key_valid(const char *k);
+
 struct ec_order_created {
     char id[EC_ORDER_ID_SIZE];         /* the order's public id */
     char payment_id[EC_ORDER_ID_SIZE]; /* its payment's public id */

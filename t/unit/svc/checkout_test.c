@@ -10,6 +10,7 @@
 #include "core/err.h"
 #include "core/seal.h"
 #include "svc/checkout.h"
+#include "svc/order.h"
 
 static const char *const good_body =
     "{\"customer\":{\"name\":\"  Ann Hansen \",\"email\":\" Ann@Example.DK\","
@@ -36,19 +37,19 @@ test_key(void)
 {
     char long_key[130];
 
-    CU_ASSERT_TRUE(ec_checkout_key_valid("a"));
-    CU_ASSERT_TRUE(ec_checkout_key_valid("2f1c-ab_!~"));
-    CU_ASSERT_FALSE(ec_checkout_key_valid(NULL));
-    CU_ASSERT_FALSE(ec_checkout_key_valid(""));
-    CU_ASSERT_FALSE(ec_checkout_key_valid("a b"));
-    CU_ASSERT_FALSE(ec_checkout_key_valid("a\nb"));
-    CU_ASSERT_FALSE(ec_checkout_key_valid("æ"));
+    CU_ASSERT_TRUE(ec_order_key_valid("a"));
+    CU_ASSERT_TRUE(ec_order_key_valid("2f1c-ab_!~"));
+    CU_ASSERT_FALSE(ec_order_key_valid(NULL));
+    CU_ASSERT_FALSE(ec_order_key_valid(""));
+    CU_ASSERT_FALSE(ec_order_key_valid("a b"));
+    CU_ASSERT_FALSE(ec_order_key_valid("a\nb"));
+    CU_ASSERT_FALSE(ec_order_key_valid("æ"));
     memset(long_key, 'k', 128);
     long_key[128] = '\0';
-    CU_ASSERT_TRUE(ec_checkout_key_valid(long_key));
+    CU_ASSERT_TRUE(ec_order_key_valid(long_key));
     long_key[128] = 'k';
     long_key[129] = '\0';
-    CU_ASSERT_FALSE(ec_checkout_key_valid(long_key));
+    CU_ASSERT_FALSE(ec_order_key_valid(long_key));
 }
 
 static void
