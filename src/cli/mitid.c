@@ -1,4 +1,5 @@
 #include "cli/mitid.h"
+#include "cli/tenant_arg.h"
 
 #include <string.h>
 
@@ -49,7 +50,7 @@ configure(struct ec_db *db, struct ec_kv *kv, const struct ec_seal *seal,
     const char *slug = argv[2], *secret_file = NULL, *why;
     struct ec_mitid_config c;
     struct ec_buf secret = EC_BUF_INIT;
-    struct ec_tenant *t;
+    long long tenant;
     int rc, i;
 
     memset(&c, 0, sizeof(c));
@@ -98,22 +99,14 @@ configure(struct ec_db *db, struct ec_kv *kv, const struct ec_seal *seal,
         ec_buf_release(&secret);
         return 1;
     }
-    rc = ec_tenant_load(db, slug, &t);
-    if (rc == EC_ERR_NOT_FOUND) {
-        fprintf(err, "ecomctl: no tenant '%s'\n", slug);
+    if (ec_ctl_tenant_id(db, slug, &tenant, err) < 0) {
         ec_buf_release(&secret);
         return 1;
     }
-    if (rc < 0) {
-        fprintf(err, "ecomctl: %s\n", ec_db_last_error(db));
-        ec_buf_release(&secret);
-        return 1;
-    }
-    rc = ec_mitid_config_save(db, seal, t->id, slug, &c, secret.data,
+    rc = ec_mitid_config_save(db, seal, tenant, slug, &c, secret.data,
                               secret.len, &why);
     ec_mem_wipe(secret.data, secret.len);
     ec_buf_release(&secret);
-    ec_tenant_free(t);
     if (rc < 0) {
         fprintf(err, "ecomctl: mitid configure %s: %s\n", slug,
                 why ? why : ec_db_last_error(db));

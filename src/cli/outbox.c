@@ -2,34 +2,13 @@
 
 #include <string.h>
 
+#include "cli/tenant_arg.h"
 #include "core/err.h"
 #include "store/db.h"
 #include "svc/outbox.h"
-#include "svc/tenant.h"
 
 /* the most dead rows one listing prints */
 #define CTL_DEAD_MAX 1000
-
-/* Tenant slug's id into *id, or a message on err and -1. */
-static int
-tenant_id(struct ec_db *db, const char *slug, long long *id, FILE *err)
-{
-    struct ec_tenant *t = NULL;
-    int rc = ec_tenant_load(db, slug, &t);
-
-    if (rc == EC_ERR_NOT_FOUND) {
-        fprintf(err, "ecomctl: no tenant '%s'\n", slug);
-        return -1;
-    }
-    if (rc < 0) {
-        fprintf(err, "ecomctl: could not read tenant '%s': %s\n", slug,
-                ec_db_last_error(db));
-        return -1;
-    }
-    *id = t->id;
-    ec_tenant_free(t);
-    return 0;
-}
 
 struct listing {
     FILE *out;
@@ -56,7 +35,7 @@ dead(struct ec_db *db, const char *slug, FILE *out, FILE *err)
     struct listing l = {out, 0};
     long long id = 0;
 
-    if (slug && tenant_id(db, slug, &id, err) < 0)
+    if (slug && ec_ctl_tenant_id(db, slug, &id, err) < 0)
         return 1;
     if (ec_outbox_dead_each(db, id, CTL_DEAD_MAX, print_dead, &l) < 0) {
         fprintf(err, "ecomctl: could not read the outbox: %s\n",
@@ -76,7 +55,7 @@ retry(struct ec_db *db, const char *slug, const char *event, FILE *out,
     unsigned long long n = 0;
     long long id;
 
-    if (tenant_id(db, slug, &id, err) < 0)
+    if (ec_ctl_tenant_id(db, slug, &id, err) < 0)
         return 1;
     if (ec_outbox_revive(db, id, event, &n) < 0) {
         fprintf(err, "ecomctl: could not change the outbox: %s\n",

@@ -3,12 +3,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/tenant_arg.h"
 #include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "store/db.h"
 #include "svc/staff.h"
-#include "svc/tenant.h"
 
 /* The scope argv names: 0 for --operator, else the tenant's id. 0 with
  *id and *slug, or -1 (said on err). */
@@ -16,28 +16,13 @@ static int
 scope_of(struct ec_db *db, const char *arg, long long *id, const char **slug,
          FILE *err)
 {
-    struct ec_tenant *t = NULL;
-    int rc;
-
+    *slug = arg;
     if (strcmp(arg, "--operator") == 0) {
         *id = 0;
         *slug = "the platform";
         return 0;
     }
-    rc = ec_tenant_load(db, arg, &t);
-    if (rc == EC_ERR_NOT_FOUND) {
-        fprintf(err, "ecomctl: no tenant '%s'\n", arg);
-        return -1;
-    }
-    if (rc < 0) {
-        fprintf(err, "ecomctl: could not read tenant '%s': %s\n", arg,
-                ec_db_last_error(db));
-        return -1;
-    }
-    *id = t->id;
-    *slug = arg;
-    ec_tenant_free(t);
-    return 0;
+    return ec_ctl_tenant_id(db, arg, id, err);
 }
 
 static int
