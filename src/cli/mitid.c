@@ -1,8 +1,8 @@
 #include "cli/mitid.h"
-#include "cli/tenant_arg.h"
 
 #include <string.h>
 
+#include "cli/tenant_arg.h"
 #include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
