@@ -598,16 +598,24 @@ typed(struct ec_request *req, int name)
     return m;
 }
 
-/* GET /account/sign-in[?next=/path] */
-int
-ec_h_signin_page(struct ec_request *req, struct ec_response *res)
+/* The sign-in or sign-up page (mode), carrying ?next= (a same-site
+   path only) on to its form. */
+static int
+entry_page(struct ec_request *req, struct ec_response *res, const char *mode)
 {
     struct json_object *m = json_object_new_object();
 
     json_object_object_add(
         m, "next",
         ec_json_str(ec_redirect_path(ec_request_arg(req, "next"), "")));
-    return page(req, res, "signin", m, 200);
+    return page(req, res, mode, m, 200);
+}
+
+/* GET /account/sign-in[?next=/path] */
+int
+ec_h_signin_page(struct ec_request *req, struct ec_response *res)
+{
+    return entry_page(req, res, "signin");
 }
 
 /* POST /account/sign-in: 303 back where the shopper came from. */
@@ -629,16 +637,11 @@ ec_h_form_signin(struct ec_request *req, struct ec_response *res)
                                                : "/account"));
 }
 
-/* GET /account/sign-up */
+/* GET /account/sign-up[?next=/path] */
 int
 ec_h_signup_page(struct ec_request *req, struct ec_response *res)
 {
-    struct json_object *m = json_object_new_object();
-
-    json_object_object_add(
-        m, "next",
-        ec_json_str(ec_redirect_path(ec_request_arg(req, "next"), "")));
-    return page(req, res, "signup", m, 200);
+    return entry_page(req, res, "signup");
 }
 
 /* POST /account/sign-up: the account made and signed in, 303. */
