@@ -31,20 +31,11 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
+import { json, log, parseArgs, serve, sign } from './serve.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2)
-    args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const need of ['port', 'cert', 'key', 'receivers', 'shop'])
-    if (!args[need]) {
-        console.error(`downstream: --${need} is required`);
-        process.exit(2);
-    }
-const PORT = Number(args.port);
+const args = parseArgs('downstream', ['port', 'cert', 'key', 'receivers', 'shop']);
 const TOLERANCE_S = 300;
 const REPORT_DELAY_MS = Number(args['report-delay'] || 1000);
-const MAX_BODY = 1 << 20;
 
 // slug -> secret (Buffer), read again on every event so a new line of
 // the file counts at once
@@ -58,10 +49,6 @@ function secretOf(slug) {
             return Buffer.from(hex, 'hex');
     }
     return null;
-}
-
-function sign(secret, t, body) {
-    return crypto.createHmac('sha256', secret).update(`${t}.`).update(body).digest('hex');
 }
 
 function verify(header, secret, body) {
@@ -109,10 +96,6 @@ let failUntil = 0;
 let failNext = 0;
 let reports = true;
 
-function log(msg) {
-    console.log(`${new Date().toISOString()} ${msg}`);
-}
-
 function report(slug, order, status, secret) {
     const body = JSON.stringify({ id: `${order}-${status}`, order, status });
     const t = Math.floor(Date.now() / 1000);
@@ -131,12 +114,6 @@ function report(slug, order, status, secret) {
     });
     req.on('error', (e) => log(`report ${status} for ${order}: ${e.message}`));
     req.end(body);
-}
-
-function json(res, status, obj) {
-    const body = JSON.stringify(obj);
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(body);
 }
 
 function onEvent(req, res, slug, body) {
@@ -197,41 +174,16 @@ function onControl(res, body) {
     return json(res, 200, { fail_until: failUntil, fail_next: failNext, reports });
 }
 
-const server = https.createServer({
-    cert: fs.readFileSync(args.cert),
-    key: fs.readFileSync(args.key),
-}, (req, res) => {
-    const url = new URL(req.url, 'https://127.0.0.1');
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-        size += c.length;
-        if (size > MAX_BODY) req.destroy();
-        else chunks.push(c);
-    });
-    req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        const m = url.pathname.match(/^\/events\/([a-z0-9][a-z0-9-]{0,39})$/);
-        if (req.method === 'POST' && m) return onEvent(req, res, m[1], body);
-        if (req.method === 'GET' && url.pathname === '/received') {
-            const order = url.searchParams.get('order');
-            return json(res, 200, {
-                events: received.filter((r) => !order || r.order === order),
-            });
-        }
-        if (req.method === 'POST' && url.pathname === '/control') return onControl(res, body);
-        if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
-        return json(res, 404, { error: 'not_found' });
-    });
+serve(args, 'downstream simulator', (req, res, url, body) => {
+    const m = url.pathname.match(/^\/events\/([a-z0-9][a-z0-9-]{0,39})$/);
+    if (req.method === 'POST' && m) return onEvent(req, res, m[1], body);
+    if (req.method === 'GET' && url.pathname === '/received') {
+        const order = url.searchParams.get('order');
+        return json(res, 200, {
+            events: received.filter((r) => !order || r.order === order),
+        });
+    }
+    if (req.method === 'POST' && url.pathname === '/control') return onControl(res, body);
+    if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
+    return json(res, 404, { error: 'not_found' });
 });
-
-server.listen(PORT, '127.0.0.1', () => {
-    if (args.pid) fs.writeFileSync(args.pid, `${process.pid}\n`);
-    log(`downstream simulator on https://127.0.0.1:${PORT}`);
-});
-for (const sig of ['SIGTERM', 'SIGINT'])
-    process.on(sig, () => {
-        if (args.pid) fs.rmSync(args.pid, { force: true });
-        server.close(() => process.exit(0));
-        setTimeout(() => process.exit(0), 2000).unref();
-    });

@@ -31,32 +31,13 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
-import https from 'node:https';
+import { json, log, parseArgs, serve, sign } from './serve.mjs';
 
-const args = {};
-for (let i = 2; i < process.argv.length; i += 2)
-    args[process.argv[i].replace(/^--/, '')] = process.argv[i + 1];
-for (const need of ['port', 'cert', 'key', 'secret-key-file', 'webhook-secret-file', 'shop'])
-    if (!args[need]) {
-        console.error(`stripe: --${need} is required`);
-        process.exit(2);
-    }
-const PORT = Number(args.port);
-const MAX_BODY = 1 << 20;
+const args = parseArgs('stripe', ['port', 'cert', 'key', 'secret-key-file', 'webhook-secret-file', 'shop']);
 const firstLine = (file) => fs.readFileSync(file, 'utf8').split('\n')[0].trim();
 
 const sessions = new Map();    // id -> session
 const idempotency = new Map(); // key -> {hash, id}
-
-function log(msg) {
-    // never a key, a secret or a body
-    console.log(`${new Date().toISOString()} ${msg}`);
-}
-
-function json(res, status, obj) {
-    res.writeHead(status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify(obj));
-}
 
 function stripeError(res, status, type, message, param) {
     return json(res, status, { error: { type, message, ...(param ? { param } : {}) } });
@@ -128,7 +109,7 @@ function createSession(req, res, body) {
         client_reference_id: form.get('client_reference_id'),
         success_url: form.get('success_url'),
         cancel_url: form.get('cancel_url'),
-        url: `https://127.0.0.1:${PORT}/c/pay/${id}`,
+        url: `https://127.0.0.1:${args.port}/c/pay/${id}`,
         request: Object.fromEntries(form),
         requests: 1,
     };
@@ -141,10 +122,6 @@ function createSession(req, res, body) {
 function publicView(s) {
     const { request, requests, ...pub } = s;
     return pub;
-}
-
-function sign(secret, t, body) {
-    return crypto.createHmac('sha256', secret).update(`${t}.${body}`).digest('hex');
 }
 
 // POST /control: send the shop a webhook event for a session.
@@ -196,44 +173,19 @@ function control(res, body) {
     req.end(sent);
 }
 
-const server = https.createServer({
-    cert: fs.readFileSync(args.cert),
-    key: fs.readFileSync(args.key),
-}, (req, res) => {
-    const url = new URL(req.url, 'https://127.0.0.1');
-    const chunks = [];
-    let size = 0;
-    req.on('data', (c) => {
-        size += c.length;
-        if (size > MAX_BODY) req.destroy();
-        else chunks.push(c);
-    });
-    req.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions')
-            return createSession(req, res, body);
-        const m = url.pathname.match(/^\/v1\/checkout\/sessions\/(cs_test_[0-9a-f]+)$/);
-        if (req.method === 'GET' && m) {
-            const s = sessions.get(m[1]);
-            return s ? json(res, 200, s) : stripeError(res, 404, 'invalid_request_error', 'No such checkout.session');
-        }
-        if (req.method === 'GET' && url.pathname.startsWith('/c/pay/')) {
-            res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
-            return res.end('<!DOCTYPE html><title>Stripe double</title><p>A stand-in for Stripe Checkout.</p>');
-        }
-        if (req.method === 'POST' && url.pathname === '/control') return control(res, body);
-        if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
-        return stripeError(res, 404, 'invalid_request_error', 'Unrecognized request URL');
-    });
+serve(args, 'Stripe double', (req, res, url, body) => {
+    if (req.method === 'POST' && url.pathname === '/v1/checkout/sessions')
+        return createSession(req, res, body);
+    const m = url.pathname.match(/^\/v1\/checkout\/sessions\/(cs_test_[0-9a-f]+)$/);
+    if (req.method === 'GET' && m) {
+        const s = sessions.get(m[1]);
+        return s ? json(res, 200, s) : stripeError(res, 404, 'invalid_request_error', 'No such checkout.session');
+    }
+    if (req.method === 'GET' && url.pathname.startsWith('/c/pay/')) {
+        res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+        return res.end('<!DOCTYPE html><title>Stripe double</title><p>A stand-in for Stripe Checkout.</p>');
+    }
+    if (req.method === 'POST' && url.pathname === '/control') return control(res, body);
+    if (req.method === 'GET' && url.pathname === '/healthz') return json(res, 200, { ok: true });
+    return stripeError(res, 404, 'invalid_request_error', 'Unrecognized request URL');
 });
-
-server.listen(PORT, '127.0.0.1', () => {
-    if (args.pid) fs.writeFileSync(args.pid, `${process.pid}\n`);
-    log(`Stripe double on https://127.0.0.1:${PORT}`);
-});
-for (const sig of ['SIGTERM', 'SIGINT'])
-    process.on(sig, () => {
-        if (args.pid) fs.rmSync(args.pid, { force: true });
-        server.close(() => process.exit(0));
-        setTimeout(() => process.exit(0), 2000).unref();
-    });
