@@ -19,6 +19,7 @@
 #include <hiredis/hiredis.h>
 
 #include "../../unit/test.h"
+#include "fixture.h"
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -53,20 +54,13 @@ static long long tenant_a, tenant_b;
 /* Cheap parameters for most tests; the timing test uses dearer ones. */
 static const struct ec_password_params cheap = {1024, 1, 1};
 
-static int
-read_ll(const struct ec_db_row *row, void *ctx)
-{
-    *(long long *)ctx = row->vals[0] ? strtoll(row->vals[0], NULL, 10) : -1;
-    return 0;
-}
-
 static long long
 count(const char *sql, long long tenant, const char *s)
 {
     struct ec_db_param p[] = {EC_DB_I(tenant), EC_DB_S(s)};
     long long n = -1;
 
-    CU_ASSERT_EQUAL(ec_db_exec(db, sql, p, 2, read_ll, &n, NULL), 0);
+    CU_ASSERT_EQUAL(ec_db_exec(db, sql, p, 2, fixture_read_ll, &n, NULL), 0);
     return n;
 }
 
@@ -97,24 +91,6 @@ drop_tenants(void)
     delete_keys();
 }
 
-static long long
-make_tenant(const char *slug)
-{
-    struct ec_db_param p[] = {EC_DB_S(slug)};
-    long long id = -1;
-
-    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
-                                     "INSERT INTO tenants (slug, name)"
-                                     " VALUES (?, 'Account test')",
-                                     p, 1, NULL, NULL, NULL),
-                          0);
-    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
-                                     "SELECT id FROM tenants WHERE slug = ?", p,
-                                     1, read_ll, &id, NULL),
-                          0);
-    return id;
-}
-
 static int
 create(long long tenant, const char *email, const char *name,
        struct ec_account *a, const char **field)
@@ -139,8 +115,8 @@ test_stores_are_there(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(raw);
     CU_ASSERT_EQUAL_FATAL(raw->err, 0);
     drop_tenants();
-    tenant_a = make_tenant(SLUG_A);
-    tenant_b = make_tenant(SLUG_B);
+    tenant_a = fixture_make_tenant(db, SLUG_A, "Account test");
+    tenant_b = fixture_make_tenant(db, SLUG_B, "Account test");
 }
 
 static void

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../../unit/test.h"
+#include "fixture.h"
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -49,13 +50,6 @@ static const unsigned char sim_key[32] = "a simulator key of 32 bytes ...";
 static unsigned key_no;
 
 static int
-read_ll(const struct ec_db_row *row, void *ctx)
-{
-    *(long long *)ctx = row->vals[0] ? atoll(row->vals[0]) : -1;
-    return 0;
-}
-
-static int
 read_str(const struct ec_db_row *row, void *ctx)
 {
     snprintf(ctx, 64, "%s", row->vals[0] ? row->vals[0] : "(null)");
@@ -68,7 +62,7 @@ count(const char *sql, long long id)
     struct ec_db_param p[] = {EC_DB_I(id)};
     long long n = -1;
 
-    CU_ASSERT_EQUAL(ec_db_exec(db, sql, p, 1, read_ll, &n, NULL), 0);
+    CU_ASSERT_EQUAL(ec_db_exec(db, sql, p, 1, fixture_read_ll, &n, NULL), 0);
     return n;
 }
 
@@ -91,24 +85,6 @@ drop_tenants(void)
     return ec_db_exec(
         db, "DELETE FROM tenants WHERE slug IN ('" SLUG "', '" SLUG2 "')", NULL,
         0, NULL, NULL, NULL);
-}
-
-static long long
-make_tenant(const char *slug)
-{
-    struct ec_db_param p[] = {EC_DB_S(slug)};
-    long long id = -1;
-
-    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
-                                     "INSERT INTO tenants (slug, name)"
-                                     " VALUES (?, 'Order test')",
-                                     p, 1, NULL, NULL, NULL),
-                          0);
-    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
-                                     "SELECT id FROM tenants WHERE slug = ?", p,
-                                     1, read_ll, &id, NULL),
-                          0);
-    return id;
 }
 
 static void
@@ -213,8 +189,8 @@ test_services_are_there(void)
     CU_ASSERT_EQUAL_FATAL(ec_db_ping(db), 0);
     CU_ASSERT_EQUAL_FATAL(ec_kv_ping(kv), 0);
     CU_ASSERT_EQUAL_FATAL(drop_tenants(), 0);
-    tenant = make_tenant(SLUG);
-    tenant2 = make_tenant(SLUG2);
+    tenant = fixture_make_tenant(db, SLUG, "Order test");
+    tenant2 = fixture_make_tenant(db, SLUG2, "Order test");
     for (int i = 0; i < 9; i++) {
         char n[16];
 
