@@ -724,6 +724,24 @@ downstream_receivers() {
     fi
 }
 
+# start_double NAME PORT WHAT ARGS...: one of the HTTPS test doubles
+# (t/doubles/NAME.mjs) on PORT with the stack's test CA's certificate, as
+# the service account, its log in log/NAME.log and its pid in
+# run/NAME.pid; WHAT names it in messages. Returns when it answers.
+start_double() {
+    local name=$1 port=$2 what=$3; shift 3
+    log_file "$SVC_ECOMD" "$name.log"
+    say "starting the $what on https://127.0.0.1:$port as $SVC_ECOMD"
+    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/$name.mjs" \
+        --port "$port" --cert "$OIDC_DIR/server.pem" --key "$OIDC_DIR/server.key" \
+        --shop "http://127.0.0.1:$HTTP_PORT" "$@" \
+        --pid "$STACK/run/$name.pid" >>"$STACK/log/$name.log" 2>&1 </dev/null &
+    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "https://127.0.0.1:$port/healthz" ||
+        die "the $what did not start: see $STACK/log/$name.log"
+    wait_until 5 test -s "$STACK/run/$name.pid" ||
+        die "the $what wrote no pid file"
+}
+
 start_downstream() {
     pid_alive "$STACK/run/downstream.pid" && return 0
     prepare_dirs
@@ -731,17 +749,8 @@ start_downstream() {
     command -v node >/dev/null || ensure_packages nodejs
     oidc_certificates
     downstream_receivers
-    log_file "$SVC_ECOMD" downstream.log
-    say "starting the downstream simulator on https://127.0.0.1:$DOWNSTREAM_PORT as $SVC_ECOMD"
-    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/downstream.mjs" \
-        --port "$DOWNSTREAM_PORT" --cert "$OIDC_DIR/server.pem" \
-        --key "$OIDC_DIR/server.key" --receivers "$DOWNSTREAM_FILE" \
-        --shop "http://127.0.0.1:$HTTP_PORT" \
-        --pid "$STACK/run/downstream.pid" >>"$STACK/log/downstream.log" 2>&1 </dev/null &
-    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "https://127.0.0.1:$DOWNSTREAM_PORT/healthz" ||
-        die "the downstream simulator did not start: see $STACK/log/downstream.log"
-    wait_until 5 test -s "$STACK/run/downstream.pid" ||
-        die "the downstream simulator wrote no pid file"
+    start_double downstream "$DOWNSTREAM_PORT" "downstream simulator" \
+        --receivers "$DOWNSTREAM_FILE"
 }
 
 # The Stripe double (t/doubles/stripe.mjs, docs/orders.md): Stripe
@@ -754,19 +763,9 @@ start_stripe() {
     secret
     command -v node >/dev/null || ensure_packages nodejs
     oidc_certificates
-    log_file "$SVC_ECOMD" stripe.log
-    say "starting the Stripe double on https://127.0.0.1:$STRIPE_PORT as $SVC_ECOMD"
-    as_user "$SVC_ECOMD" nohup node "$ROOT/t/doubles/stripe.mjs" \
-        --port "$STRIPE_PORT" --cert "$OIDC_DIR/server.pem" \
-        --key "$OIDC_DIR/server.key" \
+    start_double stripe "$STRIPE_PORT" "Stripe double" \
         --secret-key-file "$STACK/secrets/stripe_secret_key" \
-        --webhook-secret-file "$STACK/secrets/stripe_webhook_secret" \
-        --shop "http://127.0.0.1:$HTTP_PORT" \
-        --pid "$STACK/run/stripe.pid" >>"$STACK/log/stripe.log" 2>&1 </dev/null &
-    wait_until 30 curl -sf --cacert "$OIDC_DIR/ca.pem" "https://127.0.0.1:$STRIPE_PORT/healthz" ||
-        die "the Stripe double did not start: see $STACK/log/stripe.log"
-    wait_until 5 test -s "$STACK/run/stripe.pid" ||
-        die "the Stripe double wrote no pid file"
+        --webhook-secret-file "$STACK/secrets/stripe_webhook_secret"
 }
 
 stack_start() {
