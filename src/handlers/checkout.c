@@ -480,7 +480,8 @@ place(struct ec_request *req, struct ec_response *res,
         return answer_order(req, res, owner, out.id, 1);
     ec_log_info("order %s of %s placed (%zu lines)", out.id, req->tenant->slug,
                 v->nlines);
-    if ((rc = start_payment(req, out.id, out.payment_id)) < 0)
+    if (!out.payment_started &&
+        (rc = start_payment(req, out.id, out.payment_id)) < 0)
         return rc; /* a retry with the key starts it */
     ec_basket_policy_of(req, &p);
     if (ec_basket_sold(req->env->kv, req->tenant->slug, b, &p, key, digest,

@@ -89,33 +89,26 @@ ec_h_sim_page(struct ec_request *req, struct ec_response *res)
 }
 
 /* POST /pay/sim/{payment_id}: outcome=approve|decline|cancel, then 303
-   to the return page. */
+   to the return page (a payment over already changes nothing). */
 int
 ec_h_form_sim_complete(struct ec_request *req, struct ec_response *res)
 {
     const struct ec_env *env = req->env;
-    const char *outcome = ec_request_form(req, "outcome");
-    struct ec_payment_info p;
     char order_id[33];
     int rc;
 
-    if ((rc = sim_payment(req, &p)) < 0)
+    rc = ec_payment_sim_complete(
+        env->db, env->kv, req->tenant->id, env->payment_sim_key,
+        env->payment_sim_key_len, ec_request_route_arg(req, "payment_id"),
+        ec_request_form(req, "outcome"), (int64_t)time(NULL), order_id);
+    if (rc == EC_ERR_INVALID_FIELD)
+        return ec_fail(res, rc, "outcome", NULL);
+    if (rc < 0)
         return rc;
-    if (payment_open(&p)) {
-        rc = ec_payment_sim_complete(env->db, env->kv, req->tenant->id,
-                                     env->payment_sim_key,
-                                     env->payment_sim_key_len, p.id, outcome,
-                                     (int64_t)time(NULL), order_id);
-        if (rc == EC_ERR_INVALID_FIELD)
-            return ec_fail(res, rc, "outcome", NULL);
-        if (rc < 0)
-            return rc;
-    }
-    /* over already (a second post, another tab): nothing changes */
     res->status = 303;
     ec_response_header(
         res, "Location",
-        ec_arena_printf(req->arena, RETURN_PATH_FORMAT, p.order_id));
+        ec_arena_printf(req->arena, RETURN_PATH_FORMAT, order_id));
     return 0;
 }
 

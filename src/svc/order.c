@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "core/rand.h"
@@ -13,6 +14,7 @@
 #include "store/db.h"
 #include "svc/invalidate.h"
 #include "svc/number.h"
+#include "svc/payment.h"
 
 static const char *const status_names[EC_ORDER__NSTATUS] = {
     "pending_payment", "paid",      "submitted",
@@ -133,13 +135,6 @@ static int
 read_payment_id(const struct ec_db_row *row, void *ctx)
 {
     snprintf(ctx, EC_ORDER_ID_SIZE, "%s", row->vals[0] ? row->vals[0] : "");
-    return 0;
-}
-
-static int
-read_ll(const struct ec_db_row *row, void *ctx)
-{
-    *(long long *)ctx = row->vals[0] ? strtoll(row->vals[0], NULL, 10) : 0;
     return 0;
 }
 
@@ -295,19 +290,42 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
     return *row_id > 0 ? 0 : EC_ERR_INTERNAL;
 }
 
+/*
+ * The order's payment, status created. The simulator's hosted page is
+ * our own, so its payment is started here already (its reference is its
+ * id, its page /pay/sim/{id}): no second statement and commit after the
+ * order's. Another provider's page is made after the commit, by a call
+ * out that must not hold the transaction (ec_payment_begin()).
+ */
 static int
 insert_payment(struct ec_db *db, const struct ec_order_new *o,
-               long long order_id, const char *payment_id, long long amount)
+               long long order_id, struct ec_order_created *out)
 {
+    struct ec_buf url = EC_BUF_INIT;
+    int sim = strcmp(o->provider, EC_PAYMENT_SIM) == 0, rc;
+
+    if (sim)
+        ec_payment_sim_url(&url, out->payment_id);
     struct ec_db_param p[] = {
-        EC_DB_I(o->tenant_id), EC_DB_I(order_id), EC_DB_S(payment_id),
-        EC_DB_S(o->provider),  EC_DB_I(amount),   EC_DB_S(o->currency),
+        EC_DB_I(o->tenant_id),
+        EC_DB_I(order_id),
+        EC_DB_S(out->payment_id),
+        EC_DB_S(o->provider),
+        EC_DB_I(out->due_now),
+        EC_DB_S(o->currency),
+        str_or_null(sim ? out->payment_id : NULL),
+        str_or_null(sim ? url.data : NULL),
+        EC_DB_S(sim ? "pending" : "created"),
     };
 
-    return ec_db_exec(db,
-                      "INSERT INTO payments (tenant_id, order_id, public_id,"
-                      " provider, amount, currency) VALUES (?, ?, ?, ?, ?, ?)",
-                      p, 6, NULL, NULL, NULL);
+    rc = ec_db_exec(db,
+                    "INSERT INTO payments (tenant_id, order_id, public_id,"
+                    " provider, amount, currency, provider_ref, url, status)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    p, 9, NULL, NULL, NULL);
+    ec_buf_release(&url);
+    out->payment_started = sim && rc >= 0;
+    return rc;
 }
 
 static int
@@ -345,7 +363,7 @@ create_in_tx(struct ec_db *db, const struct ec_order_new *o,
                            &row_id)) < 0 ||
         (rc = insert_lines(db, o, row_id)) < 0)
         return rc;
-    return insert_payment(db, o, row_id, out->payment_id, out->due_now);
+    return insert_payment(db, o, row_id, out);
 }
 
 int
@@ -427,10 +445,11 @@ ec_order_get(struct ec_db *db, long long tenant_id, const char *public_id,
 
 /* ---- the event an outbox row carries ---- */
 
-static int
-read_order_json(const struct ec_db_row *row, void *ctx)
+/* The order's part of an event row (columns 0..13). */
+static void
+add_order_json(struct json_object *o, const struct ec_db_row *row)
 {
-    struct json_object *o = ctx, *totals = json_object_new_object(),
+    struct json_object *totals = json_object_new_object(),
                        *customer = json_object_new_object(),
                        *consents = json_object_new_object();
 
@@ -465,52 +484,78 @@ read_order_json(const struct ec_db_row *row, void *ctx)
     json_object_object_add(o, "consents", consents);
     json_object_object_add(o, "created_at",
                            json_object_new_string(row->vals[12]));
-    return 0;
 }
 
-static int
-read_line_json(const struct ec_db_row *row, void *ctx)
+/* A line of an event row (its columns from vals on). */
+static void
+add_line_json(struct json_object *lines, const char *const *vals)
 {
-    struct json_object *lines = ctx, *l = json_object_new_object();
+    struct json_object *l = json_object_new_object();
 
     json_object_object_add(l, "line_no",
-                           json_object_new_int(atoi(row->vals[0])));
-    json_object_object_add(l, "sku", json_object_new_string(row->vals[1]));
-    json_object_object_add(l, "name", json_object_new_string(row->vals[2]));
-    json_object_object_add(l, "channel", json_object_new_string(row->vals[3]));
+                           json_object_new_int(atoi(vals[0])));
+    json_object_object_add(l, "sku", json_object_new_string(vals[1]));
+    json_object_object_add(l, "name", json_object_new_string(vals[2]));
+    json_object_object_add(l, "channel", json_object_new_string(vals[3]));
     json_object_object_add(l, "binding_months",
-                           json_object_new_int(atoi(row->vals[4])));
-    json_object_object_add(l, "sim_type", json_object_new_string(row->vals[5]));
+                           json_object_new_int(atoi(vals[4])));
+    json_object_object_add(l, "sim_type", json_object_new_string(vals[5]));
     json_object_object_add(l, "msisdn",
-                           row->vals[6] ? json_object_new_string(row->vals[6])
+                           vals[6] ? json_object_new_string(vals[6])
                                         : NULL);
     json_object_object_add(l, "porting",
-                           row->vals[7] ? json_object_new_string(row->vals[7])
+                           vals[7] ? json_object_new_string(vals[7])
                                         : NULL);
     json_object_object_add(l, "monthly_now",
-                           json_object_new_int64(atoll(row->vals[8])));
+                           json_object_new_int64(atoll(vals[8])));
     json_object_object_add(l, "one_time",
-                           json_object_new_int64(atoll(row->vals[9])));
+                           json_object_new_int64(atoll(vals[9])));
     json_object_object_add(l, "min_total",
-                           json_object_new_int64(atoll(row->vals[10])));
+                           json_object_new_int64(atoll(vals[10])));
     json_object_array_add(lines, l);
+}
+
+/* An event's rows: one per line of the order, each with the order's
+   columns (0..13), its next outbox seq (14) and the line's (15..25). */
+#define EVENT_SEQ 14
+#define EVENT_LINE 15
+
+struct event_rows {
+    struct json_object *order;
+    struct json_object *lines;
+    long long seq;
+};
+
+static int
+read_event_row(const struct ec_db_row *row, void *ctx)
+{
+    struct event_rows *e = ctx;
+
+    if (e->seq == 0) {
+        add_order_json(e->order, row);
+        e->seq = atoll(row->vals[EVENT_SEQ]);
+    }
+    if (row->vals[EVENT_LINE])
+        add_line_json(e->lines, row->vals + EVENT_LINE);
     return 0;
 }
 
 /*
  * The event announcing order_id's move to `to`: the whole order as it
- * stands in this transaction, so a receiver needs nothing else.
+ * stands in this transaction, so a receiver needs nothing else, and the
+ * order's next seq (the order's row is locked by the caller's move, so
+ * no other move takes the same seq). One statement.
  */
 static int
 event_json(struct ec_db *db, long long tenant_id, long long order_id,
-           const char *event_id, unsigned seq, const char *type,
-           enum ec_order_status from, enum ec_order_status to,
-           const char *reason, struct json_object **out)
+           const char *event_id, const char *type, enum ec_order_status from,
+           enum ec_order_status to, const char *reason, long long *seq,
+           struct json_object **out)
 {
     struct ec_db_param p[] = {EC_DB_I(tenant_id), EC_DB_I(order_id)};
-    struct json_object *ev = json_object_new_object(),
-                       *order = json_object_new_object(),
-                       *lines = json_object_new_array();
+    struct event_rows e = {json_object_new_object(), json_object_new_array(),
+                           0};
+    struct json_object *ev = json_object_new_object();
     int rc;
 
     rc = ec_db_exec(db,
@@ -519,34 +564,34 @@ event_json(struct ec_db *db, long long tenant_id, long long order_id,
                     " o.customer_name, o.customer_email, o.customer_phone,"
                     " o.customer_address, o.consent_marketing,"
                     " DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                    " o.identity_sealed IS NOT NULL"
+                    " o.identity_sealed IS NOT NULL,"
+                    " (SELECT COALESCE(MAX(x.seq), 0) + 1 FROM outbox x"
+                    " WHERE x.order_id = o.id),"
+                    " l.line_no, l.sku, l.name, l.channel, l.binding_months,"
+                    " l.sim_type, l.msisdn, l.porting_msisdn, l.monthly_now,"
+                    " l.one_time, l.min_total"
                     " FROM orders o JOIN tenants t ON t.id = o.tenant_id"
-                    " WHERE o.tenant_id = ? AND o.id = ?",
-                    p, 2, read_order_json, order, NULL);
-    if (rc == 0)
-        rc = ec_db_exec(db,
-                        "SELECT line_no, sku, name, channel, binding_months,"
-                        " sim_type, msisdn, porting_msisdn, monthly_now,"
-                        " one_time, min_total FROM order_lines"
-                        " WHERE tenant_id = ? AND order_id = ?"
-                        " ORDER BY line_no",
-                        p, 2, read_line_json, lines, NULL);
-    json_object_object_add(order, "status",
+                    " LEFT JOIN order_lines l ON l.tenant_id = o.tenant_id"
+                    " AND l.order_id = o.id"
+                    " WHERE o.tenant_id = ? AND o.id = ? ORDER BY l.line_no",
+                    p, 2, read_event_row, &e, NULL);
+    json_object_object_add(e.order, "status",
                            json_object_new_string(ec_order_status_name(to)));
-    json_object_object_add(order, "previous_status",
+    json_object_object_add(e.order, "previous_status",
                            json_object_new_string(ec_order_status_name(from)));
     if (reason)
-        json_object_object_add(order, "cancel_reason",
+        json_object_object_add(e.order, "cancel_reason",
                                json_object_new_string(reason));
-    json_object_object_add(order, "lines", lines);
+    json_object_object_add(e.order, "lines", e.lines);
     json_object_object_add(ev, "id", json_object_new_string(event_id));
     json_object_object_add(ev, "type", json_object_new_string(type));
-    json_object_object_add(ev, "seq", json_object_new_int((int)seq));
-    json_object_object_add(ev, "order", order);
-    if (rc < 0) {
+    json_object_object_add(ev, "seq", json_object_new_int((int)e.seq));
+    json_object_object_add(ev, "order", e.order);
+    if (rc < 0 || e.seq == 0) {
         json_object_put(ev);
-        return rc;
+        return rc < 0 ? rc : EC_ERR_NOT_FOUND;
     }
+    *seq = e.seq;
     *out = ev;
     return 0;
 }
@@ -557,23 +602,16 @@ write_event(struct ec_db *db, long long tenant_id, long long order_id,
             enum ec_order_status from, enum ec_order_status to,
             const char *reason)
 {
-    struct ec_db_param p[] = {EC_DB_I(order_id)};
     char event_id[EC_ORDER_ID_SIZE], type[48];
     long long seq = 0;
     struct json_object *ev = NULL;
     const char *text;
     int rc;
 
-    rc = ec_db_exec(db,
-                    "SELECT COALESCE(MAX(seq), 0) + 1 FROM outbox"
-                    " WHERE order_id = ?",
-                    p, 1, read_ll, &seq, NULL);
-    if (rc < 0)
-        return rc;
     ec_rand_hex(event_id, 16);
     snprintf(type, sizeof(type), "order.%s", ec_order_status_name(to));
-    rc = event_json(db, tenant_id, order_id, event_id, (unsigned)seq, type,
-                    from, to, reason, &ev);
+    rc = event_json(db, tenant_id, order_id, event_id, type, from, to, reason,
+                    &seq, &ev);
     if (rc < 0)
         return rc;
     text = json_object_to_json_string_ext(ev, JSON_C_TO_STRING_PLAIN);

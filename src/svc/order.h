@@ -104,13 +104,15 @@ struct ec_order_created {
     char id[EC_ORDER_ID_SIZE];         /* the order's public id */
     char payment_id[EC_ORDER_ID_SIZE]; /* its payment's public id */
     long long due_now;                 /* one-time fees + the first month */
+    int payment_started; /* its hosted page exists already (the simulator's) */
     int replayed;      /* 1: the key's existing order, nothing written */
     const char *taken; /* EC_ERR_NUMBER_TAKEN: the number (of lines) */
 };
 
 /*
  * Write a new order with its lines, assign its numbers and create its
- * payment (status created, amount due now), all in one transaction. The
+ * payment (amount due now), all in one transaction: status created, or
+ * for the simulator pending at its page already (payment_started). The
  * same idempotency key with the same request hash returns the order made
  * the first time (replayed = 1). Returns 0; EC_ERR_INVALID_FIELD for a
  * bad argument; EC_ERR_CONFLICT when the key was used for another request

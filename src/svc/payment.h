@@ -123,9 +123,12 @@ int ec_payment_sim_callback(struct ec_db *db, struct ec_kv *kv,
 
 /*
  * The simulator's page was posted: make the signed callback for
- * payment_id and deliver it through ec_payment_sim_callback(). order_id
- * gets the order to send the customer back to. Returns as that, or
- * EC_ERR_NOT_FOUND for another tenant's or another provider's payment.
+ * payment_id and deliver it through ec_payment_sim_callback(), unless
+ * the payment is over already (paid, failed, cancelled: then nothing
+ * changes and 0 is returned). order_id gets the order to send the
+ * customer back to whenever the payment was found. Returns as that
+ * callback, or EC_ERR_NOT_FOUND for another tenant's or another
+ * provider's payment. One read of the payment before the callback's own.
  */
 int ec_payment_sim_complete(struct ec_db *db, struct ec_kv *kv,
                             long long tenant_id, const void *key,

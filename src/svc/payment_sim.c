@@ -107,13 +107,15 @@ ec_payment_sim_complete(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
         return rc;
     if (strcmp(p.provider, SIM) != 0)
         return EC_ERR_NOT_FOUND;
+    memcpy(order_id, p.order_id, 33);
+    /* over already (a second post, another tab): nothing changes */
+    if (strcmp(p.status, "created") != 0 && strcmp(p.status, "pending") != 0)
+        return 0;
     rc = ec_payment_sim_event(key, key_len, payment_id, outcome, now, &body,
                               &sig);
     if (rc == 0)
         rc = ec_payment_sim_callback(db, kv, tenant_id, key, key_len, sig.data,
                                      body.data, body.len, now, &why);
-    if (rc == 0)
-        memcpy(order_id, p.order_id, 33);
     ec_buf_release(&body);
     ec_buf_release(&sig);
     return rc;
