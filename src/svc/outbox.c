@@ -62,14 +62,47 @@ read_slug_row(const struct ec_db_row *row, void *ctx)
     return 0;
 }
 
-/* The slug of r's tenant, read without a lock. */
+/* The slug of r's tenant, read without a lock: from an earlier row of
+   the batch b (before r) of the same tenant, else from MySQL. */
 static int
-read_slug(struct ec_db *db, struct ec_outbox_row *r)
+read_slug(struct ec_db *db, const struct ec_outbox_batch *b,
+          struct ec_outbox_row *r)
 {
     struct ec_db_param p[] = {EC_DB_I(r->tenant_id)};
 
+    for (const struct ec_outbox_row *e = b->rows; e < r; e++)
+        if (e->tenant_id == r->tenant_id) {
+            memcpy(r->slug, e->slug, sizeof(r->slug));
+            return 0;
+        }
     return ec_db_exec(db, "SELECT slug FROM tenants WHERE id = ?", p, 1,
                       read_slug_row, r, NULL);
+}
+
+/* Rows leased by one statement: a fixed list, so the statement is
+   prepared once; a shorter chunk repeats its first id. */
+#define LEASE_CHUNK 8
+
+/* Lease rows [0, n) of b for lease_ms and count the attempt. */
+static int
+lease(struct ec_db *db, long long lease_ms, const struct ec_outbox_batch *b)
+{
+    for (size_t i = 0; i < b->n; i += LEASE_CHUNK) {
+        struct ec_db_param u[1 + LEASE_CHUNK] = {EC_DB_I(lease_ms * 1000)};
+        int rc;
+
+        for (size_t k = 0; k < LEASE_CHUNK; k++)
+            u[1 + k] = EC_DB_I(b->rows[i + k < b->n ? i + k : i].id);
+        rc = ec_db_exec(db,
+                        "UPDATE outbox SET attempts = attempts + 1,"
+                        " lease_until = NOW(6) + INTERVAL ? MICROSECOND"
+                        " WHERE id IN (?, ?, ?, ?, ?, ?, ?, ?)"
+                        " AND state = 'pending'",
+                        u, 1 + LEASE_CHUNK, NULL, NULL, NULL);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
 }
 
 int
@@ -100,18 +133,10 @@ ec_outbox_claim(struct ec_db *db, const struct ec_outbox_policy *p, size_t max,
                     " ORDER BY o.next_attempt_at, o.id LIMIT ?"
                     " FOR UPDATE SKIP LOCKED",
                     q, 1, read_row, b, NULL);
-    for (size_t i = 0; rc == 0 && i < b->n; i++) {
-        struct ec_db_param u[] = {EC_DB_I(p->lease_ms * 1000),
-                                  EC_DB_I(b->rows[i].id)};
-
-        rc = ec_db_exec(db,
-                        "UPDATE outbox SET attempts = attempts + 1,"
-                        " lease_until = NOW(6) + INTERVAL ? MICROSECOND"
-                        " WHERE id = ? AND state = 'pending'",
-                        u, 2, NULL, NULL, NULL);
-        if (rc == 0)
-            rc = read_slug(db, &b->rows[i]);
-    }
+    if (rc == 0)
+        rc = lease(db, p->lease_ms, b);
+    for (size_t i = 0; rc == 0 && i < b->n; i++)
+        rc = read_slug(db, b, &b->rows[i]);
     if (rc < 0) {
         ec_db_rollback(db);
         ec_outbox_batch_release(b);
