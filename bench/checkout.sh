@@ -51,8 +51,16 @@ drop_orders() {
           WHERE t.slug = '$SLUG' AND o.customer_email = '$EMAIL'" ||
         echo "warning: the bench's orders are still in $SLUG's shop" >&2
 }
+# the run's confirmation mails (the demo stack writes mail to files)
+drop_mails() {
+    [ -d "$STACK/mail" ] || return 0
+    find "$STACK/mail" -name '*.eml' -print0 |
+        xargs -0 -r grep -lZ -m1 -F "To: Bench Kunde <$EMAIL>" |
+        xargs -0 -r rm -f
+}
 cleanup() {
     drop_orders
+    drop_mails
     bench_unlock "$SLUG" "$PREFIX"
     [ -f "$work/sessions" ] && bench_drop_minted "$SLUG" "$work/sessions"
     bench_unpool "$SLUG" "$PREFIX"
@@ -61,6 +69,7 @@ cleanup() {
 }
 trap cleanup EXIT
 drop_orders   # a run that was cut short
+drop_mails
 bench_unlock "$SLUG" "$PREFIX"
 bench_exempt_limits bench/checkout.sh
 
