@@ -63,6 +63,12 @@ stack_env() {
     DOWNSTREAM_FILE="$STACK/secrets/downstream"
     # the Stripe double (t/doubles/stripe.mjs): the test stack's only
     STRIPE_PORT=$((18544 + ${EC_TEST_PORT_OFFSET:-0}))
+    # ecomd's metrics listener (docs/operations.md, "Metrics"): loopback
+    # only, never on a tenant host
+    case "$1" in
+        demo) METRICS_PORT=9464 ;;
+        test) METRICS_PORT=$((19464 + ${EC_TEST_PORT_OFFSET:-0})) ;;
+    esac
     BUILD="$ROOT/build/plain"
     # the accounts the services run as (see the top of this file)
     if [ "$(id -u)" -eq 0 ]; then
@@ -441,6 +447,7 @@ error_log = $STACK/log/ecomd-error.log
 access_log = $STACK/log/ecomd-access.log
 log_level = info
 max_body_size = $MAX_BODY
+metrics_listen = 127.0.0.1:$METRICS_PORT
 mysql_host = 127.0.0.1
 mysql_port = $MYSQL_PORT
 mysql_user = ecom

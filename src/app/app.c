@@ -66,11 +66,25 @@ routes_new(struct ec_app *app, const struct ec_settings *s)
     if (s->payment_sim_secret_file)
         return;
     app->own_routes = ec_xcalloc(ec_routes_count, sizeof(*app->own_routes));
+    app->own_route_ids =
+        ec_xcalloc(ec_routes_count, sizeof(*app->own_route_ids));
     for (size_t i = 0; i < ec_routes_count; i++)
-        if (!(ec_routes[i].flags & EC_R_SIMULATOR))
+        if (!(ec_routes[i].flags & EC_R_SIMULATOR)) {
+            app->own_route_ids[n] = i;
             app->own_routes[n++] = ec_routes[i];
+        }
     app->routes = app->own_routes;
     app->nroutes = n;
+}
+
+int
+ec_app_route_id(const struct ec_app *app, const struct ec_route *r)
+{
+    if (!r)
+        return -1;
+    if (app->own_routes)
+        return (int)app->own_route_ids[r - app->own_routes];
+    return (int)(r - ec_routes);
 }
 
 struct ec_app *
@@ -166,6 +180,7 @@ ec_app_free(struct ec_app *app)
     ec_mitid_keys_free(app->mitid_keys);
     ec_downstream_release(&app->receivers);
     free(app->own_routes);
+    free(app->own_route_ids);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

@@ -37,11 +37,19 @@ struct ec_app {
     struct ec_https_opts stripe_https;
     struct ec_route *own_routes; /* the table without the routes of
                                     what is not configured, or NULL */
+    size_t *own_route_ids; /* own_routes[i] is ec_routes[own_route_ids[i]] */
 };
 
 /* Build the worker's services from s (which must outlive the app). No
    connection is opened here. */
 struct ec_app *ec_app_new(const struct ec_settings *s);
 void ec_app_free(struct ec_app *app);
+
+/*
+ * The index in ec_routes (app/routes.c) of route r of app's table: the
+ * same route has the same index in every worker, whatever its table
+ * leaves out (metrics label routes by it). -1 for NULL.
+ */
+int ec_app_route_id(const struct ec_app *app, const struct ec_route *r);
 
 #endif

@@ -26,6 +26,7 @@ static const struct ec_conf_directive directives[] = {
     {"listen_mode", EC_CONF_MODE, S(listen_mode), 0, 0, NULL},
     {"listen_backlog", EC_CONF_INT, S(listen_backlog), 1, 65535, NULL},
     {"workers", EC_CONF_INT, S(workers), 1, 256, NULL},
+    {"metrics_listen", EC_CONF_STR, S(metrics_listen), 0, 0, NULL},
     {"max_requests", EC_CONF_INT, S(max_requests), 0, 100000000, NULL},
     {"graceful_timeout", EC_CONF_MSEC, S(graceful_timeout), 0, 3600000, NULL},
     {"pid_file", EC_CONF_STR, S(pid_file), 0, 0, NULL},
@@ -492,6 +493,12 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
                  "%s: listen: '%s' is neither an absolute socket path nor "
                  "host:port",
                  name, s->listen);
+        return -1;
+    }
+    if (s->metrics_listen &&
+        (s->metrics_listen[0] == '/' || !strrchr(s->metrics_listen, ':'))) {
+        snprintf(err, errsize, "%s: metrics_listen: '%s' is not host:port",
+                 name, s->metrics_listen);
         return -1;
     }
     if (s->log_level && ec_log_level_parse(s->log_level) < 0) {

@@ -30,6 +30,8 @@ struct ec_settings {
     unsigned listen_mode;
     long listen_backlog;
     long workers;
+    char *metrics_listen;  /* "host:port" of the metrics listener (the
+                              master's, docs/operations.md); NULL: none */
     long max_requests;     /* recycle a worker after this many; 0 = never */
     long graceful_timeout; /* ms before stragglers get SIGKILL */
     char *pid_file;

@@ -7,4 +7,7 @@
 
 long long ec_clock_ms(void);
 
+/* The same clock in microseconds, for timing short work (metrics). */
+long long ec_clock_us(void);
+
 #endif

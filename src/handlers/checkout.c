@@ -30,6 +30,8 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
+#include "core/rand.h"
 #include "handlers/basket.h"
 #include "handlers/contract_summary.h"
 #include "handlers/env.h"
@@ -127,6 +129,7 @@ answer_order(struct ec_request *req, struct ec_response *res,
     if (replayed)
         ec_response_header(res, "Idempotent-Replayed", "true");
     res->status = 201;
+    ec_metric_inc(replayed ? EC_M_CHECKOUTS_REPLAYED : EC_M_CHECKOUTS_PLACED);
     return 0;
 }
 
@@ -308,6 +311,7 @@ check_lines(struct ec_request *req, struct ec_response *res,
         if (msisdn && !v->lines[i].lock_held) {
             struct json_object *d = json_object_new_object();
 
+            ec_metric_inc(EC_M_NUMBER_LOCKS_EXPIRED);
             json_object_object_add(d, "msisdn", json_object_new_string(msisdn));
             json_object_object_add(d, "line",
                                    json_object_new_string(v->lines[i].id));
@@ -405,7 +409,8 @@ place(struct ec_request *req, struct ec_response *res,
       const struct ec_order_owner *owner)
 {
     struct ec_order_line_in lines[EC_BASKET_LINES_MAX];
-    struct ec_buf cpr = EC_BUF_INIT, summary = EC_BUF_INIT;
+    struct ec_buf cpr = EC_BUF_INIT, summary = EC_BUF_INIT, page = EC_BUF_INIT;
+    char payment_id[EC_ORDER_ID_SIZE];
     const char *provider =
         ec_payment_provider(req->env->payments, req->tenant->slug);
     struct ec_basket_identity id;
@@ -460,10 +465,18 @@ place(struct ec_request *req, struct ec_response *res,
                                         req->tenant->vat_rate_bp),
         .pay_within_s = req->env->order_payment_timeout_ms / 1000,
         .provider = provider,
+        .payment_id = payment_id,
     };
+    /* the simulator's page is ours: the payment is written started */
+    ec_rand_hex(payment_id, 16);
+    if (strcmp(provider, EC_PAYMENT_SIM) == 0) {
+        ec_payment_sim_url(&page, payment_id);
+        o.payment_page = page.data;
+    }
     rc = ec_order_create(req->env->db, &o, &out);
     ec_buf_release(&cpr);
     ec_buf_release(&summary);
+    ec_buf_release(&page);
     if (rc == EC_ERR_NUMBER_TAKEN) {
         struct json_object *d = json_object_new_object();
 
@@ -559,6 +572,8 @@ ec_checkout_run(struct ec_request *req, struct ec_response *res,
     if (rc < 0 && rc != EC_ERR_UNAVAILABLE && rc != EC_ERR_INTERNAL &&
         raced(req, res, &owner, key, hash))
         return 0;
+    if (rc < 0 && rc != EC_ERR_UNAVAILABLE && rc != EC_ERR_INTERNAL)
+        ec_metric_inc(EC_M_CHECKOUTS_REFUSED);
     return rc;
 }
 

@@ -12,6 +12,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
@@ -27,6 +28,8 @@ refused(struct ec_response *res, const char *what, const char *slug, int rc,
 {
     ec_log_warn("%s for %s refused: %s%s%s", what, slug, ec_err_info(rc)->code,
                 why ? ": " : "", why ? why : "");
+    if (rc != EC_ERR_UNAVAILABLE && rc != EC_ERR_INTERNAL)
+        ec_metric_inc(EC_M_WEBHOOKS_REJECTED);
     if (rc == EC_ERR_FORBIDDEN)
         return ec_fail(res, rc, NULL, "The signature does not verify.");
     return ec_fail(res, rc, why, NULL);
@@ -37,6 +40,7 @@ accepted(struct ec_response *res)
 {
     struct json_object *o = json_object_new_object();
 
+    ec_metric_inc(EC_M_WEBHOOKS_ACCEPTED);
     json_object_object_add(o, "ok", json_object_new_boolean(1));
     ec_response_json(res, 200, o);
     json_object_put(o);

@@ -9,6 +9,7 @@
 
 #include "app/app.h"
 #include "app/settings.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "net/https.h"
 #include "proc/child.h"
@@ -67,6 +68,7 @@ ec_delivery_run(const struct ec_settings *s)
     struct ec_delivery_counts c;
     struct ec_delivery d;
     struct ec_app *app;
+    long long measure_at = 0;
     int fds[2], rc;
 
     if (setup_signals(fds) < 0) {
@@ -93,6 +95,12 @@ ec_delivery_run(const struct ec_settings *s)
     };
     ec_log_info("delivery process started (%zu receivers)", app->receivers.n);
     while (!stop_requested) {
+        if (ec_clock_ms() >= measure_at) {
+            if (ec_delivery_measure(d.db) < 0)
+                ec_log_warn("delivery: the outbox and number gauges were "
+                            "not measured");
+            measure_at = ec_clock_ms() + EC_DELIVERY_MEASURE_MS;
+        }
         rc = ec_delivery_round(&d, &c);
         if (rc < 0)
             ec_log_warn("delivery: a round failed (%d); trying again", rc);

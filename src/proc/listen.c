@@ -108,20 +108,20 @@ open_unix(const struct ec_settings *s, char *err, size_t errsize)
     return fd;
 }
 
-static int
-open_tcp(const struct ec_settings *s, char *err, size_t errsize)
+int
+ec_listen_tcp(const char *addr, int backlog, char *err, size_t errsize)
 {
     char host[256];
-    const char *colon = strrchr(s->listen, ':');
+    const char *colon = strrchr(addr, ':');
     struct addrinfo hints, *ai = NULL;
-    size_t n = (size_t)(colon - s->listen);
+    size_t n = (size_t)(colon - addr);
     int fd, one = 1, rc;
 
     if (n >= sizeof(host)) {
-        snprintf(err, errsize, "listen: host is too long");
+        snprintf(err, errsize, "%s: host is too long", addr);
         return -1;
     }
-    memcpy(host, s->listen, n);
+    memcpy(host, addr, n);
     host[n] = '\0';
     if (host[0] == '[' && n >= 2 && host[n - 1] == ']') {
         memmove(host, host + 1, n - 2);
@@ -133,19 +133,18 @@ open_tcp(const struct ec_settings *s, char *err, size_t errsize)
     hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
     rc = getaddrinfo(host[0] ? host : NULL, colon + 1, &hints, &ai);
     if (rc != 0) {
-        snprintf(err, errsize, "listen %s: %s", s->listen, gai_strerror(rc));
+        snprintf(err, errsize, "listen %s: %s", addr, gai_strerror(rc));
         return -1;
     }
     fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC | SOCK_NONBLOCK,
                 ai->ai_protocol);
     if (fd < 0) {
         freeaddrinfo(ai);
-        return fail(err, errsize, "socket", s->listen);
+        return fail(err, errsize, "socket", addr);
     }
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 ||
-        listen(fd, (int)s->listen_backlog) < 0) {
-        fail(err, errsize, "bind", s->listen);
+    if (bind(fd, ai->ai_addr, ai->ai_addrlen) < 0 || listen(fd, backlog) < 0) {
+        fail(err, errsize, "bind", addr);
         close(fd);
         fd = -1;
     }
@@ -157,8 +156,9 @@ int
 ec_listen_open(const struct ec_settings *s, char *err, size_t errsize)
 {
     err[0] = '\0';
-    return ec_settings_listen_is_unix(s) ? open_unix(s, err, errsize)
-                                         : open_tcp(s, err, errsize);
+    return ec_settings_listen_is_unix(s)
+               ? open_unix(s, err, errsize)
+               : ec_listen_tcp(s->listen, (int)s->listen_backlog, err, errsize);
 }
 
 void

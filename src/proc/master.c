@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -14,9 +15,11 @@
 
 #include "core/clock.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xalloc.h"
 #include "proc/delivery.h"
 #include "proc/listen.h"
+#include "proc/metrics_http.h"
 #include "proc/privilege.h"
 #include "app/settings.h"
 #include "proc/worker.h"
@@ -24,6 +27,7 @@
 #define EC_RESPAWN_FAST_MS 1000 /* a worker dying sooner failed to start */
 #define EC_BACKOFF_FIRST_MS 250
 #define EC_BACKOFF_MAX_MS 30000
+#define EC_SCRAPERS_MAX 4 /* scrapes answered at once; more wait */
 
 struct slot {
     pid_t pid;    /* 0: empty, waiting for respawn_at */
@@ -44,6 +48,12 @@ struct master {
     long long old_kill_at_ms; /* SIGKILL old workers still busy by then */
     int stopping;
     long long kill_at_ms; /* stop: SIGKILL stragglers at this time */
+    /* metrics (core/metrics.h): the region, who writes each slot, the
+       listener and the processes answering scrapes now */
+    struct ec_metrics *metrics;
+    pid_t *metric_owner;
+    int metrics_fd;
+    pid_t scrapers[EC_SCRAPERS_MAX];
 };
 
 static int sig_write_fd = -1;
@@ -81,9 +91,35 @@ setup_signals(struct master *m)
     return 0;
 }
 
+/* A metrics slot no live child writes, or -1 (no metrics, or all in
+   use: more children than the region was made for, after a reload that
+   raised workers). */
+static long
+free_metrics_slot(const struct master *m)
+{
+    for (size_t i = 0; i < ec_metrics_nslots(m->metrics); i++)
+        if (!m->metric_owner[i])
+            return (long)i;
+    if (m->metrics)
+        ec_log_warn("metrics: no free slot; this child's requests are not "
+                    "counted (a restart sizes the region for workers)");
+    return -1;
+}
+
+/* What a child closes and frees of the master's right after the fork. */
+static void
+leave_master(struct master *m)
+{
+    close(m->sig_pipe[0]);
+    close(m->sig_pipe[1]);
+    if (m->metrics_fd >= 0)
+        close(m->metrics_fd);
+}
+
 static void
 spawn(struct master *m, struct slot *s)
 {
+    long ms = free_metrics_slot(m);
     pid_t pid = fork();
     int rc;
 
@@ -93,8 +129,8 @@ spawn(struct master *m, struct slot *s)
         return;
     }
     if (pid == 0) {
-        close(m->sig_pipe[0]);
-        close(m->sig_pipe[1]);
+        leave_master(m);
+        ec_metrics_bind(m->metrics, ms >= 0 ? (size_t)ms : (size_t)-1);
         if (s->delivery) {
             close(m->listen_fd);
             rc = ec_delivery_run(&m->settings);
@@ -104,10 +140,13 @@ spawn(struct master *m, struct slot *s)
         ec_settings_release(&m->settings);
         free(m->slots);
         free(m->old);
+        free(m->metric_owner);
         exit(rc);
     }
     s->pid = pid;
     s->started_ms = ec_clock_ms();
+    if (ms >= 0)
+        m->metric_owner[ms] = pid;
 }
 
 static void
@@ -165,6 +204,10 @@ schedule_respawn(struct master *m, struct slot *s, int status)
     s->pid = 0;
     if (m->stopping)
         return;
+    ec_metrics_master_add(m->metrics,
+                          clean ? EC_M_WORKER_RESTARTS_RECYCLED
+                                : EC_M_WORKER_RESTARTS_CRASHED,
+                          1);
     if (!clean && now - s->started_ms < EC_RESPAWN_FAST_MS) {
         s->backoff_ms = s->backoff_ms ? s->backoff_ms * 2 : EC_BACKOFF_FIRST_MS;
         if (s->backoff_ms > EC_BACKOFF_MAX_MS)
@@ -177,6 +220,19 @@ schedule_respawn(struct master *m, struct slot *s, int status)
     s->respawn_at_ms = now + s->backoff_ms;
 }
 
+/* pid exited: its metrics slot is free for the next child, its place
+   among the scrapers too. */
+static void
+forget_child(struct master *m, pid_t pid)
+{
+    for (size_t i = 0; i < ec_metrics_nslots(m->metrics); i++)
+        if (m->metric_owner[i] == pid)
+            m->metric_owner[i] = 0;
+    for (size_t i = 0; i < EC_SCRAPERS_MAX; i++)
+        if (m->scrapers[i] == pid)
+            m->scrapers[i] = 0;
+}
+
 static void
 reap(struct master *m)
 {
@@ -186,6 +242,7 @@ reap(struct master *m)
     while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
         int found = 0;
 
+        forget_child(m, pid);
         for (long i = 0; i < m->nslots && !found; i++)
             if (m->slots[i].pid == pid) {
                 found = 1;
@@ -260,6 +317,15 @@ reload(struct master *m)
         !same_str(next.group, m->settings.group))
         ec_log_warn("reload: a new user or group takes a restart; the "
                     "workers keep running as they do");
+    if (!same_str(next.metrics_listen, m->settings.metrics_listen))
+        ec_log_warn("reload: a new metrics_listen takes a restart; keeping "
+                    "%s",
+                    m->settings.metrics_listen ? m->settings.metrics_listen
+                                               : "none");
+    free(next.metrics_listen);
+    next.metrics_listen = m->settings.metrics_listen
+                              ? ec_xstrdup(m->settings.metrics_listen)
+                              : NULL;
     if (!same_str(next.listen, m->settings.listen) ||
         !same_str(next.pid_file, m->settings.pid_file))
         ec_log_warn("reload: a new listen or pid_file takes a restart; "
@@ -338,17 +404,53 @@ next_timeout(const struct master *m)
     return t < 0 ? 0 : (t > 60000 ? 60000 : (int)t);
 }
 
+/* A process of its own answers each scrape; at most EC_SCRAPERS_MAX at
+   once, the others wait in the listen backlog. */
+static void
+accept_scrapes(struct master *m)
+{
+    for (size_t i = 0; i < EC_SCRAPERS_MAX; i++) {
+        int fd;
+        pid_t pid;
+
+        if (m->scrapers[i])
+            continue;
+        fd = accept4(m->metrics_fd, NULL, NULL, SOCK_CLOEXEC);
+        if (fd < 0)
+            return; /* none waiting (EAGAIN), or it went away */
+        pid = fork();
+        if (pid == 0) {
+            leave_master(m);
+            close(m->listen_fd);
+            ec_metrics_http_serve(fd, m->metrics);
+            _exit(0);
+        }
+        close(fd);
+        if (pid < 0) {
+            ec_log_error("metrics: fork failed: %s", strerror(errno));
+            return;
+        }
+        m->scrapers[i] = pid;
+    }
+}
+
 static void
 loop(struct master *m)
 {
-    struct pollfd pfd = {m->sig_pipe[0], POLLIN, 0};
+    struct pollfd pfd[2] = {{m->sig_pipe[0], POLLIN, 0},
+                            {m->metrics_fd, POLLIN, 0}};
+    nfds_t n = m->metrics_fd >= 0 ? 2 : 1;
 
     while (!m->stopping || children_alive(m)) {
-        if (poll(&pfd, 1, next_timeout(m)) < 0 && errno != EINTR) {
+        /* a stopping master answers no more scrapes */
+        if (poll(pfd, m->stopping ? 1 : n, next_timeout(m)) < 0 &&
+            errno != EINTR) {
             ec_log_error("poll: %s", strerror(errno));
             break;
         }
         handle_signals(m);
+        if (n == 2 && !m->stopping && (pfd[1].revents & POLLIN))
+            accept_scrapes(m);
         reap(m);
         respawn_due(m);
         if (m->nold && ec_clock_ms() >= m->old_kill_at_ms) {
@@ -454,6 +556,31 @@ report_ready(int *ready_fd)
     }
 }
 
+/*
+ * With metrics_listen: the listener and the shared region, with a slot
+ * for each child of two generations at once (a reload's new one starts
+ * while the old one finishes) and a few to spare for crashed children
+ * not yet reaped.
+ */
+static int
+open_metrics(struct master *m, char *err, size_t errsize)
+{
+    size_t nslots = 2 * ((size_t)m->settings.workers + 1) + 4;
+
+    if (!m->settings.metrics_listen)
+        return 0;
+    m->metrics_fd = ec_listen_tcp(m->settings.metrics_listen, 64, err, errsize);
+    if (m->metrics_fd < 0)
+        return -1;
+    if (!(m->metrics = ec_metrics_new(nslots))) {
+        snprintf(err, errsize, "metrics: cannot map shared memory: %s",
+                 strerror(errno));
+        return -1;
+    }
+    m->metric_owner = ec_xcalloc(nslots, sizeof(*m->metric_owner));
+    return 0;
+}
+
 static int
 start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
 {
@@ -479,6 +606,10 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
     }
     m->listen_fd = ec_listen_open(&m->settings, err, sizeof(err));
     if (m->listen_fd < 0) {
+        fprintf(stderr, "ecomd: %s\n", err);
+        return -1;
+    }
+    if (open_metrics(m, err, sizeof(err)) < 0) {
         fprintf(stderr, "ecomd: %s\n", err);
         return -1;
     }
@@ -516,9 +647,14 @@ ec_master_run(const struct ec_master_opts *o)
 
     memset(&m, 0, sizeof(m));
     m.listen_fd = -1;
+    m.metrics_fd = -1;
     if (start(&m, o, &ready_fd) < 0) {
         if (m.listen_fd >= 0)
             ec_listen_close(&m.settings, m.listen_fd);
+        if (m.metrics_fd >= 0)
+            close(m.metrics_fd);
+        ec_metrics_free(m.metrics);
+        free(m.metric_owner);
         ec_settings_release(&m.settings);
         return 1;
     }
@@ -529,6 +665,10 @@ ec_master_run(const struct ec_master_opts *o)
     loop(&m);
 
     ec_listen_close(&m.settings, m.listen_fd);
+    if (m.metrics_fd >= 0)
+        close(m.metrics_fd);
+    ec_metrics_free(m.metrics);
+    free(m.metric_owner);
     if (m.settings.pid_file)
         unlink(m.settings.pid_file);
     ec_log_info("ecomd stopped");

@@ -14,6 +14,7 @@
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "proc/child.h"
 #include "app/dispatch.h"
 #include "app/settings.h"
@@ -100,6 +101,9 @@ serve(struct worker *w)
     log.duration_ms = ms_since(&req.started);
     log.bytes = (unsigned long)w->body.len;
     ec_log_access(&log);
+    ec_metrics_request(ec_app_route_id(w->app, req.route), req.method,
+                       res.status, log.tenant,
+                       (uint64_t)(log.duration_ms * 1000));
 
     ec_log_set_request_id(NULL);
     ec_arena_reset(&w->arena);

@@ -10,6 +10,7 @@
 #include "core/clock.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xalloc.h"
 #include "render/messages.h"
 #include "render/mustache.h"
@@ -240,6 +241,8 @@ ec_themes_render_texts(struct ec_themes *th, const char *slug,
     struct loader_ctx l = {th, slug ? slug : "", texts};
     struct ec_tmpl_error err;
     struct theme_entry *e;
+    long long t0;
+    int rc;
 
     if (!ec_theme_name_valid(name, strlen(name)))
         EC_BUG("invalid template name");
@@ -250,7 +253,11 @@ ec_themes_render_texts(struct ec_themes *th, const char *slug,
         return EC_ERR_NOT_FOUND;
     if (!e->tmpl)
         return EC_ERR_INTERNAL;
-    if (ec_tmpl_render(e->tmpl, model, loader, &l, out, &err) < 0) {
+    t0 = ec_clock_us();
+    rc = ec_tmpl_render(e->tmpl, model, loader, &l, out, &err);
+    ec_metric_inc(EC_M_TEMPLATE_RENDERS);
+    ec_metric_add(EC_M_TEMPLATE_RENDER_US, (uint64_t)(ec_clock_us() - t0));
+    if (rc < 0) {
         ec_log_error("template %s:%u:%u: %s", err.name, err.line, err.column,
                      err.message);
         return EC_ERR_INTERNAL;

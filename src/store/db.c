@@ -10,6 +10,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xalloc.h"
 
 #define EC_DB_STMT_CACHE 64
@@ -29,6 +30,7 @@ struct ec_db {
     struct stmt_slot stmts[EC_DB_STMT_CACHE];
     unsigned nstmts;
     char last_error[256];
+    int connected_before; /* a connection after this one is a reconnect */
 };
 
 static char *
@@ -110,6 +112,8 @@ static int
 fail(struct ec_db *db, const char *what, unsigned err, const char *msg)
 {
     remember_error(db, what, err, msg);
+    if (err != ER_DUP_ENTRY) /* a duplicate is an answer callers expect */
+        ec_metric_inc(EC_M_MYSQL_ERRORS);
     if (is_connection_error(err) || !db->conn) {
         ec_log_error("mysql %s: %s (%u): connection closed", what, msg, err);
         disconnect(db);
@@ -142,6 +146,7 @@ ec_db_connect(struct ec_db *db)
                             db->cfg.user, db->cfg.password, db->cfg.database,
                             db->cfg.port, db->cfg.socket, CLIENT_FOUND_ROWS)) {
         remember_error(db, "connect", mysql_errno(m), mysql_error(m));
+        ec_metric_inc(EC_M_MYSQL_ERRORS);
         ec_log_error("mysql connect to %s:%u failed: %s",
                      db->cfg.socket ? db->cfg.socket : db->cfg.host,
                      db->cfg.port, mysql_error(m));
@@ -155,6 +160,9 @@ ec_db_connect(struct ec_db *db)
         return EC_ERR_UNAVAILABLE;
     }
     db->conn = m;
+    if (db->connected_before)
+        ec_metric_inc(EC_M_MYSQL_RECONNECTS);
+    db->connected_before = 1;
     return 0;
 }
 
@@ -306,6 +314,7 @@ exec_once(struct ec_db *db, const char *sql, const struct ec_db_param *params,
         return rc;
     if (mysql_stmt_param_count(st) != nparams)
         EC_BUG("statement parameter count mismatch");
+    ec_metric_inc(EC_M_MYSQL_CALLS);
     bind_params(bind, params, nparams);
     if (nparams && mysql_stmt_bind_param(st, bind) != 0)
         return fail(db, "bind", mysql_stmt_errno(st), mysql_stmt_error(st));
@@ -386,6 +395,7 @@ simple(struct ec_db *db, const char *sql, int tx_after)
 
     if ((rc = ec_db_connect(db)) < 0)
         return rc;
+    ec_metric_inc(EC_M_MYSQL_CALLS);
     if (mysql_query(db->conn, sql) != 0)
         return fail(db, sql, mysql_errno(db->conn), mysql_error(db->conn));
     db->in_tx = tx_after;

@@ -12,6 +12,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xalloc.h"
 
 struct ec_kv {
@@ -19,9 +20,10 @@ struct ec_kv {
     unsigned port;
     unsigned connect_timeout_ms;
     unsigned timeout_ms;
-    char *user;        /* NULL: AUTH with the password alone */
-    char *password;    /* NULL: no AUTH; wiped when freed */
-    redisContext *ctx; /* NULL while disconnected */
+    char *user;           /* NULL: AUTH with the password alone */
+    char *password;       /* NULL: no AUTH; wiped when freed */
+    redisContext *ctx;    /* NULL while disconnected */
+    int connected_before; /* a connection after this one is a reconnect */
 };
 
 struct ec_kv *
@@ -112,6 +114,7 @@ ec_kv_connect(struct ec_kv *kv)
     if (!c)
         ec_die("redisConnect: out of memory");
     if (c->err) {
+        ec_metric_inc(EC_M_REDIS_ERRORS);
         ec_log_error("redis connect to %s:%u failed: %s", kv->host, kv->port,
                      c->errstr);
         redisFree(c);
@@ -126,6 +129,9 @@ ec_kv_connect(struct ec_kv *kv)
         return EC_ERR_UNAVAILABLE;
     }
     kv->ctx = c;
+    if (kv->connected_before)
+        ec_metric_inc(EC_M_REDIS_RECONNECTS);
+    kv->connected_before = 1;
     return 0;
 }
 
@@ -144,6 +150,7 @@ roundtrip(struct ec_kv *kv, int argc, const char **argv, const size_t *lens)
 
     if (ec_kv_connect(kv) < 0)
         return NULL;
+    ec_metric_inc(EC_M_REDIS_CALLS);
     r = redisCommandArgv(kv->ctx, argc, argv, lens);
     if (!r && reused) {
         disconnect(kv);
@@ -152,6 +159,7 @@ roundtrip(struct ec_kv *kv, int argc, const char **argv, const size_t *lens)
         r = redisCommandArgv(kv->ctx, argc, argv, lens);
     }
     if (!r) {
+        ec_metric_inc(EC_M_REDIS_ERRORS);
         ec_log_error("redis %s failed: %s", argv[0], kv->ctx->errstr);
         disconnect(kv);
     }
@@ -194,6 +202,7 @@ error_reply(redisReply *r, const char *what)
 {
     int rc = ec_kv_error_of(r->str);
 
+    ec_metric_inc(EC_M_REDIS_ERRORS);
     ec_log_error("redis %s: %s", what, r->str);
     freeReplyObject(r);
     return rc;

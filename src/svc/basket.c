@@ -11,6 +11,7 @@
 #include "core/check.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/rand.h"
 #include "store/kv.h"
 #include "svc/invalidate.h"
@@ -1015,6 +1016,20 @@ append_line(struct ec_basket *b, struct ec_basket_line *l,
     return 0;
 }
 
+/* rc of a save that chose sv->chosen, counted: the lock granted or
+   refused, and a line added when added is set. */
+static int
+counted(int rc, const struct save *sv, int added)
+{
+    if (sv->chosen && rc == 0)
+        ec_metric_inc(EC_M_NUMBER_LOCKS_GRANTED);
+    else if (sv->chosen && rc == EC_ERR_NUMBER_TAKEN)
+        ec_metric_inc(EC_M_NUMBER_LOCKS_REFUSED);
+    if (added && rc == 0)
+        ec_metric_inc(EC_M_BASKET_LINES_ADDED);
+    return rc;
+}
+
 int
 ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
               struct ec_basket_line *l, const struct ec_basket_policy *p,
@@ -1027,7 +1042,7 @@ ec_basket_add(struct ec_kv *kv, const char *slug, struct ec_basket *b,
 
     if ((rc = append_line(b, l, p, t, field, message)) < 0)
         return rc;
-    rc = save(kv, slug, b, &sv, p, t, field, message);
+    rc = counted(save(kv, slug, b, &sv, p, t, field, message), &sv, 1);
     if (rc < 0)
         json_object_array_del_idx(b->lines, n, 1);
     return rc;
@@ -1047,7 +1062,7 @@ ec_basket_add_claimed(struct ec_kv *kv, const char *slug,
     ec_basket_init_new(b, claim->arena);
     if ((rc = append_line(b, l, p, t, field, message)) < 0)
         return rc;
-    rc = save(kv, slug, b, &sv, p, t, field, message);
+    rc = counted(save(kv, slug, b, &sv, p, t, field, message), &sv, 1);
     if (rc < 0) /* EC_BASKET_NAMED: b is the session's basket now */
         json_object_array_del_idx(b->lines, 0, 1);
     return rc;
@@ -1092,7 +1107,7 @@ ec_basket_update(struct ec_kv *kv, const char *slug, struct ec_basket *b,
     /* b is not used after a failure: the caller reads it again */
     json_object_array_put_idx(b->lines, i, ec_basket_line_to_json(l));
     note_lock_expiry(b, t, p);
-    return save(kv, slug, b, &sv, p, t, field, message);
+    return counted(save(kv, slug, b, &sv, p, t, field, message), &sv, 0);
 }
 
 int

@@ -7,6 +7,7 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/catalog_read.h"
@@ -443,11 +444,13 @@ ec_catalog_get(struct ec_catalog_cache *cc, struct ec_db *db,
     for (size_t i = 0; i < cc->n; i++)
         if (cc->entries[i].tenant_id == tenant_id) {
             *out = cc->entries[i].catalog;
+            ec_metric_inc(EC_M_CATALOG_CACHE_HITS);
             return 0;
         }
     rc = ec_catalog_load(db, tenant_id, &fresh);
     if (rc < 0)
         return rc;
+    ec_metric_inc(EC_M_CATALOG_LOADS);
     /* full: give up the oldest slot; it reloads on its next use */
     if (cc->n == EC_CATALOG_CACHE_MAX)
         entry_remove(cc, 0);

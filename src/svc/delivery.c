@@ -1,6 +1,7 @@
 #include "svc/delivery.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -10,6 +11,7 @@
 #include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/seal.h"
 #include "store/db.h"
 #include "svc/checkout.h"
@@ -128,11 +130,13 @@ deliver_one(const struct ec_delivery *d, const struct ec_outbox_row *r,
     ec_buf_release(&body);
     if (rc == 0) {
         c->delivered++;
+        ec_metric_inc(EC_M_OUTBOX_DELIVERED);
         *sent = 1; /* marked with the round's others (ec_delivery_round) */
         return 0;
     }
     c->failed++;
     rc = ec_outbox_failed(d->db, r, &d->policy, err, &dead);
+    ec_metric_inc(dead ? EC_M_OUTBOX_DEAD : EC_M_OUTBOX_FAILED);
     if (dead) {
         c->dead++;
         ec_log_error("outbox event %s (%s, order row %lld, seq %u) is dead "
@@ -176,4 +180,46 @@ ec_delivery_round(const struct ec_delivery *d, struct ec_delivery_counts *c)
         rc = mark;
     ec_outbox_batch_release(&b);
     return rc;
+}
+
+/* ---- what operators watch ---- */
+
+static int
+read_outbox_gauges(const struct ec_db_row *row, void *ctx)
+{
+    (void)ctx;
+    ec_metrics_gauge_set(EC_G_OUTBOX_PENDING, atoll(row->vals[0]));
+    ec_metrics_gauge_set(EC_G_OUTBOX_OLDEST_MS,
+                         row->vals[1] ? atoll(row->vals[1]) / 1000 : 0);
+    ec_metrics_gauge_set(EC_G_OUTBOX_DEAD, atoll(row->vals[2]));
+    return 0;
+}
+
+static int
+read_numbers_available(const struct ec_db_row *row, void *ctx)
+{
+    (void)ctx;
+    ec_metrics_numbers_available(row->vals[0], atoll(row->vals[1]));
+    return 0;
+}
+
+int
+ec_delivery_measure(struct ec_db *db)
+{
+    int rc;
+
+    rc = ec_db_exec(db,
+                    "SELECT SUM(state = 'pending'),"
+                    " TIMESTAMPDIFF(MICROSECOND,"
+                    " MIN(IF(state = 'pending', created_at, NULL)), NOW(6)),"
+                    " SUM(state = 'dead')"
+                    " FROM outbox WHERE state IN ('pending', 'dead')",
+                    NULL, 0, read_outbox_gauges, NULL, NULL);
+    if (rc < 0)
+        return rc;
+    return ec_db_exec(db,
+                      "SELECT t.slug, COUNT(n.msisdn) FROM tenants t"
+                      " LEFT JOIN numbers n ON n.tenant_id = t.id"
+                      " AND n.status = 'available' GROUP BY t.id, t.slug",
+                      NULL, 0, read_numbers_available, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include "core/buf.h"
 #include "core/crypto.h"
 #include "core/err.h"
+#include "core/metrics.h"
 #include "core/seal.h"
 #include "core/sighead.h"
 #include "core/xalloc.h"
@@ -277,6 +278,7 @@ apply_report(struct ec_db *db, long long tenant_id, const char *report_id,
     }
     if (rc == EC_ERR_CONFLICT) {
         ec_db_rollback(db); /* a report seen before: done already */
+        ec_metric_inc(EC_M_WEBHOOKS_DUPLICATE);
         return 0;
     }
     if (rc == 0)

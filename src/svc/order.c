@@ -6,15 +6,14 @@
 
 #include <json-c/json.h>
 
-#include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/rand.h"
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/invalidate.h"
 #include "svc/number.h"
-#include "svc/payment.h"
 
 static const char *const status_names[EC_ORDER__NSTATUS] = {
     "pending_payment", "paid",      "submitted",
@@ -291,21 +290,17 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
 }
 
 /*
- * The order's payment, status created. The simulator's hosted page is
- * our own, so its payment is started here already (its reference is its
- * id, its page /pay/sim/{id}): no second statement and commit after the
- * order's. Another provider's page is made after the commit, by a call
- * out that must not hold the transaction (ec_payment_begin()).
+ * The order's payment: created, or started already when the caller knows
+ * its page (o->payment_page: the simulator's is our own), which spares a
+ * second statement and commit after the order's. Another provider's page
+ * is made after the commit, by a call out that must not hold the
+ * transaction (ec_payment_begin()).
  */
 static int
 insert_payment(struct ec_db *db, const struct ec_order_new *o,
                long long order_id, struct ec_order_created *out)
 {
-    struct ec_buf url = EC_BUF_INIT;
-    int sim = strcmp(o->provider, EC_PAYMENT_SIM) == 0, rc;
-
-    if (sim)
-        ec_payment_sim_url(&url, out->payment_id);
+    const char *page = o->payment_page;
     struct ec_db_param p[] = {
         EC_DB_I(o->tenant_id),
         EC_DB_I(order_id),
@@ -313,18 +308,18 @@ insert_payment(struct ec_db *db, const struct ec_order_new *o,
         EC_DB_S(o->provider),
         EC_DB_I(out->due_now),
         EC_DB_S(o->currency),
-        str_or_null(sim ? out->payment_id : NULL),
-        str_or_null(sim ? url.data : NULL),
-        EC_DB_S(sim ? "pending" : "created"),
+        str_or_null(page ? out->payment_id : NULL),
+        str_or_null(page),
+        EC_DB_S(page ? "pending" : "created"),
     };
+    int rc;
 
     rc = ec_db_exec(db,
                     "INSERT INTO payments (tenant_id, order_id, public_id,"
                     " provider, amount, currency, provider_ref, url, status)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     p, 9, NULL, NULL, NULL);
-    ec_buf_release(&url);
-    out->payment_started = sim && rc >= 0;
+    out->payment_started = page && rc >= 0;
     return rc;
 }
 
@@ -357,7 +352,10 @@ create_in_tx(struct ec_db *db, const struct ec_order_new *o,
     if (rc < 0)
         return rc;
     ec_rand_hex(out->id, 16);
-    ec_rand_hex(out->payment_id, 16);
+    if (o->payment_id && ec_hex_valid(o->payment_id, 32))
+        memcpy(out->payment_id, o->payment_id, 33);
+    else
+        ec_rand_hex(out->payment_id, 16);
     out->due_now = monthly + one_time;
     if ((rc = insert_order(db, o, out->id, monthly, one_time, min_total,
                            &row_id)) < 0 ||
@@ -492,8 +490,7 @@ add_line_json(struct json_object *lines, const char *const *vals)
 {
     struct json_object *l = json_object_new_object();
 
-    json_object_object_add(l, "line_no",
-                           json_object_new_int(atoi(vals[0])));
+    json_object_object_add(l, "line_no", json_object_new_int(atoi(vals[0])));
     json_object_object_add(l, "sku", json_object_new_string(vals[1]));
     json_object_object_add(l, "name", json_object_new_string(vals[2]));
     json_object_object_add(l, "channel", json_object_new_string(vals[3]));
@@ -501,11 +498,9 @@ add_line_json(struct json_object *lines, const char *const *vals)
                            json_object_new_int(atoi(vals[4])));
     json_object_object_add(l, "sim_type", json_object_new_string(vals[5]));
     json_object_object_add(l, "msisdn",
-                           vals[6] ? json_object_new_string(vals[6])
-                                        : NULL);
+                           vals[6] ? json_object_new_string(vals[6]) : NULL);
     json_object_object_add(l, "porting",
-                           vals[7] ? json_object_new_string(vals[7])
-                                        : NULL);
+                           vals[7] ? json_object_new_string(vals[7]) : NULL);
     json_object_object_add(l, "monthly_now",
                            json_object_new_int64(atoll(vals[8])));
     json_object_object_add(l, "one_time",
@@ -630,6 +625,24 @@ write_event(struct ec_db *db, long long tenant_id, long long order_id,
     return rc;
 }
 
+/* A move to `to` written (in its transaction: one rolled back after
+   this still counts, which only a store failure causes). */
+static void
+count_move(enum ec_order_status to)
+{
+    static const enum ec_metric by_state[] = {
+        [EC_ORDER_PAID] = EC_M_ORDERS_PAID,
+        [EC_ORDER_SUBMITTED] = EC_M_ORDERS_SUBMITTED,
+        [EC_ORDER_PROVISIONING] = EC_M_ORDERS_PROVISIONING,
+        [EC_ORDER_COMPLETED] = EC_M_ORDERS_COMPLETED,
+        [EC_ORDER_CANCELLED] = EC_M_ORDERS_CANCELLED,
+    };
+
+    if (to != EC_ORDER_PENDING_PAYMENT &&
+        (size_t)to < sizeof(by_state) / sizeof(*by_state))
+        ec_metric_inc(by_state[to]);
+}
+
 /* Give the order's numbers back to the pool; *n gets how many. */
 static int
 release_numbers(struct ec_db *db, long long tenant_id, long long order_id,
@@ -713,6 +726,7 @@ ec_order_move_in_tx(struct ec_db *db, long long tenant_id, long long order_id,
                          to, reason);
     if (rc < 0)
         return rc;
+    count_move(to);
     if (changed)
         *changed = 1;
     if (freed)

@@ -93,6 +93,13 @@ struct ec_order_new {
     long long vat_due_now;
     long long pay_within_s; /* pay_by = now + this */
     const char *provider;   /* "sim" or "stripe" */
+    /* the payment's public id (32 hex digits; NULL: a random one) and,
+       for a provider whose page needs no call out (the simulator's,
+       ec_payment_sim_url()), that page: the payment is then written
+       started (pending, its reference its id). NULL: the page is made
+       after the commit (ec_payment_begin()). */
+    const char *payment_id;
+    const char *payment_page;
 };
 
 /* 1 if k is an idempotency key: 1 to EC_ORDER_KEY_MAX printable ASCII
@@ -104,15 +111,15 @@ struct ec_order_created {
     char id[EC_ORDER_ID_SIZE];         /* the order's public id */
     char payment_id[EC_ORDER_ID_SIZE]; /* its payment's public id */
     long long due_now;                 /* one-time fees + the first month */
-    int payment_started; /* its hosted page exists already (the simulator's) */
-    int replayed;      /* 1: the key's existing order, nothing written */
-    const char *taken; /* EC_ERR_NUMBER_TAKEN: the number (of lines) */
+    int payment_started; /* written with its page (o->payment_page) */
+    int replayed;        /* 1: the key's existing order, nothing written */
+    const char *taken;   /* EC_ERR_NUMBER_TAKEN: the number (of lines) */
 };
 
 /*
  * Write a new order with its lines, assign its numbers and create its
  * payment (amount due now), all in one transaction: status created, or
- * for the simulator pending at its page already (payment_started). The
+ * pending at o->payment_page already (payment_started). The
  * same idempotency key with the same request hash returns the order made
  * the first time (replayed = 1). Returns 0; EC_ERR_INVALID_FIELD for a
  * bad argument; EC_ERR_CONFLICT when the key was used for another request

@@ -6,6 +6,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/rand.h"
 #include "store/db.h"
 #include "svc/order.h"
@@ -137,6 +138,8 @@ ec_payment_apply(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
     rc = apply_in_tx(db, tenant_id, ev, &dup, &freed);
     if (rc < 0 || dup) {
         ec_db_rollback(db);
+        if (dup)
+            ec_metric_inc(EC_M_WEBHOOKS_DUPLICATE);
         if (duplicate)
             *duplicate = dup;
         return rc;

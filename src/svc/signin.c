@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/metrics.h"
 #include "svc/email.h"
 
 /* What the per-account counter is keyed by: the normalised address, or
@@ -30,10 +31,16 @@ ec_signin(struct ec_db *db, struct ec_kv *kv,
     memset(out, 0, sizeof(*out));
     counter_email(email, email_len, key);
     rc = ec_signin_limit_take(kv, &policy->limits, slug, key, client, retry_ms);
+    if (rc == EC_ERR_RATE_LIMITED)
+        ec_metric_inc(EC_M_SIGNINS_LIMITED);
     if (rc < 0)
         return rc;
     rc = ec_account_authenticate(db, &policy->hash, tenant_id, email, email_len,
                                  password, password_len, out);
+    if (rc == 0)
+        ec_metric_inc(EC_M_SIGNINS_OK);
+    else if (rc == EC_ERR_SIGNIN_FAILED)
+        ec_metric_inc(EC_M_SIGNINS_FAILED);
     /* a failure counts; a success, or a check a store cut short, not */
     if (rc != EC_ERR_SIGNIN_FAILED)
         ec_signin_limit_give_back(kv, &policy->limits, slug, key, client);
