@@ -67,6 +67,8 @@ enum ec_gauge {
     EC_G_OUTBOX_PENDING,   /* events not yet delivered */
     EC_G_OUTBOX_OLDEST_MS, /* age of the oldest of them */
     EC_G_OUTBOX_DEAD,      /* dead letters waiting for an operator */
+    EC_G_MYSQL_UP,         /* 1: the last check reached MySQL */
+    EC_G_REDIS_UP,         /* 1: the last check reached Redis */
     EC_G__COUNT
 };
 

@@ -119,6 +119,10 @@ static const struct gauge_def gauges[] = {
      "Age of the oldest outbox event not delivered yet (0: none).", 1},
     {EC_G_OUTBOX_DEAD, "ecomd_outbox_dead_letters",
      "Outbox events given up on, waiting for an operator.", 0},
+    {EC_G_MYSQL_UP, "ecomd_mysql_up",
+     "1 when the delivery process's last check reached MySQL, else 0.", 0},
+    {EC_G_REDIS_UP, "ecomd_redis_up",
+     "1 when the delivery process's last check reached Redis, else 0.", 0},
 };
 
 static uint64_t

@@ -96,7 +96,7 @@ ec_delivery_run(const struct ec_settings *s)
     ec_log_info("delivery process started (%zu receivers)", app->receivers.n);
     while (!stop_requested) {
         if (ec_clock_ms() >= measure_at) {
-            if (ec_delivery_measure(d.db) < 0)
+            if (ec_delivery_measure(d.db, d.kv) < 0)
                 ec_log_warn("delivery: the outbox and number gauges were "
                             "not measured");
             measure_at = ec_clock_ms() + EC_DELIVERY_MEASURE_MS;

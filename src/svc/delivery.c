@@ -14,6 +14,7 @@
 #include "core/metrics.h"
 #include "core/seal.h"
 #include "store/db.h"
+#include "store/kv.h"
 #include "svc/checkout.h"
 #include "svc/downstream.h"
 #include "svc/order.h"
@@ -204,10 +205,12 @@ read_numbers_available(const struct ec_db_row *row, void *ctx)
 }
 
 int
-ec_delivery_measure(struct ec_db *db)
+ec_delivery_measure(struct ec_db *db, struct ec_kv *kv)
 {
     int rc;
 
+    /* the stores /readyz asks for, as alerts see them */
+    ec_metrics_gauge_set(EC_G_REDIS_UP, ec_kv_ping(kv) == 0);
     rc = ec_db_exec(db,
                     "SELECT SUM(state = 'pending'),"
                     " TIMESTAMPDIFF(MICROSECOND,"
@@ -215,6 +218,7 @@ ec_delivery_measure(struct ec_db *db)
                     " SUM(state = 'dead')"
                     " FROM outbox WHERE state IN ('pending', 'dead')",
                     NULL, 0, read_outbox_gauges, NULL, NULL);
+    ec_metrics_gauge_set(EC_G_MYSQL_UP, rc != EC_ERR_UNAVAILABLE);
     if (rc < 0)
         return rc;
     return ec_db_exec(db,

@@ -47,13 +47,13 @@ int ec_delivery_round(const struct ec_delivery *d,
                       struct ec_delivery_counts *c);
 
 /*
- * Measure what operators watch and alerts fire on (core/metrics.h): the
- * outbox events pending, the age of the oldest, the dead letters, and
- * each tenant's numbers free to sell. A few counting queries: the
- * delivery process runs this every EC_DELIVERY_MEASURE_MS, not per round.
- * 0 or a store error.
+ * Measure what operators watch and alerts fire on (core/metrics.h):
+ * whether MySQL and Redis answer, the outbox events pending, the age of
+ * the oldest, the dead letters, and each tenant's numbers free to sell.
+ * A few counting queries: the delivery process runs this every
+ * EC_DELIVERY_MEASURE_MS, not per round. 0 or a store error.
  */
 #define EC_DELIVERY_MEASURE_MS 15000
-int ec_delivery_measure(struct ec_db *db);
+int ec_delivery_measure(struct ec_db *db, struct ec_kv *kv);
 
 #endif
