@@ -27,7 +27,7 @@ EC_RUN_PACKAGES="mariadb-server mariadb-client redis-server redis-tools nginx-li
 # the libraries ecomd links, for a machine that runs it without building
 EC_RUN_PACKAGES="$EC_RUN_PACKAGES libargon2-1 libcurl4"
 # gettext: msgfmt --check validates the message catalogs (templates/**/*.po)
-EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext"
+EC_TEST_PACKAGES="chromium clang clang-format libclang-rt-14-dev gettext logrotate"
 
 say() { printf '==> %s\n' "$*"; }
 die() { printf 'error: %s\n' "$*" >&2; exit 1; }

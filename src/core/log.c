@@ -157,6 +157,23 @@ ec_log(enum ec_log_level level, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The path of a request no route matched, cut at 200 bytes (a probe's
+   junk does not flood the log). */
+static void
+add_unmatched_path(struct ec_buf *line, const char *path)
+{
+    size_t n = strlen(path);
+
+    if (n > 200) { /* not inside a UTF-8 sequence */
+        n = 200;
+        while (n > 0 && ((unsigned char)path[n] & 0xC0) == 0x80)
+            n--;
+    }
+    ec_buf_adds(line, ",\"path\":\"");
+    ec_buf_add_json_str(line, path, n);
+    ec_buf_adds(line, "\"");
+}
+
 void
 ec_log_access(const struct ec_access_entry *e)
 {
@@ -172,7 +189,10 @@ ec_log_access(const struct ec_access_entry *e)
     else
         ec_buf_adds(&line, ",\"tenant\":null");
     add_json_field(&line, "method", e->method ? e->method : "");
-    add_json_field(&line, "path", e->path ? e->path : "");
+    if (e->route)
+        add_json_field(&line, "route", e->route);
+    else
+        add_unmatched_path(&line, e->path ? e->path : "");
     /* milliseconds with three decimals, without floating-point printf */
     us =
         e->duration_ms > 0 ? (unsigned long)(e->duration_ms * 1000.0 + 0.5) : 0;

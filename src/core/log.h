@@ -18,7 +18,10 @@ struct ec_access_entry {
     const char *request_id;
     const char *tenant; /* slug or NULL */
     const char *method;
-    const char *path;
+    const char *route; /* the route table's pattern; NULL: none matched */
+    const char *path;  /* logged only when no route matched: a matched
+                          path can carry a secret (a password-reset token)
+                          or a capability (an order's id) */
     int status;
     double duration_ms;
     unsigned long bytes;

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/log.h"
 #include "core/metrics.h"
+#include "http/router.h"
 #include "proc/child.h"
 #include "app/dispatch.h"
 #include "app/settings.h"
@@ -96,6 +97,7 @@ serve(struct worker *w)
     log.request_id = req.request_id;
     log.tenant = req.tenant ? req.tenant->slug : NULL;
     log.method = req.method;
+    log.route = req.route ? req.route->pattern : NULL;
     log.path = req.path;
     log.status = res.status;
     log.duration_ms = ms_since(&req.started);

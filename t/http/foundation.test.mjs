@@ -79,10 +79,41 @@ test('each request writes one JSON access-log line with its id', async () => {
   assert.equal(entry.request_id, id);
   assert.equal(entry.tenant, 'nordlys');
   assert.equal(entry.method, 'GET');
-  assert.equal(entry.path, '/api/v1/tenant');
+  // the route's pattern, not the path (a path can carry a secret)
+  assert.equal(entry.route, '/api/v1/tenant');
+  assert.equal(entry.path, undefined);
   assert.equal(entry.status, 200);
   assert.equal(typeof entry.duration_ms, 'number');
   assert.match(entry.time, /^\d{4}-\d\d-\d\dT/);
+});
+
+test('the logs name routes, not paths: a reset token or an OIDC code is not written', async () => {
+  const id = `log-secret-${Date.now()}`;
+  const token = 'f'.repeat(64);
+  await request(NORDLYS, `/account/password-reset/${token}`, { headers: { 'X-Request-Id': id } });
+  await request(NORDLYS, '/mitid/callback?code=not-to-be-logged&state=nor-this',
+    { headers: { 'X-Request-Id': `${id}-oidc` } });
+  const unmatched = `/no/route/${id}`;
+  await request(NORDLYS, unmatched, { headers: { 'X-Request-Id': `${id}-404` } });
+  const ecomd = await eventually(() => {
+    const lines = readLog('ecomd-access.log').split('\n').filter((l) => l.includes(id));
+    return lines.length === 3 && lines;
+  });
+  const entries = ecomd.map((l) => JSON.parse(l));
+  assert.equal(entries.find((e) => e.request_id === id).route, '/account/password-reset/{token}');
+  assert.equal(entries.find((e) => e.request_id === `${id}-oidc`).route, '/mitid/callback');
+  // a path no route matched is kept (what probes ask for), and names no secret of ours
+  assert.equal(entries.find((e) => e.request_id === `${id}-404`).path, unmatched);
+  const nginx = await eventually(() => {
+    const lines = readLog('nginx-access.log').split('\n').filter((l) => l.includes(id));
+    return lines.length === 3 && lines;
+  });
+  for (const line of [...ecomd, ...nginx]) {
+    assert.doesNotMatch(line, new RegExp(token));
+    assert.doesNotMatch(line, /not-to-be-logged|nor-this/);
+  }
+  // nginx's lines are JSON with the same request id
+  assert.ok(nginx.map((l) => JSON.parse(l)).some((e) => e.request_id === id && e.host === NORDLYS));
 });
 
 test('unknown paths are 404 and wrong methods 405 with Allow', async () => {

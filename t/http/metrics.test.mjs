@@ -52,7 +52,7 @@ test('the listener speaks the Prometheus text format, and only at /metrics', asy
   assert.match(res.body, /^# TYPE ecomd_http_request_duration_seconds histogram$/m);
   // every sample line is name{labels} value
   for (const line of res.body.split('\n').filter((l) => l && !l.startsWith('#'))) {
-    assert.match(line, /^ecomd_[a-z_]+(\{[^}]*\})? [0-9.e+]+$/, line);
+    assert.match(line, /^ecomd_[a-z_]+(\{([a-z_]+="([^"\\]|\\.)*",?)+\})? [0-9.e+]+$/, line);
   }
   assert.equal((await metricsRequest('/other')).status, 404);
   assert.equal((await metricsRequest('/metrics', { method: 'POST' })).status, 405);
