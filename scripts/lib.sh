@@ -550,9 +550,11 @@ start_ecomd() {
     "$bin" -c "$ECOMD_CONF" || die "ecomd did not start: see $STACK/log/ecomd-error.log"
 }
 
-start_nginx() {
+# write_nginx_conf: the stack's nginx.conf from nginx/ecomd.conf.in,
+# with what nginx -t says of it (a reload keeps the running configuration
+# when nginx refuses the new one)
+write_nginx_conf() {
     local user group
-    pid_alive "$STACK/run/nginx.pid" && return 0
     read -r user group <<<"$(nginx_user)"
     mkdir -p "$STACK/nginx/tmp" "$STACK/run" "$STACK/log"
     sed -e "s|@STACK@|$STACK|g" -e "s|@ROOT@|$ROOT|g" \
@@ -561,6 +563,11 @@ start_nginx() {
         "$ROOT/nginx/ecomd.conf.in" > "$STACK/nginx/nginx.conf"
     nginx -t -q -c "$STACK/nginx/nginx.conf" -p "$STACK/nginx" -g "error_log stderr;" 2>&1 |
         grep -v 'could not open error log' >&2 || true
+}
+
+start_nginx() {
+    pid_alive "$STACK/run/nginx.pid" && return 0
+    write_nginx_conf
     say "starting nginx on http://127.0.0.1:$HTTP_PORT"
     nginx -c "$STACK/nginx/nginx.conf" -p "$STACK/nginx" ||
         die "nginx did not start: see $STACK/log/nginx-error.log"
@@ -570,10 +577,15 @@ start_nginx() {
 
 ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
 
-migrate_and_seed() {
-    # migrations change tables: the schema's owner runs them
+# migrate: the migrations not applied yet (sql/NNN_*.sql); they change
+# tables, so the schema's owner runs them
+migrate() {
     (cd "$ROOT" && ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_owner_password") \
         ecomctl -u ecom_owner migrate "$ROOT/sql")
+}
+
+migrate_and_seed() {
+    migrate
     local f slug
     for f in "$ROOT"/sql/demo/*.sql; do ecomctl seed "$f" >/dev/null; done
     for f in "$ROOT"/sql/demo/catalog-*.json; do

@@ -1,6 +1,7 @@
 #include "proc/master.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +22,7 @@
 #include "proc/listen.h"
 #include "proc/metrics_http.h"
 #include "proc/privilege.h"
+#include "proc/upgrade.h"
 #include "app/settings.h"
 #include "proc/worker.h"
 
@@ -54,6 +56,14 @@ struct master {
     pid_t *metric_owner;
     int metrics_fd;
     pid_t scrapers[EC_SCRAPERS_MAX];
+    /* a binary upgrade (proc/upgrade.h): this binary's path, the
+       configuration's, the starting successor, and whether the sockets
+       are the successor's now (then leaving does not remove them) */
+    char exe[PATH_MAX];
+    const char *conf_path;
+    pid_t successor;
+    int handed_over;
+    int inherited; /* the sockets came from a master upgrading */
 };
 
 static int sig_write_fd = -1;
@@ -73,8 +83,8 @@ on_signal(int sig)
 static int
 setup_signals(struct master *m)
 {
-    static const int sigs[] = {SIGHUP,  SIGTERM, SIGINT,
-                               SIGQUIT, SIGCHLD, SIGUSR1};
+    static const int sigs[] = {SIGHUP,  SIGTERM, SIGINT, SIGQUIT,
+                               SIGCHLD, SIGUSR1, SIGUSR2};
     struct sigaction sa;
 
     if (pipe2(m->sig_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
@@ -233,6 +243,8 @@ forget_child(struct master *m, pid_t pid)
             m->scrapers[i] = 0;
 }
 
+static void successor_started(struct master *m, int status);
+
 static void
 reap(struct master *m)
 {
@@ -243,6 +255,10 @@ reap(struct master *m)
         int found = 0;
 
         forget_child(m, pid);
+        if (pid == m->successor) {
+            successor_started(m, status);
+            continue;
+        }
         for (long i = 0; i < m->nslots && !found; i++)
             if (m->slots[i].pid == pid) {
                 found = 1;
@@ -356,6 +372,67 @@ begin_stop(struct master *m, int sig)
     signal_all(m, SIGTERM);
 }
 
+/* The pid file's name while a successor starts and until this master
+   leaves: the successor writes its own under the usual name. */
+static void
+old_pid_file(const struct master *m, char *out, size_t size)
+{
+    snprintf(out, size, "%s.oldbin", m->settings.pid_file);
+}
+
+/* SIGUSR2: start the binary at this one's path (a new build) with the
+   sockets; this master serves on until it is told to stop. */
+static void
+begin_upgrade(struct master *m)
+{
+    char old[PATH_MAX + 8];
+
+    if (m->successor || m->handed_over) {
+        ec_log_warn("upgrade: a successor was started already");
+        return;
+    }
+    if (m->settings.pid_file) {
+        old_pid_file(m, old, sizeof(old));
+        if (rename(m->settings.pid_file, old) < 0) {
+            ec_log_error("upgrade: cannot rename %s: %s", m->settings.pid_file,
+                         strerror(errno));
+            return;
+        }
+    }
+    m->successor =
+        ec_upgrade_start(m->exe, m->conf_path, m->listen_fd, m->metrics_fd);
+    if (m->successor < 0) {
+        ec_log_error("upgrade: fork failed: %s", strerror(errno));
+        m->successor = 0;
+        if (m->settings.pid_file)
+            rename(old, m->settings.pid_file);
+        return;
+    }
+    ec_log_info("upgrade: starting %s", m->exe);
+}
+
+/* The successor's starter exited: 0 when the new master serves. */
+static void
+successor_started(struct master *m, int status)
+{
+    char old[PATH_MAX + 8];
+
+    m->successor = 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        m->handed_over = 1;
+        ec_log_info("upgrade: the new master serves; this one serves on "
+                    "until stopped (SIGTERM)");
+        return;
+    }
+    ec_log_error("upgrade: the new binary did not start (status %d); this "
+                 "master serves on",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    if (m->settings.pid_file) {
+        old_pid_file(m, old, sizeof(old));
+        rename(old, m->settings.pid_file);
+    }
+}
+
 static void
 handle_signals(struct master *m)
 {
@@ -375,6 +452,10 @@ handle_signals(struct master *m)
             case SIGUSR1:
                 open_logs(&m->settings);
                 signal_all(m, SIGUSR1);
+                break;
+            case SIGUSR2:
+                if (!m->stopping)
+                    begin_upgrade(m);
                 break;
             default:
                 begin_stop(m, sigs[i]);
@@ -567,10 +648,15 @@ open_metrics(struct master *m, char *err, size_t errsize)
 {
     size_t nslots = 2 * ((size_t)m->settings.workers + 1) + 4;
 
-    if (!m->settings.metrics_listen)
+    if (!m->settings.metrics_listen) {
+        if (m->metrics_fd >= 0) /* handed over, no longer wanted */
+            close(m->metrics_fd);
+        m->metrics_fd = -1;
         return 0;
-    m->metrics_fd = ec_listen_tcp(m->settings.metrics_listen, 64, err, errsize);
-    if (m->metrics_fd < 0)
+    }
+    if (m->metrics_fd < 0 &&
+        (m->metrics_fd =
+             ec_listen_tcp(m->settings.metrics_listen, 64, err, errsize)) < 0)
         return -1;
     if (!(m->metrics = ec_metrics_new(nslots))) {
         snprintf(err, errsize, "metrics: cannot map shared memory: %s",
@@ -590,7 +676,15 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
         fprintf(stderr, "ecomd: %s\n", err);
         return -1;
     }
-    if (m->settings.pid_file &&
+    m->conf_path = o->conf_path;
+    if (ec_upgrade_self_path(m->exe, sizeof(m->exe)) < 0)
+        m->exe[0] = '\0';
+    /* started by a master upgrading (proc/upgrade.h): its sockets, and
+       its pid file moved aside already */
+    m->listen_fd = ec_upgrade_inherited(EC_UPGRADE_LISTEN_ENV);
+    m->metrics_fd = ec_upgrade_inherited(EC_UPGRADE_METRICS_ENV);
+    m->inherited = m->listen_fd >= 0;
+    if (m->listen_fd < 0 && m->settings.pid_file &&
         check_pid_file(m->settings.pid_file, err, sizeof(err)) < 0) {
         fprintf(stderr, "ecomd: %s\n", err);
         return -1;
@@ -604,8 +698,8 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
         fprintf(stderr, "ecomd: cannot open logs: %s\n", strerror(errno));
         return -1;
     }
-    m->listen_fd = ec_listen_open(&m->settings, err, sizeof(err));
-    if (m->listen_fd < 0) {
+    if (m->listen_fd < 0 &&
+        (m->listen_fd = ec_listen_open(&m->settings, err, sizeof(err))) < 0) {
         fprintf(stderr, "ecomd: %s\n", err);
         return -1;
     }
@@ -639,6 +733,29 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
     return 0;
 }
 
+/* Close the sockets and remove the pid file; once handed over to a
+   successor, both are its own: only this master's files go. */
+static void
+leave(struct master *m)
+{
+    char old[PATH_MAX + 8];
+
+    if (m->handed_over)
+        close(m->listen_fd);
+    else
+        ec_listen_close(&m->settings, m->listen_fd);
+    if (m->metrics_fd >= 0)
+        close(m->metrics_fd);
+    ec_metrics_free(m->metrics);
+    free(m->metric_owner);
+    if (m->settings.pid_file && m->handed_over) {
+        old_pid_file(m, old, sizeof(old));
+        unlink(old);
+    } else if (m->settings.pid_file) {
+        unlink(m->settings.pid_file);
+    }
+}
+
 int
 ec_master_run(const struct ec_master_opts *o)
 {
@@ -649,7 +766,10 @@ ec_master_run(const struct ec_master_opts *o)
     m.listen_fd = -1;
     m.metrics_fd = -1;
     if (start(&m, o, &ready_fd) < 0) {
-        if (m.listen_fd >= 0)
+        /* an inherited socket is the old master's: never remove it */
+        if (m.listen_fd >= 0 && m.inherited)
+            close(m.listen_fd);
+        else if (m.listen_fd >= 0)
             ec_listen_close(&m.settings, m.listen_fd);
         if (m.metrics_fd >= 0)
             close(m.metrics_fd);
@@ -664,13 +784,7 @@ ec_master_run(const struct ec_master_opts *o)
     spawn_generation(&m);
     loop(&m);
 
-    ec_listen_close(&m.settings, m.listen_fd);
-    if (m.metrics_fd >= 0)
-        close(m.metrics_fd);
-    ec_metrics_free(m.metrics);
-    free(m.metric_owner);
-    if (m.settings.pid_file)
-        unlink(m.settings.pid_file);
+    leave(&m);
     ec_log_info("ecomd stopped");
     ec_log_close();
     free(m.slots);

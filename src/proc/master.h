@@ -11,6 +11,10 @@
  *   SIGTERM/INT/QUIT  stop: workers finish their request; those still
  *                  busy after graceful_timeout are killed
  *   SIGUSR1        reopen the log files (after rotation)
+ *   SIGUSR2        start the binary at this one's path (a new build) with
+ *                  the sockets (proc/upgrade.h); once it serves, this
+ *                  master serves on until SIGTERM, its pid file renamed
+ *                  to <pid_file>.oldbin
  *   SIGCHLD        respawn a worker that died, waiting longer each time
  *                  one dies right after starting
  */
