@@ -161,3 +161,36 @@ test('MySQL statements are counted', async () => {
   assert.ok(at(after, 'ecomd_mysql_calls_total') > at(before, 'ecomd_mysql_calls_total'));
   assert.equal(at(after, 'ecomd_mysql_errors_total'), at(before, 'ecomd_mysql_errors_total'));
 });
+
+test("the dashboard's queries are valid PromQL over metrics ecomd exposes", async () => {
+  const { execFileSync } = await import('node:child_process');
+  const { mkdtempSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+  const os = await import('node:os');
+  const path = await import('node:path');
+  const root = process.env.EC_ROOT || path.resolve('..');
+  const dashboard = JSON.parse(readFileSync(path.join(root, 'etc/grafana/ecomd.json'), 'utf8'));
+  const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => t.expr));
+  assert.ok(exprs.length >= 15);
+  // Grafana's variables as a query would have them
+  const plain = exprs.map((e) => e.replaceAll('$tenant', '.*').replaceAll('$route', '.*'));
+  // promtool parses each as a recording rule's expression
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ec-dashboard-'));
+  try {
+    const rules = ['groups:', '  - name: dashboard', '    rules:',
+      ...plain.flatMap((e, i) => [`      - record: dashboard:q${i}`, `        expr: ${JSON.stringify(e)}`])];
+    writeFileSync(path.join(dir, 'rules.yml'), `${rules.join('\n')}\n`);
+    execFileSync('promtool', ['check', 'rules', path.join(dir, 'rules.yml')], { stdio: 'pipe' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  // every metric a query names is one ecomd serves (the delivery process
+  // measures its gauges as it starts)
+  const served = await eventually(async () => {
+    const body = (await metricsRequest('/metrics')).body;
+    return body.includes('ecomd_numbers_available') && body;
+  });
+  const names = new Set(served.split('\n').filter((l) => l && !l.startsWith('#'))
+    .map((l) => l.split(/[{ ]/)[0]));
+  const used = new Set(plain.join(' ').match(/ecomd_[a-z_]+/g));
+  for (const name of used) assert.ok(names.has(name), `${name} is not served`);
+});
