@@ -298,8 +298,9 @@ redis_pong() { redis_admin ping 2>/dev/null | grep -qx PONG; }
 # only in $MYSQL_FILES, and has no account that logs in without a password
 # over TCP: root comes in through the unix socket as OS root (unix_socket
 # authentication, mariadb-install-db's default), ecomd as "ecom" with
-# SELECT, INSERT, UPDATE and DELETE on its schema, migrations as
-# "ecom_owner", which owns the schema.
+# SELECT and INSERT on its schema (UPDATE and DELETE come table by table
+# after the migrations: grant_ecomd_tables), migrations as "ecom_owner",
+# which owns the schema.
 start_mariadb() {
     local data="$STACK/mysql" owner_password
     prepare_dirs
@@ -331,7 +332,7 @@ CREATE DATABASE IF NOT EXISTS ecom CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode
 CREATE USER IF NOT EXISTS 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
 ALTER USER 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'ecom'@'127.0.0.1';
-GRANT SELECT, INSERT, UPDATE, DELETE ON ecom.* TO 'ecom'@'127.0.0.1';
+GRANT SELECT, INSERT ON ecom.* TO 'ecom'@'127.0.0.1';
 CREATE USER IF NOT EXISTS 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 ALTER USER 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 GRANT ALL PRIVILEGES ON ecom.* TO 'ecom_owner'@'127.0.0.1';
@@ -563,10 +564,31 @@ start_nginx() {
 
 ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
 
+# ecomd's UPDATE and DELETE, table by table, on every table of the schema
+# but the append-only ones (a comment starting "append-only": the audit
+# log, sql/010_audit.sql), where it may only INSERT and SELECT. A grant on
+# the whole schema cannot leave one table out, hence one grant a table,
+# made after the migrations that make the tables.
+grant_ecomd_tables() {
+    local grants
+    grants=$(mysql_root -N -e "SELECT CONCAT('GRANT UPDATE, DELETE ON ecom.', TABLE_NAME,
+            ' TO ''ecom''@''127.0.0.1'';') FROM information_schema.TABLES
+        WHERE TABLE_SCHEMA = 'ecom' AND TABLE_TYPE = 'BASE TABLE'
+          AND TABLE_COMMENT NOT LIKE 'append-only%'")
+    # a stack made before the audit log had UPDATE and DELETE on the
+    # whole schema: take them back (the schema-wide row always exists)
+    mysql_root <<SQL
+GRANT SELECT, INSERT ON ecom.* TO 'ecom'@'127.0.0.1';
+REVOKE UPDATE, DELETE ON ecom.* FROM 'ecom'@'127.0.0.1';
+$grants
+SQL
+}
+
 migrate_and_seed() {
     # migrations change tables: the schema's owner runs them
     (cd "$ROOT" && ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_owner_password") \
         ecomctl -u ecom_owner migrate "$ROOT/sql")
+    grant_ecomd_tables
     local f slug
     for f in "$ROOT"/sql/demo/*.sql; do ecomctl seed "$f" >/dev/null; done
     for f in "$ROOT"/sql/demo/catalog-*.json; do
