@@ -2,7 +2,9 @@
  * The admin API's services against the test stack's MariaDB (port
  * EC_MYSQL_PORT, ecomd's account "ecom" with the password scripts/test
  * passes): the audit log (append-only for ecomd's account, per tenant,
- * filtered, in the caller's transaction).
+ * filtered, in the caller's transaction); catalog edits (a bad field named
+ * by its path in the object and nothing written, one audit row a change,
+ * none for a put that changes nothing, retiring, deleting, per tenant).
  *
  * Never skips: without the database (or its password) the first test
  * fails. Two scratch tenants, "admtest" and "admtest2", are deleted at
@@ -22,6 +24,8 @@
 #include "core/log.h"
 #include "store/db.h"
 #include "svc/audit.h"
+#include "svc/catalog_edit.h"
+#include "svc/catalog_import.h"
 
 #define SLUG_A "admtest"
 #define SLUG_B "admtest2"
@@ -230,6 +234,237 @@ test_audit_in_callers_transaction(void)
     CU_ASSERT_EQUAL(n, 1);
 }
 
+/* ---- catalog edits ---- */
+
+static const char catalog_text[] =
+    "{\"format\": \"ecom-catalog/1\","
+    " \"channels\": ["
+    "  {\"code\": \"web\", \"name\": \"Web\", \"kind\": \"web_front\","
+    "   \"default\": true},"
+    "  {\"code\": \"app\", \"name\": \"App\", \"kind\": \"app\"},"
+    "  {\"code\": \"spare\", \"name\": \"Spare\", \"kind\": \"custom\"}],"
+    " \"channel_rules\": [],"
+    " \"products\": ["
+    "  {\"sku\": \"ED-PLAN\", \"kind\": \"plan\", \"status\": \"active\","
+    "   \"name\": \"Plan\", \"description\": \"\","
+    "   \"data_gb\": 10, \"talk_minutes\": null, \"network\": \"5g\","
+    "   \"eu_data_gb\": 0, \"monthly_price\": 9900,"
+    "   \"fees\": {\"startup\": 0, \"sim\": 0},"
+    "   \"binding_months\": [0], \"sim_types\": [\"esim\"],"
+    "   \"channels\": {\"web\": {\"visible\": true, \"sort\": 0},"
+    "                  \"app\": {\"visible\": true, \"sort\": 0}},"
+    "   \"addons\": []}],"
+    " \"campaigns\": ["
+    "  {\"code\": \"ed-camp\", \"name\": \"Camp\","
+    "   \"valid_from\": \"2026-11-01T00:00:00+01:00\","
+    "   \"valid_to\": \"2027-03-01T00:00:00+01:00\","
+    "   \"products\": [\"ED-PLAN\"], \"priority\": 0,"
+    "   \"stacking\": \"exclusive\", \"required_binding\": 0,"
+    "   \"actions\": [{\"kind\": \"amount_off\", \"amount\": 1000,"
+    "                 \"first_month\": 1, \"months\": 3}]}]}";
+
+static const struct ec_audit_actor script = {EC_AUDIT_API_KEY, 3, "script"};
+
+static void
+ignore_line(const char *line, void *ctx)
+{
+    (void)line;
+    (void)ctx;
+}
+
+static long long
+audit_rows(long long tenant)
+{
+    struct ec_db_param p[] = {EC_DB_I(tenant)};
+    long long n = -1;
+
+    CU_ASSERT_EQUAL(ec_db_exec(db,
+                               "SELECT COUNT(*) FROM audit_log"
+                               " WHERE tenant_id = ? AND object_type <> 'x'",
+                               p, 1, fixture_read_ll, &n, NULL),
+                    0);
+    return n;
+}
+
+static long long
+price_of(const char *slug, const char *sku)
+{
+    struct json_object *o = NULL, *v;
+    long long n = -1;
+
+    if (ec_catalog_edit_get(db, slug, EC_CATALOG_PRODUCT, sku, &o) == 0 &&
+        json_object_object_get_ex(o, "monthly_price", &v))
+        n = json_object_get_int64(v);
+    json_object_put(o);
+    return n;
+}
+
+/* ED-PLAN as stored, with one member set to the JSON value json */
+static struct json_object *
+plan_with(const char *member, const char *json)
+{
+    struct json_object *o = NULL;
+
+    CU_ASSERT_EQUAL_FATAL(
+        ec_catalog_edit_get(db, SLUG_B, EC_CATALOG_PRODUCT, "ED-PLAN", &o), 0);
+    json_object_object_del(o, "sku");
+    if (member)
+        json_object_object_add(o, member, json_tokener_parse(json));
+    return o;
+}
+
+static void
+test_edit_setup(void)
+{
+    struct json_object *doc = json_tokener_parse(catalog_text);
+    struct ec_check_error err;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_catalog_import(db, SLUG_B, doc, &err, ignore_line, NULL), 0);
+    json_object_put(doc);
+    CU_ASSERT_EQUAL(price_of(SLUG_B, "ED-PLAN"), 9900);
+    /* another tenant's SKU is not found */
+    CU_ASSERT_EQUAL(price_of(SLUG_A, "ED-PLAN"), -1);
+}
+
+static void
+test_edit_bad_field(void)
+{
+    struct json_object *o = plan_with("fees", "{\"startup\": 0, \"sim\": -1}");
+    struct json_object *after = NULL;
+    struct ec_check_error err;
+    long long rows = audit_rows(tenant_b);
+    int created = -1;
+
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-PLAN", o, EC_CATALOG_PUT_REPLACE,
+                                        &script, &err, &after, &created),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$.fees.sim");
+    CU_ASSERT_PTR_NULL(after);
+    json_object_put(o);
+    /* a placement in a channel that does not exist */
+    o = plan_with("channels", "{\"nope\": {\"visible\": true, \"sort\": 0}}");
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-PLAN", o, EC_CATALOG_PUT_REPLACE,
+                                        &script, &err, &after, &created),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$.channels.nope");
+    json_object_put(o);
+    /* a key that is not the address's */
+    o = plan_with("sku", "\"OTHER\"");
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-PLAN", o, EC_CATALOG_PUT_REPLACE,
+                                        &script, &err, &after, &created),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$.sku");
+    json_object_put(o);
+    /* nothing written, nothing audited */
+    CU_ASSERT_EQUAL(price_of(SLUG_B, "ED-PLAN"), 9900);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows);
+}
+
+static void
+test_edit_put_audited(void)
+{
+    struct json_object *o = plan_with("monthly_price", "12900");
+    struct json_object *after = NULL, *v;
+    struct ec_check_error err;
+    long long rows = audit_rows(tenant_b);
+    struct ec_audit_filter f = no_filter();
+    struct collected c;
+    int created = -1;
+
+    /* the address's SKU in another case names the same product, whose
+       stored spelling stays (a campaign names it so) */
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ed-plan", o, EC_CATALOG_PUT_REPLACE,
+                                        &script, &err, &after, &created),
+                    0);
+    CU_ASSERT_EQUAL(created, 0);
+    CU_ASSERT(json_object_object_get_ex(after, "sku", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "ED-PLAN");
+    json_object_put(after);
+    CU_ASSERT_EQUAL(price_of(SLUG_B, "ED-PLAN"), 12900);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 1);
+    f.limit = 1;
+    memset(&c, 0, sizeof(c));
+    CU_ASSERT_EQUAL(ec_audit_each(db, tenant_b, &f, collect, &c), 0);
+    EC_ASSERT_STR(c.actions[0], "update");
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.before[0], "\"monthly_price\":9900"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.csv.data, "12900"));
+    ec_buf_release(&c.csv);
+    /* the same again changes nothing and records nothing */
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-PLAN", o, EC_CATALOG_PUT_REPLACE,
+                                        &script, &err, &after, &created),
+                    0);
+    json_object_put(after);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 1);
+    /* create only: it exists */
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-PLAN", o, EC_CATALOG_PUT_CREATE,
+                                        &script, &err, &after, &created),
+                    EC_ERR_CONFLICT);
+    /* a new one */
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                        "ED-NEW", o, EC_CATALOG_PUT_CREATE,
+                                        &script, &err, &after, &created),
+                    0);
+    CU_ASSERT_EQUAL(created, 1);
+    json_object_put(after);
+    CU_ASSERT_EQUAL(price_of(SLUG_B, "ED-NEW"), 12900);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 2);
+    json_object_put(o);
+}
+
+static void
+test_edit_remove(void)
+{
+    struct json_object *before = NULL, *o = NULL, *v;
+    struct ec_check_error err;
+    long long rows = audit_rows(tenant_b);
+
+    /* a product is retired, not deleted; the campaign naming it stays
+       valid */
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B, EC_CATALOG_PRODUCT,
+                                           "ED-PLAN", &script, &err, &before),
+                    0);
+    json_object_put(before);
+    CU_ASSERT_EQUAL(
+        ec_catalog_edit_get(db, SLUG_B, EC_CATALOG_PRODUCT, "ED-PLAN", &o), 0);
+    CU_ASSERT(json_object_object_get_ex(o, "status", &v));
+    EC_ASSERT_STR(json_object_get_string(v), "retired");
+    json_object_put(o);
+    /* a channel still in use is refused; one that is not goes */
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B, EC_CATALOG_CHANNEL,
+                                           "app", &script, &err, &before),
+                    EC_ERR_INVALID_FIELD);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.path, "app"));
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B, EC_CATALOG_CHANNEL,
+                                           "spare", &script, &err, &before),
+                    0);
+    json_object_put(before);
+    CU_ASSERT_EQUAL(
+        ec_catalog_edit_get(db, SLUG_B, EC_CATALOG_CHANNEL, "spare", &o),
+        EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B,
+                                           EC_CATALOG_CAMPAIGN, "ed-camp",
+                                           &script, &err, &before),
+                    0);
+    json_object_put(before);
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B,
+                                           EC_CATALOG_CAMPAIGN, "ed-camp",
+                                           &script, &err, &before),
+                    EC_ERR_NOT_FOUND);
+    /* another tenant's campaign is not there */
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_A, EC_CATALOG_PRODUCT,
+                                           "ED-NEW", &script, &err, &before),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 3);
+}
+
 static const struct ec_test tests[] = {
     {"setup: the database and two scratch tenants", test_setup},
     {"audit: per tenant, newest first, filters, paging, CSV",
@@ -237,6 +472,11 @@ static const struct ec_test tests[] = {
     {"audit: append-only for ecomd's account", test_audit_append_only},
     {"audit: written in the caller's transaction",
      test_audit_in_callers_transaction},
+    {"catalog edit: a catalog to edit", test_edit_setup},
+    {"catalog edit: a bad field by its path, nothing written",
+     test_edit_bad_field},
+    {"catalog edit: a put, one audit row", test_edit_put_audited},
+    {"catalog edit: retire, delete, in use", test_edit_remove},
     {NULL, NULL},
 };
 
