@@ -4,7 +4,8 @@
  * passes): the audit log (append-only for ecomd's account, per tenant,
  * filtered, in the caller's transaction); catalog edits (a bad field named
  * by its path in the object and nothing written, one audit row a change,
- * none for a put that changes nothing, retiring, deleting, per tenant).
+ * none for a put that changes nothing, retiring, deleting, per tenant);
+ * API keys (only the hash at rest, revoked keys stop, per tenant).
  *
  * Never skips: without the database (or its password) the first test
  * fails. Two scratch tenants, "admtest" and "admtest2", are deleted at
@@ -20,9 +21,11 @@
 #include "../../unit/test.h"
 #include "fixture.h"
 #include "core/buf.h"
+#include "core/crypto.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "store/db.h"
+#include "svc/api_key.h"
 #include "svc/audit.h"
 #include "svc/catalog_edit.h"
 #include "svc/catalog_import.h"
@@ -465,6 +468,96 @@ test_edit_remove(void)
     CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 3);
 }
 
+/* ---- API keys ---- */
+
+static int
+count_keys(const struct ec_api_key *k, void *ctx)
+{
+    (void)k;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* 1 when any column of any row of api_keys holds text */
+static int
+row_has(const struct ec_db_row *row, void *ctx)
+{
+    for (unsigned i = 0; i < row->ncols; i++)
+        if (row->vals[i] && strstr(row->vals[i], ctx))
+            return 1;
+    return 0;
+}
+
+static void
+test_api_keys(void)
+{
+    static const struct ec_audit_actor cli = {EC_AUDIT_CLI, 0, "ecomctl"};
+    char key[EC_API_KEY_LEN + 1], key_b[EC_API_KEY_LEN + 1];
+    char hash[EC_API_KEY_HASH_HEX + 1];
+    struct ec_api_key k, got;
+    const char *field;
+    int n = 0;
+
+    CU_ASSERT_EQUAL_FATAL(ec_api_key_create(db, tenant_a, "deploy",
+                                            EC_STAFF_EDITOR, &cli, key, &k,
+                                            &field),
+                          0);
+    CU_ASSERT(ec_api_key_format_ok(key));
+    CU_ASSERT_EQUAL(ec_api_key_create(db, tenant_a, "deploy", EC_STAFF_VIEWER,
+                                      &cli, key_b, &got, &field),
+                    EC_ERR_CONFLICT);
+    CU_ASSERT_EQUAL(ec_api_key_create(db, tenant_a, "x", EC_STAFF_AGENT, &cli,
+                                      key_b, &got, &field),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(field, "role");
+    CU_ASSERT_EQUAL(ec_api_key_create(db, tenant_a, "", EC_STAFF_VIEWER, &cli,
+                                      key_b, &got, &field),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(field, "name");
+    CU_ASSERT_EQUAL_FATAL(ec_api_key_create(db, tenant_b, "deploy",
+                                            EC_STAFF_ADMIN, &cli, key_b, &got,
+                                            &field),
+                          0);
+
+    /* at rest: the hash, and the key nowhere, not even a part of it */
+    ec_api_key_hash(key, hash);
+    CU_ASSERT_EQUAL(
+        ec_db_exec(db, "SELECT * FROM api_keys", NULL, 0, row_has, hash, NULL),
+        1);
+    CU_ASSERT_EQUAL(ec_db_exec(db, "SELECT * FROM api_keys", NULL, 0, row_has,
+                               key + 4, NULL),
+                    0);
+    CU_ASSERT_EQUAL(ec_db_exec(db, "SELECT * FROM audit_log", NULL, 0, row_has,
+                               key + 4, NULL),
+                    0);
+
+    /* it names its tenant and role; the other tenant's names its own */
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, key, &got), 0);
+    CU_ASSERT_EQUAL(got.tenant_id, tenant_a);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_EDITOR);
+    CU_ASSERT_EQUAL(got.id, k.id);
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, key_b, &got), 0);
+    CU_ASSERT_EQUAL(got.tenant_id, tenant_b);
+    /* a key one character off is unknown */
+    key_b[10] = key_b[10] == 'A' ? 'B' : 'A';
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, key_b, &got),
+                    EC_ERR_API_KEY_INVALID);
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, "eck_short", &got),
+                    EC_ERR_API_KEY_INVALID);
+
+    /* revoked: only by its own tenant, and then it stops at once */
+    CU_ASSERT_EQUAL(ec_api_key_revoke(db, tenant_b, k.id, &cli),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, key, &got), 0);
+    CU_ASSERT_EQUAL(ec_api_key_revoke(db, tenant_a, k.id, &cli), 0);
+    CU_ASSERT_EQUAL(ec_api_key_authenticate(db, key, &got),
+                    EC_ERR_API_KEY_INVALID);
+    CU_ASSERT_EQUAL(ec_api_key_revoke(db, tenant_a, k.id, &cli), 0);
+    CU_ASSERT_EQUAL(ec_api_key_each(db, tenant_a, count_keys, &n), 0);
+    CU_ASSERT_EQUAL(n, 1);
+    ec_mem_wipe(key, sizeof(key));
+}
+
 static const struct ec_test tests[] = {
     {"setup: the database and two scratch tenants", test_setup},
     {"audit: per tenant, newest first, filters, paging, CSV",
@@ -477,6 +570,7 @@ static const struct ec_test tests[] = {
      test_edit_bad_field},
     {"catalog edit: a put, one audit row", test_edit_put_audited},
     {"catalog edit: retire, delete, in use", test_edit_remove},
+    {"api keys: hash at rest, per tenant, revoked stops", test_api_keys},
     {NULL, NULL},
 };
 
