@@ -630,6 +630,43 @@ seed_demo_accounts() {
     say "demo customer accounts ready"
 }
 
+# The demo brands' staff (docs/admin.md): a user of each role per brand,
+# <role>@<slug>.example, whose password is made once and kept in
+# secrets/staff-<slug>-<role>; and an admin API key per brand with the
+# role admin, kept in secrets/api-key-<slug>. Running it again finds them
+# and makes nothing new (a key is made again only when the kept one no
+# longer works, a revoked one or a new database).
+DEMO_BRANDS='nordlys fjordmobil'
+DEMO_STAFF_ROLES='admin editor viewer agent'
+seed_demo_staff() {
+    local slug role email file host code
+    for slug in $DEMO_BRANDS; do
+        for role in $DEMO_STAFF_ROLES; do
+            email="$role@$slug.example"
+            file="$STACK/secrets/staff-$slug-$role"
+            [ -s "$file" ] || (umask 077; openssl rand -base64 15 > "$file")
+            if ! ecomctl staff list "$slug" | cut -f1 | grep -qxF "$email"; then
+                ECOMD_STAFF_PASSWORD=$(cat "$file") \
+                    ecomctl staff create "$slug" "$email" "Demo $role" "$role" >/dev/null
+            fi
+        done
+        file="$STACK/secrets/api-key-$slug"
+        host="$slug.localhost"
+        code=000
+        if [ -s "$file" ]; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" \
+                -H "Authorization: Bearer $(cat "$file")" \
+                "http://127.0.0.1:$HTTP_PORT/api/admin/v1/channels")
+        fi
+        if [ "$code" != 200 ]; then
+            (umask 077; ecomctl apikey create "$slug" "demo $(date -u +%Y%m%dT%H%M%S)" \
+                admin > "$file" 2>/dev/null) ||
+                die "could not make the demo API key of $slug"
+        fi
+    done
+    say "demo staff users and API keys ready"
+}
+
 # The demo brands' MitID brokers: the stack's test OIDC provider, Nordlys
 # in Idura's style and requiring MitID before a subscription, Fjordmobil
 # in Signaturgruppen's (ES256 tokens) and not requiring it.
