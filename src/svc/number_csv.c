@@ -83,6 +83,7 @@ ec_number_csv_import(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
        header after the first line) */
     ec_number_file_init(&f);
     if (ec_number_file_parse(&f, text, len, &e) < 0) {
+        ec_number_file_release(&f);
         add_error(r, e.line, e.message);
         return EC_ERR_INVALID_FIELD;
     }
