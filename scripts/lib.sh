@@ -337,6 +337,8 @@ CREATE USER IF NOT EXISTS 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_passwor
 ALTER USER 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 GRANT ALL PRIVILEGES ON ecom.* TO 'ecom_owner'@'127.0.0.1';
 SQL
+    # the tables a restart finds get ecomd's UPDATE and DELETE back
+    grant_ecomd_tables
 }
 
 # No anonymous account, no test database, no root but root@localhost,
