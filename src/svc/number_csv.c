@@ -6,6 +6,7 @@
 
 #include "core/err.h"
 #include "core/log.h"
+#include "store/db.h"
 #include "svc/invalidate.h"
 
 static void
@@ -88,14 +89,16 @@ ec_number_csv_import(struct ec_db *db, struct ec_kv *kv, long long tenant_id,
         return EC_ERR_INVALID_FIELD;
     }
     r->repeated = f.repeated;
-    rc = ec_number_import(db, tenant_id, &f, &r->counts);
+    /* the numbers and their audit row in one transaction */
+    if ((rc = ec_db_begin(db)) == 0 &&
+        (rc = ec_number_import_in_tx(db, tenant_id, &f, &r->counts)) == 0 &&
+        (rc = audit_import(db, tenant_id, who, r)) == 0)
+        rc = ec_db_commit(db);
     ec_number_file_release(&f);
-    if (rc < 0)
+    if (rc < 0) {
+        ec_db_rollback(db);
         return rc;
-    /* the import committed in its own transaction: the row follows it
-       (a failure here is logged, the numbers are in) */
-    if (audit_import(db, tenant_id, who, r) < 0)
-        ec_log_error("numbers of %s imported but not audited", slug);
+    }
     if (kv && r->counts.added && ec_invalidate_numbers(kv, slug) < 0)
         ec_log_warn("numbers of %s imported but the workers could not be "
                     "told",

@@ -33,9 +33,9 @@ struct ec_number_csv_result {
 
 /*
  * Check the pool file text (len bytes) line by line and, when every line
- * is good, add its numbers to tenant_id's pool (in one transaction),
- * record the import in the audit log as who (object "numbers", id
- * "pool", action "import", after: the counts) and tell kv (may be NULL)
+ * is good, add its numbers to tenant_id's pool and record the import in
+ * the audit log as who (object "numbers", id "pool", action "import",
+ * after: the counts), in one transaction, and tell kv (may be NULL)
  * that slug's pool changed. 0 with r's counts; EC_ERR_INVALID_FIELD with
  * r's errors and nothing imported; or the database's error.
  */
