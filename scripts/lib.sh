@@ -304,8 +304,9 @@ redis_pong() { redis_admin ping 2>/dev/null | grep -qx PONG; }
 # only in $MYSQL_FILES, and has no account that logs in without a password
 # over TCP: root comes in through the unix socket as OS root (unix_socket
 # authentication, mariadb-install-db's default), ecomd as "ecom" with
-# SELECT, INSERT, UPDATE and DELETE on its schema, migrations as
-# "ecom_owner", which owns the schema.
+# SELECT and INSERT on its schema (UPDATE and DELETE come table by table
+# after the migrations: grant_ecomd_tables), migrations as "ecom_owner",
+# which owns the schema.
 start_mariadb() {
     local data="$STACK/mysql" owner_password
     prepare_dirs
@@ -337,11 +338,13 @@ CREATE DATABASE IF NOT EXISTS ecom CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode
 CREATE USER IF NOT EXISTS 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
 ALTER USER 'ecom'@'127.0.0.1' IDENTIFIED BY '$ECOMD_MYSQL_PASSWORD';
 REVOKE ALL PRIVILEGES, GRANT OPTION FROM 'ecom'@'127.0.0.1';
-GRANT SELECT, INSERT, UPDATE, DELETE ON ecom.* TO 'ecom'@'127.0.0.1';
+GRANT SELECT, INSERT ON ecom.* TO 'ecom'@'127.0.0.1';
 CREATE USER IF NOT EXISTS 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 ALTER USER 'ecom_owner'@'127.0.0.1' IDENTIFIED BY '$owner_password';
 GRANT ALL PRIVILEGES ON ecom.* TO 'ecom_owner'@'127.0.0.1';
 SQL
+    # the tables a restart finds get ecomd's UPDATE and DELETE back
+    grant_ecomd_tables
 }
 
 # No anonymous account, no test database, no root but root@localhost,
@@ -577,11 +580,33 @@ start_nginx() {
 
 ecomctl() { "$BUILD/ecomctl" -c "$ECOMD_CONF" "$@"; }
 
-# migrate: the migrations not applied yet (sql/NNN_*.sql); they change
-# tables, so the schema's owner runs them
+# ecomd's UPDATE and DELETE, table by table, on every table of the schema
+# but the append-only ones (a comment starting "append-only": the audit
+# log, sql/010_audit.sql), where it may only INSERT and SELECT. A grant on
+# the whole schema cannot leave one table out, hence one grant a table,
+# made after the migrations that make the tables.
+grant_ecomd_tables() {
+    local grants
+    grants=$(mysql_root -N -e "SELECT CONCAT('GRANT UPDATE, DELETE ON ecom.', TABLE_NAME,
+            ' TO ''ecom''@''127.0.0.1'';') FROM information_schema.TABLES
+        WHERE TABLE_SCHEMA = 'ecom' AND TABLE_TYPE = 'BASE TABLE'
+          AND TABLE_COMMENT NOT LIKE 'append-only%'")
+    # a stack made before the audit log had UPDATE and DELETE on the
+    # whole schema: take them back (the schema-wide row always exists)
+    mysql_root <<SQL
+GRANT SELECT, INSERT ON ecom.* TO 'ecom'@'127.0.0.1';
+REVOKE UPDATE, DELETE ON ecom.* FROM 'ecom'@'127.0.0.1';
+$grants
+SQL
+}
+
+# migrate: the migrations not applied yet (sql/NNN_*.sql), run by the
+# schema's owner since they change tables, then ecomd's grants on the
+# tables they made
 migrate() {
     (cd "$ROOT" && ECOMD_MYSQL_PASSWORD=$(cat "$STACK/secrets/mysql_owner_password") \
         ecomctl -u ecom_owner migrate "$ROOT/sql")
+    grant_ecomd_tables
 }
 
 migrate_and_seed() {
@@ -625,6 +650,43 @@ seed_demo_accounts() {
         esac
     done <<< "$DEMO_CUSTOMERS"
     say "demo customer accounts ready"
+}
+
+# The demo brands' staff (docs/admin.md): a user of each role per brand,
+# <role>@<slug>.example, whose password is made once and kept in
+# secrets/staff-<slug>-<role>; and an admin API key per brand with the
+# role admin, kept in secrets/api-key-<slug>. Running it again finds them
+# and makes nothing new (a key is made again only when the kept one no
+# longer works, a revoked one or a new database).
+DEMO_BRANDS='nordlys fjordmobil'
+DEMO_STAFF_ROLES='admin editor viewer agent'
+seed_demo_staff() {
+    local slug role email file host code
+    for slug in $DEMO_BRANDS; do
+        for role in $DEMO_STAFF_ROLES; do
+            email="$role@$slug.example"
+            file="$STACK/secrets/staff-$slug-$role"
+            [ -s "$file" ] || (umask 077; openssl rand -base64 15 > "$file")
+            if ! ecomctl staff list "$slug" | cut -f1 | grep -qxF "$email"; then
+                ECOMD_STAFF_PASSWORD=$(cat "$file") \
+                    ecomctl staff create "$slug" "$email" "Demo $role" "$role" >/dev/null
+            fi
+        done
+        file="$STACK/secrets/api-key-$slug"
+        host="$slug.localhost"
+        code=000
+        if [ -s "$file" ]; then
+            code=$(curl -s -o /dev/null -w '%{http_code}' -H "Host: $host" \
+                -H "Authorization: Bearer $(cat "$file")" \
+                "http://127.0.0.1:$HTTP_PORT/api/admin/v1/channels")
+        fi
+        if [ "$code" != 200 ]; then
+            (umask 077; ecomctl apikey create "$slug" "demo $(date -u +%Y%m%dT%H%M%S)" \
+                admin > "$file" 2>/dev/null) ||
+                die "could not make the demo API key of $slug"
+        fi
+    done
+    say "demo staff users and API keys ready"
 }
 
 # The demo brands' MitID brokers: the stack's test OIDC provider, Nordlys

@@ -20,11 +20,13 @@
 #include "app/settings.h"
 #include "handlers/handlers.h"
 #include "svc/account_session.h"
+#include "svc/api_key.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
 #include "svc/channel.h"
 #include "svc/invalidate.h"
+#include "svc/staff.h"
 #include "svc/tenant.h"
 
 /*
@@ -405,7 +407,8 @@ session_headers(const struct ec_app *app, struct ec_request *req,
     /* a change that started a new session (sign-in, sign-out) hands out
        its cookie and token too */
     if (!req->tenant || (!is_read(req) && !req->session_fresh) ||
-        (cc && strncasecmp(cc, "public", 6) == 0))
+        (cc && strncasecmp(cc, "public", 6) == 0) ||
+        (req->route && (req->route->flags & EC_R_ADMIN_API)))
         return;
     ensure_session(app, req);
     if (req->session_fresh) {
@@ -432,28 +435,44 @@ has_bearer(const struct ec_request *req)
            (a[6] == ' ' || a[6] == '\0');
 }
 
+/* The admin API's answer to a request without a usable key. */
+static int
+key_refused(struct ec_response *res, const char *message)
+{
+    ec_response_header(res, "WWW-Authenticate", "Bearer");
+    res->err_message = message;
+    return EC_ERR_API_KEY_INVALID;
+}
+
 /*
  * The body a route's flags ask for: a form post must be a form, a JSON
- * route's body, when there is one, JSON; then a state-changing request
- * must carry its session's CSRF token (the form's field csrf, the JSON
- * API's X-CSRF-Token header) from this origin. Routes with neither flag
- * never read a body. A request with an API key skips the token but must
- * then be authenticated by it: there are no API keys yet, so it is
- * refused before anything is read.
+ * route's body, when there is one, JSON (or CSV, CSV_BODY); then a
+ * state-changing request must carry its session's CSRF token (the form's
+ * field csrf, the JSON API's X-CSRF-Token header) from this origin.
+ * Routes with neither flag never read a body. An admin API route needs
+ * an API key instead of the token, and a request without one is refused
+ * before anything is read; elsewhere a request with an API key is
+ * refused so.
  */
 static int
-check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
-           ec_body_read_fn read_fn, void *read_ctx)
+check_body(const struct ec_app *app, struct ec_request *req,
+           struct ec_response *res, unsigned flags, ec_body_read_fn read_fn,
+           void *read_ctx)
 {
     int unsafe = (ec_method_parse(req->method) & EC_UNSAFE_METHODS) != 0;
     int token = unsafe && !(flags & EC_R_NO_CSRF);
     const char *sent;
     int rc;
 
+    if ((flags & EC_R_ADMIN_API) && !has_bearer(req))
+        return key_refused(res, "This needs an API key: Authorization: "
+                                "Bearer <key>.");
     if (!(flags & EC_R_PROTECTED))
         return 0;
-    if (token && has_bearer(req))
-        return EC_ERR_API_KEY_INVALID;
+    if (flags & EC_R_ADMIN_API)
+        token = 0; /* no cookie session: the key is checked instead */
+    else if (token && has_bearer(req))
+        return key_refused(res, "API keys work only on the admin API.");
     rc = ec_request_read_body(req, app->settings->max_body_size, read_fn,
                               read_ctx);
     if (rc < 0)
@@ -463,6 +482,11 @@ check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
         if (req->body_kind != EC_BODY_FORM && req->body_kind != EC_BODY_NONE)
             return EC_ERR_UNSUPPORTED_MEDIA;
         sent = ec_request_form(req, EC_CSRF_FIELD);
+    } else if (flags & EC_R_CSV_BODY) {
+        if (req->body_kind != EC_BODY_NONE &&
+            (!req->content_type || strcmp(req->content_type, "text/csv") != 0))
+            return EC_ERR_UNSUPPORTED_MEDIA;
+        sent = ec_request_header(req, "x-csrf-token");
     } else {
         if (req->body_kind != EC_BODY_NONE && req->body_kind != EC_BODY_JSON)
             return EC_ERR_UNSUPPORTED_MEDIA;
@@ -475,6 +499,40 @@ check_body(const struct ec_app *app, struct ec_request *req, unsigned flags,
         return rc;
     /* a page rendered again after a failed change shows forms too */
     set_csrf_token(app, req);
+    return 0;
+}
+
+/*
+ * An admin API request's key: one of this tenant's, not revoked, whose
+ * role may do the route's action. A key of another tenant is answered
+ * as an unknown one, so a key tells nothing about other shops.
+ */
+static int
+check_api_key(struct ec_app *app, struct ec_request *req,
+              struct ec_response *res)
+{
+    const char *a = ec_request_header(req, "authorization") + 6;
+    struct ec_api_key k;
+    int rc;
+
+    if (!req->tenant)
+        return EC_ERR_INTERNAL; /* a route without TENANT: routes_test.c
+                                   refuses that table */
+    while (*a == ' ')
+        a++;
+    rc = ec_api_key_authenticate(app->db, a, &k);
+    if (rc == EC_ERR_API_KEY_INVALID ||
+        (rc == 0 && k.tenant_id != req->tenant->id))
+        return key_refused(res, "The API key is not valid for this shop.");
+    if (rc < 0)
+        return rc;
+    if (!ec_staff_can(
+            k.role, (enum ec_staff_action)EC_R_ACTION_OF(req->route->flags))) {
+        res->err_message = "This API key's role may not do that.";
+        return EC_ERR_FORBIDDEN;
+    }
+    req->api_key_id = k.id;
+    req->api_key_name = ec_arena_strdup(req->arena, k.name);
     return 0;
 }
 
@@ -509,14 +567,17 @@ run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
 matched:
     /* a body is refused before any store is asked: a forged or oversized
        post costs no round trip */
-    if ((rc = check_body(app, req, route->flags, read_fn, read_ctx)) < 0)
+    if ((rc = check_body(app, req, res, route->flags, read_fn, read_ctx)) < 0)
         return rc;
     if ((rc = check_stores(app, route->flags)) < 0)
+        return rc;
+    if ((route->flags & EC_R_ADMIN_API) &&
+        (rc = check_api_key(app, req, res)) < 0)
         return rc;
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
     req->texts = texts_for(app, req);
-    if (req->tenant && is_read(req))
+    if (req->tenant && is_read(req) && !(route->flags & EC_R_ADMIN_API))
         ensure_session(app, req);
     return route->handler(req, res);
 }

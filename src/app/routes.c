@@ -14,6 +14,7 @@
 #include "app/routes.h"
 
 #include "handlers/handlers.h"
+#include "svc/staff.h"
 
 #define T EC_R_TENANT
 #define DB EC_R_DB
@@ -24,6 +25,13 @@
 #define NOCSRF EC_R_NO_CSRF
 #define SIM EC_R_SIMULATOR
 #define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
+/* the admin API: an API key of the tenant, no cookie session; KV for the
+   invalidation its changes publish */
+#define ADM (EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_JSON | EC_R_ADMIN_API)
+#define ADMB (ADM | EC_R_JSON_BODY)
+#define READ EC_R_ACTION(EC_STAFF_READ)
+#define EDIT EC_R_ACTION(EC_STAFF_EDIT_CATALOG)
+#define MANAGE EC_R_ACTION(EC_STAFF_MANAGE)
 
 /* one route a line, in columns */
 /* clang-format off */
@@ -61,6 +69,28 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/api/v1/downstream/reports",  ec_h_downstream_report,  T | DB | JSONB | JSON | NOCSRF},
     {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF | SIM},
     {EC_POST,   "/api/v1/payments/stripe/webhook", ec_h_stripe_webhook, T | DB | KV | JSONB | JSON | NOCSRF},
+
+    /* the admin API (handlers/admin_api.c, docs/admin.md): the last
+       flags' READ, EDIT or MANAGE is what the key's role must be
+       allowed (svc/staff.h) */
+    {EC_GET,    "/api/admin/v1/products",      ec_h_admin_products,     ADM | READ},
+    {EC_POST,   "/api/admin/v1/products",      ec_h_admin_product_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/products/{sku}", ec_h_admin_product,     ADM | READ},
+    {EC_PUT,    "/api/admin/v1/products/{sku}", ec_h_admin_product_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/products/{sku}", ec_h_admin_product_retire, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/campaigns",     ec_h_admin_campaigns,    ADM | READ},
+    {EC_POST,   "/api/admin/v1/campaigns",     ec_h_admin_campaign_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign,  ADM | READ},
+    {EC_PUT,    "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign_delete, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/channels",      ec_h_admin_channels,     ADM | READ},
+    {EC_POST,   "/api/admin/v1/channels",      ec_h_admin_channel_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/channels/{code}", ec_h_admin_channel,    ADM | READ},
+    {EC_PUT,    "/api/admin/v1/channels/{code}", ec_h_admin_channel_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/channels/{code}", ec_h_admin_channel_delete, ADMB | EDIT},
+    {EC_POST,   "/api/admin/v1/numbers",       ec_h_admin_numbers_import, ADMB | EC_R_CSV_BODY | MANAGE},
+    {EC_GET,    "/api/admin/v1/orders",        ec_h_admin_orders,       ADM | READ},
+    {EC_GET,    "/api/admin/v1/audit",         ec_h_admin_audit,        ADM | READ},
 
     {EC_GET,    "/",                           ec_h_home,               CAT},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},

@@ -22,6 +22,7 @@
  *   ecomctl [-c FILE] staff create SLUG|--operator EMAIL NAME ROLE
  *   ecomctl [-c FILE] staff list SLUG|--operator
  *   ecomctl [-c FILE] staff totp SLUG|--operator EMAIL
+ *   ecomctl [-c FILE] apikey create SLUG NAME ROLE | list SLUG | revoke SLUG ID
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -44,6 +45,7 @@
 #include "cli/oidc.h"
 #include "cli/outbox.h"
 #include "cli/price.h"
+#include "cli/apikey.h"
 #include "cli/staff.h"
 #include "core/password.h"
 #include "core/err.h"
@@ -328,6 +330,12 @@ cmd_staff(struct ctl *c, int argc, char **argv)
                         stdout, stderr);
 }
 
+static int
+cmd_apikey(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_apikey(open_db(c), argc, argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -354,6 +362,9 @@ static const struct command commands[] = {
      "staff create SLUG|--operator EMAIL NAME ROLE | list SLUG|--operator | "
      "totp SLUG|--operator EMAIL   the admin panel's users (password from "
      "ECOMD_STAFF_PASSWORD)"},
+    {"apikey", cmd_apikey, 1,
+     "apikey create SLUG NAME ROLE | list SLUG | revoke SLUG ID   the admin "
+     "API's keys (ROLE admin, editor or viewer; the key is printed once)"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

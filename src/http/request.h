@@ -83,6 +83,11 @@ struct ec_request {
     long long session_issued; /* UTC seconds */
     int session_fresh;        /* issued by this answer: set its cookie */
     const char *csrf_token;
+    /* an admin API request's key, once the dispatcher has checked it
+       (EC_R_ADMIN_API): its id and name, for the audit log; 0 and NULL
+       otherwise */
+    long long api_key_id;
+    const char *api_key_name;
     struct timespec started;
 };
 

@@ -52,8 +52,8 @@ enum ec_route_flag {
        application/json (else 415), and the request must carry its
        session's CSRF token in the X-CSRF-Token header, from this origin
        (else 403 csrf_failed). A request with an API key (Authorization:
-       Bearer) is exempt from the token but must then be authenticated by
-       it: until API keys exist, such a request is 401 api_key_invalid */
+       Bearer) is exempt from the token only on an ADMIN_API route, which
+       authenticates it; elsewhere it is 401 api_key_invalid */
     EC_R_JSON_BODY = 1 << 6,
     /* a report a browser sends by itself (CSP violations): JSON_BODY's
        body check without a token, which such a report never carries; for
@@ -64,7 +64,27 @@ enum ec_route_flag {
        (app/app.c leaves it out otherwise), so production, which sets no
        simulator, answers 404 as for any unknown path */
     EC_R_SIMULATOR = 1 << 8,
+    /* the admin API (/api/admin/v1/, docs/admin.md): the request must
+       carry "Authorization: Bearer <key>" with an API key of the
+       request's tenant (else 401 api_key_invalid) whose role may do the
+       route's action (else 403 forbidden); with no cookie session it
+       needs no CSRF token and gets no session. Needs TENANT and DB */
+    EC_R_ADMIN_API = 1 << 9,
+    /* with JSON_BODY: the body, when there is one, is text/csv instead
+       of JSON (else 415); a cross-site form cannot send that type
+       either */
+    EC_R_CSV_BODY = 1 << 10,
 };
+
+/*
+ * EC_R_ADMIN_API: what the key's role must be allowed to do, kept in the
+ * flags' top bits (an enum ec_staff_action of svc/staff.h, which the
+ * router does not read): EC_R_ACTION(EC_STAFF_READ) in the table, and
+ * EC_R_ACTION_OF(flags) gives it back (-1 for a route without one).
+ */
+#define EC_R_ACTION_SHIFT 24
+#define EC_R_ACTION(a) (((unsigned)(a) + 1u) << EC_R_ACTION_SHIFT)
+#define EC_R_ACTION_OF(flags) ((int)((flags) >> EC_R_ACTION_SHIFT) - 1)
 
 /* The flags that protect a state-changing route against forgery. */
 #define EC_R_PROTECTED (EC_R_FORM | EC_R_JSON_BODY)

@@ -14,10 +14,28 @@
 #define NUMBERS_PREFIX "numbers:"
 #define LOCK_PREFIX EC_INVALIDATE_LOCK_PREFIX
 
+/*
+ * Publish msg, then wait until every subscriber has it: Redis writes the
+ * replies of one round of its event loop together, the publisher's
+ * first, so a PUBLISH's reply can reach us before a busy (or descheduled)
+ * Redis has written the message to the workers' subscriptions, and the
+ * next request, served at once by another worker, would find its cache
+ * unchanged. A PING is read only in a later round, after every write of
+ * the PUBLISH's round: its answer means every worker's socket holds the
+ * message.
+ */
+static int
+publish(struct ec_kv *kv, const char *msg)
+{
+    int rc = ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, msg);
+
+    return rc < 0 ? rc : ec_kv_ping(kv);
+}
+
 int
 ec_invalidate_tenants(struct ec_kv *kv)
 {
-    return ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, "tenants");
+    return publish(kv, "tenants");
 }
 
 int
@@ -26,7 +44,7 @@ ec_invalidate_data(struct ec_kv *kv, const char *slug)
     char msg[128];
 
     snprintf(msg, sizeof(msg), DATA_PREFIX "%s", slug);
-    return ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, msg);
+    return publish(kv, msg);
 }
 
 int
@@ -35,7 +53,7 @@ ec_invalidate_numbers(struct ec_kv *kv, const char *slug)
     char msg[128];
 
     snprintf(msg, sizeof(msg), NUMBERS_PREFIX "%s", slug);
-    return ec_kv_publish(kv, EC_INVALIDATE_CHANNEL, msg);
+    return publish(kv, msg);
 }
 
 /* The slug of "<prefix><slug>" into slug; 0 if msg is not one. */

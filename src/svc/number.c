@@ -309,17 +309,15 @@ insert_numbers(struct ec_db *db, long long tenant_id,
 }
 
 int
-ec_number_import(struct ec_db *db, long long tenant_id,
-                 const struct ec_number_file *f,
-                 struct ec_number_import_counts *out)
+ec_number_import_in_tx(struct ec_db *db, long long tenant_id,
+                       const struct ec_number_file *f,
+                       struct ec_number_import_counts *out)
 {
     struct ec_db_param t[] = {EC_DB_I(tenant_id)};
     long long before = 0, after = 0;
     int found = 0, rc;
 
     memset(out, 0, sizeof(*out));
-    if ((rc = ec_db_begin(db)) < 0)
-        return rc;
     /*
      * The tenant's row, locked: imports into one pool run one after the
      * other, so the difference of the counts is what this one added
@@ -338,15 +336,27 @@ ec_number_import(struct ec_db *db, long long tenant_id,
     if (rc == 0)
         rc = ec_db_exec(db, "SELECT COUNT(*) FROM numbers WHERE tenant_id = ?",
                         t, 1, count_row, &after, NULL);
-    if (rc == 0)
-        rc = ec_db_commit(db);
-    if (rc < 0) {
-        ec_db_rollback(db);
+    if (rc < 0)
         return rc;
-    }
     out->added = (size_t)(after - before);
     out->in_pool = f->n - out->added;
     return 0;
+}
+
+int
+ec_number_import(struct ec_db *db, long long tenant_id,
+                 const struct ec_number_file *f,
+                 struct ec_number_import_counts *out)
+{
+    int rc;
+
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    if ((rc = ec_number_import_in_tx(db, tenant_id, f, out)) == 0)
+        rc = ec_db_commit(db);
+    if (rc < 0)
+        ec_db_rollback(db);
+    return rc;
 }
 
 /* ---- the numbers a shopper is offered ---- */

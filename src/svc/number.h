@@ -100,6 +100,12 @@ int ec_number_import(struct ec_db *db, long long tenant_id,
                      const struct ec_number_file *f,
                      struct ec_number_import_counts *out);
 
+/* As ec_number_import(), in the caller's transaction, which the caller
+   commits or rolls back: for an import audited in the same one. */
+int ec_number_import_in_tx(struct ec_db *db, long long tenant_id,
+                           const struct ec_number_file *f,
+                           struct ec_number_import_counts *out);
+
 /* ---- the numbers a shopper is offered ---- */
 
 struct ec_number_query {

@@ -57,7 +57,10 @@ test('no anonymous account, no test database, root only on localhost, files only
 test("ecomd's database account reads and writes rows but cannot CREATE, DROP or ALTER", () => {
   const grants = asEcom('SHOW GRANTS');
   assert.equal(grants.status, 0, grants.out);
-  assert.match(grants.out, /GRANT SELECT, INSERT, UPDATE, DELETE ON `ecom`\.\* TO `ecom`@`127\.0\.0\.1`/);
+  assert.match(grants.out, /GRANT SELECT, INSERT ON `ecom`\.\* TO `ecom`@`127\.0\.0\.1`/);
+  // UPDATE and DELETE table by table, and not on the append-only audit log
+  assert.match(grants.out, /GRANT UPDATE, DELETE ON `ecom`\.`tenants` TO `ecom`@`127\.0\.0\.1`/);
+  assert.doesNotMatch(grants.out, /`audit_log`/);
   assert.doesNotMatch(grants.out, /ALL PRIVILEGES|CREATE|DROP|ALTER|GRANT OPTION|FILE/);
   assert.equal(asEcom('SELECT COUNT(*) > 0 FROM tenants').out.trim(), '1');
   for (const statement of [
@@ -65,6 +68,8 @@ test("ecomd's database account reads and writes rows but cannot CREATE, DROP or 
     'DROP TABLE tenants',
     'ALTER TABLE tenants ADD COLUMN privilege_probe INT',
     'TRUNCATE TABLE numbers',
+    'UPDATE audit_log SET action = action',
+    'DELETE FROM audit_log',
     'CREATE DATABASE privilege_probe',
     "SELECT 1 INTO OUTFILE '/tmp/privilege_probe'",
   ]) {

@@ -198,7 +198,7 @@ test('form posts without their token, with another session\'s, or from elsewhere
     { Cookie: cookie, 'X-CSRF-Token': csrf });
 });
 
-test('a Bearer request to a change is 401 api_key_invalid until API keys exist, and changes nothing', async () => {
+test('a Bearer request to a storefront change is 401 api_key_invalid (keys are for the admin API), and changes nothing', async () => {
   const me = await newSession();
   for (const headers of [{ Authorization: 'Bearer abc' },
                          { Authorization: 'Bearer abc', Cookie: me.cookie, 'X-CSRF-Token': me.token }]) {

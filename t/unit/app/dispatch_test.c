@@ -57,6 +57,9 @@ static const struct ec_route routes[] = {
     {EC_POST | EC_DELETE, "/api/change", h_ok, EC_R_JSON | EC_R_JSON_BODY},
     {EC_GET, "/needs-redis", h_ok, EC_R_JSON | EC_R_KV},
     {EC_POST, "/report", h_ok, EC_R_JSON | EC_R_JSON_BODY | EC_R_NO_CSRF},
+    /* the admin API's shape, with a database that is down here */
+    {EC_GET | EC_POST, "/admin-api", h_ok,
+     EC_R_DB | EC_R_JSON | EC_R_JSON_BODY | EC_R_ADMIN_API | EC_R_ACTION(0)},
 };
 
 #define SID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -333,10 +336,10 @@ test_json_changes_need_their_token(void)
 }
 
 static void
-test_api_keys_are_refused_for_now(void)
+test_api_keys_only_on_the_admin_api(void)
 {
     ran = 0;
-    /* exempt from the token, but no key is valid yet */
+    /* exempt from the token, but only the admin API takes keys */
     fake_dispatch(&f, app, "POST", "/api/change",
                   "Content-Type: application/json\n"
                   "Authorization: Bearer abc",
@@ -363,6 +366,36 @@ test_api_keys_are_refused_for_now(void)
                   "{}");
     CU_ASSERT_EQUAL(f.res.status, 200);
     CU_ASSERT_EQUAL(ran, 2);
+}
+
+static void
+test_admin_api_needs_a_key(void)
+{
+    ran = 0;
+    /* no key: 401, asking for one, before anything is read */
+    fake_dispatch(&f, app, "GET", "/admin-api", NULL, NULL);
+    CU_ASSERT_EQUAL(f.res.status, 401);
+    EC_ASSERT_STR(error_code(), "api_key_invalid");
+    EC_ASSERT_STR(header("WWW-Authenticate"), "Bearer");
+    /* a browser's session with its token is no key either */
+    fake_dispatch(&f, app, "POST", "/admin-api", json_headers(NULL), "{}");
+    CU_ASSERT_EQUAL(f.res.status, 401);
+    CU_ASSERT_EQUAL(ran, 0);
+    /* with a key: exempt from the token, its body checked, then the key
+       is looked up in the database, which is down here */
+    fake_dispatch(&f, app, "POST", "/admin-api",
+                  "Content-Type: text/plain\nAuthorization: Bearer abc", "x");
+    CU_ASSERT_EQUAL(f.res.status, 415);
+    fake_dispatch(&f, app, "POST", "/admin-api",
+                  "Content-Type: application/json\nAuthorization: Bearer abc",
+                  "{}");
+    CU_ASSERT_EQUAL(f.res.status, 503);
+    CU_ASSERT_EQUAL(ran, 0);
+    /* and no session is handed out */
+    fake_dispatch(&f, app, "GET", "/admin-api", "Authorization: Bearer abc",
+                  NULL);
+    CU_ASSERT_EQUAL(f.res.status, 503);
+    CU_ASSERT_PTR_NULL(header("Set-Cookie"));
 }
 
 static void
@@ -437,8 +470,10 @@ static const struct ec_test tests[] = {
      test_json_routes_take_only_json},
     {"JSON_BODY changes: the session's token from this origin, else 403",
      test_json_changes_need_their_token},
-    {"a Bearer request is 401 api_key_invalid until API keys exist",
-     test_api_keys_are_refused_for_now},
+    {"a Bearer request is 401 api_key_invalid but on the admin API",
+     test_api_keys_only_on_the_admin_api},
+    {"the admin API: no key is 401 before the body, a session is no key",
+     test_admin_api_needs_a_key},
     {"a body over max_body_size is 413 before the handler",
      test_bodies_are_bounded},
     {"a route's store down: 503 with Retry-After, no handler",

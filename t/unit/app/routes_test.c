@@ -1,7 +1,8 @@
 /*
  * The application's route table as data: every route is well formed, and
  * every route that changes state carries a protection flag the dispatcher
- * enforces, so a new route cannot forget its CSRF defence.
+ * enforces, so a new route cannot forget its CSRF defence; every admin API
+ * route names the action its key's role must be allowed.
  */
 #include "../test.h"
 #include "app/routes.h"
@@ -34,6 +35,14 @@ route_problem(const struct ec_route *r)
         return "is both FORM and JSON_BODY";
     if ((r->flags & EC_R_FORM) && (r->flags & EC_R_JSON))
         return "is a form post that answers JSON";
+    /* the dispatcher checks an admin API key against the tenant in the
+       database, and the action the key's role must be allowed */
+    if ((r->flags & EC_R_ADMIN_API) &&
+        ((r->flags & (EC_R_TENANT | EC_R_DB)) != (EC_R_TENANT | EC_R_DB) ||
+         EC_R_ACTION_OF(r->flags) < 0))
+        return "is an admin API route without TENANT, DB or an action";
+    if (!(r->flags & EC_R_ADMIN_API) && EC_R_ACTION_OF(r->flags) >= 0)
+        return "has an action but is no admin API route";
     return NULL;
 }
 
@@ -79,14 +88,21 @@ test_the_check_finds_unprotected_routes(void)
         {EC_POST, "/form", h_dummy, EC_R_FORM | EC_R_JSON},
         {EC_GET, "nope", h_dummy, 0},
         {EC_GET, "/x", NULL, 0},
+        {EC_GET, "/api/admin/v1/x", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_ADMIN_API},
+        {EC_GET, "/api/admin/v1/y", h_dummy,
+         EC_R_DB | EC_R_ADMIN_API | EC_R_ACTION(0)},
+        {EC_GET, "/api/v1/z", h_dummy, EC_R_TENANT | EC_R_ACTION(0)},
     };
     static const struct ec_route good[] = {
         {EC_GET, "/", h_dummy, EC_R_TENANT},
         {EC_POST, "/basket/lines", h_dummy, EC_R_FORM},
         {EC_DELETE, "/api/v1/x/{id}", h_dummy, EC_R_JSON | EC_R_JSON_BODY},
+        {EC_GET, "/api/admin/v1/x", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_ADMIN_API | EC_R_ACTION(0)},
     };
 
-    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 6);
+    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 9);
     CU_ASSERT_EQUAL(table_problems(good, sizeof(good) / sizeof(*good)), 0);
 }
 

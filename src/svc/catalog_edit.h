@@ -1,0 +1,100 @@
+/*
+ * Editing one object of a tenant's catalog: a product (by SKU), a
+ * campaign or a channel (by code), in the JSON shape the catalog document
+ * gives it (docs/catalog.md), for the admin API now and the panel's forms
+ * later.
+ *
+ * One model, no second set of rules: an edit reads the tenant's document
+ * from MySQL (as ecomctl catalog export does), replaces or removes the
+ * one object in it, checks the whole document with the very checks
+ * ecomctl catalog import runs (svc/catalog_import.h), and writes it with
+ * ec_catalog_write() in one transaction with the audit row of the change
+ * (svc/audit.h: the object before and after), then tells the workers
+ * (svc/invalidate.h), so the next storefront request sees it.
+ *
+ * Invariants:
+ *   - the tenant's row is locked for the transaction: two edits (or an
+ *     edit and an import) of one tenant run one after the other, and
+ *     neither loses the other's change;
+ *   - a refused edit writes nothing, the audit row included;
+ *   - an edit that changes nothing writes nothing and records nothing;
+ *   - a product is never deleted, only retired (orders refer to it);
+ *     campaigns and channels are deleted as an import without them would
+ *     (a channel still named by a product or rule is refused, with the
+ *     path of what names it).
+ */
+#ifndef EC_SVC_CATALOG_EDIT_H
+#define EC_SVC_CATALOG_EDIT_H
+
+#include "core/check.h"
+#include "svc/audit.h"
+
+struct ec_db;
+struct ec_kv;
+struct json_object;
+
+enum ec_catalog_kind {
+    EC_CATALOG_PRODUCT,  /* "products", keyed by "sku" (ignoring case) */
+    EC_CATALOG_CAMPAIGN, /* "campaigns", keyed by "code" */
+    EC_CATALOG_CHANNEL,  /* "channels", keyed by "code" */
+};
+
+/* "product", "campaign", "channel": the audit log's object types. */
+const char *ec_catalog_kind_name(enum ec_catalog_kind k);
+
+/*
+ * The tenant slug's objects of kind k as a new JSON array, in the
+ * document's canonical order (*out: the caller's). 0, EC_ERR_NOT_FOUND
+ * (no such tenant), or the database's error.
+ */
+int ec_catalog_edit_list(struct ec_db *db, const char *slug,
+                         enum ec_catalog_kind k, struct json_object **out);
+
+/* The one object key of kind k into *out (the caller's), as in the list.
+   0, EC_ERR_NOT_FOUND (no tenant or no object), or the database's error. */
+int ec_catalog_edit_get(struct ec_db *db, const char *slug,
+                        enum ec_catalog_kind k, const char *key,
+                        struct json_object **out);
+
+/* How a put treats an object that exists already. */
+enum ec_catalog_put_mode {
+    EC_CATALOG_PUT_REPLACE, /* create or replace (PUT) */
+    EC_CATALOG_PUT_CREATE,  /* create only: EC_ERR_CONFLICT if it exists */
+};
+
+/*
+ * Put obj (borrowed) as the object key of kind k: its key field ("sku"
+ * or "code") is key, filled in when obj leaves it out (with key NULL,
+ * obj must carry it). Audited as who, "create" or "update".
+ *
+ * Returns 0 with *after (the object as stored, the caller's) and
+ * *created; EC_ERR_INVALID_FIELD with err naming the bad field by its
+ * path in obj ("$.monthly_price"), or by its path in the document when
+ * the fault is elsewhere (a campaign naming a SKU that left); a key field
+ * that is not key is "$.sku" or "$.code"; EC_ERR_CONFLICT (create only,
+ * the object exists); EC_ERR_NOT_FOUND (no tenant); or the database's
+ * error. Nothing is written unless 0 is returned. kv (may be NULL) is
+ * told after the commit; a failure to tell it is logged, not returned:
+ * the change is made.
+ */
+int ec_catalog_edit_put(struct ec_db *db, struct ec_kv *kv, const char *slug,
+                        enum ec_catalog_kind k, const char *key,
+                        struct json_object *obj, enum ec_catalog_put_mode mode,
+                        const struct ec_audit_actor *who,
+                        struct ec_check_error *err, struct json_object **after,
+                        int *created);
+
+/*
+ * Retire the product key ("retire", its status set to "retired"), or
+ * delete the campaign or channel key ("delete"), audited as who. 0 with
+ * *before (the object before, the caller's); EC_ERR_NOT_FOUND;
+ * EC_ERR_INVALID_FIELD with err when the document would break a rule
+ * without it (a channel still in use); or the database's error.
+ */
+int ec_catalog_edit_remove(struct ec_db *db, struct ec_kv *kv, const char *slug,
+                           enum ec_catalog_kind k, const char *key,
+                           const struct ec_audit_actor *who,
+                           struct ec_check_error *err,
+                           struct json_object **before);
+
+#endif
