@@ -9,6 +9,10 @@
  *   ecomctl [-c FILE] seed FILE.sql
  *   ecomctl [-c FILE] tenant list
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
+ *   ecomctl [-c FILE] tenant create SLUG --name NAME --host HOST... [options]
+ *   ecomctl [-c FILE] tenant show SLUG
+ *   ecomctl [-c FILE] tenant brand SLUG [--primary C] [--on-primary C]
+ *                 [--background C] [--text C] [--accent C]
  *   ecomctl [-c FILE] catalog export TENANT
  *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
@@ -45,6 +49,7 @@
 #include "cli/outbox.h"
 #include "cli/price.h"
 #include "cli/staff.h"
+#include "cli/tenant.h"
 #include "core/password.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -173,6 +178,11 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
     const char *status;
     int rc;
 
+    if (argc > 1 &&
+        (strcmp(argv[1], "create") == 0 || strcmp(argv[1], "show") == 0 ||
+         strcmp(argv[1], "brand") == 0))
+        return ec_ctl_tenant(open_db(c), open_kv(c), &c->settings, argc, argv,
+                             stdout, stderr);
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
         if (ec_tenant_list(open_db(c), print_line, stdout) < 0) {
             fprintf(stderr, "ecomctl: %s\n", ec_db_last_error(c->db));
@@ -332,7 +342,16 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
-    {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
+    {"tenant", cmd_tenant, 1,
+     "tenant list | suspend SLUG | activate SLUG | show SLUG\n"
+     "         | create SLUG --name NAME --host HOST [--host HOST]... "
+     "[--currency C]\n"
+     "           [--locale L] [--time-zone TZ] [--vat PERCENT] "
+     "[--catalog-from SLUG]\n"
+     "           [--primary C] [--on-primary C] [--background C] [--text C] "
+     "[--accent C]\n"
+     "         | brand SLUG [--primary C] [--on-primary C] [--background C] "
+     "[--text C] [--accent C]"},
     {"catalog", cmd_catalog, 1,
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"price", cmd_price, 1,
