@@ -13,6 +13,7 @@
  *   ecomctl [-c FILE] tenant show SLUG
  *   ecomctl [-c FILE] tenant brand SLUG [--primary C] [--on-primary C]
  *                 [--background C] [--text C] [--accent C]
+ *   ecomctl [-c FILE] tenant logo SLUG FILE
  *   ecomctl [-c FILE] catalog export TENANT
  *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
@@ -180,7 +181,7 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
 
     if (argc > 1 &&
         (strcmp(argv[1], "create") == 0 || strcmp(argv[1], "show") == 0 ||
-         strcmp(argv[1], "brand") == 0))
+         strcmp(argv[1], "brand") == 0 || strcmp(argv[1], "logo") == 0))
         return ec_ctl_tenant(open_db(c), open_kv(c), &c->settings, argc, argv,
                              stdout, stderr);
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
@@ -351,7 +352,9 @@ static const struct command commands[] = {
      "           [--primary C] [--on-primary C] [--background C] [--text C] "
      "[--accent C]\n"
      "         | brand SLUG [--primary C] [--on-primary C] [--background C] "
-     "[--text C] [--accent C]"},
+     "[--text C] [--accent C]\n"
+     "         | logo SLUG FILE   a PNG, JPEG or WebP (512 KiB, 4096x4096 at "
+     "most)"},
     {"catalog", cmd_catalog, 1,
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"price", cmd_price, 1,

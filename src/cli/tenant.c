@@ -1,12 +1,15 @@
 #include "cli/tenant.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "app/settings.h"
+#include "core/buf.h"
 #include "core/err.h"
+#include "core/image.h"
 #include "core/tztime.h"
 #include "net/https.h"
 #include "render/messages.h"
@@ -19,6 +22,7 @@
 #include "svc/payment.h"
 #include "svc/tenant.h"
 #include "svc/tenant_create.h"
+#include "svc/tenant_logo.h"
 
 /* A palette option (--primary …): 1 and the value set, 0 when o is not
    one. */
@@ -275,6 +279,58 @@ brand(struct ec_db *db, struct ec_kv *kv, int argc, char **argv, FILE *out,
     return rc;
 }
 
+static int
+logo(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
+     const char *slug, const char *file, FILE *out, FILE *err)
+{
+    char path[EC_TENANT_LOGO_PATH_MAX];
+    struct ec_buf b = EC_BUF_INIT;
+    struct ec_tenant *t;
+    const char *why = NULL;
+    int rc;
+
+    if (!settings->upload_dir) {
+        fprintf(err, "ecomctl: the configuration has no upload_dir: logos "
+                     "cannot be stored\n");
+        return 1;
+    }
+    if ((rc = ec_tenant_load(db, slug, &t)) < 0) {
+        if (rc == EC_ERR_NOT_FOUND)
+            fprintf(err, "ecomctl: no tenant '%s'\n", slug);
+        else
+            fprintf(err, "ecomctl: %s\n", ec_db_last_error(db));
+        return 1;
+    }
+    ec_tenant_free(t);
+    /* read no more than the limit allows: a larger file is refused by
+       its size, as the check itself would */
+    if (ec_buf_read_file(&b, file, EC_IMAGE_MAX_BYTES) < 0) {
+        if (errno == EFBIG)
+            fprintf(err, "ecomctl: %s: the image is larger than %d KiB\n", file,
+                    EC_IMAGE_MAX_BYTES / 1024);
+        else
+            fprintf(err, "ecomctl: cannot read %s: %s\n", file,
+                    strerror(errno));
+        ec_buf_release(&b);
+        return 1;
+    }
+    rc = ec_tenant_logo_store(db, settings->upload_dir, slug,
+                              (const unsigned char *)b.data, b.len, path, &why);
+    ec_buf_release(&b);
+    if (rc == EC_ERR_INVALID_FIELD)
+        fprintf(err, "ecomctl: %s: %s\n", file, why);
+    else if (rc == EC_ERR_INTERNAL)
+        fprintf(err, "ecomctl: the logo could not be written under %s\n",
+                settings->upload_dir);
+    else if (rc < 0)
+        fprintf(err, "ecomctl: %s\n", ec_db_last_error(db));
+    if (rc < 0)
+        return 1;
+    fprintf(out, "the logo of %s is %s/%s\n", slug, settings->static_url, path);
+    tell_workers(kv, slug, 0, err);
+    return 0;
+}
+
 /* The tenant's payment provider, as the settings choose it. */
 static const char *
 payment_of(const struct ec_settings *settings, const char *slug)
@@ -359,6 +415,8 @@ ec_ctl_tenant(struct ec_db *db, struct ec_kv *kv,
         return create(db, kv, settings, argc, argv, out, err);
     if (strcmp(argv[1], "brand") == 0 && argc % 2 == 1)
         return brand(db, kv, argc, argv, out, err);
+    if (strcmp(argv[1], "logo") == 0 && argc == 4)
+        return logo(db, kv, settings, argv[2], argv[3], out, err);
     if (strcmp(argv[1], "show") == 0 && argc == 3)
         return show(db, settings, argv[2], out, err);
     return 2;

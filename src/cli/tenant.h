@@ -1,5 +1,5 @@
 /*
- * `ecomctl tenant create|show|brand`: onboarding a brand (docs/admin.md,
+ * `ecomctl tenant create|show|brand|logo`: onboarding a brand (docs/admin.md,
  * "Onboarding a brand"). A thin shell over svc/tenant_create.h: it reads
  * the options, checks that the theme speaks the locale, and tells the
  * workers after a commit so the new hostnames answer on the next request.
@@ -11,6 +11,7 @@
  *   tenant show SLUG
  *   tenant brand SLUG [--primary C] [--on-primary C] [--background C]
  *                [--text C] [--accent C]
+ *   tenant logo SLUG FILE    a PNG, JPEG or WebP (svc/tenant_logo.h)
  */
 #ifndef EC_CLI_TENANT_H
 #define EC_CLI_TENANT_H

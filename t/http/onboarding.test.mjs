@@ -4,8 +4,12 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import { ROOT, STACK_DIR, ecomdEnv, masterPid, request, sql, workerPids } from './lib.mjs';
+import { deflateSync } from 'node:zlib';
+import { PORT, ROOT, STACK_DIR, ecomdEnv, masterPid, request, sql, workerPids } from './lib.mjs';
 
 const ecomctlBin = path.join(ROOT, 'build/plain/ecomctl');
 const tag = `t${process.pid}`;
@@ -131,4 +135,134 @@ test('tenant brand changes the palette only when it passes WCAG AA', async () =>
   assert.match((await request(host, '/theme.css')).body, /--color-background: #fffaf3;/);
   assert.equal(ctl('tenant', 'brand', `${tag}-nobody`, '--text', '#000').status, 1);
   assert.equal(ctl('tenant', 'brand', slug).status, 2);
+});
+
+// Images as their formats write them, made here byte by byte: what is
+// checked is the content, whatever the file is called.
+function crc32(buf) {
+  let c = ~0;
+  for (const b of buf) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+  }
+  return ~c >>> 0;
+}
+
+function pngChunk(type, data) {
+  const out = Buffer.alloc(12 + data.length);
+  out.writeUInt32BE(data.length, 0);
+  out.write(type, 4, 'latin1');
+  data.copy(out, 8);
+  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
+  return out;
+}
+
+// A real w x h RGB PNG, every pixel red; padding: bytes of an extra
+// (ancillary, private) chunk, to make the file larger.
+function png(w, h, padding = 0) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  const row = Buffer.concat([Buffer.from([0]), Buffer.alloc(3 * Math.min(w, 16), 0xff)]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    pngChunk('IHDR', ihdr),
+    ...(padding ? [pngChunk('prVt', Buffer.alloc(padding))] : []),
+    pngChunk('IDAT', deflateSync(row)),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// A baseline JPEG's head: SOI, APP0 JFIF, SOF0 of w x h, EOI.
+function jpeg(w, h) {
+  const app0 = Buffer.from('JFIF\0\x01\x01\0\0\x01\0\x01\0\0', 'latin1');
+  const sof = Buffer.alloc(19);
+  sof.set([0xff, 0xc0, 0, 17, 8]);
+  sof.writeUInt16BE(h, 5);
+  sof.writeUInt16BE(w, 7);
+  sof.set([3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1], 9);
+  return Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 16]), app0, sof, Buffer.from([0xff, 0xd9])]);
+}
+
+// A lossless WebP's head (VP8L) of w x h.
+function webp(w, h) {
+  const body = Buffer.alloc(5);
+  body[0] = 0x2f;
+  body.writeUInt32LE(((w - 1) | ((h - 1) << 14)) >>> 0, 1);
+  const out = Buffer.alloc(20);
+  out.write('RIFF', 0, 'latin1');
+  out.writeUInt32LE(4 + 8 + body.length, 4);
+  out.write('WEBPVP8L', 8, 'latin1');
+  out.writeUInt32LE(body.length, 16);
+  return Buffer.concat([out, body]);
+}
+
+test('a logo is checked by its content, stored by its hash, served by nginx and shown in the header', async () => {
+  const slug = `${tag}-logo`;
+  const host = `${slug}.localhost`;
+  assert.equal(create(slug, '--name', 'Logo Mobil', '--host', host).status, 0);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-logo-'));
+  try {
+    const upload = (name, bytes) => {
+      const file = path.join(dir, name);
+      writeFileSync(file, bytes);
+      return ctl('tenant', 'logo', slug, file);
+    };
+    for (const [name, bytes, type] of [
+      ['logo.png', png(40, 40), 'image/png'],
+      ['logo.jpg', jpeg(120, 40), 'image/jpeg'],
+      // a WebP called .png: the name is not what counts
+      ['webp-really.png', webp(64, 64), 'image/webp'],
+    ]) {
+      const r = upload(name, bytes);
+      assert.equal(r.status, 0, `${name}: ${r.stderr}`);
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      const url = r.stdout.match(/^the logo of \S+ is (\S+)$/m)[1];
+      assert.match(url, new RegExp(`^/static/uploads/${slug}/${sha}\\.(png|jpeg|webp)$`));
+      const page = await request(host, '/');
+      assert.equal(page.status, 200);
+      assert.ok(page.body.includes(`<img class="brand-logo" src="${url}"`), `${name} in the header`);
+      assert.match(page.body, /<span class="brand-name">Logo Mobil<\/span>/, 'named beside it');
+      const got = await fetch(`http://127.0.0.1:${PORT}${url}`);
+      assert.equal(got.status, 200, `${name} served by nginx`);
+      assert.equal(got.headers.get('content-type'), type);
+      assert.match(got.headers.get('cache-control'), /immutable/);
+      assert.equal(got.headers.get('x-content-type-options'), 'nosniff');
+      assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
+    }
+    const before = sql(`SELECT logo_path FROM tenants WHERE slug = '${slug}'`);
+    const files = readdirSync(path.join(STACK_DIR, 'uploads', slug)).sort();
+    const garbage = Buffer.alloc(2048);
+    for (let i = 0; i < garbage.length; i++) garbage[i] = (i * 7919 + 13) & 0xff;
+    for (const [name, bytes, why] of [
+      ['logo.svg', '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>alert(1)</script></svg>',
+        /logo\.svg: the file is not a PNG, JPEG or WebP image \(SVG is not accepted either\)/],
+      ['big.png', png(40, 40, 512 * 1024), /big\.png: the image is larger than 512 KiB/],
+      ['wide.png', png(5000, 10), /wide\.png: the image is more than 4096 pixels wide or high/],
+      ['tall.webp', webp(10, 4097), /more than 4096 pixels/],
+      ['cut.jpg', jpeg(40, 40).subarray(0, 30), /the JPEG file is cut short/],
+      ['garbage.png', garbage, /not a PNG, JPEG or WebP/],
+      ['empty.png', Buffer.alloc(0), /not a PNG, JPEG or WebP/],
+    ]) {
+      const r = upload(name, bytes);
+      assert.equal(r.status, 1, `${name}: ${r.stdout}`);
+      assert.match(r.stderr, why);
+      assert.equal(r.stdout, '');
+    }
+    assert.equal(sql(`SELECT logo_path FROM tenants WHERE slug = '${slug}'`), before, 'logo unchanged');
+    assert.deepEqual(readdirSync(path.join(STACK_DIR, 'uploads', slug)).sort(), files, 'no file written');
+    // nginx serves nothing else from the uploads
+    for (const p of [`/static/uploads/${slug}/`, `/static/uploads/${slug}/x.svg`,
+      `/static/uploads/${slug}/${files[0]}.svg`]) {
+      assert.equal((await fetch(`http://127.0.0.1:${PORT}${p}`)).status, 404, p);
+    }
+    const nobody = upload('again.png', png(40, 40));
+    assert.equal(nobody.status, 0, 'the same bytes again: the same name');
+    assert.equal(ctl('tenant', 'logo', `${tag}-nobody`, path.join(dir, 'again.png')).status, 1);
+    assert.equal(ctl('tenant', 'logo', slug).status, 2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(path.join(STACK_DIR, 'uploads', slug), { recursive: true, force: true });
+  }
 });
