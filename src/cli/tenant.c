@@ -95,9 +95,13 @@ tell_workers(struct ec_kv *kv, const char *slug, int data, FILE *err)
     if (ec_invalidate_tenants(kv) == 0 &&
         (!data || ec_invalidate_data(kv, slug) == 0))
         return;
-    fprintf(err, "ecomctl: warning: Redis is unreachable; running workers "
-                 "see the change once it is back (each drops its caches "
-                 "then)\n");
+    /* a worker whose subscription is up never hears of the change */
+    fprintf(err,
+            "ecomctl: warning: Redis is unreachable, so running workers were "
+            "not told: they may answer from their caches (a new hostname as "
+            "unknown) until `ecomctl tenant activate %s` is run with Redis "
+            "back\n",
+            slug);
 }
 
 /* The source's catalog, checked as the new tenant will read it (its time

@@ -16,8 +16,12 @@ const tag = `t${process.pid}`;
 const made = new Set();
 
 function ctl(...args) {
+  return ctlWith({}, ...args);
+}
+
+function ctlWith(env, ...args) {
   return spawnSync(ecomctlBin, ['-c', path.join(STACK_DIR, 'ecomd.conf'), ...args],
-    { encoding: 'utf8', env: ecomdEnv() });
+    { encoding: 'utf8', env: { ...ecomdEnv(), ...env } });
 }
 
 function create(slug, ...args) {
@@ -65,6 +69,24 @@ test('a new tenant answers on its hostnames on the very next request, in its lan
   assert.match(show.stdout, /^payment\t\S+/m);
   assert.match(show.stdout, /^downstream\t/m);
   assert.equal(ctl('tenant', 'show', `${tag}-nobody`).status, 1);
+});
+
+test('without Redis the tenant is still made, and the operator told how to tell the workers later', async () => {
+  const slug = `${tag}-noredis`;
+  const host = `${slug}.localhost`;
+  for (let i = 0; i < 12; i++) assert.equal((await request(host, '/')).status, 404);
+  made.add(slug);
+  const r = ctlWith({ ECOMD_REDIS_PASSWORD: 'not-the-password' }, 'tenant', 'create', slug,
+    '--name', 'Stille', '--host', host);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stderr, new RegExp(`running workers were not told: .* until \`ecomctl tenant activate ${slug}\` is run`));
+  // the workers that met the host still hold it as unknown: the reason
+  // the create tells them
+  const statuses = [];
+  for (let i = 0; i < 12; i++) statuses.push((await request(host, '/')).status);
+  assert.ok(statuses.includes(404), `a worker's cache kept the host as unknown: ${statuses}`);
+  assert.equal(ctl('tenant', 'activate', slug).status, 0);
+  for (let i = 0; i < 12; i++) assert.equal((await request(host, '/')).status, 200);
 });
 
 test('refused inputs give the reason, exit 1 and write nothing', async () => {
