@@ -164,44 +164,37 @@ copy_catalog(struct ec_db *db, long long id, const char *slug,
     return 1;
 }
 
+/* The options of `tenant create` into s and *from: 0, 1 refused (said on
+   err) or 2 a usage error. */
 static int
-create(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
-       int argc, char **argv, FILE *out, FILE *err)
+create_options(int argc, char **argv, struct ec_tenant_spec *s,
+               const char **from, FILE *err)
 {
-    struct ec_tenant_spec s;
-    struct ec_tenant_refusal why;
-    struct json_object *doc = NULL;
-    const char *from = NULL;
-    long long id;
-    int rc, copied;
-
-    ec_tenant_spec_init(&s);
-    s.slug = argv[2];
     for (int i = 3; i < argc; i += 2) {
         const char *o = argv[i], *v = argv[i + 1];
 
         if (!v)
             return 2;
-        if (palette_option(&s.palette, o, v))
+        if (palette_option(&s->palette, o, v))
             continue;
         if (strcmp(o, "--name") == 0)
-            s.name = v;
-        else if (strcmp(o, "--host") == 0 && s.nhosts < EC_TENANT_HOSTS_MAX)
-            s.hosts[s.nhosts++] = v;
+            s->name = v;
+        else if (strcmp(o, "--host") == 0 && s->nhosts < EC_TENANT_HOSTS_MAX)
+            s->hosts[s->nhosts++] = v;
         else if (strcmp(o, "--host") == 0) {
             fprintf(err, "ecomctl: at most %d hostnames\n",
                     EC_TENANT_HOSTS_MAX);
             return 1;
         } else if (strcmp(o, "--currency") == 0)
-            s.currency = v;
+            s->currency = v;
         else if (strcmp(o, "--locale") == 0)
-            s.locale = v;
+            s->locale = v;
         else if (strcmp(o, "--time-zone") == 0)
-            s.time_zone = v;
+            s->time_zone = v;
         else if (strcmp(o, "--catalog-from") == 0)
-            from = v;
+            *from = v;
         else if (strcmp(o, "--vat") == 0) {
-            if ((s.vat_rate_bp = vat_bp(v)) < 0) {
+            if ((s->vat_rate_bp = vat_bp(v)) < 0) {
                 fprintf(err,
                         "ecomctl: --vat is a percentage from 0 to 100 "
                         "with at most two decimals (25, 12.5), not "
@@ -212,25 +205,56 @@ create(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
         } else
             return 2;
     }
-    if (!s.name || s.nhosts == 0)
-        return 2;
-    if (ec_tenant_spec_check(&s, &why) < 0) {
+    return s->name && s->nhosts > 0 ? 0 : 2;
+}
+
+/* Everything that can be checked before a row is written: 0 or 1. */
+static int
+create_check(struct ec_db *db, const struct ec_settings *settings,
+             const struct ec_tenant_spec *s, const char *from,
+             struct json_object **doc, FILE *err)
+{
+    struct ec_tenant_refusal why;
+
+    if (ec_tenant_spec_check(s, &why) < 0) {
         say_refusal(&why, err);
         return 1;
     }
-    if (locale_spoken(settings, s.locale, err) < 0)
+    if (locale_spoken(settings, s->locale, err) < 0)
         return 1;
-    if (from && catalog_of(db, from, s.time_zone, &doc, err) != 0)
-        return 1;
+    return from ? catalog_of(db, from, s->time_zone, doc, err) : 0;
+}
+
+static int
+create(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
+       int argc, char **argv, FILE *out, FILE *err)
+{
+    struct ec_tenant_spec s;
+    struct ec_tenant_refusal why;
+    struct json_object *doc = NULL;
+    const char *from = NULL;
+    long long id;
+    int rc;
+
+    ec_tenant_spec_init(&s);
+    s.slug = argv[2];
+    if ((rc = create_options(argc, argv, &s, &from, err)) != 0 ||
+        (rc = create_check(db, settings, &s, from, &doc, err)) != 0)
+        return rc;
     rc = ec_tenant_create(db, &s, &id, &why);
     if (rc == EC_ERR_INVALID_FIELD || rc == EC_ERR_CONFLICT)
         say_refusal(&why, err);
     else if (rc < 0)
         fprintf(err, "ecomctl: could not create the tenant: %s\n",
                 ec_db_last_error(db));
-    copied = doc != NULL;
-    if (rc == 0 && copied)
-        rc = copy_catalog(db, id, s.slug, doc, out, err);
+    if (rc < 0) {
+        json_object_put(doc);
+        return 1;
+    }
+    rc = doc ? copy_catalog(db, id, s.slug, doc, out, err) : 0;
+    /* told even when the copy failed and the tenant went again: a worker
+       may have found it in between */
+    tell_workers(kv, s.slug, doc != NULL, err);
     json_object_put(doc);
     if (rc != 0)
         return 1;
@@ -238,7 +262,6 @@ create(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
     for (size_t i = 1; i < s.nhosts; i++)
         fprintf(out, ", %s", s.hosts[i]);
     fprintf(out, "\n");
-    tell_workers(kv, s.slug, copied, err);
     return 0;
 }
 
@@ -289,7 +312,6 @@ logo(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
 {
     char path[EC_TENANT_LOGO_PATH_MAX];
     struct ec_buf b = EC_BUF_INIT;
-    struct ec_tenant *t;
     const char *why = NULL;
     int rc;
 
@@ -298,14 +320,6 @@ logo(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
                      "cannot be stored\n");
         return 1;
     }
-    if ((rc = ec_tenant_load(db, slug, &t)) < 0) {
-        if (rc == EC_ERR_NOT_FOUND)
-            fprintf(err, "ecomctl: no tenant '%s'\n", slug);
-        else
-            fprintf(err, "ecomctl: %s\n", ec_db_last_error(db));
-        return 1;
-    }
-    ec_tenant_free(t);
     /* read no more than the limit allows: a larger file is refused by
        its size, as the check itself would */
     if (ec_buf_read_file(&b, file, EC_IMAGE_MAX_BYTES) < 0) {
@@ -323,6 +337,8 @@ logo(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
     ec_buf_release(&b);
     if (rc == EC_ERR_INVALID_FIELD)
         fprintf(err, "ecomctl: %s: %s\n", file, why);
+    else if (rc == EC_ERR_NOT_FOUND)
+        fprintf(err, "ecomctl: no tenant '%s'\n", slug);
     else if (rc == EC_ERR_INTERNAL)
         fprintf(err, "ecomctl: the logo could not be written under %s\n",
                 settings->upload_dir);

@@ -12,6 +12,7 @@
 #include "core/image.h"
 #include "core/log.h"
 #include "core/rand.h"
+#include "svc/tenant.h"
 #include "svc/tenant_create.h"
 
 #define FILE_NAME_MAX 4096
@@ -88,13 +89,18 @@ ec_tenant_logo_store(struct ec_db *db, const char *upload_dir, const char *slug,
     char dir[FILE_NAME_MAX], name[64 + 6 + 1];
     struct ec_tenant_refusal r;
     struct ec_image_info info;
+    struct ec_tenant *t;
     const char *ext;
+    int rc;
 
     if (ec_image_probe(data, len, &info, why) < 0)
         return EC_ERR_INVALID_FIELD;
     /* the slug names a folder: never a path of its own */
     if (ec_tenant_slug_check(slug, &r) < 0)
         return EC_ERR_NOT_FOUND;
+    if ((rc = ec_tenant_load(db, slug, &t)) < 0)
+        return rc;
+    ec_tenant_free(t);
     ext = ec_image_type_ext(info.type);
     ec_sha256(data, len, sum);
     for (size_t i = 0; i < EC_SHA256_SIZE; i++)

@@ -30,7 +30,7 @@ struct ec_db;
  * upload_dir and record it. Returns 0 with the logo_path (relative to the
  * static root) in path; EC_ERR_INVALID_FIELD with *why (static) for a file
  * that is not an acceptable image (nothing written); EC_ERR_NOT_FOUND
- * for an unknown tenant (the file may have been stored); EC_ERR_INTERNAL
+ * for an unknown tenant (nothing written); EC_ERR_INTERNAL
  * when the file cannot be written (logged); or a store error.
  */
 int ec_tenant_logo_store(struct ec_db *db, const char *upload_dir,

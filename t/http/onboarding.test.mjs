@@ -5,7 +5,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { deflateSync } from 'node:zlib';
@@ -281,7 +281,10 @@ test('a logo is checked by its content, stored by its hash, served by nginx and 
     }
     const nobody = upload('again.png', png(40, 40));
     assert.equal(nobody.status, 0, 'the same bytes again: the same name');
-    assert.equal(ctl('tenant', 'logo', `${tag}-nobody`, path.join(dir, 'again.png')).status, 1);
+    const unknown = ctl('tenant', 'logo', `${tag}-nobody`, path.join(dir, 'again.png'));
+    assert.equal(unknown.status, 1);
+    assert.match(unknown.stderr, new RegExp(`no tenant '${tag}-nobody'`));
+    assert.ok(!existsSync(path.join(STACK_DIR, 'uploads', `${tag}-nobody`)), 'nothing stored for it');
     assert.equal(ctl('tenant', 'logo', slug).status, 2);
   } finally {
     rmSync(dir, { recursive: true, force: true });
