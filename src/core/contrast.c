@@ -52,6 +52,24 @@ ec_rgb_format(const struct ec_rgb *c, char out[8])
     snprintf(out, 8, "#%02x%02x%02x", c->r, c->g, c->b);
 }
 
+static unsigned char
+mix_channel(unsigned char a, unsigned percent_a, unsigned char b)
+{
+    /* to the nearest, halves up: (a p + b (100 - p) + 50) / 100 */
+    return (unsigned char)((a * percent_a + b * (100 - percent_a) + 50) / 100);
+}
+
+void
+ec_rgb_mix(const struct ec_rgb *a, unsigned percent_a, const struct ec_rgb *b,
+           struct ec_rgb *out)
+{
+    if (percent_a > 100)
+        percent_a = 100;
+    out->r = mix_channel(a->r, percent_a, b->r);
+    out->g = mix_channel(a->g, percent_a, b->g);
+    out->b = mix_channel(a->b, percent_a, b->b);
+}
+
 /* An 8-bit sRGB channel, linearised (WCAG 2.x: the 0.03928 threshold as
    the recommendation writes it; sRGB's 0.04045 changes no 8-bit value). */
 static double

@@ -27,6 +27,11 @@ int ec_rgb_parse(const char *s, struct ec_rgb *out);
 /* The colour as "#rrggbb" (lower case) in out. */
 void ec_rgb_format(const struct ec_rgb *c, char out[8]);
 
+/* CSS color-mix(in srgb, a percent_a%, b): each channel interpolated,
+   rounded to the nearest 8-bit value. */
+void ec_rgb_mix(const struct ec_rgb *a, unsigned percent_a,
+                const struct ec_rgb *b, struct ec_rgb *out);
+
 /* Relative luminance, 0 (black) to 1 (white). */
 double ec_rgb_luminance(const struct ec_rgb *c);
 

@@ -146,21 +146,66 @@ ec_tenant_currency_check(const char *code, struct ec_tenant_refusal *why)
                   code ? code : "");
 }
 
+/* A colour the theme draws: a field of the palette, or a fixed colour of
+   the theme; either mixed percent % into the field over (color-mix()), or
+   as it is. */
+struct shade {
+    const char *field; /* NULL: fixed */
+    const char *fixed;
+    unsigned percent;
+    const char *over; /* NULL: unmixed */
+};
+
 struct pair {
-    const char *fg_field, *bg_field, *what;
+    struct shade fg, bg;
+    const char *what;
+    const char *blame; /* the field a refusal names */
     double min;
 };
 
-/* The pairs the default theme's stylesheet draws (static/default/site.css). */
+#define FIELD(f)                                                               \
+    {                                                                          \
+        f, NULL, 100, NULL                                                     \
+    }
+#define MIXED(f, pct, over)                                                    \
+    {                                                                          \
+        f, NULL, pct, over                                                     \
+    }
+/* the theme's colour of error messages (--color-error) */
+#define THEME_ERROR                                                            \
+    {                                                                          \
+        NULL, "#b3261e", 100, NULL                                             \
+    }
+
+/*
+ * What the default theme draws in the palette's colours
+ * (static/default/site.css, which names this table beside its custom
+ * properties): text, links and the header at 4.5:1 (WCAG 1.4.3), the
+ * focus ring and form fields' borders at 3:1 (1.4.11). The theme's error
+ * colour is fixed, so no dark background can carry its messages.
+ */
 static const struct pair pairs[] = {
-    {"color_text", "color_background", "text on the background",
+    {FIELD("color_text"), FIELD("color_background"), "text on the background",
+     "color_text", EC_CONTRAST_AA_TEXT},
+    {FIELD("color_on_primary"), FIELD("color_primary"),
+     "text on the primary colour", "color_on_primary", EC_CONTRAST_AA_TEXT},
+    {FIELD("color_primary"), FIELD("color_background"),
+     "links on the background", "color_primary", EC_CONTRAST_AA_TEXT},
+    {FIELD("color_text"), MIXED("color_accent", 8, "color_background"),
+     "text on a notice (the accent, 8 % into the background)", "color_text",
      EC_CONTRAST_AA_TEXT},
-    {"color_on_primary", "color_primary", "text on the primary colour",
+    {FIELD("color_text"), MIXED("color_primary", 6, "color_background"),
+     "text on a highlight (the primary colour, 6 % into the background)",
+     "color_text", EC_CONTRAST_AA_TEXT},
+    {THEME_ERROR, FIELD("color_background"),
+     "error messages (the theme's red) on the background", "color_background",
      EC_CONTRAST_AA_TEXT},
-    {"color_primary", "color_background", "links on the background",
-     EC_CONTRAST_AA_TEXT},
-    {"color_accent", "color_background", "the focus ring on the background",
+    {FIELD("color_accent"), FIELD("color_background"),
+     "the focus ring on the background", "color_accent",
      EC_CONTRAST_AA_NON_TEXT},
+    {MIXED("color_text", 60, "color_background"), FIELD("color_background"),
+     "form fields' borders (the text colour, 60 % into the background)",
+     "color_text", EC_CONTRAST_AA_NON_TEXT},
 };
 
 static const char *
@@ -177,6 +222,20 @@ colour_of(const struct ec_tenant_palette *p, const char *field)
     return p->accent;
 }
 
+/* The colour sh stands for in palette p (already parsed as valid). */
+static struct ec_rgb
+shade_of(const struct ec_tenant_palette *p, const struct shade *sh)
+{
+    struct ec_rgb c = {0, 0, 0}, over;
+
+    ec_rgb_parse(sh->field ? colour_of(p, sh->field) : sh->fixed, &c);
+    if (sh->over) {
+        ec_rgb_parse(colour_of(p, sh->over), &over);
+        ec_rgb_mix(&c, sh->percent, &over, &c);
+    }
+    return c;
+}
+
 int
 ec_tenant_palette_check(const struct ec_tenant_palette *p,
                         struct ec_tenant_refusal *why)
@@ -184,30 +243,32 @@ ec_tenant_palette_check(const struct ec_tenant_palette *p,
     static const char *const fields[] = {"color_primary", "color_on_primary",
                                          "color_background", "color_text",
                                          "color_accent"};
-    struct ec_rgb fg, bg;
+    struct ec_rgb c;
 
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         const char *v = colour_of(p, fields[i]);
 
-        if (ec_rgb_parse(v, &fg) < 0)
+        if (ec_rgb_parse(v, &c) < 0)
             return refuse(why, fields[i],
                           "%s '%s' is not a colour as #rgb or #rrggbb",
                           fields[i], v ? v : "");
     }
     for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
-        double r;
+        struct ec_rgb fg = shade_of(p, &pairs[i].fg);
+        struct ec_rgb bg = shade_of(p, &pairs[i].bg);
+        double r = ec_contrast_ratio(&fg, &bg);
+        char f[8], b[8];
 
-        ec_rgb_parse(colour_of(p, pairs[i].fg_field), &fg);
-        ec_rgb_parse(colour_of(p, pairs[i].bg_field), &bg);
-        r = ec_contrast_ratio(&fg, &bg);
-        if (r < pairs[i].min)
-            /* rounded down, so a refusal never shows the threshold */
-            return refuse(why, pairs[i].fg_field,
-                          "%s (%s on %s) has a contrast of %.2f:1; WCAG AA "
-                          "asks for %.1f:1",
-                          pairs[i].what, colour_of(p, pairs[i].fg_field),
-                          colour_of(p, pairs[i].bg_field),
-                          (double)(long)(r * 100) / 100, pairs[i].min);
+        if (r >= pairs[i].min)
+            continue;
+        ec_rgb_format(&fg, f);
+        ec_rgb_format(&bg, b);
+        /* rounded down, so a refusal never shows the threshold */
+        return refuse(why, pairs[i].blame,
+                      "%s (%s on %s) has a contrast of %.2f:1; WCAG AA asks "
+                      "for %.1f:1",
+                      pairs[i].what, f, b, (double)(long)(r * 100) / 100,
+                      pairs[i].min);
     }
     return 0;
 }

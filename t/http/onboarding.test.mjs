@@ -98,6 +98,12 @@ test('refused inputs give the reason, exit 1 and write nothing', async () => {
     [['--text', '#777777'], /text on the background \(#777777 on #ffffff\) has a contrast of 4\.47:1; WCAG AA asks for 4\.5:1/],
     [['--primary', '#ffd700'], /text on the primary colour .* 1\.40:1/],
     [['--accent', 'red'], /color_accent 'red' is not a colour as #rgb or #rrggbb/],
+    // a dark palette: its text and links read well, the theme's error red does not
+    [['--background', '#10161c', '--text', '#e8eef3', '--primary', '#9ad0ff', '--on-primary', '#0b1a26',
+      '--accent', '#f0a040'],
+    /error messages \(the theme's red\) on the background \(#b3261e on #10161c\) has a contrast of 2\.\d\d:1/],
+    // derived colours: the text on a notice's tint of the accent
+    [['--text', '#767676'], /text on a notice \(the accent, 8 % into the background\) \(#767676 on #f9eeed\) has a contrast of 3\.99:1/],
     [['--time-zone', 'Europe/Atlantis'], /'Europe\/Atlantis' is not a time zone/],
     [['--currency', 'XYZ'], /'XYZ' is not an ISO 4217 currency code/],
     [['--currency', 'JPY'], /JPY does not have two decimals/],

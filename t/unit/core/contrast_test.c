@@ -108,12 +108,35 @@ test_greys_monotonic(void)
     }
 }
 
+/* color-mix(in srgb, a p%, b), as browsers compute it */
+static void
+test_mix(void)
+{
+    struct ec_rgb a = rgb("#b3261e"), w = rgb("#ffffff"), out;
+    char hex[8];
+
+    ec_rgb_mix(&a, 8, &w, &out);
+    ec_rgb_format(&out, hex);
+    EC_ASSERT_STR(hex, "#f9eeed");
+    ec_rgb_mix(&a, 100, &w, &out);
+    ec_rgb_format(&out, hex);
+    EC_ASSERT_STR(hex, "#b3261e");
+    ec_rgb_mix(&a, 0, &w, &out);
+    ec_rgb_format(&out, hex);
+    EC_ASSERT_STR(hex, "#ffffff");
+    /* halves round up: 50 % of 0x01 over 0x00 is 0.5 */
+    a = rgb("#010101"), w = rgb("#000000");
+    ec_rgb_mix(&a, 50, &w, &out);
+    CU_ASSERT_EQUAL(out.r, 1);
+}
+
 static const struct ec_test tests[] = {
     {"parse #rgb and #rrggbb", test_parse_forms},
     {"parse refuses everything else", test_parse_refuses},
     {"known contrast ratios", test_known_ratios},
     {"luminance ends and the AA threshold", test_luminance_ends_and_threshold},
     {"every grey on white", test_greys_monotonic},
+    {"color-mix in sRGB", test_mix},
     {NULL, NULL},
 };
 

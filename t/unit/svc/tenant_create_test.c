@@ -173,13 +173,14 @@ test_palette(void)
     CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), 0);
 
     /* #777 on white: 4.48, just under AA */
-    p.background = "#ffffff", p.text = "#777777", p.primary = "#1f4e79";
+    p = (struct ec_tenant_palette){"#1f4e79", "#ffffff", "#ffffff", "#777",
+                                   "#b3261e"};
     CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
     EC_ASSERT_STR(why.field, "color_text");
+    CU_ASSERT(strstr(why.message, "(#777777 on #ffffff)") != NULL);
     CU_ASSERT(strstr(why.message, "4.47:1") != NULL);
     CU_ASSERT(strstr(why.message, "4.5:1") != NULL);
-    p.text = "#767676"; /* 4.54 */
-    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), 0);
+    p.text = "#1a1a1a";
 
     /* white on yellow */
     p.primary = "#ffd700";
@@ -204,6 +205,59 @@ test_palette(void)
     CU_ASSERT(strstr(why.message, "#rgb or #rrggbb") != NULL);
 }
 
+/* The colours the theme derives from the palette count too. */
+static void
+test_palette_derived(void)
+{
+    struct ec_tenant_palette p = {"#1f4e79", "#ffffff", "#ffffff", "#767676",
+                                  "#b3261e"};
+    struct ec_tenant_refusal why;
+
+    /* #767676 passes on white (4.54), not on a notice: the accent mixed
+       8 % into white is #f9eeed (3.99) */
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
+    EC_ASSERT_STR(why.field, "color_text");
+    CU_ASSERT(strstr(why.message, "text on a notice (the accent, 8 % into "
+                                  "the background) (#767676 on #f9eeed) has "
+                                  "a contrast of 3.99:1") != NULL);
+    /* a grey accent and a black primary: #6f6f6f passes on a notice
+       (#f6f6f6, 4.65), not on a highlight (#f0f0f0, 4.40) */
+    p = (struct ec_tenant_palette){"#000000", "#ffffff", "#ffffff", "#6f6f6f",
+                                   "#8a8a8a"};
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
+    EC_ASSERT_STR(why.field, "color_text");
+    CU_ASSERT(strstr(why.message, "text on a highlight") != NULL);
+    CU_ASSERT(strstr(why.message, "(#6f6f6f on #f0f0f0)") != NULL);
+
+    /* a dark background: fine for text and links, but the theme's error
+       red cannot be read on it */
+    p = (struct ec_tenant_palette){"#9ad0ff", "#0b1a26", "#10161c", "#e8eef3",
+                                   "#f0a040"};
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
+    EC_ASSERT_STR(why.field, "color_background");
+    CU_ASSERT(strstr(why.message, "error messages") != NULL);
+    CU_ASSERT(strstr(why.message, "(#b3261e on #10161c)") != NULL);
+}
+
+/* Form fields' borders (the text colour 60 % into the background) need
+   3:1: a light text colour on white passes for text yet leaves faint
+   boxes. */
+static void
+test_palette_borders(void)
+{
+    struct ec_tenant_palette p = {"#1f4e79", "#ffffff", "#ffffff", "#595959",
+                                  "#b3261e"};
+    struct ec_tenant_refusal why;
+
+    /* #595959: 7.0 on white; its 60 % border #9b9b9b is 2.76 */
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
+    EC_ASSERT_STR(why.field, "color_text");
+    CU_ASSERT(strstr(why.message, "form fields' borders") != NULL);
+    CU_ASSERT(strstr(why.message, "3.0:1") != NULL);
+    p.text = "#333333";
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), 0);
+}
+
 static const struct ec_test tests[] = {
     {"slug", test_slug},
     {"hostname", test_host},
@@ -211,6 +265,8 @@ static const struct ec_test tests[] = {
     {"the defaults pass", test_defaults_pass},
     {"refusals name their field", test_spec_refusals},
     {"palette against WCAG AA", test_palette},
+    {"palette: notices, highlights, errors", test_palette_derived},
+    {"palette: form fields' borders", test_palette_borders},
     {NULL, NULL},
 };
 
