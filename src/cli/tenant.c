@@ -54,11 +54,12 @@ vat_bp(const char *s)
         return -1;
     bp = (int)whole * 100;
     if (*end == '.') {
-        const char *f = end + 1;
+        char *f = end + 1;
+
         if (f[0] < '0' || f[0] > '9' || (f[1] && (f[1] < '0' || f[1] > '9')))
             return -1;
         bp += (f[0] - '0') * 10 + (f[1] ? f[1] - '0' : 0);
-        end = (char *)f + (f[1] ? 2 : 1);
+        end = f + (f[1] ? 2 : 1);
     }
     return *end || bp > 10000 ? -1 : bp;
 }
