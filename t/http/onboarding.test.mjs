@@ -109,6 +109,8 @@ test('refused inputs give the reason, exit 1 and write nothing', async () => {
     [['--currency', 'JPY'], /JPY does not have two decimals/],
     [['--locale', 'de-DE'], /the theme has no messages in de-DE/],
     [['--vat', '125'], /--vat is a percentage from 0 to 100/],
+    [['--vat', '25.125'], /--vat is a percentage from 0 to 100 with at most two decimals/],
+    [['--vat', '-1'], /--vat is a percentage/],
     [['--host', 'Shop.Example:8080'], /'Shop\.Example:8080' is not a hostname/],
     [['--catalog-from', `${tag}-nobody`], /--catalog-from: no tenant/],
   ];
@@ -153,7 +155,8 @@ test('--catalog-from copies the other tenant\'s catalog: the same export', async
 test('tenant brand changes the palette only when it passes WCAG AA', async () => {
   const slug = `${tag}-brand`;
   const host = `${slug}.localhost`;
-  assert.equal(create(slug, '--name', 'Farver', '--host', host).status, 0);
+  assert.equal(create(slug, '--name', 'Farver', '--host', host, '--vat', '12.75').status, 0);
+  assert.match(ctl('tenant', 'show', slug).stdout, /^vat\t12\.75 %$/m);
   const bad = ctl('tenant', 'brand', slug, '--background', '#000000');
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /text on the background \(#1a1a1a on #000000\) has a contrast of 1\.\d\d:1/);
