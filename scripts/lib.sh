@@ -132,7 +132,8 @@ grant_traverse() {
 #   secrets/: root's, readable by ecomd's group for the one file it reads
 #   (form_secret).
 prepare_dirs() {
-    mkdir -p "$STACK/run" "$STACK/log"
+    mkdir -p "$STACK/run" "$STACK/log" "$STACK/uploads"
+    chmod 0755 "$STACK/uploads"
     is_root || return 0
     [ "${EC_DIRS_READY:-}" = "$STACK" ] && return 0
     ensure_accounts
@@ -150,6 +151,7 @@ prepare_dirs() {
     if id nobody >/dev/null 2>&1; then
         grant_traverse nobody "$ROOT/static"
         grant_traverse nobody "$STACK/run"
+        grant_traverse nobody "$STACK/uploads"   # brands' logos
     fi
     EC_DIRS_READY=$STACK
 }
@@ -461,6 +463,7 @@ redis_user = $REDIS_ACL_USER
 templates_dir = $ROOT/templates
 template_reload = ${TEMPLATE_RELOAD:-off}
 static_url = /static
+upload_dir = $STACK/uploads
 form_secret_file = $STACK/secrets/form_secret
 session_secret_file = $STACK/secrets/session_secret
 seal_keys_file = $STACK/secrets/seal_keys

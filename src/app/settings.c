@@ -55,6 +55,7 @@ static const struct ec_conf_directive directives[] = {
     {"templates_dir", EC_CONF_STR, S(templates_dir), 0, 0, NULL},
     {"template_reload", EC_CONF_BOOL, S(template_reload), 0, 0, NULL},
     {"static_url", EC_CONF_STR, S(static_url), 0, 0, NULL},
+    {"upload_dir", EC_CONF_STR, S(upload_dir), 0, 0, NULL},
     {"basket_ttl", EC_CONF_MSEC, S(basket_ttl), 60000, 30LL * 86400000, NULL},
     {"number_lock_ttl", EC_CONF_MSEC, S(number_lock_ttl), 1000, 86400000, NULL},
     {"basket_numbers_max", EC_CONF_INT, S(basket_numbers_max), 1, 10, NULL},

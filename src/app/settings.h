@@ -61,6 +61,8 @@ struct ec_settings {
     char *templates_dir;
     int template_reload;
     char *static_url; /* URL prefix nginx serves static files from */
+    char *upload_dir; /* brands' uploaded files (logos), served by nginx
+                         as <static_url>/uploads/; NULL: no uploads */
 
     long basket_ttl;            /* ms a basket lives after its last change */
     long number_lock_ttl;       /* ms a chosen number stays reserved */

@@ -9,6 +9,11 @@
  *   ecomctl [-c FILE] seed FILE.sql
  *   ecomctl [-c FILE] tenant list
  *   ecomctl [-c FILE] tenant suspend|activate SLUG
+ *   ecomctl [-c FILE] tenant create SLUG --name NAME --host HOST... [options]
+ *   ecomctl [-c FILE] tenant show SLUG
+ *   ecomctl [-c FILE] tenant brand SLUG [--primary C] [--on-primary C]
+ *                 [--background C] [--text C] [--accent C]
+ *   ecomctl [-c FILE] tenant logo SLUG FILE
  *   ecomctl [-c FILE] catalog export TENANT
  *   ecomctl [-c FILE] catalog import TENANT FILE
  *   ecomctl [-c FILE] price TENANT SKU [--channel C] [--binding N] [--at T]
@@ -47,6 +52,7 @@
 #include "cli/price.h"
 #include "cli/apikey.h"
 #include "cli/staff.h"
+#include "cli/tenant.h"
 #include "core/password.h"
 #include "core/err.h"
 #include "core/log.h"
@@ -175,6 +181,11 @@ cmd_tenant(struct ctl *c, int argc, char **argv)
     const char *status;
     int rc;
 
+    if (argc > 1 &&
+        (strcmp(argv[1], "create") == 0 || strcmp(argv[1], "show") == 0 ||
+         strcmp(argv[1], "brand") == 0 || strcmp(argv[1], "logo") == 0))
+        return ec_ctl_tenant(open_db(c), open_kv(c), &c->settings, argc, argv,
+                             stdout, stderr);
     if (argc == 2 && strcmp(argv[1], "list") == 0) {
         if (ec_tenant_list(open_db(c), print_line, stdout) < 0) {
             fprintf(stderr, "ecomctl: %s\n", ec_db_last_error(c->db));
@@ -340,7 +351,18 @@ static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
     {"seed", cmd_seed, 1, "seed FILE.sql     run an SQL data file (demo data)"},
-    {"tenant", cmd_tenant, 1, "tenant list | suspend SLUG | activate SLUG"},
+    {"tenant", cmd_tenant, 1,
+     "tenant list | suspend SLUG | activate SLUG | show SLUG\n"
+     "         | create SLUG --name NAME --host HOST [--host HOST]... "
+     "[--currency C]\n"
+     "           [--locale L] [--time-zone TZ] [--vat PERCENT] "
+     "[--catalog-from SLUG]\n"
+     "           [--primary C] [--on-primary C] [--background C] [--text C] "
+     "[--accent C]\n"
+     "         | brand SLUG [--primary C] [--on-primary C] [--background C] "
+     "[--text C] [--accent C]\n"
+     "         | logo SLUG FILE   a PNG, JPEG or WebP (512 KiB, 4096x4096 at "
+     "most)"},
     {"catalog", cmd_catalog, 1,
      "catalog export TENANT | import TENANT FILE   the catalog as JSON"},
     {"price", cmd_price, 1,

@@ -1,0 +1,122 @@
+/*
+ * Onboarding a brand: checking and creating a tenant with its hostnames,
+ * settings and palette, changing its palette and logo later. ecomctl's
+ * `tenant create|brand|logo` are thin shells over this, and so will the
+ * admin panel's onboarding form be.
+ *
+ * Rules (each refusal names its field and says why, in words an operator
+ * acts on):
+ *   - slug: 1 to 40 of [a-z0-9-], starting with a letter or digit (it
+ *     names folders and Redis keys); unique;
+ *   - hostnames: 1 to EC_TENANT_HOSTS_MAX, each as the dispatcher
+ *     normalises a Host header (lower case, no port): labels of [a-z0-9-]
+ *     of 1 to 63, not starting or ending with '-', 253 at most in all; no
+ *     hostname served by another tenant or named twice; the first is the
+ *     primary;
+ *   - currency: ISO 4217 with two minor digits (prices are kept in
+ *     hundredths);
+ *   - time zone: an IANA name the system's zone files know;
+ *   - locale: "ll" or "ll-CC" (that the theme speaks it is the caller's
+ *     check: svc/ does not read message catalogs);
+ *   - VAT rate: 0 to 10000 basis points;
+ *   - palette: ec_tenant_palette_check().
+ *
+ * A create writes the tenant and its hostnames in one transaction, or
+ * nothing. Telling workers (svc/invalidate.h) is the caller's job, after
+ * the commit: a worker may hold the new hostnames as unknown.
+ */
+#ifndef EC_SVC_TENANT_CREATE_H
+#define EC_SVC_TENANT_CREATE_H
+
+#include <stddef.h>
+
+struct ec_db;
+struct json_object;
+
+#define EC_TENANT_HOSTS_MAX 16
+#define EC_TENANT_NAME_MAX 100 /* characters, as the column */
+
+/* Colours as "#rgb" or "#rrggbb" (stored as "#rrggbb"). */
+struct ec_tenant_palette {
+    const char *primary;    /* links and buttons; the header's background */
+    const char *on_primary; /* text on primary */
+    const char *background;
+    const char *text;   /* text on background */
+    const char *accent; /* focus ring and borders on background */
+};
+
+struct ec_tenant_spec {
+    const char *slug;
+    const char *name;
+    const char *currency;
+    const char *locale;
+    const char *time_zone;
+    int vat_rate_bp;
+    const char *hosts[EC_TENANT_HOSTS_MAX];
+    size_t nhosts;
+    struct ec_tenant_palette palette;
+};
+
+/* Why an input was refused: the field ("slug", "host", "color_text", …)
+   and a sentence. */
+struct ec_tenant_refusal {
+    const char *field;
+    char message[256];
+};
+
+/* The defaults of the tenants table (Danish kroner, da-DK,
+   Europe/Copenhagen, 25 % VAT, the default theme's palette); no slug,
+   name or hostname. */
+void ec_tenant_spec_init(struct ec_tenant_spec *s);
+
+/* 0, or -1 with why filled. No I/O. */
+int ec_tenant_slug_check(const char *slug, struct ec_tenant_refusal *why);
+int ec_tenant_host_check(const char *host, struct ec_tenant_refusal *why);
+int ec_tenant_currency_check(const char *code, struct ec_tenant_refusal *why);
+
+/*
+ * The palette against WCAG 2.x AA (core/contrast.h): text on background,
+ * on_primary on primary and primary on background (links) at 4.5:1 at
+ * least, accent on background (the focus ring) at 3:1. 0, or -1 with why
+ * naming the first colour that is malformed or the pair that fails, with
+ * its ratio.
+ */
+int ec_tenant_palette_check(const struct ec_tenant_palette *p,
+                            struct ec_tenant_refusal *why);
+
+/* Every rule above but uniqueness (reads the zone files). 0 or -1. */
+int ec_tenant_spec_check(const struct ec_tenant_spec *s,
+                         struct ec_tenant_refusal *why);
+
+/*
+ * Check s and create the tenant with its hostnames in one transaction.
+ * Returns 0 with *id; EC_ERR_INVALID_FIELD (a rule) or EC_ERR_CONFLICT
+ * (the slug or a hostname is taken) with why filled and nothing written;
+ * or the database's error.
+ */
+int ec_tenant_create(struct ec_db *db, const struct ec_tenant_spec *s,
+                     long long *id, struct ec_tenant_refusal *why);
+
+/*
+ * Remove tenant id again when what should have followed its create (its
+ * first catalog) failed: its rows go with it (ON DELETE CASCADE). For a
+ * tenant made moments ago only. 0 or a store error.
+ */
+int ec_tenant_discard(struct ec_db *db, long long id);
+
+/*
+ * Change slug's palette (every colour, checked as one). 0,
+ * EC_ERR_INVALID_FIELD with why, EC_ERR_NOT_FOUND, or a store error.
+ */
+int ec_tenant_set_palette(struct ec_db *db, const char *slug,
+                          const struct ec_tenant_palette *p,
+                          struct ec_tenant_refusal *why);
+
+/* Record path (under the static root) as slug's logo. 0,
+   EC_ERR_NOT_FOUND or a store error. */
+int ec_tenant_set_logo(struct ec_db *db, const char *slug, const char *path);
+
+/* The hostnames of tenant id, the primary first, as a new json-c array. */
+int ec_tenant_hosts(struct ec_db *db, long long id, struct json_object **out);
+
+#endif
