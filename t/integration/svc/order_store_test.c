@@ -643,8 +643,10 @@ test_unpaid_orders_expire(void)
                         0);
     }
     CU_ASSERT_EQUAL(ec_order_expire_due(db, kv, 64, &n), 0);
-    CU_ASSERT(n >= 1);
     CU_ASSERT_EQUAL_FATAL(ec_order_get(db, tenant, o.id, &info), 0);
+    /* this call expired it, or the stack's delivery process, which runs
+       the same sweep every round, did a moment before */
+    CU_ASSERT(n >= 1 || info.status == EC_ORDER_CANCELLED);
     CU_ASSERT_EQUAL(info.status, EC_ORDER_CANCELLED);
     EC_ASSERT_STR(info.cancel_reason, "payment_timeout");
     number_status("+4591000007", st);
