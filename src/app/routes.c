@@ -13,7 +13,9 @@
  */
 #include "app/routes.h"
 
+#include "handlers/admin.h"
 #include "handlers/handlers.h"
+#include "svc/staff.h"
 
 #define T EC_R_TENANT
 #define DB EC_R_DB
@@ -24,6 +26,9 @@
 #define NOCSRF EC_R_NO_CSRF
 #define SIM EC_R_SIMULATOR
 #define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
+/* the admin panel's screens: a signed-in staff member of the tenant
+   whose role may do action a (svc/staff.h), read from MySQL per request */
+#define STAFF(a) (T | DB | KV | EC_R_STAFF | EC_R_ACTION(EC_STAFF_##a))
 
 /* one route a line, in columns */
 /* clang-format off */
@@ -104,6 +109,20 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/checkout",                   ec_h_form_checkout,      CAT | DB | FORM},
     {EC_GET,    "/orders/{id}",                ec_h_order_page,         T | DB | KV},
     {EC_GET,    "/orders/{id}/contract-summary", ec_h_order_summary,    T | DB | KV},
+    /* the admin panel (handlers/admin*.c, docs/admin.md): the staff
+       sign-in (a second step for a user with a second factor) and out,
+       then the screens, each with the action its role must allow */
+    {EC_GET,    "/admin/sign-in",              ec_h_admin_signin_page,  T | KV},
+    {EC_POST,   "/admin/sign-in",              ec_h_admin_form_signin,  T | DB | KV | FORM},
+    {EC_GET,    "/admin/sign-in/code",         ec_h_admin_code_page,    T | KV},
+    {EC_POST,   "/admin/sign-in/code",         ec_h_admin_form_code,    T | DB | KV | FORM},
+    {EC_POST,   "/admin/sign-out",             ec_h_admin_form_signout, T | KV | FORM},
+    {EC_GET,    "/admin",                      ec_h_admin_overview,     STAFF(READ) | CAT},
+    {EC_GET,    "/admin/products",             ec_h_admin_products,     STAFF(READ) | CAT},
+    {EC_GET,    "/admin/orders",               ec_h_admin_orders,       STAFF(READ)},
+    {EC_GET,    "/admin/orders/{id}",          ec_h_admin_order,        STAFF(READ)},
+    {EC_POST,   "/admin/orders/{id}/retry",    ec_h_admin_form_retry,   STAFF(MANAGE) | FORM},
+    {EC_GET,    "/admin/staff",                ec_h_admin_staff,        STAFF(MANAGE)},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

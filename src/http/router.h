@@ -64,7 +64,19 @@ enum ec_route_flag {
        (app/app.c leaves it out otherwise), so production, which sets no
        simulator, answers 404 as for any unknown path */
     EC_R_SIMULATOR = 1 << 8,
+    /* the admin panel's: a staff member of the request's tenant (or an
+       operator) signed in on this session, whose role may do the action
+       the route names with EC_R_ACTION() (the app layer gives actions
+       their meaning: enum ec_staff_action, svc/staff.h). Without one, a
+       GET answers 303 to the sign-in page, anything else 401; a role
+       without the action 403 */
+    EC_R_STAFF = 1 << 9,
 };
+
+/* The action a EC_R_STAFF route needs, kept in the flags' high bits. */
+#define EC_R_ACTION_SHIFT 16
+#define EC_R_ACTION(a) ((unsigned)(a) << EC_R_ACTION_SHIFT)
+#define EC_R_ACTION_OF(flags) (((flags) >> EC_R_ACTION_SHIFT) & 0xffu)
 
 /* The flags that protect a state-changing route against forgery. */
 #define EC_R_PROTECTED (EC_R_FORM | EC_R_JSON_BODY)
