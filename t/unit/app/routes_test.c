@@ -8,8 +8,27 @@
 #include "core/arena.h"
 #include "core/err.h"
 #include "http/router.h"
+#include "svc/staff.h"
 
 static struct ec_arena arena;
+
+/* What the dispatcher's staff check reads: the tenant, its session in
+   Redis, the user in MySQL. */
+static const unsigned staff_needs = EC_R_TENANT | EC_R_DB | EC_R_KV;
+
+/*
+ * 1 for an address of the admin panel that only staff may use: /admin
+ * and below, but the sign-in and sign-out, which come before a staff
+ * session exists.
+ */
+static int
+admin_path(const char *p)
+{
+    if (!p || strncmp(p, "/admin", 6) != 0 || (p[6] != '\0' && p[6] != '/'))
+        return 0;
+    return strncmp(p, "/admin/sign-in", 14) != 0 &&
+           strcmp(p, "/admin/sign-out") != 0;
+}
 
 /*
  * What is wrong with route r, or NULL: the rules the table must keep.
@@ -34,6 +53,13 @@ route_problem(const struct ec_route *r)
         return "is both FORM and JSON_BODY";
     if ((r->flags & EC_R_FORM) && (r->flags & EC_R_JSON))
         return "is a form post that answers JSON";
+    if ((r->flags & EC_R_STAFF) && (r->flags & staff_needs) != staff_needs)
+        return "is a staff route without TENANT, DB and KV";
+    if ((r->flags & EC_R_STAFF) &&
+        EC_R_ACTION_OF(r->flags) >= EC_STAFF__NACTIONS)
+        return "is a staff route naming no action";
+    if (admin_path(r->pattern) && !(r->flags & EC_R_STAFF))
+        return "is a panel address without EC_R_STAFF";
     return NULL;
 }
 
@@ -79,14 +105,24 @@ test_the_check_finds_unprotected_routes(void)
         {EC_POST, "/form", h_dummy, EC_R_FORM | EC_R_JSON},
         {EC_GET, "nope", h_dummy, 0},
         {EC_GET, "/x", NULL, 0},
+        {EC_GET, "/admin/orders", h_dummy, EC_R_TENANT | EC_R_DB | EC_R_KV},
+        {EC_GET, "/admin", h_dummy, EC_R_TENANT | EC_R_STAFF},
+        {EC_GET, "/admin/x", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_STAFF |
+             EC_R_ACTION(EC_STAFF__NACTIONS)},
     };
     static const struct ec_route good[] = {
         {EC_GET, "/", h_dummy, EC_R_TENANT},
         {EC_POST, "/basket/lines", h_dummy, EC_R_FORM},
         {EC_DELETE, "/api/v1/x/{id}", h_dummy, EC_R_JSON | EC_R_JSON_BODY},
+        {EC_GET, "/admin/sign-in", h_dummy, EC_R_TENANT},
+        {EC_GET, "/administration", h_dummy, EC_R_TENANT},
+        {EC_POST, "/admin/orders/{id}/retry", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_FORM | EC_R_STAFF |
+             EC_R_ACTION(EC_STAFF_MANAGE)},
     };
 
-    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 6);
+    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 9);
     CU_ASSERT_EQUAL(table_problems(good, sizeof(good) / sizeof(*good)), 0);
 }
 
@@ -131,7 +167,8 @@ test_no_route_hides_another(void)
 static const struct ec_test tests[] = {
     {"every state-changing route is protected",
      test_every_state_change_is_protected},
-    {"the check finds routes that forgot their protection",
+    {"the check finds routes that forgot their protection (and staff "
+     "routes their flags)",
      test_the_check_finds_unprotected_routes},
     {"no route hides another", test_no_route_hides_another},
     {NULL, NULL},
