@@ -101,13 +101,17 @@ plain_next(const char *next)
                : "";
 }
 
-/* Where to go once signed in: next, else the panel. */
+/* Where to go once signed in: next, else the panel, or the shop's
+   front page for a role that reads no panel (a sales agent sells in the
+   storefront). */
 static const char *
-next_of(const char *next)
+next_of(const char *next, enum ec_staff_role role)
 {
     const char *n = plain_next(next);
 
-    return *n ? n : "/admin";
+    if (*n)
+        return n;
+    return ec_staff_can(role, EC_STAFF_READ) ? "/admin" : "/";
 }
 
 /*
@@ -172,13 +176,13 @@ ec_h_admin_form_signin(struct ec_request *req, struct ec_response *res)
                                    st.id, st.has_totp, now_ms(),
                                    env->session_idle_ms)) < 0)
         return rc;
+    /* the code step goes where this one would have */
     if (st.has_totp)
-        return see_other(res,
-                         ec_arena_printf(req->arena, "/admin/sign-in/code%s%s",
-                                         *plain_next(next) ? "?next=" : "",
-                                         plain_next(next)));
+        return see_other(res, ec_arena_printf(req->arena,
+                                              "/admin/sign-in/code?next=%s",
+                                              next_of(next, st.role)));
     ec_log_info("staff %lld signed in at %s", st.id, req->tenant->slug);
-    return see_other(res, next_of(next));
+    return see_other(res, next_of(next, st.role));
 }
 
 /* The user the session owes a code for, when that is not too old: 0
@@ -259,7 +263,7 @@ ec_h_admin_form_code(struct ec_request *req, struct ec_response *res)
         return rc;
     ec_log_info("staff %lld signed in at %s (second factor)", id,
                 req->tenant->slug);
-    return see_other(res, next_of(next));
+    return see_other(res, next_of(next, EC_STAFF_OPERATOR));
 }
 
 /* POST /admin/sign-out: the staff fields gone, a new session id (the

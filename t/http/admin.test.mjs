@@ -28,6 +28,8 @@ async function signedIn(role, host = NORDLYS) {
   const email = staffUser(role, host === FJORD ? 'fjordmobil' : 'nordlys');
   const r = await b.signIn(email);
   assert.equal(r.status, 303, r.body);
+  // to the panel, or a sales agent, who has none, to the shop
+  assert.equal(r.headers.location, role === 'agent' ? '/' : '/admin');
   return { b, email };
 }
 
