@@ -27,6 +27,7 @@
 #include "svc/channel.h"
 #include "svc/invalidate.h"
 #include "svc/staff.h"
+#include "svc/staff_session.h"
 #include "svc/tenant.h"
 
 /*
@@ -129,20 +130,27 @@ viewer_model(const struct ec_app *app, struct ec_request *req,
     json_object_object_add(model, "viewer", o);
 }
 
+/* 1 when p is a plain path (letters, digits, '/', '-', '_', '.', at
+   most 200 bytes), which needs no escaping in a URL's query. */
+static int
+plain_path(const char *p)
+{
+    return p && p[0] == '/' && strlen(p) <= 200 &&
+           strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                     "0123456789/-_.") == strlen(p);
+}
+
 /*
  * The page's own path as "here", for the header's sign-in link to come
- * back to: only a GET of a plain path (letters, digits, '/', '-', '_',
- * '.'), so it needs no escaping in a URL, and not the account pages.
+ * back to: only a GET of a plain path, and not the account pages.
  */
 static void
 here_model(struct ec_request *req, struct json_object *model)
 {
     const char *p = req->path;
 
-    if (!p || strcmp(req->method, "GET") != 0 || p[0] != '/' ||
-        strncmp(p, "/account", 8) == 0 || strlen(p) > 200 ||
-        strspn(p, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                  "0123456789/-_.") != strlen(p))
+    if (!plain_path(p) || strcmp(req->method, "GET") != 0 ||
+        strncmp(p, "/account", 8) == 0)
         return;
     json_object_object_add(model, "here", json_object_new_string(p));
 }
@@ -536,6 +544,71 @@ check_api_key(struct ec_app *app, struct ec_request *req,
     return 0;
 }
 
+/* ---- staff routes (EC_R_STAFF; svc/staff.h, docs/admin.md) ---- */
+
+/*
+ * The staff member signed in on the request's session, read again from
+ * MySQL (a role changed or a user disabled counts at once), of the
+ * request's tenant or an operator: 0 with *out, EC_ERR_NOT_SIGNED_IN, or
+ * a store error.
+ */
+static int
+signed_in_staff(struct ec_app *app, struct ec_request *req,
+                struct ec_staff *out)
+{
+    struct ec_staff_session ss;
+    int rc;
+
+    /* a session this answer issues has no record yet */
+    if (!req->session_id || req->session_fresh)
+        return EC_ERR_NOT_SIGNED_IN;
+    if ((rc = ec_staff_session_read(app->kv, req->tenant->slug, req->session_id,
+                                    app->env.session_idle_ms, req->arena,
+                                    &ss)) < 0)
+        return rc;
+    if (!ss.staff)
+        return EC_ERR_NOT_SIGNED_IN;
+    rc = ec_staff_get(app->db, req->tenant->id, ss.staff, out);
+    if (rc == EC_ERR_NOT_FOUND || (rc == 0 && out->disabled) ||
+        (rc == 0 && out->tenant_id != 0 && out->tenant_id != req->tenant->id))
+        return EC_ERR_NOT_SIGNED_IN;
+    return rc;
+}
+
+/*
+ * A staff route's guard: the signed-in staff member into req->staff when
+ * their role may do the route's action. Without one, a GET (or HEAD)
+ * answers 303 to the sign-in page, which comes back to this path (*done
+ * set: no handler runs), anything else 401; a role without the action is
+ * 403.
+ */
+static int
+check_staff(struct ec_app *app, struct ec_request *req, struct ec_response *res,
+            unsigned flags, int *done)
+{
+    struct ec_staff *st = ec_arena_calloc(req->arena, 1, sizeof(*st));
+    int rc = signed_in_staff(app, req, st);
+
+    *done = 0;
+    if (rc == EC_ERR_NOT_SIGNED_IN && is_read(req)) {
+        res->status = 303;
+        ec_response_header(res, "Location",
+                           plain_path(req->path)
+                               ? ec_arena_printf(req->arena,
+                                                 "/admin/sign-in?next=%s",
+                                                 req->path)
+                               : "/admin/sign-in");
+        *done = 1;
+        return 0;
+    }
+    if (rc < 0)
+        return rc;
+    if (!ec_staff_can(st->role, (enum ec_staff_action)EC_R_ACTION_OF(flags)))
+        return EC_ERR_FORBIDDEN;
+    req->staff = st;
+    return 0;
+}
+
 static int
 run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     ec_body_read_fn read_fn, void *read_ctx)
@@ -579,6 +652,12 @@ matched:
     req->texts = texts_for(app, req);
     if (req->tenant && is_read(req) && !(route->flags & EC_R_ADMIN_API))
         ensure_session(app, req);
+    if (route->flags & EC_R_STAFF) {
+        int done;
+
+        if ((rc = check_staff(app, req, res, route->flags, &done)) < 0 || done)
+            return rc;
+    }
     return route->handler(req, res);
 }
 

@@ -13,6 +13,7 @@
  */
 #include "app/routes.h"
 
+#include "handlers/admin.h"
 #include "handlers/handlers.h"
 #include "svc/staff.h"
 
@@ -32,6 +33,9 @@
 #define READ EC_R_ACTION(EC_STAFF_READ)
 #define EDIT EC_R_ACTION(EC_STAFF_EDIT_CATALOG)
 #define MANAGE EC_R_ACTION(EC_STAFF_MANAGE)
+/* the admin panel's screens: a signed-in staff member of the tenant
+   whose role may do action a (svc/staff.h), read from MySQL per request */
+#define STAFF(a) (T | DB | KV | EC_R_STAFF | EC_R_ACTION(EC_STAFF_##a))
 
 /* one route a line, in columns */
 /* clang-format off */
@@ -73,24 +77,24 @@ const struct ec_route ec_routes[] = {
     /* the admin API (handlers/admin_api.c, docs/admin.md): the last
        flags' READ, EDIT or MANAGE is what the key's role must be
        allowed (svc/staff.h) */
-    {EC_GET,    "/api/admin/v1/products",      ec_h_admin_products,     ADM | READ},
-    {EC_POST,   "/api/admin/v1/products",      ec_h_admin_product_create, ADMB | EDIT},
-    {EC_GET,    "/api/admin/v1/products/{sku}", ec_h_admin_product,     ADM | READ},
-    {EC_PUT,    "/api/admin/v1/products/{sku}", ec_h_admin_product_put, ADMB | EDIT},
-    {EC_DELETE, "/api/admin/v1/products/{sku}", ec_h_admin_product_retire, ADMB | EDIT},
-    {EC_GET,    "/api/admin/v1/campaigns",     ec_h_admin_campaigns,    ADM | READ},
-    {EC_POST,   "/api/admin/v1/campaigns",     ec_h_admin_campaign_create, ADMB | EDIT},
-    {EC_GET,    "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign,  ADM | READ},
-    {EC_PUT,    "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign_put, ADMB | EDIT},
-    {EC_DELETE, "/api/admin/v1/campaigns/{code}", ec_h_admin_campaign_delete, ADMB | EDIT},
-    {EC_GET,    "/api/admin/v1/channels",      ec_h_admin_channels,     ADM | READ},
-    {EC_POST,   "/api/admin/v1/channels",      ec_h_admin_channel_create, ADMB | EDIT},
-    {EC_GET,    "/api/admin/v1/channels/{code}", ec_h_admin_channel,    ADM | READ},
-    {EC_PUT,    "/api/admin/v1/channels/{code}", ec_h_admin_channel_put, ADMB | EDIT},
-    {EC_DELETE, "/api/admin/v1/channels/{code}", ec_h_admin_channel_delete, ADMB | EDIT},
-    {EC_POST,   "/api/admin/v1/numbers",       ec_h_admin_numbers_import, ADMB | EC_R_CSV_BODY | MANAGE},
-    {EC_GET,    "/api/admin/v1/orders",        ec_h_admin_orders,       ADM | READ},
-    {EC_GET,    "/api/admin/v1/audit",         ec_h_admin_audit,        ADM | READ},
+    {EC_GET,    "/api/admin/v1/products",      ec_h_api_admin_products,     ADM | READ},
+    {EC_POST,   "/api/admin/v1/products",      ec_h_api_admin_product_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/products/{sku}", ec_h_api_admin_product,     ADM | READ},
+    {EC_PUT,    "/api/admin/v1/products/{sku}", ec_h_api_admin_product_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/products/{sku}", ec_h_api_admin_product_retire, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/campaigns",     ec_h_api_admin_campaigns,    ADM | READ},
+    {EC_POST,   "/api/admin/v1/campaigns",     ec_h_api_admin_campaign_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/campaigns/{code}", ec_h_api_admin_campaign,  ADM | READ},
+    {EC_PUT,    "/api/admin/v1/campaigns/{code}", ec_h_api_admin_campaign_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/campaigns/{code}", ec_h_api_admin_campaign_delete, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/channels",      ec_h_api_admin_channels,     ADM | READ},
+    {EC_POST,   "/api/admin/v1/channels",      ec_h_api_admin_channel_create, ADMB | EDIT},
+    {EC_GET,    "/api/admin/v1/channels/{code}", ec_h_api_admin_channel,    ADM | READ},
+    {EC_PUT,    "/api/admin/v1/channels/{code}", ec_h_api_admin_channel_put, ADMB | EDIT},
+    {EC_DELETE, "/api/admin/v1/channels/{code}", ec_h_api_admin_channel_delete, ADMB | EDIT},
+    {EC_POST,   "/api/admin/v1/numbers",       ec_h_api_admin_numbers_import, ADMB | EC_R_CSV_BODY | MANAGE},
+    {EC_GET,    "/api/admin/v1/orders",        ec_h_api_admin_orders,       ADM | READ},
+    {EC_GET,    "/api/admin/v1/audit",         ec_h_api_admin_audit,        ADM | READ},
 
     {EC_GET,    "/",                           ec_h_home,               CAT},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},
@@ -134,6 +138,20 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/checkout",                   ec_h_form_checkout,      CAT | DB | FORM},
     {EC_GET,    "/orders/{id}",                ec_h_order_page,         T | DB | KV},
     {EC_GET,    "/orders/{id}/contract-summary", ec_h_order_summary,    T | DB | KV},
+    /* the admin panel (handlers/admin*.c, docs/admin.md): the staff
+       sign-in (a second step for a user with a second factor) and out,
+       then the screens, each with the action its role must allow */
+    {EC_GET,    "/admin/sign-in",              ec_h_admin_signin_page,  T | KV},
+    {EC_POST,   "/admin/sign-in",              ec_h_admin_form_signin,  T | DB | KV | FORM},
+    {EC_GET,    "/admin/sign-in/code",         ec_h_admin_code_page,    T | KV},
+    {EC_POST,   "/admin/sign-in/code",         ec_h_admin_form_code,    T | DB | KV | FORM},
+    {EC_POST,   "/admin/sign-out",             ec_h_admin_form_signout, T | KV | FORM},
+    {EC_GET,    "/admin",                      ec_h_admin_overview,     STAFF(READ) | CAT},
+    {EC_GET,    "/admin/products",             ec_h_admin_products,     STAFF(READ) | CAT},
+    {EC_GET,    "/admin/orders",               ec_h_admin_orders,       STAFF(READ)},
+    {EC_GET,    "/admin/orders/{id}",          ec_h_admin_order,        STAFF(READ)},
+    {EC_POST,   "/admin/orders/{id}/retry",    ec_h_admin_form_retry,   STAFF(MANAGE) | FORM},
+    {EC_GET,    "/admin/staff",                ec_h_admin_staff,        STAFF(MANAGE)},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

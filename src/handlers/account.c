@@ -27,6 +27,7 @@
 #include "handlers/basket.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
+#include "handlers/session_id.h"
 #include "http/csrf.h"
 #include "http/redirect.h"
 #include "http/request.h"
@@ -68,20 +69,6 @@ hint_cookie(struct ec_request *req, struct ec_response *res, int on)
                                        req->https ? "; Secure" : ""));
 }
 
-/* The request continues as session id, new: its cookie and token go out
-   with the answer (the dispatcher sends them). */
-static void
-adopt_session(struct ec_request *req, const char *id)
-{
-    char *t = ec_arena_alloc(req->arena, EC_CSRF_TOKEN_SIZE);
-
-    ec_csrf_sign(req->env->form_key, req->env->form_key_len, req->host, id, t);
-    req->session_id = id;
-    req->session_issued = (long long)time(NULL);
-    req->session_fresh = 1;
-    req->csrf_token = t;
-}
-
 /*
  * Sign account a in: the session's id rotated (the old one names
  * nothing), its basket joined to the account's (*m), the account
@@ -93,20 +80,17 @@ sign_in(struct ec_request *req, struct ec_response *res,
 {
     const struct ec_env *env = req->env;
     const char *slug = req->tenant->slug, *ref = account_ref(req, a->id);
-    char *id = ec_arena_alloc(req->arena, EC_SESSION_ID_SIZE);
     struct ec_basket_policy p;
+    const char *id;
     char old_hash[65];
-    int moved = 0, rc;
+    int rc;
 
-    ec_session_new_id(id);
     old_hash[0] = '\0';
     if (req->session_id && !req->session_fresh)
         ec_order_session_hash(req->session_id, old_hash);
-    if (req->session_id && !req->session_fresh &&
-        (rc = ec_session_rotate(env->kv, slug, req->session_id, id,
-                                env->session_idle_ms, &moved)) < 0)
+    if ((rc = ec_h_session_renew(req)) < 0)
         return rc;
-    adopt_session(req, id);
+    id = req->session_id;
     ec_basket_policy_of(req, &p);
     if ((rc = ec_account_basket_merge(env->kv, slug, id, ref, a->name,
                                       env->session_idle_ms, &p, req->arena,
@@ -139,7 +123,7 @@ sign_out(struct ec_request *req, struct ec_response *res)
                                   req->session_id, NULL)) < 0)
         return rc;
     ec_session_new_id(id);
-    adopt_session(req, id);
+    ec_h_session_adopt(req, id);
     hint_cookie(req, res, 0);
     return 0;
 }

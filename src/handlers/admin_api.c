@@ -138,91 +138,91 @@ remove_one(struct ec_request *req, struct ec_response *res,
 }
 
 int
-ec_h_admin_products(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_products(struct ec_request *req, struct ec_response *res)
 {
     return list(req, res, EC_CATALOG_PRODUCT, "products");
 }
 
 int
-ec_h_admin_product_create(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_product_create(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_PRODUCT, NULL);
 }
 
 int
-ec_h_admin_product(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_product(struct ec_request *req, struct ec_response *res)
 {
     return get(req, res, EC_CATALOG_PRODUCT, "sku");
 }
 
 int
-ec_h_admin_product_put(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_product_put(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_PRODUCT, "sku");
 }
 
 int
-ec_h_admin_product_retire(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_product_retire(struct ec_request *req, struct ec_response *res)
 {
     return remove_one(req, res, EC_CATALOG_PRODUCT, "sku");
 }
 
 int
-ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_campaigns(struct ec_request *req, struct ec_response *res)
 {
     return list(req, res, EC_CATALOG_CAMPAIGN, "campaigns");
 }
 
 int
-ec_h_admin_campaign_create(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_campaign_create(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_CAMPAIGN, NULL);
 }
 
 int
-ec_h_admin_campaign(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_campaign(struct ec_request *req, struct ec_response *res)
 {
     return get(req, res, EC_CATALOG_CAMPAIGN, "code");
 }
 
 int
-ec_h_admin_campaign_put(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_campaign_put(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_CAMPAIGN, "code");
 }
 
 int
-ec_h_admin_campaign_delete(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_campaign_delete(struct ec_request *req, struct ec_response *res)
 {
     return remove_one(req, res, EC_CATALOG_CAMPAIGN, "code");
 }
 
 int
-ec_h_admin_channels(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_channels(struct ec_request *req, struct ec_response *res)
 {
     return list(req, res, EC_CATALOG_CHANNEL, "channels");
 }
 
 int
-ec_h_admin_channel_create(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_channel_create(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_CHANNEL, NULL);
 }
 
 int
-ec_h_admin_channel(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_channel(struct ec_request *req, struct ec_response *res)
 {
     return get(req, res, EC_CATALOG_CHANNEL, "code");
 }
 
 int
-ec_h_admin_channel_put(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_channel_put(struct ec_request *req, struct ec_response *res)
 {
     return put(req, res, EC_CATALOG_CHANNEL, "code");
 }
 
 int
-ec_h_admin_channel_delete(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_channel_delete(struct ec_request *req, struct ec_response *res)
 {
     return remove_one(req, res, EC_CATALOG_CHANNEL, "code");
 }
@@ -328,7 +328,7 @@ wants_csv(const struct ec_request *req)
 /* GET /api/admin/v1/audit: {"entries":[...],"next":"<cursor>"|null}, or
    the same rows as CSV (newest first) */
 int
-ec_h_admin_audit(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_audit(struct ec_request *req, struct ec_response *res)
 {
     struct ec_audit_filter f;
     struct audit_ctx c = {NULL, NULL, 0, 0};

@@ -17,7 +17,7 @@
 #include "http/response.h"
 #include "svc/number_csv.h"
 #include "svc/order.h"
-#include "svc/order_admin.h"
+#include "svc/order_page.h"
 #include "svc/tenant.h"
 
 /* The bad lines of a refused file, for the error's "errors" member. */
@@ -45,7 +45,7 @@ line_errors(const struct ec_number_csv_result *r)
 /* POST /api/admin/v1/numbers (text/csv, one number a line):
    {"added","in_pool","repeated"}, or 422 with every bad line */
 int
-ec_h_admin_numbers_import(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_numbers_import(struct ec_request *req, struct ec_response *res)
 {
     struct ec_audit_actor who = {EC_AUDIT_API_KEY, req->api_key_id,
                                  req->api_key_name};
@@ -94,14 +94,14 @@ instant(const struct ec_request *req, const char *s, long long *t)
 /* GET /api/admin/v1/orders?state=&from=&to=&limit=&cursor=:
    {"orders":[...],"next":cursor|null} */
 int
-ec_h_admin_orders(struct ec_request *req, struct ec_response *res)
+ec_h_api_admin_orders(struct ec_request *req, struct ec_response *res)
 {
     const char *state = ec_request_arg(req, "state");
     const char *from = ec_request_arg(req, "from");
     const char *to = ec_request_arg(req, "to");
     const char *limit = ec_request_arg(req, "limit");
     const char *cursor = ec_request_arg(req, "cursor");
-    struct ec_order_admin_filter f = {-1, 0, 0, 0, 0};
+    struct ec_order_page_filter f = {-1, 0, 0, 0, 0};
     struct json_object *orders, *m;
     long long next;
     char *end;
@@ -120,7 +120,7 @@ ec_h_admin_orders(struct ec_request *req, struct ec_response *res)
     if (limit && *limit) {
         long n = strtol(limit, &end, 10);
 
-        if (*end || n < 1 || n > EC_ORDER_ADMIN_LIMIT_MAX)
+        if (*end || n < 1 || n > EC_ORDER_PAGE_LIMIT_MAX)
             return ec_fail(res, EC_ERR_INVALID_FIELD, "limit",
                            "limit is a whole number from 1 to 500.");
         f.limit = (unsigned)n;
@@ -131,8 +131,8 @@ ec_h_admin_orders(struct ec_request *req, struct ec_response *res)
             return ec_fail(res, EC_ERR_INVALID_FIELD, "cursor",
                            "cursor is the next of an earlier page.");
     }
-    if ((rc = ec_order_admin_list(req->env->db, req->tenant->id, &f, &orders,
-                                  &next)) < 0)
+    if ((rc = ec_order_page(req->env->db, req->tenant->id, &f, &orders,
+                            &next)) < 0)
         return rc;
     m = json_object_new_object();
     json_object_object_add(m, "orders", orders);

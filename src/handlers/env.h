@@ -5,6 +5,11 @@
  * in req->env, so handlers never see the configuration or the worker
  * itself and stay a layer below the code that wires everything together.
  *
+ * The signed-in staff member of an admin route (EC_R_STAFF) is
+ * req->staff (struct ec_staff, svc/staff.h): the dispatcher read it from
+ * MySQL for this request and checked its tenant and role, so a handler
+ * of such a route may rely on it and never checks either itself.
+ *
  * Invariants: every pointer is non-NULL and outlives the worker's
  * requests; the stores connect lazily (a route's DB/KV flags make the
  * dispatcher connect them before the handler runs).
@@ -18,6 +23,7 @@
 #include "svc/basket.h"
 #include "svc/signin.h"
 #include "svc/mitid.h"
+#include "svc/staff.h"
 
 struct ec_cidrs;
 struct ec_db;

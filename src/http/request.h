@@ -28,6 +28,7 @@ struct ec_catalog;
 struct ec_channel;
 struct ec_channel_rule;
 struct ec_msgcat;
+struct ec_staff;
 struct json_object;
 
 enum ec_body_kind { EC_BODY_NONE, EC_BODY_FORM, EC_BODY_JSON, EC_BODY_OTHER };
@@ -88,6 +89,10 @@ struct ec_request {
        otherwise */
     long long api_key_id;
     const char *api_key_name;
+    /* the signed-in staff member on an admin route (EC_R_STAFF), read
+       again from MySQL for this request by the dispatcher; NULL
+       elsewhere (svc/staff.h, handlers/env.h) */
+    const struct ec_staff *staff;
     struct timespec started;
 };
 

@@ -74,13 +74,20 @@ enum ec_route_flag {
        of JSON (else 415); a cross-site form cannot send that type
        either */
     EC_R_CSV_BODY = 1 << 10,
+    /* the admin panel's: a staff member of the request's tenant (or an
+       operator) signed in on this session, whose role may do the action
+       the route names with EC_R_ACTION(). Without one, a GET answers 303
+       to the sign-in page, anything else 401; a role without the action
+       403 */
+    EC_R_STAFF = 1 << 11,
 };
 
 /*
- * EC_R_ADMIN_API: what the key's role must be allowed to do, kept in the
- * flags' top bits (an enum ec_staff_action of svc/staff.h, which the
- * router does not read): EC_R_ACTION(EC_STAFF_READ) in the table, and
- * EC_R_ACTION_OF(flags) gives it back (-1 for a route without one).
+ * EC_R_ADMIN_API and EC_R_STAFF: what the key's or the staff member's
+ * role must be allowed to do, kept in the flags' top bits (an enum
+ * ec_staff_action of svc/staff.h, which the router does not read):
+ * EC_R_ACTION(EC_STAFF_READ) in the table, and EC_R_ACTION_OF(flags)
+ * gives it back (-1 for a route without one).
  */
 #define EC_R_ACTION_SHIFT 24
 #define EC_R_ACTION(a) (((unsigned)(a) + 1u) << EC_R_ACTION_SHIFT)

@@ -347,6 +347,41 @@ ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
 }
 
 int
+ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
+                     long long *n, int *complete)
+{
+    char cursor[32] = "0";
+    const char *argv[] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"};
+    size_t lens[6] = {4, 0, 5, strlen(pattern), 5, 4};
+    redisReply *r;
+    int rc;
+
+    *n = 0;
+    *complete = 0;
+    for (unsigned i = 0; i < max_calls; i++) {
+        lens[1] = strlen(cursor);
+        if ((rc = command(kv, &r, 6, argv, lens)) < 0)
+            return rc;
+        if (r->type != REDIS_REPLY_ARRAY || r->elements != 2 ||
+            r->element[0]->type != REDIS_REPLY_STRING ||
+            r->element[0]->len >= sizeof(cursor) ||
+            r->element[1]->type != REDIS_REPLY_ARRAY) {
+            freeReplyObject(r);
+            return EC_ERR_INTERNAL;
+        }
+        *n += (long long)r->element[1]->elements;
+        memcpy(cursor, r->element[0]->str, r->element[0]->len);
+        cursor[r->element[0]->len] = '\0';
+        freeReplyObject(r);
+        if (strcmp(cursor, "0") == 0) {
+            *complete = 1;
+            return 0;
+        }
+    }
+    return 0;
+}
+
+int
 ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message)
 {
     const char *argv[] = {"PUBLISH", channel, message};

@@ -76,6 +76,17 @@ int ec_kv_set_px(struct ec_kv *kv, const char *key, const char *value,
 int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
                struct ec_arena *a, char **vals);
 
+/*
+ * Count the keys matching pattern with SCAN, COUNT 1000 a call, at most
+ * max_calls calls, so no call blocks Redis for long and the whole count
+ * is bounded however big the keyspace: *n the keys seen, *complete 1
+ * when the walk finished (else *n is a lower bound). A key may be
+ * counted twice if it moved while the walk ran (SCAN's own guarantee).
+ * 0 or an ec_err.
+ */
+int ec_kv_count_matching(struct ec_kv *kv, const char *pattern,
+                         unsigned max_calls, long long *n, int *complete);
+
 /* PUBLISH message on channel: 0 or an ec_err. */
 int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
 

@@ -865,6 +865,23 @@ ec_number_lock_key(char *out, size_t size, const char *slug, const char *msisdn)
     return 0;
 }
 
+/* SCAN calls of 1000 slots the overview's count may take */
+#define LOCK_COUNT_CALLS 200
+
+int
+ec_number_locked_count(struct ec_kv *kv, const char *slug, long long *n,
+                       int *complete)
+{
+    char pattern[96];
+
+    *n = 0;
+    *complete = 0;
+    if (!slug_valid(slug))
+        return EC_ERR_INVALID_FIELD;
+    snprintf(pattern, sizeof(pattern), "ecom:{%s}:lock:*", slug);
+    return ec_kv_count_matching(kv, pattern, LOCK_COUNT_CALLS, n, complete);
+}
+
 int
 ec_number_rate_key(char *out, size_t size, const char *slug, const char *client)
 {

@@ -257,6 +257,15 @@ int ec_number_check_available(struct ec_db *db, long long tenant_id,
 /* ---- locks ---- */
 
 /*
+ * How many of tenant slug's numbers are locked by baskets now, for the
+ * admin panel's overview: a bounded walk of the lock keys (SCAN, never
+ * KEYS: ec_kv_count_matching()), so *complete is 0 when the keyspace was
+ * too big to walk whole and *n is then a lower bound. 0 or an ec_err.
+ */
+int ec_number_locked_count(struct ec_kv *kv, const char *slug, long long *n,
+                           int *complete);
+
+/*
  * The Redis key of the lock on msisdn in the tenant slug, into out:
  * "ecom:{nordlys}:lock:+4520123456". 0, or EC_ERR_INVALID_FIELD when
  * msisdn is not a valid number or the key does not fit.

@@ -1,101 +1,321 @@
 #include "svc/order_admin.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
 
 #include "core/err.h"
+#include "core/rand.h"
 #include "store/db.h"
-#include "svc/order.h"
 
-struct list_ctx {
-    struct json_object *arr;
-    long long last;
-    unsigned n;
-};
+#define NULL_PARAM ((struct ec_db_param){EC_DB_NULL, NULL, 0, 0})
+#define RFC3339 "'%Y-%m-%dT%H:%i:%sZ'"
 
 static struct json_object *
-num(const char *s)
+int_of(const char *s)
 {
-    return json_object_new_int64(strtoll(s, NULL, 10));
+    return json_object_new_int64(s ? strtoll(s, NULL, 10) : 0);
 }
+
+static struct json_object *
+str_or_null(const char *s)
+{
+    return s ? json_object_new_string(s) : NULL;
+}
+
+/* totals from columns i.. (monthly, one_time, due_now, min_total) */
+static struct json_object *
+totals_of(const struct ec_db_row *row, int i, const char *currency)
+{
+    struct json_object *t = json_object_new_object();
+
+    json_object_object_add(t, "currency", json_object_new_string(currency));
+    json_object_object_add(t, "monthly", int_of(row->vals[i]));
+    json_object_object_add(t, "one_time", int_of(row->vals[i + 1]));
+    json_object_object_add(t, "due_now", int_of(row->vals[i + 2]));
+    json_object_object_add(t, "min_total", int_of(row->vals[i + 3]));
+    return t;
+}
+
+/* ---- the list ---- */
 
 static int
-order_row(const struct ec_db_row *row, void *ctx)
+read_entry(const struct ec_db_row *row, void *ctx)
 {
-    struct list_ctx *c = ctx;
     struct json_object *o = json_object_new_object();
-    struct json_object *who = json_object_new_object();
 
-    c->last = strtoll(row->vals[0], NULL, 10);
-    c->n++;
-    json_object_object_add(o, "id", json_object_new_string(row->vals[1]));
-    json_object_object_add(o, "status", json_object_new_string(row->vals[2]));
+    json_object_object_add(o, "id", json_object_new_string(row->vals[0]));
+    json_object_object_add(o, "status", json_object_new_string(row->vals[1]));
     json_object_object_add(o, "created_at",
-                           json_object_new_string(row->vals[3]));
-    json_object_object_add(o, "currency", json_object_new_string(row->vals[4]));
-    json_object_object_add(o, "monthly_total", num(row->vals[5]));
-    json_object_object_add(o, "one_time_total", num(row->vals[6]));
-    json_object_object_add(o, "due_now", num(row->vals[7]));
-    json_object_object_add(o, "min_total", num(row->vals[8]));
-    json_object_object_add(who, "name", json_object_new_string(row->vals[9]));
-    json_object_object_add(who, "email", json_object_new_string(row->vals[10]));
-    json_object_object_add(o, "customer", who);
-    json_object_array_add(c->arr, o);
+                           json_object_new_string(row->vals[2]));
+    json_object_object_add(o, "currency", json_object_new_string(row->vals[3]));
+    json_object_object_add(o, "totals", totals_of(row, 4, row->vals[3]));
+    json_object_object_add(o, "lines", int_of(row->vals[8]));
+    json_object_object_add(o, "customer_name",
+                           json_object_new_string(row->vals[9]));
+    json_object_array_add(ctx, o);
     return 0;
-}
-
-static struct ec_db_param
-opt_int(long long n)
-{
-    if (n <= 0)
-        return (struct ec_db_param){EC_DB_NULL, NULL, 0, 0};
-    return EC_DB_I(n);
 }
 
 int
 ec_order_admin_list(struct ec_db *db, long long tenant_id,
-                    const struct ec_order_admin_filter *f,
-                    struct json_object **out, long long *cursor)
+                    const struct ec_order_filter *f, struct json_object **out)
 {
-    unsigned limit = f->limit ? f->limit : EC_ORDER_ADMIN_LIMIT_DEFAULT;
-    struct list_ctx c = {NULL, 0, 0};
-    struct ec_db_param p[10];
     const char *status = ec_order_status_name((enum ec_order_status)f->status);
+    unsigned limit = f->limit;
+    struct ec_db_param p[8];
+    int rc;
+
+    if (limit == 0 || limit > EC_ORDER_ADMIN_LIST_MAX)
+        limit = EC_ORDER_ADMIN_LIST_MAX;
+    p[0] = EC_DB_I(tenant_id);
+    p[1] = f->status >= 0 && status ? EC_DB_S(status) : NULL_PARAM;
+    p[2] = p[1];
+    p[3] = EC_DB_I(f->from);
+    p[4] = EC_DB_I(f->from);
+    p[5] = EC_DB_I(f->to);
+    p[6] = EC_DB_I(f->to);
+    p[7] = EC_DB_I((long long)limit);
+    *out = json_object_new_array();
+    rc = ec_db_exec(db,
+                    "SELECT o.public_id, o.status,"
+                    " DATE_FORMAT(o.created_at, " RFC3339 "), o.currency,"
+                    " o.monthly_total, o.one_time_total, o.due_now,"
+                    " o.min_total, (SELECT COUNT(*) FROM order_lines l"
+                    " WHERE l.order_id = o.id AND l.tenant_id = o.tenant_id),"
+                    " o.customer_name FROM orders o WHERE o.tenant_id = ?"
+                    " AND (? IS NULL OR o.status = ?)"
+                    " AND (? = 0 OR o.created_at >= FROM_UNIXTIME(?))"
+                    " AND (? = 0 OR o.created_at < FROM_UNIXTIME(?))"
+                    " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
+                    p, 8, read_entry, *out, NULL);
+    if (rc < 0) {
+        json_object_put(*out);
+        *out = NULL;
+        return rc;
+    }
+    return 0;
+}
+
+/* ---- one order ---- */
+
+struct view {
+    long long row_id;
+    struct json_object *o;
+};
+
+static int
+read_view(const struct ec_db_row *row, void *ctx)
+{
+    struct view *v = ctx;
+    struct json_object *o = json_object_new_object(), *t, *c;
+
+    v->row_id = strtoll(row->vals[0], NULL, 10);
+    json_object_object_add(o, "id", json_object_new_string(row->vals[1]));
+    json_object_object_add(o, "status", json_object_new_string(row->vals[2]));
+    json_object_object_add(o, "cancel_reason", str_or_null(row->vals[3]));
+    json_object_object_add(o, "created_at",
+                           json_object_new_string(row->vals[4]));
+    json_object_object_add(o, "currency", json_object_new_string(row->vals[5]));
+    t = totals_of(row, 6, row->vals[5]);
+    json_object_object_add(t, "vat_due_now", int_of(row->vals[10]));
+    json_object_object_add(o, "totals", t);
+    c = json_object_new_object();
+    json_object_object_add(c, "name", json_object_new_string(row->vals[11]));
+    json_object_object_add(c, "email", json_object_new_string(row->vals[12]));
+    json_object_object_add(c, "phone", json_object_new_string(row->vals[13]));
+    json_object_object_add(c, "address", json_object_new_string(row->vals[14]));
+    json_object_object_add(o, "customer", c);
+    json_object_object_add(
+        o, "identity_verified",
+        json_object_new_boolean(row->vals[15] && atoi(row->vals[15])));
+    v->o = o;
+    return 1;
+}
+
+static int
+read_line(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *l = json_object_new_object();
+    struct json_object *b = json_tokener_parse(row->vals[11]);
+
+    json_object_object_add(l, "line_no", int_of(row->vals[0]));
+    json_object_object_add(l, "sku", json_object_new_string(row->vals[1]));
+    json_object_object_add(l, "name", json_object_new_string(row->vals[2]));
+    json_object_object_add(l, "channel", json_object_new_string(row->vals[3]));
+    json_object_object_add(l, "binding_months", int_of(row->vals[4]));
+    json_object_object_add(l, "sim_type", json_object_new_string(row->vals[5]));
+    json_object_object_add(l, "msisdn", str_or_null(row->vals[6]));
+    json_object_object_add(l, "porting", str_or_null(row->vals[7]));
+    json_object_object_add(l, "monthly_now", int_of(row->vals[8]));
+    json_object_object_add(l, "one_time", int_of(row->vals[9]));
+    json_object_object_add(l, "min_total", int_of(row->vals[10]));
+    /* the column is checked JSON (ck_order_lines_breakdown) */
+    json_object_object_add(l, "breakdown", b);
+    json_object_array_add(ctx, l);
+    return 0;
+}
+
+static int
+read_payment(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *p = json_object_new_object();
+
+    json_object_object_add(p, "id", json_object_new_string(row->vals[0]));
+    json_object_object_add(p, "provider", json_object_new_string(row->vals[1]));
+    json_object_object_add(p, "status", json_object_new_string(row->vals[2]));
+    json_object_object_add(p, "amount", int_of(row->vals[3]));
+    json_object_object_add(ctx, "payment", p);
+    return 1;
+}
+
+static int
+read_delivery(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object *d = json_object_new_object();
+
+    json_object_object_add(d, "event_id", json_object_new_string(row->vals[0]));
+    json_object_object_add(d, "seq", int_of(row->vals[1]));
+    json_object_object_add(d, "type", json_object_new_string(row->vals[2]));
+    json_object_object_add(d, "state", json_object_new_string(row->vals[3]));
+    json_object_object_add(d, "attempts", int_of(row->vals[4]));
+    json_object_object_add(d, "next_attempt_at",
+                           json_object_new_string(row->vals[5]));
+    json_object_object_add(d, "last_error", str_or_null(row->vals[6]));
+    json_object_object_add(d, "delivered_at", str_or_null(row->vals[7]));
+    json_object_object_add(
+        d, "dead", json_object_new_boolean(strcmp(row->vals[3], "dead") == 0));
+    json_object_array_add(ctx, d);
+    return 0;
+}
+
+int
+ec_order_admin_view(struct ec_db *db, long long tenant_id,
+                    const char *public_id, struct json_object **out)
+{
+    struct ec_db_param p[2] = {EC_DB_I(tenant_id), EC_DB_S(public_id)};
+    struct ec_db_param q[2];
+    struct view v = {0, NULL};
+    struct json_object *lines, *deliveries;
     int rc;
 
     *out = NULL;
-    *cursor = 0;
-    if (limit > EC_ORDER_ADMIN_LIMIT_MAX)
-        return EC_ERR_INVALID_FIELD;
-    p[0] = EC_DB_I(tenant_id);
-    p[1] = p[2] =
-        status ? EC_DB_S(status) : (struct ec_db_param){EC_DB_NULL, NULL, 0, 0};
-    p[3] = p[4] = opt_int(f->from);
-    p[5] = p[6] = opt_int(f->to);
-    p[7] = p[8] = opt_int(f->before_id);
-    p[9] = EC_DB_I(limit);
-    c.arr = json_object_new_array();
-    /* one statement for every filter: an absent one is NULL and passes */
+    if (!ec_hex_valid(public_id, 32))
+        return EC_ERR_NOT_FOUND;
     rc = ec_db_exec(db,
-                    "SELECT id, public_id, status,"
-                    " DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                    " currency, monthly_total, one_time_total, due_now,"
-                    " min_total, customer_name, customer_email"
-                    " FROM orders WHERE tenant_id = ?"
-                    " AND (? IS NULL OR status = ?)"
-                    " AND (? IS NULL OR created_at >= FROM_UNIXTIME(?))"
-                    " AND (? IS NULL OR created_at < FROM_UNIXTIME(?))"
-                    " AND (? IS NULL OR id < ?)"
-                    " ORDER BY id DESC LIMIT ?",
-                    p, 10, order_row, &c, NULL);
+                    "SELECT id, public_id, status, cancel_reason,"
+                    " DATE_FORMAT(created_at, " RFC3339 "), currency,"
+                    " monthly_total, one_time_total, due_now, min_total,"
+                    " vat_due_now, customer_name, customer_email,"
+                    " customer_phone, customer_address,"
+                    " identity_sealed IS NOT NULL FROM orders"
+                    " WHERE tenant_id = ? AND public_id = ?",
+                    p, 2, read_view, &v, NULL);
+    if (rc < 0 || !v.o) {
+        json_object_put(v.o);
+        return rc < 0 ? rc : EC_ERR_NOT_FOUND;
+    }
+    q[0] = EC_DB_I(tenant_id);
+    q[1] = EC_DB_I(v.row_id);
+    lines = json_object_new_array();
+    json_object_object_add(v.o, "lines", lines);
+    deliveries = json_object_new_array();
+    json_object_object_add(v.o, "deliveries", deliveries);
+    rc = ec_db_exec(db,
+                    "SELECT line_no, sku, name, channel, binding_months,"
+                    " sim_type, msisdn, porting_msisdn, monthly_now, one_time,"
+                    " min_total, breakdown FROM order_lines WHERE tenant_id = ?"
+                    " AND order_id = ? ORDER BY line_no",
+                    q, 2, read_line, lines, NULL);
+    if (rc >= 0)
+        rc = ec_db_exec(db,
+                        "SELECT public_id, provider, status, amount"
+                        " FROM payments WHERE tenant_id = ? AND order_id = ?"
+                        " ORDER BY id DESC LIMIT 1",
+                        q, 2, read_payment, v.o, NULL);
+    if (rc >= 0)
+        rc =
+            ec_db_exec(db,
+                       "SELECT event_id, seq, type, state, attempts,"
+                       " DATE_FORMAT(next_attempt_at, " RFC3339 "), last_error,"
+                       " DATE_FORMAT(delivered_at, " RFC3339 ") FROM outbox"
+                       " WHERE tenant_id = ? AND order_id = ? ORDER BY seq",
+                       q, 2, read_delivery, deliveries, NULL);
     if (rc < 0) {
-        json_object_put(c.arr);
+        json_object_put(v.o);
         return rc;
     }
-    *out = c.arr;
-    if (c.n == limit)
-        *cursor = c.last;
+    *out = v.o;
     return 0;
+}
+
+/* ---- the overview's day ---- */
+
+static int
+read_day(const struct ec_db_row *row, void *ctx)
+{
+    struct ec_order_day *d = ctx;
+
+    d->orders = row->vals[0] ? strtoll(row->vals[0], NULL, 10) : 0;
+    d->paid = row->vals[1] ? strtoll(row->vals[1], NULL, 10) : 0;
+    d->revenue = row->vals[2] ? strtoll(row->vals[2], NULL, 10) : 0;
+    return 1;
+}
+
+int
+ec_order_admin_day(struct ec_db *db, long long tenant_id, int64_t from,
+                   int64_t to, struct ec_order_day *out)
+{
+    struct ec_db_param p[3] = {EC_DB_I(tenant_id), EC_DB_I(from), EC_DB_I(to)};
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    /* one range of ix_orders_tenant_created */
+    rc = ec_db_exec(db,
+                    "SELECT COUNT(*),"
+                    " SUM(status IN ('paid', 'submitted', 'provisioning',"
+                    " 'completed')),"
+                    " SUM(IF(status IN ('paid', 'submitted', 'provisioning',"
+                    " 'completed'), due_now, 0))"
+                    " FROM orders WHERE tenant_id = ?"
+                    " AND created_at >= FROM_UNIXTIME(?)"
+                    " AND created_at < FROM_UNIXTIME(?)",
+                    p, 3, read_day, out, NULL);
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- the retry of a dead letter ---- */
+
+static int
+found(const struct ec_db_row *row, void *ctx)
+{
+    (void)row;
+    (void)ctx;
+    return 1;
+}
+
+int
+ec_order_admin_dead_event(struct ec_db *db, long long tenant_id,
+                          const char *public_id, const char *event_id)
+{
+    struct ec_db_param p[3];
+    int rc;
+
+    if (!ec_hex_valid(public_id, 32) || !event_id ||
+        !ec_hex_valid(event_id, 32))
+        return EC_ERR_NOT_FOUND;
+    p[0] = EC_DB_I(tenant_id);
+    p[1] = EC_DB_S(event_id);
+    p[2] = EC_DB_S(public_id);
+    rc = ec_db_exec(db,
+                    "SELECT 1 FROM outbox x JOIN orders o ON o.id = x.order_id"
+                    " AND o.tenant_id = x.tenant_id WHERE x.tenant_id = ?"
+                    " AND x.event_id = ? AND o.public_id = ?"
+                    " AND x.state = 'dead'",
+                    p, 3, found, NULL, NULL);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? 0 : EC_ERR_NOT_FOUND;
 }

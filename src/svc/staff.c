@@ -146,6 +146,101 @@ ec_staff_find(struct ec_db *db, long long tenant_id, const char *email,
     return rc == 1 ? 0 : EC_ERR_NOT_FOUND;
 }
 
+int
+ec_staff_get(struct ec_db *db, long long tenant_id, long long id,
+             struct ec_staff *out)
+{
+    struct ec_db_param p[2] = {EC_DB_I(id), EC_DB_I(tenant_id)};
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    rc = ec_db_exec(db,
+                    "SELECT " STAFF_COLUMNS " FROM staff_users"
+                    " WHERE id = ? AND scope IN (?, 0)",
+                    p, 2, read_staff, out, NULL);
+    if (rc < 0)
+        return rc;
+    return rc == 1 ? 0 : EC_ERR_NOT_FOUND;
+}
+
+/* A user and the hash to check against, for ec_staff_authenticate(). */
+struct with_hash {
+    struct ec_staff staff;
+    char hash[EC_PASSWORD_HASH_SIZE];
+};
+
+static int
+read_with_hash(const struct ec_db_row *row, void *ctx)
+{
+    struct with_hash *w = ctx;
+
+    read_staff(row, &w->staff);
+    snprintf(w->hash, sizeof(w->hash), "%s", row->vals[7]);
+    return 1;
+}
+
+/* Store a hash made with the current parameters, unless it changed
+   meanwhile; a failure only costs the next sign-in another try. */
+static void
+rehash(struct ec_db *db, const struct ec_password_params *params,
+       const struct with_hash *w, const char *password, size_t len)
+{
+    char h[EC_PASSWORD_HASH_SIZE];
+    struct ec_db_param p[3];
+
+    if (ec_password_hash(params, password, len, h) < 0)
+        return;
+    p[0] = EC_DB_S(h);
+    p[1] = EC_DB_I(w->staff.id);
+    p[2] = EC_DB_S(w->hash);
+    ec_db_exec(db,
+               "UPDATE staff_users SET password_hash = ?"
+               " WHERE id = ? AND password_hash = ?",
+               p, 3, NULL, NULL, NULL);
+    ec_mem_wipe(h, sizeof(h));
+}
+
+int
+ec_staff_authenticate(struct ec_db *db, const struct ec_password_params *params,
+                      long long tenant_id, const char *email, size_t email_len,
+                      const char *password, size_t password_len,
+                      struct ec_staff *out)
+{
+    struct with_hash w;
+    char norm[EC_EMAIL_MAX + 1];
+    int rc = EC_ERR_NOT_FOUND, ok;
+
+    memset(&w, 0, sizeof(w));
+    memset(out, 0, sizeof(*out));
+    if (ec_email_normalize(email, email_len, norm) == 0) {
+        struct ec_db_param p[2] = {EC_DB_I(tenant_id), EC_DB_S(norm)};
+
+        rc = ec_db_exec(db,
+                        "SELECT " STAFF_COLUMNS ", password_hash"
+                        " FROM staff_users WHERE scope IN (?, 0)"
+                        " AND email = ? ORDER BY scope DESC LIMIT 1",
+                        p, 2, read_with_hash, &w, NULL);
+        if (rc >= 0)
+            rc = rc == 1 ? 0 : EC_ERR_NOT_FOUND;
+    }
+    if (rc < 0 && rc != EC_ERR_NOT_FOUND)
+        return rc;
+    /* the same work whoever asks: nobody learns which addresses exist,
+       nor which users are disabled */
+    if (rc == EC_ERR_NOT_FOUND)
+        ec_password_dummy(params, w.hash);
+    ok = ec_password_verify(w.hash, password, password_len);
+    if (rc == 0 && ok == 1 && !w.staff.disabled &&
+        ec_password_needs_rehash(w.hash, params))
+        rehash(db, params, &w, password, password_len);
+    if (rc == 0 && ok == 1 && !w.staff.disabled)
+        *out = w.staff;
+    ec_mem_wipe(w.hash, sizeof(w.hash));
+    if (rc == EC_ERR_NOT_FOUND || ok != 1 || w.staff.disabled)
+        return ok < 0 ? ok : EC_ERR_SIGNIN_FAILED;
+    return 0;
+}
+
 struct each {
     ec_staff_fn fn;
     void *ctx;

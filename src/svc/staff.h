@@ -90,6 +90,28 @@ int ec_staff_create(struct ec_db *db, const struct ec_password_params *params,
 int ec_staff_find(struct ec_db *db, long long tenant_id, const char *email,
                   struct ec_staff *out);
 
+/*
+ * User id as the dispatcher reads them on each admin request, so that a
+ * role changed or a user disabled counts at once: tenant_id's staff
+ * member or an operator (no other tenant's). 0 with *out,
+ * EC_ERR_NOT_FOUND, or a store error.
+ */
+int ec_staff_get(struct ec_db *db, long long tenant_id, long long id,
+                 struct ec_staff *out);
+
+/*
+ * Check email (as sent, email_len bytes) and password at tenant_id's
+ * shop (ec_staff_find()'s user), hashing as much for an unknown address
+ * or a disabled user as for a known one; a stale hash is replaced with
+ * one of params. 0 with *out; EC_ERR_SIGNIN_FAILED for an unknown
+ * address, a wrong password or a disabled user alike; or a store error.
+ */
+int ec_staff_authenticate(struct ec_db *db,
+                          const struct ec_password_params *params,
+                          long long tenant_id, const char *email,
+                          size_t email_len, const char *password,
+                          size_t password_len, struct ec_staff *out);
+
 /* Called per user of a listing; non-zero stops it. */
 typedef int (*ec_staff_fn)(const struct ec_staff *s, void *ctx);
 

@@ -741,6 +741,75 @@ test_staff_per_tenant_and_operators(void)
     drop_operators();
 }
 
+static void
+test_staff_authenticate_and_get(void)
+{
+    struct ec_staff a, op, other, got;
+    const char *field = NULL;
+
+    drop_operators();
+    CU_ASSERT_EQUAL_FATAL(
+        add_staff(tenant_a, "ida@staff.test", EC_STAFF_VIEWER, PW, &a, &field),
+        0);
+    CU_ASSERT_EQUAL_FATAL(add_staff(tenant_b, "bo@staff.test", EC_STAFF_ADMIN,
+                                    PW, &other, &field),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(
+        add_staff(0, "op2@staff.test", EC_STAFF_OPERATOR, PW, &op, &field), 0);
+    /* the address as typed, normalised */
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_a,
+                                          " IDA@staff.test", 15, PW, strlen(PW),
+                                          &got),
+                    0);
+    CU_ASSERT_EQUAL(got.id, a.id);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_VIEWER);
+    /* one answer for a wrong password, an unknown address, another
+       tenant's user */
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_a,
+                                          "ida@staff.test", 14, "wrong pass",
+                                          10, &got),
+                    EC_ERR_SIGNIN_FAILED);
+    CU_ASSERT_EQUAL(got.id, 0);
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_a, "no@staff.test",
+                                          13, PW, strlen(PW), &got),
+                    EC_ERR_SIGNIN_FAILED);
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_a, "bo@staff.test",
+                                          13, PW, strlen(PW), &got),
+                    EC_ERR_SIGNIN_FAILED);
+    /* an operator anywhere */
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_b,
+                                          "op2@staff.test", 14, PW, strlen(PW),
+                                          &got),
+                    0);
+    CU_ASSERT_EQUAL(got.role, EC_STAFF_OPERATOR);
+    /* read by id within the tenant (or an operator), never another's */
+    CU_ASSERT_EQUAL(ec_staff_get(db, tenant_a, a.id, &got), 0);
+    EC_ASSERT_STR(got.email, "ida@staff.test");
+    CU_ASSERT_EQUAL(ec_staff_get(db, tenant_a, other.id, &got),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_staff_get(db, tenant_a, op.id, &got), 0);
+    CU_ASSERT_EQUAL(got.tenant_id, 0);
+    /* disabled: the right password is refused as a wrong one is, and
+       the user reads as disabled */
+    {
+        struct ec_db_param p[] = {EC_DB_I(a.id)};
+
+        CU_ASSERT_EQUAL(ec_db_exec(db,
+                                   "UPDATE staff_users SET disabled_at ="
+                                   " NOW(6) WHERE id = ?",
+                                   p, 1, NULL, NULL, NULL),
+                        0);
+    }
+    CU_ASSERT_EQUAL(ec_staff_authenticate(db, &cheap, tenant_a,
+                                          "ida@staff.test", 14, PW, strlen(PW),
+                                          &got),
+                    EC_ERR_SIGNIN_FAILED);
+    CU_ASSERT_EQUAL(got.id, 0);
+    CU_ASSERT_EQUAL(ec_staff_get(db, tenant_a, a.id, &got), 0);
+    CU_ASSERT_EQUAL(got.disabled, 1);
+    drop_operators();
+}
+
 /* The code of base32 secret b32 for the step of t. */
 static void
 code_of(const char *b32, int64_t t, char out[8])
@@ -837,6 +906,9 @@ static const struct ec_test tests[] = {
      test_staff_per_tenant_and_operators},
     {"staff: a second factor, sealed, each code once",
      test_staff_second_factor},
+    {"staff: one answer for every failed sign-in, a disabled user too; read "
+     "by id only within the tenant",
+     test_staff_authenticate_and_get},
     {NULL, NULL},
 };
 

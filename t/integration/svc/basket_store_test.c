@@ -22,6 +22,7 @@
 #include "store/kv.h"
 #include "svc/basket.h"
 #include "svc/invalidate.h"
+#include "svc/number.h"
 
 #define SLUG "baskettest"
 
@@ -693,6 +694,44 @@ test_every_lock_taken_is_announced(void)
     ec_kv_sub_free(sub);
 }
 
+/* How many keys match pattern, by KEYS (the oracle; tests only). */
+static long long
+keys_matching(const char *pattern)
+{
+    redisReply *r = redisCommand(raw, "KEYS %s", pattern);
+    long long n =
+        r && r->type == REDIS_REPLY_ARRAY ? (long long)r->elements : -1;
+
+    if (r)
+        freeReplyObject(r);
+    return n;
+}
+
+static void
+test_the_overview_counts_the_locks(void)
+{
+    long long n = -1, before;
+    int complete = 0;
+    struct ec_basket b;
+
+    CU_ASSERT_EQUAL_FATAL(ec_number_locked_count(kv, SLUG, &n, &complete), 0);
+    CU_ASSERT_EQUAL(complete, 1);
+    before = keys_matching("ecom:{" SLUG "}:lock:*");
+    CU_ASSERT_EQUAL(n, before);
+    ec_basket_init_new(&b, &arena);
+    CU_ASSERT_EQUAL_FATAL(add(&b, "+4520000777", &policy), 0);
+    /* another tenant's locks are not this one's */
+    freeReplyObject(
+        redisCommand(raw, "SET ecom:{baskettestother}:lock:+4520000777 x"));
+    CU_ASSERT_EQUAL_FATAL(ec_number_locked_count(kv, SLUG, &n, &complete), 0);
+    CU_ASSERT_EQUAL(n, before + 1);
+    CU_ASSERT_EQUAL(complete, 1);
+    freeReplyObject(
+        redisCommand(raw, "DEL ecom:{baskettestother}:lock:+4520000777"));
+    CU_ASSERT_EQUAL(ec_number_locked_count(kv, "bad slug*", &n, &complete),
+                    EC_ERR_INVALID_FIELD);
+}
+
 static const struct ec_test tests[] = {
     {"Redis of the test stack answers", test_redis_is_there},
     {"a line and its number's lock are stored together",
@@ -724,6 +763,8 @@ static const struct ec_test tests[] = {
      test_scripts_survive_a_flushed_script_cache},
     {"a lock key of another type is an error",
      test_a_lock_key_of_another_type_is_an_error_not_a_crash},
+    {"the overview counts the locks of its tenant, by SCAN",
+     test_the_overview_counts_the_locks},
     {"Redis down is unavailable", test_redis_down_is_unavailable},
     {NULL, NULL},
 };

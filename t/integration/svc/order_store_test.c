@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <json-c/json.h>
+
 #include "../../unit/test.h"
 #include "fixture.h"
 #include "core/buf.h"
@@ -28,6 +30,7 @@
 #include "store/kv.h"
 #include "svc/downstream.h"
 #include "svc/order.h"
+#include "svc/order_admin.h"
 #include "svc/outbox.h"
 #include "svc/payment.h"
 
@@ -856,6 +859,134 @@ test_dead_letters_are_listed_and_revived(void)
                     0);
 }
 
+/* ---- the admin panel's reads (svc/order_admin.h) ---- */
+
+/* 1 if the list holds order id. */
+static int
+listed(struct json_object *list, const char *id)
+{
+    for (size_t i = 0; i < json_object_array_length(list); i++) {
+        struct json_object *o = json_object_array_get_idx(list, i), *v;
+
+        if (json_object_object_get_ex(o, "id", &v) &&
+            strcmp(json_object_get_string(v), id) == 0)
+            return 1;
+    }
+    return 0;
+}
+
+/* Order id's listing under f, released; 1 when it was listed. */
+static int
+listed_under(long long tid, const struct ec_order_filter *f, const char *id)
+{
+    struct json_object *list = NULL;
+    int in;
+
+    CU_ASSERT_EQUAL_FATAL(ec_order_admin_list(db, tid, f, &list), 0);
+    in = listed(list, id);
+    json_object_put(list);
+    return in;
+}
+
+/* An outbox row of order id in state, its event id into ev (33 bytes). */
+static void
+event_in_state(const char *id, int seq, const char *state, char *ev)
+{
+    struct ec_order_info o;
+    struct ec_db_param p[3];
+
+    CU_ASSERT_EQUAL_FATAL(ec_order_get(db, tenant, id, &o), 0);
+    p[0] = EC_DB_S(state);
+    p[1] = EC_DB_I(o.id);
+    p[2] = EC_DB_I(seq);
+    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
+                                     "UPDATE outbox SET state = ?"
+                                     " WHERE order_id = ? AND seq = ?",
+                                     p, 3, NULL, NULL, NULL),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(ec_db_exec(db,
+                                     "SELECT event_id FROM outbox"
+                                     " WHERE order_id = ? AND seq = ?",
+                                     p + 1, 2, read_str, ev, NULL),
+                          0);
+}
+
+static void
+test_staff_read_every_order_of_their_tenant_only(void)
+{
+    struct ec_order_created a, b;
+    struct ec_order_filter f = {-1, 0, 0, 0};
+    struct ec_order_day day;
+    struct json_object *o = NULL, *v;
+    int64_t now = (int64_t)time(NULL);
+    char key[64], dead[64], done[64];
+    int changed;
+
+    new_key(key, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(order_with(tenant, NULL, "sim", key, hash_a, &a), 0);
+    new_key(key, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(order_with(tenant2, NULL, "sim", key, hash_a, &b), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_move(db, kv, tenant, a.id, EC_ORDER_PAID, NULL, &changed), 0);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_move(db, kv, tenant, a.id, EC_ORDER_SUBMITTED, NULL, &changed),
+        0);
+    /* the list: every order of the tenant, never another's */
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    CU_ASSERT(!listed_under(tenant, &f, b.id));
+    CU_ASSERT(listed_under(tenant2, &f, b.id));
+    f.status = EC_ORDER_SUBMITTED;
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    f.status = EC_ORDER_CANCELLED;
+    CU_ASSERT(!listed_under(tenant, &f, a.id));
+    f.status = -1;
+    f.from = now - 3600;
+    f.to = now + 3600;
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    f.from = now + 3600;
+    f.to = 0;
+    CU_ASSERT(!listed_under(tenant, &f, a.id));
+    f.from = 0;
+    f.to = now - 3600;
+    CU_ASSERT(!listed_under(tenant, &f, a.id));
+    /* one order: the customer, the lines, the deliveries by seq */
+    CU_ASSERT_EQUAL_FATAL(ec_order_admin_view(db, tenant, a.id, &o), 0);
+    CU_ASSERT(json_object_object_get_ex(o, "customer", &v) &&
+              json_object_object_get_ex(v, "name", &v) &&
+              strcmp(json_object_get_string(v), "Test Kunde") == 0);
+    CU_ASSERT(json_object_object_get_ex(o, "lines", &v) &&
+              json_object_array_length(v) == 1);
+    CU_ASSERT(json_object_object_get_ex(o, "deliveries", &v) &&
+              json_object_array_length(v) == 2);
+    json_object_put(o);
+    CU_ASSERT_EQUAL(ec_order_admin_view(db, tenant, b.id, &o),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_order_admin_view(db, tenant, "not-an-id", &o),
+                    EC_ERR_NOT_FOUND);
+    /* the day: the paid order and what it brought */
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_admin_day(db, tenant, now - 3600, now + 3600, &day), 0);
+    CU_ASSERT(day.orders >= 1);
+    CU_ASSERT(day.paid >= 1);
+    CU_ASSERT(day.revenue >= a.due_now);
+    CU_ASSERT_EQUAL_FATAL(
+        ec_order_admin_day(db, tenant, now + 3600, now + 7200, &day), 0);
+    CU_ASSERT_EQUAL(day.orders, 0);
+    CU_ASSERT_EQUAL(day.revenue, 0);
+    /* a dead delivery of that order of that tenant, and nothing else */
+    event_in_state(a.id, 2, "dead", dead);
+    event_in_state(a.id, 1, "delivered", done);
+    CU_ASSERT_EQUAL(ec_order_admin_dead_event(db, tenant, a.id, dead), 0);
+    CU_ASSERT_EQUAL(ec_order_admin_dead_event(db, tenant, a.id, done),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_order_admin_dead_event(db, tenant2, a.id, dead),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_order_admin_dead_event(db, tenant, b.id, dead),
+                    EC_ERR_NOT_FOUND);
+    CU_ASSERT_EQUAL(ec_order_admin_dead_event(db, tenant, a.id, NULL),
+                    EC_ERR_NOT_FOUND);
+}
+
 static const struct ec_test tests[] = {
     {"MariaDB and Redis are there", test_services_are_there},
     {"state machine: one event a move",
@@ -876,6 +1007,8 @@ static const struct ec_test tests[] = {
     {"downstream reports", test_downstream_reports},
     {"dead letters are listed and revived",
      test_dead_letters_are_listed_and_revived},
+    {"staff read every order of their tenant, and only theirs",
+     test_staff_read_every_order_of_their_tenant_only},
     {"cleanup", test_cleanup},
     {NULL, NULL},
 };

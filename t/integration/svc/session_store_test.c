@@ -23,6 +23,7 @@
 #include "store/kv.h"
 #include "svc/basket.h"
 #include "svc/session.h"
+#include "svc/staff_session.h"
 
 #define SLUG "sessiontest"
 #define OTHER "sessionother"
@@ -399,6 +400,80 @@ test_an_accounts_sessions_are_revoked_together(void)
                     EC_ERR_INVALID_FIELD);
 }
 
+/* An id of 64 hex digits made of one repeated character. */
+static void
+fake_id(char *id, char c)
+{
+    memset(id, c, EC_SESSION_ID_LEN);
+    id[EC_SESSION_ID_LEN] = '\0';
+}
+
+static void
+test_staff_fields_beside_the_customer(void)
+{
+    char id[EC_SESSION_ID_LEN + 1], key[160];
+    struct ec_staff_session ss;
+
+    fake_id(id, 'e');
+    snprintf(key, sizeof(key), "ecom:{" SLUG "}:session:%s", id);
+    /* nothing yet: nobody, and reading stores nothing */
+    CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, id, IDLE, &arena, &ss), 0);
+    CU_ASSERT_EQUAL(ss.staff, 0);
+    CU_ASSERT_EQUAL(ss.pending, 0);
+    CU_ASSERT_EQUAL(exists(SLUG, id), 0);
+    /* a customer signed in first */
+    CU_ASSERT_EQUAL(ec_session_set_account(kv, SLUG, id, "acc-7", IDLE, DAY),
+                    0);
+    /* a good password of a user with a second factor: only pending */
+    CU_ASSERT_EQUAL(
+        ec_staff_session_set(kv, SLUG, id, 42, 1, 1700000000000LL, IDLE), 0);
+    CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, id, IDLE, &arena, &ss), 0);
+    CU_ASSERT_EQUAL(ss.staff, 0);
+    CU_ASSERT_EQUAL(ss.pending, 42);
+    CU_ASSERT_EQUAL(ss.pending_ms, 1700000000000LL);
+    /* the code: signed in, the pending mark gone */
+    CU_ASSERT_EQUAL(ec_staff_session_set(kv, SLUG, id, 42, 0, 1, IDLE), 0);
+    CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, id, IDLE, &arena, &ss), 0);
+    CU_ASSERT_EQUAL(ss.staff, 42);
+    CU_ASSERT_EQUAL(ss.pending, 0);
+    CU_ASSERT_EQUAL(num("HEXISTS %s %s", key, "staff_pending"), 0);
+    /* the customer is untouched, and rotation keeps both */
+    {
+        struct ec_session s;
+        char to[EC_SESSION_ID_LEN + 1];
+        int moved = 0;
+
+        fake_id(to, 'f');
+        CU_ASSERT_EQUAL(ec_session_rotate(kv, SLUG, id, to, IDLE, &moved), 0);
+        CU_ASSERT_EQUAL(ec_session_load(kv, SLUG, to, IDLE, &arena, &s), 0);
+        EC_ASSERT_STR(s.account, "acc-7");
+        CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, to, IDLE, &arena, &ss),
+                        0);
+        CU_ASSERT_EQUAL(ss.staff, 42);
+        /* the same id at another tenant is another record */
+        CU_ASSERT_EQUAL(ec_staff_session_read(kv, OTHER, to, IDLE, &arena, &ss),
+                        0);
+        CU_ASSERT_EQUAL(ss.staff, 0);
+        /* staff sign-out: the customer stays */
+        CU_ASSERT_EQUAL(ec_staff_session_clear(kv, SLUG, to), 0);
+        CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, to, IDLE, &arena, &ss),
+                        0);
+        CU_ASSERT_EQUAL(ss.staff, 0);
+        CU_ASSERT_EQUAL(ec_session_load(kv, SLUG, to, IDLE, &arena, &s), 0);
+        EC_ASSERT_STR(s.account, "acc-7");
+    }
+    /* a field this code did not write names nobody */
+    fake_id(id, 'd');
+    snprintf(key, sizeof(key), "ecom:{" SLUG "}:session:%s", id);
+    freeReplyObject(
+        redisCommand(raw, "HSET %s staff 12x staff_pending 7", key));
+    CU_ASSERT_EQUAL(ec_staff_session_read(kv, SLUG, id, IDLE, &arena, &ss), 0);
+    CU_ASSERT_EQUAL(ss.staff, 0);
+    CU_ASSERT_EQUAL(ss.pending, 0);
+    CU_ASSERT_EQUAL(ec_staff_session_set(kv, SLUG, "nope", 1, 0, 1, IDLE),
+                    EC_ERR_INVALID_FIELD);
+}
+
 static const struct ec_test tests[] = {
     {"nothing is stored for a session before it changes something",
      test_nothing_is_stored_before_a_change},
@@ -414,6 +489,8 @@ static const struct ec_test tests[] = {
      test_a_refused_first_line_stores_no_session},
     {"an account's sessions are revoked together",
      test_an_accounts_sessions_are_revoked_together},
+    {"a staff member beside the customer: pending, signed in, signed out",
+     test_staff_fields_beside_the_customer},
     {NULL, NULL},
 };
 

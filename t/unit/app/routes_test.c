@@ -2,15 +2,35 @@
  * The application's route table as data: every route is well formed, and
  * every route that changes state carries a protection flag the dispatcher
  * enforces, so a new route cannot forget its CSRF defence; every admin API
- * route names the action its key's role must be allowed.
+ * and panel route names the action the key's or staff member's role must
+ * be allowed.
  */
 #include "../test.h"
 #include "app/routes.h"
 #include "core/arena.h"
 #include "core/err.h"
 #include "http/router.h"
+#include "svc/staff.h"
 
 static struct ec_arena arena;
+
+/* What the dispatcher's staff check reads: the tenant, its session in
+   Redis, the user in MySQL. */
+static const unsigned staff_needs = EC_R_TENANT | EC_R_DB | EC_R_KV;
+
+/*
+ * 1 for an address of the admin panel that only staff may use: /admin
+ * and below, but the sign-in and sign-out, which come before a staff
+ * session exists.
+ */
+static int
+admin_path(const char *p)
+{
+    if (!p || strncmp(p, "/admin", 6) != 0 || (p[6] != '\0' && p[6] != '/'))
+        return 0;
+    return strncmp(p, "/admin/sign-in", 14) != 0 &&
+           strcmp(p, "/admin/sign-out") != 0;
+}
 
 /*
  * What is wrong with route r, or NULL: the rules the table must keep.
@@ -41,8 +61,17 @@ route_problem(const struct ec_route *r)
         ((r->flags & (EC_R_TENANT | EC_R_DB)) != (EC_R_TENANT | EC_R_DB) ||
          EC_R_ACTION_OF(r->flags) < 0))
         return "is an admin API route without TENANT, DB or an action";
-    if (!(r->flags & EC_R_ADMIN_API) && EC_R_ACTION_OF(r->flags) >= 0)
-        return "has an action but is no admin API route";
+    if ((r->flags & EC_R_STAFF) && (r->flags & staff_needs) != staff_needs)
+        return "is a staff route without TENANT, DB and KV";
+    if ((r->flags & EC_R_STAFF) &&
+        (EC_R_ACTION_OF(r->flags) < 0 ||
+         EC_R_ACTION_OF(r->flags) >= EC_STAFF__NACTIONS))
+        return "is a staff route naming no action";
+    if (!(r->flags & (EC_R_ADMIN_API | EC_R_STAFF)) &&
+        EC_R_ACTION_OF(r->flags) >= 0)
+        return "has an action but is no admin API or staff route";
+    if (admin_path(r->pattern) && !(r->flags & EC_R_STAFF))
+        return "is a panel address without EC_R_STAFF";
     return NULL;
 }
 
@@ -93,6 +122,11 @@ test_the_check_finds_unprotected_routes(void)
         {EC_GET, "/api/admin/v1/y", h_dummy,
          EC_R_DB | EC_R_ADMIN_API | EC_R_ACTION(0)},
         {EC_GET, "/api/v1/z", h_dummy, EC_R_TENANT | EC_R_ACTION(0)},
+        {EC_GET, "/admin/orders", h_dummy, EC_R_TENANT | EC_R_DB | EC_R_KV},
+        {EC_GET, "/admin", h_dummy, EC_R_TENANT | EC_R_STAFF},
+        {EC_GET, "/admin/x", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_STAFF |
+             EC_R_ACTION(EC_STAFF__NACTIONS)},
     };
     static const struct ec_route good[] = {
         {EC_GET, "/", h_dummy, EC_R_TENANT},
@@ -100,9 +134,14 @@ test_the_check_finds_unprotected_routes(void)
         {EC_DELETE, "/api/v1/x/{id}", h_dummy, EC_R_JSON | EC_R_JSON_BODY},
         {EC_GET, "/api/admin/v1/x", h_dummy,
          EC_R_TENANT | EC_R_DB | EC_R_ADMIN_API | EC_R_ACTION(0)},
+        {EC_GET, "/admin/sign-in", h_dummy, EC_R_TENANT},
+        {EC_GET, "/administration", h_dummy, EC_R_TENANT},
+        {EC_POST, "/admin/orders/{id}/retry", h_dummy,
+         EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_FORM | EC_R_STAFF |
+             EC_R_ACTION(EC_STAFF_MANAGE)},
     };
 
-    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 9);
+    CU_ASSERT_EQUAL(table_problems(bad, sizeof(bad) / sizeof(*bad)), 12);
     CU_ASSERT_EQUAL(table_problems(good, sizeof(good) / sizeof(*good)), 0);
 }
 
@@ -147,7 +186,8 @@ test_no_route_hides_another(void)
 static const struct ec_test tests[] = {
     {"every state-changing route is protected",
      test_every_state_change_is_protected},
-    {"the check finds routes that forgot their protection",
+    {"the check finds routes that forgot their protection (and staff "
+     "routes their flags)",
      test_the_check_finds_unprotected_routes},
     {"no route hides another", test_no_route_hides_another},
     {NULL, NULL},

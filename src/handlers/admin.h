@@ -1,0 +1,56 @@
+/*
+ * The admin panel's handlers (docs/admin.md): the staff sign-in
+ * (admin_signin.c), the panel's page frame (admin.c) and its screens.
+ * Every screen is a staff route (EC_R_STAFF): the dispatcher has put the
+ * signed-in staff member, of this tenant and allowed the route's action,
+ * in req->staff before the handler runs (handlers/env.h).
+ */
+#ifndef EC_HANDLERS_ADMIN_H
+#define EC_HANDLERS_ADMIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ec_request;
+struct ec_response;
+struct json_object;
+
+/* admin_signin.c: signing in (password, then the code of a second
+   factor when enrolled) and out */
+int ec_h_admin_signin_page(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_signin(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_code_page(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_code(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_signout(struct ec_request *req, struct ec_response *res);
+
+/*
+ * admin.c: answer the panel's page template (under admin/) with model m
+ * (taken over; NULL for an empty one) and status, adding what every
+ * panel page shows: the signed-in staff member, the navigation their
+ * role may use (section marked current), the sign-out form's token.
+ */
+int ec_admin_page(struct ec_request *req, struct ec_response *res,
+                  const char *section, const char *tmpl, struct json_object *m,
+                  int status);
+
+/* admin.c: instant t as the shop's clock shows it, "2026-12-03 15:05",
+   into buf (at least 17 bytes; "-" when it cannot). 0 or -1. */
+int ec_admin_local_time(struct ec_request *req, int64_t t, char *buf,
+                        size_t size);
+
+/* admin.c: the overview */
+int ec_h_admin_overview(struct ec_request *req, struct ec_response *res);
+
+/* admin_products.c: the products, with filters */
+int ec_h_admin_products(struct ec_request *req, struct ec_response *res);
+
+/* admin_orders.c: the orders by state and date, one order, the retry of
+   a dead delivery */
+int ec_h_admin_orders(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_order(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res);
+
+/* admin_staff.c: the tenant's staff */
+int ec_h_admin_staff(struct ec_request *req, struct ec_response *res);
+
+#endif
