@@ -211,23 +211,31 @@ int ec_h_order(struct ec_request *req, struct ec_response *res);
 /* admin_api.c: the admin API's catalog objects and audit log
    (/api/admin/v1/, docs/admin.md); the dispatcher checked the API key */
 int ec_h_api_admin_products(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_product_create(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_product_create(struct ec_request *req,
+                                  struct ec_response *res);
 int ec_h_api_admin_product(struct ec_request *req, struct ec_response *res);
 int ec_h_api_admin_product_put(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_product_retire(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_product_retire(struct ec_request *req,
+                                  struct ec_response *res);
 int ec_h_api_admin_campaigns(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_campaign_create(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_campaign_create(struct ec_request *req,
+                                   struct ec_response *res);
 int ec_h_api_admin_campaign(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_campaign_put(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_campaign_delete(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_campaign_put(struct ec_request *req,
+                                struct ec_response *res);
+int ec_h_api_admin_campaign_delete(struct ec_request *req,
+                                   struct ec_response *res);
 int ec_h_api_admin_channels(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_channel_create(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_channel_create(struct ec_request *req,
+                                  struct ec_response *res);
 int ec_h_api_admin_channel(struct ec_request *req, struct ec_response *res);
 int ec_h_api_admin_channel_put(struct ec_request *req, struct ec_response *res);
-int ec_h_api_admin_channel_delete(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_channel_delete(struct ec_request *req,
+                                  struct ec_response *res);
 int ec_h_api_admin_audit(struct ec_request *req, struct ec_response *res);
 /* admin_ops.c: the admin API's number pool import and orders */
-int ec_h_api_admin_numbers_import(struct ec_request *req, struct ec_response *res);
+int ec_h_api_admin_numbers_import(struct ec_request *req,
+                                  struct ec_response *res);
 int ec_h_api_admin_orders(struct ec_request *req, struct ec_response *res);
 
 #endif

@@ -4,7 +4,21 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "core/metrics.h"
 #include "svc/email.h"
+
+/* A step's outcome in ecomd_signins_total: limited, failed, or ok when
+   the sign-in is complete (done). */
+static void
+count(int rc, int done)
+{
+    if (rc == EC_ERR_RATE_LIMITED)
+        ec_metric_inc(EC_M_SIGNINS_LIMITED);
+    else if (rc == EC_ERR_SIGNIN_FAILED)
+        ec_metric_inc(EC_M_SIGNINS_FAILED);
+    else if (rc == 0 && done)
+        ec_metric_inc(EC_M_SIGNINS_OK);
+}
 
 /* What the per-address counter is keyed by: "staff:" and the normalised
    address, or the text sent (bounded) when it is no address. */
@@ -33,10 +47,12 @@ ec_staff_signin(struct ec_db *db, struct ec_kv *kv,
     memset(out, 0, sizeof(*out));
     counter_key(email, email_len, key, sizeof(key));
     rc = ec_signin_limit_take(kv, &policy->limits, slug, key, client, retry_ms);
+    count(rc, 0);
     if (rc < 0)
         return rc;
     rc = ec_staff_authenticate(db, &policy->hash, tenant_id, email, email_len,
                                password, password_len, out);
+    count(rc, !out->has_totp); /* with a second factor, the code ends it */
     /* a failure counts; a success, or a check a store cut short, not */
     if (rc != EC_ERR_SIGNIN_FAILED)
         ec_signin_limit_give_back(kv, &policy->limits, slug, key, client);
@@ -55,9 +71,11 @@ ec_staff_signin_code(struct ec_db *db, struct ec_kv *kv,
 
     snprintf(key, sizeof(key), "staff-totp:%lld", id);
     rc = ec_signin_limit_take(kv, limits, slug, key, client, retry_ms);
+    count(rc, 0);
     if (rc < 0)
         return rc;
     rc = ec_staff_totp_check(db, ring, id, code, now);
+    count(rc, 1);
     if (rc != EC_ERR_SIGNIN_FAILED)
         ec_signin_limit_give_back(kv, limits, slug, key, client);
     return rc;
