@@ -145,6 +145,7 @@ ec_app_new(const struct ec_settings *s)
                 .https = {.ca_file = s->oidc_ca_file},
                 .flow_ttl_ms = s->mitid_flow_ttl,
             },
+        .seal = &s->seal,
         .receivers = &app->receivers,
         .payment_sim_key = s->payment_sim_secret,
         .payment_sim_key_len = sizeof(s->payment_sim_secret),

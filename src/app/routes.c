@@ -61,6 +61,9 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/api/v1/downstream/reports",  ec_h_downstream_report,  T | DB | JSONB | JSON | NOCSRF},
     {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF | SIM},
     {EC_POST,   "/api/v1/payments/stripe/webhook", ec_h_stripe_webhook, T | DB | KV | JSONB | JSON | NOCSRF},
+    /* Contentful's webhooks (docs/cms.md): the shop named in the path,
+       whatever the Host; signed by the shop's webhook secret */
+    {EC_POST,   "/hooks/contentful/{slug}",    ec_h_contentful_webhook, DB | KV | JSONB | JSON | NOCSRF},
 
     {EC_GET,    "/",                           ec_h_home,               CAT},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},

@@ -22,6 +22,10 @@
  *   ecomctl [-c FILE] staff create SLUG|--operator EMAIL NAME ROLE
  *   ecomctl [-c FILE] staff list SLUG|--operator
  *   ecomctl [-c FILE] staff totp SLUG|--operator EMAIL
+ *   ecomctl [-c FILE] cms configure SLUG --space ID [--environment ENV]
+ *                 [--locales SHOP=SPACE,...]
+ *   ecomctl [-c FILE] cms show SLUG
+ *   ecomctl [-c FILE] cms import SLUG FILE
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -38,6 +42,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "cli/cms.h"
 #include "cli/json.h"
 #include "cli/mitid.h"
 #include "cli/numbers.h"
@@ -328,6 +333,13 @@ cmd_staff(struct ctl *c, int argc, char **argv)
                         stdout, stderr);
 }
 
+static int
+cmd_cms(struct ctl *c, int argc, char **argv)
+{
+    return ec_ctl_cms(open_db(c), open_kv(c), &c->settings.seal, argc, argv,
+                      stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -354,6 +366,11 @@ static const struct command commands[] = {
      "staff create SLUG|--operator EMAIL NAME ROLE | list SLUG|--operator | "
      "totp SLUG|--operator EMAIL   the admin panel's users (password from "
      "ECOMD_STAFF_PASSWORD)"},
+    {"cms", cmd_cms, 1,
+     "cms configure SLUG --space ID [--environment ENV] [--locales "
+     "SHOP=SPACE,...] | show SLUG | import SLUG FILE   Contentful (the "
+     "delivery token from ECOMD_CMS_DELIVERY_TOKEN, the webhook secret "
+     "from ECOMD_CMS_WEBHOOK_SECRET)"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

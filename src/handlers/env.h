@@ -25,6 +25,7 @@ struct ec_downstream;
 struct ec_kv;
 struct ec_mail;
 struct ec_payment_conf;
+struct ec_seal;
 struct ec_number_cache;
 struct ec_themes;
 
@@ -54,6 +55,9 @@ struct ec_env {
        and flow TTL (svc/mitid.h); mitid.seal has no key when
        seal_keys_file is not set */
     struct ec_mitid_env mitid;
+    /* the shop's key ring of sealed fields (core/seal.h): the CMS's
+       webhook secrets; no key when seal_keys_file is not set */
+    const struct ec_seal *seal;
     /* orders: the tenants' downstream receivers (their reports come
        back signed) and the payment simulator's key; never logged */
     const struct ec_downstream *receivers;
