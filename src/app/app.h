@@ -37,6 +37,8 @@ struct ec_app {
     struct ec_https_opts stripe_https;
     struct ec_route *own_routes; /* the table without the routes of
                                     what is not configured, or NULL */
+    char *csp; /* the Content-Security-Policy of every answer that does
+                  not set its own (app/dispatch.c) */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/xalloc.h"
+#include "handlers/cms_model.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -568,8 +569,10 @@ page_offers(struct ec_request *req, int64_t now)
     m = fresh_memo(req, MEMO_PAGE_PLANS, now);
     if (!m) {
         a = offers_json(req, 1, now);
-        for (size_t i = 0; i < json_object_array_length(a); i++)
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
             decorate_for_page(json_object_array_get_idx(a, i));
+            ec_cms_decorate(req, json_object_array_get_idx(a, i));
+        }
         m = new_memo(req, MEMO_PAGE_PLANS, now);
         m->json = a;
     }
@@ -620,6 +623,7 @@ product_page_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
         return page;
     product = offer_json(req, o, now);
     decorate_for_page(product);
+    ec_cms_decorate(req, product);
     /* a form shown afresh has the first binding and SIM type checked */
     check_first(product, "binding_options");
     check_first(product, "sim_options");

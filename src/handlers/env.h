@@ -58,6 +58,9 @@ struct ec_env {
     /* the shop's key ring of sealed fields (core/seal.h): the CMS's
        webhook secrets; no key when seal_keys_file is not set */
     const struct ec_seal *seal;
+    /* the only origin CMS images are shown from (cms_image_origin; the
+       CSP's img-src allows it) */
+    const char *cms_image_origin;
     /* orders: the tenants' downstream receivers (their reports come
        back signed) and the payment simulator's key; never logged */
     const struct ec_downstream *receivers;
