@@ -95,6 +95,8 @@ static const struct ec_conf_directive directives[] = {
     {"seal_keys_file", EC_CONF_STR, S(seal_keys_file), 0, 0, NULL},
     {"oidc_ca_file", EC_CONF_STR, S(oidc_ca_file), 0, 0, NULL},
     {"cms_image_origin", EC_CONF_STR, S(cms_image_origin), 0, 0, NULL},
+    {"cms_cdn_url", EC_CONF_STR, S(cms_cdn_url), 0, 0, NULL},
+    {"cms_ca_file", EC_CONF_STR, S(cms_ca_file), 0, 0, NULL},
     {"mitid_flow_ttl", EC_CONF_MSEC, S(mitid_flow_ttl), 60000, 3600000, NULL},
     {"oidc_keys_ttl", EC_CONF_MSEC, S(oidc_keys_ttl), 60000, 7LL * 86400000,
      NULL},
@@ -562,6 +564,12 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
     if (load_seal_keys(s, name, err, errsize) < 0)
         return -1;
     default_str(&s->cms_image_origin, "https://images.ctfassets.net");
+    default_str(&s->cms_cdn_url, "https://cdn.contentful.com");
+    if (strncmp(s->cms_cdn_url, "https://", 8) != 0 ||
+        strchr(s->cms_cdn_url, '?')) {
+        snprintf(err, errsize, "%s: cms_cdn_url must be an https URL", name);
+        return -1;
+    }
     if (!https_origin(s->cms_image_origin)) {
         snprintf(err, errsize,
                  "%s: cms_image_origin must be https://HOST[:PORT], nothing "

@@ -119,6 +119,10 @@ struct ec_settings {
     /* where CMS images come from (docs/cms.md): an https origin, allowed
        in the CSP's img-src; images elsewhere are not shown */
     char *cms_image_origin;
+    /* where `ecomctl cms sync` reaches Contentful's Sync API (an https
+       base URL), and the CAs it trusts there (NULL: the system's) */
+    char *cms_cdn_url;
+    char *cms_ca_file;
     long mitid_flow_ttl; /* ms a started MitID step may take */
     long oidc_keys_ttl;  /* ms a broker's key set is trusted in a worker */
 

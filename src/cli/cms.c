@@ -12,7 +12,9 @@
 #include "core/seal.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "net/https.h"
 #include "svc/cms.h"
+#include "svc/cms_sync.h"
 #include "svc/invalidate.h"
 
 /* A space export larger than this is a mistake, not a shop's content. */
@@ -185,10 +187,46 @@ import(struct ec_db *db, struct ec_kv *kv, const char *slug, const char *path,
     return 0;
 }
 
+static int
+sync(struct ec_db *db, struct ec_kv *kv, const struct ec_seal *seal,
+     const struct ec_cms_sync_conf *conf, const char *slug, int initial,
+     FILE *out, FILE *err)
+{
+    struct ec_cms_sync_stats st;
+    const char *why = NULL;
+    long long tenant;
+    int rc;
+
+    if (ec_ctl_tenant_id(db, slug, &tenant, err) < 0)
+        return 1;
+    ec_https_global_init();
+    rc = ec_cms_sync(db, seal, tenant, slug, conf, initial, &st, &why);
+    ec_https_global_cleanup();
+    if (rc < 0) {
+        fprintf(err, "ecomctl: cms sync %s: %s; nothing was changed\n", slug,
+                why ? why : ec_db_last_error(db));
+        return 1;
+    }
+    fprintf(out, "cms sync %s: %s, %u pages, %u stored, %u deleted\n", slug,
+            st.initial ? "initial" : "changes", st.pages, st.stored,
+            st.deleted);
+    if ((st.initial || st.stored || st.deleted) &&
+        ec_invalidate_data(kv, slug) < 0)
+        fprintf(err, "ecomctl: warning: Redis is unreachable; running "
+                     "workers show the old content until it is back\n");
+    return 0;
+}
+
 int
 ec_ctl_cms(struct ec_db *db, struct ec_kv *kv, const struct ec_seal *seal,
-           int argc, char **argv, FILE *out, FILE *err)
+           const struct ec_cms_sync_conf *sync_conf, int argc, char **argv,
+           FILE *out, FILE *err)
 {
+    if (argc >= 3 && argc <= 4 && strcmp(argv[1], "sync") == 0) {
+        if (argc == 4 && strcmp(argv[3], "--initial") != 0)
+            return 2;
+        return sync(db, kv, seal, sync_conf, argv[2], argc == 4, out, err);
+    }
     if (argc >= 3 && strcmp(argv[1], "configure") == 0)
         return configure(db, seal, argc, argv, out, err);
     if (argc == 3 && strcmp(argv[1], "show") == 0)

@@ -26,6 +26,7 @@
  *                 [--locales SHOP=SPACE,...]
  *   ecomctl [-c FILE] cms show SLUG
  *   ecomctl [-c FILE] cms import SLUG FILE
+ *   ecomctl [-c FILE] cms sync SLUG [--initial]
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -62,6 +63,7 @@
 #include "svc/catalog_doc.h"
 #include "svc/catalog_export.h"
 #include "svc/catalog_import.h"
+#include "svc/cms_sync.h"
 #include "svc/invalidate.h"
 #include "svc/tenant.h"
 
@@ -336,8 +338,11 @@ cmd_staff(struct ctl *c, int argc, char **argv)
 static int
 cmd_cms(struct ctl *c, int argc, char **argv)
 {
-    return ec_ctl_cms(open_db(c), open_kv(c), &c->settings.seal, argc, argv,
-                      stdout, stderr);
+    struct ec_cms_sync_conf sync = {c->settings.cms_cdn_url,
+                                    c->settings.cms_ca_file};
+
+    return ec_ctl_cms(open_db(c), open_kv(c), &c->settings.seal, &sync, argc,
+                      argv, stdout, stderr);
 }
 
 static const struct command commands[] = {
@@ -368,7 +373,8 @@ static const struct command commands[] = {
      "ECOMD_STAFF_PASSWORD)"},
     {"cms", cmd_cms, 1,
      "cms configure SLUG --space ID [--environment ENV] [--locales "
-     "SHOP=SPACE,...] | show SLUG | import SLUG FILE   Contentful (the "
+     "SHOP=SPACE,...] | show SLUG | import SLUG FILE | sync SLUG "
+     "[--initial]   Contentful (the "
      "delivery token from ECOMD_CMS_DELIVERY_TOKEN, the webhook secret "
      "from ECOMD_CMS_WEBHOOK_SECRET)"},
     {"render", cmd_render, 0,

@@ -16,8 +16,8 @@
 /* ---- settings ---- */
 
 static const char *const settings_sql =
-    "SELECT space_id, environment, locales, token_sealed, secret_sealed"
-    " FROM cms_settings WHERE tenant_id = ?";
+    "SELECT space_id, environment, locales, token_sealed, secret_sealed,"
+    " sync_token FROM cms_settings WHERE tenant_id = ?";
 
 static void
 copy_col(char *out, size_t size, const struct ec_db_row *row, unsigned i)
@@ -35,6 +35,7 @@ settings_row(const struct ec_db_row *row, void *ctx)
     copy_col(s->locales, sizeof(s->locales), row, 2);
     copy_col(s->token_sealed, sizeof(s->token_sealed), row, 3);
     copy_col(s->secret_sealed, sizeof(s->secret_sealed), row, 4);
+    copy_col(s->sync_token, sizeof(s->sync_token), row, 5);
     return 1;
 }
 
@@ -197,6 +198,18 @@ ec_cms_settings_save(struct ec_db *db, const struct ec_seal *seal,
 }
 
 int
+ec_cms_delivery_token(const struct ec_seal *seal, const char *slug,
+                      const struct ec_cms_settings *s, unsigned char *out,
+                      size_t cap, size_t *len)
+{
+    char *context = context_of(slug, EC_CMS_TOKEN_CONTEXT);
+    int rc = ec_seal_decrypt(seal, context, s->token_sealed, out, cap, len);
+
+    free(context);
+    return rc;
+}
+
+int
 ec_cms_webhook_secret(const struct ec_seal *seal, const char *slug,
                       const struct ec_cms_settings *s, unsigned char *out,
                       size_t cap, size_t *len)
@@ -288,7 +301,11 @@ ec_cms_item_read(struct json_object *o, enum ec_cms_kind kind, int deleted,
         *why = "an item's sys.id is missing or malformed";
         return EC_ERR_INVALID_FIELD;
     }
-    if ((out->version = version_of(sys)) < 0) {
+    /* a deletion without a version can only make a tombstone that any
+       stored version outranks */
+    if ((out->version = version_of(sys)) < 0 && deleted)
+        out->version = 0;
+    if (out->version < 0) {
         *why = "an item has no sys.version or sys.revision";
         return EC_ERR_INVALID_FIELD;
     }
@@ -378,6 +395,58 @@ ec_cms_store(struct ec_db *db, long long tenant_id,
     if (changed)
         *changed = n > 0;
     return 0;
+}
+
+static const char *const synced_sql =
+    "INSERT INTO cms_items (tenant_id, kind, item_id, version, content_type,"
+    " handle, deleted, fields) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON DUPLICATE KEY UPDATE version = VALUES(version),"
+    " content_type = VALUES(content_type), handle = VALUES(handle),"
+    " deleted = VALUES(deleted), fields = VALUES(fields),"
+    " updated_at = CURRENT_TIMESTAMP(6)";
+
+int
+ec_cms_store_synced(struct ec_db *db, long long tenant_id,
+                    const struct ec_cms_item *it)
+{
+    const char *fields = it->deleted ? NULL : it->fields;
+    struct ec_db_param p[] = {
+        EC_DB_I(tenant_id),
+        EC_DB_S(it->kind == EC_CMS_ASSET ? "asset" : "entry"),
+        EC_DB_S(it->id),
+        EC_DB_I(it->version),
+        str_or_null(it->content_type),
+        str_or_null(it->deleted ? NULL : it->handle),
+        EC_DB_I(it->deleted ? 1 : 0),
+        str_or_null(fields),
+    };
+
+    if (!it->deleted && !it->fields)
+        return EC_ERR_INTERNAL;
+    return ec_db_exec(db, synced_sql, p, 8, NULL, NULL, NULL);
+}
+
+static const char *const tombstone_all_sql =
+    "UPDATE cms_items SET deleted = 1, fields = NULL, handle = NULL,"
+    " updated_at = CURRENT_TIMESTAMP(6) WHERE tenant_id = ? AND deleted = 0";
+
+int
+ec_cms_tombstone_all(struct ec_db *db, long long tenant_id)
+{
+    struct ec_db_param p[] = {EC_DB_I(tenant_id)};
+
+    return ec_db_exec(db, tombstone_all_sql, p, 1, NULL, NULL, NULL);
+}
+
+static const char *const sync_token_sql =
+    "UPDATE cms_settings SET sync_token = ? WHERE tenant_id = ?";
+
+int
+ec_cms_sync_token_save(struct ec_db *db, long long tenant_id, const char *token)
+{
+    struct ec_db_param p[] = {EC_DB_S(token), EC_DB_I(tenant_id)};
+
+    return ec_db_exec(db, sync_token_sql, p, 2, NULL, NULL, NULL);
 }
 
 /* ---- import of a space export ---- */

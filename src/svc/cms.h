@@ -40,6 +40,7 @@ struct ec_cms_settings {
     char locales[EC_CMS_LOCALES_MAX + 1]; /* "da-DK=da,en=en-US" */
     char token_sealed[1025];
     char secret_sealed[256];
+    char sync_token[1025]; /* the Sync API's, "" before the first sync */
 };
 
 /* The settings of tenant_id into *out: 0, EC_ERR_NOT_FOUND, or a store
@@ -57,6 +58,11 @@ int ec_cms_settings_save(struct ec_db *db, const struct ec_seal *seal,
                          long long tenant_id, const char *slug,
                          const struct ec_cms_settings *s, const char *token,
                          const char *secret, const char **why);
+
+/* The delivery token of s (sealed for slug) into out, as below. */
+int ec_cms_delivery_token(const struct ec_seal *seal, const char *slug,
+                          const struct ec_cms_settings *s, unsigned char *out,
+                          size_t cap, size_t *len);
 
 /* The webhook secret of s (sealed for slug) into out (cap bytes, *len
    its length): 0, or as ec_seal_decrypt(). The caller wipes out. */
@@ -96,6 +102,22 @@ int ec_cms_item_read(struct json_object *o, enum ec_cms_kind kind, int deleted,
  */
 int ec_cms_store(struct ec_db *db, long long tenant_id,
                  const struct ec_cms_item *it, int *changed);
+
+/*
+ * Store it for tenant_id whatever is stored: the Sync API's items, which
+ * arrive in order and complete up to their token (svc/cms_sync.h). 0 or a
+ * store error.
+ */
+int ec_cms_store_synced(struct ec_db *db, long long tenant_id,
+                        const struct ec_cms_item *it);
+
+/* Make every item of tenant_id a tombstone (before an initial sync, in
+   its transaction): 0 or a store error. */
+int ec_cms_tombstone_all(struct ec_db *db, long long tenant_id);
+
+/* Remember the Sync API's next token for tenant_id: 0 or a store error. */
+int ec_cms_sync_token_save(struct ec_db *db, long long tenant_id,
+                           const char *token);
 
 struct ec_cms_import_stats {
     unsigned stored;    /* newer than what was stored */

@@ -3,19 +3,25 @@
 // node:crypto, apart from the server's code), stale and replayed requests
 // refused with nothing stored, and the newest version kept whatever the
 // delivery order; `ecomctl cms configure|show|import`.
-import { test, before } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ROOT, STACK_DIR, ecomctl, ecomdEnv, sql } from './lib.mjs';
+import { ROOT, STACK_DIR, ecomctl, ecomdEnv, redis, sql } from './lib.mjs';
 import { RUN, SECRET, TOKEN, configure, hook } from './contentful.mjs';
 
 const HOOK = '/hooks/contentful/nordlys';
 
 before(() => {
   configure('nordlys', '--space', 'nordlys-space', '--locales', 'da-DK=da-DK,en=en-US');
+});
+
+// whatever happens, the shop's copy is empty again for the other tests
+after(() => {
+  sql("DELETE i FROM cms_items i JOIN tenants t ON t.id = i.tenant_id WHERE t.slug = 'nordlys'");
+  redis('PUBLISH', 'ecom:invalidate', 'data:nordlys');
 });
 
 // SKUs no catalog has: no page shows these entries
@@ -70,7 +76,9 @@ test('a signed publish is stored; its replay, a bad signature and a stale one ar
   const unsigned = await hook('Entry.publish', entry(id, 3, 'Fri'), { unsigned: true });
   assert.equal(unsigned.status, 401);
   const elsewhere = await hook('Entry.publish', entry(id, 3, 'Fri'), { target: '/hooks/contentful/fjordmobil' });
-  assert.equal(elsewhere.status, 404, 'fjordmobil has no CMS settings');
+  assert.equal(elsewhere.status, 401, 'another shop, another secret');
+  const nowhere = await hook('Entry.publish', entry(id, 3, 'Fri'), { target: '/hooks/contentful/no-such-shop' });
+  assert.equal(nowhere.status, 404);
   assert.equal(stored(id), null, 'nothing stored by a refused webhook');
 
   const ok = await hook('Entry.publish', entry(id, 3, 'Fri snak'), { key: `${RUN}-replayed` });

@@ -4,12 +4,37 @@
 // apart from the server's code.
 import { createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
-import { NORDLYS, ROOT, STACK_DIR, ecomdEnv, json } from './lib.mjs';
+import { NORDLYS, ROOT, STACK_DIR, ecomdEnv, json, secret } from './lib.mjs';
 
-export const SECRET = randomBytes(32).toString('hex');        // 64 characters
-export const TOKEN = `cda-${randomBytes(16).toString('hex')}`;
+// Nordlys's space at the stack's Contentful stand-in: the secrets the
+// stack made for it (scripts/lib.sh), so the stand-in's webhooks and
+// sync work whichever test configured the shop last
+export const SECRET = secret('contentful-nordlys');
+export const TOKEN = secret('contentful-nordlys.token');
 export const RUN = randomBytes(4).toString('hex');             // ids of this run
+
+// the stand-in's address, as the stack's configuration names it
+const CONF = readFileSync(path.join(STACK_DIR, 'ecomd.conf'), 'utf8');
+export const STANDIN = CONF.match(/^cms_cdn_url = (\S+)$/m)[1];
+const CA = readFileSync(path.join(STACK_DIR, 'oidc/ca.pem'));
+
+// JSON to or from the stand-in: {status, json}
+export function standin(method, urlPath, body) {
+  return new Promise((resolve, reject) => {
+    const req = https.request(new URL(urlPath, STANDIN), { method, ca: CA,
+      headers: { 'Content-Type': 'application/json' } }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode,
+        json: JSON.parse(Buffer.concat(chunks).toString('utf8') || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
 const TYPE = 'application/vnd.contentful.management.v1+json';
 
 // ecomctl cms configure, as an operator runs it: secrets only from the
