@@ -107,6 +107,8 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/checkout",                   ec_h_form_checkout,      CAT | DB | FORM},
     {EC_GET,    "/orders/{id}",                ec_h_order_page,         T | DB | KV},
     {EC_GET,    "/orders/{id}/contract-summary", ec_h_order_summary,    T | DB | KV},
+    /* pages made of CMS blocks (docs/cms.md) */
+    {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

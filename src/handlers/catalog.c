@@ -665,6 +665,8 @@ list_page(struct ec_request *req, struct ec_response *res,
         m, "has_products",
         json_object_new_boolean(json_object_array_length(plans) > 0));
     json_object_object_add(m, "products", plans);
+    if ((plans = ec_cms_banners_model(req)))
+        json_object_object_add(m, "banners", plans);
     ec_response_set_model(res, m, template_name);
     return 0;
 }
@@ -686,6 +688,23 @@ ec_h_channel_page(struct ec_request *req, struct ec_response *res)
         r->value[0] != '/' || strcmp(r->value + 1, section) != 0)
         return EC_ERR_NOT_FOUND;
     return list_page(req, res, "channel");
+}
+
+/* A CMS page (/p/{slug}, docs/cms.md): its title and blocks from the
+   snapshot's content, never from Contentful. */
+int
+ec_h_cms_page(struct ec_request *req, struct ec_response *res)
+{
+    struct json_object *cms, *m, *title;
+    int rc = ec_cms_page_model(req, ec_request_route_arg(req, "slug"), &cms);
+
+    if (rc < 0)
+        return ec_fail(res, rc, NULL, "There is no such page here.");
+    json_object_object_get_ex(cms, "title", &title);
+    m = page_model(req, json_object_get_string(title));
+    json_object_object_add(m, "cms_page", cms);
+    ec_response_set_model(res, m, "cms_page");
+    return 0;
 }
 
 int

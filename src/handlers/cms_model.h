@@ -20,4 +20,21 @@ struct json_object;
  */
 void ec_cms_decorate(const struct ec_request *req, struct json_object *product);
 
+#define EC_CMS_BANNERS_MAX 8
+
+/*
+ * The banners of the request's channel shown now, as [{"text", "link",
+ * "image"}] (at most EC_CMS_BANNERS_MAX), or NULL when there are none.
+ * Per request, not memoised: a banner's validity is its own clock.
+ */
+struct json_object *ec_cms_banners_model(const struct ec_request *req);
+
+/*
+ * The model of the page slug: {"title", "blocks": [{"product": {…
+ * as "content" above, "url"}} | {"banner": {…}}]} into *out (the
+ * caller's). 0 or EC_ERR_NOT_FOUND.
+ */
+int ec_cms_page_model(const struct ec_request *req, const char *slug,
+                      struct json_object **out);
+
 #endif

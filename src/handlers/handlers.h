@@ -151,6 +151,9 @@ int ec_h_downstream_report(struct ec_request *req, struct ec_response *res);
 int ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res);
 int ec_h_stripe_webhook(struct ec_request *req, struct ec_response *res);
 
+/* catalog.c: a CMS page, /p/{slug} (docs/cms.md) */
+int ec_h_cms_page(struct ec_request *req, struct ec_response *res);
+
 /* cms.c: Contentful's webhooks (docs/cms.md) */
 int ec_h_contentful_webhook(struct ec_request *req, struct ec_response *res);
 

@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 
 #include "core/err.h"
+#include "core/tztime.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "store/db.h"
@@ -16,13 +17,16 @@
 struct ec_cms_content {
     struct json_object *products; /* sku -> fields */
     struct json_object *assets;   /* id -> fields */
+    struct json_object *entries;  /* id -> {"type", "fields"}: blocks */
+    struct json_object *pages;    /* slug -> fields */
+    struct json_object *banners;  /* [fields], channel in "_channel" */
     char *locales;                /* "shop=space,..." */
 };
 
 static const char *const items_sql =
-    "SELECT kind, item_id, handle, fields FROM cms_items"
+    "SELECT kind, item_id, handle, fields, content_type FROM cms_items"
     " WHERE tenant_id = ? AND deleted = 0 AND (kind = 'asset' OR"
-    " (content_type = 'productContent' AND handle IS NOT NULL))"
+    " content_type IN ('productContent', 'page', 'banner'))"
     /* two entries for one SKU: the one changed last wins */
     " ORDER BY updated_at, item_id";
 static const char *const locales_sql =
@@ -42,10 +46,28 @@ item_row(const struct ec_db_row *row, void *ctx)
         json_object_put(fields);
         return 0;
     }
-    if (strcmp(row->vals[0], "asset") == 0)
+    if (strcmp(row->vals[0], "asset") == 0) {
         json_object_object_add(c->assets, row->vals[1], fields);
-    else
+        return 0;
+    }
+    /* every entry by id, for the blocks of pages */
+    {
+        struct json_object *e = json_object_new_object();
+
+        json_object_object_add(e, "type", json_object_new_string(row->vals[4]));
+        json_object_object_add(e, "fields", json_object_get(fields));
+        json_object_object_add(c->entries, row->vals[1], e);
+    }
+    if (row->vals[2] && strcmp(row->vals[4], "productContent") == 0)
         json_object_object_add(c->products, row->vals[2], fields);
+    else if (row->vals[2] && strcmp(row->vals[4], "page") == 0)
+        json_object_object_add(c->pages, row->vals[2], fields);
+    else if (row->vals[2] && strcmp(row->vals[4], "banner") == 0) {
+        json_object_object_add(fields, "_channel",
+                               json_object_new_string(row->vals[2]));
+        json_object_array_add(c->banners, fields);
+    } else
+        json_object_put(fields);
     return 0;
 }
 
@@ -69,6 +91,9 @@ ec_cms_content_load(struct ec_db *db, long long tenant_id,
 
     c->products = json_object_new_object();
     c->assets = json_object_new_object();
+    c->entries = json_object_new_object();
+    c->pages = json_object_new_object();
+    c->banners = json_object_new_array();
     c->locales = ec_xstrdup("");
     rc = ec_db_exec(db, locales_sql, p, 1, locales_row, c, NULL);
     if (rc == 0)
@@ -88,6 +113,9 @@ ec_cms_content_free(struct ec_cms_content *c)
         return;
     json_object_put(c->products);
     json_object_put(c->assets);
+    json_object_put(c->entries);
+    json_object_put(c->pages);
+    json_object_put(c->banners);
     free(c->locales);
     free(c);
 }
@@ -217,17 +245,15 @@ image_of(const struct ec_cms_content *c, struct json_object *link,
     out->height = long_at(file, "details", "image", "height");
 }
 
-int
-ec_cms_product(const struct ec_cms_content *c, const char *sku,
-               const char *shop_locale, struct ec_cms_product *out)
+/* The productContent of fields in locale into *out. */
+static void
+product_of(const struct ec_cms_content *c, struct json_object *fields,
+           const char *locale, struct ec_cms_product *out)
 {
-    struct json_object *fields, *v;
-    char locale[LOCALE_MAX + 1];
+    struct json_object *v;
 
     memset(out, 0, sizeof(*out));
-    if (!c || !sku || !json_object_object_get_ex(c->products, sku, &fields))
-        return EC_ERR_NOT_FOUND;
-    space_locale(c, shop_locale ? shop_locale : "", locale);
+    out->sku = str_field(fields, "sku", locale);
     out->headline = str_field(fields, "headline", locale);
     if (out->headline && !*out->headline)
         out->headline = NULL;
@@ -236,5 +262,149 @@ ec_cms_product(const struct ec_cms_content *c, const char *sku,
     v = field(fields, "bullets", locale);
     out->bullets = v && json_object_is_type(v, json_type_array) ? v : NULL;
     image_of(c, field(fields, "image", locale), locale, &out->image);
+}
+
+int
+ec_cms_product(const struct ec_cms_content *c, const char *sku,
+               const char *shop_locale, struct ec_cms_product *out)
+{
+    struct json_object *fields;
+    char locale[LOCALE_MAX + 1];
+
+    memset(out, 0, sizeof(*out));
+    if (!c || !sku || !json_object_object_get_ex(c->products, sku, &fields))
+        return EC_ERR_NOT_FOUND;
+    space_locale(c, shop_locale ? shop_locale : "", locale);
+    product_of(c, fields, locale, out);
+    return 0;
+}
+
+/* 1 if link may be a banner's target: http(s)://… or a path of this
+   shop ("/…", not "//…"), with nothing a browser reads otherwise. */
+static int
+safe_link(const char *link)
+{
+    if (!link)
+        return 0;
+    for (const char *p = link; *p; p++)
+        if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+            *p == '\\')
+            return 0;
+    return strncmp(link, "https://", 8) == 0 ||
+           strncmp(link, "http://", 7) == 0 ||
+           (link[0] == '/' && link[1] != '/');
+}
+
+static void
+banner_of(const struct ec_cms_content *c, struct json_object *fields,
+          const char *locale, struct ec_cms_banner *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->text = str_field(fields, "text", locale);
+    out->link = str_field(fields, "link", locale);
+    if (!safe_link(out->link))
+        out->link = NULL;
+    image_of(c, field(fields, "image", locale), locale, &out->image);
+}
+
+/*
+ * An instant of a Contentful Date field ("2026-12-01",
+ * "2026-12-01T08:00", "2026-12-01T08:00+01:00", with seconds or not) in
+ * zone: 0, or -1.
+ */
+static int
+date_of(const char *s, const struct ec_tztime_zone *zone, int64_t *out)
+{
+    char buf[40];
+    size_t n = s ? strlen(s) : 0;
+
+    if (n == 0 || n >= sizeof(buf) - 3)
+        return -1;
+    /* "…T08:00+01:00" has no seconds, which the parser wants with an
+       offset: give it ":00" */
+    if (n > 16 && s[10] == 'T' && s[13] == ':' &&
+        (s[16] == '+' || s[16] == '-' || s[16] == 'Z')) {
+        memcpy(buf, s, 16);
+        memcpy(buf + 16, ":00", 3);
+        memcpy(buf + 19, s + 16, n - 16 + 1);
+    } else {
+        memcpy(buf, s, n + 1);
+    }
+    return ec_tztime_parse(zone, buf, EC_TZTIME_COMPATIBLE, out) < 0 ? -1 : 0;
+}
+
+size_t
+ec_cms_banners(const struct ec_cms_content *c, const char *channel, int64_t now,
+               const struct ec_tztime_zone *zone, const char *shop_locale,
+               struct ec_cms_banner *out, size_t max)
+{
+    char locale[LOCALE_MAX + 1];
+    size_t n = 0;
+
+    if (!c || !channel)
+        return 0;
+    space_locale(c, shop_locale ? shop_locale : "", locale);
+    for (size_t i = 0; i < json_object_array_length(c->banners) && n < max;
+         i++) {
+        struct json_object *f = json_object_array_get_idx(c->banners, i);
+        const char *from = str_field(f, "validFrom", locale);
+        const char *to = str_field(f, "validTo", locale);
+        int64_t t;
+
+        if (strcmp(str_at(f, "_channel"), channel) != 0)
+            continue;
+        /* a date that does not parse hides the banner: better none than
+           one shown out of its time */
+        if ((from && (date_of(from, zone, &t) < 0 || now < t)) ||
+            (to && (date_of(to, zone, &t) < 0 || now >= t)))
+            continue;
+        banner_of(c, f, locale, &out[n]);
+        if (out[n].text && *out[n].text)
+            n++;
+    }
+    return n;
+}
+
+int
+ec_cms_page(const struct ec_cms_content *c, const char *slug,
+            const char *shop_locale, struct ec_cms_page *out)
+{
+    struct json_object *fields, *blocks;
+    char locale[LOCALE_MAX + 1];
+
+    memset(out, 0, sizeof(*out));
+    if (!c || !slug || !json_object_object_get_ex(c->pages, slug, &fields))
+        return EC_ERR_NOT_FOUND;
+    space_locale(c, shop_locale ? shop_locale : "", locale);
+    out->title = str_field(fields, "title", locale);
+    if (!out->title || !*out->title)
+        return EC_ERR_NOT_FOUND;
+    blocks = field(fields, "blocks", locale);
+    if (!blocks || !json_object_is_type(blocks, json_type_array))
+        return 0;
+    for (size_t i = 0; i < json_object_array_length(blocks) &&
+                       out->n < EC_CMS_PAGE_BLOCKS_MAX;
+         i++) {
+        struct json_object *sys, *e, *f, *type;
+        const char *id;
+
+        if (!json_object_object_get_ex(json_object_array_get_idx(blocks, i),
+                                       "sys", &sys) ||
+            !(id = str_at(sys, "id")) ||
+            !json_object_object_get_ex(c->entries, id, &e) ||
+            !json_object_object_get_ex(e, "fields", &f) ||
+            !json_object_object_get_ex(e, "type", &type))
+            continue; /* an unpublished block: left out */
+        if (strcmp(json_object_get_string(type), "productContent") == 0) {
+            out->blocks[out->n].kind = EC_CMS_BLOCK_PRODUCT;
+            product_of(c, f, locale, &out->blocks[out->n].product);
+        } else if (strcmp(json_object_get_string(type), "banner") == 0) {
+            out->blocks[out->n].kind = EC_CMS_BLOCK_BANNER;
+            banner_of(c, f, locale, &out->blocks[out->n].banner);
+        } else {
+            continue;
+        }
+        out->n++;
+    }
     return 0;
 }
