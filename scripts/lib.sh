@@ -69,6 +69,12 @@ stack_env() {
         demo) METRICS_PORT=9464 ;;
         test) METRICS_PORT=$((19464 + ${EC_TEST_PORT_OFFSET:-0})) ;;
     esac
+    # the Contentful stand-in (t/doubles/contentful.mjs, docs/cms.md)
+    case "$1" in
+        demo) CONTENTFUL_PORT=8643 ;;
+        test) CONTENTFUL_PORT=$((21643 + ${EC_TEST_PORT_OFFSET:-0})) ;;
+    esac
+    CMS_TENANTS='nordlys fjordmobil'
     BUILD="$ROOT/build/plain"
     # the accounts the services run as (see the top of this file)
     if [ "$(id -u)" -eq 0 ]; then
@@ -257,6 +263,10 @@ new_password() {
 #   stripe_secret_key, stripe_webhook_secret
 #                         the Stripe double's API key and webhook
 #                         signing secret (used by the test stack only)
+#   contentful-<slug>, contentful-<slug>.token
+#                         each demo brand's webhook signing secret and
+#                         delivery token of its space at the Contentful
+#                         stand-in (docs/cms.md)
 #   seal_keys             the key ring of sealed fields (CPR numbers, the
 #                         brokers' client secrets: core/seal.h), read by
 #                         ecomd and ecomctl; "k1" and "current k1"
@@ -276,6 +286,15 @@ secret() {
         (umask 077; echo "sk_test_$(openssl rand -hex 24)" > "$d/stripe_secret_key")
     [ -s "$d/stripe_webhook_secret" ] ||
         (umask 077; echo "whsec_$(openssl rand -hex 24)" > "$d/stripe_webhook_secret")
+    for n in $CMS_TENANTS; do
+        [ -s "$d/contentful-$n" ] || (umask 077; openssl rand -hex 32 > "$d/contentful-$n")
+        [ -s "$d/contentful-$n.token" ] ||
+            (umask 077; echo "cda-$(openssl rand -hex 20)" > "$d/contentful-$n.token")
+        if is_root; then
+            chgrp "$(id -gn "$SVC_ECOMD")" "$d/contentful-$n" "$d/contentful-$n.token"
+            chmod 640 "$d/contentful-$n" "$d/contentful-$n.token"
+        fi
+    done
     [ -s "$d/seal_keys" ] || (umask 077
         printf '# kid  key (docs/operations.md, "Sealed fields")\nk1 %s\ncurrent k1\n' \
             "$(od -An -tx1 -N32 /dev/urandom | tr -d ' \n')" > "$d/seal_keys")
@@ -468,6 +487,9 @@ form_secret_file = $STACK/secrets/form_secret
 session_secret_file = $STACK/secrets/session_secret
 seal_keys_file = $STACK/secrets/seal_keys
 oidc_ca_file = $OIDC_DIR/ca.pem
+cms_cdn_url = https://127.0.0.1:$CONTENTFUL_PORT
+cms_ca_file = $OIDC_DIR/ca.pem
+cms_image_origin = https://127.0.0.1:$CONTENTFUL_PORT
 number_lock_ttl = $LOCK_TTL
 $(client_limits_conf)
 $(mail_conf)
@@ -627,6 +649,25 @@ migrate_and_seed() {
     done
     say "seeded the demo brands, their catalogs and number pools"
     configure_mitid
+    configure_cms
+}
+
+# The demo brands' Contentful spaces: at the stand-in, their secrets from
+# secrets/contentful-<slug>(.token). The demo stack syncs their content;
+# the test stack leaves its copy empty, so pages show the catalog unless
+# a test publishes content (and removes it again).
+configure_cms() {
+    local slug d="$STACK/secrets"
+    for slug in $CMS_TENANTS; do
+        ECOMD_CMS_DELIVERY_TOKEN=$(cat "$d/contentful-$slug.token") \
+        ECOMD_CMS_WEBHOOK_SECRET=$(cat "$d/contentful-$slug") \
+            ecomctl cms configure "$slug" --space "$slug-space" \
+            --locales da-DK=da-DK,en=en-US >/dev/null
+        if [ "$STACK_NAME" = demo ]; then
+            ecomctl cms sync "$slug" --initial >/dev/null
+        fi
+    done
+    say "configured Contentful for the demo brands (stand-in at https://127.0.0.1:$CONTENTFUL_PORT)"
 }
 
 # The demo customers: one account per brand, made through the shop's own
@@ -852,12 +893,29 @@ start_stripe() {
         --webhook-secret-file "$STACK/secrets/stripe_webhook_secret"
 }
 
+# The Contentful stand-in (t/doubles/contentful.mjs, docs/cms.md): the
+# demo brands' spaces with the content of sql/demo/contentful-*.json, with
+# the stack's test CA's certificate; the test stack's pages are small, so
+# its sync is paged.
+start_contentful() {
+    pid_alive "$STACK/run/contentful.pid" && return 0
+    prepare_dirs
+    secret
+    command -v node >/dev/null || ensure_packages nodejs
+    oidc_certificates
+    start_double contentful "$CONTENTFUL_PORT" "Contentful stand-in" \
+        --spaces "$(echo $CMS_TENANTS | tr ' ' ,)" --content "$ROOT/sql/demo" \
+        --secrets "$STACK/secrets" \
+        $([ "$STACK_NAME" = test ] && echo --page-size 3)
+}
+
 stack_start() {
     start_mariadb
     start_redis
     start_oidc
     start_downstream
     start_stripe
+    start_contentful
     start_ecomd
     migrate_and_seed
     start_nginx
@@ -870,6 +928,7 @@ stack_stop() {
     stop_pid "$STACK/run/oidc.pid" TERM
     stop_pid "$STACK/run/downstream.pid" TERM
     stop_pid "$STACK/run/stripe.pid" TERM
+    stop_pid "$STACK/run/contentful.pid" TERM
     stop_pid "$STACK/run/redis.pid" TERM
     stop_pid "$STACK/run/mysqld.pid" TERM
 }

@@ -1,6 +1,8 @@
 #include "app/app.h"
 
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "app/routes.h"
 #include "core/log.h"
@@ -87,6 +89,28 @@ ec_app_route_id(const struct ec_app *app, const struct ec_route *r)
     return (int)(r - ec_routes);
 }
 
+/*
+ * Scripts, styles, images and fonts only from our own origin (images also
+ * from the CMS's image origin, cms_image_origin); no inline script, no
+ * framing, forms post only to us. Violations are reported to the
+ * csp-report route so a broken theme shows up in the logs.
+ */
+static const char csp_format[] =
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data: %s; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'; report-uri /api/v1/csp-report";
+
+static char *
+csp_new(const char *image_origin)
+{
+    size_t n = sizeof(csp_format) + strlen(image_origin);
+    char *csp = ec_xmalloc(n);
+
+    snprintf(csp, n, csp_format, image_origin);
+    return csp;
+}
+
 struct ec_app *
 ec_app_new(const struct ec_settings *s)
 {
@@ -159,6 +183,8 @@ ec_app_new(const struct ec_settings *s)
                 .https = {.ca_file = s->oidc_ca_file},
                 .flow_ttl_ms = s->mitid_flow_ttl,
             },
+        .seal = &s->seal,
+        .cms_image_origin = s->cms_image_origin,
         .receivers = &app->receivers,
         .payment_sim_key = s->payment_sim_secret,
         .payment_sim_key_len = sizeof(s->payment_sim_secret),
@@ -168,6 +194,7 @@ ec_app_new(const struct ec_settings *s)
     };
     ec_settings_payment_conf(s, &app->payments, &app->stripe_https);
     accounts_new(app, s);
+    app->csp = csp_new(s->cms_image_origin);
     return app;
 }
 
@@ -181,6 +208,7 @@ ec_app_free(struct ec_app *app)
     ec_downstream_release(&app->receivers);
     free(app->own_routes);
     free(app->own_route_ids);
+    free(app->csp);
     ec_messages_free(app->messages);
     ec_themes_free(app->themes);
     ec_number_cache_free(app->numbers);

@@ -38,6 +38,8 @@ struct ec_app {
     struct ec_route *own_routes; /* the table without the routes of
                                     what is not configured, or NULL */
     size_t *own_route_ids; /* own_routes[i] is ec_routes[own_route_ids[i]] */
+    char *csp; /* the Content-Security-Policy of every answer that does
+                  not set its own (app/dispatch.c) */
 };
 
 /* Build the worker's services from s (which must outlive the app). No

@@ -30,24 +30,13 @@
 #include "svc/staff_session.h"
 #include "svc/tenant.h"
 
-/*
- * Scripts, styles, images and fonts only from our own origin; no inline
- * script, no framing, forms post only to us. Violations are reported to
- * the csp-report route so a broken theme shows up in the logs.
- */
-static const char csp[] =
-    "default-src 'self'; script-src 'self'; style-src 'self'; "
-    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'; report-uri /api/v1/csp-report";
-
 static void
-security_headers(struct ec_response *res)
+security_headers(const struct ec_app *app, struct ec_response *res)
 {
     /* a page whose form posts elsewhere (the MitID step, to the broker)
        sets its own, stricter in nothing else */
     if (!ec_response_get_header(res, "Content-Security-Policy"))
-        ec_response_header(res, "Content-Security-Policy", csp);
+        ec_response_header(res, "Content-Security-Policy", app->csp);
     ec_response_header(res, "X-Content-Type-Options", "nosniff");
     ec_response_header(res, "Referrer-Policy",
                        "strict-origin-when-cross-origin");
@@ -694,5 +683,5 @@ ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
         ec_dispatch_error(app, req, res, rc);
     session_headers(app, req, res);
     ec_response_header(res, "X-Request-Id", req->request_id);
-    security_headers(res);
+    security_headers(app, res);
 }

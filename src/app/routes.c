@@ -73,6 +73,9 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/api/v1/downstream/reports",  ec_h_downstream_report,  T | DB | JSONB | JSON | NOCSRF},
     {EC_POST,   "/api/v1/payments/sim/callback", ec_h_payment_sim_callback, T | DB | KV | JSONB | JSON | NOCSRF | SIM},
     {EC_POST,   "/api/v1/payments/stripe/webhook", ec_h_stripe_webhook, T | DB | KV | JSONB | JSON | NOCSRF},
+    /* Contentful's webhooks (docs/cms.md): the shop named in the path,
+       whatever the Host; signed by the shop's webhook secret */
+    {EC_POST,   "/hooks/contentful/{slug}",    ec_h_contentful_webhook, DB | KV | JSONB | JSON | NOCSRF},
 
     /* the admin API (handlers/admin_api.c, docs/admin.md): the last
        flags' READ, EDIT or MANAGE is what the key's role must be
@@ -152,6 +155,8 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/orders/{id}",          ec_h_admin_order,        STAFF(READ)},
     {EC_POST,   "/admin/orders/{id}/retry",    ec_h_admin_form_retry,   STAFF(MANAGE) | FORM},
     {EC_GET,    "/admin/staff",                ec_h_admin_staff,        STAFF(MANAGE)},
+    /* pages made of CMS blocks (docs/cms.md) */
+    {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

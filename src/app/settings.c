@@ -96,6 +96,9 @@ static const struct ec_conf_directive directives[] = {
      60000, 365LL * 86400000, NULL},
     {"seal_keys_file", EC_CONF_STR, S(seal_keys_file), 0, 0, NULL},
     {"oidc_ca_file", EC_CONF_STR, S(oidc_ca_file), 0, 0, NULL},
+    {"cms_image_origin", EC_CONF_STR, S(cms_image_origin), 0, 0, NULL},
+    {"cms_cdn_url", EC_CONF_STR, S(cms_cdn_url), 0, 0, NULL},
+    {"cms_ca_file", EC_CONF_STR, S(cms_ca_file), 0, 0, NULL},
     {"mitid_flow_ttl", EC_CONF_MSEC, S(mitid_flow_ttl), 60000, 3600000, NULL},
     {"oidc_keys_ttl", EC_CONF_MSEC, S(oidc_keys_ttl), 60000, 7LL * 86400000,
      NULL},
@@ -479,6 +482,29 @@ check_accounts(struct ec_settings *s, const char *name, char *err,
     return 0;
 }
 
+/* 1 if o is https://HOST[:PORT] with a host of [a-z0-9.-]: it goes into
+   the CSP as it is, so nothing else may be in it. */
+static int
+https_origin(const char *o)
+{
+    const char *p;
+
+    if (strncmp(o, "https://", 8) != 0 || !o[8])
+        return 0;
+    for (p = o + 8; *p && *p != ':'; p++)
+        if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '.' || *p == '-'))
+            return 0;
+    if (*p == ':') {
+        if (!p[1] || strlen(p + 1) > 5)
+            return 0;
+        for (p++; *p; p++)
+            if (*p < '0' || *p > '9')
+                return 0;
+    }
+    return 1;
+}
+
 static int
 validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
 {
@@ -545,6 +571,20 @@ validate(struct ec_settings *s, const char *name, char *err, size_t errsize)
     }
     if (load_seal_keys(s, name, err, errsize) < 0)
         return -1;
+    default_str(&s->cms_image_origin, "https://images.ctfassets.net");
+    default_str(&s->cms_cdn_url, "https://cdn.contentful.com");
+    if (strncmp(s->cms_cdn_url, "https://", 8) != 0 ||
+        strchr(s->cms_cdn_url, '?')) {
+        snprintf(err, errsize, "%s: cms_cdn_url must be an https URL", name);
+        return -1;
+    }
+    if (!https_origin(s->cms_image_origin)) {
+        snprintf(err, errsize,
+                 "%s: cms_image_origin must be https://HOST[:PORT], nothing "
+                 "more",
+                 name);
+        return -1;
+    }
     if (load_secret(s->form_secret_file, "form_secret_file", s->form_secret,
                     name, err, errsize) < 0)
         return -1;

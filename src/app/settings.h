@@ -120,8 +120,15 @@ struct ec_settings {
                              NULL = none: MitID answers 503 */
     struct ec_seal seal;  /* its keys: never logged */
     char *oidc_ca_file;   /* CAs trusted for brokers; NULL = the system's */
-    long mitid_flow_ttl;  /* ms a started MitID step may take */
-    long oidc_keys_ttl;   /* ms a broker's key set is trusted in a worker */
+    /* where CMS images come from (docs/cms.md): an https origin, allowed
+       in the CSP's img-src; images elsewhere are not shown */
+    char *cms_image_origin;
+    /* where `ecomctl cms sync` reaches Contentful's Sync API (an https
+       base URL), and the CAs it trusts there (NULL: the system's) */
+    char *cms_cdn_url;
+    char *cms_ca_file;
+    long mitid_flow_ttl; /* ms a started MitID step may take */
+    long oidc_keys_ttl;  /* ms a broker's key set is trusted in a worker */
 
     /* orders, payments and the delivery process (docs/orders.md) */
     long order_payment_timeout;    /* ms an order may await its payment */

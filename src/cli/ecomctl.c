@@ -28,6 +28,11 @@
  *   ecomctl [-c FILE] staff list SLUG|--operator
  *   ecomctl [-c FILE] staff totp SLUG|--operator EMAIL
  *   ecomctl [-c FILE] apikey create SLUG NAME ROLE | list SLUG | revoke SLUG ID
+ *   ecomctl [-c FILE] cms configure SLUG --space ID [--environment ENV]
+ *                 [--locales SHOP=SPACE,...]
+ *   ecomctl [-c FILE] cms show SLUG
+ *   ecomctl [-c FILE] cms import SLUG FILE
+ *   ecomctl [-c FILE] cms sync SLUG [--initial]
  *   ecomctl render TEMPLATE DATA.json [--partials DIR]
  *   ecomctl oidc discover ISSUER [--ca-file F]
  *   ecomctl oidc token ISSUER CLIENT_ID REDIRECT_URI CODE VERIFIER NONCE
@@ -44,6 +49,7 @@
 #include <json-c/json.h>
 
 #include "core/buf.h"
+#include "cli/cms.h"
 #include "cli/json.h"
 #include "cli/mitid.h"
 #include "cli/numbers.h"
@@ -65,6 +71,7 @@
 #include "svc/catalog_doc.h"
 #include "svc/catalog_export.h"
 #include "svc/catalog_import.h"
+#include "svc/cms_sync.h"
 #include "svc/invalidate.h"
 #include "svc/tenant.h"
 
@@ -347,6 +354,16 @@ cmd_apikey(struct ctl *c, int argc, char **argv)
     return ec_ctl_apikey(open_db(c), argc, argv, stdout, stderr);
 }
 
+static int
+cmd_cms(struct ctl *c, int argc, char **argv)
+{
+    struct ec_cms_sync_conf sync = {c->settings.cms_cdn_url,
+                                    c->settings.cms_ca_file};
+
+    return ec_ctl_cms(open_db(c), open_kv(c), &c->settings.seal, &sync, argc,
+                      argv, stdout, stderr);
+}
+
 static const struct command commands[] = {
     {"migrate", cmd_migrate, 1,
      "migrate [DIR]     apply new sql/NNN_*.sql files"},
@@ -387,6 +404,12 @@ static const struct command commands[] = {
     {"apikey", cmd_apikey, 1,
      "apikey create SLUG NAME ROLE | list SLUG | revoke SLUG ID   the admin "
      "API's keys (ROLE admin, editor or viewer; the key is printed once)"},
+    {"cms", cmd_cms, 1,
+     "cms configure SLUG --space ID [--environment ENV] [--locales "
+     "SHOP=SPACE,...] | show SLUG | import SLUG FILE | sync SLUG "
+     "[--initial]   Contentful (the "
+     "delivery token from ECOMD_CMS_DELIVERY_TOKEN, the webhook secret "
+     "from ECOMD_CMS_WEBHOOK_SECRET)"},
     {"render", cmd_render, 0,
      "render TEMPLATE DATA.json [--partials DIR]   print a rendered template"},
     {NULL, NULL, 0, NULL},

@@ -77,6 +77,8 @@ static const struct ec_err_info infos[EC_ERR__COUNT] = {
          "An Idempotency-Key header of 1 to 128 printable characters is "
          "required."},
     [-EC_ERR_BASKET_EMPTY] = {422, "basket_empty", "Your basket is empty."},
+    [-EC_ERR_UNAUTHORIZED] = {401, "unauthorized",
+                              "The request is not signed as it must be."},
 };
 
 const struct ec_err_info *

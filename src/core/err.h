@@ -52,7 +52,10 @@ enum ec_err {
     EC_ERR_IDEMPOTENCY_KEY_INVALID = -30, /* 400 idempotency_key_invalid:
                                              missing or malformed */
     EC_ERR_BASKET_EMPTY = -31,            /* 422 basket_empty */
-    EC_ERR__COUNT = 32
+    /* inbound webhooks (docs/cms.md) */
+    EC_ERR_UNAUTHORIZED = -32, /* 401 unauthorized: unsigned, badly
+                                  signed, stale or replayed */
+    EC_ERR__COUNT = 33
 };
 
 struct ec_err_info {

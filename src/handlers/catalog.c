@@ -15,6 +15,7 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/xalloc.h"
+#include "handlers/cms_model.h"
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
@@ -568,8 +569,10 @@ page_offers(struct ec_request *req, int64_t now)
     m = fresh_memo(req, MEMO_PAGE_PLANS, now);
     if (!m) {
         a = offers_json(req, 1, now);
-        for (size_t i = 0; i < json_object_array_length(a); i++)
+        for (size_t i = 0; i < json_object_array_length(a); i++) {
             decorate_for_page(json_object_array_get_idx(a, i));
+            ec_cms_decorate(req, json_object_array_get_idx(a, i));
+        }
         m = new_memo(req, MEMO_PAGE_PLANS, now);
         m->json = a;
     }
@@ -620,6 +623,7 @@ product_page_json(struct ec_request *req, const struct ec_offer *o, int64_t now)
         return page;
     product = offer_json(req, o, now);
     decorate_for_page(product);
+    ec_cms_decorate(req, product);
     /* a form shown afresh has the first binding and SIM type checked */
     check_first(product, "binding_options");
     check_first(product, "sim_options");
@@ -661,6 +665,8 @@ list_page(struct ec_request *req, struct ec_response *res,
         m, "has_products",
         json_object_new_boolean(json_object_array_length(plans) > 0));
     json_object_object_add(m, "products", plans);
+    if ((plans = ec_cms_banners_model(req)))
+        json_object_object_add(m, "banners", plans);
     ec_response_set_model(res, m, template_name);
     return 0;
 }
@@ -682,6 +688,23 @@ ec_h_channel_page(struct ec_request *req, struct ec_response *res)
         r->value[0] != '/' || strcmp(r->value + 1, section) != 0)
         return EC_ERR_NOT_FOUND;
     return list_page(req, res, "channel");
+}
+
+/* A CMS page (/p/{slug}, docs/cms.md): its title and blocks from the
+   snapshot's content, never from Contentful. */
+int
+ec_h_cms_page(struct ec_request *req, struct ec_response *res)
+{
+    struct json_object *cms, *m, *title;
+    int rc = ec_cms_page_model(req, ec_request_route_arg(req, "slug"), &cms);
+
+    if (rc < 0)
+        return ec_fail(res, rc, NULL, "There is no such page here.");
+    json_object_object_get_ex(cms, "title", &title);
+    m = page_model(req, json_object_get_string(title));
+    json_object_object_add(m, "cms_page", cms);
+    ec_response_set_model(res, m, "cms_page");
+    return 0;
 }
 
 int

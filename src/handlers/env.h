@@ -31,6 +31,7 @@ struct ec_downstream;
 struct ec_kv;
 struct ec_mail;
 struct ec_payment_conf;
+struct ec_seal;
 struct ec_number_cache;
 struct ec_themes;
 
@@ -60,6 +61,12 @@ struct ec_env {
        and flow TTL (svc/mitid.h); mitid.seal has no key when
        seal_keys_file is not set */
     struct ec_mitid_env mitid;
+    /* the shop's key ring of sealed fields (core/seal.h): the CMS's
+       webhook secrets; no key when seal_keys_file is not set */
+    const struct ec_seal *seal;
+    /* the only origin CMS images are shown from (cms_image_origin; the
+       CSP's img-src allows it) */
+    const char *cms_image_origin;
     /* orders: the tenants' downstream receivers (their reports come
        back signed) and the payment simulator's key; never logged */
     const struct ec_downstream *receivers;

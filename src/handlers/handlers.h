@@ -151,6 +151,12 @@ int ec_h_downstream_report(struct ec_request *req, struct ec_response *res);
 int ec_h_payment_sim_callback(struct ec_request *req, struct ec_response *res);
 int ec_h_stripe_webhook(struct ec_request *req, struct ec_response *res);
 
+/* catalog.c: a CMS page, /p/{slug} (docs/cms.md) */
+int ec_h_cms_page(struct ec_request *req, struct ec_response *res);
+
+/* cms.c: Contentful's webhooks (docs/cms.md) */
+int ec_h_contentful_webhook(struct ec_request *req, struct ec_response *res);
+
 /* payment_pages.c: the simulator's hosted page and its form, and the
    payment return page (docs/orders.md) */
 int ec_h_sim_page(struct ec_request *req, struct ec_response *res);

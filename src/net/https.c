@@ -232,6 +232,31 @@ ec_https_get(const struct ec_https_opts *opts, const char *url,
 }
 
 int
+ec_https_get_with(const struct ec_https_opts *opts, const char *url,
+                  const char *const *headers, struct ec_https_resp *resp)
+{
+    char errbuf[CURL_ERROR_SIZE] = "";
+    struct sink sink = {&resp->body, 0, 0};
+    struct curl_slist *list = NULL, *s;
+    CURL *h;
+    int rc;
+
+    if (!(h = begin(opts, url, &sink, errbuf, resp)))
+        return EC_ERR_BAD_REQUEST;
+    list = curl_slist_append(list, "Accept: application/json");
+    for (; headers && *headers; headers++)
+        list = curl_slist_append(list, *headers);
+    curl_easy_setopt(h, CURLOPT_HTTPHEADER, list);
+    curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
+    rc = perform(h, &sink, resp, errbuf);
+    curl_easy_cleanup(h);
+    for (s = list; s; s = s->next)
+        ec_mem_wipe(s->data, strlen(s->data));
+    curl_slist_free_all(list);
+    return rc;
+}
+
+int
 ec_https_post_form(const struct ec_https_opts *opts, const char *url,
                    const char *const *fields, const char *basic_user,
                    const char *basic_password, struct ec_https_resp *resp)

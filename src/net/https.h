@@ -69,6 +69,12 @@ void ec_https_global_cleanup(void);
 int ec_https_get(const struct ec_https_opts *opts, const char *url,
                  struct ec_https_resp *resp);
 
+/* GET url as ec_https_get() does, with the extra header lines of the
+   NULL-terminated list headers ("Name: value"; may be NULL), e.g. an
+   Authorization: Bearer token, wiped from the memory this call used. */
+int ec_https_get_with(const struct ec_https_opts *opts, const char *url,
+                      const char *const *headers, struct ec_https_resp *resp);
+
 /*
  * POST the NULL-terminated name, value, name, value, ... list as
  * application/x-www-form-urlencoded to url; with basic_user set, with

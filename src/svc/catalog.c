@@ -11,6 +11,7 @@
 #include "core/xalloc.h"
 #include "store/db.h"
 #include "svc/catalog_read.h"
+#include "svc/cms_content.h"
 
 #define EC_CATALOG_CACHE_MAX 256
 #define EC_CATALOG_MAX_ADDONS 64
@@ -311,6 +312,9 @@ ec_catalog_load(struct ec_db *db, long long tenant_id, struct ec_catalog **out)
         rc = EC_ERR_INTERNAL;
     }
     ec_catalog_doc_release(&doc);
+    /* the content belongs to the same moment: one invalidation drops both */
+    if (rc == 0 && (rc = ec_cms_content_load(db, tenant_id, &(*out)->cms)) < 0)
+        ec_catalog_free(*out);
     return rc;
 }
 
@@ -320,6 +324,7 @@ ec_catalog_free(struct ec_catalog *c)
     if (!c)
         return;
     ec_catalog_doc_release(&c->doc);
+    ec_cms_content_free(c->cms);
     free(c);
 }
 

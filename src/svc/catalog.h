@@ -32,6 +32,7 @@
 #include "svc/promotion.h"
 
 struct ec_arena;
+struct ec_cms_content;
 struct ec_db;
 
 #define EC_CHANNEL_MEMOS 4
@@ -88,6 +89,10 @@ struct ec_catalog {
     const struct ec_promotion_campaign *campaigns; /* the document's, by id */
     size_t ncampaigns;
     const struct ec_channel *default_channel;
+    /* the tenant's published CMS content (svc/cms_content.h), loaded and
+       dropped with the snapshot; NULL in a snapshot made from a document
+       alone */
+    struct ec_cms_content *cms;
 };
 
 /* ---- reading a snapshot (pure, no I/O) ---- */
@@ -180,7 +185,8 @@ void ec_catalog_cache_drop(struct ec_catalog_cache *cc, const char *slug);
 void ec_catalog_cache_clear(struct ec_catalog_cache *cc);
 
 /* Read a snapshot from MySQL (svc/catalog_read.h, then
-   ec_catalog_from_doc); the caller frees it. */
+   ec_catalog_from_doc) with the tenant's CMS content
+   (svc/cms_content.h); the caller frees it. */
 int ec_catalog_load(struct ec_db *db, long long tenant_id,
                     struct ec_catalog **out);
 void ec_catalog_free(struct ec_catalog *c);

@@ -464,6 +464,51 @@ test_payment_settings(void)
     unlink("empty");
 }
 
+static void
+test_cms_settings(void)
+{
+    static const char *const bad[] = {
+        "cms_image_origin = http://images.ctfassets.net\n",
+        "cms_image_origin = https://images.ctfassets.net/\n",
+        "cms_image_origin = https://a.b; script-src *\n",
+        "cms_image_origin = https://Images.example\n",
+        "cms_image_origin = https://a.example:\n",
+        "cms_image_origin = https://a.example:123456\n",
+        "cms_cdn_url = http://cdn.contentful.com\n",
+        "cms_cdn_url = https://cdn.contentful.com?x=1\n",
+        NULL,
+    };
+    struct ec_settings s;
+    char text[256], err[512];
+
+    CU_ASSERT_EQUAL_FATAL(settings_from_text(&s, "t.conf",
+                                             "listen = /tmp/e.sock\n", err,
+                                             sizeof(err)),
+                          0);
+    EC_ASSERT_STR(s.cms_image_origin, "https://images.ctfassets.net");
+    EC_ASSERT_STR(s.cms_cdn_url, "https://cdn.contentful.com");
+    CU_ASSERT_PTR_NULL(s.cms_ca_file);
+    ec_settings_release(&s);
+    CU_ASSERT_EQUAL_FATAL(
+        settings_from_text(&s, "t.conf",
+                           "listen = /tmp/e.sock\n"
+                           "cms_image_origin = https://127.0.0.1:8643\n",
+                           err, sizeof(err)),
+        0);
+    EC_ASSERT_STR(s.cms_image_origin, "https://127.0.0.1:8643");
+    ec_settings_release(&s);
+    for (int i = 0; bad[i]; i++) {
+        snprintf(text, sizeof(text), "listen = /tmp/e.sock\n%s", bad[i]);
+        if (settings_from_text(&s, "t.conf", text, err, sizeof(err)) == 0) {
+            fprintf(stderr, "\n    accepted: %s", bad[i]);
+            CU_FAIL("a bad CMS setting was accepted");
+            ec_settings_release(&s);
+        } else {
+            CU_ASSERT_PTR_NOT_NULL(strstr(err, "cms_"));
+        }
+    }
+}
+
 static const struct ec_test tests[] = {
     {"defaults fill what the file does not set",
      test_defaults_fill_what_is_not_set},
@@ -477,6 +522,7 @@ static const struct ec_test tests[] = {
      test_redis_account_and_process_user},
     {"accounts: hash parameters, sign-in limits, mail", test_account_settings},
     {"payments: providers, Stripe's secrets", test_payment_settings},
+    {"cms: the image origin and the Sync API's address", test_cms_settings},
     {"etc/ecomd.conf as shipped is valid", test_shipped_config_is_valid},
     {NULL, NULL},
 };
