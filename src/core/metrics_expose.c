@@ -96,8 +96,9 @@ static const struct counter_def counters[] = {
     {EC_M_OUTBOX_DEAD, "ecomd_outbox_attempts_total", "result=\"dead\"", NULL,
      0},
     {EC_M_WEBHOOKS_ACCEPTED, "ecomd_webhooks_total", "result=\"accepted\"",
-     "Signed callbacks (payments, downstream reports): accepted, rejected "
-     "(a bad or stale signature, a malformed body) or duplicate.",
+     "Signed callbacks (payments, downstream reports, Contentful): "
+     "accepted, rejected (a bad or stale signature, a replay, a malformed "
+     "body) or duplicate (accepted, and a repeat of one seen before).",
      0},
     {EC_M_WEBHOOKS_REJECTED, "ecomd_webhooks_total", "result=\"rejected\"",
      NULL, 0},

@@ -13,6 +13,7 @@
 #include "core/cfsig.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
 #include "http/parse.h"
@@ -59,11 +60,14 @@ ec_h_contentful_webhook(struct ec_request *req, struct ec_response *res)
     if (rc < 0) {
         ec_log_warn("contentful webhook for %s refused: %s%s%s", t->slug,
                     ec_err_info(rc)->code, why ? ": " : "", why ? why : "");
+        if (rc != EC_ERR_UNAVAILABLE && rc != EC_ERR_INTERNAL)
+            ec_metric_inc(EC_M_WEBHOOKS_REJECTED);
         ec_tenant_free(t);
         /* the sender learns no more than that it was refused */
         return ec_fail(res, rc, NULL, NULL);
     }
     ec_tenant_free(t);
+    ec_metric_inc(EC_M_WEBHOOKS_ACCEPTED);
     o = json_object_new_object();
     json_object_object_add(o, "ok", json_object_new_boolean(1));
     json_object_object_add(o, "outcome",
