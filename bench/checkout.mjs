@@ -4,8 +4,12 @@
 // own, the checkout, the payment simulator's approve, and back to the
 // order until the verified callback made it paid. Node 18, no packages.
 //
-//   node bench/checkout.mjs URL HOST SECONDS CUSTOMERS SESSIONS NUMBERS LINE
+//   node bench/checkout.mjs URL HOST SECONDS CUSTOMERS SESSIONS NUMBERS LINE [RATE]
 //
+// RATE (purchases a second, 0: none): purchase k starts k/RATE seconds
+// after the run's start, or as soon as a customer is free after that, so
+// the load is the one asked for (below the shop's capacity, the latency
+// at that load), not the most the shop can take.
 // SESSIONS: a file of "COOKIE TOKEN" lines (bench/sessions.pl); NUMBERS: a
 // file of numbers of the pool, one per line; LINE: the basket line as JSON
 // without its number. Prints one "checkout-…" line per figure for the
@@ -15,7 +19,8 @@ import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 
-const [url, host, seconds, customers, sessionsFile, numbersFile, lineJson] = process.argv.slice(2);
+const [url, host, seconds, customers, sessionsFile, numbersFile, lineJson, rateArg] = process.argv.slice(2);
+const rate = Number(rateArg || 0);
 const base = new URL(url);
 const agent = new http.Agent({ keepAlive: true, maxSockets: Number(customers) });
 const sessions = readFileSync(sessionsFile, 'utf8').trim().split('\n').map((l) => l.split(' '));
@@ -98,8 +103,15 @@ const pct = (a, p) => {
 
 const deadline = performance.now() + Number(seconds) * 1000;
 const started = performance.now();
+let tickets = 0;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 await Promise.all(Array.from({ length: Number(customers) }, async () => {
   while (performance.now() < deadline) {
+    if (rate > 0) {
+      const at = started + (tickets++ * 1000) / rate;
+      if (at >= deadline) break;
+      if (at > performance.now()) await sleep(at - performance.now());
+    }
     try {
       if (await buy()) paid++; else failed++;
     } catch (e) {

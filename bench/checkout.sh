@@ -8,14 +8,17 @@
 #     /api/v1/checkout, the simulator's approve (which sends the signed
 #     callback), and the order read back paid. Prints paid checkouts per
 #     second, the checkout request's own p50 and p99, and the whole
-#     journey's.
+#     journey's. With RATE, purchases start at RATE a second (one every
+#     1/RATE s, on a schedule, whether the ones before have finished or
+#     not, at most CUSTOMERS at once): latency at a given load below the
+#     shop's capacity, instead of at its saturation.
 #  2. The delivery of the run's outbox events (order.paid, then the
 #     downstream simulator's provisioning and completed reports): waits
 #     until every order of the run is completed, then prints events
 #     delivered per second over the run and the lag from an event's
 #     writing to its delivery (p50, p99).
 #
-#   bench/checkout.sh [demo|test] [SECONDS] [CUSTOMERS]
+#   bench/checkout.sh [demo|test] [SECONDS] [CUSTOMERS] [RATE]
 #
 # The brand is fjordmobil, which needs no MitID step. The numbers are the
 # block +4598xxxxxx, which neither demo pool uses, imported into its pool
@@ -30,6 +33,7 @@ set -euo pipefail
 stack_env "${1:-demo}"
 SECS=${2:-20}
 CUSTOMERS=${3:-32}
+RATE=${4:-0}
 SLUG=fjordmobil
 HOST=$SLUG.localhost
 URL="http://127.0.0.1:$HTTP_PORT"
@@ -86,10 +90,10 @@ bench_pool "$SLUG" "$work/numbers.csv"
 perl "$ROOT/bench/sessions.pl" "$STACK/secrets/session_secret" "$STACK/secrets/form_secret" \
     "$HOST" "$COUNT" > "$work/sessions" || die "could not mint the bench's sessions"
 
-echo "bench/checkout.sh ${1:-demo} $SECS $CUSTOMERS: $(nproc) cores, $WORKERS ecomd workers, $(date -u +%FT%TZ)"
-echo "line: $line at $HOST, customers at once: $CUSTOMERS, ${SECS}s"
+echo "bench/checkout.sh ${1:-demo} $SECS $CUSTOMERS $RATE: $(nproc) cores, $WORKERS ecomd workers, $(date -u +%FT%TZ)"
+echo "line: $line at $HOST, customers at once: $CUSTOMERS, ${SECS}s, $([ "$RATE" = 0 ] && echo 'each purchase after the last' || echo "$RATE purchases/s")"
 node "$ROOT/bench/checkout.mjs" "$URL" "$HOST" "$SECS" "$CUSTOMERS" \
-    "$work/sessions" "$work/numbers" "$line" > "$work/out"
+    "$work/sessions" "$work/numbers" "$line" "$RATE" > "$work/out"
 grep -v '^checkout-order ' "$work/out" | sed 's/^checkout-//'
 orders=$(grep -c '^checkout-order ' "$work/out" || true)
 [ "$orders" -gt 0 ] || die "no checkout succeeded"
