@@ -52,5 +52,8 @@ int ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res);
 
 /* admin_staff.c: the tenant's staff */
 int ec_h_admin_staff(struct ec_request *req, struct ec_response *res);
+/* admin_cms.c: the shop's Contentful settings, and their form */
+int ec_h_admin_cms(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_cms(struct ec_request *req, struct ec_response *res);
 
 #endif

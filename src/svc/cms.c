@@ -12,6 +12,7 @@
 #include "core/seal.h"
 #include "core/xalloc.h"
 #include "store/db.h"
+#include "svc/audit.h"
 
 /* ---- settings ---- */
 
@@ -195,6 +196,65 @@ ec_cms_settings_save(struct ec_db *db, const struct ec_seal *seal,
         };
         return ec_db_exec(db, save_sql, p, 6, NULL, NULL, NULL);
     }
+}
+
+/* What the audit log keeps of settings: never a secret, only whether
+   one is stored and whether this change replaced it. */
+static struct json_object *
+settings_json(const struct ec_cms_settings *s, int token_set, int secret_set)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "space_id", json_object_new_string(s->space_id));
+    json_object_object_add(o, "environment",
+                           json_object_new_string(s->environment));
+    json_object_object_add(o, "locales", json_object_new_string(s->locales));
+    json_object_object_add(o, "delivery_token",
+                           json_object_new_string(token_set ? "replaced"
+                                                  : s->token_sealed[0]
+                                                      ? "kept"
+                                                      : "none"));
+    json_object_object_add(o, "webhook_secret",
+                           json_object_new_string(secret_set ? "replaced"
+                                                  : s->secret_sealed[0]
+                                                      ? "kept"
+                                                      : "none"));
+    return o;
+}
+
+int
+ec_cms_settings_change(struct ec_db *db, const struct ec_seal *seal,
+                       long long tenant_id, const char *slug,
+                       const struct ec_cms_settings *s, const char *token,
+                       const char *secret, const struct ec_audit_actor *who,
+                       const char **why)
+{
+    struct ec_cms_settings old;
+    struct json_object *before = NULL, *after;
+    int rc;
+
+    *why = NULL;
+    rc = ec_cms_settings_load(db, tenant_id, &old);
+    if (rc < 0 && rc != EC_ERR_NOT_FOUND)
+        return rc;
+    if (rc == 0)
+        before = settings_json(&old, 0, 0);
+    if ((rc = ec_db_begin(db)) < 0) {
+        json_object_put(before);
+        return rc;
+    }
+    rc = ec_cms_settings_save(db, seal, tenant_id, slug, s, token, secret, why);
+    after = settings_json(s, token != NULL, secret != NULL);
+    if (rc == 0)
+        rc = ec_audit_record(db, tenant_id, who, "cms_settings", slug,
+                             before ? "update" : "create", before, after);
+    json_object_put(before);
+    json_object_put(after);
+    if (rc < 0) {
+        ec_db_rollback(db);
+        return rc;
+    }
+    return ec_db_commit(db);
 }
 
 int

@@ -59,6 +59,20 @@ int ec_cms_settings_save(struct ec_db *db, const struct ec_seal *seal,
                          const struct ec_cms_settings *s, const char *token,
                          const char *secret, const char **why);
 
+/*
+ * ec_cms_settings_save() with an audit row (object "cms_settings", the
+ * tenant's slug; before and after without any secret: whether a token
+ * and a secret are stored, and whether this change replaced them), in
+ * one transaction: the admin panel's and ecomctl's way to change them.
+ * Returns as ec_cms_settings_save().
+ */
+struct ec_audit_actor;
+int ec_cms_settings_change(struct ec_db *db, const struct ec_seal *seal,
+                           long long tenant_id, const char *slug,
+                           const struct ec_cms_settings *s, const char *token,
+                           const char *secret, const struct ec_audit_actor *who,
+                           const char **why);
+
 /* The delivery token of s (sealed for slug) into out, as below. */
 int ec_cms_delivery_token(const struct ec_seal *seal, const char *slug,
                           const struct ec_cms_settings *s, unsigned char *out,

@@ -107,7 +107,7 @@ test('every screen, the sign-in with its error and the code step pass axe', asyn
   await assertAccessible(page, 'the sign-in page with its error');
   await signIn(page, email);
   for (const url of ['/admin', '/admin/products', '/admin/products?status=retired',
-    '/admin/orders', '/admin/orders?from=nonsense', `/admin/orders/${order.id}`, '/admin/staff']) {
+    '/admin/orders', '/admin/orders?from=nonsense', `/admin/orders/${order.id}`, '/admin/staff', '/admin/cms']) {
     await page.goto(BASE + url);
     await assertAccessible(page, url);
   }
