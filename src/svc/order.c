@@ -14,6 +14,7 @@
 #include "store/db.h"
 #include "svc/invalidate.h"
 #include "svc/number.h"
+#include "svc/order_json.h"
 
 static const char *const status_names[EC_ORDER__NSTATUS] = {
     "pending_payment", "paid",      "submitted",
@@ -484,32 +485,6 @@ add_order_json(struct json_object *o, const struct ec_db_row *row)
                            json_object_new_string(row->vals[12]));
 }
 
-/* A line of an event row (its columns from vals on). */
-static void
-add_line_json(struct json_object *lines, const char *const *vals)
-{
-    struct json_object *l = json_object_new_object();
-
-    json_object_object_add(l, "line_no", json_object_new_int(atoi(vals[0])));
-    json_object_object_add(l, "sku", json_object_new_string(vals[1]));
-    json_object_object_add(l, "name", json_object_new_string(vals[2]));
-    json_object_object_add(l, "channel", json_object_new_string(vals[3]));
-    json_object_object_add(l, "binding_months",
-                           json_object_new_int(atoi(vals[4])));
-    json_object_object_add(l, "sim_type", json_object_new_string(vals[5]));
-    json_object_object_add(l, "msisdn",
-                           vals[6] ? json_object_new_string(vals[6]) : NULL);
-    json_object_object_add(l, "porting",
-                           vals[7] ? json_object_new_string(vals[7]) : NULL);
-    json_object_object_add(l, "monthly_now",
-                           json_object_new_int64(atoll(vals[8])));
-    json_object_object_add(l, "one_time",
-                           json_object_new_int64(atoll(vals[9])));
-    json_object_object_add(l, "min_total",
-                           json_object_new_int64(atoll(vals[10])));
-    json_object_array_add(lines, l);
-}
-
 /* An event's rows: one per line of the order, each with the order's
    columns (0..13), its next outbox seq (14) and the line's (15..25). */
 #define EVENT_SEQ 14
@@ -531,7 +506,8 @@ read_event_row(const struct ec_db_row *row, void *ctx)
         e->seq = atoll(row->vals[EVENT_SEQ]);
     }
     if (row->vals[EVENT_LINE])
-        add_line_json(e->lines, row->vals + EVENT_LINE);
+        json_object_array_add(e->lines,
+                              ec_order_json_line(row->vals + EVENT_LINE));
     return 0;
 }
 

@@ -9,35 +9,10 @@
 #include "core/err.h"
 #include "core/rand.h"
 #include "store/db.h"
+#include "svc/order_json.h"
 
 #define NULL_PARAM ((struct ec_db_param){EC_DB_NULL, NULL, 0, 0})
 #define RFC3339 "'%Y-%m-%dT%H:%i:%sZ'"
-
-static struct json_object *
-int_of(const char *s)
-{
-    return json_object_new_int64(s ? strtoll(s, NULL, 10) : 0);
-}
-
-static struct json_object *
-str_or_null(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
-/* totals from columns i.. (monthly, one_time, due_now, min_total) */
-static struct json_object *
-totals_of(const struct ec_db_row *row, int i, const char *currency)
-{
-    struct json_object *t = json_object_new_object();
-
-    json_object_object_add(t, "currency", json_object_new_string(currency));
-    json_object_object_add(t, "monthly", int_of(row->vals[i]));
-    json_object_object_add(t, "one_time", int_of(row->vals[i + 1]));
-    json_object_object_add(t, "due_now", int_of(row->vals[i + 2]));
-    json_object_object_add(t, "min_total", int_of(row->vals[i + 3]));
-    return t;
-}
 
 /* ---- the list ---- */
 
@@ -51,8 +26,9 @@ read_entry(const struct ec_db_row *row, void *ctx)
     json_object_object_add(o, "created_at",
                            json_object_new_string(row->vals[2]));
     json_object_object_add(o, "currency", json_object_new_string(row->vals[3]));
-    json_object_object_add(o, "totals", totals_of(row, 4, row->vals[3]));
-    json_object_object_add(o, "lines", int_of(row->vals[8]));
+    json_object_object_add(o, "totals",
+                           ec_order_json_totals(row->vals + 4, row->vals[3]));
+    json_object_object_add(o, "lines", ec_order_json_int(row->vals[8]));
     json_object_object_add(o, "customer_name",
                            json_object_new_string(row->vals[9]));
     json_object_array_add(ctx, o);
@@ -115,12 +91,12 @@ read_view(const struct ec_db_row *row, void *ctx)
     v->row_id = strtoll(row->vals[0], NULL, 10);
     json_object_object_add(o, "id", json_object_new_string(row->vals[1]));
     json_object_object_add(o, "status", json_object_new_string(row->vals[2]));
-    json_object_object_add(o, "cancel_reason", str_or_null(row->vals[3]));
+    json_object_object_add(o, "cancel_reason", ec_order_json_str(row->vals[3]));
     json_object_object_add(o, "created_at",
                            json_object_new_string(row->vals[4]));
     json_object_object_add(o, "currency", json_object_new_string(row->vals[5]));
-    t = totals_of(row, 6, row->vals[5]);
-    json_object_object_add(t, "vat_due_now", int_of(row->vals[10]));
+    t = ec_order_json_totals(row->vals + 6, row->vals[5]);
+    json_object_object_add(t, "vat_due_now", ec_order_json_int(row->vals[10]));
     json_object_object_add(o, "totals", t);
     c = json_object_new_object();
     json_object_object_add(c, "name", json_object_new_string(row->vals[11]));
@@ -138,22 +114,11 @@ read_view(const struct ec_db_row *row, void *ctx)
 static int
 read_line(const struct ec_db_row *row, void *ctx)
 {
-    struct json_object *l = json_object_new_object();
-    struct json_object *b = json_tokener_parse(row->vals[11]);
+    struct json_object *l = ec_order_json_line(row->vals);
 
-    json_object_object_add(l, "line_no", int_of(row->vals[0]));
-    json_object_object_add(l, "sku", json_object_new_string(row->vals[1]));
-    json_object_object_add(l, "name", json_object_new_string(row->vals[2]));
-    json_object_object_add(l, "channel", json_object_new_string(row->vals[3]));
-    json_object_object_add(l, "binding_months", int_of(row->vals[4]));
-    json_object_object_add(l, "sim_type", json_object_new_string(row->vals[5]));
-    json_object_object_add(l, "msisdn", str_or_null(row->vals[6]));
-    json_object_object_add(l, "porting", str_or_null(row->vals[7]));
-    json_object_object_add(l, "monthly_now", int_of(row->vals[8]));
-    json_object_object_add(l, "one_time", int_of(row->vals[9]));
-    json_object_object_add(l, "min_total", int_of(row->vals[10]));
     /* the column is checked JSON (ck_order_lines_breakdown) */
-    json_object_object_add(l, "breakdown", b);
+    json_object_object_add(
+        l, "breakdown", json_tokener_parse(row->vals[EC_ORDER_LINE_NCOLUMNS]));
     json_object_array_add(ctx, l);
     return 0;
 }
@@ -161,13 +126,7 @@ read_line(const struct ec_db_row *row, void *ctx)
 static int
 read_payment(const struct ec_db_row *row, void *ctx)
 {
-    struct json_object *p = json_object_new_object();
-
-    json_object_object_add(p, "id", json_object_new_string(row->vals[0]));
-    json_object_object_add(p, "provider", json_object_new_string(row->vals[1]));
-    json_object_object_add(p, "status", json_object_new_string(row->vals[2]));
-    json_object_object_add(p, "amount", int_of(row->vals[3]));
-    json_object_object_add(ctx, "payment", p);
+    json_object_object_add(ctx, "payment", ec_order_json_payment(row->vals, 0));
     return 1;
 }
 
@@ -177,14 +136,14 @@ read_delivery(const struct ec_db_row *row, void *ctx)
     struct json_object *d = json_object_new_object();
 
     json_object_object_add(d, "event_id", json_object_new_string(row->vals[0]));
-    json_object_object_add(d, "seq", int_of(row->vals[1]));
+    json_object_object_add(d, "seq", ec_order_json_int(row->vals[1]));
     json_object_object_add(d, "type", json_object_new_string(row->vals[2]));
     json_object_object_add(d, "state", json_object_new_string(row->vals[3]));
-    json_object_object_add(d, "attempts", int_of(row->vals[4]));
+    json_object_object_add(d, "attempts", ec_order_json_int(row->vals[4]));
     json_object_object_add(d, "next_attempt_at",
                            json_object_new_string(row->vals[5]));
-    json_object_object_add(d, "last_error", str_or_null(row->vals[6]));
-    json_object_object_add(d, "delivered_at", str_or_null(row->vals[7]));
+    json_object_object_add(d, "last_error", ec_order_json_str(row->vals[6]));
+    json_object_object_add(d, "delivered_at", ec_order_json_str(row->vals[7]));
     json_object_object_add(
         d, "dead", json_object_new_boolean(strcmp(row->vals[3], "dead") == 0));
     json_object_array_add(ctx, d);
@@ -224,9 +183,8 @@ ec_order_admin_view(struct ec_db *db, long long tenant_id,
     deliveries = json_object_new_array();
     json_object_object_add(v.o, "deliveries", deliveries);
     rc = ec_db_exec(db,
-                    "SELECT line_no, sku, name, channel, binding_months,"
-                    " sim_type, msisdn, porting_msisdn, monthly_now, one_time,"
-                    " min_total, breakdown FROM order_lines WHERE tenant_id = ?"
+                    "SELECT " EC_ORDER_LINE_COLUMNS ", breakdown"
+                    " FROM order_lines WHERE tenant_id = ?"
                     " AND order_id = ? ORDER BY line_no",
                     q, 2, read_line, lines, NULL);
     if (rc >= 0)

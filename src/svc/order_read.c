@@ -16,6 +16,7 @@
 #include "core/err.h"
 #include "core/rand.h"
 #include "store/db.h"
+#include "svc/order_json.h"
 
 #define NULL_PARAM ((struct ec_db_param){EC_DB_NULL, NULL, 0, 0})
 #define RFC3339 "'%Y-%m-%dT%H:%i:%sZ'"
@@ -72,32 +73,6 @@ owner_params(const struct ec_order_owner *owner, struct ec_db_param *p)
     p[1] = owner->account_id > 0 ? EC_DB_I(owner->account_id) : NULL_PARAM;
 }
 
-static struct json_object *
-int_of(const char *s)
-{
-    return json_object_new_int64(s ? strtoll(s, NULL, 10) : 0);
-}
-
-static struct json_object *
-str_or_null(const char *s)
-{
-    return s ? json_object_new_string(s) : NULL;
-}
-
-/* totals from columns i.. (monthly, one_time, due_now, min_total) */
-static struct json_object *
-totals_of(const struct ec_db_row *row, int i, const char *currency)
-{
-    struct json_object *t = json_object_new_object();
-
-    json_object_object_add(t, "currency", json_object_new_string(currency));
-    json_object_object_add(t, "monthly", int_of(row->vals[i]));
-    json_object_object_add(t, "one_time", int_of(row->vals[i + 1]));
-    json_object_object_add(t, "due_now", int_of(row->vals[i + 2]));
-    json_object_object_add(t, "min_total", int_of(row->vals[i + 3]));
-    return t;
-}
-
 /*
  * An order as its owner reads it comes in one statement: a row per line,
  * each carrying the order's columns (0..12) and its newest payment's
@@ -125,8 +100,8 @@ add_order(struct view *v, const struct ec_db_row *row)
     json_object_object_add(o, "created_at",
                            json_object_new_string(row->vals[4]));
     json_object_object_add(o, "currency", json_object_new_string(row->vals[5]));
-    t = totals_of(row, 6, row->vals[5]);
-    json_object_object_add(t, "vat_due_now", int_of(row->vals[10]));
+    t = ec_order_json_totals(row->vals + 6, row->vals[5]);
+    json_object_object_add(t, "vat_due_now", ec_order_json_int(row->vals[10]));
     json_object_object_add(o, "totals", t);
     json_object_object_add(
         o, "identity_verified",
@@ -139,41 +114,6 @@ add_order(struct view *v, const struct ec_db_row *row)
     v->o = o;
 }
 
-static void
-add_payment(struct json_object *o, const char *const *vals)
-{
-    struct json_object *p = json_object_new_object();
-    const char *status = vals[2];
-    int open = strcmp(status, "created") == 0 || strcmp(status, "pending") == 0;
-
-    json_object_object_add(p, "id", json_object_new_string(vals[0]));
-    json_object_object_add(p, "provider", json_object_new_string(vals[1]));
-    json_object_object_add(p, "status", json_object_new_string(status));
-    json_object_object_add(p, "amount", int_of(vals[3]));
-    /* the page only while it can still be paid there */
-    json_object_object_add(p, "url", open ? str_or_null(vals[4]) : NULL);
-    json_object_object_add(o, "payment", p);
-}
-
-static void
-add_line(struct json_object *lines, const char *const *vals)
-{
-    struct json_object *l = json_object_new_object();
-
-    json_object_object_add(l, "line_no", int_of(vals[0]));
-    json_object_object_add(l, "sku", json_object_new_string(vals[1]));
-    json_object_object_add(l, "name", json_object_new_string(vals[2]));
-    json_object_object_add(l, "channel", json_object_new_string(vals[3]));
-    json_object_object_add(l, "binding_months", int_of(vals[4]));
-    json_object_object_add(l, "sim_type", json_object_new_string(vals[5]));
-    json_object_object_add(l, "msisdn", str_or_null(vals[6]));
-    json_object_object_add(l, "porting", str_or_null(vals[7]));
-    json_object_object_add(l, "monthly_now", int_of(vals[8]));
-    json_object_object_add(l, "one_time", int_of(vals[9]));
-    json_object_object_add(l, "min_total", int_of(vals[10]));
-    json_object_array_add(lines, l);
-}
-
 static int
 read_view(const struct ec_db_row *row, void *ctx)
 {
@@ -182,10 +122,13 @@ read_view(const struct ec_db_row *row, void *ctx)
     if (!v->o) {
         add_order(v, row);
         if (row->vals[VIEW_PAY])
-            add_payment(v->o, row->vals + VIEW_PAY);
+            json_object_object_add(
+                v->o, "payment",
+                ec_order_json_payment(row->vals + VIEW_PAY, 1));
     }
     if (row->vals[VIEW_LINE])
-        add_line(v->lines, row->vals + VIEW_LINE);
+        json_object_array_add(v->lines,
+                              ec_order_json_line(row->vals + VIEW_LINE));
     return 0;
 }
 
@@ -243,8 +186,9 @@ read_summary(const struct ec_db_row *row, void *ctx)
     json_object_object_add(o, "created_at",
                            json_object_new_string(row->vals[2]));
     json_object_object_add(o, "currency", json_object_new_string(row->vals[3]));
-    json_object_object_add(o, "totals", totals_of(row, 4, row->vals[3]));
-    json_object_object_add(o, "lines", int_of(row->vals[8]));
+    json_object_object_add(o, "totals",
+                           ec_order_json_totals(row->vals + 4, row->vals[3]));
+    json_object_object_add(o, "lines", ec_order_json_int(row->vals[8]));
     json_object_array_add(ctx, o);
     return 0;
 }

@@ -1,0 +1,37 @@
+/*
+ * An order's rows as JSON, the same for everyone who reads them: the
+ * customer's view (order_read.c), the staff's (order_admin.c) and the
+ * outbox's events (order.c). Each takes a row's columns from vals on, in
+ * the order the functions name; NULL columns are JSON null.
+ */
+#ifndef EC_SVC_ORDER_JSON_H
+#define EC_SVC_ORDER_JSON_H
+
+struct json_object;
+
+/* The columns an order line is read with, in this order. */
+#define EC_ORDER_LINE_COLUMNS                                                  \
+    "line_no, sku, name, channel, binding_months, sim_type, msisdn,"           \
+    " porting_msisdn, monthly_now, one_time, min_total"
+#define EC_ORDER_LINE_NCOLUMNS 11
+
+/* A decimal column as a JSON integer (0 for NULL). */
+struct json_object *ec_order_json_int(const char *s);
+
+/* A column as a JSON string, or NULL (JSON null). */
+struct json_object *ec_order_json_str(const char *s);
+
+/* {"currency", "monthly", "one_time", "due_now", "min_total"} from
+   vals[0..3] (monthly_total, one_time_total, due_now, min_total). */
+struct json_object *ec_order_json_totals(const char *const *vals,
+                                         const char *currency);
+
+/* A line from EC_ORDER_LINE_COLUMNS at vals. */
+struct json_object *ec_order_json_line(const char *const *vals);
+
+/* A payment from vals (public_id, provider, status, amount, url): the
+   url only while it can still be paid there, and only with_url. */
+struct json_object *ec_order_json_payment(const char *const *vals,
+                                          int with_url);
+
+#endif
