@@ -189,10 +189,13 @@ static int
 read_outbox_gauges(const struct ec_db_row *row, void *ctx)
 {
     (void)ctx;
-    ec_metrics_gauge_set(EC_G_OUTBOX_PENDING, atoll(row->vals[0]));
+    /* an empty outbox: no row counted, no oldest (NULL) */
+    ec_metrics_gauge_set(EC_G_OUTBOX_PENDING,
+                         row->vals[0] ? atoll(row->vals[0]) : 0);
     ec_metrics_gauge_set(EC_G_OUTBOX_OLDEST_MS,
                          row->vals[1] ? atoll(row->vals[1]) / 1000 : 0);
-    ec_metrics_gauge_set(EC_G_OUTBOX_DEAD, atoll(row->vals[2]));
+    ec_metrics_gauge_set(EC_G_OUTBOX_DEAD,
+                         row->vals[2] ? atoll(row->vals[2]) : 0);
     return 0;
 }
 
@@ -200,7 +203,8 @@ static int
 read_numbers_available(const struct ec_db_row *row, void *ctx)
 {
     (void)ctx;
-    ec_metrics_numbers_available(row->vals[0], atoll(row->vals[1]));
+    ec_metrics_numbers_available(row->vals[0],
+                                 row->vals[1] ? atoll(row->vals[1]) : 0);
     return 0;
 }
 
@@ -212,10 +216,10 @@ ec_delivery_measure(struct ec_db *db, struct ec_kv *kv)
     /* the stores /readyz asks for, as alerts see them */
     ec_metrics_gauge_set(EC_G_REDIS_UP, ec_kv_ping(kv) == 0);
     rc = ec_db_exec(db,
-                    "SELECT SUM(state = 'pending'),"
+                    "SELECT COALESCE(SUM(state = 'pending'), 0),"
                     " TIMESTAMPDIFF(MICROSECOND,"
                     " MIN(IF(state = 'pending', created_at, NULL)), NOW(6)),"
-                    " SUM(state = 'dead')"
+                    " COALESCE(SUM(state = 'dead'), 0)"
                     " FROM outbox WHERE state IN ('pending', 'dead')",
                     NULL, 0, read_outbox_gauges, NULL, NULL);
     ec_metrics_gauge_set(EC_G_MYSQL_UP, rc != EC_ERR_UNAVAILABLE);

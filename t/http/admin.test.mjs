@@ -273,7 +273,14 @@ test('the orders list filters by state and day; an order shows its lines, breakd
   assert.equal(list.status, 200);
   assert.match(list.body, new RegExp(`<tbody>\\s*<tr data-order="${paid.id}"`));
   const zone = sql("SELECT time_zone FROM tenants WHERE slug = 'nordlys'");
-  const dayOf = (t) => new Intl.DateTimeFormat('en-CA', { timeZone: zone }).format(t);
+  // YYYY-MM-DD in the shop's zone, from the parts: the en-CA format is no
+  // help, ICU 72 (Debian 12's Node.js) writes it M/D/YYYY
+  const dayOf = (t) => {
+    const p = Object.fromEntries(new Intl.DateTimeFormat('en-US', {
+      timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit',
+    }).formatToParts(t).map(({ type, value }) => [type, value]));
+    return `${p.year}-${p.month}-${p.day}`;
+  };
   const oldDay = dayOf(new Date(Date.now() - 40 * 86400000));
   const cancelled = (await b.get(`/admin/orders?state=cancelled&from=${oldDay}&to=${oldDay}`)).body;
   assert.match(cancelled, new RegExp(`data-order="${old.id}"`));

@@ -25,9 +25,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "core/sighead.h"
 #include "store/db.h"
 #include "store/kv.h"
+#include "svc/delivery.h"
 #include "svc/downstream.h"
 #include "svc/order.h"
 #include "svc/order_admin.h"
@@ -987,6 +989,37 @@ test_staff_read_every_order_of_their_tenant_only(void)
                     EC_ERR_NOT_FOUND);
 }
 
+/* The delivery process's gauges of an empty outbox (no pending row, no
+   dead one: the sums are NULL) are 0, and of one with rows their counts;
+   the outbox emptied inside a transaction rolled back after. */
+static void
+test_outbox_gauges_of_an_empty_outbox(void)
+{
+    struct ec_metrics *m = ec_metrics_new(1);
+    struct ec_buf out = EC_BUF_INIT;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    ec_metrics_bind(m, 0);
+    CU_ASSERT_EQUAL_FATAL(ec_db_begin(db), 0);
+    CU_ASSERT_EQUAL(
+        ec_db_exec(db, "DELETE FROM outbox WHERE state IN ('pending', 'dead')",
+                   NULL, 0, NULL, NULL, NULL),
+        0);
+    CU_ASSERT_EQUAL(ec_delivery_measure(db, kv), 0);
+    ec_db_rollback(db);
+    ec_metrics_expose(m, NULL, 0, &out);
+    ec_buf_add(&out, "", 1);
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\necomd_outbox_pending 0\n"));
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(out.data, "\necomd_outbox_oldest_pending_seconds 0.000\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\necomd_outbox_dead_letters 0\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\necomd_mysql_up 1\n"));
+    CU_ASSERT_PTR_NOT_NULL(strstr(out.data, "\necomd_redis_up 1\n"));
+    ec_metrics_bind(NULL, 0);
+    ec_metrics_free(m);
+    ec_buf_release(&out);
+}
+
 static const struct ec_test tests[] = {
     {"MariaDB and Redis are there", test_services_are_there},
     {"state machine: one event a move",
@@ -1007,6 +1040,8 @@ static const struct ec_test tests[] = {
     {"downstream reports", test_downstream_reports},
     {"dead letters are listed and revived",
      test_dead_letters_are_listed_and_revived},
+    {"the outbox gauges of an empty outbox",
+     test_outbox_gauges_of_an_empty_outbox},
     {"staff read every order of their tenant, and only theirs",
      test_staff_read_every_order_of_their_tenant_only},
     {"cleanup", test_cleanup},
