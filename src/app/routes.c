@@ -155,6 +155,10 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/orders/{id}",          ec_h_admin_order,        STAFF(READ)},
     {EC_POST,   "/admin/orders/{id}/retry",    ec_h_admin_form_retry,   STAFF(MANAGE) | FORM},
     {EC_GET,    "/admin/staff",                ec_h_admin_staff,        STAFF(MANAGE)},
+    {EC_POST,   "/admin/staff",                ec_h_admin_form_staff_create, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/staff/{id}/role",      ec_h_admin_form_staff_role, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/staff/{id}/disable",   ec_h_admin_form_staff_disable, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/staff/{id}/enable",    ec_h_admin_form_staff_enable, STAFF(MANAGE) | FORM},
     {EC_GET,    "/admin/audit",                ec_h_admin_audit,        STAFF(READ)},
     {EC_GET,    "/admin/audit.csv",            ec_h_admin_audit_csv,    STAFF(READ)},
     /* pages made of CMS blocks (docs/cms.md) */

@@ -56,8 +56,16 @@ int ec_h_admin_orders(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_order(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res);
 
-/* admin_staff.c: the tenant's staff */
+/* admin_staff.c: the tenant's staff; a user added, a role changed, a
+   user disabled or enabled */
 int ec_h_admin_staff(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_staff_create(struct ec_request *req,
+                                 struct ec_response *res);
+int ec_h_admin_form_staff_role(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_staff_disable(struct ec_request *req,
+                                  struct ec_response *res);
+int ec_h_admin_form_staff_enable(struct ec_request *req,
+                                 struct ec_response *res);
 
 /* admin_audit.c: the audit log, filtered and paged, and its CSV */
 int ec_h_admin_audit(struct ec_request *req, struct ec_response *res);

@@ -193,3 +193,149 @@ test('the retry of a dead delivery leaves exactly one audit row with the staff m
   assert.match(page, new RegExp(`outbox_event <code>${order.ev[1]}</code>`));
   assert.match(page, /<dt>state<\/dt><dd><del>&quot;dead&quot;<\/del> → <ins>&quot;pending&quot;<\/ins><\/dd>/);
 });
+
+// ---- staff users ----
+
+const staffAudit = (id) => sql(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'staff' AND object_id = '${id}'`);
+const userRow = (email) => sql(`SELECT CONCAT_WS('|', role, disabled_at IS NOT NULL) FROM staff_users WHERE email = '${email}'`);
+
+test('the staff screens: only a manager may use them, and every form needs its token', async () => {
+  const target = staffUser('viewer');
+  const tid = sql(`SELECT id FROM staff_users WHERE email = '${target}'`);
+  const want = { operator: 200, admin: 200, editor: 403, viewer: 403, agent: 403 };
+  for (const [role, status] of Object.entries(want)) {
+    const { b } = await signedIn(role);
+    assert.equal((await b.get('/admin/staff')).status, status, role);
+    const email = `made-by-${role}-${TAG}@admin.test`;
+    const made = await b.form('/admin/staff', { email, name: 'New One', role: 'viewer', password: PW });
+    assert.equal(made.status, status === 200 ? 303 : 403, `${role} creates`);
+    const changed = await b.form(`/admin/staff/${tid}/role`, { role: 'editor' });
+    assert.equal(changed.status, status === 200 ? 303 : 403, `${role} changes a role`);
+    sql(`UPDATE staff_users SET role = 'viewer' WHERE id = ${tid}`);
+    for (const act of ['disable', 'enable']) {
+      assert.equal((await b.form(`/admin/staff/${tid}/${act}`)).status, status === 200 ? 303 : 403, `${role} ${act}s`);
+    }
+  }
+  // CSRF: each form without its token changes nothing
+  const { b } = await signedIn('admin');
+  const before = userRow(target);
+  const email = `forged-${TAG}@admin.test`;
+  assert.equal((await b.post('/admin/staff', { email, name: 'Forged', role: 'admin', password: PW })).status, 403);
+  assert.equal(sql(`SELECT COUNT(*) FROM staff_users WHERE email = '${email}'`), '0');
+  for (const [p, f] of [[`/admin/staff/${tid}/role`, { role: 'admin' }], [`/admin/staff/${tid}/disable`, {}]]) {
+    assert.equal((await b.post(p, f)).status, 403, p);
+    assert.equal((await b.post(p, { ...f, csrf: 'x'.repeat(43) })).status, 403, p);
+  }
+  assert.equal(userRow(target), before);
+  sql(`DELETE FROM staff_users WHERE email LIKE 'made-by-%-${TAG}@admin.test'`);
+});
+
+test('an admin adds a user, who can sign in; each change leaves one audit row with before and after', async () => {
+  const { b, email: me, id: meId } = await signedIn('admin');
+  const email = `new-${TAG}@admin.test`;
+  const r = await b.form('/admin/staff', { email: `  ${email.toUpperCase()} `, name: 'Nina Ny', role: 'editor', password: 'ten chars!' });
+  assert.equal(r.status, 303);
+  assert.equal(r.headers.location, '/admin/staff?done=created');
+  const id = sql(`SELECT id FROM staff_users WHERE email = '${email}' AND tenant_id = ${tenantId('nordlys')}`);
+  assert.ok(id, 'made, with the address normalised');
+  assert.match(sql(`SELECT password_hash FROM staff_users WHERE id = ${id}`), /^\$argon2id\$/);
+  const row = () => sql(`SELECT CONCAT_WS('|', actor_kind, actor_id, actor_label, action, IFNULL(before_json, '-'),
+    JSON_VALUE(after_json, '$.role'), JSON_VALUE(after_json, '$.disabled')) FROM audit_log
+    WHERE object_type = 'staff' AND object_id = '${id}' ORDER BY id DESC LIMIT 1`);
+  assert.equal(staffAudit(id), '1');
+  assert.equal(row(), `staff|${meId}|${me}|create|-|editor|0`);
+  assert.doesNotMatch(sql(`SELECT after_json FROM audit_log WHERE object_type = 'staff' AND object_id = '${id}'`), /argon2|ten chars/);
+  // the new user signs in with the initial password
+  const n = new Browser();
+  await n.get('/admin/sign-in');
+  assert.equal((await n.form('/admin/sign-in', { email, password: 'ten chars!' })).status, 303);
+  assert.equal((await n.get('/admin/products')).status, 200);
+  // a role change: one row, before and after
+  assert.equal((await b.form(`/admin/staff/${id}/role`, { role: 'viewer' })).status, 303);
+  assert.equal(staffAudit(id), '2');
+  assert.equal(sql(`SELECT CONCAT(JSON_VALUE(before_json, '$.role'), '>', JSON_VALUE(after_json, '$.role'))
+    FROM audit_log WHERE object_type = 'staff' AND object_id = '${id}' ORDER BY id DESC LIMIT 1`), 'editor>viewer');
+  // the same role again changes nothing and records nothing
+  assert.equal((await b.form(`/admin/staff/${id}/role`, { role: 'viewer' })).status, 303);
+  assert.equal(staffAudit(id), '2');
+  // disabled: one row, and their session stops at its next request
+  assert.equal((await b.form(`/admin/staff/${id}/disable`)).status, 303);
+  assert.equal(userRow(email), 'viewer|1');
+  assert.equal(staffAudit(id), '3');
+  assert.equal(row(), `staff|${meId}|${me}|update|${sql(`SELECT before_json FROM audit_log WHERE object_type = 'staff' AND object_id = '${id}' ORDER BY id DESC LIMIT 1`)}|viewer|1`);
+  assert.equal((await n.get('/admin/products')).status, 303);
+  assert.equal((await b.form(`/admin/staff/${id}/enable`)).status, 303);
+  assert.equal(userRow(email), 'viewer|0');
+  assert.equal(staffAudit(id), '4');
+  // the screen shows the user and the notice
+  const page = (await b.get('/admin/staff?done=changed')).body;
+  assert.match(page, new RegExp(`<tr data-email="${email}" data-id="${id}">`));
+  assert.match(page, /class="notice" role="status"/);
+});
+
+test('adding a user: each bad field at its place, what was typed kept, never the password', async () => {
+  const { b } = await signedIn('admin');
+  const taken = staffUser('viewer');
+  const cases = [
+    [{ email: 'not an address', name: 'Ann', role: 'viewer', password: PW }, 'email', 422],
+    [{ email: `ok-${TAG}@admin.test`, name: '', role: 'viewer', password: PW }, 'name', 422],
+    [{ email: `ok-${TAG}@admin.test`, name: 'Ann', role: 'operator', password: PW }, 'role', 422],
+    [{ email: `ok-${TAG}@admin.test`, name: 'Ann', role: 'viewer', password: 'short' }, 'password', 422],
+    [{ email: taken, name: 'Ann', role: 'viewer', password: PW }, 'email', 409],
+  ];
+  for (const [fields, field, status] of cases) {
+    const r = await b.form('/admin/staff', fields);
+    assert.equal(r.status, status, field);
+    assert.match(r.body, new RegExp(`<span class="field-error" id="${field}-error" role="alert">[^<]+</span>`), field);
+    assert.match(r.body, new RegExp(`aria-describedby="[^"]*${field}-error"`), field);
+    assert.match(r.body, new RegExp(`id="new-email" name="email"[^>]*value="${fields.email}"`));
+    assert.doesNotMatch(r.body, new RegExp(fields.password), 'never the password');
+  }
+  assert.equal(sql(`SELECT COUNT(*) FROM staff_users WHERE email = 'ok-${TAG}@admin.test'`), '0');
+});
+
+test('nobody disables or demotes themselves; the last admin stays', async () => {
+  const slug = 'fjordmobil';
+  // fjordmobil's admins: only those these tests make (others are put aside)
+  const others = sql(`SELECT GROUP_CONCAT(id) FROM staff_users WHERE tenant_id = ${tenantId(slug)} AND role = 'admin' AND disabled_at IS NULL`);
+  if (others !== 'NULL' && others) sql(`UPDATE staff_users SET role = 'editor' WHERE id IN (${others})`);
+  try {
+    const { b, id: me } = await signedIn('admin', FJORD);
+    // oneself: refused, with the reason, nothing changed or recorded
+    for (const [p, f] of [[`/admin/staff/${me}/disable`, {}], [`/admin/staff/${me}/role`, { role: 'viewer' }]]) {
+      const r = await b.form(p, f);
+      assert.equal(r.status, 409, p);
+      assert.match(r.body, /id="staff-refusal"/);
+    }
+    assert.equal(staffAudit(me), '0');
+    // an operator acting for the shop may not take its last admin either
+    const { b: op } = await signedIn('operator', FJORD);
+    const last = await op.form(`/admin/staff/${me}/disable`);
+    assert.equal(last.status, 409);
+    const other = staffUser('editor', slug);
+    const oid = sql(`SELECT id FROM staff_users WHERE email = '${other}'`);
+    assert.equal((await op.form(`/admin/staff/${me}/role`, { role: 'viewer' })).status, 409);
+    assert.equal(sql(`SELECT role FROM staff_users WHERE id = ${me}`), 'admin');
+    // with a second admin, the first may go
+    assert.equal((await b.form(`/admin/staff/${oid}/role`, { role: 'admin' })).status, 303);
+    assert.equal((await op.form(`/admin/staff/${me}/disable`)).status, 303);
+    // and now the second is the last
+    assert.equal((await op.form(`/admin/staff/${oid}/role`, { role: 'editor' })).status, 409);
+    assert.equal(staffAudit(me), '1');
+  } finally {
+    if (others !== 'NULL' && others) sql(`UPDATE staff_users SET role = 'admin' WHERE id IN (${others})`);
+  }
+});
+
+test('another tenant\'s user, an operator or no user by id is 404 through the panel', async () => {
+  const { b } = await signedIn('admin');
+  const theirs = sql(`SELECT id FROM staff_users WHERE email = '${staffUser('viewer', 'fjordmobil')}'`);
+  const opId = sql(`SELECT id FROM staff_users WHERE email = '${staffUser('operator')}'`);
+  for (const id of [theirs, opId, '999999999', 'x']) {
+    for (const [act, f] of [['disable', {}], ['enable', {}], ['role', { role: 'viewer' }]]) {
+      assert.equal((await b.form(`/admin/staff/${id}/${act}`, f)).status, 404, `${id} ${act}`);
+    }
+  }
+  assert.equal(sql(`SELECT disabled_at IS NULL FROM staff_users WHERE id = ${theirs}`), '1');
+  assert.doesNotMatch((await b.get('/admin/staff')).body, new RegExp(`data-id="${theirs}"`));
+});
