@@ -159,6 +159,9 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/admin/staff/{id}/role",      ec_h_admin_form_staff_role, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/staff/{id}/disable",   ec_h_admin_form_staff_disable, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/staff/{id}/enable",    ec_h_admin_form_staff_enable, STAFF(MANAGE) | FORM},
+    {EC_GET,    "/admin/api-keys",             ec_h_admin_api_keys,     STAFF(MANAGE)},
+    {EC_POST,   "/admin/api-keys",             ec_h_admin_form_api_key_create, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/api-keys/{id}/revoke", ec_h_admin_form_api_key_revoke, STAFF(MANAGE) | FORM},
     {EC_GET,    "/admin/audit",                ec_h_admin_audit,        STAFF(READ)},
     {EC_GET,    "/admin/audit.csv",            ec_h_admin_audit_csv,    STAFF(READ)},
     /* pages made of CMS blocks (docs/cms.md) */

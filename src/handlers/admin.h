@@ -67,6 +67,14 @@ int ec_h_admin_form_staff_disable(struct ec_request *req,
 int ec_h_admin_form_staff_enable(struct ec_request *req,
                                  struct ec_response *res);
 
+/* admin_keys.c: the tenant's API keys; one made (shown once), one
+   revoked */
+int ec_h_admin_api_keys(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_api_key_create(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_api_key_revoke(struct ec_request *req,
+                                   struct ec_response *res);
+
 /* admin_audit.c: the audit log, filtered and paged, and its CSV */
 int ec_h_admin_audit(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_audit_csv(struct ec_request *req, struct ec_response *res);

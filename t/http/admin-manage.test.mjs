@@ -4,7 +4,7 @@
 // staff, tenants kept apart, CSRF on the forms.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, NORDLYS, Shopper, sql, tokenOf } from './lib.mjs';
+import { FJORD, NORDLYS, Shopper, request, sql, tokenOf } from './lib.mjs';
 import { PW, TAG, dropStaffAndOrders, makeOrder, staffUser } from './staff.mjs';
 
 const tenantId = (slug) => sql(`SELECT id FROM tenants WHERE slug = '${slug}'`);
@@ -13,6 +13,7 @@ const LABEL = `tests-${TAG}@manage.test`;
 
 after(() => {
   dropStaffAndOrders();
+  sql(`DELETE FROM api_keys WHERE name LIKE '%-${TAG}'`);
 });
 
 // A browser of the panel: its cookies, and the session's CSRF token.
@@ -338,4 +339,94 @@ test('another tenant\'s user, an operator or no user by id is 404 through the pa
   }
   assert.equal(sql(`SELECT disabled_at IS NULL FROM staff_users WHERE id = ${theirs}`), '1');
   assert.doesNotMatch((await b.get('/admin/staff')).body, new RegExp(`data-id="${theirs}"`));
+});
+
+// ---- API keys ----
+
+const products = (key, host = NORDLYS) => request(host, '/api/admin/v1/products', { headers: { Authorization: `Bearer ${key}` }, csrf: false });
+const keyAudit = (id) => sql(`SELECT COUNT(*) FROM audit_log WHERE object_type = 'api_key' AND object_id = '${id}'`);
+
+test('the API key screens: only a manager may use them, and every form needs its token', async () => {
+  const want = { operator: 200, admin: 200, editor: 403, viewer: 403, agent: 403 };
+  for (const [role, status] of Object.entries(want)) {
+    const { b } = await signedIn(role);
+    assert.equal((await b.get('/admin/api-keys')).status, status, role);
+    const made = await b.form('/admin/api-keys', { name: `k-${role}-${TAG}`, role: 'viewer' });
+    assert.equal(made.status, status === 200 ? 201 : 403, `${role} makes a key`);
+    const nav = (await b.get('/admin')).body.match(/<nav class="admin-nav"[^]*?<\/nav>/)?.[0] || '';
+    assert.equal(/href="\/admin\/api-keys"/.test(nav), status === 200, `${role}'s navigation`);
+  }
+  const id = sql(`SELECT id FROM api_keys WHERE name = 'k-admin-${TAG}'`);
+  const { b } = await signedIn('admin');
+  assert.equal((await b.post('/admin/api-keys', { name: `forged-${TAG}`, role: 'admin' })).status, 403);
+  assert.equal(sql(`SELECT COUNT(*) FROM api_keys WHERE name = 'forged-${TAG}'`), '0');
+  assert.equal((await b.post(`/admin/api-keys/${id}/revoke`, {})).status, 403);
+  assert.equal(sql(`SELECT revoked_at IS NULL FROM api_keys WHERE id = ${id}`), '1');
+  const { b: editor } = await signedIn('editor');
+  assert.equal((await editor.form(`/admin/api-keys/${id}/revoke`)).status, 403);
+  assert.equal(sql(`SELECT revoked_at IS NULL FROM api_keys WHERE id = ${id}`), '1');
+});
+
+test('a key made in the panel is shown once, works on the admin API, and stops when revoked', async () => {
+  const { b, email, id: me } = await signedIn('admin');
+  const name = `panel-${TAG}`;
+  const r = await b.form('/admin/api-keys', { name, role: 'editor' });
+  assert.equal(r.status, 201);
+  assert.equal(r.headers['cache-control'], 'no-store');
+  const key = r.body.match(/id="made-key" type="text" readonly size="50" value="(eck_[A-Za-z0-9_-]{43})"/)[1];
+  const id = sql(`SELECT id FROM api_keys WHERE name = '${name}'`);
+  assert.notEqual(sql(`SELECT key_hash FROM api_keys WHERE id = ${id}`), key, 'only its hash is kept');
+  // never again: not on the list, not on the next page
+  const list = (await b.get('/admin/api-keys')).body;
+  assert.doesNotMatch(list, new RegExp(key));
+  assert.match(list, new RegExp(`<tr data-key="${id}"><td>${name}</td>`));
+  assert.equal(keyAudit(id), '1');
+  assert.equal(sql(`SELECT CONCAT_WS('|', actor_kind, actor_id, actor_label, action, IFNULL(before_json, '-'),
+    JSON_VALUE(after_json, '$.role')) FROM audit_log WHERE object_type = 'api_key' AND object_id = '${id}'`),
+    `staff|${me}|${email}|create|-|editor`);
+  assert.doesNotMatch(sql(`SELECT after_json FROM audit_log WHERE object_type = 'api_key' AND object_id = '${id}'`), /eck_/);
+  // the key works, and only at its shop
+  assert.equal((await products(key)).status, 200);
+  assert.equal((await products(key, FJORD)).status, 401);
+  // revoked: one audit row more, before and after, and 401 at once
+  const rv = await b.form(`/admin/api-keys/${id}/revoke`);
+  assert.equal(rv.status, 303);
+  assert.equal(rv.headers.location, '/admin/api-keys');
+  assert.equal((await products(key)).status, 401);
+  assert.equal(keyAudit(id), '2');
+  assert.equal(sql(`SELECT CONCAT(JSON_VALUE(before_json, '$.revoked'), '>', JSON_VALUE(after_json, '$.revoked'), ' ', action)
+    FROM audit_log WHERE object_type = 'api_key' AND object_id = '${id}' ORDER BY id DESC LIMIT 1`), '0>1 revoke');
+  // revoking again changes nothing and records nothing
+  assert.equal((await b.form(`/admin/api-keys/${id}/revoke`)).status, 303);
+  assert.equal(keyAudit(id), '2');
+  assert.match((await b.get('/admin/api-keys')).body, new RegExp(`<tr data-key="${id}">(?:(?!</tr>)[^])*?${'Tilbagekaldt'}`));
+});
+
+test('making a key: a bad or taken name and a role a key cannot have, at their field', async () => {
+  const { b } = await signedIn('admin');
+  const taken = `taken-${TAG}`;
+  assert.equal((await b.form('/admin/api-keys', { name: taken, role: 'viewer' })).status, 201);
+  for (const [fields, field, status] of [
+    [{ name: '', role: 'viewer' }, 'name', 422],
+    [{ name: taken, role: 'viewer' }, 'name', 409],
+    [{ name: `agent-${TAG}`, role: 'agent' }, 'role', 422],
+    [{ name: `op-${TAG}`, role: 'operator' }, 'role', 422],
+  ]) {
+    const r = await b.form('/admin/api-keys', fields);
+    assert.equal(r.status, status, JSON.stringify(fields));
+    assert.match(r.body, new RegExp(`<span class="field-error" id="${field}-error" role="alert">[^<]+</span>`));
+    assert.match(r.body, new RegExp(`id="key-name" name="name"[^>]*value="${fields.name}"`));
+    assert.doesNotMatch(r.body, /eck_/);
+  }
+  assert.equal(sql(`SELECT COUNT(*) FROM api_keys WHERE name IN ('agent-${TAG}', 'op-${TAG}')`), '0');
+});
+
+test('another tenant\'s key by id is 404 through the panel, and not listed', async () => {
+  const { b: theirs } = await signedIn('admin', FJORD);
+  assert.equal((await theirs.form('/admin/api-keys', { name: `fjord-${TAG}`, role: 'viewer' })).status, 201);
+  const id = sql(`SELECT id FROM api_keys WHERE name = 'fjord-${TAG}'`);
+  const { b } = await signedIn('admin');
+  for (const k of [id, '999999999', 'x']) assert.equal((await b.form(`/admin/api-keys/${k}/revoke`)).status, 404, k);
+  assert.equal(sql(`SELECT revoked_at IS NULL FROM api_keys WHERE id = ${id}`), '1');
+  assert.doesNotMatch((await b.get('/admin/api-keys')).body, new RegExp(`data-key="${id}"`));
 });
