@@ -48,7 +48,7 @@ static void
 read_query(struct ec_request *req, struct audit_query *q)
 {
     const char *before = ec_request_arg(req, "before");
-    int64_t t;
+    int64_t t = 0; /* unread when a day is not understood */
 
     memset(q, 0, sizeof(*q));
     q->type = ec_request_arg(req, "object_type");
