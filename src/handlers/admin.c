@@ -38,6 +38,8 @@ static const struct nav_item {
     {"products", "/admin/products", EC_STAFF_READ},
     {"orders", "/admin/orders", EC_STAFF_READ},
     {"staff", "/admin/staff", EC_STAFF_MANAGE},
+    {"api_keys", "/admin/api-keys", EC_STAFF_MANAGE},
+    {"audit", "/admin/audit", EC_STAFF_READ},
     {"cms", "/admin/cms", EC_STAFF_MANAGE},
 };
 

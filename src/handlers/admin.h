@@ -38,6 +38,12 @@ int ec_admin_page(struct ec_request *req, struct ec_response *res,
 int ec_admin_local_time(struct ec_request *req, int64_t t, char *buf,
                         size_t size);
 
+/* admin_orders.c: local midnight of day s ("2026-12-03") in the shop's
+   zone, the day after it when next is set, into *t: 0, or
+   EC_ERR_INVALID_FIELD for anything but a date. */
+int ec_admin_day_start(struct ec_request *req, const char *s, int next,
+                       int64_t *t);
+
 /* admin.c: the overview */
 int ec_h_admin_overview(struct ec_request *req, struct ec_response *res);
 
@@ -50,8 +56,29 @@ int ec_h_admin_orders(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_order(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res);
 
-/* admin_staff.c: the tenant's staff */
+/* admin_staff.c: the tenant's staff; a user added, a role changed, a
+   user disabled or enabled */
 int ec_h_admin_staff(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_staff_create(struct ec_request *req,
+                                 struct ec_response *res);
+int ec_h_admin_form_staff_role(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_staff_disable(struct ec_request *req,
+                                  struct ec_response *res);
+int ec_h_admin_form_staff_enable(struct ec_request *req,
+                                 struct ec_response *res);
+
+/* admin_keys.c: the tenant's API keys; one made (shown once), one
+   revoked */
+int ec_h_admin_api_keys(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_api_key_create(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_api_key_revoke(struct ec_request *req,
+                                   struct ec_response *res);
+
+/* admin_audit.c: the audit log, filtered and paged, and its CSV */
+int ec_h_admin_audit(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_audit_csv(struct ec_request *req, struct ec_response *res);
+
 /* admin_cms.c: the shop's Contentful settings, and their form */
 int ec_h_admin_cms(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_cms(struct ec_request *req, struct ec_response *res);

@@ -3,8 +3,9 @@
  * they were made (the shop's days, in its time zone), one order with its
  * lines, each line's price breakdown as sold, the payment and the
  * outbox's deliveries, and the retry of a dead delivery (MANAGE), which
- * is what `ecomctl outbox retry` does (ec_outbox_revive()). Every read
- * names the tenant, so another tenant's order id is 404.
+ * is what `ecomctl outbox retry` does, audited as the staff member
+ * (ec_order_admin_retry()). Every read names the tenant, so another
+ * tenant's order id is 404.
  */
 #include <stdint.h>
 #include <string.h>
@@ -23,19 +24,15 @@
 #include "render/messages.h"
 #include "svc/order.h"
 #include "svc/order_admin.h"
-#include "svc/outbox.h"
+#include "svc/audit.h"
 #include "svc/staff.h"
 #include "svc/tenant.h"
 
 /* ---- the list ---- */
 
-/*
- * Local midnight of day s ("2026-12-03") in the shop's zone, the day
- * after it when next is set, into *t: 0, or EC_ERR_INVALID_FIELD for
- * anything but a date.
- */
-static int
-day_start(struct ec_request *req, const char *s, int next, int64_t *t)
+/* The shop's day s as an instant (handlers/admin.h). */
+int
+ec_admin_day_start(struct ec_request *req, const char *s, int next, int64_t *t)
 {
     const struct ec_tztime_zone *z = req->tenant->zone;
     struct ec_tztime_civil c;
@@ -70,9 +67,9 @@ read_filter(struct ec_request *req, struct ec_order_filter *f,
     f->limit = EC_ORDER_ADMIN_LIST_MAX;
     if (state && *state && (f->status = ec_order_status_parse(state)) < 0)
         *bad = "state";
-    if (from && *from && day_start(req, from, 0, &f->from) < 0)
+    if (from && *from && ec_admin_day_start(req, from, 0, &f->from) < 0)
         *bad = "from";
-    if (to && *to && day_start(req, to, 1, &f->to) < 0)
+    if (to && *to && ec_admin_day_start(req, to, 1, &f->to) < 0)
         *bad = "to";
     for (int i = 0; ec_order_status_name((enum ec_order_status)i); i++) {
         const char *name = ec_order_status_name((enum ec_order_status)i);
@@ -228,16 +225,18 @@ ec_h_admin_order(struct ec_request *req, struct ec_response *res)
 }
 
 /* POST /admin/orders/{id}/retry (event=<event id>): the dead delivery
-   pending again, sent in the delivery process's next round; 303 back. */
+   pending again, sent in the delivery process's next round, audited with
+   the staff member as its actor in the same transaction; 303 back. */
 int
 ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res)
 {
     const char *id = ec_request_route_arg(req, "id");
     const char *event = ec_request_form(req, "event");
-    unsigned long long n = 0;
+    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
+                                 req->staff->email};
     int rc;
 
-    rc = ec_order_admin_dead_event(req->env->db, req->tenant->id, id, event);
+    rc = ec_order_admin_retry(req->env->db, req->tenant->id, id, event, &who);
     if (rc == EC_ERR_NOT_FOUND) {
         struct json_object *o;
 
@@ -248,8 +247,7 @@ ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res)
         json_object_put(o);
         return order_page(req, res, id, "admin.order.retry_not_dead", 409);
     }
-    if (rc < 0 ||
-        (rc = ec_outbox_revive(req->env->db, req->tenant->id, event, &n)) < 0)
+    if (rc < 0)
         return rc;
     ec_log_info("staff %lld retried delivery %s of order %s of %s",
                 req->staff->id, event, id, req->tenant->slug);

@@ -162,8 +162,11 @@ ec_response_write_head(const struct ec_response *res, struct ec_buf *out)
                 ec_http_reason(res->status));
     if (res->content_type) {
         ec_buf_addf(out, "Content-Type: %s", res->content_type);
-        if (strncmp(res->content_type, "text/", 5) == 0 ||
-            strcmp(res->content_type, "application/json") == 0)
+        /* a type that names its parameters already keeps them as they
+           are: "text/csv; charset=utf-8" is not given a second one */
+        if ((strncmp(res->content_type, "text/", 5) == 0 ||
+             strcmp(res->content_type, "application/json") == 0) &&
+            !strchr(res->content_type, ';'))
             ec_buf_adds(out, "; charset=utf-8");
         ec_buf_adds(out, "\r\n");
     }

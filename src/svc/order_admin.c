@@ -9,6 +9,8 @@
 #include "core/err.h"
 #include "core/rand.h"
 #include "store/db.h"
+#include "svc/audit.h"
+#include "svc/outbox.h"
 #include "svc/order_json.h"
 
 #define NULL_PARAM ((struct ec_db_param){EC_DB_NULL, NULL, 0, 0})
@@ -276,4 +278,74 @@ ec_order_admin_dead_event(struct ec_db *db, long long tenant_id,
     if (rc < 0)
         return rc;
     return rc == 1 ? 0 : EC_ERR_NOT_FOUND;
+}
+
+/* The delivery as the audit log shows it: its order, event, type and
+   state, attempts and last error (columns 0..5). */
+static int
+delivery_row(const struct ec_db_row *row, void *ctx)
+{
+    struct json_object **out = ctx;
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "order", ec_order_json_str(row->vals[0]));
+    json_object_object_add(o, "event_id", ec_order_json_str(row->vals[1]));
+    json_object_object_add(o, "type", ec_order_json_str(row->vals[2]));
+    json_object_object_add(o, "state", ec_order_json_str(row->vals[3]));
+    json_object_object_add(o, "attempts", ec_order_json_int(row->vals[4]));
+    json_object_object_add(o, "last_error", ec_order_json_str(row->vals[5]));
+    *out = o;
+    return 1;
+}
+
+int
+ec_order_admin_retry(struct ec_db *db, long long tenant_id,
+                     const char *public_id, const char *event_id,
+                     const struct ec_audit_actor *who)
+{
+    struct ec_db_param p[3];
+    struct json_object *before = NULL, *after;
+    unsigned long long n = 0;
+    int rc;
+
+    if (!ec_hex_valid(public_id, 32) || !event_id ||
+        !ec_hex_valid(event_id, 32))
+        return EC_ERR_NOT_FOUND;
+    p[0] = EC_DB_I(tenant_id);
+    p[1] = EC_DB_S(event_id);
+    p[2] = EC_DB_S(public_id);
+    if ((rc = ec_db_begin(db)) < 0)
+        return rc;
+    /* locked, so a delivery round cannot claim it between check and
+       change, and the row read is the audit's "before" */
+    rc = ec_db_exec(db,
+                    "SELECT o.public_id, x.event_id, x.type, x.state,"
+                    " x.attempts, x.last_error"
+                    " FROM outbox x JOIN orders o ON o.id = x.order_id"
+                    " AND o.tenant_id = x.tenant_id WHERE x.tenant_id = ?"
+                    " AND x.event_id = ? AND o.public_id = ?"
+                    " AND x.state = 'dead' FOR UPDATE",
+                    p, 3, delivery_row, &before, NULL);
+    if (rc == 0)
+        rc = EC_ERR_NOT_FOUND;
+    if (rc == 1)
+        rc = ec_outbox_revive(db, tenant_id, event_id, &n);
+    if (rc == 0) {
+        after = json_object_new_object();
+        json_object_object_foreach(before, k, v)
+            json_object_object_add(after, k, json_object_get(v));
+        json_object_object_add(after, "state",
+                               json_object_new_string("pending"));
+        json_object_object_add(after, "attempts", json_object_new_int(0));
+        json_object_object_add(after, "last_error", NULL);
+        rc = ec_audit_record(db, tenant_id, who, "outbox_event", event_id,
+                             "retry", before, after);
+        json_object_put(after);
+    }
+    if (rc == 0)
+        rc = ec_db_commit(db);
+    if (rc < 0)
+        ec_db_rollback(db);
+    json_object_put(before);
+    return rc;
 }

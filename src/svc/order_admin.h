@@ -69,4 +69,17 @@ int ec_order_admin_day(struct ec_db *db, long long tenant_id, int64_t from,
 int ec_order_admin_dead_event(struct ec_db *db, long long tenant_id,
                               const char *public_id, const char *event_id);
 
+/*
+ * The panel's retry of a dead delivery: event_id of order public_id of
+ * tenant pending again, due now (ec_outbox_revive()), with its audit row
+ * (object "outbox_event", action "retry", who) in the same transaction,
+ * so a retry is never unrecorded nor a record without its retry. 0;
+ * EC_ERR_NOT_FOUND when the event is not a dead delivery of that order
+ * (any more); or a store error, nothing written.
+ */
+struct ec_audit_actor;
+int ec_order_admin_retry(struct ec_db *db, long long tenant_id,
+                         const char *public_id, const char *event_id,
+                         const struct ec_audit_actor *who);
+
 #endif
