@@ -32,6 +32,21 @@ ec_order_json_totals(const char *const *vals, const char *currency)
 }
 
 struct json_object *
+ec_order_json_summary(const char *const *vals)
+{
+    struct json_object *o = json_object_new_object();
+
+    json_object_object_add(o, "id", json_object_new_string(vals[0]));
+    json_object_object_add(o, "status", json_object_new_string(vals[1]));
+    json_object_object_add(o, "created_at", json_object_new_string(vals[2]));
+    json_object_object_add(o, "currency", json_object_new_string(vals[3]));
+    json_object_object_add(o, "totals",
+                           ec_order_json_totals(vals + 4, vals[3]));
+    json_object_object_add(o, "lines", ec_order_json_int(vals[8]));
+    return o;
+}
+
+struct json_object *
 ec_order_json_line(const char *const *vals)
 {
     struct json_object *l = json_object_new_object();

@@ -26,6 +26,11 @@ struct json_object *ec_order_json_str(const char *s);
 struct json_object *ec_order_json_totals(const char *const *vals,
                                          const char *currency);
 
+/* An order in a list from vals (public_id, status, created_at as RFC
+   3339, currency, monthly_total, one_time_total, due_now, min_total,
+   the number of its lines). */
+struct json_object *ec_order_json_summary(const char *const *vals);
+
 /* A line from EC_ORDER_LINE_COLUMNS at vals. */
 struct json_object *ec_order_json_line(const char *const *vals);
 

@@ -179,17 +179,7 @@ ec_order_view(struct ec_db *db, long long tenant_id, const char *public_id,
 static int
 read_summary(const struct ec_db_row *row, void *ctx)
 {
-    struct json_object *o = json_object_new_object();
-
-    json_object_object_add(o, "id", json_object_new_string(row->vals[0]));
-    json_object_object_add(o, "status", json_object_new_string(row->vals[1]));
-    json_object_object_add(o, "created_at",
-                           json_object_new_string(row->vals[2]));
-    json_object_object_add(o, "currency", json_object_new_string(row->vals[3]));
-    json_object_object_add(o, "totals",
-                           ec_order_json_totals(row->vals + 4, row->vals[3]));
-    json_object_object_add(o, "lines", ec_order_json_int(row->vals[8]));
-    json_object_array_add(ctx, o);
+    json_object_array_add(ctx, ec_order_json_summary(row->vals));
     return 0;
 }
 
