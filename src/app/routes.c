@@ -155,6 +155,9 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/orders/{id}",          ec_h_admin_order,        STAFF(READ)},
     {EC_POST,   "/admin/orders/{id}/retry",    ec_h_admin_form_retry,   STAFF(MANAGE) | FORM},
     {EC_GET,    "/admin/staff",                ec_h_admin_staff,        STAFF(MANAGE)},
+    /* branding (handlers/admin_brand.c) */
+    {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
+    {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */

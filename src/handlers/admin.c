@@ -38,6 +38,7 @@ static const struct nav_item {
     {"products", "/admin/products", EC_STAFF_READ},
     {"orders", "/admin/orders", EC_STAFF_READ},
     {"staff", "/admin/staff", EC_STAFF_MANAGE},
+    {"branding", "/admin/branding", EC_STAFF_MANAGE},
 };
 
 /* The shop's words for message id prefix + name, else name itself. */
