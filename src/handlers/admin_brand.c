@@ -149,10 +149,11 @@ field_model(struct ec_request *req, const struct brand_form *f,
 }
 
 /* The branding page for form f with status (notice: a message id or
-   NULL). */
+   NULL; logo_error: why an upload was refused, or NULL). */
 static int
-brand_page(struct ec_request *req, struct ec_response *res,
-           struct brand_form *f, int blame, const char *notice, int status)
+brand_page_logo(struct ec_request *req, struct ec_response *res,
+                struct brand_form *f, int blame, const char *notice,
+                const char *logo_error, int status)
 {
     struct json_object *m = json_object_new_object();
     struct json_object *colours = json_object_new_array();
@@ -176,25 +177,48 @@ brand_page(struct ec_request *req, struct ec_response *res,
     if (notice)
         json_object_object_add(m, "notice",
                                ec_json_str(ec_msgcat_text(req->texts, notice)));
+    if (logo_error)
+        json_object_object_add(m, "logo_error", ec_json_str(logo_error));
+    json_object_object_add(
+        m, "uploads", json_object_new_boolean(req->env->upload_dir != NULL));
     json_object_put(f->errors);
     return ec_admin_page(req, res, "branding", "admin/branding", m, status);
 }
 
-/* GET /admin/branding (saved=1 after a save) */
+static int
+brand_page(struct ec_request *req, struct ec_response *res,
+           struct brand_form *f, int blame, const char *notice, int status)
+{
+    return brand_page_logo(req, res, f, blame, notice, NULL, status);
+}
+
+/* The form as the tenant's row has it now. */
+static struct brand_form
+stored_form(const struct ec_request *req)
+{
+    const struct ec_tenant *t = req->tenant;
+
+    return (struct brand_form){t->name,
+                               {t->color_primary, t->color_on_primary,
+                                t->color_background, t->color_text,
+                                t->color_accent},
+                               json_object_new_object()};
+}
+
+/* GET /admin/branding (saved=1 after a save, saved=logo after an
+   upload) */
 int
 ec_h_admin_branding(struct ec_request *req, struct ec_response *res)
 {
-    const struct ec_tenant *t = req->tenant;
-    struct brand_form f = {t->name,
-                           {t->color_primary, t->color_on_primary,
-                            t->color_background, t->color_text,
-                            t->color_accent},
-                           json_object_new_object()};
+    struct brand_form f = stored_form(req);
     const char *saved = ec_request_arg(req, "saved");
+    const char *notice = NULL;
 
-    return brand_page(
-        req, res, &f, 0,
-        saved && strcmp(saved, "1") == 0 ? "admin.branding.saved" : NULL, 200);
+    if (saved && strcmp(saved, "1") == 0)
+        notice = "admin.branding.saved";
+    else if (saved && strcmp(saved, "logo") == 0)
+        notice = "admin.branding.logo_saved";
+    return brand_page(req, res, &f, 0, notice, 200);
 }
 
 /* POST /admin/branding: the name and the five colours, saved together
@@ -236,5 +260,70 @@ ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res)
                     req->tenant->slug);
     res->status = 303;
     ec_response_header(res, "Location", "/admin/branding?saved=1");
+    return 0;
+}
+
+/*
+ * Why core/image.c refused a file, in the shop's words: its reasons are
+ * operators' English (ecomctl prints them), so the panel names the kind
+ * of refusal and shows the detail beside it.
+ */
+static const char *
+logo_refusal(struct ec_request *req, const char *why)
+{
+    static const struct {
+        const char *says, *id;
+    } kinds[] = {
+        {"larger than", "admin.branding.logo_error.too_big"},
+        {"pixels wide", "admin.branding.logo_error.too_many_pixels"},
+        {"not a PNG", "admin.branding.logo_error.not_image"},
+    };
+    const char *id = "admin.branding.logo_error.damaged";
+
+    for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+        if (why && strstr(why, kinds[i].says)) {
+            id = kinds[i].id;
+            break;
+        }
+    return ec_msgcat_text(req->texts, id);
+}
+
+/* POST /admin/branding/logo (multipart: logo): a PNG, JPEG or WebP
+   checked by its content, stored by its hash and recorded with its audit
+   row (303 back, shown on the next request), or the page again (422)
+   with why at the field */
+int
+ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res)
+{
+    const struct ec_multipart_part *file = ec_request_file(req, "logo");
+    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
+                                 req->staff->email};
+    struct brand_form f = stored_form(req);
+    char path[EC_TENANT_LOGO_PATH_MAX];
+    const char *why = NULL;
+    int rc;
+
+    if (!req->env->upload_dir) {
+        json_object_put(f.errors);
+        return EC_ERR_NOT_FOUND; /* this installation takes no uploads */
+    }
+    if (!file || file->len == 0)
+        return brand_page_logo(
+            req, res, &f, 0, NULL,
+            ec_msgcat_text(req->texts, "admin.branding.logo_error.none"), 422);
+    rc = ec_tenant_brand_logo(
+        req->env->db, req->env->upload_dir, req->tenant->id, req->tenant->slug,
+        (const unsigned char *)file->data, file->len, &who, path, &why);
+    if (rc == EC_ERR_INVALID_FIELD)
+        return brand_page_logo(req, res, &f, 0, NULL, logo_refusal(req, why),
+                               422);
+    json_object_put(f.errors);
+    if (rc < 0)
+        return rc;
+    if (ec_invalidate_tenants(req->env->kv) < 0)
+        ec_log_warn("the logo of %s changed, but workers were not told",
+                    req->tenant->slug);
+    res->status = 303;
+    ec_response_header(res, "Location", "/admin/branding?saved=logo");
     return 0;
 }

@@ -6,10 +6,14 @@
 //
 // On a scratch tenant, brandtest (English), made with `ecomctl tenant
 // create` for the run and deleted after it with everything of its but
-// its audit rows (which nobody may delete).
+// its audit rows (which nobody may delete); then the logo upload
+// (multipart/form-data): PNG, JPEG and WebP accepted by their content and
+// served, anything else refused at the field with nothing written.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Shopper, ecomctl, redis, request, sql, tokenOf } from './lib.mjs';
+import { createHash } from 'node:crypto';
+import { PORT, Shopper, ecomctl, redis, request, sql, tokenOf } from './lib.mjs';
+import { jpeg, png, webp } from './images.mjs';
 import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const SLUG = 'brandtest';
@@ -40,6 +44,8 @@ async function signedIn(role) {
 
 const stored = () => sql(`SELECT name, color_primary, color_on_primary, color_background, color_text, color_accent FROM tenants WHERE slug = '${SLUG}'`);
 const audits = () => sql(`SELECT actor_kind, actor_label, action, before_json, after_json FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.slug = '${SLUG}' AND a.object_type = 'branding' ORDER BY a.id`);
+// a JSON column as the mariadb client prints it (backslashes doubled)
+const cell = (s) => JSON.parse(s.replace(/\\\\/g, '\\'));
 // the error text at a field of the form, or undefined
 const fieldError = (body, field) => body.match(new RegExp(`<span class="field-error" id="${field}-error">([^<]*)</span>`))?.[1];
 const inputValue = (body, field) => body.match(new RegExp(`<input id="${field}"[^>]* value="([^"]*)"`))?.[1];
@@ -179,11 +185,113 @@ test('a good palette is saved, audited, and /theme.css shows it on the next requ
   assert.equal(kind, 'staff');
   assert.equal(label, email);
   assert.equal(action, 'update');
-  assert.equal(JSON.parse(afterJ).color_primary, '#5c0b3d');
-  assert.equal(JSON.parse(afterJ).name, 'Brand Test Plum');
-  assert.notEqual(JSON.parse(beforeJ).color_primary, '#5c0b3d');
+  assert.equal(cell(afterJ).color_primary, '#5c0b3d');
+  assert.equal(cell(afterJ).name, 'Brand Test Plum');
+  assert.notEqual(cell(beforeJ).color_primary, '#5c0b3d');
   // the same again changes nothing and records nothing
   const again = await b.form('/admin/branding', form({ name: 'Brand Test Plum', ...colours }));
   assert.equal(again.status, 303);
   assert.equal(audits().split('\n').length, n0 + 1);
+});
+
+// ---- the logo ----
+
+// A multipart/form-data body as a browser sends it: fields, then files
+// [{name, filename, type, bytes}].
+function multipart(fields, files) {
+  const boundary = `----ecomFormBoundary${Math.random().toString(16).slice(2)}`;
+  const parts = [];
+  for (const [k, v] of Object.entries(fields)) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  }
+  for (const f of files) {
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${f.name}"; filename="${f.filename}"\r\nContent-Type: ${f.type}\r\n\r\n`, 'latin1'));
+    parts.push(Buffer.from(f.bytes));
+    parts.push(Buffer.from('\r\n'));
+  }
+  parts.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };
+}
+
+async function uploadLogo(b, filename, bytes, { type = 'image/png', csrf = b.csrf } = {}) {
+  const { body, type: ct } = multipart(csrf === null ? {} : { csrf }, [{ name: 'logo', filename, type, bytes }]);
+  return b.keep(await request(HOST, '/admin/branding/logo', {
+    method: 'POST', body, csrf: false, headers: { Cookie: b.cookie, 'Content-Type': ct },
+  }));
+}
+
+const logoPath = () => sql(`SELECT IFNULL(logo_path, '') FROM tenants WHERE slug = '${SLUG}'`);
+
+test('a PNG, JPEG or WebP logo is accepted by its content, stored by hash, audited, shown and served', async () => {
+  const { b, email } = await signedIn('admin');
+  const page0 = await b.get('/admin/branding');
+  assert.match(page0.body, /<form method="post" action="\/admin\/branding\/logo" enctype="multipart\/form-data"/);
+  for (const [name, bytes, type, ext] of [
+    ['logo.png', png(40, 40), 'image/png', 'png'],
+    ['logo.jpg', jpeg(120, 40), 'image/jpeg', 'jpeg'],
+    // a WebP sent as a PNG: the content counts, not the name or type
+    ['webp-really.png', webp(64, 64), 'image/png', 'webp'],
+  ]) {
+    const n0 = audits() ? audits().split('\n').length : 0;
+    const r = await uploadLogo(b, name, bytes, { type });
+    assert.equal(r.status, 303, `${name}: ${r.body.slice(0, 300)}`);
+    assert.equal(r.headers.location, '/admin/branding?saved=logo');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const url = `/static/uploads/${SLUG}/${sha}.${ext}`;
+    assert.equal(logoPath(), `uploads/${SLUG}/${sha}.${ext}`);
+    // the next request shows it, in the panel and the shop's header
+    const page = await b.get('/admin/branding?saved=logo');
+    assert.match(page.body, /The logo is saved/);
+    assert.ok(page.body.includes(`<img src="${url}"`), `${name} on the screen`);
+    const front = await request(HOST, '/');
+    assert.ok(front.body.includes(`src="${url}"`), `${name} in the header`);
+    const got = await fetch(`http://127.0.0.1:${PORT}${url}`);
+    assert.equal(got.status, 200, `${name} served by nginx`);
+    assert.deepEqual(Buffer.from(await got.arrayBuffer()), bytes);
+    const rows = audits().split('\n');
+    assert.equal(rows.length, n0 + 1);
+    const [kind, label, action, , afterJ] = rows.at(-1).split('\t');
+    assert.deepEqual([kind, label, action], ['staff', email, 'logo']);
+    assert.equal(cell(afterJ).logo_path, `uploads/${SLUG}/${sha}.${ext}`);
+  }
+});
+
+test('an SVG, an oversized, a too-many-pixels, a cut or a garbage file is refused at the field, nothing written', async () => {
+  const { b } = await signedIn('admin');
+  const before = logoPath();
+  const n0 = audits() ? audits().split('\n').length : 0;
+  for (const [name, bytes, want] of [
+    ['logo.svg', Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40"><script>alert(1)</script></svg>'),
+      /not a PNG, JPEG or WebP image\. SVG is not accepted/],
+    ['big.png', png(40, 40, 512 * 1024), /larger than 512 KiB/],
+    ['wide.png', png(5000, 10), /more than 4096 pixels wide or high/],
+    ['tall.webp', webp(10, 4097), /more than 4096 pixels/],
+    ['cut.jpg', jpeg(40, 40).subarray(0, 30), /damaged or cut short/],
+    ['garbage.png', Buffer.from('this is not an image at all, whatever its name says'), /not a PNG, JPEG or WebP/],
+    ['empty.png', Buffer.alloc(0), /Choose an image file/],
+  ]) {
+    const r = await uploadLogo(b, name, bytes);
+    assert.equal(r.status, 422, `${name}: ${r.status}`);
+    const err = r.body.match(/<span class="field-error" id="logo-error">([^<]*)<\/span>/)?.[1];
+    assert.match(err || '', want, name);
+    assert.match(r.body, /<input id="logo"[^>]*aria-invalid="true"/);
+  }
+  assert.equal(logoPath(), before);
+  assert.equal(audits() ? audits().split('\n').length : 0, n0);
+});
+
+test('a logo upload: role, CSRF and a malformed body', async () => {
+  const before = logoPath();
+  const { b: editor } = await signedIn('editor');
+  assert.equal((await uploadLogo(editor, 'e.png', png(20, 20))).status, 403);
+  const { b } = await signedIn('admin');
+  assert.equal((await uploadLogo(b, 'n.png', png(21, 21), { csrf: null })).status, 403);
+  assert.equal((await uploadLogo(b, 'w.png', png(22, 22), { csrf: 'x'.repeat(43) })).status, 403);
+  // a multipart body not closed by its boundary
+  const bad = await request(HOST, '/admin/branding/logo', {
+    method: 'POST', csrf: false, body: `--xyz\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n${b.csrf}`,
+    headers: { Cookie: b.cookie, 'Content-Type': 'multipart/form-data; boundary=xyz' },
+  });
+  assert.equal(bad.status, 400);
+  assert.equal(logoPath(), before);
 });
