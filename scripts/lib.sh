@@ -139,7 +139,8 @@ grant_traverse() {
 #   (form_secret).
 prepare_dirs() {
     mkdir -p "$STACK/run" "$STACK/log" "$STACK/uploads"
-    chmod 0755 "$STACK/uploads"
+    # the group's bits are the ACL's mask once ecomd has its entry (below)
+    chmod u=rwx,o=rx "$STACK/uploads"
     is_root || return 0
     [ "${EC_DIRS_READY:-}" = "$STACK" ] && return 0
     ensure_accounts
@@ -152,6 +153,11 @@ prepare_dirs() {
         grant_traverse "$u" "$STACK/run"
     done
     grant_traverse "$SVC_ECOMD" "$ROOT/templates"
+    # brands' logos: ecomd writes those uploaded in the admin panel
+    # (docs/admin.md, "Branding"), beside ecomctl's (root's); the default
+    # entry lets it into a brand's folder that ecomctl made first
+    setfacl -R -m "u:$SVC_ECOMD:rwx" "$STACK/uploads"
+    find "$STACK/uploads" -type d -exec setfacl -d -m "u:$SVC_ECOMD:rwx" {} +
     # nginx's workers run as nobody when it reaches the static files and
     # the socket (nginx_user)
     if id nobody >/dev/null 2>&1; then

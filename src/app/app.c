@@ -160,6 +160,7 @@ ec_app_new(const struct ec_settings *s)
         .kv = app->kv,
         .numbers = app->numbers,
         .static_url = s->static_url,
+        .upload_dir = s->upload_dir,
         .retry_after = s->retry_after,
         .form_key = s->form_secret,
         .form_key_len = sizeof(s->form_secret),

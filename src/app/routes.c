@@ -166,6 +166,10 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/audit.csv",            ec_h_admin_audit_csv,    STAFF(READ)},
     {EC_GET,    "/admin/cms",                  ec_h_admin_cms,          STAFF(MANAGE)},
     {EC_POST,   "/admin/cms",                  ec_h_admin_form_cms,     STAFF(MANAGE) | FORM},
+    /* branding (handlers/admin_brand.c) */
+    {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
+    {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */

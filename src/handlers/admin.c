@@ -41,6 +41,7 @@ static const struct nav_item {
     {"api_keys", "/admin/api-keys", EC_STAFF_MANAGE},
     {"audit", "/admin/audit", EC_STAFF_READ},
     {"cms", "/admin/cms", EC_STAFF_MANAGE},
+    {"branding", "/admin/branding", EC_STAFF_MANAGE},
 };
 
 /* The shop's words for message id prefix + name, else name itself. */

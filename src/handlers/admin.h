@@ -83,4 +83,9 @@ int ec_h_admin_audit_csv(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_cms(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_cms(struct ec_request *req, struct ec_response *res);
 
+/* admin_brand.c: the shop's name and colours, with their contrast */
+int ec_h_admin_branding(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res);
+
 #endif

@@ -40,6 +40,8 @@ struct ec_env {
     struct ec_kv *kv;
     struct ec_number_cache *numbers; /* what pages offer (svc/number.h) */
     const char *static_url;          /* URL prefix of static files */
+    const char *upload_dir;          /* brands' logos (svc/tenant_logo.h); NULL:
+                                        no uploads */
     long retry_after;                /* seconds, sent with a 503 */
     const unsigned char *form_key;   /* signs CSRF tokens: never logged */
     size_t form_key_len;

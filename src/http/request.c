@@ -263,6 +263,39 @@ parse_json(struct ec_request *req, const char *body, size_t len)
     return 0;
 }
 
+/*
+ * A multipart form: its plain fields into req->form (as an urlencoded
+ * form's, so the CSRF token and every field read the same), its files
+ * (parts with a filename) into req->files, their bytes left in the body.
+ */
+static int
+parse_multipart(struct ec_request *req, const char *body, size_t len)
+{
+    const char *boundary;
+    struct ec_multipart m;
+    int rc;
+
+    if (ec_multipart_boundary(req->arena, param(req, "CONTENT_TYPE"),
+                              &boundary) < 0)
+        return EC_ERR_BAD_REQUEST;
+    if ((rc = ec_multipart_parse(req->arena, boundary, body, len, &m)) < 0)
+        return rc;
+    req->files.parts = m.parts;
+    for (size_t i = 0; i < m.n; i++) {
+        const struct ec_multipart_part *part = &m.parts[i];
+
+        if (part->filename) {
+            req->files.parts[req->files.n++] = *part;
+            continue;
+        }
+        if (memchr(part->data, '\0', part->len))
+            return EC_ERR_BAD_REQUEST;
+        ec_kvlist_add(&req->form, req->arena, part->name,
+                      ec_arena_strndup(req->arena, part->data, part->len));
+    }
+    return 0;
+}
+
 int
 ec_request_parse_body(struct ec_request *req, const char *body, size_t len)
 {
@@ -281,6 +314,10 @@ ec_request_parse_body(struct ec_request *req, const char *body, size_t len)
         return ec_parse_urlencoded(req->arena, body, len, &req->form) < 0
                    ? EC_ERR_BAD_REQUEST
                    : 0;
+    }
+    if (strcmp(req->content_type, "multipart/form-data") == 0) {
+        req->body_kind = EC_BODY_FORM;
+        return parse_multipart(req, body, len);
     }
     if (is_json_type(req->content_type)) {
         req->body_kind = EC_BODY_JSON;
@@ -331,6 +368,12 @@ const char *
 ec_request_arg(const struct ec_request *req, const char *name)
 {
     return ec_kvlist_get(&req->query_args, name);
+}
+
+const struct ec_multipart_part *
+ec_request_file(const struct ec_request *req, const char *name)
+{
+    return ec_multipart_get(&req->files, name);
 }
 
 const char *

@@ -7,7 +7,9 @@
  *   - method is upper-case, host is lower-case without port, path is
  *     decoded and normalised (no "..", no "//");
  *   - the body is at most the configured limit; if it was urlencoded it
- *     is in form, if it was JSON it is in json (owned by the arena).
+ *     is in form, if it was JSON it is in json (owned by the arena); a
+ *     multipart/form-data body (http/multipart.h) is a form too: its
+ *     plain fields are in form, its files in files.
  * Until parsing fails or succeeds, method, path and request_id are set as
  * far as they could be read, so errors can still be logged and answered.
  */
@@ -18,6 +20,7 @@
 #include <time.h>
 
 #include "http/client.h"
+#include "http/multipart.h"
 #include "http/parse.h"
 
 struct ec_arena;
@@ -65,6 +68,7 @@ struct ec_request {
     const char *body;
     size_t body_len;
     struct ec_kvlist form;
+    struct ec_multipart files; /* a multipart form's file parts */
     struct json_object *json;
 
     int wants_json; /* answer errors as JSON */
@@ -136,6 +140,10 @@ const char *ec_request_cookie(const struct ec_request *req, const char *name);
 const char *ec_request_arg(const struct ec_request *req, const char *name);
 /* The posted form field name, or NULL. */
 const char *ec_request_form(const struct ec_request *req, const char *name);
+/* The posted multipart form's file field name (a part with a filename),
+   or NULL. */
+const struct ec_multipart_part *ec_request_file(const struct ec_request *req,
+                                                const char *name);
 /* 1 if the posted form holds name=value (a checked box of a list). */
 int ec_request_form_has(const struct ec_request *req, const char *name,
                         const char *value);

@@ -158,6 +158,7 @@ struct shade {
 
 struct pair {
     struct shade fg, bg;
+    const char *key; /* struct ec_tenant_pairing's */
     const char *what;
     const char *blame; /* the field a refusal names */
     double min;
@@ -185,25 +186,27 @@ struct pair {
  * colour is fixed, so no dark background can carry its messages.
  */
 static const struct pair pairs[] = {
-    {FIELD("color_text"), FIELD("color_background"), "text on the background",
-     "color_text", EC_CONTRAST_AA_TEXT},
-    {FIELD("color_on_primary"), FIELD("color_primary"),
+    {FIELD("color_text"), FIELD("color_background"), "text",
+     "text on the background", "color_text", EC_CONTRAST_AA_TEXT},
+    {FIELD("color_on_primary"), FIELD("color_primary"), "on_primary",
      "text on the primary colour", "color_on_primary", EC_CONTRAST_AA_TEXT},
-    {FIELD("color_primary"), FIELD("color_background"),
+    {FIELD("color_primary"), FIELD("color_background"), "links",
      "links on the background", "color_primary", EC_CONTRAST_AA_TEXT},
     {FIELD("color_text"), MIXED("color_accent", 8, "color_background"),
-     "text on a notice (the accent, 8 % into the background)", "color_text",
-     EC_CONTRAST_AA_TEXT},
+     "notice", "text on a notice (the accent, 8 % into the background)",
+     "color_text", EC_CONTRAST_AA_TEXT},
     {FIELD("color_text"), MIXED("color_primary", 6, "color_background"),
+     "highlight",
      "text on a highlight (the primary colour, 6 % into the background)",
      "color_text", EC_CONTRAST_AA_TEXT},
-    {THEME_ERROR, FIELD("color_background"),
+    {THEME_ERROR, FIELD("color_background"), "error",
      "error messages (the theme's red) on the background", "color_background",
      EC_CONTRAST_AA_TEXT},
-    {FIELD("color_accent"), FIELD("color_background"),
+    {FIELD("color_accent"), FIELD("color_background"), "focus",
      "the focus ring on the background", "color_accent",
      EC_CONTRAST_AA_NON_TEXT},
     {MIXED("color_text", 60, "color_background"), FIELD("color_background"),
+     "border",
      "form fields' borders (the text colour, 60 % into the background)",
      "color_text", EC_CONTRAST_AA_NON_TEXT},
 };
@@ -236,14 +239,19 @@ shade_of(const struct ec_tenant_palette *p, const struct shade *sh)
     return c;
 }
 
+_Static_assert(sizeof(pairs) / sizeof(pairs[0]) == EC_TENANT_PAIRINGS,
+               "EC_TENANT_PAIRINGS counts the table");
+
 int
-ec_tenant_palette_check(const struct ec_tenant_palette *p,
-                        struct ec_tenant_refusal *why)
+ec_tenant_palette_each(const struct ec_tenant_palette *p,
+                       struct ec_tenant_pairing out[EC_TENANT_PAIRINGS],
+                       struct ec_tenant_refusal *why)
 {
     static const char *const fields[] = {"color_primary", "color_on_primary",
                                          "color_background", "color_text",
                                          "color_accent"};
     struct ec_rgb c;
+    int failing = 0;
 
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
         const char *v = colour_of(p, fields[i]);
@@ -253,23 +261,40 @@ ec_tenant_palette_check(const struct ec_tenant_palette *p,
                           "%s '%s' is not a colour as #rgb or #rrggbb",
                           fields[i], v ? v : "");
     }
-    for (size_t i = 0; i < sizeof(pairs) / sizeof(pairs[0]); i++) {
+    for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++) {
         struct ec_rgb fg = shade_of(p, &pairs[i].fg);
         struct ec_rgb bg = shade_of(p, &pairs[i].bg);
         double r = ec_contrast_ratio(&fg, &bg);
-        char f[8], b[8];
+        struct ec_tenant_pairing *o = &out[i];
 
-        if (r >= pairs[i].min)
-            continue;
-        ec_rgb_format(&fg, f);
-        ec_rgb_format(&bg, b);
+        o->key = pairs[i].key;
+        o->what = pairs[i].what;
+        o->field = pairs[i].blame;
+        ec_rgb_format(&fg, o->fg);
+        ec_rgb_format(&bg, o->bg);
         /* rounded down, so a refusal never shows the threshold */
-        return refuse(why, pairs[i].blame,
-                      "%s (%s on %s) has a contrast of %.2f:1; WCAG AA asks "
-                      "for %.1f:1",
-                      pairs[i].what, f, b, (double)(long)(r * 100) / 100,
-                      pairs[i].min);
+        o->ratio = (double)(long)(r * 100) / 100;
+        o->min = pairs[i].min;
+        o->pass = r >= pairs[i].min;
+        failing += !o->pass;
     }
+    return failing;
+}
+
+int
+ec_tenant_palette_check(const struct ec_tenant_palette *p,
+                        struct ec_tenant_refusal *why)
+{
+    struct ec_tenant_pairing v[EC_TENANT_PAIRINGS];
+
+    if (ec_tenant_palette_each(p, v, why) < 0)
+        return -1;
+    for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++)
+        if (!v[i].pass)
+            return refuse(why, v[i].field,
+                          "%s (%s on %s) has a contrast of %.2f:1; WCAG AA "
+                          "asks for %.1f:1",
+                          v[i].what, v[i].fg, v[i].bg, v[i].ratio, v[i].min);
     return 0;
 }
 
@@ -326,8 +351,8 @@ hosts_check(const struct ec_tenant_spec *s, struct ec_tenant_refusal *why)
     return 0;
 }
 
-static int
-name_check(const char *name, struct ec_tenant_refusal *why)
+int
+ec_tenant_name_check(const char *name, struct ec_tenant_refusal *why)
 {
     size_t chars = 0;
 
@@ -347,7 +372,8 @@ int
 ec_tenant_spec_check(const struct ec_tenant_spec *s,
                      struct ec_tenant_refusal *why)
 {
-    if (ec_tenant_slug_check(s->slug, why) < 0 || name_check(s->name, why) < 0)
+    if (ec_tenant_slug_check(s->slug, why) < 0 ||
+        ec_tenant_name_check(s->name, why) < 0)
         return -1;
     if (hosts_check(s, why) < 0)
         return -1;

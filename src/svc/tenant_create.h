@@ -84,6 +84,36 @@ int ec_tenant_currency_check(const char *code, struct ec_tenant_refusal *why);
 int ec_tenant_palette_check(const struct ec_tenant_palette *p,
                             struct ec_tenant_refusal *why);
 
+/* The pairings of colours the default theme draws (the table in
+   tenant_create.c), and one as ec_tenant_palette_each() reports it. */
+#define EC_TENANT_PAIRINGS 8
+
+struct ec_tenant_pairing {
+    const char *key;   /* stable: "text", "on_primary", "links", "notice",
+                          "highlight", "error", "focus", "border" */
+    const char *what;  /* in English, for operators' messages */
+    const char *field; /* the colour a failure is blamed on */
+    char fg[8], bg[8]; /* the colours as drawn (mixed), "#rrggbb" */
+    double ratio;      /* rounded down to hundredths */
+    double min;        /* what WCAG AA asks for */
+    int pass;
+};
+
+/*
+ * Every pairing of palette p, in the table's order, into out: the same
+ * table and arithmetic ec_tenant_palette_check() judges by, for a form
+ * that shows each contrast. Returns how many fail (0: the palette
+ * passes), or -1 with why naming the first malformed colour (out then
+ * undefined).
+ */
+int ec_tenant_palette_each(const struct ec_tenant_palette *p,
+                           struct ec_tenant_pairing out[EC_TENANT_PAIRINGS],
+                           struct ec_tenant_refusal *why);
+
+/* A shop's name: 1 to EC_TENANT_NAME_MAX characters, no control
+   characters. 0, or -1 with why. */
+int ec_tenant_name_check(const char *name, struct ec_tenant_refusal *why);
+
 /* Every rule above but uniqueness (reads the zone files). 0 or -1. */
 int ec_tenant_spec_check(const struct ec_tenant_spec *s,
                          struct ec_tenant_refusal *why);

@@ -258,6 +258,56 @@ test_palette_borders(void)
     CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), 0);
 }
 
+/* Every pairing reported (for the panel's table), in the table's order,
+   each failure counted, and the check refusing with the first of them. */
+static void
+test_palette_each(void)
+{
+    static const char *const keys[EC_TENANT_PAIRINGS] = {
+        "text",      "on_primary", "links", "notice",
+        "highlight", "error",      "focus", "border"};
+    struct ec_tenant_palette p = {"#0b3d5c", "#ffffff", "#f4f8fb", "#10222e",
+                                  "#1b7f5b"};
+    struct ec_tenant_pairing v[EC_TENANT_PAIRINGS];
+    struct ec_tenant_refusal why;
+
+    CU_ASSERT_EQUAL(ec_tenant_palette_each(&p, v, &why), 0);
+    for (int i = 0; i < EC_TENANT_PAIRINGS; i++) {
+        EC_ASSERT_STR(v[i].key, keys[i]);
+        CU_ASSERT(v[i].pass);
+    }
+    EC_ASSERT_STR(v[0].fg, "#10222e");
+    EC_ASSERT_STR(v[0].bg, "#f4f8fb");
+    CU_ASSERT_DOUBLE_EQUAL(v[0].min, 4.5, 1e-9);
+    CU_ASSERT_DOUBLE_EQUAL(v[6].min, 3.0, 1e-9);
+    /* the error red is the theme's, whatever the palette */
+    EC_ASSERT_STR(v[5].fg, "#b3261e");
+
+    /* #777 on white (4.47) and light links (#8a9bb0: 2.83): text, links,
+       notice (3.94), highlight (4.24) and borders (2.24) fail, by the
+       formula worked out apart from core/contrast.c; each is blamed on
+       its colour, and the check names the first */
+    p = (struct ec_tenant_palette){"#8a9bb0", "#000", "#ffffff", "#777",
+                                   "#b3261e"};
+    CU_ASSERT_EQUAL(ec_tenant_palette_each(&p, v, &why), 5);
+    CU_ASSERT(!v[3].pass && !v[4].pass && !v[7].pass);
+    CU_ASSERT(v[5].pass && v[6].pass);
+    CU_ASSERT_DOUBLE_EQUAL(v[7].ratio, 2.24, 1e-9);
+    CU_ASSERT(!v[0].pass);
+    EC_ASSERT_STR(v[0].field, "color_text");
+    CU_ASSERT_DOUBLE_EQUAL(v[0].ratio, 4.47, 1e-9);
+    EC_ASSERT_STR(v[0].fg, "#777777");
+    CU_ASSERT(v[1].pass); /* black on the light primary */
+    CU_ASSERT(!v[2].pass);
+    EC_ASSERT_STR(v[2].field, "color_primary");
+    CU_ASSERT_EQUAL(ec_tenant_palette_check(&p, &why), -1);
+    EC_ASSERT_STR(why.field, "color_text");
+
+    p.background = "white";
+    CU_ASSERT_EQUAL(ec_tenant_palette_each(&p, v, &why), -1);
+    EC_ASSERT_STR(why.field, "color_background");
+}
+
 static const struct ec_test tests[] = {
     {"slug", test_slug},
     {"hostname", test_host},
@@ -267,6 +317,7 @@ static const struct ec_test tests[] = {
     {"palette against WCAG AA", test_palette},
     {"palette: notices, highlights, errors", test_palette_derived},
     {"palette: form fields' borders", test_palette_borders},
+    {"palette: every pairing reported", test_palette_each},
     {NULL, NULL},
 };
 
