@@ -1,6 +1,6 @@
 // Images as their formats write them, made byte by byte, for the tests of
-// logos (the content is checked, whatever a file is called). The same as
-// t/http/onboarding.test.mjs's own.
+// logos (the content is checked, whatever a file is called): onboarding
+// with ecomctl and the panel's branding screen.
 import { deflateSync } from 'node:zlib';
 
 function crc32(buf) {
