@@ -577,18 +577,6 @@ static const struct ec_test tests[] = {
 int
 main(void)
 {
-    const char *mport = getenv("EC_MYSQL_PORT");
-    int rc;
-
-    if (mport && *mport)
-        dbc.port = (unsigned)atoi(mport);
-    /* no password: the first test fails, never skips */
-    dbc.password = getenv("EC_MYSQL_PASSWORD");
-    ec_log_open("stderr", "stderr", EC_LOG_ERROR);
-    db = ec_db_new(&dbc);
-    rc = ec_test_run("integration/svc/admin_store", tests);
-    if (ec_db_ping(db) == 0)
-        drop_tenants();
-    ec_db_free(db);
-    return rc;
+    return fixture_run_db(&dbc, &db, "integration/svc/admin_store", tests,
+                          drop_tenants);
 }

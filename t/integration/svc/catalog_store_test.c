@@ -16,6 +16,7 @@
 #include <json-c/json.h>
 
 #include "../../unit/test.h"
+#include "fixture.h"
 #include "core/err.h"
 #include "core/log.h"
 #include "store/db.h"
@@ -355,23 +356,16 @@ static const struct ec_test tests[] = {
     {NULL, NULL},
 };
 
+/* A run's scratch tenant, gone before and after (its rows follow). */
+static void
+cleanup(void)
+{
+    drop_tenant();
+}
+
 int
 main(void)
 {
-    const char *port = getenv("EC_MYSQL_PORT");
-    int rc;
-
-    if (port && *port)
-        cfg.port = (unsigned)atoi(port);
-    /* no password, no database: the first test fails, never skips */
-    cfg.password = getenv("EC_MYSQL_PASSWORD");
-    ec_log_open("stderr", "stderr", EC_LOG_ERROR);
-    db = ec_db_new(&cfg);
-    if (ec_db_ping(db) == 0)
-        drop_tenant();
-    rc = ec_test_run("integration/svc/catalog_store", tests);
-    if (ec_db_ping(db) == 0)
-        drop_tenant();
-    ec_db_free(db);
-    return rc;
+    return fixture_run_db(&cfg, &db, "integration/svc/catalog_store", tests,
+                          cleanup);
 }

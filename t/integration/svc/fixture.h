@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "../../unit/test.h"
+#include "core/log.h"
 #include "store/db.h"
 
 /* The first column of a row as a number into *(long long *)ctx (-1 for
@@ -34,6 +35,34 @@ fixture_make_tenant(struct ec_db *db, const char *slug, const char *name)
                                      p, 2, NULL, NULL, NULL),
                           0);
     return (long long)ec_db_insert_id(db);
+}
+
+/*
+ * Run suite's tests against the test stack's MariaDB: cfg's port and
+ * password from EC_MYSQL_PORT and EC_MYSQL_PASSWORD (with no password the
+ * first test fails, never skips), *db made for them and freed after;
+ * cleanup (may be NULL), which removes a run's scratch rows, runs before
+ * and after when MariaDB answers. The program's exit status.
+ */
+static inline int
+fixture_run_db(struct ec_db_config *cfg, struct ec_db **db, const char *suite,
+               const struct ec_test *tests, void (*cleanup)(void))
+{
+    const char *port = getenv("EC_MYSQL_PORT");
+    int rc;
+
+    if (port && *port)
+        cfg->port = (unsigned)atoi(port);
+    cfg->password = getenv("EC_MYSQL_PASSWORD");
+    ec_log_open("stderr", "stderr", EC_LOG_ERROR);
+    *db = ec_db_new(cfg);
+    if (cleanup && ec_db_ping(*db) == 0)
+        cleanup();
+    rc = ec_test_run(suite, tests);
+    if (cleanup && ec_db_ping(*db) == 0)
+        cleanup();
+    ec_db_free(*db);
+    return rc;
 }
 
 #endif

@@ -272,20 +272,6 @@ static const struct ec_test tests[] = {
 int
 main(void)
 {
-    const char *port = getenv("EC_MYSQL_PORT");
-    int rc;
-
-    if (port && *port)
-        cfg.port = (unsigned)atoi(port);
-    /* no password, no database: the first test fails, never skips */
-    cfg.password = getenv("EC_MYSQL_PASSWORD");
-    ec_log_open("stderr", "stderr", EC_LOG_ERROR);
-    db = ec_db_new(&cfg);
-    if (ec_db_ping(db) == 0)
-        drop_tenants();
-    rc = ec_test_run("integration/svc/tenant_store", tests);
-    if (ec_db_ping(db) == 0)
-        drop_tenants();
-    ec_db_free(db);
-    return rc;
+    return fixture_run_db(&cfg, &db, "integration/svc/tenant_store", tests,
+                          drop_tenants);
 }
