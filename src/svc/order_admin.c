@@ -23,8 +23,9 @@ read_entry(const struct ec_db_row *row, void *ctx)
 {
     struct json_object *o = ec_order_json_summary(row->vals);
 
-    json_object_object_add(o, "customer_name",
-                           json_object_new_string(row->vals[9]));
+    json_object_object_add(
+        o, "customer_name",
+        json_object_new_string(row->vals[EC_ORDER_SUMMARY_NCOLUMNS]));
     json_object_array_add(ctx, o);
     return 0;
 }
@@ -50,12 +51,8 @@ ec_order_admin_list(struct ec_db *db, long long tenant_id,
     p[7] = EC_DB_I((long long)limit);
     *out = json_object_new_array();
     rc = ec_db_exec(db,
-                    "SELECT o.public_id, o.status,"
-                    " DATE_FORMAT(o.created_at, " RFC3339 "), o.currency,"
-                    " o.monthly_total, o.one_time_total, o.due_now,"
-                    " o.min_total, (SELECT COUNT(*) FROM order_lines l"
-                    " WHERE l.order_id = o.id AND l.tenant_id = o.tenant_id),"
-                    " o.customer_name FROM orders o WHERE o.tenant_id = ?"
+                    "SELECT " EC_ORDER_SUMMARY_COLUMNS ", o.customer_name"
+                    " FROM orders o WHERE o.tenant_id = ?"
                     " AND (? IS NULL OR o.status = ?)"
                     " AND (? = 0 OR o.created_at >= FROM_UNIXTIME(?))"
                     " AND (? = 0 OR o.created_at < FROM_UNIXTIME(?))"

@@ -26,9 +26,16 @@ struct json_object *ec_order_json_str(const char *s);
 struct json_object *ec_order_json_totals(const char *const *vals,
                                          const char *currency);
 
-/* An order in a list from vals (public_id, status, created_at as RFC
-   3339, currency, monthly_total, one_time_total, due_now, min_total,
-   the number of its lines). */
+/* The columns of an order in a list (orders as o), in this order. */
+#define EC_ORDER_SUMMARY_COLUMNS                                               \
+    "o.public_id, o.status,"                                                   \
+    " DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%sZ'), o.currency,"            \
+    " o.monthly_total, o.one_time_total, o.due_now, o.min_total,"              \
+    " (SELECT COUNT(*) FROM order_lines l"                                     \
+    " WHERE l.order_id = o.id AND l.tenant_id = o.tenant_id)"
+#define EC_ORDER_SUMMARY_NCOLUMNS 9
+
+/* An order in a list from EC_ORDER_SUMMARY_COLUMNS at vals. */
 struct json_object *ec_order_json_summary(const char *const *vals);
 
 /* A line from EC_ORDER_LINE_COLUMNS at vals. */

@@ -197,11 +197,7 @@ ec_order_list(struct ec_db *db, long long tenant_id,
     p[3] = EC_DB_I((long long)limit);
     *out = json_object_new_array();
     rc = ec_db_exec(db,
-                    "SELECT o.public_id, o.status,"
-                    " DATE_FORMAT(o.created_at, " RFC3339 "), o.currency,"
-                    " o.monthly_total, o.one_time_total, o.due_now,"
-                    " o.min_total, (SELECT COUNT(*) FROM order_lines l"
-                    " WHERE l.order_id = o.id AND l.tenant_id = o.tenant_id)"
+                    "SELECT " EC_ORDER_SUMMARY_COLUMNS
                     " FROM orders o WHERE o.tenant_id = ?"
                     " AND (o.session_hash = ? OR o.account_id = ?)"
                     " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
