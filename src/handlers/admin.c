@@ -81,6 +81,42 @@ nav_model(struct ec_request *req, const struct ec_staff *st,
     return list;
 }
 
+struct ec_audit_actor
+ec_admin_actor(const struct ec_request *req)
+{
+    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
+                                 req->staff->email};
+
+    return who;
+}
+
+const char *
+ec_admin_role_text(struct ec_request *req, const char *role)
+{
+    return ec_msgcat_text(req->texts,
+                          ec_arena_printf(req->arena, "admin.role.%s", role));
+}
+
+struct json_object *
+ec_admin_role_options(struct ec_request *req, const enum ec_staff_role *roles,
+                      size_t n, int current)
+{
+    struct json_object *list = json_object_new_array();
+
+    for (size_t i = 0; i < n; i++) {
+        struct json_object *o = json_object_new_object();
+        const char *name = ec_staff_role_name(roles[i]);
+
+        json_object_object_add(o, "code", json_object_new_string(name));
+        json_object_object_add(
+            o, "name", json_object_new_string(ec_admin_role_text(req, name)));
+        json_object_object_add(
+            o, "selected", json_object_new_boolean((int)roles[i] == current));
+        json_object_array_add(list, o);
+    }
+    return list;
+}
+
 int
 ec_admin_page(struct ec_request *req, struct ec_response *res,
               const char *section, const char *tmpl, struct json_object *m,

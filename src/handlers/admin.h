@@ -11,6 +11,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svc/audit.h"
+#include "svc/staff.h"
+
 struct ec_request;
 struct ec_response;
 struct json_object;
@@ -32,6 +35,19 @@ int ec_h_admin_form_signout(struct ec_request *req, struct ec_response *res);
 int ec_admin_page(struct ec_request *req, struct ec_response *res,
                   const char *section, const char *tmpl, struct json_object *m,
                   int status);
+
+/* admin.c: the signed-in staff member (req->staff) as the audit log's
+   actor of a change made in the panel */
+struct ec_audit_actor ec_admin_actor(const struct ec_request *req);
+
+/* admin.c: a role's name ("admin") in the shop's language */
+const char *ec_admin_role_text(struct ec_request *req, const char *role);
+
+/* admin.c: the roles a form offers (roles, n of them) as {code, name,
+   selected} in the shop's language, current (-1: none) selected */
+struct json_object *ec_admin_role_options(struct ec_request *req,
+                                          const enum ec_staff_role *roles,
+                                          size_t n, int current);
 
 /* admin.c: instant t as the shop's clock shows it, "2026-12-03 15:05",
    into buf (at least 17 bytes; "-" when it cannot). 0 or -1. */

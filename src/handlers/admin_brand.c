@@ -228,8 +228,7 @@ ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res)
 {
     struct brand_form f = {
         ec_request_form(req, "name"), {NULL}, json_object_new_object()};
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
-                                 req->staff->email};
+    struct ec_audit_actor who = ec_admin_actor(req);
     struct ec_tenant_palette p;
     struct ec_tenant_refusal why;
     struct json_object *scratch = json_object_new_object();
@@ -296,8 +295,7 @@ int
 ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res)
 {
     const struct ec_multipart_part *file = ec_request_file(req, "logo");
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
-                                 req->staff->email};
+    struct ec_audit_actor who = ec_admin_actor(req);
     struct brand_form f = stored_form(req);
     char path[EC_TENANT_LOGO_PATH_MAX];
     const char *why = NULL;

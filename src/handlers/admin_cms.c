@@ -100,8 +100,7 @@ field_into(char *dst, size_t size, const char *v)
 int
 ec_h_admin_form_cms(struct ec_request *req, struct ec_response *res)
 {
-    const struct ec_staff *st = req->staff;
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, st->id, st->email};
+    struct ec_audit_actor who = ec_admin_actor(req);
     const char *token = given(req, "delivery_token");
     const char *secret = given(req, "webhook_secret");
     struct ec_cms_settings s;

@@ -28,30 +28,12 @@
 static const enum ec_staff_role key_roles[] = {EC_STAFF_ADMIN, EC_STAFF_EDITOR,
                                                EC_STAFF_VIEWER};
 
-static const char *
-role_text(struct ec_request *req, const char *role)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "admin.role.%s", role));
-}
-
+/* Those roles as a form's options, current (-1: none) selected. */
 static struct json_object *
 role_options(struct ec_request *req, int current)
 {
-    struct json_object *list = json_object_new_array();
-
-    for (size_t i = 0; i < sizeof(key_roles) / sizeof(key_roles[0]); i++) {
-        struct json_object *o = json_object_new_object();
-        const char *name = ec_staff_role_name(key_roles[i]);
-
-        json_object_object_add(o, "code", ec_json_str(name));
-        json_object_object_add(o, "name", ec_json_str(role_text(req, name)));
-        json_object_object_add(
-            o, "selected",
-            json_object_new_boolean((int)key_roles[i] == current));
-        json_object_array_add(list, o);
-    }
-    return list;
+    return ec_admin_role_options(
+        req, key_roles, sizeof(key_roles) / sizeof(*key_roles), current);
 }
 
 /* An instant of the table ("...Z") as the shop's clock shows it, or "". */
@@ -83,7 +65,7 @@ add_key(const struct ec_api_key *k, void *ctx)
     json_object_object_add(o, "id", json_object_new_int64(k->id));
     json_object_object_add(o, "name", ec_json_str(k->name));
     json_object_object_add(o, "role_text",
-                           ec_json_str(role_text(l->req, role)));
+                           ec_json_str(ec_admin_role_text(l->req, role)));
     json_object_object_add(o, "created_at", ec_json_str(k->created_at));
     json_object_object_add(o, "created_local", local(l->req, k->created_at));
     json_object_object_add(o, "last_used_at", ec_json_str(k->last_used_at));
@@ -127,14 +109,6 @@ ec_h_admin_api_keys(struct ec_request *req, struct ec_response *res)
     return keys_page(req, res, NULL, 200);
 }
 
-static struct ec_audit_actor
-actor_of(const struct ec_request *req)
-{
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
-                                 req->staff->email};
-    return who;
-}
-
 /* POST /admin/api-keys (name, role): the key made, and shown on this
    answer only; a bad field at its place, what was typed kept. */
 int
@@ -143,7 +117,7 @@ ec_h_admin_form_api_key_create(struct ec_request *req, struct ec_response *res)
     const char *name = ec_request_form(req, "name");
     const char *role = ec_request_form(req, "role");
     int r = role ? ec_staff_role_parse(role) : -1;
-    struct ec_audit_actor who = actor_of(req);
+    struct ec_audit_actor who = ec_admin_actor(req);
     struct json_object *m = json_object_new_object(), *err, *made;
     char key[EC_API_KEY_LEN + 1];
     const char *field = NULL;
@@ -188,7 +162,7 @@ int
 ec_h_admin_form_api_key_revoke(struct ec_request *req, struct ec_response *res)
 {
     const char *s = ec_request_route_arg(req, "id");
-    struct ec_audit_actor who = actor_of(req);
+    struct ec_audit_actor who = ec_admin_actor(req);
     char *end;
     long long id = s ? strtoll(s, &end, 10) : 0;
     int rc;

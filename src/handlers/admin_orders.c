@@ -232,8 +232,7 @@ ec_h_admin_form_retry(struct ec_request *req, struct ec_response *res)
 {
     const char *id = ec_request_route_arg(req, "id");
     const char *event = ec_request_form(req, "event");
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
-                                 req->staff->email};
+    struct ec_audit_actor who = ec_admin_actor(req);
     int rc;
 
     rc = ec_order_admin_retry(req->env->db, req->tenant->id, id, event, &who);

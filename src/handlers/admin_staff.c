@@ -28,38 +28,19 @@
 static const enum ec_staff_role tenant_roles[] = {
     EC_STAFF_ADMIN, EC_STAFF_EDITOR, EC_STAFF_VIEWER, EC_STAFF_AGENT};
 
+/* Those roles as a form's options, current (-1: none) selected. */
+static struct json_object *
+role_options(struct ec_request *req, int current)
+{
+    return ec_admin_role_options(req, tenant_roles,
+                                 sizeof(tenant_roles) / sizeof(*tenant_roles),
+                                 current);
+}
+
 struct listing {
     struct ec_request *req;
     struct json_object *list;
 };
-
-static const char *
-role_text(struct ec_request *req, const char *role)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "admin.role.%s", role));
-}
-
-/* The role options, current one selected (-1: none). */
-static struct json_object *
-role_options(struct ec_request *req, int current)
-{
-    struct json_object *list = json_object_new_array();
-
-    for (size_t i = 0; i < sizeof(tenant_roles) / sizeof(tenant_roles[0]);
-         i++) {
-        struct json_object *o = json_object_new_object();
-        const char *name = ec_staff_role_name(tenant_roles[i]);
-
-        json_object_object_add(o, "code", ec_json_str(name));
-        json_object_object_add(o, "name", ec_json_str(role_text(req, name)));
-        json_object_object_add(
-            o, "selected",
-            json_object_new_boolean((int)tenant_roles[i] == current));
-        json_object_array_add(list, o);
-    }
-    return list;
-}
 
 static int
 add_user(const struct ec_staff *s, void *ctx)
@@ -73,7 +54,7 @@ add_user(const struct ec_staff *s, void *ctx)
     json_object_object_add(o, "name", ec_json_str(s->name));
     json_object_object_add(o, "role", ec_json_str(role));
     json_object_object_add(o, "role_text",
-                           ec_json_str(role_text(l->req, role)));
+                           ec_json_str(ec_admin_role_text(l->req, role)));
     json_object_object_add(o, "totp", json_object_new_boolean(s->has_totp));
     json_object_object_add(o, "disabled", json_object_new_boolean(s->disabled));
     /* the forms of a tenant's user, not of an operator's row */
@@ -129,14 +110,6 @@ ec_h_admin_staff(struct ec_request *req, struct ec_response *res)
     return staff_page(req, res, m, 200);
 }
 
-static struct ec_audit_actor
-actor_of(const struct ec_request *req)
-{
-    struct ec_audit_actor who = {EC_AUDIT_STAFF, req->staff->id,
-                                 req->staff->email};
-    return who;
-}
-
 static int
 back(struct ec_request *req, struct ec_response *res, const char *done)
 {
@@ -157,7 +130,7 @@ ec_h_admin_form_staff_create(struct ec_request *req, struct ec_response *res)
     const char *name = ec_request_form(req, "name");
     const char *role = ec_request_form(req, "role");
     const char *pw = ec_request_form(req, "password");
-    struct ec_audit_actor who = actor_of(req);
+    struct ec_audit_actor who = ec_admin_actor(req);
     int r = role ? ec_staff_role_parse(role) : -1;
     struct json_object *m, *err;
     const char *field = NULL;
@@ -232,7 +205,7 @@ int
 ec_h_admin_form_staff_role(struct ec_request *req, struct ec_response *res)
 {
     const char *role = ec_request_form(req, "role");
-    struct ec_audit_actor who = actor_of(req);
+    struct ec_audit_actor who = ec_admin_actor(req);
     const char *why = NULL;
     long long id = user_id(req);
     int rc;
@@ -250,7 +223,7 @@ ec_h_admin_form_staff_role(struct ec_request *req, struct ec_response *res)
 static int
 set_disabled(struct ec_request *req, struct ec_response *res, int disabled)
 {
-    struct ec_audit_actor who = actor_of(req);
+    struct ec_audit_actor who = ec_admin_actor(req);
     const char *why = NULL;
     long long id = user_id(req);
     int rc;
