@@ -97,8 +97,8 @@ ec_b64url_decode(void *out, const char *s, size_t len)
     return decode(out, s, len, '-', '_');
 }
 
-static int
-hex_value(char c)
+int
+ec_hex_digit(int c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -115,7 +115,7 @@ ec_hex_decode(void *out, const char *hex, size_t n)
     unsigned char *p = out;
 
     for (size_t i = 0; i < n; i++) {
-        int hi = hex_value(hex[2 * i]), lo = hex_value(hex[2 * i + 1]);
+        int hi = ec_hex_digit(hex[2 * i]), lo = ec_hex_digit(hex[2 * i + 1]);
 
         if (hi < 0 || lo < 0)
             return -1;

@@ -39,6 +39,9 @@ void ec_b64_encode(char *out, const void *in, size_t n);
 /* As ec_b64url_decode(), for the standard alphabet without padding. */
 long ec_b64_decode_unpadded(void *out, const char *s, size_t len);
 
+/* The value of hex digit c (either case), or -1. */
+int ec_hex_digit(int c);
+
 /* The n bytes that the 2n hex digits (either case) at hex spell, into
    out: 0, or -1 when any of them is not a hex digit. Keys in files are
    written so. */

@@ -4,17 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static int
-hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "core/base64.h"
 
 int
 ec_rgb_parse(const char *s, struct ec_rgb *out)
@@ -28,7 +18,7 @@ ec_rgb_parse(const char *s, struct ec_rgb *out)
     if (n != 3 && n != 6)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        int d = hex_digit(s[1 + i]);
+        int d = ec_hex_digit((unsigned char)s[1 + i]);
         if (d < 0)
             return -1;
         v[i] = (unsigned char)d;

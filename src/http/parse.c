@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/arena.h"
+#include "core/base64.h"
 #include "core/err.h"
 
 void
@@ -33,17 +34,6 @@ ec_kvlist_get(const struct ec_kvlist *l, const char *name)
     return NULL;
 }
 
-static int
-hexval(int c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    c = tolower(c);
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
-}
-
 char *
 ec_percent_decode(struct ec_arena *a, const char *s, size_t len,
                   int plus_is_space)
@@ -55,8 +45,8 @@ ec_percent_decode(struct ec_arena *a, const char *s, size_t len,
         if (s[i] == '%') {
             if (i + 2 >= len)
                 return NULL;
-            hi = hexval((unsigned char)s[i + 1]);
-            lo = hexval((unsigned char)s[i + 2]);
+            hi = ec_hex_digit((unsigned char)s[i + 1]);
+            lo = ec_hex_digit((unsigned char)s[i + 2]);
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
                 return NULL;
             *o++ = (char)(hi << 4 | lo);
