@@ -9,9 +9,6 @@
 #include "store/db.h"
 #include "svc/api_key.h"
 
-/* Who the audit log names for a change made here. */
-static const struct ec_audit_actor cli_actor = {EC_AUDIT_CLI, 0, "ecomctl"};
-
 static int
 create(struct ec_db *db, const char *slug, const char *name,
        const char *role_name, FILE *out, FILE *err)
@@ -32,7 +29,8 @@ create(struct ec_db *db, const char *slug, const char *name,
     }
     if (ec_ctl_tenant_id(db, slug, &tenant, err) < 0)
         return 1;
-    rc = ec_api_key_create(db, tenant, name, role, &cli_actor, key, &k, &field);
+    rc = ec_api_key_create(db, tenant, name, role, &ec_audit_cli, key, &k,
+                           &field);
     if (rc == EC_ERR_CONFLICT) {
         fprintf(err, "ecomctl: %s has a key named '%s' already\n", slug, name);
         return 1;
@@ -101,7 +99,7 @@ revoke(struct ec_db *db, const char *slug, const char *id_arg, FILE *out,
     }
     if (ec_ctl_tenant_id(db, slug, &tenant, err) < 0)
         return 1;
-    rc = ec_api_key_revoke(db, tenant, id, &cli_actor);
+    rc = ec_api_key_revoke(db, tenant, id, &ec_audit_cli);
     if (rc == EC_ERR_NOT_FOUND) {
         fprintf(err, "ecomctl: %s has no key %lld\n", slug, id);
         return 1;

@@ -18,9 +18,6 @@
 #include "svc/cms_sync.h"
 #include "svc/invalidate.h"
 
-/* Who the audit log names for a change made here. */
-static const struct ec_audit_actor cli_actor = {EC_AUDIT_CLI, 0, "ecomctl"};
-
 /* A space export larger than this is a mistake, not a shop's content. */
 #define EXPORT_MAX (256 * 1024 * 1024)
 
@@ -116,7 +113,7 @@ configure(struct ec_db *db, const struct ec_seal *seal, int argc, char **argv,
     token = secret_env(EC_CMS_TOKEN_ENV);
     secret = secret_env(EC_CMS_SECRET_ENV);
     rc = ec_cms_settings_change(db, seal, tenant, slug, &s, token, secret,
-                                &cli_actor, &why);
+                                &ec_audit_cli, &why);
     free_secret(token);
     free_secret(secret);
     if (rc < 0) {

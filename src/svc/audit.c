@@ -13,6 +13,8 @@
 
 const char *const ec_audit_actor_kinds[] = {"staff", "api_key", "cli", NULL};
 
+const struct ec_audit_actor ec_audit_cli = {EC_AUDIT_CLI, 0, "ecomctl"};
+
 /* NULL for a missing object, else its JSON text (owned by o). */
 static struct ec_db_param
 json_param(struct json_object *o)

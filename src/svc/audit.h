@@ -40,6 +40,10 @@ struct ec_audit_actor {
     const char *label;
 };
 
+/* An operator's ecomctl, as every command that changes something names
+   itself. */
+extern const struct ec_audit_actor ec_audit_cli;
+
 /* Longest object type, object id, action and actor label stored. */
 #define EC_AUDIT_TYPE_MAX 32
 #define EC_AUDIT_ID_MAX 128
