@@ -23,7 +23,7 @@
 
 /* One changed object of the draft, as stored. */
 struct row {
-    char type[16];            /* product, campaign, channel, channel_rules */
+    char type[16]; /* product, campaign, channel, channel_rules */
     char key[65];
     struct json_object *body; /* NULL: removed */
     struct json_object *base; /* the live object when drafted, or NULL */
@@ -76,7 +76,8 @@ row_cb(const struct ec_db_row *dr, void *ctx)
 
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 16;
-        struct row *v = r->n < MAX_ROWS ? realloc(r->v, cap * sizeof(*v)) : NULL;
+        struct row *v =
+            r->n < MAX_ROWS ? realloc(r->v, cap * sizeof(*v)) : NULL;
 
         if (!v) {
             r->bad = 1;
@@ -113,7 +114,8 @@ rows_read(struct ec_db *db, long long tenant_id, struct rows *r)
                     p, 1, row_cb, r, NULL);
     if (rc == 0 && r->bad) {
         ec_log_error("catalog draft of tenant %lld holds a row that is not "
-                     "JSON, or more than %d rows", tenant_id, MAX_ROWS);
+                     "JSON, or more than %d rows",
+                     tenant_id, MAX_ROWS);
         rc = EC_ERR_INTERNAL;
     }
     return rc;
@@ -221,9 +223,8 @@ ec_catalog_draft_list(struct ec_db *db, const char *slug,
 }
 
 int
-ec_catalog_draft_get(struct ec_db *db, const char *slug,
-                     enum ec_catalog_kind k, const char *key,
-                     struct json_object **out)
+ec_catalog_draft_get(struct ec_db *db, const char *slug, enum ec_catalog_kind k,
+                     const char *key, struct json_object **out)
 {
     struct json_object *arr;
     int rc, i;
@@ -336,11 +337,11 @@ row_store(struct ec_db *db, const struct draft *d, const char *type,
  */
 struct save {
     enum ec_catalog_kind k;
-    int rules;                 /* the channel rules, not an object */
-    const char *key;           /* the object's key */
-    struct json_object *obj;   /* the new object, or NULL: remove */
+    int rules;               /* the channel rules, not an object */
+    const char *key;         /* the object's key */
+    struct json_object *obj; /* the new object, or NULL: remove */
     enum ec_catalog_put_mode mode;
-    int retire;                /* a product's removal: retired */
+    int retire;                 /* a product's removal: retired */
     struct json_object *before; /* out: the draft's object before */
     struct json_object *after;  /* out: as stored */
 };
@@ -359,7 +360,8 @@ save_change(struct save *s, struct json_object *doc, int *idx)
     }
     *idx = ec_catalog_edit_find(s->k, arr, s->key);
     if (*idx >= 0)
-        s->before = json_object_get(json_object_array_get_idx(arr, (size_t)*idx));
+        s->before =
+            json_object_get(json_object_array_get_idx(arr, (size_t)*idx));
     if (!s->obj && *idx < 0)
         return EC_ERR_NOT_FOUND;
     if (s->obj && *idx >= 0 && s->mode == EC_CATALOG_PUT_CREATE)
@@ -380,7 +382,8 @@ save_change(struct save *s, struct json_object *doc, int *idx)
                                    s->k == EC_CATALOG_PRODUCT ? "sku" : "code",
                                    json_object_new_string(s->key));
         if (*idx >= 0)
-            json_object_array_put_idx(arr, (size_t)*idx, json_object_get(s->obj));
+            json_object_array_put_idx(arr, (size_t)*idx,
+                                      json_object_get(s->obj));
         else {
             json_object_array_add(arr, json_object_get(s->obj));
             *idx = (int)json_object_array_length(arr) - 1;
@@ -404,7 +407,8 @@ static int
 save(struct ec_db *db, const char *slug, struct save *s,
      const struct ec_audit_actor *who, struct ec_check_error *err)
 {
-    const char *type = s->rules ? EC_CATALOG_RULES_TYPE : ec_catalog_kind_name(s->k);
+    const char *type =
+        s->rules ? EC_CATALOG_RULES_TYPE : ec_catalog_kind_name(s->k);
     int k = s->rules ? -1 : (int)s->k;
     struct json_object *doc = NULL, *canon = NULL;
     struct draft d;
@@ -551,8 +555,8 @@ rows_json(const struct draft *d, struct json_object *out)
         struct json_object *o = json_object_new_object();
         /* the live object is not what the draft started from: someone
            changed it since (the admin API, an import) */
-        int moved = !(live ? w->base && json_object_equal(live, w->base)
-                           : !w->base);
+        int moved =
+            !(live ? w->base && json_object_equal(live, w->base) : !w->base);
 
         json_object_object_add(o, "type", json_object_new_string(w->type));
         json_object_object_add(o, "key", json_object_new_string(w->key));
@@ -560,7 +564,8 @@ rows_json(const struct draft *d, struct json_object *out)
                                json_object_new_string(action_of(w, live)));
         json_object_object_add(o, "updated_by", json_object_new_string(w->by));
         json_object_object_add(o, "updated_at", json_object_new_int64(w->at));
-        json_object_object_add(o, "live_changed", json_object_new_boolean(moved));
+        json_object_object_add(o, "live_changed",
+                               json_object_new_boolean(moved));
         json_object_array_add(out, o);
     }
     return 0;
@@ -613,7 +618,8 @@ ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
     if ((rc = ec_db_exec(db, "DELETE FROM catalog_drafts WHERE tenant_id = ?",
                          one, 1, NULL, NULL, NULL)) < 0)
         return rc;
-    return ec_db_exec(db, "DELETE FROM catalog_publications WHERE tenant_id = ?",
+    return ec_db_exec(db,
+                      "DELETE FROM catalog_publications WHERE tenant_id = ?",
                       one, 1, NULL, NULL, NULL);
 }
 
@@ -633,7 +639,8 @@ audit_rows(struct ec_db *db, const struct draft *d, struct json_object *written,
         struct json_object *before = object_in(d->live, k, w->key);
         struct json_object *after = object_in(written, k, w->key);
 
-        if (before && after ? json_object_equal(before, after) : !before && !after)
+        if (before && after ? json_object_equal(before, after)
+                            : !before && !after)
             continue;
         if ((rc = ec_audit_record(db, d->t.id, who, w->type,
                                   k < 0 ? EC_CATALOG_RULES_TYPE : w->key,
@@ -734,8 +741,10 @@ ec_catalog_draft_schedule(struct ec_db *db, const char *slug, int64_t at,
     if ((rc = check_canonical(doc, &d.t, err, &canon)) < 0)
         goto out;
     struct ec_db_param p[] = {
-        EC_DB_I(d.t.id), EC_DB_I(at),
-        EC_DB_S(ec_audit_actor_kinds[who->kind]), EC_DB_I(who->id),
+        EC_DB_I(d.t.id),
+        EC_DB_I(at),
+        EC_DB_S(ec_audit_actor_kinds[who->kind]),
+        EC_DB_I(who->id),
         EC_DB_S(who->label ? who->label : ""),
     };
     if ((rc = ec_db_exec(db,
@@ -746,7 +755,8 @@ ec_catalog_draft_schedule(struct ec_db *db, const char *slug, int64_t at,
         goto out;
     after = json_object_new_object();
     json_object_object_add(after, "publish_at", json_object_new_int64(at));
-    json_object_object_add(after, "changes", json_object_new_int((int)d.rows.n));
+    json_object_object_add(after, "changes",
+                           json_object_new_int((int)d.rows.n));
     rc = ec_audit_record(db, d.t.id, who, "catalog_draft", slug, "schedule",
                          NULL, after);
     json_object_put(after);
@@ -798,8 +808,7 @@ ec_catalog_draft_unschedule(struct ec_db *db, const char *slug,
 
     if (rc < 0 || (rc = ec_db_begin(db)) < 0)
         return rc;
-    rc = ec_db_exec(db,
-                    "DELETE FROM catalog_publications WHERE tenant_id = ?",
+    rc = ec_db_exec(db, "DELETE FROM catalog_publications WHERE tenant_id = ?",
                     p, 1, NULL, NULL, &n);
     if (rc == 0 && n > 0)
         rc = ec_audit_record(db, id, who, "catalog_draft", slug, "unschedule",
@@ -869,13 +878,14 @@ ec_catalog_draft_publish_due(struct ec_db *db, struct ec_kv *kv, int64_t now,
     int rc;
 
     *published = 0;
-    if ((rc = ec_db_exec(db,
-                         "SELECT p.tenant_id, t.slug, p.actor_kind, "
-                         "p.actor_id, p.actor_label FROM catalog_publications p "
-                         "JOIN tenants t ON t.id = p.tenant_id "
-                         "WHERE p.publish_at <= FROM_UNIXTIME(?) "
-                         "ORDER BY p.publish_at LIMIT 16",
-                         p, 1, due_cb, &ds, NULL)) < 0)
+    if ((rc =
+             ec_db_exec(db,
+                        "SELECT p.tenant_id, t.slug, p.actor_kind, "
+                        "p.actor_id, p.actor_label FROM catalog_publications p "
+                        "JOIN tenants t ON t.id = p.tenant_id "
+                        "WHERE p.publish_at <= FROM_UNIXTIME(?) "
+                        "ORDER BY p.publish_at LIMIT 16",
+                        p, 1, due_cb, &ds, NULL)) < 0)
         return rc;
     for (size_t i = 0; i < ds.n; i++) {
         const struct due *d = &ds.v[i];

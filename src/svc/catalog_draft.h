@@ -120,8 +120,8 @@ int ec_catalog_draft_publish(struct ec_db *db, struct ec_kv *kv,
 
 /* A tenant's scheduled publication. */
 struct ec_catalog_schedule {
-    int64_t publish_at; /* UTC seconds; 0: none pending */
-    char by[201];       /* who scheduled it */
+    int64_t publish_at;   /* UTC seconds; 0: none pending */
+    char by[201];         /* who scheduled it */
     char last_error[501]; /* why the last scheduled publish failed, or "" */
 };
 

@@ -37,8 +37,10 @@ static struct ec_db_config dbc = {
 static struct ec_db *db;
 static long long tenant;
 
-static const struct ec_audit_actor eva = {EC_AUDIT_STAFF, 41, "eva@draft.example"};
-static const struct ec_audit_actor bo = {EC_AUDIT_STAFF, 42, "bo@draft.example"};
+static const struct ec_audit_actor eva = {EC_AUDIT_STAFF, 41,
+                                          "eva@draft.example"};
+static const struct ec_audit_actor bo = {EC_AUDIT_STAFF, 42,
+                                         "bo@draft.example"};
 
 static const char catalog_text[] =
     "{\"format\": \"ecom-catalog/1\","
@@ -74,7 +76,8 @@ drop_tenant(void)
 {
     struct ec_db_param p[] = {EC_DB_S(SLUG)};
 
-    ec_db_exec(db, "DELETE FROM tenants WHERE slug = ?", p, 1, NULL, NULL, NULL);
+    ec_db_exec(db, "DELETE FROM tenants WHERE slug = ?", p, 1, NULL, NULL,
+               NULL);
 }
 
 static void
@@ -199,9 +202,9 @@ test_save_checked_whole(void)
                     EC_ERR_INVALID_FIELD);
     EC_ASSERT_STR(err.path, "$.monthly_price");
     /* a channel the catalog lacks */
-    CU_ASSERT_EQUAL(put_with("DR-BAD", "channels",
-                             "{\"nope\": {\"visible\": true}}", &err),
-                    EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(
+        put_with("DR-BAD", "channels", "{\"nope\": {\"visible\": true}}", &err),
+        EC_ERR_INVALID_FIELD);
     EC_ASSERT_STR(err.path, "$.channels.nope");
     CU_ASSERT_EQUAL(draft_rows(), rows);
 }
@@ -216,16 +219,16 @@ test_change_undone_leaves(void)
     CU_ASSERT_EQUAL_FATAL(
         ec_catalog_edit_get(db, SLUG, EC_CATALOG_PRODUCT, "DR-PLAN", &o), 0);
     json_object_object_add(o, "monthly_price", json_object_new_int(8900));
-    CU_ASSERT_EQUAL(ec_catalog_draft_put(db, SLUG, EC_CATALOG_PRODUCT, "dr-plan",
-                                         o, EC_CATALOG_PUT_REPLACE, &eva, &err,
-                                         &after, &created),
+    CU_ASSERT_EQUAL(ec_catalog_draft_put(db, SLUG, EC_CATALOG_PRODUCT,
+                                         "dr-plan", o, EC_CATALOG_PUT_REPLACE,
+                                         &eva, &err, &after, &created),
                     0);
     json_object_put(after);
     CU_ASSERT_EQUAL(draft_rows(), 2);
     json_object_object_add(o, "monthly_price", json_object_new_int(9900));
-    CU_ASSERT_EQUAL(ec_catalog_draft_put(db, SLUG, EC_CATALOG_PRODUCT, "DR-PLAN",
-                                         o, EC_CATALOG_PUT_REPLACE, &eva, &err,
-                                         &after, &created),
+    CU_ASSERT_EQUAL(ec_catalog_draft_put(db, SLUG, EC_CATALOG_PRODUCT,
+                                         "DR-PLAN", o, EC_CATALOG_PUT_REPLACE,
+                                         &eva, &err, &after, &created),
                     0);
     json_object_put(after);
     json_object_put(o);
@@ -263,8 +266,8 @@ test_publish(void)
     long long rows = audit_rows();
     int changed = -1;
 
-    CU_ASSERT_EQUAL(ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed),
-                    0);
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
     CU_ASSERT_EQUAL(changed, 1);
     CU_ASSERT_EQUAL(live("DR-APP"), 1);
     CU_ASSERT_EQUAL(draft_rows(), 0);
@@ -274,8 +277,8 @@ test_publish(void)
                           " AND actor_label = 'bo@draft.example'"),
                     1);
     /* an empty draft publishes nothing, and is no error */
-    CU_ASSERT_EQUAL(ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed),
-                    0);
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
     CU_ASSERT_EQUAL(changed, 0);
     CU_ASSERT_EQUAL(audit_rows(), rows + 1);
 }
@@ -298,8 +301,8 @@ test_retire_in_draft(void)
     json_object_put(ch);
     CU_ASSERT_EQUAL(ec_catalog_draft_discard(db, SLUG, "product", "DR-APP"), 0);
     CU_ASSERT_EQUAL(draft_rows(), 0);
-    CU_ASSERT_EQUAL(ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed),
-                    0);
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
     CU_ASSERT_EQUAL(changed, 0);
 }
 
@@ -349,7 +352,8 @@ test_scheduled_broken_waits(void)
     CU_ASSERT_EQUAL(put_with("DR-SPARE", "channels",
                              "{\"spare\": {\"visible\": true}}", &err),
                     0);
-    CU_ASSERT_EQUAL(ec_catalog_draft_schedule(db, SLUG, now - 1, &eva, &err), 0);
+    CU_ASSERT_EQUAL(ec_catalog_draft_schedule(db, SLUG, now - 1, &eva, &err),
+                    0);
     CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG, EC_CATALOG_CHANNEL,
                                            "spare", &bo, &err, &before),
                     0);
@@ -387,16 +391,17 @@ test_rules(void)
     CU_ASSERT_EQUAL(json_object_array_length(after), 1);
     json_object_put(after);
     json_object_put(r);
-    CU_ASSERT_EQUAL(ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed),
-                    0);
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
     CU_ASSERT_EQUAL(changed, 1);
-    CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM channel_rules WHERE tenant_id = ?"),
-                    1);
+    CU_ASSERT_EQUAL(
+        count("SELECT COUNT(*) FROM channel_rules WHERE tenant_id = ?"), 1);
 }
 
 static const struct ec_test tests[] = {
     {"setup: the database and a scratch tenant", test_setup},
-    {"draft: a save stays out of the live catalog", test_save_stays_out_of_live},
+    {"draft: a save stays out of the live catalog",
+     test_save_stays_out_of_live},
     {"draft: a save is checked whole, the path in the object",
      test_save_checked_whole},
     {"draft: a change undone leaves the draft", test_change_undone_leaves},
