@@ -160,9 +160,9 @@ page_model(const struct ec_app *app, struct ec_request *req,
     if (req->preview) {
         struct json_object *b = ec_preview_banner(req, req->preview);
 
-        json_object_object_add(b, "csrf", json_object_new_string(
-                                              req->csrf_token ? req->csrf_token
-                                                              : ""));
+        json_object_object_add(
+            b, "csrf",
+            json_object_new_string(req->csrf_token ? req->csrf_token : ""));
         json_object_object_add(model, "preview", b);
     }
     if (req->tenant)

@@ -91,13 +91,12 @@ draft_page(struct ec_request *req, struct ec_response *res, const char *error,
         return rc;
     }
     changes_model(req, changes);
-    json_object_object_add(m, "n", json_object_new_int(
-                                       (int)json_object_array_length(changes)));
-    json_object_object_add(m, "changes", changes);
     json_object_object_add(
-        m, "can_edit",
-        json_object_new_boolean(
-            ec_staff_can(req->staff->role, EC_STAFF_EDIT_CATALOG)));
+        m, "n", json_object_new_int((int)json_object_array_length(changes)));
+    json_object_object_add(m, "changes", changes);
+    json_object_object_add(m, "can_edit",
+                           json_object_new_boolean(ec_staff_can(
+                               req->staff->role, EC_STAFF_EDIT_CATALOG)));
     if (s.publish_at) {
         ec_admin_local_time(req, s.publish_at, when, sizeof(when));
         json_object_object_add(m, "scheduled", ec_json_str(when));
@@ -155,8 +154,7 @@ ec_h_admin_form_draft_publish(struct ec_request *req, struct ec_response *res)
         return draft_page(req, res, broken(req, &err), 422);
     if (rc < 0)
         return rc;
-    return back(req, res,
-                ec_arena_printf(req->arena, "published=%d", changed));
+    return back(req, res, ec_arena_printf(req->arena, "published=%d", changed));
 }
 
 /* POST /admin/draft/schedule: at, a local date and time to come */
@@ -178,8 +176,8 @@ ec_h_admin_form_draft_schedule(struct ec_request *req, struct ec_response *res)
     rc = ec_catalog_draft_schedule(req->env->db, req->tenant->slug, t, &who,
                                    &err);
     if (rc == EC_ERR_NOT_FOUND)
-        return draft_page(
-            req, res, ec_msgcat_text(req->texts, "admin.draft.empty"), 422);
+        return draft_page(req, res,
+                          ec_msgcat_text(req->texts, "admin.draft.empty"), 422);
     if (rc == EC_ERR_INVALID_FIELD)
         return draft_page(req, res, broken(req, &err), 422);
     if (rc < 0)

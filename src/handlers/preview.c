@@ -49,8 +49,8 @@ sign(const struct ec_request *req, const char *fields, char out[44])
     const char *msg = ec_arena_printf(req->arena, "preview:%s:%s:%s",
                                       req->session_id, req->host, fields);
 
-    ec_hmac_sha256(req->env->form_key, req->env->form_key_len, msg,
-                   strlen(msg), mac);
+    ec_hmac_sha256(req->env->form_key, req->env->form_key_len, msg, strlen(msg),
+                   mac);
     ec_b64url_encode(out, mac, sizeof(mac));
 }
 
@@ -70,8 +70,7 @@ code_ok(const char *s)
 }
 
 int
-ec_preview_read(const struct ec_request *req, int64_t now,
-                struct ec_preview *p)
+ec_preview_read(const struct ec_request *req, int64_t now, struct ec_preview *p)
 {
     const char *v = ec_request_cookie(req, EC_PREVIEW_COOKIE), *dot;
     char fields[160], want[44];
@@ -180,9 +179,9 @@ choices(struct ec_request *req, struct json_object *m, const char *channel,
     }
     json_object_object_add(m, "channels", list);
     list = json_object_new_array();
-    json_object_array_add(list, option("/", ec_msgcat_text(req->texts,
-                                                           "admin.preview.front"),
-                                       !page || !strcmp(page, "/")));
+    json_object_array_add(
+        list, option("/", ec_msgcat_text(req->texts, "admin.preview.front"),
+                     !page || !strcmp(page, "/")));
     for (size_t i = 0; i < json_object_array_length(prods); i++) {
         struct json_object *o = json_object_array_get_idx(prods, i);
         const char *path;
@@ -191,12 +190,12 @@ choices(struct ec_request *req, struct json_object *m, const char *channel,
         json_object_object_get_ex(o, "name", &n);
         path = ec_arena_printf(req->arena, "/products/%s",
                                json_object_get_string(v));
-        json_object_array_add(
-            list, option(path,
-                         ec_arena_printf(req->arena, "%s (%s)",
-                                         json_object_get_string(n),
-                                         json_object_get_string(v)),
-                         page && !strcmp(page, path)));
+        json_object_array_add(list,
+                              option(path,
+                                     ec_arena_printf(req->arena, "%s (%s)",
+                                                     json_object_get_string(n),
+                                                     json_object_get_string(v)),
+                                     page && !strcmp(page, path)));
     }
     json_object_object_add(m, "pages", list);
     json_object_put(chs);
@@ -205,8 +204,8 @@ choices(struct ec_request *req, struct json_object *m, const char *channel,
 }
 
 static int
-preview_form(struct ec_request *req, struct ec_response *res,
-             const char *error, int status)
+preview_form(struct ec_request *req, struct ec_response *res, const char *error,
+             int status)
 {
     struct json_object *m = json_object_new_object();
     const char *at = ec_request_form(req, "at");
@@ -259,18 +258,17 @@ ec_h_admin_form_preview(struct ec_request *req, struct ec_response *res)
     struct ec_preview p = {.staff_id = req->staff->id};
 
     if (!channel || !code_ok(channel))
-        return preview_form(req, res,
-                            ec_msgcat_text(req->texts, "admin.preview.bad_channel"),
-                            422);
+        return preview_form(
+            req, res, ec_msgcat_text(req->texts, "admin.preview.bad_channel"),
+            422);
     if (at && *at &&
         ec_tztime_parse(req->tenant->zone, at, EC_TZTIME_COMPATIBLE, &p.at) < 0)
-        return preview_form(req, res,
-                            ec_msgcat_text(req->texts, "admin.preview.bad_at"),
-                            422);
+        return preview_form(
+            req, res, ec_msgcat_text(req->texts, "admin.preview.bad_at"), 422);
     if (!page_ok(page))
-        return preview_form(req, res,
-                            ec_msgcat_text(req->texts, "admin.preview.bad_page"),
-                            422);
+        return preview_form(
+            req, res, ec_msgcat_text(req->texts, "admin.preview.bad_page"),
+            422);
     snprintf(p.channel, sizeof(p.channel), "%s", channel);
     p.draft = ec_request_form(req, "draft") != NULL;
     p.expires = (int64_t)time(NULL) + PREVIEW_SECONDS;
