@@ -19,11 +19,13 @@
 #include "render/theme.h"
 #include "app/settings.h"
 #include "handlers/handlers.h"
+#include "handlers/preview.h"
 #include "svc/account_session.h"
 #include "svc/api_key.h"
 #include "store/db.h"
 #include "store/kv.h"
 #include "svc/catalog.h"
+#include "svc/catalog_draft.h"
 #include "svc/channel.h"
 #include "svc/invalidate.h"
 #include "svc/staff.h"
@@ -155,6 +157,14 @@ page_model(const struct ec_app *app, struct ec_request *req,
     if (app)
         viewer_model(app, req, model);
     here_model(req, model);
+    if (req->preview) {
+        struct json_object *b = ec_preview_banner(req, req->preview);
+
+        json_object_object_add(
+            b, "csrf",
+            json_object_new_string(req->csrf_token ? req->csrf_token : ""));
+        json_object_object_add(model, "preview", b);
+    }
     if (req->tenant)
         json_object_object_add(model, "tenant",
                                ec_tenant_to_json(req->tenant, static_url));
@@ -598,6 +608,48 @@ check_staff(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     return 0;
 }
 
+/*
+ * A staff preview of this page (handlers/preview.h): the cookie signed
+ * for this session and host, the session still signed in as the staff
+ * member who asked, whose role reads the panel; then the page is shown
+ * from the preview's own snapshot (the live catalog, with the draft when
+ * asked), as its channel, at its instant, never cached. Anything less
+ * and the page is the ordinary one: a preview cookie grants nothing.
+ */
+static void
+free_catalog(void *c)
+{
+    ec_catalog_free(c);
+}
+
+static void
+apply_preview(struct ec_app *app, struct ec_request *req,
+              struct ec_response *res)
+{
+    struct ec_preview *p = ec_arena_calloc(req->arena, 1, sizeof(*p));
+    struct ec_staff st;
+    struct ec_catalog *snap;
+    const struct ec_channel *ch;
+
+    if (ec_preview_read(req, req->at, p) < 0 ||
+        signed_in_staff(app, req, &st) < 0 || st.id != p->staff_id ||
+        !ec_staff_can(st.role, EC_STAFF_READ))
+        return;
+    ec_response_header(res, "Cache-Control", "private, no-store");
+    if (ec_catalog_draft_snapshot(app->db, req->tenant->slug, p->draft,
+                                  &snap) == 0) {
+        ec_arena_cleanup(req->arena, free_catalog, snap);
+        req->catalog = snap;
+    } else
+        p->broken = 1;
+    if ((ch = ec_catalog_channel(req->catalog, p->channel)))
+        req->channel = ch;
+    req->channel_rule = NULL;
+    if (p->at)
+        req->at = p->at;
+    req->preview = p;
+}
+
 static int
 run(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     ec_body_read_fn read_fn, void *read_ctx)
@@ -638,6 +690,9 @@ matched:
         return rc;
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
+    if ((route->flags & EC_R_PREVIEW) && is_read(req) &&
+        ec_request_cookie(req, EC_PREVIEW_COOKIE))
+        apply_preview(app, req, res);
     req->texts = texts_for(app, req);
     if (req->tenant && is_read(req) && !(route->flags & EC_R_ADMIN_API))
         ensure_session(app, req);
@@ -673,6 +728,7 @@ ec_dispatch(struct ec_app *app, struct ec_arena *a, char **envp,
 
     rc = ec_request_parse_head(req, a, envp);
     req->env = &app->env;
+    req->at = (int64_t)time(NULL);
     ec_request_set_client(req, &app->settings->trusted);
     ec_log_set_request_id(req->request_id);
     if (rc == 0)

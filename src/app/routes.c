@@ -14,6 +14,7 @@
 #include "app/routes.h"
 
 #include "handlers/admin.h"
+#include "handlers/preview.h"
 #include "handlers/handlers.h"
 #include "svc/staff.h"
 
@@ -26,6 +27,7 @@
 #define NOCSRF EC_R_NO_CSRF
 #define SIM EC_R_SIMULATOR
 #define CAT (EC_R_TENANT | EC_R_KV | EC_R_CATALOG)
+#define PRV EC_R_PREVIEW
 /* the admin API: an API key of the tenant, no cookie session; KV for the
    invalidation its changes publish */
 #define ADM (EC_R_TENANT | EC_R_DB | EC_R_KV | EC_R_JSON | EC_R_ADMIN_API)
@@ -45,10 +47,10 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/readyz",                     ec_h_readyz,             JSON},
 
     {EC_GET,    "/api/v1/tenant",              ec_h_tenant_info,        T | KV | JSON},
-    {EC_GET,    "/api/v1/channels",            ec_h_channels,           CAT | JSON},
-    {EC_GET,    "/api/v1/products",            ec_h_products,           CAT | JSON},
-    {EC_GET,    "/api/v1/products/{sku}",      ec_h_product,            CAT | JSON},
-    {EC_GET,    "/api/v1/products/{sku}/price", ec_h_product_price,     CAT | JSON},
+    {EC_GET,    "/api/v1/channels",            ec_h_channels,           CAT | PRV | JSON},
+    {EC_GET,    "/api/v1/products",            ec_h_products,           CAT | PRV | JSON},
+    {EC_GET,    "/api/v1/products/{sku}",      ec_h_product,            CAT | PRV | JSON},
+    {EC_GET,    "/api/v1/products/{sku}/price", ec_h_product_price,     CAT | PRV | JSON},
     {EC_GET,    "/api/v1/numbers",             ec_h_numbers,            T | DB | KV | JSON},
     {EC_GET,    "/api/v1/basket",              ec_h_basket,             CAT | JSON},
     {EC_POST,   "/api/v1/basket/lines",        ec_h_basket_add,         CAT | JSONB | JSON},
@@ -99,9 +101,9 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/api/admin/v1/orders",         ec_h_api_admin_orders,   ADM | READ},
     {EC_GET,    "/api/admin/v1/audit",          ec_h_api_admin_audit,    ADM | READ},
 
-    {EC_GET,    "/",                           ec_h_home,               CAT},
+    {EC_GET,    "/",                           ec_h_home,               CAT | PRV},
     {EC_GET,    "/theme.css",                  ec_h_theme_css,          T},
-    {EC_GET,    "/products/{sku}",             ec_h_product_page,       CAT},
+    {EC_GET,    "/products/{sku}",             ec_h_product_page,       CAT | PRV},
     {EC_GET,    "/basket",                     ec_h_basket_page,        CAT},
     /* the storefront's forms: each answers 303 to /basket, or the page
        again with its error */
@@ -166,12 +168,23 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/audit.csv",            ec_h_admin_audit_csv,    STAFF(READ)},
     {EC_GET,    "/admin/cms",                  ec_h_admin_cms,          STAFF(MANAGE)},
     {EC_POST,   "/admin/cms",                  ec_h_admin_form_cms,     STAFF(MANAGE) | FORM},
+    /* the catalog draft: publish now or at an instant, discard
+       (handlers/admin_draft.c); the storefront previewed as a channel at
+       an instant (handlers/preview.c) */
+    {EC_GET,    "/admin/draft",                ec_h_admin_draft,        STAFF(READ)},
+    {EC_POST,   "/admin/draft/publish",        ec_h_admin_form_draft_publish, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/draft/schedule",       ec_h_admin_form_draft_schedule, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/draft/unschedule",     ec_h_admin_form_draft_unschedule, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/draft/discard",        ec_h_admin_form_draft_discard, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/preview",              ec_h_admin_preview,      STAFF(READ)},
+    {EC_POST,   "/admin/preview",              ec_h_admin_form_preview, STAFF(READ) | FORM},
+    {EC_POST,   "/admin/preview/end",          ec_h_admin_form_preview_end, STAFF(READ) | FORM},
     /* branding (handlers/admin_brand.c) */
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
-    {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
+    {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT | PRV},
     /* web subpages (/tilbud): their channel's path rule decides */
     {EC_GET,    "/{section}",                  ec_h_channel_page,       CAT},
     {EC_GET,    "/{section}/products/{sku}",   ec_h_product_page,       CAT},

@@ -60,6 +60,18 @@ int ec_admin_local_time(struct ec_request *req, int64_t t, char *buf,
 int ec_admin_day_start(struct ec_request *req, const char *s, int next,
                        int64_t *t);
 
+/* admin_draft.c: the catalog draft; published now or at an instant, that
+   cancelled, a change or all discarded */
+int ec_h_admin_draft(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_draft_publish(struct ec_request *req,
+                                  struct ec_response *res);
+int ec_h_admin_form_draft_schedule(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_draft_unschedule(struct ec_request *req,
+                                     struct ec_response *res);
+int ec_h_admin_form_draft_discard(struct ec_request *req,
+                                  struct ec_response *res);
+
 /* admin.c: the overview */
 int ec_h_admin_overview(struct ec_request *req, struct ec_response *res);
 

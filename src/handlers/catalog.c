@@ -383,7 +383,7 @@ ec_h_products(struct ec_request *req, struct ec_response *res)
     ec_buf_reset(res->body);
     ec_buf_add(res->body, s, len - 1);
     ec_buf_adds(res->body, ",\"products\":");
-    ec_buf_adds(res->body, products_text(req, time(NULL)));
+    ec_buf_adds(res->body, products_text(req, req->at));
     ec_buf_adds(res->body, "}\n");
     json_object_put(head);
     res->content_type = "application/json";
@@ -414,7 +414,7 @@ ec_h_product(struct ec_request *req, struct ec_response *res)
     if ((rc = find_offer(req, res, &o)) < 0)
         return rc;
     m = answer(req);
-    json_object_object_add(m, "product", offer_json(req, o, time(NULL)));
+    json_object_object_add(m, "product", offer_json(req, o, req->at));
     ec_response_set_model(res, m, NULL);
     return 0;
 }
@@ -467,7 +467,7 @@ ec_h_product_price(struct ec_request *req, struct ec_response *res)
     const struct ec_offer *o;
     enum ec_sim_type sim;
     char at_text[EC_TZTIME_RFC3339_SIZE];
-    int64_t at = time(NULL);
+    int64_t at = req->at;
     int binding, rc;
 
     if ((rc = find_offer(req, res, &o)) < 0)
@@ -659,7 +659,7 @@ list_page(struct ec_request *req, struct ec_response *res,
         req, req->channel && req->channel->kind != EC_CHANNEL_WEB_FRONT
                  ? req->channel->name
                  : req->tenant->name);
-    struct json_object *plans = page_offers(req, time(NULL));
+    struct json_object *plans = page_offers(req, req->at);
 
     json_object_object_add(
         m, "has_products",
@@ -714,7 +714,7 @@ ec_product_page(struct ec_request *req, struct ec_response *res,
     const struct ec_offer *o =
         req->channel && sku ? ec_catalog_offer(req->channel, sku) : NULL;
     struct json_object *m, *product, *addons, *page = NULL;
-    int64_t now = time(NULL);
+    int64_t now = req->at;
     size_t n;
 
     if (!o)

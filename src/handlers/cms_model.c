@@ -149,9 +149,9 @@ ec_cms_banners_model(const struct ec_request *req)
 
     if (!req->catalog || !req->channel || !req->tenant)
         return NULL;
-    n = ec_cms_banners(req->catalog->cms, req->channel->code,
-                       (int64_t)time(NULL), req->tenant->zone,
-                       req->tenant->locale, b, EC_CMS_BANNERS_MAX);
+    n = ec_cms_banners(req->catalog->cms, req->channel->code, req->at,
+                       req->tenant->zone, req->tenant->locale, b,
+                       EC_CMS_BANNERS_MAX);
     if (n == 0)
         return NULL;
     a = json_object_new_array();

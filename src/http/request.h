@@ -17,12 +17,14 @@
 #define EC_HTTP_REQUEST_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "http/client.h"
 #include "http/multipart.h"
 #include "http/parse.h"
 
+struct ec_preview;
 struct ec_arena;
 struct ec_env;
 struct ec_route;
@@ -97,6 +99,11 @@ struct ec_request {
        again from MySQL for this request by the dispatcher; NULL
        elsewhere (svc/staff.h, handlers/env.h) */
     const struct ec_staff *staff;
+    /* the instant the catalog's prices and campaigns are seen at: now,
+       or a staff preview's (EC_R_PREVIEW); UTC seconds */
+    int64_t at;
+    /* the staff preview this page shows (handlers/preview.h), or NULL */
+    const struct ec_preview *preview;
     struct timespec started;
 };
 

@@ -80,6 +80,10 @@ enum ec_route_flag {
        to the sign-in page, anything else 401; a role without the action
        403 */
     EC_R_STAFF = 1 << 11,
+    /* a storefront page staff may preview (handlers/preview.h): as a
+       chosen channel, at a chosen instant, with the catalog draft;
+       GET only, and only for a session signed in as that staff member */
+    EC_R_PREVIEW = 1 << 12,
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "app/app.h"
@@ -13,6 +14,7 @@
 #include "core/log.h"
 #include "net/https.h"
 #include "proc/child.h"
+#include "svc/catalog_draft.h"
 #include "svc/delivery.h"
 
 static volatile sig_atomic_t stop_requested;
@@ -39,6 +41,21 @@ setup_signals(int fds[2])
     wake_fd = fds[1];
     prctl(PR_SET_NAME, "ecomd-delivery");
     return 0;
+}
+
+/* How often scheduled catalog publications are looked for: a publish
+   lands within a second of its instant. */
+#define PUBLISH_CHECK_MS 1000
+
+/* Publish the catalog drafts whose time has come (svc/catalog_draft.h). */
+static void
+publish_due(struct ec_delivery *d)
+{
+    int n;
+
+    if (ec_catalog_draft_publish_due(d->db, d->kv, (int64_t)time(NULL), &n) < 0)
+        ec_log_warn("delivery: scheduled catalog publications not looked at; "
+                    "trying again");
 }
 
 /* Sleep up to ms, or until a signal arrives. */
@@ -68,7 +85,7 @@ ec_delivery_run(const struct ec_settings *s)
     struct ec_delivery_counts c;
     struct ec_delivery d;
     struct ec_app *app;
-    long long measure_at = 0;
+    long long measure_at = 0, publish_at = 0;
     int fds[2], rc;
 
     if (setup_signals(fds) < 0) {
@@ -100,6 +117,10 @@ ec_delivery_run(const struct ec_settings *s)
                 ec_log_warn("delivery: the outbox and number gauges were "
                             "not measured");
             measure_at = ec_clock_ms() + EC_DELIVERY_MEASURE_MS;
+        }
+        if (ec_clock_ms() >= publish_at) {
+            publish_due(&d);
+            publish_at = ec_clock_ms() + PUBLISH_CHECK_MS;
         }
         rc = ec_delivery_round(&d, &c);
         if (rc < 0)

@@ -370,3 +370,60 @@ out:
     }
     return rc;
 }
+
+/* ---- the document's parts, for the draft ---- */
+
+int
+ec_catalog_edit_doc(struct ec_db *db, const char *slug, int lock,
+                    struct ec_catalog_tenant *t, struct json_object **doc)
+{
+    struct ec_catalog_doc cur;
+    int rc;
+
+    *doc = NULL;
+    memset(t, 0, sizeof(*t));
+    ec_catalog_doc_init(&cur);
+    if ((rc = ec_catalog_tenant_read(db, slug, lock, t)) == 0 &&
+        (rc = ec_catalog_read(db, t->id, &cur)) == 0) {
+        ec_catalog_doc_sort(&cur);
+        *doc = ec_catalog_doc_to_json(&cur, t->zone);
+    }
+    ec_catalog_doc_release(&cur);
+    return rc;
+}
+
+struct json_object *
+ec_catalog_edit_array(struct json_object *doc, enum ec_catalog_kind k)
+{
+    struct json_object *arr = NULL;
+
+    json_object_object_get_ex(doc, kinds[k].array, &arr);
+    return arr;
+}
+
+int
+ec_catalog_edit_find(enum ec_catalog_kind k, struct json_object *arr,
+                     const char *key)
+{
+    return arr ? find(&kinds[k], arr, key) : -1;
+}
+
+const char *
+ec_catalog_edit_key(enum ec_catalog_kind k, struct json_object *o)
+{
+    return key_of(&kinds[k], o);
+}
+
+struct json_object *
+ec_catalog_edit_keyed(enum ec_catalog_kind k, struct json_object *obj,
+                      const char *key, struct ec_check_error *err)
+{
+    return keyed_copy(&kinds[k], obj, key, err);
+}
+
+void
+ec_catalog_edit_relative(struct ec_check_error *err, enum ec_catalog_kind k,
+                         int idx)
+{
+    relative_path(err, &kinds[k], idx);
+}

@@ -97,4 +97,40 @@ int ec_catalog_edit_remove(struct ec_db *db, struct ec_kv *kv, const char *slug,
                            struct ec_check_error *err,
                            struct json_object **before);
 
+/* ---- the document's parts, for the draft (svc/catalog_draft.h) ---- */
+
+struct ec_catalog_tenant;
+
+/*
+ * Read the tenant slug (locked till the end of the transaction when lock
+ * is set) into *t and its catalog as a document into *doc (the caller's),
+ * in canonical order. 0, EC_ERR_NOT_FOUND or the database's error; t is
+ * the caller's to release (ec_catalog_tenant_release) either way.
+ */
+int ec_catalog_edit_doc(struct ec_db *db, const char *slug, int lock,
+                        struct ec_catalog_tenant *t, struct json_object **doc);
+
+/* The array of kind k in the document doc (borrowed; NULL without one). */
+struct json_object *ec_catalog_edit_array(struct json_object *doc,
+                                          enum ec_catalog_kind k);
+
+/* The index of the object key of kind k in arr, or -1. */
+int ec_catalog_edit_find(enum ec_catalog_kind k, struct json_object *arr,
+                         const char *key);
+
+/* The key of object o of kind k, or NULL. */
+const char *ec_catalog_edit_key(enum ec_catalog_kind k, struct json_object *o);
+
+/* A copy of obj (the caller's) whose key field is key, checked or filled
+   in; NULL with err's path set when it cannot be (no path: no memory). */
+struct json_object *ec_catalog_edit_keyed(enum ec_catalog_kind k,
+                                          struct json_object *obj,
+                                          const char *key,
+                                          struct ec_check_error *err);
+
+/* err's path into the object at index idx of kind k's array made a path
+   in the object ("$.products[3].fees" becomes "$.fees"); idx < 0: kept. */
+void ec_catalog_edit_relative(struct ec_check_error *err,
+                              enum ec_catalog_kind k, int idx);
+
 #endif

@@ -23,6 +23,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/dispatch.h"
 #include "core/arena.h"
@@ -142,6 +143,7 @@ fake_request(struct fake *f, const char *method, const char *uri,
 
     fake_envp(f, method, uri, headers, body);
     rc = ec_request_parse_head(&f->req, &f->arena, f->envp);
+    f->req.at = (int64_t)time(NULL); /* the dispatcher's clock */
     if (rc == 0 && body)
         rc = ec_request_parse_body(&f->req, body, strlen(body));
     return rc;
