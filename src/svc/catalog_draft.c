@@ -11,6 +11,7 @@
 #include "core/log.h"
 #include "store/db.h"
 #include "svc/catalog.h"
+#include "svc/catalog_draft_int.h"
 #include "svc/catalog_import.h"
 #include "svc/catalog_export.h"
 #include "svc/catalog_read.h"
@@ -20,22 +21,6 @@
 
 /* The most objects one draft holds: a whole catalog is a few hundred. */
 #define MAX_ROWS 2000
-
-/* One changed object of the draft, as stored. */
-struct row {
-    char type[16]; /* product, campaign, channel, channel_rules */
-    char key[65];
-    struct json_object *body; /* NULL: removed */
-    struct json_object *base; /* the live object when drafted, or NULL */
-    char *by;
-    long long at;
-};
-
-struct rows {
-    struct row *v;
-    size_t n, cap;
-    int bad; /* a row did not parse: refused, never half-applied */
-};
 
 static void
 rows_release(struct rows *r)
@@ -50,8 +35,8 @@ rows_release(struct rows *r)
 }
 
 /* The kind of a stored type; -1 for the channel rules. */
-static int
-kind_of(const char *type)
+int
+ec_draft_kind(const char *type)
 {
     if (strcmp(type, "product") == 0)
         return EC_CATALOG_PRODUCT;
@@ -125,7 +110,7 @@ rows_read(struct ec_db *db, long long tenant_id, struct rows *r)
 static void
 apply(struct json_object *doc, const struct row *w)
 {
-    int k = kind_of(w->type), idx;
+    int k = ec_draft_kind(w->type), idx;
     struct json_object *arr, *copy = NULL;
 
     if (k < 0) {
@@ -151,8 +136,8 @@ apply(struct json_object *doc, const struct row *w)
 }
 
 /* A deep copy of the live document with every change put over it. */
-static struct json_object *
-drafted(struct json_object *live, const struct rows *r)
+struct json_object *
+ec_draft_apply(struct json_object *live, const struct rows *r)
 {
     struct json_object *doc = NULL;
 
@@ -163,18 +148,8 @@ drafted(struct json_object *live, const struct rows *r)
     return doc;
 }
 
-/*
- * What every call starts from: the tenant (locked when lock), its live
- * document and its draft's rows.
- */
-struct draft {
-    struct ec_catalog_tenant t;
-    struct json_object *live;
-    struct rows rows;
-};
-
-static int
-draft_read(struct draft *d, struct ec_db *db, const char *slug, int lock)
+int
+ec_draft_read(struct draft *d, struct ec_db *db, const char *slug, int lock)
 {
     int rc;
 
@@ -184,8 +159,8 @@ draft_read(struct draft *d, struct ec_db *db, const char *slug, int lock)
     return rows_read(db, d->t.id, &d->rows);
 }
 
-static void
-draft_release(struct draft *d)
+void
+ec_draft_release(struct draft *d)
 {
     json_object_put(d->live);
     rows_release(&d->rows);
@@ -200,10 +175,10 @@ draft_document(struct ec_db *db, const char *slug, struct json_object **out)
     int rc;
 
     *out = NULL;
-    if ((rc = draft_read(&d, db, slug, 0)) == 0 &&
-        !(*out = drafted(d.live, &d.rows)))
+    if ((rc = ec_draft_read(&d, db, slug, 0)) == 0 &&
+        !(*out = ec_draft_apply(d.live, &d.rows)))
         rc = EC_ERR_INTERNAL;
-    draft_release(&d);
+    ec_draft_release(&d);
     return rc;
 }
 
@@ -258,9 +233,9 @@ ec_catalog_draft_rules(struct ec_db *db, const char *slug,
 
 /* The document doc checked as an import does, in canonical JSON (*out,
    the caller's). 0 or EC_ERR_INVALID_FIELD with err. */
-static int
-check_canonical(struct json_object *doc, const struct ec_catalog_tenant *t,
-                struct ec_check_error *err, struct json_object **out)
+int
+ec_draft_check(struct json_object *doc, const struct ec_catalog_tenant *t,
+               struct ec_check_error *err, struct json_object **out)
 {
     struct ec_catalog_doc want;
     int rc;
@@ -276,8 +251,8 @@ check_canonical(struct json_object *doc, const struct ec_catalog_tenant *t,
 }
 
 /* The object key of kind k (-1: the rules) in document doc, borrowed. */
-static struct json_object *
-object_in(struct json_object *doc, int k, const char *key)
+struct json_object *
+ec_draft_object(struct json_object *doc, int k, const char *key)
 {
     struct json_object *arr;
     int i;
@@ -417,22 +392,22 @@ save(struct ec_db *db, const char *slug, struct save *s,
     memset(err, 0, sizeof(*err));
     if ((rc = ec_db_begin(db)) < 0)
         return rc;
-    if ((rc = draft_read(&d, db, slug, 1)) < 0)
+    if ((rc = ec_draft_read(&d, db, slug, 1)) < 0)
         goto out;
-    if (!(doc = drafted(d.live, &d.rows))) {
+    if (!(doc = ec_draft_apply(d.live, &d.rows))) {
         rc = EC_ERR_INTERNAL;
         goto out;
     }
     if ((rc = save_change(s, doc, &idx)) < 0)
         goto out;
-    if ((rc = check_canonical(doc, &d.t, err, &canon)) < 0) {
+    if ((rc = ec_draft_check(doc, &d.t, err, &canon)) < 0) {
         if (rc == EC_ERR_INVALID_FIELD && s->rules)
             rules_path(err);
         else if (rc == EC_ERR_INVALID_FIELD)
             ec_catalog_edit_relative(err, s->k, idx);
         goto out;
     }
-    s->after = json_object_get(object_in(canon, k, s->key));
+    s->after = json_object_get(ec_draft_object(canon, k, s->key));
     if (!s->after && (s->obj || s->retire)) {
         rc = EC_ERR_INTERNAL;
         goto out;
@@ -440,7 +415,7 @@ save(struct ec_db *db, const char *slug, struct save *s,
     if (s->after && !s->rules) /* the stored spelling of a new SKU */
         s->key = ec_catalog_edit_key(s->k, s->after);
     if ((rc = row_store(db, &d, type, s->rules ? EC_CATALOG_RULES_TYPE : s->key,
-                        s->after, object_in(d.live, k, s->key), who)) < 0)
+                        s->after, ec_draft_object(d.live, k, s->key), who)) < 0)
         goto out;
     rc = ec_db_commit(db);
 out:
@@ -448,7 +423,7 @@ out:
         ec_db_rollback(db);
     json_object_put(doc);
     json_object_put(canon);
-    draft_release(&d);
+    ec_draft_release(&d);
     return rc;
 }
 
@@ -525,8 +500,8 @@ ec_catalog_draft_put_rules(struct ec_db *db, const char *slug,
 /* ---- what the draft holds ---- */
 
 /* What publishing a row does to its object. */
-static const char *
-action_of(const struct row *w, struct json_object *live)
+const char *
+ec_draft_action(const struct row *w, struct json_object *live)
 {
     struct json_object *st;
 
@@ -534,7 +509,7 @@ action_of(const struct row *w, struct json_object *live)
         return "delete";
     if (!live)
         return "create";
-    if (kind_of(w->type) == EC_CATALOG_PRODUCT &&
+    if (ec_draft_kind(w->type) == EC_CATALOG_PRODUCT &&
         json_object_object_get_ex(w->body, "status", &st) &&
         strcmp(json_object_get_string(st), "retired") == 0) {
         struct json_object *was;
@@ -551,7 +526,8 @@ rows_json(const struct draft *d, struct json_object *out)
 {
     for (size_t i = 0; i < d->rows.n; i++) {
         const struct row *w = &d->rows.v[i];
-        struct json_object *live = object_in(d->live, kind_of(w->type), w->key);
+        struct json_object *live =
+            ec_draft_object(d->live, ec_draft_kind(w->type), w->key);
         struct json_object *o = json_object_new_object();
         /* the live object is not what the draft started from: someone
            changed it since (the admin API, an import) */
@@ -560,8 +536,8 @@ rows_json(const struct draft *d, struct json_object *out)
 
         json_object_object_add(o, "type", json_object_new_string(w->type));
         json_object_object_add(o, "key", json_object_new_string(w->key));
-        json_object_object_add(o, "action",
-                               json_object_new_string(action_of(w, live)));
+        json_object_object_add(
+            o, "action", json_object_new_string(ec_draft_action(w, live)));
         json_object_object_add(o, "updated_by", json_object_new_string(w->by));
         json_object_object_add(o, "updated_at", json_object_new_int64(w->at));
         json_object_object_add(o, "live_changed",
@@ -579,16 +555,16 @@ ec_catalog_draft_changes(struct ec_db *db, const char *slug,
     int rc;
 
     *out = NULL;
-    if ((rc = draft_read(&d, db, slug, 0)) == 0) {
+    if ((rc = ec_draft_read(&d, db, slug, 0)) == 0) {
         *out = json_object_new_array();
         rows_json(&d, *out);
     }
-    draft_release(&d);
+    ec_draft_release(&d);
     return rc;
 }
 
-static long long
-tenant_id_of(struct ec_db *db, const char *slug, int *rc)
+long long
+ec_draft_tenant_id(struct ec_db *db, const char *slug, int *rc)
 {
     struct ec_catalog_tenant t;
     long long id;
@@ -604,7 +580,7 @@ ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
                          const char *key)
 {
     int rc;
-    long long id = tenant_id_of(db, slug, &rc);
+    long long id = ec_draft_tenant_id(db, slug, &rc);
     struct ec_db_param one[] = {EC_DB_I(id), EC_DB_S(type ? type : ""),
                                 EC_DB_S(key ? key : "")};
 
@@ -623,289 +599,6 @@ ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
                       one, 1, NULL, NULL, NULL);
 }
 
-/* ---- publishing ---- */
-
-/* Audit each drafted object that the write changed: before as live had
-   it, after as written. *changed counts them. */
-static int
-audit_rows(struct ec_db *db, const struct draft *d, struct json_object *written,
-           const struct ec_audit_actor *who, int *changed)
-{
-    int rc;
-
-    for (size_t i = 0; i < d->rows.n; i++) {
-        const struct row *w = &d->rows.v[i];
-        int k = kind_of(w->type);
-        struct json_object *before = object_in(d->live, k, w->key);
-        struct json_object *after = object_in(written, k, w->key);
-
-        if (before && after ? json_object_equal(before, after)
-                            : !before && !after)
-            continue;
-        if ((rc = ec_audit_record(db, d->t.id, who, w->type,
-                                  k < 0 ? EC_CATALOG_RULES_TYPE : w->key,
-                                  action_of(w, before), before, after)) < 0)
-            return rc;
-        (*changed)++;
-    }
-    return 0;
-}
-
-/* The draft written live, in the caller's transaction: 0 or an error. */
-static int
-publish_locked(struct ec_db *db, struct draft *d,
-               const struct ec_audit_actor *who, struct ec_check_error *err,
-               int *changed)
-{
-    struct ec_db_param p[] = {EC_DB_I(d->t.id)};
-    struct json_object *doc = drafted(d->live, &d->rows), *written = NULL;
-    struct ec_catalog_changes ch;
-    struct ec_catalog_doc want;
-    int rc;
-
-    ec_catalog_doc_init(&want);
-    ec_catalog_changes_init(&ch);
-    if (!doc)
-        rc = EC_ERR_INTERNAL;
-    else if ((rc = ec_catalog_doc_parse(&want, doc, d->t.zone, err)) == 0 &&
-             (rc = ec_catalog_write(db, &d->t, &want, &ch)) == 0) {
-        ec_catalog_doc_sort(&want);
-        written = ec_catalog_doc_to_json(&want, d->t.zone);
-        rc = audit_rows(db, d, written, who, changed);
-    }
-    if (rc == 0)
-        rc = ec_db_exec(db, "DELETE FROM catalog_drafts WHERE tenant_id = ?", p,
-                        1, NULL, NULL, NULL);
-    if (rc == 0)
-        rc = ec_db_exec(db,
-                        "DELETE FROM catalog_publications WHERE tenant_id = ?",
-                        p, 1, NULL, NULL, NULL);
-    json_object_put(doc);
-    json_object_put(written);
-    ec_catalog_changes_release(&ch);
-    ec_catalog_doc_release(&want);
-    return rc;
-}
-
-int
-ec_catalog_draft_publish(struct ec_db *db, struct ec_kv *kv, const char *slug,
-                         const struct ec_audit_actor *who,
-                         struct ec_check_error *err, int *changed)
-{
-    struct draft d;
-    int rc;
-
-    *changed = 0;
-    memset(err, 0, sizeof(*err));
-    if ((rc = ec_db_begin(db)) < 0)
-        return rc;
-    if ((rc = draft_read(&d, db, slug, 1)) == 0 &&
-        (rc = publish_locked(db, &d, who, err, changed)) == 0)
-        rc = ec_db_commit(db);
-    if (rc < 0) {
-        ec_db_rollback(db);
-        *changed = 0;
-    }
-    draft_release(&d);
-    if (rc == 0 && *changed && kv && ec_invalidate_data(kv, slug) < 0)
-        ec_log_warn("catalog of %s published but the workers could not be "
-                    "told: they show the old one until Redis is back",
-                    slug);
-    return rc;
-}
-
-/* ---- scheduling ---- */
-
-int
-ec_catalog_draft_schedule(struct ec_db *db, const char *slug, int64_t at,
-                          const struct ec_audit_actor *who,
-                          struct ec_check_error *err)
-{
-    struct json_object *doc = NULL, *canon = NULL, *after;
-    struct draft d;
-    int rc;
-
-    memset(err, 0, sizeof(*err));
-    if ((rc = ec_db_begin(db)) < 0)
-        return rc;
-    if ((rc = draft_read(&d, db, slug, 1)) < 0)
-        goto out;
-    if (d.rows.n == 0) {
-        rc = EC_ERR_NOT_FOUND;
-        goto out;
-    }
-    if (!(doc = drafted(d.live, &d.rows))) {
-        rc = EC_ERR_INTERNAL;
-        goto out;
-    }
-    if ((rc = check_canonical(doc, &d.t, err, &canon)) < 0)
-        goto out;
-    struct ec_db_param p[] = {
-        EC_DB_I(d.t.id),
-        EC_DB_I(at),
-        EC_DB_S(ec_audit_actor_kinds[who->kind]),
-        EC_DB_I(who->id),
-        EC_DB_S(who->label ? who->label : ""),
-    };
-    if ((rc = ec_db_exec(db,
-                         "REPLACE INTO catalog_publications (tenant_id, "
-                         "publish_at, actor_kind, actor_id, actor_label) "
-                         "VALUES (?, FROM_UNIXTIME(?), ?, ?, ?)",
-                         p, 5, NULL, NULL, NULL)) < 0)
-        goto out;
-    after = json_object_new_object();
-    json_object_object_add(after, "publish_at", json_object_new_int64(at));
-    json_object_object_add(after, "changes",
-                           json_object_new_int((int)d.rows.n));
-    rc = ec_audit_record(db, d.t.id, who, "catalog_draft", slug, "schedule",
-                         NULL, after);
-    json_object_put(after);
-    if (rc == 0)
-        rc = ec_db_commit(db);
-out:
-    if (rc < 0)
-        ec_db_rollback(db);
-    json_object_put(doc);
-    json_object_put(canon);
-    draft_release(&d);
-    return rc;
-}
-
-static int
-schedule_cb(const struct ec_db_row *r, void *ctx)
-{
-    struct ec_catalog_schedule *s = ctx;
-
-    s->publish_at = r->vals[0] ? atoll(r->vals[0]) : 0;
-    snprintf(s->by, sizeof(s->by), "%s", r->vals[1] ? r->vals[1] : "");
-    snprintf(s->last_error, sizeof(s->last_error), "%s",
-             r->vals[2] ? r->vals[2] : "");
-    return 0;
-}
-
-int
-ec_catalog_draft_schedule_get(struct ec_db *db, const char *slug,
-                              struct ec_catalog_schedule *s)
-{
-    struct ec_db_param p[] = {EC_DB_S(slug)};
-
-    memset(s, 0, sizeof(*s));
-    return ec_db_exec(db,
-                      "SELECT UNIX_TIMESTAMP(p.publish_at), p.actor_label, "
-                      "p.last_error FROM catalog_publications p "
-                      "JOIN tenants t ON t.id = p.tenant_id WHERE t.slug = ?",
-                      p, 1, schedule_cb, s, NULL);
-}
-
-int
-ec_catalog_draft_unschedule(struct ec_db *db, const char *slug,
-                            const struct ec_audit_actor *who)
-{
-    unsigned long long n = 0;
-    int rc;
-    long long id = tenant_id_of(db, slug, &rc);
-    struct ec_db_param p[] = {EC_DB_I(id)};
-
-    if (rc < 0 || (rc = ec_db_begin(db)) < 0)
-        return rc;
-    rc = ec_db_exec(db, "DELETE FROM catalog_publications WHERE tenant_id = ?",
-                    p, 1, NULL, NULL, &n);
-    if (rc == 0 && n > 0)
-        rc = ec_audit_record(db, id, who, "catalog_draft", slug, "unschedule",
-                             NULL, NULL);
-    if (rc == 0)
-        return ec_db_commit(db);
-    ec_db_rollback(db);
-    return rc;
-}
-
-/* A due publication, as the delivery process finds it. */
-struct due {
-    long long tenant_id;
-    char slug[65];
-    int kind;
-    long long actor_id;
-    char label[201];
-};
-
-struct dues {
-    struct due v[16];
-    size_t n;
-};
-
-static int
-due_cb(const struct ec_db_row *r, void *ctx)
-{
-    struct dues *ds = ctx;
-    struct due *d = &ds->v[ds->n++];
-
-    d->tenant_id = atoll(r->vals[0]);
-    snprintf(d->slug, sizeof(d->slug), "%s", r->vals[1]);
-    d->kind = EC_AUDIT_STAFF;
-    for (int k = 0; k < EC_AUDIT__NKINDS; k++)
-        if (strcmp(r->vals[2], ec_audit_actor_kinds[k]) == 0)
-            d->kind = k;
-    d->actor_id = atoll(r->vals[3]);
-    snprintf(d->label, sizeof(d->label), "%s", r->vals[4]);
-    return ds->n == sizeof(ds->v) / sizeof(ds->v[0]);
-}
-
-/* A scheduled publish the draft's rules refused: kept for a person. */
-static int
-due_failed(struct ec_db *db, const struct due *d,
-           const struct ec_check_error *err)
-{
-    char why[sizeof(err->path) + sizeof(err->message) + 2];
-    struct ec_db_param p[] = {EC_DB_S(why), EC_DB_I(d->tenant_id)};
-
-    snprintf(why, sizeof(why), "%s: %s", err->path, err->message);
-    why[500] = '\0'; /* what the column keeps */
-    p[0].len = strlen(why);
-    ec_log_warn("catalog draft of %s not published at its time: %s", d->slug,
-                why);
-    return ec_db_exec(db,
-                      "UPDATE catalog_publications SET publish_at = NULL, "
-                      "last_error = ? WHERE tenant_id = ?",
-                      p, 2, NULL, NULL, NULL);
-}
-
-int
-ec_catalog_draft_publish_due(struct ec_db *db, struct ec_kv *kv, int64_t now,
-                             int *published)
-{
-    struct ec_db_param p[] = {EC_DB_I(now)};
-    struct dues ds = {.n = 0};
-    int rc;
-
-    *published = 0;
-    if ((rc =
-             ec_db_exec(db,
-                        "SELECT p.tenant_id, t.slug, p.actor_kind, "
-                        "p.actor_id, p.actor_label FROM catalog_publications p "
-                        "JOIN tenants t ON t.id = p.tenant_id "
-                        "WHERE p.publish_at <= FROM_UNIXTIME(?) "
-                        "ORDER BY p.publish_at LIMIT 16",
-                        p, 1, due_cb, &ds, NULL)) < 0)
-        return rc;
-    for (size_t i = 0; i < ds.n; i++) {
-        const struct due *d = &ds.v[i];
-        struct ec_audit_actor who = {d->kind, d->actor_id, d->label};
-        struct ec_check_error err;
-        int changed;
-
-        rc = ec_catalog_draft_publish(db, kv, d->slug, &who, &err, &changed);
-        if (rc == EC_ERR_INVALID_FIELD)
-            rc = due_failed(db, d, &err);
-        else if (rc == 0)
-            (*published)++;
-        if (rc < 0)
-            return rc;
-        ec_log_info("catalog draft of %s published at its time (%d changes)",
-                    d->slug, changed);
-    }
-    return 0;
-}
-
 /* ---- preview ---- */
 
 int
@@ -920,11 +613,11 @@ ec_catalog_draft_snapshot(struct ec_db *db, const char *slug, int with_draft,
 
     *out = NULL;
     ec_catalog_doc_init(&want);
-    if ((rc = draft_read(&d, db, slug, 0)) < 0)
+    if ((rc = ec_draft_read(&d, db, slug, 0)) < 0)
         goto out;
     if (!with_draft)
         rows_release(&d.rows);
-    if (!(doc = drafted(d.live, &d.rows))) {
+    if (!(doc = ec_draft_apply(d.live, &d.rows))) {
         rc = EC_ERR_INTERNAL;
         goto out;
     }
@@ -937,6 +630,6 @@ ec_catalog_draft_snapshot(struct ec_db *db, const char *slug, int with_draft,
 out:
     json_object_put(doc);
     ec_catalog_doc_release(&want);
-    draft_release(&d);
+    ec_draft_release(&d);
     return rc;
 }
