@@ -972,14 +972,20 @@ summary(struct page *pg)
             json_object_array_add(list, o);
         }
     }
-    if (json_object_object_get_ex(pg->f->errors, "", &errs))
-        for (size_t i = 0; i < json_object_array_length(errs); i++) {
+    /* the form's as a whole, and any at a field this form does not show
+       (never lost for want of a place) */
+    json_object_object_foreach(pg->f->errors, field, e)
+    {
+        if (*field && json_object_object_get_ex(pg->anchors, field, NULL))
+            continue;
+        for (size_t i = 0; i < json_object_array_length(e); i++) {
             struct json_object *o = json_object_new_object();
 
             json_object_object_add(
-                o, "text", json_object_get(json_object_array_get_idx(errs, i)));
+                o, "text", json_object_get(json_object_array_get_idx(e, i)));
             json_object_array_add(list, o);
         }
+    }
     return list;
 }
 
