@@ -82,7 +82,7 @@ draft_remove(struct ec_request *req, enum ec_catalog_kind k, const char *key,
 static const char *const text_fields[] = {
     "sku",        "name",          "description",  "data_gb",  "talk_minutes",
     "eu_data_gb", "monthly_price", "fees.startup", "fees.sim", NULL};
-/* Its choices (a select each) and its ticked lists (checkbox groups). */
+/* Its choices, a select each. */
 static const char *const select_fields[] = {"kind", "status", "network", NULL};
 /* The fields of a channel, named "ch.<code>.<field>". */
 static const char *const channel_texts[] = {"name", "sort", "monthly_price",
