@@ -1146,8 +1146,14 @@ save(struct ec_request *req, struct ec_response *res, struct pform *f,
                    &after, &created);
     json_object_put(obj);
     if (rc == EC_ERR_INVALID_FIELD) {
-        add_error(f, field_of_path(req, f, err.path),
-                  ec_arena_strdup(req->arena, err.message));
+        const char *field = field_of_path(req, f, err.path);
+
+        /* a fault elsewhere in the catalog keeps its path, which says
+           where (another product naming this one) */
+        add_error(f, field,
+                  *field ? ec_arena_strdup(req->arena, err.message)
+                         : ec_arena_printf(req->arena, "%s (%s)", err.message,
+                                           err.path));
         return form_page(req, res, f, NULL, 422);
     }
     if (rc == EC_ERR_CONFLICT) {

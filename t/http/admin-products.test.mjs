@@ -236,6 +236,16 @@ test('a bad field is answered at its place, what was typed kept, nothing written
   assert.equal(taken.status, 409);
   assert.ok(fieldError(taken.body, 'sku'));
 
+  // a fault elsewhere in the catalog (a plan lists the add-on this save
+  // would make a plan) has no field here: the summary names it, unlinked
+  assert.equal((await b.form('/admin/products', appPlanForm('PT-FIT')())).status, 303);
+  const euBefore = (await api('/products/PT-EU')).json;
+  const elsewhere = await b.form('/admin/products/PT-EU', appPlanForm(null, { kind: 'plan', name: 'EU ekstra' })([
+    ['binding_months', '0'], ['sim_types', 'esim']]));
+  assert.equal(elsewhere.status, 422, elsewhere.body);
+  assert.match(elsewhere.body, /<ul id="error-summary">\s*<li>&quot;PT-EU&quot; is a plan, not an add-on \(\$\.products\[\d+\]\.addons\[0\]\.sku\)<\/li>/);
+  assert.deepEqual((await api('/products/PT-EU')).json, euBefore);
+
   assert.equal((await api('/products/PT-BAD')).status, 404);
   assert.equal(audits('PT-BAD').length, before);
   assert.equal((await api('/products/PT-BASE')).json.name, 'Plan PT-BASE');
