@@ -27,6 +27,7 @@
 #include "core/buf.h"
 #include "core/check.h"
 #include "core/err.h"
+#include "core/tztime.h"
 #include "handlers/admin.h"
 #include "handlers/env.h"
 #include "handlers/handlers.h"
@@ -925,6 +926,21 @@ addons_model(struct page *pg)
     return g;
 }
 
+/* c's instant key as the shop's clock shows it ("2026-11-01 00:00"), or
+   as written when it cannot be read */
+static const char *
+local_time(struct ec_request *req, struct json_object *c, const char *key)
+{
+    const char *s = str_of(c, key);
+    char buf[32];
+    int64_t t;
+
+    if (!s || ec_tztime_parse(req->tenant->zone, s, EC_TZTIME_REJECT, &t) < 0 ||
+        ec_admin_local_time(req, t, buf, sizeof(buf)) < 0)
+        return s;
+    return ec_arena_strdup(req->arena, buf);
+}
+
 /* The campaigns naming the product, read only (their screen edits them). */
 static struct json_object *
 campaigns_model(struct ec_request *req, struct pform *f)
@@ -937,8 +953,10 @@ campaigns_model(struct ec_request *req, struct pform *f)
 
         json_object_object_add(o, "code", ec_json_str(str_of(c, "code")));
         json_object_object_add(o, "name", ec_json_str(str_of(c, "name")));
-        json_object_object_add(o, "from", ec_json_str(str_of(c, "valid_from")));
-        json_object_object_add(o, "to", ec_json_str(str_of(c, "valid_to")));
+        json_object_object_add(o, "from",
+                               ec_json_str(local_time(req, c, "valid_from")));
+        json_object_object_add(o, "to",
+                               ec_json_str(local_time(req, c, "valid_to")));
         json_object_array_add(list, o);
     }
     (void)req;

@@ -94,6 +94,8 @@ test('axe: the new form, a refused one and a stored plan with its campaigns', as
   await assertAccessible(page, 'the refused form');
   await page.goto(BASE + '/admin/products/NL-100GB');
   assert.ok(await page.locator('#campaigns').isVisible());
+  // the campaigns' instants on the shop's clock (Europe/Copenhagen)
+  assert.match(await page.locator('#campaigns tr[data-campaign="binding-99"]').innerText(), /2026-11-01 00:00\s+2027-03-01 00:00/);
   await assertAccessible(page, 'a stored plan');
   await page.screenshot({ path: path.join(shots, 'admin-product-plan.png'), fullPage: true });
 });
