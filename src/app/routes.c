@@ -183,6 +183,13 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
+    /* a product's form: create, edit, retire (handlers/admin_product_form.c);
+       "new" before {sku}, which would match it */
+    {EC_GET,    "/admin/products/new",         ec_h_admin_product_new,  STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/products",             ec_h_admin_form_product_create, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/products/{sku}",       ec_h_admin_product,      STAFF(READ)},
+    {EC_POST,   "/admin/products/{sku}",       ec_h_admin_form_product_save, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/products/{sku}/retire", ec_h_admin_form_product_retire, STAFF(EDIT_CATALOG) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT | PRV},
     /* web subpages (/tilbud): their channel's path rule decides */

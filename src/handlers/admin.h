@@ -78,6 +78,17 @@ int ec_h_admin_overview(struct ec_request *req, struct ec_response *res);
 /* admin_products.c: the products, with filters */
 int ec_h_admin_products(struct ec_request *req, struct ec_response *res);
 
+/* admin_product_form.c: one product's form (new, or the product's),
+   created, saved or retired through the catalog's one model */
+int ec_h_admin_product_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_product(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_product_create(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_product_save(struct ec_request *req,
+                                 struct ec_response *res);
+int ec_h_admin_form_product_retire(struct ec_request *req,
+                                   struct ec_response *res);
+
 /* admin_orders.c: the orders by state and date, one order, the retry of
    a dead delivery */
 int ec_h_admin_orders(struct ec_request *req, struct ec_response *res);

@@ -22,6 +22,7 @@
 #include "render/messages.h"
 #include "svc/catalog.h"
 #include "svc/product.h"
+#include "svc/staff.h"
 
 /* the longest filter text taken; longer ones are cut */
 #define QUERY_MAX 100
@@ -164,5 +165,8 @@ ec_h_admin_products(struct ec_request *req, struct ec_response *res)
         m, "has_products",
         json_object_new_boolean(json_object_array_length(list) > 0));
     json_object_object_add(m, "products", list);
+    json_object_object_add(m, "can_edit",
+                           json_object_new_boolean(ec_staff_can(
+                               req->staff->role, EC_STAFF_EDIT_CATALOG)));
     return ec_admin_page(req, res, "products", "admin/products", m, 200);
 }

@@ -1,5 +1,7 @@
 #include "render/format.h"
 
+#include <ctype.h>
+#include <limits.h>
 #include <string.h>
 
 #include "core/buf.h"
@@ -40,4 +42,75 @@ ec_format_money(struct ec_buf *out, long long minor, const char *currency,
         ec_buf_adds(out, strcmp(currency, "DKK") == 0 ? " kr." : " ");
     if (danish && strcmp(currency, "DKK") != 0)
         ec_buf_adds(out, currency);
+}
+
+static int
+is_danish(const char *locale)
+{
+    return locale && strncmp(locale, "da", 2) == 0;
+}
+
+/* n * 10 + d into *n, or -1 when it would not fit. */
+static int
+add_digit(long long *n, char d)
+{
+    if (*n > (LLONG_MAX - (d - '0')) / 10)
+        return -1;
+    *n = *n * 10 + (d - '0');
+    return 0;
+}
+
+int
+ec_parse_money(const char *s, const char *locale, long long *minor)
+{
+    char dec = is_danish(locale) ? ',' : '.';
+    char group = is_danish(locale) ? '.' : ',';
+    long long n = 0;
+    int neg = 0, digits = 0, run = 0, grouped = 0, decimals = 0;
+
+    while (*s == ' ')
+        s++;
+    if (*s == '-') {
+        neg = 1;
+        s++;
+    }
+    for (; isdigit((unsigned char)*s) || *s == group; s++) {
+        if (*s == group) {
+            /* a separator follows 1 to 3 digits, or a full group */
+            if (run == 0 || run > 3 || (grouped && run != 3))
+                return -1;
+            grouped = 1;
+            run = 0;
+            continue;
+        }
+        if (add_digit(&n, *s) < 0)
+            return -1;
+        digits++;
+        run++;
+    }
+    if (digits == 0 || (grouped && run != 3))
+        return -1;
+    if (*s == dec)
+        for (s++; isdigit((unsigned char)*s); s++)
+            if (++decimals > 2 || add_digit(&n, *s) < 0)
+                return -1;
+    for (; decimals < 2; decimals++)
+        if (add_digit(&n, '0') < 0)
+            return -1;
+    while (*s == ' ')
+        s++;
+    if (*s)
+        return -1;
+    *minor = neg ? -n : n;
+    return 0;
+}
+
+void
+ec_format_amount(struct ec_buf *out, long long minor, const char *locale)
+{
+    unsigned long long abs = minor < 0 ? 0ULL - (unsigned long long)minor
+                                       : (unsigned long long)minor;
+
+    ec_buf_addf(out, "%s%llu%c%02llu", minor < 0 ? "-" : "", abs / 100,
+                is_danish(locale) ? ',' : '.', abs % 100);
 }
