@@ -630,18 +630,23 @@ apply_preview(struct ec_app *app, struct ec_request *req,
     struct ec_staff st;
     struct ec_catalog *snap;
     const struct ec_channel *ch;
+    int rc;
 
     if (ec_preview_read(req, req->at, p) < 0 ||
         signed_in_staff(app, req, &st) < 0 || st.id != p->staff_id ||
         !ec_staff_can(st.role, EC_STAFF_READ))
         return;
     ec_response_header(res, "Cache-Control", "private, no-store");
-    if (ec_catalog_draft_snapshot(app->db, req->tenant->slug, p->draft,
-                                  &snap) == 0) {
+    if ((rc = ec_catalog_draft_snapshot(app->db, req->tenant->slug, p->draft,
+                                        &snap)) == 0) {
         ec_arena_cleanup(req->arena, free_catalog, snap);
         req->catalog = snap;
-    } else
+    } else {
+        ec_log_warn("preview of %s: the draft cannot be shown (%d); the "
+                    "live catalog is",
+                    req->tenant->slug, rc);
         p->broken = 1;
+    }
     if ((ch = ec_catalog_channel(req->catalog, p->channel)))
         req->channel = ch;
     req->channel_rule = NULL;

@@ -65,6 +65,7 @@ test('without JavaScript: a new app-only plan, a bad price at its field, saved, 
   await page.getByLabel('Varenummer (SKU)').fill('NL-APP-WEB');
   await page.getByLabel('Navn', { exact: true }).fill('App 30 GB');
   await page.getByLabel('Data (GB)', { exact: true }).fill('30');
+  await page.getByLabel('Status', { exact: true }).selectOption('active');
   await page.getByLabel('Pris pr. måned', { exact: true }).fill('149 kr');
   await page.getByLabel('Nordlys-appen: synlig').check();
   await page.getByLabel('Nordlys-appen: kanalens pris pr. måned').fill('129,00');
