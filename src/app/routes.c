@@ -170,6 +170,11 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
+    /* onboarding a brand, operators only (handlers/admin_tenants.c) */
+    {EC_GET,    "/admin/tenants",              ec_h_admin_tenants,      STAFF(TENANTS)},
+    {EC_GET,    "/admin/tenants/new",          ec_h_admin_tenant_new,   STAFF(TENANTS)},
+    {EC_POST,   "/admin/tenants",              ec_h_admin_form_tenant_create, STAFF(TENANTS) | FORM},
+    {EC_GET,    "/admin/tenants/{slug}",       ec_h_admin_tenant,       STAFF(TENANTS)},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */
