@@ -172,6 +172,17 @@ palette_errors(struct ec_request *req, struct tenant_form *f,
                           ratio_text(req, v[i].min)));
 }
 
+/* The shop's words for message admin.tenants.error.<id>, naming the
+   hostname a refusal is about, if any. */
+static const char *
+refusal_text(struct ec_request *req, const char *id,
+             const struct ec_tenant_refusal *why)
+{
+    const char *s = text(req, "admin.tenants.error.", id);
+
+    return why->host ? ec_arena_printf(req->arena, "%s (%s)", s, why->host) : s;
+}
+
 struct refusals {
     struct ec_request *req;
     struct tenant_form *f;
@@ -187,7 +198,7 @@ refused(const struct ec_tenant_refusal *why, void *ctx)
 
     if (strncmp(field, "color_", 6) == 0)
         return;
-    add_error(r->f, field, text(r->req, "admin.tenants.error.", why->field));
+    add_error(r->f, field, refusal_text(r->req, why->field, why));
 }
 
 /* Every fault of f that needs no database, each at its field. */
@@ -332,7 +343,7 @@ onboard_refused(struct ec_request *req, struct tenant_form *f, int rc,
                                   text(req, "admin.tenants.error.", id),
                                   why->message));
     else
-        add_error(f, field, text(req, "admin.tenants.error.", id));
+        add_error(f, field, refusal_text(req, id, why));
 }
 
 /* POST /admin/tenants: the tenant made (303 to it, its workers told), or

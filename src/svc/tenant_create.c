@@ -46,6 +46,7 @@ refuse(struct ec_tenant_refusal *why, const char *field, const char *fmt, ...)
     va_list ap;
 
     why->field = field;
+    why->host = NULL;
     va_start(ap, fmt);
     vsnprintf(why->message, sizeof(why->message), fmt, ap);
     va_end(ap);
@@ -115,10 +116,12 @@ ec_tenant_host_check(const char *host, struct ec_tenant_refusal *why)
     }
     return 0;
 bad:
-    return refuse(why, "host",
-                  "'%s' is not a hostname as browsers send it: lower-case "
-                  "letters, digits, '-' and dots, no port, no scheme",
-                  host ? host : "");
+    refuse(why, "host",
+           "'%s' is not a hostname as browsers send it: lower-case "
+           "letters, digits, '-' and dots, no port, no scheme",
+           host ? host : "");
+    why->host = host;
+    return -1;
 }
 
 static int
@@ -349,8 +352,11 @@ hosts_check(const struct ec_tenant_spec *s, struct ec_tenant_refusal *why)
         if (ec_tenant_host_check(s->hosts[i], why) < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
-            if (strcmp(s->hosts[i], s->hosts[j]) == 0)
-                return refuse(why, "host", "%s is named twice", s->hosts[i]);
+            if (strcmp(s->hosts[i], s->hosts[j]) == 0) {
+                refuse(why, "host", "%s is named twice", s->hosts[i]);
+                why->host = s->hosts[i];
+                return -1;
+            }
     }
     return 0;
 }
@@ -497,6 +503,7 @@ taken(struct ec_db *db, const struct ec_tenant_spec *s,
         if (found) {
             refuse(why, "host", "%s is served by another tenant already",
                    s->hosts[i]);
+            why->host = s->hosts[i];
             return EC_ERR_CONFLICT;
         }
     }

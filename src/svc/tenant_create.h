@@ -63,10 +63,13 @@ struct ec_tenant_spec {
 };
 
 /* Why an input was refused: the field ("slug", "host", "color_text", …)
-   and a sentence. */
+   and a sentence; for a hostname, which one (borrowed from the input;
+   NULL for the field as a whole), so a form can name it in its own
+   words. */
 struct ec_tenant_refusal {
     const char *field;
     char message[256];
+    const char *host;
 };
 
 /* The defaults of the tenants table (Danish kroner, da-DK,

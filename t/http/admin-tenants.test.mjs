@@ -201,7 +201,9 @@ test('every bad field is answered at its place, what was typed kept, nothing wri
   assert.match(missing.body, new RegExp(`<select id="catalog_from"[^>]* aria-invalid="true"`));
   // taken: 409, at the field
   await one({ slug: 'nordlys' }, 'slug', 409);
-  await one({ hosts: `${tag}-free.localhost nordlys.localhost` }, 'hosts', 409);
+  const taken = await one({ hosts: `${tag}-free.localhost nordlys.localhost` }, 'hosts', 409);
+  assert.match(fieldError(taken.body, 'hosts'), /bruges allerede af en anden butik\. \(nordlys\.localhost\)/, 'which hostname');
+  assert.match(fieldError((await one({ hosts: `${tag}-free.localhost Ny.Example` }, 'hosts')).body, 'hosts'), /\(Ny\.Example\)/);
   made.delete('nordlys');
   assert.equal(count('tenants', `slug IN ('${tag}-bad', 'Bad_Slug')`), 0, 'no tenant written');
   assert.equal(count('tenant_domains', `host IN ('${tag}-bad.localhost', '${tag}-free.localhost')`), 0, 'no hostname written');

@@ -143,6 +143,20 @@ test_spec_refusals(void)
     expect(&s, "host", "at least one");
     s = spec(), s.hosts[1] = "newbrand.localhost", s.nhosts = 2;
     expect(&s, "host", "named twice");
+    {
+        struct ec_tenant_refusal why;
+
+        /* which hostname, for a form's own words */
+        s = spec(), s.hosts[1] = "Www.newbrand.localhost", s.nhosts = 2;
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_EQUAL(why.host, s.hosts[1]);
+        s = spec(), s.nhosts = 0;
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_NULL(why.host);
+        s = spec(), s.name = "";
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_NULL(why.host);
+    }
     s = spec(), s.time_zone = "Europe/Atlantis";
     expect(&s, "time_zone", "Europe/Atlantis");
     s = spec(), s.time_zone = "../../etc/passwd";
