@@ -3,11 +3,15 @@
 // plain form, gets a bad VAT back at its field with what was typed kept,
 // corrects it and lands on the new tenant's page, whose link opens its
 // storefront. With JavaScript on (axe runs in the page), the list, the
-// form with its refusals and the tenant's page pass axe (WCAG 2.1 AA).
+// form with its refusals and the tenant's page pass axe (WCAG 2.1 AA),
+// and the Nu HTML Checker finds no error in them as served.
 // Screenshots go to var/test/screenshots/admin-tenants-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
 import { assertAccessible, launch } from './lib.mjs';
 import { NORDLYS, PORT, STACK_DIR, redis, sql } from '../http/lib.mjs';
@@ -16,10 +20,13 @@ import { PW, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 const BASE = `http://${NORDLYS}:${PORT}`;
 const SLUG = `web${process.pid}`;
 const shots = path.join(STACK_DIR, 'screenshots');
+const vnu = path.join(path.dirname(createRequire(import.meta.url).resolve('vnu-jar')), 'build/dist/vnu.jar');
 let browser;
+let dir;
 
 before(async () => {
   mkdirSync(shots, { recursive: true });
+  dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-tenants-vnu-'));
   browser = await launch();
 });
 
@@ -28,7 +35,17 @@ after(async () => {
   dropStaffAndOrders();
   sql(`DELETE FROM tenants WHERE slug LIKE '${SLUG}%'`);
   redis('PUBLISH', 'ecom:invalidate', 'tenants');
+  rmSync(dir, { recursive: true, force: true });
 });
+
+// the page's HTML for the HTML checker (the panel runs no script, so
+// what Chromium holds is what was served)
+const served = [];
+async function keep(page, name) {
+  const file = path.join(dir, `${name}.html`);
+  writeFileSync(file, await page.content());
+  served.push(file);
+}
 
 async function fresh(t, { js = true } = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
@@ -95,9 +112,25 @@ test('axe: the list, the form with its refusals, and a tenant\'s page', async (t
   await submit(page, 'Opret butikken');
   assert.equal(await page.locator('[aria-invalid="true"]').count(), 2);
   await assertAccessible(page, 'the form with refusals');
+  await keep(page, 'refused');
   await page.goto(BASE + '/admin/tenants');
   await assertAccessible(page, 'the tenants');
+  await keep(page, 'list');
   await page.goto(BASE + '/admin/tenants/fjordmobil');
   await assertAccessible(page, 'a tenant');
+  await keep(page, 'tenant');
+  await page.goto(BASE + '/admin/tenants/new');
+  await keep(page, 'form');
   await page.screenshot({ path: path.join(shots, 'admin-tenants-show.png'), fullPage: true });
+});
+
+test('the Nu HTML Checker finds no error in the screens', () => {
+  assert.ok(served.length >= 4);
+  let out = '';
+  try {
+    execFileSync('java', ['-jar', vnu, '--errors-only', ...served], { encoding: 'utf8', stdio: 'pipe' });
+  } catch (e) {
+    out = `${e.stdout}${e.stderr}`;
+  }
+  assert.equal(out.trim(), '', 'the HTML checker found errors');
 });
