@@ -192,6 +192,7 @@ ec_app_new(const struct ec_settings *s)
         .payments = &app->payments,
         .order_payment_timeout_ms = s->order_payment_timeout,
         .themes = app->themes,
+        .templates_dir = s->templates_dir,
     };
     ec_settings_payment_conf(s, &app->payments, &app->stripe_https);
     accounts_new(app, s);

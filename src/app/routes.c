@@ -190,6 +190,11 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/products/{sku}",       ec_h_admin_product,      STAFF(READ)},
     {EC_POST,   "/admin/products/{sku}",       ec_h_admin_form_product_save, STAFF(EDIT_CATALOG) | FORM},
     {EC_POST,   "/admin/products/{sku}/retire", ec_h_admin_form_product_retire, STAFF(EDIT_CATALOG) | FORM},
+    /* onboarding a brand, operators only (handlers/admin_tenants.c) */
+    {EC_GET,    "/admin/tenants",              ec_h_admin_tenants,      STAFF(TENANTS)},
+    {EC_GET,    "/admin/tenants/new",          ec_h_admin_tenant_new,   STAFF(TENANTS)},
+    {EC_POST,   "/admin/tenants",              ec_h_admin_form_tenant_create, STAFF(TENANTS) | FORM},
+    {EC_GET,    "/admin/tenants/{slug}",       ec_h_admin_tenant,       STAFF(TENANTS)},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT | PRV},
     /* web subpages (/tilbud): their channel's path rule decides */

@@ -10,13 +10,11 @@
 #include "core/buf.h"
 #include "core/err.h"
 #include "core/image.h"
-#include "core/tztime.h"
 #include "net/https.h"
 #include "render/messages.h"
 #include "store/db.h"
 #include "store/kv.h"
-#include "svc/catalog_export.h"
-#include "svc/catalog_import.h"
+#include "svc/audit.h"
 #include "svc/downstream.h"
 #include "svc/invalidate.h"
 #include "svc/payment.h"
@@ -42,39 +40,12 @@ palette_option(struct ec_tenant_palette *p, const char *o, const char *v)
     return 1;
 }
 
-/* "25", "25.5" or "12.75" (percent) as basis points; -1 if malformed. */
-static int
-vat_bp(const char *s)
-{
-    char *end;
-    long whole = strtol(s, &end, 10);
-    int bp;
-
-    if (end == s || s[0] < '0' || s[0] > '9' || whole > 100)
-        return -1;
-    bp = (int)whole * 100;
-    if (*end == '.') {
-        char *f = end + 1;
-
-        if (f[0] < '0' || f[0] > '9' || (f[1] && (f[1] < '0' || f[1] > '9')))
-            return -1;
-        bp += (f[0] - '0') * 10 + (f[1] ? f[1] - '0' : 0);
-        end = f + (f[1] ? 2 : 1);
-    }
-    return *end || bp > 10000 ? -1 : bp;
-}
-
 /* The theme speaks locale (its language at least), or pages would be in
    the fallback language: 0, or -1 said on err. */
 static int
 locale_spoken(const struct ec_settings *settings, const char *locale, FILE *err)
 {
-    struct ec_messages *m = ec_messages_new(settings->templates_dir, -1);
-    const char *got = ec_msgcat_locale(ec_messages_get(m, NULL, locale));
-    int ok = strncmp(got, locale, 2) == 0;
-
-    ec_messages_free(m);
-    if (ok)
+    if (ec_messages_speaks(settings->templates_dir, locale))
         return 0;
     fprintf(err,
             "ecomctl: the theme has no messages in %s (%s/default/messages): "
@@ -103,66 +74,6 @@ tell_workers(struct ec_kv *kv, const char *slug, int data, FILE *err)
             "unknown) until `ecomctl tenant activate %s` is run with Redis "
             "back\n",
             slug);
-}
-
-/* The source's catalog, checked as the new tenant will read it (its time
-   zone), before anything is written. 0 with *doc, or 1 said on err. */
-static int
-catalog_of(struct ec_db *db, const char *from, const char *zone_name,
-           struct json_object **doc, FILE *err)
-{
-    struct ec_check_error cerr;
-    struct ec_tztime_zone *zone = NULL;
-    int rc = ec_catalog_export(db, from, doc);
-
-    if (rc == EC_ERR_NOT_FOUND) {
-        fprintf(err, "ecomctl: --catalog-from: no tenant '%s'\n", from);
-        return 1;
-    }
-    if (rc < 0) {
-        fprintf(err, "ecomctl: could not read the catalog of %s: %s\n", from,
-                ec_db_last_error(db));
-        return 1;
-    }
-    ec_tztime_load(zone_name, &zone); /* checked with the spec */
-    rc = ec_catalog_doc_validate(*doc, zone, &cerr);
-    ec_tztime_zone_free(zone);
-    if (rc < 0) {
-        fprintf(err, "ecomctl: the catalog of %s does not fit: %s: %s\n", from,
-                cerr.path, cerr.message);
-        json_object_put(*doc);
-        return 1;
-    }
-    return 0;
-}
-
-static void
-discard_line(const char *line, void *ctx)
-{
-    (void)line;
-    (*(int *)ctx)++;
-}
-
-/* Import doc into the new tenant id (slug); on failure the tenant goes
-   again, so a failed create leaves nothing behind. 0 or 1. */
-static int
-copy_catalog(struct ec_db *db, long long id, const char *slug,
-             struct json_object *doc, FILE *out, FILE *err)
-{
-    struct ec_check_error cerr;
-    int changes = 0;
-    int rc = ec_catalog_import(db, slug, doc, &cerr, discard_line, &changes);
-
-    if (rc == 0) {
-        fprintf(out, "copied the catalog (%d changes)\n", changes);
-        return 0;
-    }
-    fprintf(err,
-            "ecomctl: the catalog could not be copied (%s); the tenant "
-            "was not created\n",
-            rc == EC_ERR_INVALID_FIELD ? cerr.message : ec_db_last_error(db));
-    ec_tenant_discard(db, id);
-    return 1;
 }
 
 /* The options of `tenant create` into s and *from: 0, 1 refused (said on
@@ -195,7 +106,9 @@ create_options(int argc, char **argv, struct ec_tenant_spec *s,
         else if (strcmp(o, "--catalog-from") == 0)
             *from = v;
         else if (strcmp(o, "--vat") == 0) {
-            if ((s->vat_rate_bp = vat_bp(v)) < 0) {
+            struct ec_tenant_refusal why;
+
+            if (ec_tenant_vat_parse(v, &s->vat_rate_bp, &why) < 0) {
                 fprintf(err,
                         "ecomctl: --vat is a percentage from 0 to 100 "
                         "with at most two decimals (25, 12.5), not "
@@ -209,56 +122,44 @@ create_options(int argc, char **argv, struct ec_tenant_spec *s,
     return s->name && s->nhosts > 0 ? 0 : 2;
 }
 
-/* Everything that can be checked before a row is written: 0 or 1. */
-static int
-create_check(struct ec_db *db, const struct ec_settings *settings,
-             const struct ec_tenant_spec *s, const char *from,
-             struct json_object **doc, FILE *err)
-{
-    struct ec_tenant_refusal why;
-
-    if (ec_tenant_spec_check(s, &why) < 0) {
-        say_refusal(&why, err);
-        return 1;
-    }
-    if (locale_spoken(settings, s->locale, err) < 0)
-        return 1;
-    return from ? catalog_of(db, from, s->time_zone, doc, err) : 0;
-}
-
 static int
 create(struct ec_db *db, struct ec_kv *kv, const struct ec_settings *settings,
        int argc, char **argv, FILE *out, FILE *err)
 {
     struct ec_tenant_spec s;
     struct ec_tenant_refusal why;
-    struct json_object *doc = NULL;
     const char *from = NULL;
     long long id;
-    int rc;
+    int changes, rc;
 
     ec_tenant_spec_init(&s);
     s.slug = argv[2];
-    if ((rc = create_options(argc, argv, &s, &from, err)) != 0 ||
-        (rc = create_check(db, settings, &s, from, &doc, err)) != 0)
+    if ((rc = create_options(argc, argv, &s, &from, err)) != 0)
         return rc;
-    rc = ec_tenant_create(db, &s, &id, &why);
-    if (rc == EC_ERR_INVALID_FIELD || rc == EC_ERR_CONFLICT)
+    /* the rules first, so a bad field is named before the locale */
+    if (ec_tenant_spec_check(&s, &why) < 0) {
+        say_refusal(&why, err);
+        return 1;
+    }
+    if (locale_spoken(settings, s.locale, err) < 0)
+        return 1;
+    rc = ec_tenant_onboard(db, &s, from, &ec_audit_cli, &id, &changes, &why);
+    if ((rc == EC_ERR_INVALID_FIELD || rc == EC_ERR_CONFLICT) && why.field &&
+        strcmp(why.field, "catalog_from") == 0)
+        fprintf(err, "ecomctl: --catalog-from: %s\n", why.message);
+    else if (rc == EC_ERR_INVALID_FIELD || rc == EC_ERR_CONFLICT)
         say_refusal(&why, err);
     else if (rc < 0)
         fprintf(err, "ecomctl: could not create the tenant: %s\n",
                 ec_db_last_error(db));
-    if (rc < 0) {
-        json_object_put(doc);
-        return 1;
-    }
-    rc = doc ? copy_catalog(db, id, s.slug, doc, out, err) : 0;
     /* told even when the copy failed and the tenant went again: a worker
        may have found it in between */
-    tell_workers(kv, s.slug, doc != NULL, err);
-    json_object_put(doc);
-    if (rc != 0)
+    if (id)
+        tell_workers(kv, s.slug, from != NULL, err);
+    if (rc < 0)
         return 1;
+    if (from)
+        fprintf(out, "copied the catalog (%d changes)\n", changes);
     fprintf(out, "created tenant %s (%s) at %s", s.slug, s.name, s.hosts[0]);
     for (size_t i = 1; i < s.nhosts; i++)
         fprintf(out, ", %s", s.hosts[i]);

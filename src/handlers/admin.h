@@ -127,4 +127,12 @@ int ec_h_admin_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res);
 
+/* admin_tenants.c: operators' onboarding: the platform's tenants, the
+   form of a new one, its create, one tenant */
+int ec_h_admin_tenants(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_tenant_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_tenant_create(struct ec_request *req,
+                                  struct ec_response *res);
+int ec_h_admin_tenant(struct ec_request *req, struct ec_response *res);
+
 #endif

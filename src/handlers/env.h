@@ -80,6 +80,9 @@ struct ec_env {
     /* the worker's themes, for what is rendered outside a page (the
        contract summary an order stores, handlers/contract_summary.h) */
     struct ec_themes *themes;
+    /* the themes' root, for what checks a theme rather than renders with
+       it (whether it speaks a new shop's locale: admin_tenants.c) */
+    const char *templates_dir;
 };
 
 #endif

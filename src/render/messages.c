@@ -339,6 +339,21 @@ cat_clear(struct ec_msgcat *c)
     c->locale = NULL;
 }
 
+int
+ec_messages_speaks(const char *dir, const char *locale)
+{
+    struct ec_messages *m;
+    int ok;
+
+    if (!locale || strlen(locale) < 2)
+        return 0;
+    m = ec_messages_new(dir, -1);
+    ok = strncmp(ec_msgcat_locale(ec_messages_get(m, NULL, locale)), locale,
+                 2) == 0;
+    ec_messages_free(m);
+    return ok;
+}
+
 void
 ec_messages_free(struct ec_messages *m)
 {

@@ -86,6 +86,14 @@ void ec_messages_free(struct ec_messages *m);
 const struct ec_msgcat *ec_messages_get(struct ec_messages *m, const char *slug,
                                         const char *locale);
 
+/*
+ * Whether the default theme under dir speaks locale, in its own or its
+ * language's catalog (ec_messages_get()'s choice; otherwise a shop in
+ * locale would read the fallback language): 1 or 0. Reads the files
+ * afresh, for a new shop's check rather than a page.
+ */
+int ec_messages_speaks(const char *dir, const char *locale);
+
 /* The locale the catalog speaks ("da-DK", "en"): the page's lang. */
 const char *ec_msgcat_locale(const struct ec_msgcat *c);
 

@@ -313,3 +313,33 @@ ec_tenant_list(struct ec_db *db, void (*emit)(const char *line, void *ctx),
                       " GROUP BY t.id ORDER BY t.slug",
                       NULL, 0, list_row, &l, NULL);
 }
+
+struct each_ctx {
+    ec_tenant_row_fn fn;
+    void *ctx;
+};
+
+static int
+each_row(const struct ec_db_row *row, void *ctx)
+{
+    struct each_ctx *e = ctx;
+    struct ec_tenant_row t = {row->vals[0], row->vals[1], row->vals[2],
+                              row->vals[3], row->vals[4] ? row->vals[4] : ""};
+
+    return e->fn(&t, e->ctx);
+}
+
+int
+ec_tenant_each(struct ec_db *db, ec_tenant_row_fn fn, void *ctx)
+{
+    struct each_ctx e = {fn, ctx};
+
+    return ec_db_exec(db,
+                      "SELECT t.slug, t.name, t.status, t.locale,"
+                      " GROUP_CONCAT(d.host ORDER BY d.is_primary DESC,"
+                      " d.host SEPARATOR ',')"
+                      " FROM tenants t LEFT JOIN tenant_domains d"
+                      " ON d.tenant_id = t.id"
+                      " GROUP BY t.id ORDER BY t.slug",
+                      NULL, 0, each_row, &e, NULL);
+}

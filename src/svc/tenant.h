@@ -76,6 +76,23 @@ struct json_object *ec_tenant_to_json(const struct ec_tenant *t,
 int ec_tenant_set_status(struct ec_db *db, const char *slug,
                          const char *status);
 
+/* A tenant as a list of the platform's tenants shows it; borrowed for
+   the call of an ec_tenant_row_fn only. */
+struct ec_tenant_row {
+    const char *slug;
+    const char *name;
+    const char *status;
+    const char *locale;
+    const char *hosts; /* comma-separated, the primary first; "" for none */
+};
+
+/* Called per tenant of ec_tenant_each(); non-zero stops it. */
+typedef int (*ec_tenant_row_fn)(const struct ec_tenant_row *t, void *ctx);
+
+/* Every tenant by slug, to fn: 0, fn's non-zero value or a store error.
+   Operators' reads across tenants only (the panel's tenants screen). */
+int ec_tenant_each(struct ec_db *db, ec_tenant_row_fn fn, void *ctx);
+
 /* Print "slug<TAB>status<TAB>name<TAB>hosts" lines for every tenant. */
 int ec_tenant_list(struct ec_db *db, void (*emit)(const char *line, void *ctx),
                    void *ctx);

@@ -7,10 +7,14 @@
 
 #include <json-c/json.h>
 
+#include "core/check.h"
 #include "core/contrast.h"
 #include "core/err.h"
 #include "core/tztime.h"
 #include "store/db.h"
+#include "svc/audit.h"
+#include "svc/catalog_export.h"
+#include "svc/catalog_import.h"
 
 /*
  * ISO 4217 codes in use whose minor unit is two digits: prices are
@@ -42,6 +46,7 @@ refuse(struct ec_tenant_refusal *why, const char *field, const char *fmt, ...)
     va_list ap;
 
     why->field = field;
+    why->host = NULL;
     va_start(ap, fmt);
     vsnprintf(why->message, sizeof(why->message), fmt, ap);
     va_end(ap);
@@ -111,10 +116,12 @@ ec_tenant_host_check(const char *host, struct ec_tenant_refusal *why)
     }
     return 0;
 bad:
-    return refuse(why, "host",
-                  "'%s' is not a hostname as browsers send it: lower-case "
-                  "letters, digits, '-' and dots, no port, no scheme",
-                  host ? host : "");
+    refuse(why, "host",
+           "'%s' is not a hostname as browsers send it: lower-case "
+           "letters, digits, '-' and dots, no port, no scheme",
+           host ? host : "");
+    why->host = host;
+    return -1;
 }
 
 static int
@@ -345,8 +352,11 @@ hosts_check(const struct ec_tenant_spec *s, struct ec_tenant_refusal *why)
         if (ec_tenant_host_check(s->hosts[i], why) < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
-            if (strcmp(s->hosts[i], s->hosts[j]) == 0)
-                return refuse(why, "host", "%s is named twice", s->hosts[i]);
+            if (strcmp(s->hosts[i], s->hosts[j]) == 0) {
+                refuse(why, "host", "%s is named twice", s->hosts[i]);
+                why->host = s->hosts[i];
+                return -1;
+            }
     }
     return 0;
 }
@@ -369,21 +379,82 @@ ec_tenant_name_check(const char *name, struct ec_tenant_refusal *why)
 }
 
 int
+ec_tenant_vat_parse(const char *s, int *bp, struct ec_tenant_refusal *why)
+{
+    char *end;
+    long whole;
+    int v;
+
+    if (!s || s[0] < '0' || s[0] > '9')
+        goto bad;
+    whole = strtol(s, &end, 10);
+    if (whole > 100)
+        goto bad;
+    v = (int)whole * 100;
+    if (*end == '.') {
+        const char *f = end + 1;
+
+        if (f[0] < '0' || f[0] > '9' || (f[1] && (f[1] < '0' || f[1] > '9')))
+            goto bad;
+        v += (f[0] - '0') * 10 + (f[1] ? f[1] - '0' : 0);
+        end = (char *)f + (f[1] ? 2 : 1);
+    }
+    if (*end || v > 10000)
+        goto bad;
+    *bp = v;
+    return 0;
+bad:
+    return refuse(why, "vat",
+                  "the VAT rate is a percentage from 0 to 100 with at most "
+                  "two decimals (25, 12.5), not '%s'",
+                  s ? s : "");
+}
+
+int
+ec_tenant_spec_refusals(const struct ec_tenant_spec *s, ec_tenant_refusal_fn fn,
+                        void *ctx)
+{
+    struct ec_tenant_refusal why;
+    int n = 0;
+
+/* each rule on its own, so one bad field hides no other */
+#define RULE(check)                                                            \
+    do {                                                                       \
+        if ((check) < 0) {                                                     \
+            fn(&why, ctx);                                                     \
+            n++;                                                               \
+        }                                                                      \
+    } while (0)
+    RULE(ec_tenant_slug_check(s->slug, &why));
+    RULE(ec_tenant_name_check(s->name, &why));
+    RULE(hosts_check(s, &why));
+    RULE(ec_tenant_currency_check(s->currency, &why));
+    RULE(locale_check(s->locale, &why));
+    RULE(zone_check(s->time_zone, &why));
+    RULE(s->vat_rate_bp < 0 || s->vat_rate_bp > 10000
+             ? refuse(&why, "vat", "the VAT rate is 0 to 100 %%")
+             : 0);
+    RULE(ec_tenant_palette_check(&s->palette, &why));
+#undef RULE
+    return n;
+}
+
+/* The first refusal, into ctx's struct ec_tenant_refusal. */
+static void
+keep_first(const struct ec_tenant_refusal *why, void *ctx)
+{
+    struct ec_tenant_refusal *first = ctx;
+
+    if (!first->field)
+        *first = *why;
+}
+
+int
 ec_tenant_spec_check(const struct ec_tenant_spec *s,
                      struct ec_tenant_refusal *why)
 {
-    if (ec_tenant_slug_check(s->slug, why) < 0 ||
-        ec_tenant_name_check(s->name, why) < 0)
-        return -1;
-    if (hosts_check(s, why) < 0)
-        return -1;
-    if (ec_tenant_currency_check(s->currency, why) < 0)
-        return -1;
-    if (locale_check(s->locale, why) < 0 || zone_check(s->time_zone, why) < 0)
-        return -1;
-    if (s->vat_rate_bp < 0 || s->vat_rate_bp > 10000)
-        return refuse(why, "vat", "the VAT rate is 0 to 100 %%");
-    return ec_tenant_palette_check(&s->palette, why);
+    why->field = NULL;
+    return ec_tenant_spec_refusals(s, keep_first, why) ? -1 : 0;
 }
 
 /* "#abc" as "#aabbcc", as the table keeps colours. */
@@ -432,6 +503,7 @@ taken(struct ec_db *db, const struct ec_tenant_spec *s,
         if (found) {
             refuse(why, "host", "%s is served by another tenant already",
                    s->hosts[i]);
+            why->host = s->hosts[i];
             return EC_ERR_CONFLICT;
         }
     }
@@ -482,10 +554,47 @@ insert_tenant(struct ec_db *db, const struct ec_tenant_spec *s, long long *id)
     return 0;
 }
 
-int
-ec_tenant_create(struct ec_db *db, const struct ec_tenant_spec *s,
-                 long long *id, struct ec_tenant_refusal *why)
+/* The tenant as its create's audit row shows it (colours as stored). */
+static struct json_object *
+created_json(const struct ec_tenant_spec *s, const char *from)
 {
+    struct json_object *o = json_object_new_object();
+    struct json_object *hosts = json_object_new_array();
+    const char *colour[5] = {s->palette.primary, s->palette.on_primary,
+                             s->palette.background, s->palette.text,
+                             s->palette.accent};
+    static const char *const keys[5] = {"color_primary", "color_on_primary",
+                                        "color_background", "color_text",
+                                        "color_accent"};
+    char c[8];
+
+    json_object_object_add(o, "slug", json_object_new_string(s->slug));
+    json_object_object_add(o, "name", json_object_new_string(s->name));
+    for (size_t i = 0; i < s->nhosts; i++)
+        json_object_array_add(hosts, json_object_new_string(s->hosts[i]));
+    json_object_object_add(o, "hosts", hosts);
+    json_object_object_add(o, "currency", json_object_new_string(s->currency));
+    json_object_object_add(o, "locale", json_object_new_string(s->locale));
+    json_object_object_add(o, "time_zone",
+                           json_object_new_string(s->time_zone));
+    json_object_object_add(o, "vat_rate_bp",
+                           json_object_new_int(s->vat_rate_bp));
+    for (int i = 0; i < 5; i++) {
+        canonical(colour[i], c);
+        json_object_object_add(o, keys[i], json_object_new_string(c));
+    }
+    json_object_object_add(o, "catalog_from",
+                           from ? json_object_new_string(from) : NULL);
+    return o;
+}
+
+/* ec_tenant_create(), the audit row naming from. */
+static int
+create_audited(struct ec_db *db, const struct ec_tenant_spec *s,
+               const char *from, const struct ec_audit_actor *who,
+               long long *id, struct ec_tenant_refusal *why)
+{
+    struct json_object *after;
     int rc;
 
     if (ec_tenant_spec_check(s, why) < 0)
@@ -494,15 +603,97 @@ ec_tenant_create(struct ec_db *db, const struct ec_tenant_spec *s,
         return rc;
     if ((rc = ec_db_begin(db)) < 0)
         return rc;
+    after = created_json(s, from);
     rc = insert_tenant(db, s, id);
+    if (rc == 0)
+        rc = ec_audit_record(db, *id, who, "tenant", s->slug, "create", NULL,
+                             after);
+    json_object_put(after);
     if (rc == 0)
         rc = ec_db_commit(db);
     if (rc < 0) {
         ec_db_rollback(db);
+        *id = 0;
         if (rc == EC_ERR_CONFLICT) /* another create won the race */
             refuse(why, "host",
                    "the slug or a hostname was taken in the meantime");
     }
+    return rc;
+}
+
+int
+ec_tenant_create(struct ec_db *db, const struct ec_tenant_spec *s,
+                 const struct ec_audit_actor *who, long long *id,
+                 struct ec_tenant_refusal *why)
+{
+    return create_audited(db, s, NULL, who, id, why);
+}
+
+/* The catalog of tenant from, checked as a tenant in zone_name will read
+   it: 0 with *doc (the caller's), EC_ERR_INVALID_FIELD with why, or a
+   store error. */
+static int
+catalog_of(struct ec_db *db, const char *from, const char *zone_name,
+           struct json_object **doc, struct ec_tenant_refusal *why)
+{
+    struct ec_check_error cerr;
+    struct ec_tztime_zone *zone = NULL;
+    int rc = ec_catalog_export(db, from, doc);
+
+    if (rc == EC_ERR_NOT_FOUND) {
+        refuse(why, "catalog_from", "no tenant '%s'", from);
+        return EC_ERR_INVALID_FIELD;
+    }
+    if (rc < 0)
+        return rc;
+    ec_tztime_load(zone_name, &zone); /* checked with the spec */
+    rc = ec_catalog_doc_validate(*doc, zone, &cerr);
+    ec_tztime_zone_free(zone);
+    if (rc < 0) {
+        json_object_put(*doc);
+        *doc = NULL;
+        refuse(why, "catalog_from", "the catalog of %s does not fit: %s: %s",
+               from, cerr.path, cerr.message);
+        return EC_ERR_INVALID_FIELD;
+    }
+    return 0;
+}
+
+static void
+count_line(const char *line, void *ctx)
+{
+    (void)line;
+    (*(int *)ctx)++;
+}
+
+int
+ec_tenant_onboard(struct ec_db *db, const struct ec_tenant_spec *s,
+                  const char *from, const struct ec_audit_actor *who,
+                  long long *id, int *changes, struct ec_tenant_refusal *why)
+{
+    struct json_object *doc = NULL;
+    struct ec_check_error cerr;
+    int rc;
+
+    *id = 0;
+    *changes = 0;
+    /* everything that can be checked before a row is written */
+    if (ec_tenant_spec_check(s, why) < 0)
+        return EC_ERR_INVALID_FIELD;
+    if (from && (rc = catalog_of(db, from, s->time_zone, &doc, why)) < 0)
+        return rc;
+    rc = create_audited(db, s, from, who, id, why);
+    if (rc == 0 && doc) {
+        rc = ec_catalog_import(db, s->slug, doc, &cerr, count_line, changes);
+        if (rc == EC_ERR_INVALID_FIELD)
+            refuse(why, "catalog_from",
+                   "the catalog could not be copied (%s); the tenant was not "
+                   "created",
+                   cerr.message);
+        if (rc < 0)
+            ec_tenant_discard(db, *id);
+    }
+    json_object_put(doc);
     return rc;
 }
 

@@ -21,15 +21,20 @@
  *   - VAT rate: 0 to 10000 basis points;
  *   - palette: ec_tenant_palette_check().
  *
- * A create writes the tenant and its hostnames in one transaction, or
- * nothing. Telling workers (svc/invalidate.h) is the caller's job, after
- * the commit: a worker may hold the new hostnames as unknown.
+ * A create writes the tenant, its hostnames and its audit row (object
+ * "tenant", the slug, action "create") in one transaction, or nothing.
+ * ec_tenant_onboard() is the whole of onboarding (the checks, the create,
+ * the first catalog copied from another tenant), the one path ecomctl's
+ * `tenant create` and the panel's form both take. Telling workers
+ * (svc/invalidate.h) is the caller's job, after the commit: a worker may
+ * hold the new hostnames as unknown.
  */
 #ifndef EC_SVC_TENANT_CREATE_H
 #define EC_SVC_TENANT_CREATE_H
 
 #include <stddef.h>
 
+struct ec_audit_actor;
 struct ec_db;
 struct json_object;
 
@@ -58,10 +63,13 @@ struct ec_tenant_spec {
 };
 
 /* Why an input was refused: the field ("slug", "host", "color_text", …)
-   and a sentence. */
+   and a sentence; for a hostname, which one (borrowed from the input;
+   NULL for the field as a whole), so a form can name it in its own
+   words. */
 struct ec_tenant_refusal {
     const char *field;
     char message[256];
+    const char *host;
 };
 
 /* The defaults of the tenants table (Danish kroner, da-DK,
@@ -114,18 +122,59 @@ int ec_tenant_palette_each(const struct ec_tenant_palette *p,
    characters. 0, or -1 with why. */
 int ec_tenant_name_check(const char *name, struct ec_tenant_refusal *why);
 
+/* A VAT rate as a percentage, "25", "12.5" or "12.75" (0 to 100, at
+   most two decimals), into *bp in basis points: 0, or -1 with why
+   (field "vat"). */
+int ec_tenant_vat_parse(const char *s, int *bp, struct ec_tenant_refusal *why);
+
 /* Every rule above but uniqueness (reads the zone files). 0 or -1. */
 int ec_tenant_spec_check(const struct ec_tenant_spec *s,
                          struct ec_tenant_refusal *why);
 
+/* Called with each refusal of ec_tenant_spec_refusals(); borrowed for the
+   call. */
+typedef void (*ec_tenant_refusal_fn)(const struct ec_tenant_refusal *why,
+                                     void *ctx);
+
 /*
- * Check s and create the tenant with its hostnames in one transaction.
- * Returns 0 with *id; EC_ERR_INVALID_FIELD (a rule) or EC_ERR_CONFLICT
- * (the slug or a hostname is taken) with why filled and nothing written;
- * or the database's error.
+ * The rules of ec_tenant_spec_check(), every field checked rather than
+ * stopping at the first, for a form that answers each bad field at its
+ * place: fn gets each refusal in ec_tenant_spec_check()'s order (at most
+ * one a field; the palette's first failing pairing or malformed colour).
+ * Returns how many.
+ */
+int ec_tenant_spec_refusals(const struct ec_tenant_spec *s,
+                            ec_tenant_refusal_fn fn, void *ctx);
+
+/*
+ * Check s and create the tenant with its hostnames and who's audit row
+ * in one transaction. Returns 0 with *id; EC_ERR_INVALID_FIELD (a rule)
+ * or EC_ERR_CONFLICT (the slug or a hostname is taken) with why filled
+ * and nothing written; or the database's error.
  */
 int ec_tenant_create(struct ec_db *db, const struct ec_tenant_spec *s,
-                     long long *id, struct ec_tenant_refusal *why);
+                     const struct ec_audit_actor *who, long long *id,
+                     struct ec_tenant_refusal *why);
+
+/*
+ * Onboarding, as `ecomctl tenant create` and the panel do it: check s;
+ * with from (NULL: none), read that tenant's catalog as `catalog export`
+ * writes it and check it in s's time zone; create the tenant as
+ * ec_tenant_create() does (the audit row names from as "catalog_from");
+ * then import the catalog as `catalog import` does, with *changes the
+ * number of changes it made. Should the import fail, the new tenant is
+ * removed again, so a failed onboarding leaves nothing behind.
+ *
+ * Returns 0 with *id; EC_ERR_INVALID_FIELD or EC_ERR_CONFLICT with why
+ * (field "catalog_from" for a source that does not exist or whose
+ * catalog does not fit); or a store error. *id is set (non-zero) as soon
+ * as the tenant existed, even for a moment: the caller tells the workers
+ * then, as one may have found it.
+ */
+int ec_tenant_onboard(struct ec_db *db, const struct ec_tenant_spec *s,
+                      const char *from, const struct ec_audit_actor *who,
+                      long long *id, int *changes,
+                      struct ec_tenant_refusal *why);
 
 /*
  * Remove tenant id again when what should have followed its create (its

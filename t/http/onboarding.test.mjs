@@ -71,6 +71,10 @@ test('a new tenant answers on its hostnames on the very next request, in its lan
   assert.match(show.stdout, /^payment\t\S+/m);
   assert.match(show.stdout, /^downstream\t/m);
   assert.equal(ctl('tenant', 'show', `${tag}-nobody`).status, 1);
+  // audited as every ecomctl change is (the panel's create writes the same row)
+  assert.equal(sql(`SELECT a.actor_kind, a.actor_label, a.action, JSON_VALUE(a.after_json, '$.hosts[1]')
+    FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.slug = '${slug}' AND a.object_type = 'tenant'`),
+  `cli\tecomctl\tcreate\t${www}`);
 });
 
 test('without Redis the tenant is still made, and the operator told how to tell the workers later', async () => {

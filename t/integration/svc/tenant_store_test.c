@@ -24,12 +24,15 @@
 #include "core/log.h"
 #include "fixture.h"
 #include "store/db.h"
+#include "svc/audit.h"
 #include "svc/tenant.h"
 #include "svc/tenant_create.h"
 #include "svc/tenant_logo.h"
 
 #define SLUG "onbtest"
 #define SLUG2 "onbtest-2"
+/* every tenant's create recorded */
+#define AUDITS "SELECT COUNT(*) FROM audit_log WHERE object_type = 'tenant'"
 #define HOST "onbtest.localhost"
 #define HOST_WWW "www.onbtest.localhost"
 
@@ -82,6 +85,7 @@ test_create_and_read_back(void)
     struct json_object *hosts;
     struct ec_tenant *t;
     long long id = 0;
+    char q[512];
 
     CU_ASSERT_EQUAL_FATAL(ec_db_ping(db), 0);
     drop_tenants();
@@ -89,7 +93,8 @@ test_create_and_read_back(void)
     s.currency = "EUR", s.locale = "en", s.time_zone = "Europe/Dublin";
     s.vat_rate_bp = 2300;
     s.palette.text = "#222";
-    CU_ASSERT_EQUAL_FATAL(ec_tenant_create(db, &s, &id, &why), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_tenant_create(db, &s, &ec_audit_cli, &id, &why),
+                          0);
     CU_ASSERT(id > 0);
     CU_ASSERT_EQUAL_FATAL(ec_tenant_load(db, SLUG, &t), 0);
     CU_ASSERT_EQUAL(t->id, id);
@@ -110,6 +115,15 @@ test_create_and_read_back(void)
     CU_ASSERT_EQUAL(count("SELECT is_primary FROM tenant_domains"
                           " WHERE host = '" HOST "'"),
                     1);
+    /* its audit row, written in the create's transaction */
+    snprintf(q, sizeof(q),
+             "SELECT COUNT(*) FROM audit_log WHERE tenant_id = %lld AND "
+             "object_type = 'tenant' AND object_id = '" SLUG "' AND action "
+             "= 'create' AND actor_kind = 'cli' AND before_json IS NULL AND "
+             "JSON_VALUE(after_json, '$.color_text') = '#222222' AND "
+             "JSON_VALUE(after_json, '$.hosts[1]') = '" HOST_WWW "'",
+             id);
+    CU_ASSERT_EQUAL(count(q), 1);
 }
 
 static void
@@ -117,28 +131,33 @@ test_refusals_write_nothing(void)
 {
     struct ec_tenant_spec s = spec(SLUG, "onbtest-other.localhost");
     struct ec_tenant_refusal why;
-    long long id = 0;
+    long long id = 0, audits = count(AUDITS);
 
     /* the slug is taken */
-    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &id, &why), EC_ERR_CONFLICT);
+    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &ec_audit_cli, &id, &why),
+                    EC_ERR_CONFLICT);
     EC_ASSERT_STR(why.field, "slug");
     /* a hostname is another tenant's: the second one, so the first was
        looked at and passed */
     s = spec(SLUG2, "onbtest-2.localhost");
     s.hosts[1] = HOST_WWW, s.nhosts = 2;
-    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &id, &why), EC_ERR_CONFLICT);
+    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &ec_audit_cli, &id, &why),
+                    EC_ERR_CONFLICT);
     EC_ASSERT_STR(why.field, "host");
     CU_ASSERT(strstr(why.message, HOST_WWW) != NULL);
     /* a rule */
     s = spec(SLUG2, "onbtest-2.localhost");
     s.palette.on_primary = "#ffd700", s.palette.primary = "#ffffff";
-    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &id, &why), EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(ec_tenant_create(db, &s, &ec_audit_cli, &id, &why),
+                    EC_ERR_INVALID_FIELD);
     CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM tenants"
                           " WHERE slug = '" SLUG2 "'"),
                     0);
     CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM tenant_domains"
                           " WHERE host LIKE 'onbtest-%'"),
                     0);
+    /* nor an audit row */
+    CU_ASSERT_EQUAL(count(AUDITS), audits);
 }
 
 /* A worker's cache keeps a host it found unknown: the reason a create
@@ -154,7 +173,8 @@ test_unknown_host_cached_until_flushed(void)
 
     CU_ASSERT_EQUAL(ec_tenant_resolve(c, db, "onbtest-2.localhost", &t),
                     EC_ERR_UNKNOWN_HOST);
-    CU_ASSERT_EQUAL_FATAL(ec_tenant_create(db, &s, &id, &why), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_tenant_create(db, &s, &ec_audit_cli, &id, &why),
+                          0);
     CU_ASSERT_EQUAL(ec_tenant_resolve(c, db, "onbtest-2.localhost", &t),
                     EC_ERR_UNKNOWN_HOST);
     ec_tenant_cache_flush(c);

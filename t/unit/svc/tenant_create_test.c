@@ -143,6 +143,20 @@ test_spec_refusals(void)
     expect(&s, "host", "at least one");
     s = spec(), s.hosts[1] = "newbrand.localhost", s.nhosts = 2;
     expect(&s, "host", "named twice");
+    {
+        struct ec_tenant_refusal why;
+
+        /* which hostname, for a form's own words */
+        s = spec(), s.hosts[1] = "Www.newbrand.localhost", s.nhosts = 2;
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_EQUAL(why.host, s.hosts[1]);
+        s = spec(), s.nhosts = 0;
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_NULL(why.host);
+        s = spec(), s.name = "";
+        CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+        CU_ASSERT_PTR_NULL(why.host);
+    }
     s = spec(), s.time_zone = "Europe/Atlantis";
     expect(&s, "time_zone", "Europe/Atlantis");
     s = spec(), s.time_zone = "../../etc/passwd";
@@ -157,6 +171,87 @@ test_spec_refusals(void)
     expect(&s, "currency", "ABC");
     s = spec(), s.palette.text = "#12345";
     expect(&s, "color_text", "#12345");
+}
+
+/* The VAT as a percentage, as the command's --vat and the panel's field
+   take it. */
+static void
+test_vat_parse(void)
+{
+    static const struct {
+        const char *in;
+        int bp; /* -1: refused */
+    } cases[] = {
+        {"25", 2500},      {"0", 0},        {"100", 10000},
+        {"12.5", 1250},    {"12.75", 1275}, {"7.05", 705},
+        {"100.00", 10000}, {"100.01", -1},  {"101", -1},
+        {"125", -1},       {"-1", -1},      {"+5", -1},
+        {"25.125", -1},    {"25.", -1},     {".5", -1},
+        {"25%", -1},       {"12,5", -1},    {"", -1},
+        {" 25", -1},       {"1e2", -1},     {"99999999999999999999", -1},
+    };
+    struct ec_tenant_refusal why;
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        int bp = -7, rc;
+
+        memset(&why, 0, sizeof(why));
+        rc = ec_tenant_vat_parse(cases[i].in, &bp, &why);
+        if ((rc == 0 ? bp : -1) != cases[i].bp)
+            fprintf(stderr, "\n    vat '%s': %d, not %d\n", cases[i].in,
+                    rc == 0 ? bp : -1, cases[i].bp);
+        CU_ASSERT_EQUAL(rc == 0 ? bp : -1, cases[i].bp);
+        if (cases[i].bp < 0) {
+            EC_ASSERT_STR(why.field, "vat");
+            CU_ASSERT_EQUAL(bp, -7); /* untouched */
+        }
+    }
+    CU_ASSERT_EQUAL(ec_tenant_vat_parse(NULL, &(int){0}, &why), -1);
+}
+
+struct seen {
+    const char *fields[16];
+    size_t n;
+};
+
+static void
+note(const struct ec_tenant_refusal *why, void *ctx)
+{
+    struct seen *s = ctx;
+
+    if (s->n < 16)
+        s->fields[s->n++] = why->field;
+}
+
+/* Every bad field reported, once, in ec_tenant_spec_check()'s order, and
+   the first one the same as ec_tenant_spec_check()'s. */
+static void
+test_spec_every_refusal(void)
+{
+    static const char *const order[] = {"slug",     "name",      "host",
+                                        "currency", "locale",    "time_zone",
+                                        "vat",      "color_text"};
+    struct ec_tenant_spec s = spec();
+    struct ec_tenant_refusal why;
+    struct seen seen = {{NULL}, 0};
+
+    CU_ASSERT_EQUAL(ec_tenant_spec_refusals(&s, note, &seen), 0);
+    CU_ASSERT_EQUAL(seen.n, 0);
+    s.slug = "Bad_Slug", s.name = "", s.hosts[0] = "Shop.Example:8080";
+    s.currency = "JPY", s.locale = "dansk", s.time_zone = "Europe/Atlantis";
+    s.vat_rate_bp = 12500, s.palette.text = "#777";
+    CU_ASSERT_EQUAL(ec_tenant_spec_refusals(&s, note, &seen), 8);
+    CU_ASSERT_EQUAL_FATAL(seen.n, 8);
+    for (size_t i = 0; i < 8; i++)
+        EC_ASSERT_STR(seen.fields[i], order[i]);
+    CU_ASSERT_EQUAL(ec_tenant_spec_check(&s, &why), -1);
+    EC_ASSERT_STR(why.field, "slug");
+    /* one bad field hides no other, and a good one is not reported */
+    s = spec(), s.locale = "dansk", s.palette.accent = "red";
+    seen.n = 0;
+    CU_ASSERT_EQUAL(ec_tenant_spec_refusals(&s, note, &seen), 2);
+    EC_ASSERT_STR(seen.fields[0], "locale");
+    EC_ASSERT_STR(seen.fields[1], "color_accent");
 }
 
 static void
@@ -314,6 +409,8 @@ static const struct ec_test tests[] = {
     {"currency", test_currency},
     {"the defaults pass", test_defaults_pass},
     {"refusals name their field", test_spec_refusals},
+    {"the VAT rate as a percentage", test_vat_parse},
+    {"every bad field refused, in order", test_spec_every_refusal},
     {"palette against WCAG AA", test_palette},
     {"palette: notices, highlights, errors", test_palette_derived},
     {"palette: form fields' borders", test_palette_borders},
