@@ -94,9 +94,15 @@ struct ec_request {
     long long api_key_id;
     const char *api_key_name;
     /* the signed-in staff member on an admin route (EC_R_STAFF), read
-       again from MySQL for this request by the dispatcher; NULL
+       again from MySQL for this request by the dispatcher; on a
+       storefront route (CATALOG) too, when the browser carries the staff
+       marker and its session is a staff member's (the staff lens); NULL
        elsewhere (svc/staff.h, handlers/env.h) */
     const struct ec_staff *staff;
+    /* on a storefront route, the staff lens's member when their role may
+       sell: the sales agent this request shops for a customer as (its
+       channel the outbound one), whom an order records; else NULL */
+    const struct ec_staff *agent;
     struct timespec started;
 };
 
