@@ -146,6 +146,27 @@ here_model(struct ec_request *req, struct json_object *model)
     json_object_object_add(model, "here", json_object_new_string(p));
 }
 
+/*
+ * The sales agent's banner on every storefront page (the staff lens,
+ * docs/admin.md "Sales agents"): "agent" {name, outbound: whether the
+ * page shows the outbound channel, which a shop without one cannot}.
+ */
+static void
+agent_model(const struct ec_request *req, struct json_object *model)
+{
+    struct json_object *o;
+
+    if (!req->agent)
+        return;
+    o = json_object_new_object();
+    json_object_object_add(o, "name", json_object_new_string(req->agent->name));
+    json_object_object_add(
+        o, "outbound",
+        json_object_new_boolean(req->channel &&
+                                req->channel->kind == EC_CHANNEL_OUTBOUND));
+    json_object_object_add(model, "agent", o);
+}
+
 static struct json_object *
 page_model(const struct ec_app *app, struct ec_request *req,
            struct json_object *model)
@@ -165,6 +186,7 @@ page_model(const struct ec_app *app, struct ec_request *req,
             json_object_new_string(req->csrf_token ? req->csrf_token : ""));
         json_object_object_add(model, "preview", b);
     }
+    agent_model(req, model);
     if (req->tenant)
         json_object_object_add(model, "tenant",
                                ec_tenant_to_json(req->tenant, static_url));
@@ -608,6 +630,12 @@ check_staff(struct ec_app *app, struct ec_request *req, struct ec_response *res,
     return 0;
 }
 
+static void
+free_catalog(void *c)
+{
+    ec_catalog_free(c);
+}
+
 /*
  * A staff preview of this page (handlers/preview.h): the cookie signed
  * for this session and host, the session still signed in as the staff
@@ -616,12 +644,6 @@ check_staff(struct ec_app *app, struct ec_request *req, struct ec_response *res,
  * asked), as its channel, at its instant, never cached. Anything less
  * and the page is the ordinary one: a preview cookie grants nothing.
  */
-static void
-free_catalog(void *c)
-{
-    ec_catalog_free(c);
-}
-
 static void
 apply_preview(struct ec_app *app, struct ec_request *req,
               struct ec_response *res)
@@ -632,9 +654,15 @@ apply_preview(struct ec_app *app, struct ec_request *req,
     const struct ec_channel *ch;
     int rc;
 
-    if (ec_preview_read(req, req->at, p) < 0 ||
-        signed_in_staff(app, req, &st) < 0 || st.id != p->staff_id ||
-        !ec_staff_can(st.role, EC_STAFF_READ))
+    if (ec_preview_read(req, req->at, p) < 0)
+        return;
+    /* the staff lens has read the session's staff member already when
+       the browser carries the staff marker */
+    if (!req->staff && signed_in_staff(app, req, &st) == 0)
+        req->staff =
+            memcpy(ec_arena_calloc(req->arena, 1, sizeof(st)), &st, sizeof(st));
+    if (!req->staff || req->staff->id != p->staff_id ||
+        !ec_staff_can(req->staff->role, EC_STAFF_READ))
         return;
     ec_response_header(res, "Cache-Control", "private, no-store");
     if ((rc = ec_catalog_draft_snapshot(app->db, req->tenant->slug, p->draft,
@@ -653,6 +681,47 @@ apply_preview(struct ec_app *app, struct ec_request *req,
     if (p->at)
         req->at = p->at;
     req->preview = p;
+}
+
+/*
+ * The staff lens (docs/admin.md, "Sales agents"): on a storefront route
+ * of a browser that carries the staff marker (EC_STAFF_COOKIE), the
+ * session's staff member (signed_in_staff(), as check_staff() reads it)
+ * into req->staff; one whose role may sell also into req->agent, and
+ * the request shops in the tenant's outbound channel (the first one;
+ * without one, the channel resolved stays). No marker, no session, no
+ * staff member, a disabled one or another tenant's: nothing changes, and
+ * without the marker nothing is read. 0, or a store error: a sales
+ * agent must not be shown the customer's shop as their own.
+ */
+static int
+load_staff_lens(struct ec_app *app, struct ec_request *req)
+{
+    const char *mark = ec_request_cookie(req, EC_STAFF_COOKIE);
+    const struct ec_channel *out;
+    struct ec_staff *st;
+    int rc;
+
+    if (!mark || strcmp(mark, "1") != 0 || !req->session_id ||
+        req->session_fresh)
+        return 0;
+    if ((rc = ec_db_connect(app->db)) < 0)
+        return rc;
+    st = ec_arena_calloc(req->arena, 1, sizeof(*st));
+    rc = signed_in_staff(app, req, st);
+    if (rc == EC_ERR_NOT_SIGNED_IN)
+        return 0;
+    if (rc < 0)
+        return rc;
+    req->staff = st;
+    if (!ec_staff_can(st->role, EC_STAFF_SELL))
+        return 0;
+    req->agent = st;
+    if ((out = ec_channel_outbound(req->catalog))) {
+        req->channel = out;
+        req->channel_rule = NULL;
+    }
+    return 0;
 }
 
 static int
@@ -695,6 +764,11 @@ matched:
         return rc;
     if ((route->flags & EC_R_CATALOG) && (rc = load_catalog(app, req)) < 0)
         return rc;
+    /* the panel's own screens read their staff member in check_staff() */
+    if ((route->flags & EC_R_CATALOG) && !(route->flags & EC_R_STAFF) &&
+        (rc = load_staff_lens(app, req)) < 0)
+        return rc;
+    /* a preview's channel wins over the agent's */
     if ((route->flags & EC_R_PREVIEW) && is_read(req) &&
         ec_request_cookie(req, EC_PREVIEW_COOKIE))
         apply_preview(app, req, res);

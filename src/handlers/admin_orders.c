@@ -8,6 +8,7 @@
  * tenant's order id is 404.
  */
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <json-c/json.h>
@@ -50,6 +51,59 @@ ec_admin_day_start(struct ec_request *req, const char *s, int next, int64_t *t)
     return ec_tztime_to_utc(z, &c, EC_TZTIME_COMPATIBLE, t, NULL);
 }
 
+/* The seller filter's options (m's "agents"): the shop's staff whose
+   role may sell, the one f names selected. */
+struct sellers {
+    struct json_object *list;
+    long long selected;
+};
+
+static int
+add_seller(const struct ec_staff *st, void *ctx)
+{
+    struct sellers *s = ctx;
+    struct json_object *o;
+
+    if (!ec_staff_can(st->role, EC_STAFF_SELL))
+        return 0;
+    o = json_object_new_object();
+    json_object_object_add(o, "id", json_object_new_int64(st->id));
+    json_object_object_add(o, "name", ec_json_str(st->name));
+    json_object_object_add(o, "selected",
+                           json_object_new_boolean(st->id == s->selected));
+    json_object_array_add(s->list, o);
+    return 0;
+}
+
+/* The query's agent ("": every order, "any": any agent's, else a staff
+   id) into f->agent, its options into m; 0, EC_ERR_INVALID_FIELD, or a
+   store error. */
+static int
+read_seller(struct ec_request *req, struct ec_order_filter *f,
+            struct json_object *m)
+{
+    const char *a = ec_request_arg(req, "agent");
+    struct sellers s = {json_object_new_array(), 0};
+    int bad = 0, rc;
+    char *end;
+
+    f->agent = 0;
+    if (a && strcmp(a, "any") == 0)
+        f->agent = EC_ORDER_BY_AGENTS;
+    else if (a && *a) {
+        f->agent = strtoll(a, &end, 10);
+        bad = *end || f->agent < 1;
+    }
+    s.selected = f->agent;
+    json_object_object_add(m, "agents", s.list);
+    json_object_object_add(
+        m, "agents_any",
+        json_object_new_boolean(f->agent == EC_ORDER_BY_AGENTS));
+    if ((rc = ec_staff_each(req->env->db, req->tenant->id, add_seller, &s)) < 0)
+        return rc;
+    return bad ? EC_ERR_INVALID_FIELD : 0;
+}
+
 /* The filter of the query into *f, its fields as typed into m, and
    which one was not understood into *bad (NULL: none). */
 static void
@@ -90,7 +144,7 @@ read_filter(struct ec_request *req, struct ec_order_filter *f,
     json_object_object_add(m, "to", ec_json_str(to ? to : ""));
 }
 
-/* GET /admin/orders[?state=&from=YYYY-MM-DD&to=YYYY-MM-DD] */
+/* GET /admin/orders[?state=&from=YYYY-MM-DD&to=YYYY-MM-DD&agent=any|<id>] */
 int
 ec_h_admin_orders(struct ec_request *req, struct ec_response *res)
 {
@@ -100,6 +154,13 @@ ec_h_admin_orders(struct ec_request *req, struct ec_response *res)
     int rc;
 
     read_filter(req, &f, m, &bad);
+    rc = read_seller(req, &f, m);
+    if (rc == EC_ERR_INVALID_FIELD)
+        bad = "agent";
+    else if (rc < 0) {
+        json_object_put(m);
+        return rc;
+    }
     if (bad) {
         json_object_object_add(
             m, "error",

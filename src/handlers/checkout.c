@@ -40,6 +40,7 @@
 #include "http/response.h"
 #include "render/messages.h"
 #include "svc/basket_identity.h"
+#include "svc/channel.h"
 #include "svc/checkout.h"
 #include "svc/mail.h"
 #include "svc/order.h"
@@ -240,7 +241,8 @@ check_lines(struct ec_request *req, struct ec_response *res,
     int rc;
 
     for (size_t i = 0; i < v->nlines; i++)
-        if (!v->lines[i].offer || v->lines[i].addon_unavailable)
+        if (!v->lines[i].offer || v->lines[i].addon_unavailable ||
+            !ec_channel_sellable(v->lines[i].channel, req->agent != NULL))
             json_object_array_add(ids, json_object_new_string(v->lines[i].id));
     if (json_object_array_length(ids))
         return ec_fail_detail(res, EC_ERR_INVALID_FIELD, "lines",
@@ -458,6 +460,9 @@ place(struct ec_request *req, struct ec_response *res,
         .basket_id = b->id,
         .account_id = owner->account_id,
         .session_hash = owner->session_hash,
+        /* a sales agent checking out for the customer (the dispatcher's
+           staff lens): the order records who sold it */
+        .agent_staff_id = req->agent ? req->agent->id : 0,
         .identity_sealed = cpr.len ? cpr.data : NULL,
         .lines = lines,
         .nlines = v->nlines,

@@ -142,6 +142,14 @@ int ec_h_form_reset(struct ec_request *req, struct ec_response *res);
  * guest's page view costs no Redis read.
  */
 #define EC_SIGNED_IN_COOKIE "signed_in"
+/*
+ * The staff marker (value "1"; set when a staff sign-in completes,
+ * cleared at the staff sign-out): a hint only, granting nothing. A
+ * storefront page looks for a staff session (the dispatcher's staff
+ * lens, docs/admin.md "Sales agents") only when it is present, so a
+ * customer's page view costs no read.
+ */
+#define EC_STAFF_COOKIE "ec_staff"
 
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);

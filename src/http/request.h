@@ -96,7 +96,9 @@ struct ec_request {
     long long api_key_id;
     const char *api_key_name;
     /* the signed-in staff member on an admin route (EC_R_STAFF), read
-       again from MySQL for this request by the dispatcher; NULL
+       again from MySQL for this request by the dispatcher; on a
+       storefront route (CATALOG) too, when the browser carries the staff
+       marker and its session is a staff member's (the staff lens); NULL
        elsewhere (svc/staff.h, handlers/env.h) */
     const struct ec_staff *staff;
     /* the instant the catalog's prices and campaigns are seen at: now,
@@ -104,6 +106,10 @@ struct ec_request {
     int64_t at;
     /* the staff preview this page shows (handlers/preview.h), or NULL */
     const struct ec_preview *preview;
+    /* on a storefront route, the staff lens's member when their role may
+       sell: the sales agent this request shops for a customer as (its
+       channel the outbound one), whom an order records; else NULL */
+    const struct ec_staff *agent;
     struct timespec started;
 };
 

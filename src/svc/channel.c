@@ -57,3 +57,18 @@ ec_channel_resolve(const struct ec_catalog *c,
         }
     return c->default_channel;
 }
+
+const struct ec_channel *
+ec_channel_outbound(const struct ec_catalog *c)
+{
+    for (size_t i = 0; i < c->nchannels; i++)
+        if (c->channels[i].kind == EC_CHANNEL_OUTBOUND)
+            return &c->channels[i];
+    return NULL;
+}
+
+int
+ec_channel_sellable(const struct ec_channel *ch, int agent)
+{
+    return agent || !ch || ch->kind != EC_CHANNEL_OUTBOUND;
+}

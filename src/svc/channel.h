@@ -33,6 +33,23 @@ ec_channel_resolve(const struct ec_catalog *c,
                    const struct ec_channel_request *r,
                    const struct ec_channel_rule **rule);
 
+/*
+ * The channel a sales agent sells in (docs/admin.md, "Sales agents"):
+ * the first of c's channels of kind outbound, in the catalog's order, or
+ * NULL when the tenant has none. The dispatcher's staff lens puts it in
+ * place of what ec_channel_resolve() chose.
+ */
+const struct ec_channel *ec_channel_outbound(const struct ec_catalog *c);
+
+/*
+ * 1 if a line chosen in channel ch may be sold by this checkout (agent:
+ * 1 when a sales agent checks out, the staff lens), else 0: an outbound
+ * channel's line only by an agent, so a line an agent left in a basket
+ * is never sold at telesales terms to a customer who shops on in that
+ * browser after the agent signed out.
+ */
+int ec_channel_sellable(const struct ec_channel *ch, int agent);
+
 /* 1 if path is prefix or starts with prefix + "/". */
 int ec_channel_path_matches(const char *path, const char *prefix);
 

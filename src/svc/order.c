@@ -90,7 +90,7 @@ new_order_valid(const struct ec_order_new *o)
         o->pay_within_s <= 0 ||
         (o->contract_summary &&
          strlen(o->contract_summary) > EC_ORDER_SUMMARY_MAX) ||
-        o->account_id < 0 ||
+        o->account_id < 0 || o->agent_staff_id < 0 ||
         (o->session_hash && !ec_hex_valid(o->session_hash, 64)) ||
         (o->identity_sealed && strlen(o->identity_sealed) > 1024))
         return 0;
@@ -267,6 +267,8 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
         o->account_id > 0 ? EC_DB_I(o->account_id)
                           : (struct ec_db_param){EC_DB_NULL, NULL, 0, 0},
         str_or_null(o->session_hash),
+        o->agent_staff_id > 0 ? EC_DB_I(o->agent_staff_id)
+                              : (struct ec_db_param){EC_DB_NULL, NULL, 0, 0},
         str_or_null(o->identity_sealed),
         EC_DB_I(o->pay_within_s),
     };
@@ -279,9 +281,9 @@ insert_order(struct ec_db *db, const struct ec_order_new *o, const char *id,
                     " customer_phone, customer_address, consent_terms,"
                     " consent_contract_summary, consent_marketing,"
                     " idempotency_key, request_hash, contract_summary,"
-                    " basket_id, account_id, session_hash, identity_sealed,"
-                    " pay_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                    " basket_id, account_id, session_hash, agent_staff_id,"
+                    " identity_sealed, pay_by) VALUES (?, ?, ?, ?, ?, ?, ?,"
+                    " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                     " NOW(6) + INTERVAL ? SECOND)",
                     p, sizeof(p) / sizeof(*p), NULL, NULL, NULL);
     if (rc < 0)
@@ -444,7 +446,7 @@ ec_order_get(struct ec_db *db, long long tenant_id, const char *public_id,
 
 /* ---- the event an outbox row carries ---- */
 
-/* The order's part of an event row (columns 0..13). */
+/* The order's part of an event row (columns 0..15). */
 static void
 add_order_json(struct json_object *o, const struct ec_db_row *row)
 {
@@ -478,6 +480,8 @@ add_order_json(struct json_object *o, const struct ec_db_row *row)
         customer, "identity_verified",
         json_object_new_boolean(row->vals[13] && atoi(row->vals[13])));
     json_object_object_add(o, "customer", customer);
+    /* a sales agent's order names them (docs/orders.md) */
+    json_object_object_add(o, "sold_by", ec_order_json_sold_by(row->vals + 14));
     json_object_object_add(consents, "marketing",
                            json_object_new_boolean(atoi(row->vals[11])));
     json_object_object_add(o, "consents", consents);
@@ -486,9 +490,9 @@ add_order_json(struct json_object *o, const struct ec_db_row *row)
 }
 
 /* An event's rows: one per line of the order, each with the order's
-   columns (0..13), its next outbox seq (14) and the line's (15..25). */
-#define EVENT_SEQ 14
-#define EVENT_LINE 15
+   columns (0..15), its next outbox seq (16) and the line's (17..27). */
+#define EVENT_SEQ 16
+#define EVENT_LINE 17
 
 struct event_rows {
     struct json_object *order;
@@ -535,8 +539,8 @@ event_json(struct ec_db *db, long long tenant_id, long long order_id,
                     " o.customer_name, o.customer_email, o.customer_phone,"
                     " o.customer_address, o.consent_marketing,"
                     " DATE_FORMAT(o.created_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                    " o.identity_sealed IS NOT NULL,"
-                    " (SELECT COALESCE(MAX(x.seq), 0) + 1 FROM outbox x"
+                    " o.identity_sealed IS NOT NULL, " EC_ORDER_SOLD_BY_COLUMNS
+                    ", (SELECT COALESCE(MAX(x.seq), 0) + 1 FROM outbox x"
                     " WHERE x.order_id = o.id),"
                     " l.line_no, l.sku, l.name, l.channel, l.binding_months,"
                     " l.sim_type, l.msisdn, l.porting_msisdn, l.monthly_now,"

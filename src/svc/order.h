@@ -86,6 +86,9 @@ struct ec_order_new {
        guest) and the SHA-256 (64 hex) of the session id, or NULL */
     long long account_id;
     const char *session_hash;
+    /* the sales agent (a staff id) who checked out for the customer, 0
+       for the customer's own order (docs/orders.md, "Sold by an agent") */
+    long long agent_staff_id;
     const char *identity_sealed; /* the CPR number MitID matched, sealed
                                     for "<slug>:order.cpr", or NULL */
     const struct ec_order_line_in *lines;

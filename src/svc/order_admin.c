@@ -26,6 +26,9 @@ read_entry(const struct ec_db_row *row, void *ctx)
     json_object_object_add(
         o, "customer_name",
         json_object_new_string(row->vals[EC_ORDER_SUMMARY_NCOLUMNS]));
+    json_object_object_add(
+        o, "sold_by",
+        ec_order_json_sold_by(row->vals + EC_ORDER_SUMMARY_NCOLUMNS + 1));
     json_object_array_add(ctx, o);
     return 0;
 }
@@ -36,7 +39,7 @@ ec_order_admin_list(struct ec_db *db, long long tenant_id,
 {
     const char *status = ec_order_status_name((enum ec_order_status)f->status);
     unsigned limit = f->limit;
-    struct ec_db_param p[8];
+    struct ec_db_param p[11];
     int rc;
 
     if (limit == 0 || limit > EC_ORDER_ADMIN_LIST_MAX)
@@ -48,16 +51,20 @@ ec_order_admin_list(struct ec_db *db, long long tenant_id,
     p[4] = EC_DB_I(f->from);
     p[5] = EC_DB_I(f->to);
     p[6] = EC_DB_I(f->to);
-    p[7] = EC_DB_I((long long)limit);
+    p[7] = p[8] = p[9] = EC_DB_I(f->agent);
+    p[10] = EC_DB_I((long long)limit);
     *out = json_object_new_array();
     rc = ec_db_exec(db,
-                    "SELECT " EC_ORDER_SUMMARY_COLUMNS ", o.customer_name"
-                    " FROM orders o WHERE o.tenant_id = ?"
+                    "SELECT " EC_ORDER_SUMMARY_COLUMNS ", o.customer_name,"
+                    " " EC_ORDER_SOLD_BY_COLUMNS " FROM orders o"
+                    " WHERE o.tenant_id = ?"
                     " AND (? IS NULL OR o.status = ?)"
                     " AND (? = 0 OR o.created_at >= FROM_UNIXTIME(?))"
                     " AND (? = 0 OR o.created_at < FROM_UNIXTIME(?))"
+                    " AND (? = 0 OR (? = -1 AND o.agent_staff_id IS NOT NULL)"
+                    " OR o.agent_staff_id = ?)"
                     " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
-                    p, 8, read_entry, *out, NULL);
+                    p, 11, read_entry, *out, NULL);
     if (rc < 0) {
         json_object_put(*out);
         *out = NULL;
@@ -98,6 +105,7 @@ read_view(const struct ec_db_row *row, void *ctx)
     json_object_object_add(
         o, "identity_verified",
         json_object_new_boolean(row->vals[15] && atoi(row->vals[15])));
+    json_object_object_add(o, "sold_by", ec_order_json_sold_by(row->vals + 16));
     v->o = o;
     return 1;
 }
@@ -160,8 +168,8 @@ ec_order_admin_view(struct ec_db *db, long long tenant_id,
                     " monthly_total, one_time_total, due_now, min_total,"
                     " vat_due_now, customer_name, customer_email,"
                     " customer_phone, customer_address,"
-                    " identity_sealed IS NOT NULL FROM orders"
-                    " WHERE tenant_id = ? AND public_id = ?",
+                    " identity_sealed IS NOT NULL, " EC_ORDER_SOLD_BY_COLUMNS
+                    " FROM orders o WHERE tenant_id = ? AND public_id = ?",
                     p, 2, read_view, &v, NULL);
     if (rc < 0 || !v.o) {
         json_object_put(v.o);

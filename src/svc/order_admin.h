@@ -23,12 +23,17 @@ struct ec_order_filter {
     int64_t from;   /* made at or after (UTC seconds); 0: no bound */
     int64_t to;     /* made before (UTC seconds); 0: no bound */
     unsigned limit; /* 1..EC_ORDER_ADMIN_LIST_MAX (else the maximum) */
+    /* who sold it: 0 every order, EC_ORDER_BY_AGENTS those any sales
+       agent checked out, else that agent's (a staff id) */
+    long long agent;
 };
+
+#define EC_ORDER_BY_AGENTS (-1)
 
 /*
  * Tenant's orders that f selects, newest first, into *out (a new array
  * of {id, status, created_at, currency, customer_name, totals, lines:
- * count}). 0 or a store error.
+ * count, sold_by}). 0 or a store error.
  */
 int ec_order_admin_list(struct ec_db *db, long long tenant_id,
                         const struct ec_order_filter *f,
@@ -36,7 +41,8 @@ int ec_order_admin_list(struct ec_db *db, long long tenant_id,
 
 /*
  * Order public_id of tenant into *out (a new object): ec_order_view()'s
- * fields, the customer {name, email, phone, address}, each line's
+ * fields, the customer {name, email, phone, address}, sold_by (the
+ * sales agent, or null: svc/order_json.h), each line's
  * breakdown (the JSON the checkout stored: plan and add-ons), and
  * deliveries: [{event_id, seq, type, state, attempts, next_attempt_at,
  * last_error, delivered_at, dead}], by seq. 0, EC_ERR_NOT_FOUND, or a

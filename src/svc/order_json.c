@@ -47,6 +47,19 @@ ec_order_json_summary(const char *const *vals)
 }
 
 struct json_object *
+ec_order_json_sold_by(const char *const *vals)
+{
+    struct json_object *o;
+
+    if (!vals[0])
+        return NULL;
+    o = json_object_new_object();
+    json_object_object_add(o, "agent_id", ec_order_json_int(vals[0]));
+    json_object_object_add(o, "name", ec_order_json_str(vals[1]));
+    return o;
+}
+
+struct json_object *
 ec_order_json_line(const char *const *vals)
 {
     struct json_object *l = json_object_new_object();

@@ -38,6 +38,23 @@ struct json_object *ec_order_json_totals(const char *const *vals,
 /* An order in a list from EC_ORDER_SUMMARY_COLUMNS at vals. */
 struct json_object *ec_order_json_summary(const char *const *vals);
 
+/*
+ * The columns of who sold an order (orders as o), in this order: the
+ * sales agent's staff id (NULL: the customer's own order) and the
+ * agent's name now (NULL when the user is gone). Staff of another tenant
+ * are never named.
+ */
+#define EC_ORDER_SOLD_BY_COLUMNS                                               \
+    "o.agent_staff_id, (SELECT s.name FROM staff_users s"                      \
+    " WHERE s.id = o.agent_staff_id AND (s.tenant_id = o.tenant_id"            \
+    " OR s.tenant_id IS NULL))"
+#define EC_ORDER_SOLD_BY_NCOLUMNS 2
+
+/* "sold_by" from EC_ORDER_SOLD_BY_COLUMNS at vals: {"agent_id", "name"}
+   for an order a sales agent checked out, NULL (JSON null) for a
+   customer's own (docs/orders.md, "Sold by an agent"). */
+struct json_object *ec_order_json_sold_by(const char *const *vals);
+
 /* A line from EC_ORDER_LINE_COLUMNS at vals. */
 struct json_object *ec_order_json_line(const char *const *vals);
 

@@ -8,6 +8,7 @@
 #include "core/err.h"
 #include "store/db.h"
 #include "svc/order.h"
+#include "svc/order_json.h"
 
 struct list_ctx {
     struct json_object *arr;
@@ -42,6 +43,7 @@ order_row(const struct ec_db_row *row, void *ctx)
     json_object_object_add(who, "name", json_object_new_string(row->vals[9]));
     json_object_object_add(who, "email", json_object_new_string(row->vals[10]));
     json_object_object_add(o, "customer", who);
+    json_object_object_add(o, "sold_by", ec_order_json_sold_by(row->vals + 11));
     json_object_array_add(c->arr, o);
     return 0;
 }
@@ -78,18 +80,19 @@ ec_order_page(struct ec_db *db, long long tenant_id,
     p[9] = EC_DB_I(limit);
     c.arr = json_object_new_array();
     /* one statement for every filter: an absent one is NULL and passes */
-    rc = ec_db_exec(db,
-                    "SELECT id, public_id, status,"
-                    " DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
-                    " currency, monthly_total, one_time_total, due_now,"
-                    " min_total, customer_name, customer_email"
-                    " FROM orders WHERE tenant_id = ?"
-                    " AND (? IS NULL OR status = ?)"
-                    " AND (? IS NULL OR created_at >= FROM_UNIXTIME(?))"
-                    " AND (? IS NULL OR created_at < FROM_UNIXTIME(?))"
-                    " AND (? IS NULL OR id < ?)"
-                    " ORDER BY id DESC LIMIT ?",
-                    p, 10, order_row, &c, NULL);
+    rc = ec_db_exec(
+        db,
+        "SELECT id, public_id, status,"
+        " DATE_FORMAT(created_at, '%Y-%m-%dT%H:%i:%sZ'),"
+        " currency, monthly_total, one_time_total, due_now,"
+        " min_total, customer_name, customer_email, " EC_ORDER_SOLD_BY_COLUMNS
+        " FROM orders o WHERE tenant_id = ?"
+        " AND (? IS NULL OR status = ?)"
+        " AND (? IS NULL OR created_at >= FROM_UNIXTIME(?))"
+        " AND (? IS NULL OR created_at < FROM_UNIXTIME(?))"
+        " AND (? IS NULL OR id < ?)"
+        " ORDER BY id DESC LIMIT ?",
+        p, 10, order_row, &c, NULL);
     if (rc < 0) {
         json_object_put(c.arr);
         return rc;

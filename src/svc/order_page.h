@@ -26,7 +26,8 @@ struct ec_order_page_filter {
  * tenant_id's orders that pass f, newest first, as a new JSON array in
  * *out (the caller's): each {"id" (public), "status", "created_at",
  * "currency", "monthly_total", "one_time_total", "due_now", "min_total",
- * "customer": {"name", "email"}}, and *cursor the last one's cursor (0
+ * "customer": {"name", "email"}, "sold_by": the sales agent {"agent_id",
+ * "name"} or null (svc/order_json.h)}, and *cursor the last one's cursor (0
  * when fewer than the limit came back). 0, EC_ERR_INVALID_FIELD for a
  * limit out of range, or the database's error.
  */

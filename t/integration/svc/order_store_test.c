@@ -104,10 +104,12 @@ add_number(const char *msisdn)
                           0);
 }
 
-/* A new order of one line with msisdn (may be NULL) at provider. */
+/* A new order of one line with msisdn (may be NULL) at provider, sold
+   by sales agent agent (a staff id; 0: the customer's own). */
 static int
-order_with(long long tid, const char *msisdn, const char *provider,
-           const char *key, const char *hash, struct ec_order_created *out)
+order_by(long long tid, const char *msisdn, const char *provider,
+         const char *key, const char *hash, long long agent,
+         struct ec_order_created *out)
 {
     struct ec_order_line_in line = {
         .sku = "PLAN-1",
@@ -137,9 +139,18 @@ order_with(long long tid, const char *msisdn, const char *provider,
         .nlines = 1,
         .pay_within_s = 1800,
         .provider = provider,
+        .agent_staff_id = agent,
     };
 
     return ec_order_create(db, &o, out);
+}
+
+/* The same, the customer's own. */
+static int
+order_with(long long tid, const char *msisdn, const char *provider,
+           const char *key, const char *hash, struct ec_order_created *out)
+{
+    return order_by(tid, msisdn, provider, key, hash, 0, out);
 }
 
 static const char hash_a[] =
@@ -917,7 +928,7 @@ static void
 test_staff_read_every_order_of_their_tenant_only(void)
 {
     struct ec_order_created a, b;
-    struct ec_order_filter f = {-1, 0, 0, 0};
+    struct ec_order_filter f = {-1, 0, 0, 0, 0};
     struct ec_order_day day;
     struct json_object *o = NULL, *v;
     int64_t now = (int64_t)time(NULL);
@@ -1020,6 +1031,57 @@ test_outbox_gauges_of_an_empty_outbox(void)
     ec_buf_release(&out);
 }
 
+/* The "sold_by" of a JSON order: its agent_id, 0 when null. */
+static long long
+sold_by_id(struct json_object *o)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(o, "sold_by", &v) || !v)
+        return 0;
+    CU_ASSERT_FATAL(json_object_object_get_ex(v, "agent_id", &v));
+    return json_object_get_int64(v);
+}
+
+static void
+test_an_order_records_the_agent_who_sold_it(void)
+{
+    /* no such staff user: the id is kept, the name is null */
+    const long long agent = 900000000 + getpid();
+    struct ec_order_filter f = {-1, 0, 0, 0, 0};
+    struct ec_order_created a, c;
+    struct json_object *o = NULL, *v;
+    char key[64];
+
+    new_key(key, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(order_by(tenant, NULL, "sim", key, hash_a, agent, &a),
+                          0);
+    new_key(key, sizeof(key));
+    CU_ASSERT_EQUAL_FATAL(order_with(tenant, NULL, "sim", key, hash_a, &c), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_order_admin_view(db, tenant, a.id, &o), 0);
+    CU_ASSERT_EQUAL(sold_by_id(o), agent);
+    CU_ASSERT(json_object_object_get_ex(o, "sold_by", &v) &&
+              json_object_object_get_ex(v, "name", &v) && v == NULL);
+    json_object_put(o);
+    CU_ASSERT_EQUAL_FATAL(ec_order_admin_view(db, tenant, c.id, &o), 0);
+    CU_ASSERT(json_object_object_get_ex(o, "sold_by", &v) && v == NULL);
+    json_object_put(o);
+    /* the list: any agent's, that agent's, another's */
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    CU_ASSERT(listed_under(tenant, &f, c.id));
+    f.agent = EC_ORDER_BY_AGENTS;
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    CU_ASSERT(!listed_under(tenant, &f, c.id));
+    f.agent = agent;
+    CU_ASSERT(listed_under(tenant, &f, a.id));
+    CU_ASSERT(!listed_under(tenant, &f, c.id));
+    f.agent = agent + 1;
+    CU_ASSERT(!listed_under(tenant, &f, a.id));
+    /* a negative id is no agent's */
+    CU_ASSERT_EQUAL(order_by(tenant, NULL, "sim", "key-neg", hash_a, -2, &c),
+                    EC_ERR_INVALID_FIELD);
+}
+
 static const struct ec_test tests[] = {
     {"MariaDB and Redis are there", test_services_are_there},
     {"state machine: one event a move",
@@ -1044,6 +1106,8 @@ static const struct ec_test tests[] = {
      test_outbox_gauges_of_an_empty_outbox},
     {"staff read every order of their tenant, and only theirs",
      test_staff_read_every_order_of_their_tenant_only},
+    {"an order records the agent who sold it, and the list filters by it",
+     test_an_order_records_the_agent_who_sold_it},
     {"cleanup", test_cleanup},
     {NULL, NULL},
 };

@@ -96,11 +96,48 @@ test_path_matching(void)
     CU_ASSERT_TRUE(ec_channel_path_matches("/anything", "/"));
 }
 
+static void
+test_the_outbound_channel_of_a_catalog(void)
+{
+    struct ec_channel chs[3] = {{.code = "web", .kind = EC_CHANNEL_WEB_FRONT},
+                                {.code = "app", .kind = EC_CHANNEL_APP},
+                                {.code = "b", .kind = EC_CHANNEL_OUTBOUND}};
+    struct ec_catalog c = {.channels = chs, .nchannels = 2};
+    const struct ec_channel *ch = ec_channel_outbound(cat);
+
+    /* the fixture's "sales", which no request can pick by itself */
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ch);
+    CU_ASSERT_STRING_EQUAL(ch->code, "sales");
+    /* none: the caller keeps the channel it resolved */
+    CU_ASSERT_PTR_NULL(ec_channel_outbound(&c));
+    c.nchannels = 3;
+    CU_ASSERT_PTR_EQUAL(ec_channel_outbound(&c), &chs[2]);
+    /* two: the first in the catalog's order */
+    chs[1].kind = EC_CHANNEL_OUTBOUND;
+    CU_ASSERT_PTR_EQUAL(ec_channel_outbound(&c), &chs[1]);
+}
+
+static void
+test_an_outbound_line_is_sold_by_an_agent_only(void)
+{
+    struct ec_channel web = {.code = "web", .kind = EC_CHANNEL_WEB_FRONT};
+    struct ec_channel sales = {.code = "b", .kind = EC_CHANNEL_OUTBOUND};
+
+    CU_ASSERT_TRUE(ec_channel_sellable(&web, 0));
+    CU_ASSERT_TRUE(ec_channel_sellable(&web, 1));
+    CU_ASSERT_TRUE(ec_channel_sellable(&sales, 1));
+    CU_ASSERT_FALSE(ec_channel_sellable(&sales, 0));
+}
+
 static const struct ec_test tests[] = {
     {"each rule kind, in order, and the default",
      test_each_rule_kind_and_fallback},
     {"the rule that decided is reported", test_the_deciding_rule_is_reported},
     {"path prefixes match whole segments", test_path_matching},
+    {"a sales agent's channel: the first outbound one, or none",
+     test_the_outbound_channel_of_a_catalog},
+    {"an outbound line is sold by an agent only",
+     test_an_outbound_line_is_sold_by_an_agent_only},
     {NULL, NULL},
 };
 
