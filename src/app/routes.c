@@ -170,6 +170,12 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
+    /* the number pool (handlers/admin_numbers.c) */
+    {EC_GET,    "/admin/numbers",              ec_h_admin_numbers,      STAFF(MANAGE)},
+    {EC_POST,   "/admin/numbers/import",       ec_h_admin_form_numbers_import, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/quarantine", ec_h_admin_form_number_quarantine, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/release-quarantine", ec_h_admin_form_number_release, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/unlock", ec_h_admin_form_number_unlock, STAFF(MANAGE) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */

@@ -42,6 +42,7 @@ static const struct nav_item {
     {"audit", "/admin/audit", EC_STAFF_READ},
     {"cms", "/admin/cms", EC_STAFF_MANAGE},
     {"branding", "/admin/branding", EC_STAFF_MANAGE},
+    {"numbers", "/admin/numbers", EC_STAFF_MANAGE},
 };
 
 /* The shop's words for message id prefix + name, else name itself. */

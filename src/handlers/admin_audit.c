@@ -34,7 +34,7 @@
    what svc/ and the panel record. */
 static const char *const object_types[] = {
     "product", "campaign", "channel",      "numbers",
-    "api_key", "staff",    "outbox_event",
+    "api_key", "staff",    "outbox_event", "number",
 };
 
 /* The filters of the query, as typed, and as understood. */
