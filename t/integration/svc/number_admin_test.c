@@ -63,7 +63,7 @@ number(int i)
     static int next;
     char *s = out[next++ % 8];
 
-    snprintf(s, EC_NUMBER_SIZE, "+459971%04d", i);
+    snprintf(s, EC_NUMBER_SIZE, "+459971%04u", (unsigned)i % 10000u);
     return s;
 }
 
