@@ -195,6 +195,12 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/tenants/new",          ec_h_admin_tenant_new,   STAFF(TENANTS)},
     {EC_POST,   "/admin/tenants",              ec_h_admin_form_tenant_create, STAFF(TENANTS) | FORM},
     {EC_GET,    "/admin/tenants/{slug}",       ec_h_admin_tenant,       STAFF(TENANTS)},
+    /* the number pool (handlers/admin_numbers.c) */
+    {EC_GET,    "/admin/numbers",              ec_h_admin_numbers,      STAFF(MANAGE)},
+    {EC_POST,   "/admin/numbers/import",       ec_h_admin_form_numbers_import, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/quarantine", ec_h_admin_form_number_quarantine, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/release-quarantine", ec_h_admin_form_number_release, STAFF(MANAGE) | FORM},
+    {EC_POST,   "/admin/numbers/{number}/unlock", ec_h_admin_form_number_unlock, STAFF(MANAGE) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT | PRV},
     /* web subpages (/tilbud): their channel's path rule decides */

@@ -45,6 +45,7 @@ static const struct nav_item {
     {"cms", "/admin/cms", EC_STAFF_MANAGE},
     {"branding", "/admin/branding", EC_STAFF_MANAGE},
     {"tenants", "/admin/tenants", EC_STAFF_TENANTS},
+    {"numbers", "/admin/numbers", EC_STAFF_MANAGE},
 };
 
 /* The shop's words for message id prefix + name, else name itself. */

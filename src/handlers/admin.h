@@ -134,5 +134,16 @@ int ec_h_admin_tenant_new(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_tenant_create(struct ec_request *req,
                                   struct ec_response *res);
 int ec_h_admin_tenant(struct ec_request *req, struct ec_response *res);
+/* admin_numbers.c: the number pool searched; a file of numbers
+   imported; a number quarantined, put back, or its lock released */
+int ec_h_admin_numbers(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_numbers_import(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_number_quarantine(struct ec_request *req,
+                                      struct ec_response *res);
+int ec_h_admin_form_number_release(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_number_unlock(struct ec_request *req,
+                                  struct ec_response *res);
 
 #endif

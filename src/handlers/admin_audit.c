@@ -33,8 +33,9 @@
 /* The object types the filter offers (also the message ids' last part):
    what svc/ and the panel record. */
 static const char *const object_types[] = {
-    "product", "campaign", "channel",      "numbers",
-    "api_key", "staff",    "outbox_event",
+    "product", "campaign",     "channel",  "numbers",       "api_key",
+    "staff",   "outbox_event", "number",   "channel_rules", "catalog_draft",
+    "tenant",  "cms_settings", "branding",
 };
 
 /* The filters of the query, as typed, and as understood. */

@@ -347,8 +347,8 @@ ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
 }
 
 int
-ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
-                     long long *n, int *complete)
+ec_kv_scan(struct ec_kv *kv, const char *pattern, unsigned max_calls,
+           ec_kv_key_fn fn, void *ctx, int *complete)
 {
     char cursor[32] = "0";
     const char *argv[] = {"SCAN", cursor, "MATCH", pattern, "COUNT", "1000"};
@@ -356,9 +356,10 @@ ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
     redisReply *r;
     int rc;
 
-    *n = 0;
     *complete = 0;
     for (unsigned i = 0; i < max_calls; i++) {
+        const redisReply *keys;
+
         lens[1] = strlen(cursor);
         if ((rc = command(kv, &r, 6, argv, lens)) < 0)
             return rc;
@@ -369,7 +370,10 @@ ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
             freeReplyObject(r);
             return EC_ERR_INTERNAL;
         }
-        *n += (long long)r->element[1]->elements;
+        keys = r->element[1];
+        for (size_t k = 0; fn && k < keys->elements; k++)
+            if (keys->element[k]->type == REDIS_REPLY_STRING)
+                fn(keys->element[k]->str, keys->element[k]->len, ctx);
         memcpy(cursor, r->element[0]->str, r->element[0]->len);
         cursor[r->element[0]->len] = '\0';
         freeReplyObject(r);
@@ -379,6 +383,22 @@ ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
         }
     }
     return 0;
+}
+
+static void
+count_key(const char *key, size_t len, void *ctx)
+{
+    (void)key;
+    (void)len;
+    ++*(long long *)ctx;
+}
+
+int
+ec_kv_count_matching(struct ec_kv *kv, const char *pattern, unsigned max_calls,
+                     long long *n, int *complete)
+{
+    *n = 0;
+    return ec_kv_scan(kv, pattern, max_calls, count_key, n, complete);
 }
 
 int

@@ -87,6 +87,17 @@ int ec_kv_mget(struct ec_kv *kv, const char *const *keys, size_t n,
 int ec_kv_count_matching(struct ec_kv *kv, const char *pattern,
                          unsigned max_calls, long long *n, int *complete);
 
+/*
+ * The keys matching pattern, walked as ec_kv_count_matching() walks them
+ * (SCAN, COUNT 1000 a call, at most max_calls calls): fn gets each key
+ * (len bytes, not NUL-terminated, valid only during the call), the same
+ * key possibly twice. *complete is 1 when the walk finished. 0 or an
+ * ec_err.
+ */
+typedef void (*ec_kv_key_fn)(const char *key, size_t len, void *ctx);
+int ec_kv_scan(struct ec_kv *kv, const char *pattern, unsigned max_calls,
+               ec_kv_key_fn fn, void *ctx, int *complete);
+
 /* PUBLISH message on channel: 0 or an ec_err. */
 int ec_kv_publish(struct ec_kv *kv, const char *channel, const char *message);
 

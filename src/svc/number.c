@@ -882,6 +882,46 @@ ec_number_locked_count(struct ec_kv *kv, const char *slug, long long *n,
     return ec_kv_count_matching(kv, pattern, LOCK_COUNT_CALLS, n, complete);
 }
 
+struct locked_walk {
+    size_t prefix; /* bytes of "ecom:{<slug>}:lock:" */
+    ec_number_locked_fn fn;
+    void *ctx;
+};
+
+static void
+locked_key(const char *key, size_t len, void *ctx)
+{
+    struct locked_walk *w = ctx;
+    char msisdn[EC_NUMBER_SIZE];
+    size_t n = len - w->prefix;
+
+    if (len <= w->prefix || n >= sizeof(msisdn))
+        return;
+    memcpy(msisdn, key + w->prefix, n);
+    msisdn[n] = '\0';
+    if (ec_number_valid(msisdn))
+        w->fn(msisdn, w->ctx);
+}
+
+int
+ec_number_locked_each(struct ec_kv *kv, const char *slug,
+                      ec_number_locked_fn fn, void *ctx, int *complete)
+{
+    struct locked_walk w = {0, fn, ctx};
+    char pattern[96];
+
+    *complete = 0;
+    if (!slug_valid(slug))
+        return EC_ERR_INVALID_FIELD;
+    w.prefix =
+        (size_t)snprintf(pattern, sizeof(pattern), "ecom:{%s}:lock:", slug);
+    if (w.prefix + 2 > sizeof(pattern))
+        return EC_ERR_INVALID_FIELD;
+    pattern[w.prefix] = '*';
+    pattern[w.prefix + 1] = '\0';
+    return ec_kv_scan(kv, pattern, LOCK_COUNT_CALLS, locked_key, &w, complete);
+}
+
 int
 ec_number_rate_key(char *out, size_t size, const char *slug, const char *client)
 {

@@ -266,6 +266,16 @@ int ec_number_locked_count(struct ec_kv *kv, const char *slug, long long *n,
                            int *complete);
 
 /*
+ * Each number of tenant slug locked by a basket now, to fn (msisdn valid
+ * during the call only), found by the same bounded walk as
+ * ec_number_locked_count(): *complete is 0 when the keyspace was too big
+ * to walk whole, and a number may come twice. 0 or an ec_err.
+ */
+typedef void (*ec_number_locked_fn)(const char *msisdn, void *ctx);
+int ec_number_locked_each(struct ec_kv *kv, const char *slug,
+                          ec_number_locked_fn fn, void *ctx, int *complete);
+
+/*
  * The Redis key of the lock on msisdn in the tenant slug, into out:
  * "ecom:{nordlys}:lock:+4520123456". 0, or EC_ERR_INVALID_FIELD when
  * msisdn is not a valid number or the key does not fit.
