@@ -170,6 +170,14 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
+    /* campaigns (handlers/admin_campaigns.c): "new" before {code} */
+    {EC_GET,    "/admin/campaigns",            ec_h_admin_campaigns,    STAFF(READ)},
+    {EC_POST,   "/admin/campaigns",            ec_h_admin_form_campaign_create, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/campaigns/new",        ec_h_admin_campaign_new, STAFF(EDIT_CATALOG)},
+    {EC_GET,    "/admin/campaigns/{code}",     ec_h_admin_campaign,     STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/campaigns/{code}",     ec_h_admin_form_campaign, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/campaigns/{code}/end", ec_h_admin_form_campaign_end, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/campaigns/{code}/delete", ec_h_admin_form_campaign_delete, STAFF(EDIT_CATALOG) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT},
     /* web subpages (/tilbud): their channel's path rule decides */

@@ -104,4 +104,18 @@ int ec_h_admin_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res);
 
+/* admin_campaigns.c: the campaigns (running, coming, ended); one form to
+   create or edit one, with the campaigns it meets; end one early; delete
+   one that has not started */
+int ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_campaign_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_campaign(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_campaign_create(struct ec_request *req,
+                                    struct ec_response *res);
+int ec_h_admin_form_campaign(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_campaign_end(struct ec_request *req,
+                                 struct ec_response *res);
+int ec_h_admin_form_campaign_delete(struct ec_request *req,
+                                    struct ec_response *res);
+
 #endif
