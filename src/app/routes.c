@@ -170,6 +170,15 @@ const struct ec_route ec_routes[] = {
     {EC_GET,    "/admin/branding",             ec_h_admin_branding,     STAFF(MANAGE)},
     {EC_POST,   "/admin/branding",             ec_h_admin_form_branding, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/branding/logo",        ec_h_admin_form_logo,    STAFF(MANAGE) | FORM},
+    /* channels and their rules (handlers/admin_channels.c): "new" and
+       "rules" before {code} */
+    {EC_GET,    "/admin/channels",             ec_h_admin_channels,     STAFF(READ)},
+    {EC_POST,   "/admin/channels",             ec_h_admin_form_channel_create, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/channels/new",         ec_h_admin_channel_new,  STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/channels/rules",       ec_h_admin_form_channel_rules, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/channels/{code}",      ec_h_admin_channel,      STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/channels/{code}",      ec_h_admin_form_channel, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/channels/{code}/delete", ec_h_admin_form_channel_delete, STAFF(EDIT_CATALOG) | FORM},
     /* campaigns (handlers/admin_campaigns.c): "new" before {code} */
     {EC_GET,    "/admin/campaigns",            ec_h_admin_campaigns,    STAFF(READ)},
     {EC_POST,   "/admin/campaigns",            ec_h_admin_form_campaign_create, STAFF(EDIT_CATALOG) | FORM},

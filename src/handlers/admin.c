@@ -36,6 +36,7 @@ static const struct nav_item {
 } nav_items[] = {
     {"overview", "/admin", EC_STAFF_READ},
     {"products", "/admin/products", EC_STAFF_READ},
+    {"channels", "/admin/channels", EC_STAFF_READ},
     {"campaigns", "/admin/campaigns", EC_STAFF_READ},
     {"orders", "/admin/orders", EC_STAFF_READ},
     {"staff", "/admin/staff", EC_STAFF_MANAGE},

@@ -104,6 +104,20 @@ int ec_h_admin_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res);
 int ec_h_admin_form_logo(struct ec_request *req, struct ec_response *res);
 
+/* admin_channels.c: the channels and their rules; one form to create or
+   edit a channel; its deletion (refused while something names it); the
+   rules as one ordered list */
+int ec_h_admin_channels(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_channel_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_channel(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_channel_create(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_channel(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_channel_delete(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_channel_rules(struct ec_request *req,
+                                  struct ec_response *res);
+
 /* admin_campaigns.c: the campaigns (running, coming, ended); one form to
    create or edit one, with the campaigns it meets; end one early; delete
    one that has not started */
