@@ -281,7 +281,7 @@ struct cform {
     const char **skus, **channels;
     size_t n_skus, n_channels;
     struct row rows[ROWS];
-    struct json_object *errors; /* field -> message (owned) */
+    struct json_object *errors; /* field -> message (the arena's) */
     const char *problem;        /* a fault no field of the form shows */
 };
 
@@ -798,7 +798,7 @@ overlaps_model(struct ec_request *req, const struct ec_promotion_campaign *self,
     return 0;
 }
 
-/* The form page with f (its errors taken over), the overlaps of self
+/* The form page with f, the overlaps of self
    (NULL: none to show), and status. */
 static int
 form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
@@ -852,7 +852,6 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
         rc = overlaps_model(req, self, m);
     if (rc < 0) {
         json_object_put(m);
-        json_object_put(f->errors);
         return rc;
     }
     json_object_object_add(m, "show_overlaps", json_object_new_boolean(!!self));
@@ -866,12 +865,11 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
         json_object_object_add(m, "can_delete",
                                json_object_new_boolean(now < self->valid_from));
     }
-    json_object_put(f->errors);
     return ec_admin_page(req, res, "campaigns", "admin/campaign", m, status);
 }
 
 static void
-form_init(struct cform *f, const char *code, int is_new)
+form_init(struct ec_request *req, struct cform *f, const char *code, int is_new)
 {
     memset(f, 0, sizeof(*f));
     f->code = code ? code : "";
@@ -881,7 +879,9 @@ form_init(struct cform *f, const char *code, int is_new)
         f->rows[i].kind = f->rows[i].amount = "";
         f->rows[i].first = f->rows[i].months = "";
     }
+    /* every way out of a handler drops it with the request */
     f->errors = json_object_new_object();
+    ec_arena_cleanup(req->arena, put_json, f->errors);
 }
 
 /* GET /admin/campaigns/new: an empty form with one fixed-price row */
@@ -890,7 +890,7 @@ ec_h_admin_campaign_new(struct ec_request *req, struct ec_response *res)
 {
     struct cform f;
 
-    form_init(&f, NULL, 1);
+    form_init(req, &f, NULL, 1);
     f.rows[0].kind = "fixed_price";
     f.rows[0].first = "1";
     return form_page(req, res, &f, NULL, NULL, 200);
@@ -921,7 +921,7 @@ ec_h_admin_campaign(struct ec_request *req, struct ec_response *res)
     if ((rc = draft_get(req, EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, o);
-    form_init(&f, str_of(o, "code"), 0);
+    form_init(req, &f, str_of(o, "code"), 0);
     form_from_json(req, &f, o);
     return form_page(req, res, &f,
                      campaign_of(req, o, &self) == 0 ? &self : NULL,
@@ -950,7 +950,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
     int row_of[ROWS], created = 0, rc;
     struct cform f;
 
-    form_init(&f, code, code == NULL);
+    form_init(req, &f, code, code == NULL);
     form_from_post(req, &f);
     o = campaign_json(req, &f, row_of);
     ec_arena_cleanup(req->arena, put_json, o);
@@ -969,10 +969,8 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
         field_error(req, &f, "code", "code_taken");
         return form_page(req, res, &f, NULL, NULL, 409);
     }
-    if (rc != EC_ERR_INVALID_FIELD) {
-        json_object_put(f.errors);
+    if (rc != EC_ERR_INVALID_FIELD)
         return rc;
-    }
     refusal_at(
         req, &f, err.path, err.message, row_of,
         (int)json_object_array_length(json_object_object_get(o, "actions")));
@@ -1014,7 +1012,7 @@ refused(struct ec_request *req, struct ec_response *res, struct json_object *o,
     struct ec_promotion_campaign self;
     struct cform f;
 
-    form_init(&f, str_of(o, "code"), 0);
+    form_init(req, &f, str_of(o, "code"), 0);
     form_from_json(req, &f, o);
     f.problem = text(req, "admin.campaigns.refused.", why);
     return form_page(req, res, &f,
