@@ -201,6 +201,23 @@ const struct ec_route ec_routes[] = {
     {EC_POST,   "/admin/numbers/{number}/quarantine", ec_h_admin_form_number_quarantine, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/numbers/{number}/release-quarantine", ec_h_admin_form_number_release, STAFF(MANAGE) | FORM},
     {EC_POST,   "/admin/numbers/{number}/unlock", ec_h_admin_form_number_unlock, STAFF(MANAGE) | FORM},
+    /* channels and their rules (handlers/admin_channels.c): "new" and
+       "rules" before {code} */
+    {EC_GET,    "/admin/channels",             ec_h_admin_channels,     STAFF(READ)},
+    {EC_POST,   "/admin/channels",             ec_h_admin_form_channel_create, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/channels/new",         ec_h_admin_channel_new,  STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/channels/rules",       ec_h_admin_form_channel_rules, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/channels/{code}",      ec_h_admin_channel,      STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/channels/{code}",      ec_h_admin_form_channel, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/channels/{code}/delete", ec_h_admin_form_channel_delete, STAFF(EDIT_CATALOG) | FORM},
+    /* campaigns (handlers/admin_campaigns.c): "new" before {code} */
+    {EC_GET,    "/admin/campaigns",            ec_h_admin_campaigns,    STAFF(READ)},
+    {EC_POST,   "/admin/campaigns",            ec_h_admin_form_campaign_create, STAFF(EDIT_CATALOG) | FORM},
+    {EC_GET,    "/admin/campaigns/new",        ec_h_admin_campaign_new, STAFF(EDIT_CATALOG)},
+    {EC_GET,    "/admin/campaigns/{code}",     ec_h_admin_campaign,     STAFF(EDIT_CATALOG)},
+    {EC_POST,   "/admin/campaigns/{code}",     ec_h_admin_form_campaign, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/campaigns/{code}/end", ec_h_admin_form_campaign_end, STAFF(EDIT_CATALOG) | FORM},
+    {EC_POST,   "/admin/campaigns/{code}/delete", ec_h_admin_form_campaign_delete, STAFF(EDIT_CATALOG) | FORM},
     /* pages made of CMS blocks (docs/cms.md) */
     {EC_GET,    "/p/{slug}",                   ec_h_cms_page,           CAT | PRV},
     /* web subpages (/tilbud): their channel's path rule decides */

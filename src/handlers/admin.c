@@ -36,6 +36,8 @@ static const struct nav_item {
 } nav_items[] = {
     {"overview", "/admin", EC_STAFF_READ},
     {"products", "/admin/products", EC_STAFF_READ},
+    {"channels", "/admin/channels", EC_STAFF_READ},
+    {"campaigns", "/admin/campaigns", EC_STAFF_READ},
     {"draft", "/admin/draft", EC_STAFF_READ},
     {"preview", "/admin/preview", EC_STAFF_READ},
     {"orders", "/admin/orders", EC_STAFF_READ},

@@ -146,4 +146,32 @@ int ec_h_admin_form_number_release(struct ec_request *req,
 int ec_h_admin_form_number_unlock(struct ec_request *req,
                                   struct ec_response *res);
 
+/* admin_channels.c: the channels and their rules; one form to create or
+   edit a channel; its deletion (refused while something names it); the
+   rules as one ordered list */
+int ec_h_admin_channels(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_channel_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_channel(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_channel_create(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_channel(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_channel_delete(struct ec_request *req,
+                                   struct ec_response *res);
+int ec_h_admin_form_channel_rules(struct ec_request *req,
+                                  struct ec_response *res);
+
+/* admin_campaigns.c: the campaigns (running, coming, ended); one form to
+   create or edit one, with the campaigns it meets; end one early; delete
+   one that has not started */
+int ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_campaign_new(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_campaign(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_campaign_create(struct ec_request *req,
+                                    struct ec_response *res);
+int ec_h_admin_form_campaign(struct ec_request *req, struct ec_response *res);
+int ec_h_admin_form_campaign_end(struct ec_request *req,
+                                 struct ec_response *res);
+int ec_h_admin_form_campaign_delete(struct ec_request *req,
+                                    struct ec_response *res);
+
 #endif

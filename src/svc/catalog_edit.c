@@ -427,3 +427,61 @@ ec_catalog_edit_relative(struct ec_check_error *err, enum ec_catalog_kind k,
 {
     relative_path(err, &kinds[k], idx);
 }
+/* The document's channel_rules: one ordered list, not objects by key. */
+static const struct kind_info rules_info = {"channel_rules", NULL,
+                                            "channel_rules", 0};
+
+/* "$.channel_rules[2].channel" as a path in the list: "$[2].channel". */
+static void
+rules_path(struct ec_check_error *err)
+{
+    static const char prefix[] = "$.channel_rules";
+    size_t n = sizeof(prefix) - 1;
+
+    if (strncmp(err->path, prefix, n) == 0)
+        memmove(err->path + 1, err->path + n, strlen(err->path + n) + 1);
+}
+
+int
+ec_catalog_edit_put_rules(struct ec_db *db, struct ec_kv *kv, const char *slug,
+                          struct json_object *rules,
+                          const struct ec_audit_actor *who,
+                          struct ec_check_error *err,
+                          struct json_object **after)
+{
+    struct json_object *mine = NULL, *before = NULL, *doc, *arr;
+    struct edit e;
+    int rc;
+
+    *after = NULL;
+    memset(err, 0, sizeof(*err));
+    if (!json_object_is_type(rules, json_type_array))
+        return fail(err, "$", "must be an array");
+    if (json_object_deep_copy(rules, &mine, NULL) != 0)
+        return EC_ERR_INTERNAL;
+    if ((rc = edit_begin(&e, db, slug, &rules_info)) < 0)
+        goto out;
+    before = json_object_get(e.arr);
+    json_object_object_add(e.doc, rules_info.array, mine);
+    mine = NULL;
+    rc = ec_catalog_doc_parse(&e.want, e.doc, e.t.zone, err);
+    if (rc == EC_ERR_INVALID_FIELD)
+        rules_path(err);
+    if (rc < 0 || (rc = ec_catalog_write(db, &e.t, &e.want, &e.changes)) < 0)
+        goto out;
+    doc = ec_catalog_doc_to_json(&e.want, e.t.zone);
+    json_object_object_get_ex(doc, rules_info.array, &arr);
+    *after = json_object_get(arr);
+    json_object_put(doc);
+    rc = edit_commit(&e, db, kv, slug, &rules_info, rules_info.type, "update",
+                     who, before, *after);
+out:
+    edit_end(&e, db, rc);
+    if (rc < 0) {
+        json_object_put(*after);
+        *after = NULL;
+    }
+    json_object_put(before);
+    json_object_put(mine);
+    return rc;
+}

@@ -132,5 +132,21 @@ struct json_object *ec_catalog_edit_keyed(enum ec_catalog_kind k,
    in the object ("$.products[3].fees" becomes "$.fees"); idx < 0: kept. */
 void ec_catalog_edit_relative(struct ec_check_error *err,
                               enum ec_catalog_kind k, int idx);
+/*
+ * Replace the document's channel_rules, the ordered list of rules that
+ * pick a request's channel (docs/catalog.md), with rules (borrowed, a
+ * JSON array of rules in the document's shape), checked as an import
+ * checks them and audited as who: object type and id "channel_rules",
+ * action "update", the list before and after. 0 with *after (the list as
+ * stored, the caller's); EC_ERR_INVALID_FIELD with err naming the bad
+ * field by its path in the list ("$[2].channel"); EC_ERR_NOT_FOUND (no
+ * tenant); or the database's error. Nothing is written unless 0 is
+ * returned; a list equal to the stored one writes and records nothing.
+ */
+int ec_catalog_edit_put_rules(struct ec_db *db, struct ec_kv *kv,
+                              const char *slug, struct json_object *rules,
+                              const struct ec_audit_actor *who,
+                              struct ec_check_error *err,
+                              struct json_object **after);
 
 #endif

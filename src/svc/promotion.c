@@ -436,6 +436,24 @@ alone_total(struct choice *x, size_t i)
     return x->alone[i];
 }
 
+enum ec_promotion_step
+ec_promotion_rank(const struct ec_promotion_campaign *a,
+                  const struct ec_promotion_campaign *b, int *a_wins)
+{
+    int sa = a->n_channels > 0, sb = b->n_channels > 0;
+
+    *a_wins = 0;
+    if (a->priority != b->priority) {
+        *a_wins = a->priority > b->priority;
+        return EC_PROMOTION_STEP_PRIORITY;
+    }
+    if (sa != sb) {
+        *a_wins = sa;
+        return EC_PROMOTION_STEP_CHANNEL;
+    }
+    return EC_PROMOTION_STEP_TOTAL;
+}
+
 /*
  * Whether exclusive campaign a beats b (*a_wins) and the precedence step
  * that decides it. A lexicographic order, hence total: the winner beats
@@ -446,17 +464,11 @@ versus(struct choice *x, size_t a, size_t b, int *a_wins)
 {
     const struct ec_promotion_campaign *ca = &x->q->campaigns[a];
     const struct ec_promotion_campaign *cb = &x->q->campaigns[b];
-    int sa = ca->n_channels > 0, sb = cb->n_channels > 0;
+    enum ec_promotion_step step = ec_promotion_rank(ca, cb, a_wins);
     int64_t ta, tb;
 
-    if (ca->priority != cb->priority) {
-        *a_wins = ca->priority > cb->priority;
-        return EC_PROMOTION_STEP_PRIORITY;
-    }
-    if (sa != sb) {
-        *a_wins = sa;
-        return EC_PROMOTION_STEP_CHANNEL;
-    }
+    if (step != EC_PROMOTION_STEP_TOTAL)
+        return step;
     ta = alone_total(x, a);
     tb = alone_total(x, b);
     if (ta != tb) {

@@ -283,6 +283,20 @@ int ec_promotion_check_campaign(const struct ec_promotion_campaign *c,
 int ec_promotion_check_product(const struct ec_product *p,
                                struct ec_promotion_problem *problem);
 
+/*
+ * The precedence steps between eligible exclusive campaigns a and b that
+ * need no price: the higher priority, then the one naming channels over
+ * one for all channels (both being eligible, a named channel is the
+ * query's). Returns EC_PROMOTION_STEP_PRIORITY or _CHANNEL with *a_wins
+ * set, or EC_PROMOTION_STEP_TOTAL when neither decides (*a_wins 0): the
+ * lower minimum total price for the product then does, then the newest,
+ * then the lowest id. ec_promotion_price() ranks with it, and so does
+ * the panel's overlap list (svc/campaign_overlap.h).
+ */
+enum ec_promotion_step ec_promotion_rank(const struct ec_promotion_campaign *a,
+                                         const struct ec_promotion_campaign *b,
+                                         int *a_wins);
+
 /* The VAT part of gross at rate_bp, rounded half away from zero. */
 int64_t ec_promotion_vat(int64_t gross, int rate_bp);
 

@@ -28,6 +28,7 @@
 #include "svc/api_key.h"
 #include "svc/audit.h"
 #include "svc/catalog_edit.h"
+#include "svc/catalog_export.h"
 #include "svc/catalog_import.h"
 
 #define SLUG_A "admtest"
@@ -468,6 +469,103 @@ test_edit_remove(void)
     CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 3);
 }
 
+/* The tenant's channel_rules as stored, as compact JSON (the caller's). */
+static const char *
+stored_rules(char *buf, size_t size)
+{
+    struct json_object *doc = NULL, *arr;
+
+    buf[0] = '\0';
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_export(db, SLUG_B, &doc), 0);
+    if (json_object_object_get_ex(doc, "channel_rules", &arr))
+        snprintf(buf, size, "%s",
+                 json_object_to_json_string_ext(arr, JSON_C_TO_STRING_PLAIN));
+    json_object_put(doc);
+    return buf;
+}
+
+static int
+put_rules(const char *json, struct ec_check_error *err)
+{
+    struct json_object *rules = json_tokener_parse(json), *after = NULL;
+    int rc = ec_catalog_edit_put_rules(db, NULL, SLUG_B, rules, &script, err,
+                                       &after);
+
+    if (rc == 0)
+        CU_ASSERT_EQUAL(json_object_array_length(after),
+                        json_object_array_length(rules));
+    json_object_put(after);
+    json_object_put(rules);
+    return rc;
+}
+
+static void
+test_edit_rules(void)
+{
+    static const char two[] =
+        "[{\"kind\":\"query_param\",\"param\":\"channel\","
+        "\"value\":\"app\",\"channel\":\"app\"},"
+        "{\"kind\":\"path_prefix\",\"value\":\"/web\",\"channel\":\"web\"}]";
+    static const char swapped[] =
+        "[{\"kind\":\"path_prefix\",\"value\":\"/web\",\"channel\":\"web\"},"
+        "{\"kind\":\"query_param\",\"param\":\"channel\","
+        "\"value\":\"app\",\"channel\":\"app\"}]";
+    struct ec_audit_filter f = no_filter();
+    long long rows = audit_rows(tenant_b);
+    struct ec_check_error err;
+    struct json_object *gone = NULL;
+    struct collected c;
+    char buf[1024];
+
+    /* refused by the import's own checks, at the path in the list */
+    CU_ASSERT_EQUAL(put_rules("[{\"kind\":\"path_prefix\",\"value\":\"/a\","
+                              "\"channel\":\"web\"},{\"kind\":\"path_prefix\","
+                              "\"value\":\"/b\",\"channel\":\"nope\"}]",
+                              &err),
+                    EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$[1].channel");
+    CU_ASSERT_EQUAL(
+        put_rules("[{\"kind\":\"path_prefix\",\"value\":\"no-slash\","
+                  "\"channel\":\"web\"}]",
+                  &err),
+        EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$[0].value");
+    CU_ASSERT_EQUAL(put_rules("{}", &err), EC_ERR_INVALID_FIELD);
+    EC_ASSERT_STR(err.path, "$");
+    EC_ASSERT_STR(stored_rules(buf, sizeof(buf)), "[]");
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows);
+    /* two rules, in their order, one audit row */
+    CU_ASSERT_EQUAL(put_rules(two, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(stored_rules(buf, sizeof(buf)),
+               "\"channel\":\"app\"},{\"kind\":\"path_prefix\""));
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 1);
+    f.limit = 1;
+    memset(&c, 0, sizeof(c));
+    CU_ASSERT_EQUAL(ec_audit_each(db, tenant_b, &f, collect, &c), 0);
+    EC_ASSERT_STR(c.actions[0], "update");
+    EC_ASSERT_STR(c.before[0], "[]");
+    CU_ASSERT_PTR_NOT_NULL(strstr(c.csv.data, "channel_rules"));
+    ec_buf_release(&c.csv);
+    /* the same again: nothing; the order changed: a change */
+    CU_ASSERT_EQUAL(put_rules(two, &err), 0);
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 1);
+    CU_ASSERT_EQUAL(put_rules(swapped, &err), 0);
+    CU_ASSERT_PTR_NOT_NULL(
+        strstr(stored_rules(buf, sizeof(buf)),
+               "\"channel\":\"web\"},{\"kind\":\"query_param\""));
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 2);
+    /* a channel a rule names cannot go */
+    CU_ASSERT_EQUAL(ec_catalog_edit_remove(db, NULL, SLUG_B, EC_CATALOG_CHANNEL,
+                                           "web", &script, &err, &gone),
+                    EC_ERR_INVALID_FIELD);
+    CU_ASSERT_PTR_NULL(gone);
+    /* and none again */
+    CU_ASSERT_EQUAL(put_rules("[]", &err), 0);
+    EC_ASSERT_STR(stored_rules(buf, sizeof(buf)), "[]");
+    CU_ASSERT_EQUAL(audit_rows(tenant_b), rows + 3);
+}
+
 /* ---- API keys ---- */
 
 static int
@@ -570,6 +668,7 @@ static const struct ec_test tests[] = {
      test_edit_bad_field},
     {"catalog edit: a put, one audit row", test_edit_put_audited},
     {"catalog edit: retire, delete, in use", test_edit_remove},
+    {"catalog edit: the channel rules as one list", test_edit_rules},
     {"api keys: hash at rest, per tenant, revoked stops", test_api_keys},
     {NULL, NULL},
 };
