@@ -9,7 +9,7 @@
  * EC_ERR_INVALID_FIELD comes back with a JSON path in the object, which
  * is shown at the form's field with what was typed kept. The handler
  * parses text into JSON types and nothing more: money typed in kroner as
- * the shop writes it (render/amount.h), times as the shop's local time
+ * the shop writes it (render/format.h), times as the shop's local time
  * (the document reads them in the tenant's zone).
  *
  * Beside the form: the other campaigns it meets and what the engine does
@@ -39,7 +39,7 @@
 #include "handlers/handlers.h"
 #include "http/request.h"
 #include "http/response.h"
-#include "render/amount.h"
+#include "render/format.h"
 #include "render/messages.h"
 #include "svc/campaign_overlap.h"
 #include "svc/catalog_doc.h"
@@ -315,13 +315,17 @@ int_text(struct ec_request *req, struct json_object *o, const char *key)
 static const char *
 amount_text(struct ec_request *req, struct json_object *o, const char *key)
 {
-    char buf[32];
     long long n = int_of(o, key, -1);
+    struct ec_buf b;
+    const char *s;
 
     if (n < 0)
         return int_text(req, o, key);
-    return ec_arena_strdup(
-        req->arena, ec_amount_format(n, req->tenant->locale, buf, sizeof(buf)));
+    ec_buf_init(&b);
+    ec_format_amount(&b, n, req->tenant->locale);
+    s = ec_arena_strdup(req->arena, b.data);
+    ec_buf_release(&b);
+    return s;
 }
 
 static int
@@ -460,7 +464,7 @@ action_json(struct ec_request *req, struct cform *f, int i, const struct row *r)
 
     json_object_object_add(a, "kind", json_object_new_string(r->kind));
     if (*r->amount || !is_kind(r->kind, "waive_fee", NULL)) {
-        if (ec_amount_parse(r->amount, req->tenant->locale, &n) < 0)
+        if (ec_parse_money(r->amount, req->tenant->locale, &n) < 0)
             field_error(req, f, ec_arena_printf(req->arena, "a%d_amount", i),
                         "amount");
         else
