@@ -222,7 +222,7 @@ ec_catalog_draft_unschedule(struct ec_db *db, const char *slug,
 struct due {
     long long tenant_id;
     char slug[65];
-    int kind;
+    enum ec_audit_actor_kind kind;
     long long actor_id;
     char label[201];
 };
@@ -243,7 +243,7 @@ due_cb(const struct ec_db_row *r, void *ctx)
     d->kind = EC_AUDIT_STAFF;
     for (int k = 0; k < EC_AUDIT__NKINDS; k++)
         if (strcmp(r->vals[2], ec_audit_actor_kinds[k]) == 0)
-            d->kind = k;
+            d->kind = (enum ec_audit_actor_kind)k;
     d->actor_id = atoll(r->vals[3]);
     snprintf(d->label, sizeof(d->label), "%s", r->vals[4]);
     return ds->n == sizeof(ds->v) / sizeof(ds->v[0]);
