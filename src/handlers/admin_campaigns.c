@@ -1066,7 +1066,7 @@ ec_h_admin_form_campaign_end(struct ec_request *req, struct ec_response *res)
         return rc;
     /* the draft's version of it would bring the old end back */
     if ((rc = ec_catalog_draft_discard(req->env->db, req->tenant->slug,
-                                       "campaign", code)) < 0)
+                                       "campaign", code, &who)) < 0)
         return rc;
     return back_to(req, res, code, "ended");
 }

@@ -202,12 +202,13 @@ ec_h_admin_form_draft_discard(struct ec_request *req, struct ec_response *res)
 {
     const char *type = ec_request_form(req, "type");
     const char *key = ec_request_form(req, "key");
+    struct ec_audit_actor who = ec_admin_actor(req);
     int rc;
 
     if ((type && *type) != (key && *key))
         return EC_ERR_INVALID_FIELD;
     rc = ec_catalog_draft_discard(req->env->db, req->tenant->slug,
                                   type && *type ? type : NULL,
-                                  key && *key ? key : NULL);
+                                  key && *key ? key : NULL, &who);
     return rc < 0 ? rc : back(req, res, "done=1");
 }

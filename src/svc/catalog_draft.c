@@ -378,6 +378,27 @@ rules_path(struct ec_check_error *err)
         memmove(err->path + 1, err->path + n, strlen(err->path + n) + 1);
 }
 
+/*
+ * The draft's change recorded in the audit log, in the save's
+ * transaction: object type "catalog_draft", id "<type>:<key>" (the live
+ * object's own rows come with the publish), "save" or "remove", the
+ * draft's object before and after.
+ */
+static int
+audit_save(struct ec_db *db, const struct draft *d, const char *type,
+           const struct save *s, const struct ec_audit_actor *who)
+{
+    char id[EC_AUDIT_ID_MAX + 1];
+
+    snprintf(id, sizeof(id), "%s:%s", type,
+             s->rules ? EC_CATALOG_RULES_TYPE : s->key);
+    return ec_audit_record(db, d->t.id, who, "catalog_draft", id,
+                           s->retire ? "retire"
+                           : s->obj  ? "save"
+                                     : "remove",
+                           s->before, s->after);
+}
+
 static int
 save(struct ec_db *db, const char *slug, struct save *s,
      const struct ec_audit_actor *who, struct ec_check_error *err)
@@ -414,8 +435,15 @@ save(struct ec_db *db, const char *slug, struct save *s,
     }
     if (s->after && !s->rules) /* the stored spelling of a new SKU */
         s->key = ec_catalog_edit_key(s->k, s->after);
+    if (s->before && s->after ? json_object_equal(s->before, s->after)
+                              : !s->before && !s->after) {
+        rc = ec_db_rollback(db); /* the draft has it so already */
+        goto out;
+    }
     if ((rc = row_store(db, &d, type, s->rules ? EC_CATALOG_RULES_TYPE : s->key,
-                        s->after, ec_draft_object(d.live, k, s->key), who)) < 0)
+                        s->after, ec_draft_object(d.live, k, s->key), who)) <
+            0 ||
+        (rc = audit_save(db, &d, type, s, who)) < 0)
         goto out;
     rc = ec_db_commit(db);
 out:
@@ -575,28 +603,48 @@ ec_draft_tenant_id(struct ec_db *db, const char *slug, int *rc)
     return id;
 }
 
-int
-ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
-                         const char *key)
+/* The draft's rows of type and key, or all with the schedule (type
+   NULL), deleted in the caller's transaction; *n gets how many rows. */
+static int
+discard_rows(struct ec_db *db, long long id, const char *type, const char *key,
+             unsigned long long *n)
 {
+    struct ec_db_param p[] = {EC_DB_I(id), EC_DB_S(type ? type : ""),
+                              EC_DB_S(key ? key : "")};
     int rc;
-    long long id = ec_draft_tenant_id(db, slug, &rc);
-    struct ec_db_param one[] = {EC_DB_I(id), EC_DB_S(type ? type : ""),
-                                EC_DB_S(key ? key : "")};
 
-    if (rc < 0)
-        return rc;
     if (type)
         return ec_db_exec(db,
                           "DELETE FROM catalog_drafts WHERE tenant_id = ? "
                           "AND object_type = ? AND object_key = ?",
-                          one, 3, NULL, NULL, NULL);
+                          p, 3, NULL, NULL, n);
     if ((rc = ec_db_exec(db, "DELETE FROM catalog_drafts WHERE tenant_id = ?",
-                         one, 1, NULL, NULL, NULL)) < 0)
+                         p, 1, NULL, NULL, n)) < 0)
         return rc;
     return ec_db_exec(db,
-                      "DELETE FROM catalog_publications WHERE tenant_id = ?",
-                      one, 1, NULL, NULL, NULL);
+                      "DELETE FROM catalog_publications WHERE tenant_id = ?", p,
+                      1, NULL, NULL, NULL);
+}
+
+int
+ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
+                         const char *key, const struct ec_audit_actor *who)
+{
+    char id[EC_AUDIT_ID_MAX + 1];
+    unsigned long long n = 0;
+    int rc;
+    long long tid = ec_draft_tenant_id(db, slug, &rc);
+
+    if (rc < 0 || (rc = ec_db_begin(db)) < 0)
+        return rc;
+    snprintf(id, sizeof(id), "%s:%s", type ? type : "all", key ? key : slug);
+    if ((rc = discard_rows(db, tid, type, key, &n)) == 0 && n > 0)
+        rc = ec_audit_record(db, tid, who, "catalog_draft", id, "discard", NULL,
+                             NULL);
+    if (rc == 0)
+        return ec_db_commit(db);
+    ec_db_rollback(db);
+    return rc;
 }
 
 /* ---- preview ---- */

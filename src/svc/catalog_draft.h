@@ -60,8 +60,11 @@ int ec_catalog_draft_rules(struct ec_db *db, const char *slug,
  * Save obj into the draft as the object key of kind k: what
  * ec_catalog_edit_put() does (the same arguments, errors and paths), but
  * into the draft, not live, and without telling the workers. who is
- * recorded as the draft's author, not in the audit log: the audit log
- * records the publish.
+ * the draft's author, and the save is audited as theirs in its
+ * transaction (object type "catalog_draft", id "<type>:<key>", "save",
+ * "retire" or "remove", the draft's object before and after); the live
+ * object's own audit rows come with the publish. A save that leaves the
+ * draft as it was writes and records nothing.
  */
 int ec_catalog_draft_put(struct ec_db *db, const char *slug,
                          enum ec_catalog_kind k, const char *key,
@@ -100,9 +103,11 @@ int ec_catalog_draft_changes(struct ec_db *db, const char *slug,
 
 /* Drop the draft's change of type ("product", "campaign", "channel",
    "channel_rules") and key, or, with type NULL, the whole draft and its
-   schedule. 0 (also when there was nothing to drop) or an error. */
+   schedule; audited as who ("catalog_draft", "discard") when there was
+   something to drop. 0 (also when there was nothing) or an error. */
 int ec_catalog_draft_discard(struct ec_db *db, const char *slug,
-                             const char *type, const char *key);
+                             const char *type, const char *key,
+                             const struct ec_audit_actor *who);
 
 /*
  * Publish the draft: the live catalog with the draft put over it,

@@ -176,6 +176,14 @@ test_save_stays_out_of_live(void)
 
     CU_ASSERT_EQUAL(put("DR-APP", app_plan, &eva, &err), 0);
     CU_ASSERT_EQUAL(live("DR-APP"), 0);
+    /* the save is audited as its author's, once: the same again is none */
+    CU_ASSERT_EQUAL(put("DR-APP", app_plan, &eva, &err), 0);
+    CU_ASSERT_EQUAL(
+        count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ?"
+              " AND object_type = 'catalog_draft'"
+              " AND object_id = 'product:DR-APP' AND action = 'save'"
+              " AND actor_label = 'eva@draft.example'"),
+        1);
     CU_ASSERT_EQUAL(
         ec_catalog_draft_get(db, SLUG, EC_CATALOG_PRODUCT, "DR-APP", &o), 0);
     CU_ASSERT(json_object_object_get_ex(o, "monthly_price", &v) &&
@@ -299,7 +307,8 @@ test_retire_in_draft(void)
                                         "action", &v));
     EC_ASSERT_STR(json_object_get_string(v), "retire");
     json_object_put(ch);
-    CU_ASSERT_EQUAL(ec_catalog_draft_discard(db, SLUG, "product", "DR-APP"), 0);
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_discard(db, SLUG, "product", "DR-APP", &eva), 0);
     CU_ASSERT_EQUAL(draft_rows(), 0);
     CU_ASSERT_EQUAL(
         ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
@@ -365,7 +374,7 @@ test_scheduled_broken_waits(void)
     CU_ASSERT_PTR_NOT_NULL(strstr(s.last_error, "spare"));
     /* it stays in the draft for a person to mend */
     CU_ASSERT_EQUAL(draft_rows(), 1);
-    CU_ASSERT_EQUAL(ec_catalog_draft_discard(db, SLUG, NULL, NULL), 0);
+    CU_ASSERT_EQUAL(ec_catalog_draft_discard(db, SLUG, NULL, NULL, &eva), 0);
     CU_ASSERT_EQUAL(draft_rows(), 0);
     CU_ASSERT_EQUAL(ec_catalog_draft_schedule_get(db, SLUG, &s), 0);
     EC_ASSERT_STR(s.last_error, "");
