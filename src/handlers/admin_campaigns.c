@@ -15,12 +15,11 @@
  * Beside the form: the other campaigns it meets and what the engine does
  * where they meet (svc/campaign_overlap.h, the engine's own ranking).
  *
- * Every read and write goes to the catalog draft (svc/catalog_draft.h)
- * through draft_list/get/put/remove below: a change waits there until it
- * is published (/admin/draft). Ending a campaign early is the exception:
- * it is saved live at once, since a running offer must not wait for a
- * publish, and the campaign's change in the draft, if any, is dropped,
- * so a later publish does not bring the old end back.
+ * Every read and write goes to the catalog draft (svc/catalog_draft.h):
+ * a change waits there until it is published (/admin/draft). Ending a campaign
+ * early is the exception: it is saved live at once, since a running offer must
+ * not wait for a publish, and the campaign's change in the draft, if any, is
+ * dropped, so a later publish does not bring the old end back.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,41 +47,6 @@
 #include "svc/promotion.h"
 #include "svc/staff.h"
 #include "svc/tenant.h"
-
-/* ---- the catalog draft ---- */
-
-static int
-draft_list(struct ec_request *req, enum ec_catalog_kind k,
-           struct json_object **arr)
-{
-    return ec_catalog_draft_list(req->env->db, req->tenant->slug, k, arr);
-}
-
-static int
-draft_get(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object **obj)
-{
-    return ec_catalog_draft_get(req->env->db, req->tenant->slug, k, key, obj);
-}
-
-static int
-draft_put(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object *obj, enum ec_catalog_put_mode mode,
-          const struct ec_audit_actor *who, struct ec_check_error *err,
-          struct json_object **after, int *created)
-{
-    return ec_catalog_draft_put(req->env->db, req->tenant->slug, k, key, obj,
-                                mode, who, err, after, created);
-}
-
-static int
-draft_remove(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-             const struct ec_audit_actor *who, struct ec_check_error *err,
-             struct json_object **before)
-{
-    return ec_catalog_draft_remove(req->env->db, req->tenant->slug, k, key, who,
-                                   err, before);
-}
 
 /* ---- campaigns as JSON, as the engine's struct ---- */
 
@@ -236,7 +200,8 @@ ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res)
     const char *done = ec_request_arg(req, "done");
     int rc;
 
-    if ((rc = draft_list(req, EC_CATALOG_CAMPAIGN, &arr)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_CAMPAIGN, &arr)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, arr);
     m = json_object_new_object();
@@ -652,7 +617,8 @@ choices_model(struct ec_request *req, enum ec_catalog_kind k, const char *key,
     int rc;
 
     *out = json_object_new_array();
-    if ((rc = draft_list(req, k, &arr)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug, k, &arr)) <
+        0)
         return rc;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct json_object *x = json_object_array_get_idx(arr, i);
@@ -778,7 +744,8 @@ overlaps_model(struct ec_request *req, const struct ec_promotion_campaign *self,
     int rc;
 
     json_object_object_add(m, "overlaps", list);
-    if ((rc = draft_list(req, EC_CATALOG_CAMPAIGN, &arr)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_CAMPAIGN, &arr)) < 0)
         return rc;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct ec_promotion_campaign c;
@@ -924,7 +891,8 @@ ec_h_admin_campaign(struct ec_request *req, struct ec_response *res)
     struct cform f;
     int rc;
 
-    if ((rc = draft_get(req, EC_CATALOG_CAMPAIGN, code, &o)) < 0)
+    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, o);
     form_init(req, &f, str_of(o, "code"), 0);
@@ -962,9 +930,10 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
     ec_arena_cleanup(req->arena, put_json, o);
     if (json_object_object_length(f.errors) > 0)
         return form_page(req, res, &f, NULL, NULL, 422);
-    rc = draft_put(req, EC_CATALOG_CAMPAIGN, code, o,
-                   code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who,
-                   &err, &after, &created);
+    rc = ec_catalog_draft_put(
+        req->env->db, req->tenant->slug, EC_CATALOG_CAMPAIGN, code, o,
+        code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who, &err,
+        &after, &created);
     if (rc == 0) {
         rc = back_to(req, res, str_of(after, "code"),
                      created ? "created" : "saved");
@@ -1004,7 +973,8 @@ ec_h_admin_form_campaign(struct ec_request *req, struct ec_response *res)
     int rc;
 
     /* another tenant's code, or none: 404, never a new one */
-    if ((rc = draft_get(req, EC_CATALOG_CAMPAIGN, code, &o)) < 0)
+    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
     json_object_put(o);
     return save(req, res, code);
@@ -1083,13 +1053,15 @@ ec_h_admin_form_campaign_delete(struct ec_request *req, struct ec_response *res)
     struct ec_check_error err;
     int rc;
 
-    if ((rc = draft_get(req, EC_CATALOG_CAMPAIGN, code, &o)) < 0)
+    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, o);
     if (campaign_of(req, o, &c) == 0 && c.valid_from <= (int64_t)time(NULL))
         return refused(req, res, o, "started");
-    if ((rc = draft_remove(req, EC_CATALOG_CAMPAIGN, code, &who, &err,
-                           &before)) < 0)
+    if ((rc = ec_catalog_draft_remove(req->env->db, req->tenant->slug,
+                                      EC_CATALOG_CAMPAIGN, code, &who, &err,
+                                      &before)) < 0)
         return rc;
     json_object_put(before);
     res->status = 303;

@@ -10,9 +10,8 @@
  * named by a product, a campaign or a rule cannot be deleted: the model
  * refuses, and the screen names what still uses it.
  *
- * Every read and write goes to the catalog draft (svc/catalog_draft.h)
- * through the draft_* functions below: a change waits there until it is
- * published (/admin/draft).
+ * Every read and write goes to the catalog draft (svc/catalog_draft.h):
+ * a change waits there until it is published (/admin/draft).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,57 +34,6 @@
 #include "svc/catalog_edit.h"
 #include "svc/staff.h"
 #include "svc/tenant.h"
-
-/* ---- the catalog, through the draft layer's doors ---- */
-
-static int
-draft_list(struct ec_request *req, enum ec_catalog_kind k,
-           struct json_object **arr)
-{
-    return ec_catalog_draft_list(req->env->db, req->tenant->slug, k, arr);
-}
-
-static int
-draft_get(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object **obj)
-{
-    return ec_catalog_draft_get(req->env->db, req->tenant->slug, k, key, obj);
-}
-
-static int
-draft_put(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object *obj, enum ec_catalog_put_mode mode,
-          const struct ec_audit_actor *who, struct ec_check_error *err,
-          struct json_object **after, int *created)
-{
-    return ec_catalog_draft_put(req->env->db, req->tenant->slug, k, key, obj,
-                                mode, who, err, after, created);
-}
-
-static int
-draft_remove(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-             const struct ec_audit_actor *who, struct ec_check_error *err,
-             struct json_object **before)
-{
-    return ec_catalog_draft_remove(req->env->db, req->tenant->slug, k, key, who,
-                                   err, before);
-}
-
-/* The draft's channel_rules, in order (*arr: the caller's). */
-static int
-draft_rules(struct ec_request *req, struct json_object **arr)
-{
-    return ec_catalog_draft_rules(req->env->db, req->tenant->slug, arr);
-}
-
-static int
-draft_put_rules(struct ec_request *req, struct json_object *rules,
-                const struct ec_audit_actor *who, struct ec_check_error *err,
-                struct json_object **after)
-{
-    return ec_catalog_draft_put_rules(req->env->db, req->tenant->slug, rules,
-                                      who, err, after);
-}
 
 /* ---- helpers ---- */
 
@@ -283,11 +231,13 @@ channels_page(struct ec_request *req, struct ec_response *res,
     if (!errors)
         errors = json_object_new_object();
     ec_arena_cleanup(req->arena, put_json, errors);
-    if ((rc = draft_list(req, EC_CATALOG_CHANNEL, &channels)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_CHANNEL, &channels)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, channels);
     if (!rows) {
-        if ((rc = draft_rules(req, &rules)) < 0)
+        if ((rc = ec_catalog_draft_rules(req->env->db, req->tenant->slug,
+                                         &rules)) < 0)
             return rc;
         ec_arena_cleanup(req->arena, put_json, rules);
         rows = stored_rows(req, rules, &nrows);
@@ -383,7 +333,8 @@ ec_h_admin_form_channel_rules(struct ec_request *req, struct ec_response *res)
         json_object_array_add(rules, o);
         map[used++] = (int)k;
     }
-    rc = draft_put_rules(req, rules, &who, &err, &after);
+    rc = ec_catalog_draft_put_rules(req->env->db, req->tenant->slug, rules,
+                                    &who, &err, &after);
     json_object_put(after);
     if (rc == 0) {
         res->status = 303;
@@ -456,8 +407,9 @@ ec_h_admin_channel(struct ec_request *req, struct ec_response *res)
     struct json_object *o;
     int rc;
 
-    if ((rc = draft_get(req, EC_CATALOG_CHANNEL,
-                        ec_request_route_arg(req, "code"), &o)) < 0)
+    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                   EC_CATALOG_CHANNEL,
+                                   ec_request_route_arg(req, "code"), &o)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, put_json, o);
     return channel_form(req, res, 0, str_of(o, "code"), str_of(o, "name"),
@@ -501,9 +453,10 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
     json_object_object_add(o, "kind", json_object_new_string(kind));
     if (dflt)
         json_object_object_add(o, "default", json_object_new_boolean(1));
-    rc = draft_put(req, EC_CATALOG_CHANNEL, code, o,
-                   code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who,
-                   &err, &after, &created);
+    rc = ec_catalog_draft_put(
+        req->env->db, req->tenant->slug, EC_CATALOG_CHANNEL, code, o,
+        code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who, &err,
+        &after, &created);
     if (rc == 0) {
         json_object_put(after);
         res->status = 303;
@@ -539,7 +492,8 @@ ec_h_admin_form_channel(struct ec_request *req, struct ec_response *res)
     int rc;
 
     /* another tenant's code, or none: 404, never a new one */
-    if ((rc = draft_get(req, EC_CATALOG_CHANNEL, code, &o)) < 0)
+    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                   EC_CATALOG_CHANNEL, code, &o)) < 0)
         return rc;
     json_object_put(o);
     return save(req, res, code);
@@ -575,7 +529,8 @@ in_use(struct ec_request *req, const char *path)
     } else if (strstr(path, "default")) {
         id = "in_use_default";
     }
-    if (key && i >= 0 && draft_list(req, k, &arr) == 0) {
+    if (key && i >= 0 &&
+        ec_catalog_draft_list(req->env->db, req->tenant->slug, k, &arr) == 0) {
         if ((size_t)i < json_object_array_length(arr))
             json_object_object_add(
                 m, "what",
@@ -601,8 +556,9 @@ ec_h_admin_form_channel_delete(struct ec_request *req, struct ec_response *res)
     struct ec_check_error err;
     int rc;
 
-    rc = draft_remove(req, EC_CATALOG_CHANNEL,
-                      ec_request_route_arg(req, "code"), &who, &err, &before);
+    rc = ec_catalog_draft_remove(
+        req->env->db, req->tenant->slug, EC_CATALOG_CHANNEL,
+        ec_request_route_arg(req, "code"), &who, &err, &before);
     json_object_put(before);
     if (rc == EC_ERR_INVALID_FIELD)
         return channels_page(req, res, NULL, 0, NULL, NULL,

@@ -41,41 +41,6 @@
 #include "svc/staff.h"
 #include "svc/tenant.h"
 
-/* ---- the catalog draft ---- */
-
-static int
-draft_list(struct ec_request *req, enum ec_catalog_kind k,
-           struct json_object **arr)
-{
-    return ec_catalog_draft_list(req->env->db, req->tenant->slug, k, arr);
-}
-
-static int
-draft_get(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object **obj)
-{
-    return ec_catalog_draft_get(req->env->db, req->tenant->slug, k, key, obj);
-}
-
-static int
-draft_put(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-          struct json_object *obj, enum ec_catalog_put_mode mode,
-          const struct ec_audit_actor *who, struct ec_check_error *err,
-          struct json_object **after, int *created)
-{
-    return ec_catalog_draft_put(req->env->db, req->tenant->slug, k, key, obj,
-                                mode, who, err, after, created);
-}
-
-static int
-draft_remove(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-             const struct ec_audit_actor *who, struct ec_check_error *err,
-             struct json_object **before)
-{
-    return ec_catalog_draft_remove(req->env->db, req->tenant->slug, k, key, who,
-                                   err, before);
-}
-
 /* ---- the form ---- */
 
 /* The form's plain text fields of the product, in the form's order; each
@@ -228,9 +193,11 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
     f->addons = json_object_new_array();
     f->campaigns = json_object_new_array();
     f->channels = NULL;
-    if ((rc = draft_list(req, EC_CATALOG_CHANNEL, &f->channels)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_CHANNEL, &f->channels)) < 0)
         return rc;
-    if ((rc = draft_list(req, EC_CATALOG_PRODUCT, &products)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_PRODUCT, &products)) < 0)
         return rc;
     for (size_t i = 0; i < json_object_array_length(products); i++) {
         struct json_object *p = json_object_array_get_idx(products, i);
@@ -243,7 +210,8 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
     json_object_put(products);
     if (!sku)
         return 0;
-    if ((rc = draft_list(req, EC_CATALOG_CAMPAIGN, &campaigns)) < 0)
+    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
+                                    EC_CATALOG_CAMPAIGN, &campaigns)) < 0)
         return rc;
     for (size_t i = 0; i < json_object_array_length(campaigns); i++) {
         struct json_object *c = json_object_array_get_idx(campaigns, i), *ps;
@@ -1124,8 +1092,9 @@ ec_h_admin_product(struct ec_request *req, struct ec_response *res)
     const char *retired = ec_request_arg(req, "retired");
     struct json_object *p = NULL;
     struct pform f;
-    int rc = draft_get(req, EC_CATALOG_PRODUCT,
-                       ec_request_route_arg(req, "sku"), &p);
+    int rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                  EC_CATALOG_PRODUCT,
+                                  ec_request_route_arg(req, "sku"), &p);
 
     if (rc < 0)
         return rc;
@@ -1160,8 +1129,9 @@ save(struct ec_request *req, struct ec_response *res, struct pform *f,
         json_object_put(obj);
         return form_page(req, res, f, NULL, 422);
     }
-    rc = draft_put(req, EC_CATALOG_PRODUCT, f->sku, obj, mode, &who, &err,
-                   &after, &created);
+    rc = ec_catalog_draft_put(req->env->db, req->tenant->slug,
+                              EC_CATALOG_PRODUCT, f->sku, obj, mode, &who, &err,
+                              &after, &created);
     json_object_put(obj);
     if (rc == EC_ERR_INVALID_FIELD) {
         const char *field = field_of_path(req, f, err.path);
@@ -1213,8 +1183,9 @@ ec_h_admin_form_product_save(struct ec_request *req, struct ec_response *res)
 {
     struct json_object *p = NULL;
     struct pform f;
-    int rc = draft_get(req, EC_CATALOG_PRODUCT,
-                       ec_request_route_arg(req, "sku"), &p);
+    int rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
+                                  EC_CATALOG_PRODUCT,
+                                  ec_request_route_arg(req, "sku"), &p);
 
     if (rc < 0)
         return rc;
@@ -1236,9 +1207,9 @@ ec_h_admin_form_product_retire(struct ec_request *req, struct ec_response *res)
     struct ec_audit_actor who = ec_admin_actor(req);
     struct ec_check_error err;
     struct json_object *before = NULL;
-    int rc =
-        draft_remove(req, EC_CATALOG_PRODUCT, ec_request_route_arg(req, "sku"),
-                     &who, &err, &before);
+    int rc = ec_catalog_draft_remove(
+        req->env->db, req->tenant->slug, EC_CATALOG_PRODUCT,
+        ec_request_route_arg(req, "sku"), &who, &err, &before);
 
     if (rc < 0)
         return rc == EC_ERR_INVALID_FIELD
