@@ -10,8 +10,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { FJORD, NORDLYS, Shopper, ecomctl, json, sql, tokenOf } from './lib.mjs';
-import { PW, TAG, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { FJORD, NORDLYS, ecomctl, json, sql } from './lib.mjs';
+import { PanelBrowser, TAG, dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const tenantId = (slug) => sql(`SELECT id FROM tenants WHERE slug = '${slug}'`);
 const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-campaigns-'));
@@ -35,31 +35,23 @@ after(() => {
 });
 
 // A browser of the panel: its cookies, and the session's CSRF token.
-class Browser extends Shopper {
-  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
-  // a form post of pairs ([name, value], repeated names kept) or an object
+class Browser extends PanelBrowser {
   async form(p, fields = {}) {
-    const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
-    const r = await this.post(p, [['csrf', this.csrf], ...pairs]);
+    const r = await super.form(p, fields);
     // a catalog screen saves into the draft: publish it at once, as an
     // editor does when done (the draft itself: admin-draft.test.mjs);
     // ending a campaign early is saved live by itself
     if (r.status === 303 && /^\/admin\/(campaigns|channels)/.test(p) && !/\/end$/.test(p)) {
-      const pub = await this.post('/admin/draft/publish', [['csrf', this.csrf]]);
+      const pub = await super.form('/admin/draft/publish');
       assert.equal(pub.status, 303, pub.body);
     }
     return r;
   }
 }
 
-async function signedIn(role, host = NORDLYS) {
-  const b = new Browser(host);
-  const email = staffUser(role, host === FJORD ? 'fjordmobil' : 'nordlys');
-  await b.get('/admin/sign-in');
-  const r = await b.form('/admin/sign-in', { email, password: PW });
-  assert.equal(r.status, 303, r.body);
-  return { b, email };
-}
+const signedIn = (role, host = NORDLYS) =>
+  signedInStaff(role, host, host === FJORD ? 'fjordmobil' : 'nordlys', Browser);
+
 
 // Instant ms as <input type="datetime-local"> in Copenhagen writes it.
 const local = (ms) => new Date(ms).toLocaleString('sv-SE', { timeZone: 'Europe/Copenhagen' })

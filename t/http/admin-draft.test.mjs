@@ -12,12 +12,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Shopper, ecomctl, eventually, redis, sql, tokenOf } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { Shopper, ecomctl, eventually, redis, sql } from './lib.mjs';
+import { dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'drafthttp';
 const HOST = `${SLUG}.localhost`;
 const SKU = 'DH-APP';
+const signedIn = (role) => signedInStaff(role, HOST, SLUG);
 let dir;
 
 function plan(sku, fields = {}) {
@@ -38,19 +39,7 @@ const catalog = () => ({
   campaigns: [],
 });
 
-class Browser extends Shopper {
-  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
-  async form(p, fields = {}) { return this.post(p, { csrf: this.csrf, ...fields }); }
-}
 
-async function signedIn(role) {
-  const b = new Browser(HOST);
-  const email = staffUser(role, SLUG);
-  await b.get('/admin/sign-in');
-  const r = await b.form('/admin/sign-in', { email, password: PW });
-  assert.equal(r.status, 303, r.body);
-  return { b, email };
-}
 
 const tenantId = () => sql(`SELECT id FROM tenants WHERE slug = '${SLUG}'`);
 

@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, Shopper, ecomctl, redis, tokenOf } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { ROOT, ecomctl, redis } from './lib.mjs';
+import { dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'roletest';
 const HOST = `${SLUG}.localhost`;
@@ -46,18 +46,7 @@ const concrete = (pattern) => pattern
   .replace(/\{number\}/g, '4599999999')
   .replace(/\{\w+\}/g, 'no-such');
 
-class Browser extends Shopper {
-  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
-}
 
-async function signedIn(role) {
-  const b = new Browser(HOST);
-  const email = staffUser(role, SLUG);
-  await b.get('/admin/sign-in');
-  const r = await b.post('/admin/sign-in', { csrf: b.csrf, email, password: PW });
-  assert.equal(r.status, 303, r.body);
-  return b;
-}
 
 before(() => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-roles-'));
@@ -95,7 +84,7 @@ test('the table covers every action and every staff route names one', () => {
 
 for (const role of ROLES) {
   test(`${role}: exactly the staff routes its role may use`, async () => {
-    const b = await signedIn(role);
+    const { b } = await signedInStaff(role, HOST, SLUG);
     const wrong = [];
     for (const r of staffRoutes()) {
       const p = concrete(r.pattern);

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { ROOT, STACK_DIR, ecomdEnv, sql } from './lib.mjs';
+import { ROOT, STACK_DIR, Shopper, ecomdEnv, sql, tokenOf } from './lib.mjs';
 
 export const PW = 'a long staff password';
 export const TAG = `${process.pid}-${Date.now() % 100000}`;
@@ -76,4 +76,25 @@ export function makeOrder(slug, { status = 'paid', name = 'Karin Kunde', ago = 0
     VALUES ('${ev[0]}', ${tenant}, ${row}, 1, 'order.paid', '{}', 'delivered', 1, NULL, NOW(6)),
            ('${ev[1]}', ${tenant}, ${row}, 2, 'order.submitted', '{}', 'dead', 8, 'receiver answered 500', NULL)`);
   return { id, ev };
+}
+
+// A browser of the admin panel: its cookies, and its session's CSRF token
+// on every form it posts (fields: an object, or [name, value] pairs).
+export class PanelBrowser extends Shopper {
+  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
+  async form(p, fields = {}) {
+    const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
+    return this.post(p, [['csrf', this.csrf], ...pairs]);
+  }
+}
+
+// A new staff member of role at slug (or an operator), signed in on host
+// in a new browser of class Browser: {b, email}.
+export async function signedInStaff(role, host, slug, Browser = PanelBrowser) {
+  const b = new Browser(host);
+  const email = staffUser(role, slug);
+  await b.get('/admin/sign-in');
+  const r = await b.form('/admin/sign-in', { email, password: PW });
+  assert.equal(r.status, 303, r.body);
+  return { b, email };
 }
