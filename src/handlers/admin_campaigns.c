@@ -608,18 +608,14 @@ listed(const char *const *v, size_t n, const char *s)
     return 0;
 }
 
-/* The products or channels to tick, each {key, name, checked}. */
-static int
-choices_model(struct ec_request *req, enum ec_catalog_kind k, const char *key,
-              const char *const *checked, size_t n, struct json_object **out)
+/* The products or channels (arr, the draft's) to tick, each {key, name,
+   checked}. */
+static struct json_object *
+choices_model(struct json_object *arr, const char *key,
+              const char *const *checked, size_t n)
 {
-    struct json_object *arr;
-    int rc;
+    struct json_object *out = json_object_new_array();
 
-    *out = json_object_new_array();
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug, k, &arr)) <
-        0)
-        return rc;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct json_object *x = json_object_array_get_idx(arr, i);
         struct json_object *o = json_object_new_object();
@@ -630,10 +626,9 @@ choices_model(struct ec_request *req, enum ec_catalog_kind k, const char *key,
         json_object_object_add(o, "checked",
                                json_object_new_boolean(listed(checked, n, id)));
         json_object_object_add(o, "i", json_object_new_int((int)i));
-        json_object_array_add(*out, o);
+        json_object_array_add(out, o);
     }
-    json_object_put(arr);
-    return 0;
+    return out;
 }
 
 /* The options of a select, values v (n of them), current selected;
@@ -735,18 +730,15 @@ verdict(struct ec_request *req, const struct ec_promotion_campaign *self,
     return s;
 }
 
-/* The other campaigns self meets, with what the engine does there. */
-static int
+/* The other campaigns (arr, the draft's) self meets, with what the
+   engine does there. */
+static void
 overlaps_model(struct ec_request *req, const struct ec_promotion_campaign *self,
-               struct json_object *m)
+               struct json_object *arr, struct json_object *m)
 {
-    struct json_object *arr, *list = json_object_new_array();
-    int rc;
+    struct json_object *list = json_object_new_array();
 
     json_object_object_add(m, "overlaps", list);
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_CAMPAIGN, &arr)) < 0)
-        return rc;
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct ec_promotion_campaign c;
         struct ec_campaign_precedence p;
@@ -764,11 +756,9 @@ overlaps_model(struct ec_request *req, const struct ec_promotion_campaign *self,
         json_object_object_add(o, "meeting", ec_json_str(code));
         json_object_array_add(list, o);
     }
-    json_object_put(arr);
     json_object_object_add(
         m, "has_overlaps",
         json_object_new_boolean(json_object_array_length(list) > 0));
-    return 0;
 }
 
 /* The form page with f, the overlaps of self
@@ -778,10 +768,16 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
           const struct ec_promotion_campaign *self, const char *notice,
           int status)
 {
-    struct json_object *m = json_object_new_object(), *x;
+    struct json_object *m, *doc;
     int64_t now = (int64_t)time(NULL);
     int rc;
 
+    /* one read of the draft for the products, channels and campaigns */
+    if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
+                                        &doc)) < 0)
+        return rc;
+    ec_arena_cleanup(req->arena, put_json, doc);
+    m = json_object_new_object();
     json_object_object_add(m, "is_new", json_object_new_boolean(f->is_new));
     json_object_object_add(
         m, "action",
@@ -814,19 +810,17 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
                                    *f->binding ? f->binding : "0",
                                    "admin.campaigns.binding_"));
     json_object_object_add(m, "rows", rows_model(req, f));
-    rc = choices_model(req, EC_CATALOG_PRODUCT, "sku", f->skus, f->n_skus, &x);
-    json_object_object_add(m, "products", x);
-    if (rc == 0) {
-        rc = choices_model(req, EC_CATALOG_CHANNEL, "code", f->channels,
-                           f->n_channels, &x);
-        json_object_object_add(m, "channels", x);
-    }
-    if (rc == 0 && self)
-        rc = overlaps_model(req, self, m);
-    if (rc < 0) {
-        json_object_put(m);
-        return rc;
-    }
+    json_object_object_add(
+        m, "products",
+        choices_model(ec_catalog_edit_array(doc, EC_CATALOG_PRODUCT), "sku",
+                      f->skus, f->n_skus));
+    json_object_object_add(
+        m, "channels",
+        choices_model(ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL), "code",
+                      f->channels, f->n_channels));
+    if (self)
+        overlaps_model(req, self,
+                       ec_catalog_edit_array(doc, EC_CATALOG_CAMPAIGN), m);
     json_object_object_add(m, "show_overlaps", json_object_new_boolean(!!self));
     /* what the stored campaign allows: end a running one, delete one
        that has not started */

@@ -225,21 +225,23 @@ channels_page(struct ec_request *req, struct ec_response *res,
               struct rule_row *rows, size_t nrows, struct json_object *errors,
               const char *notice, const char *refusal, int status)
 {
-    struct json_object *channels, *rules = NULL, *m;
+    struct json_object *doc, *channels, *rules = NULL, *m;
     int rc;
 
     if (!errors)
         errors = json_object_new_object();
     ec_arena_cleanup(req->arena, put_json, errors);
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_CHANNEL, &channels)) < 0)
+    /* one read of the draft for the channels and the rules */
+    if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
+                                        &doc)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, channels);
+    ec_arena_cleanup(req->arena, put_json, doc);
+    channels = ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL);
     if (!rows) {
-        if ((rc = ec_catalog_draft_rules(req->env->db, req->tenant->slug,
-                                         &rules)) < 0)
-            return rc;
-        ec_arena_cleanup(req->arena, put_json, rules);
+        if (!json_object_object_get_ex(doc, "channel_rules", &rules)) {
+            rules = json_object_new_array();
+            ec_arena_cleanup(req->arena, put_json, rules);
+        }
         rows = stored_rows(req, rules, &nrows);
     }
     m = json_object_new_object();

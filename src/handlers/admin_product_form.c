@@ -37,6 +37,7 @@
 #include "render/messages.h"
 #include "svc/audit.h"
 #include "svc/catalog_draft.h"
+#include "svc/catalog_edit.h"
 #include "svc/product.h"
 #include "svc/staff.h"
 #include "svc/tenant.h"
@@ -184,7 +185,7 @@ is_money(const char *name)
 static int
 pform_load(struct ec_request *req, struct pform *f, const char *sku)
 {
-    struct json_object *products, *campaigns;
+    struct json_object *doc, *products, *campaigns;
     int rc;
 
     f->sku = sku;
@@ -193,12 +194,13 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
     f->addons = json_object_new_array();
     f->campaigns = json_object_new_array();
     f->channels = NULL;
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_CHANNEL, &f->channels)) < 0)
+    /* one read of the draft for the channels, add-ons and campaigns */
+    if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
+                                        &doc)) < 0)
         return rc;
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_PRODUCT, &products)) < 0)
-        return rc;
+    f->channels =
+        json_object_get(ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL));
+    products = ec_catalog_edit_array(doc, EC_CATALOG_PRODUCT);
     for (size_t i = 0; i < json_object_array_length(products); i++) {
         struct json_object *p = json_object_array_get_idx(products, i);
         const char *kind = str_of(p, "kind"), *psku = str_of(p, "sku");
@@ -207,13 +209,8 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
             !(sku && psku && strcasecmp(psku, sku) == 0))
             json_object_array_add(f->addons, json_object_get(p));
     }
-    json_object_put(products);
-    if (!sku)
-        return 0;
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_CAMPAIGN, &campaigns)) < 0)
-        return rc;
-    for (size_t i = 0; i < json_object_array_length(campaigns); i++) {
+    campaigns = ec_catalog_edit_array(doc, EC_CATALOG_CAMPAIGN);
+    for (size_t i = 0; sku && i < json_object_array_length(campaigns); i++) {
         struct json_object *c = json_object_array_get_idx(campaigns, i), *ps;
 
         if (!json_object_object_get_ex(c, "products", &ps))
@@ -226,7 +223,7 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
                 break;
             }
     }
-    json_object_put(campaigns);
+    json_object_put(doc);
     return 0;
 }
 

@@ -35,6 +35,7 @@
 #include "render/messages.h"
 #include "svc/catalog.h"
 #include "svc/catalog_draft.h"
+#include "svc/catalog_edit.h"
 #include "svc/tenant.h"
 
 /* How long a preview lasts before the form must be sent again. */
@@ -155,17 +156,14 @@ static int
 choices(struct ec_request *req, struct json_object *m, const char *channel,
         const char *page)
 {
-    struct json_object *chs, *prods, *list, *v, *n;
+    struct json_object *doc, *chs, *prods, *list, *v, *n;
     int rc;
 
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_CHANNEL, &chs)) < 0)
+    if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
+                                        &doc)) < 0)
         return rc;
-    if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
-                                    EC_CATALOG_PRODUCT, &prods)) < 0) {
-        json_object_put(chs);
-        return rc;
-    }
+    chs = ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL);
+    prods = ec_catalog_edit_array(doc, EC_CATALOG_PRODUCT);
     list = json_object_new_array();
     for (size_t i = 0; i < json_object_array_length(chs); i++) {
         struct json_object *c = json_object_array_get_idx(chs, i);
@@ -198,8 +196,7 @@ choices(struct ec_request *req, struct json_object *m, const char *channel,
                                      page && !strcmp(page, path)));
     }
     json_object_object_add(m, "pages", list);
-    json_object_put(chs);
-    json_object_put(prods);
+    json_object_put(doc);
     return 0;
 }
 

@@ -167,9 +167,9 @@ ec_draft_release(struct draft *d)
     ec_catalog_tenant_release(&d->t);
 }
 
-/* The draft's document as JSON (*out, the caller's). */
-static int
-draft_document(struct ec_db *db, const char *slug, struct json_object **out)
+int
+ec_catalog_draft_document(struct ec_db *db, const char *slug,
+                          struct json_object **out)
 {
     struct draft d;
     int rc;
@@ -190,7 +190,7 @@ ec_catalog_draft_list(struct ec_db *db, const char *slug,
     int rc;
 
     *out = NULL;
-    if ((rc = draft_document(db, slug, &doc)) < 0)
+    if ((rc = ec_catalog_draft_document(db, slug, &doc)) < 0)
         return rc;
     *out = json_object_get(ec_catalog_edit_array(doc, k));
     json_object_put(doc);
@@ -211,22 +211,6 @@ ec_catalog_draft_get(struct ec_db *db, const char *slug, enum ec_catalog_kind k,
         *out = json_object_get(json_object_array_get_idx(arr, (size_t)i));
     json_object_put(arr);
     return i >= 0 ? 0 : EC_ERR_NOT_FOUND;
-}
-
-int
-ec_catalog_draft_rules(struct ec_db *db, const char *slug,
-                       struct json_object **out)
-{
-    struct json_object *doc, *arr = NULL;
-    int rc;
-
-    *out = NULL;
-    if ((rc = draft_document(db, slug, &doc)) < 0)
-        return rc;
-    json_object_object_get_ex(doc, "channel_rules", &arr);
-    *out = arr ? json_object_get(arr) : json_object_new_array();
-    json_object_put(doc);
-    return 0;
 }
 
 /* ---- saving ---- */

@@ -52,9 +52,12 @@ int ec_catalog_draft_get(struct ec_db *db, const char *slug,
                          enum ec_catalog_kind k, const char *key,
                          struct json_object **out);
 
-/* The draft's channel rules, as the document's "channel_rules" array. */
-int ec_catalog_draft_rules(struct ec_db *db, const char *slug,
-                           struct json_object **out);
+/*
+ * The whole catalog document as the draft shows it (*out, the caller's):
+ * for a page that needs several of its parts, read once.
+ */
+int ec_catalog_draft_document(struct ec_db *db, const char *slug,
+                              struct json_object **out);
 
 /*
  * Save obj into the draft as the object key of kind k: what
