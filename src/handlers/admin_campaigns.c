@@ -926,7 +926,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
         return form_page(req, res, &f, NULL, NULL, 422);
     rc = ec_catalog_draft_put(
         req->env->db, req->tenant->slug, EC_CATALOG_CAMPAIGN, code, o,
-        code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who, &err,
+        code ? EC_CATALOG_PUT_UPDATE : EC_CATALOG_PUT_CREATE, &who, &err,
         &after, &created);
     if (rc == 0) {
         rc = back_to(req, res, str_of(after, "code"),
@@ -962,16 +962,8 @@ ec_h_admin_form_campaign_create(struct ec_request *req, struct ec_response *res)
 int
 ec_h_admin_form_campaign(struct ec_request *req, struct ec_response *res)
 {
-    const char *code = ec_request_route_arg(req, "code");
-    struct json_object *o;
-    int rc;
-
     /* another tenant's code, or none: 404, never a new one */
-    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
-                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
-        return rc;
-    json_object_put(o);
-    return save(req, res, code);
+    return save(req, res, ec_request_route_arg(req, "code"));
 }
 
 /* The stored campaign's form again, refusing what was asked (409). */

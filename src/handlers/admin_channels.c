@@ -457,7 +457,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
         json_object_object_add(o, "default", json_object_new_boolean(1));
     rc = ec_catalog_draft_put(
         req->env->db, req->tenant->slug, EC_CATALOG_CHANNEL, code, o,
-        code ? EC_CATALOG_PUT_REPLACE : EC_CATALOG_PUT_CREATE, &who, &err,
+        code ? EC_CATALOG_PUT_UPDATE : EC_CATALOG_PUT_CREATE, &who, &err,
         &after, &created);
     if (rc == 0) {
         json_object_put(after);
@@ -489,16 +489,8 @@ ec_h_admin_form_channel_create(struct ec_request *req, struct ec_response *res)
 int
 ec_h_admin_form_channel(struct ec_request *req, struct ec_response *res)
 {
-    const char *code = ec_request_route_arg(req, "code");
-    struct json_object *o;
-    int rc;
-
     /* another tenant's code, or none: 404, never a new one */
-    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
-                                   EC_CATALOG_CHANNEL, code, &o)) < 0)
-        return rc;
-    json_object_put(o);
-    return save(req, res, code);
+    return save(req, res, ec_request_route_arg(req, "code"));
 }
 
 /*

@@ -323,6 +323,8 @@ save_change(struct save *s, struct json_object *doc, int *idx)
             json_object_get(json_object_array_get_idx(arr, (size_t)*idx));
     if (!s->obj && *idx < 0)
         return EC_ERR_NOT_FOUND;
+    if (s->obj && *idx < 0 && s->mode == EC_CATALOG_PUT_UPDATE)
+        return EC_ERR_NOT_FOUND;
     if (s->obj && *idx >= 0 && s->mode == EC_CATALOG_PUT_CREATE)
         return EC_ERR_CONFLICT;
     if (s->before) /* the stored spelling of a SKU stays */

@@ -285,6 +285,10 @@ ec_catalog_edit_put(struct ec_db *db, struct ec_kv *kv, const char *slug,
     if ((rc = edit_begin(&e, db, slug, ki)) < 0)
         goto out;
     idx = find(ki, e.arr, key);
+    if (idx < 0 && mode == EC_CATALOG_PUT_UPDATE) {
+        rc = EC_ERR_NOT_FOUND;
+        goto out;
+    }
     if (idx >= 0 && mode == EC_CATALOG_PUT_CREATE) {
         rc = EC_ERR_CONFLICT;
         goto out;

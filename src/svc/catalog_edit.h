@@ -60,6 +60,8 @@ int ec_catalog_edit_get(struct ec_db *db, const char *slug,
 enum ec_catalog_put_mode {
     EC_CATALOG_PUT_REPLACE, /* create or replace (PUT) */
     EC_CATALOG_PUT_CREATE,  /* create only: EC_ERR_CONFLICT if it exists */
+    EC_CATALOG_PUT_UPDATE,  /* replace only: EC_ERR_NOT_FOUND if it does not
+                               (a form of an object never makes one) */
 };
 
 /*
@@ -72,7 +74,8 @@ enum ec_catalog_put_mode {
  * path in obj ("$.monthly_price"), or by its path in the document when
  * the fault is elsewhere (a campaign naming a SKU that left); a key field
  * that is not key is "$.sku" or "$.code"; EC_ERR_CONFLICT (create only,
- * the object exists); EC_ERR_NOT_FOUND (no tenant); or the database's
+ * the object exists); EC_ERR_NOT_FOUND (no tenant, or update only and no
+ * such object); or the database's
  * error. Nothing is written unless 0 is returned. kv (may be NULL) is
  * told after the commit; a failure to tell it is logged, not returned:
  * the change is made.

@@ -214,6 +214,18 @@ test_save_checked_whole(void)
         put_with("DR-BAD", "channels", "{\"nope\": {\"visible\": true}}", &err),
         EC_ERR_INVALID_FIELD);
     EC_ASSERT_STR(err.path, "$.channels.nope");
+    /* update only: a form of an object never makes one */
+    {
+        struct json_object *o = json_tokener_parse(app_plan), *after = NULL;
+        int created;
+
+        CU_ASSERT_EQUAL(ec_catalog_draft_put(db, SLUG, EC_CATALOG_PRODUCT,
+                                             "DR-NONE", o,
+                                             EC_CATALOG_PUT_UPDATE, &eva, &err,
+                                             &after, &created),
+                        EC_ERR_NOT_FOUND);
+        json_object_put(o);
+    }
     CU_ASSERT_EQUAL(draft_rows(), rows);
 }
 
