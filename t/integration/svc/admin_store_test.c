@@ -34,14 +34,7 @@
 #define SLUG_A "admtest"
 #define SLUG_B "admtest2"
 
-static struct ec_db_config dbc = {
-    .host = "127.0.0.1",
-    .port = 13307,
-    .user = "ecom",
-    .database = "ecom",
-    .connect_timeout_ms = 2000,
-    .read_timeout_ms = 5000,
-};
+static struct ec_db_config dbc = FIXTURE_DB_CONFIG;
 static struct ec_db *db;
 static long long tenant_a, tenant_b;
 

@@ -37,6 +37,15 @@ fixture_make_tenant(struct ec_db *db, const char *slug, const char *name)
     return (long long)ec_db_insert_id(db);
 }
 
+/* The test stack's MariaDB as ecomd's account sees it; the port and
+   password come from the environment (fixture_run_db()). */
+#define FIXTURE_DB_CONFIG                                                      \
+    {                                                                          \
+        .host = "127.0.0.1", .port = 13307, .user = "ecom",                    \
+        .database = "ecom", .connect_timeout_ms = 2000,                        \
+        .read_timeout_ms = 5000,                                               \
+    }
+
 /*
  * Run suite's tests against the test stack's MariaDB: cfg's port and
  * password from EC_MYSQL_PORT and EC_MYSQL_PASSWORD (with no password the

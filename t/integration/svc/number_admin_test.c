@@ -32,14 +32,7 @@
 #define SLUG_B "numadm-b"
 #define NPOOL 120
 
-static struct ec_db_config dbc = {
-    .host = "127.0.0.1",
-    .port = 13307,
-    .user = "ecom",
-    .database = "ecom",
-    .connect_timeout_ms = 2000,
-    .read_timeout_ms = 5000,
-};
+static struct ec_db_config dbc = FIXTURE_DB_CONFIG;
 static struct ec_kv_config kvc = {"127.0.0.1", 16380, 1000, 2000, NULL, NULL};
 static struct ec_db *db;
 static struct ec_kv *kv;
