@@ -12,9 +12,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { PORT, Shopper, ecomctl, redis, request, sql, tokenOf } from './lib.mjs';
+import { PORT, ecomctl, redis, request, sql } from './lib.mjs';
 import { jpeg, png, webp } from './images.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { PanelBrowser, dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'brandtest';
 const HOST = `${SLUG}.localhost`;
@@ -24,23 +24,9 @@ const GOOD = {
 };
 const FIRST = { primary: '#1f4e79', on_primary: '#ffffff', background: '#ffffff', text: '#1a1a1a', accent: '#b3261e' };
 
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}, headers = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields }, headers);
-  }
-}
+const Browser = PanelBrowser;
 
-async function signedIn(role) {
-  const b = new Browser(HOST);
-  const email = staffUser(role, role === 'operator' ? undefined : SLUG);
-  await b.get('/admin/sign-in');
-  const r = await b.form('/admin/sign-in', { email, password: PW });
-  assert.equal(r.status, 303, r.body);
-  return { b, email };
-}
+const signedIn = (role) => signedInStaff(role, HOST, SLUG);
 
 const stored = () => sql(`SELECT name, color_primary, color_on_primary, color_background, color_text, color_accent FROM tenants WHERE slug = '${SLUG}'`);
 const audits = () => sql(`SELECT actor_kind, actor_label, action, before_json, after_json FROM audit_log a JOIN tenants t ON t.id = a.tenant_id WHERE t.slug = '${SLUG}' AND a.object_type = 'branding' ORDER BY a.id`);

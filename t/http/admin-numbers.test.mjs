@@ -11,31 +11,17 @@
 // after it with everything of its but its audit rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Shopper, ecomctl, json, newSession, redis, request, sql, tokenOf } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { ecomctl, json, newSession, redis, request, sql } from './lib.mjs';
+import { PanelBrowser, dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'numtest';
 const HOST = `${SLUG}.localhost`;
 // the scratch pool: 60 numbers of a block nordlys's demo pool does not use
 const POOL = Array.from({ length: 60 }, (_, i) => `+459970${String(i).padStart(4, '0')}`);
 
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}, headers = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields }, headers);
-  }
-}
+const Browser = PanelBrowser;
 
-async function signedIn(role) {
-  const b = new Browser(HOST);
-  const email = staffUser(role, role === 'operator' ? undefined : SLUG);
-  await b.get('/admin/sign-in');
-  const r = await b.form('/admin/sign-in', { email, password: PW });
-  assert.equal(r.status, 303, r.body);
-  return { b, email };
-}
+const signedIn = (role) => signedInStaff(role, HOST, SLUG);
 
 const tenantId = () => sql(`SELECT id FROM tenants WHERE slug = '${SLUG}'`);
 const status = (n) => sql(`SELECT status FROM numbers WHERE tenant_id = ${tenantId()} AND msisdn = '${n}'`);

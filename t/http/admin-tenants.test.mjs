@@ -10,20 +10,13 @@
 // stay: nobody may delete them).
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, NORDLYS, PORT, Shopper, ecomctl, masterPid, redis, request, sql, tokenOf, workerPids } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { FJORD, NORDLYS, PORT, ecomctl, masterPid, redis, request, sql, workerPids } from './lib.mjs';
+import { PW, PanelBrowser, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const tag = `o${process.pid}`;
 const made = new Set();
 
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}, headers = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields }, headers);
-  }
-}
+const Browser = PanelBrowser;
 
 // a staff member of nordlys with role (or an operator), signed in at
 // nordlys's host: an operator signs in on any tenant's host

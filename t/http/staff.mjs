@@ -79,12 +79,15 @@ export function makeOrder(slug, { status = 'paid', name = 'Karin Kunde', ago = 0
 }
 
 // A browser of the admin panel: its cookies, and its session's CSRF token
-// on every form it posts (fields: an object, or [name, value] pairs).
+// on every form it posts (fields: an object, or [name, value] pairs); a
+// browser without a session yet fetches one first.
 export class PanelBrowser extends Shopper {
-  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
-  async form(p, fields = {}) {
+  get sid() { return this.cookies.get('sid'); }
+  get csrf() { return tokenOf(`sid=${this.sid}`); }
+  async form(p, fields = {}, headers = {}) {
+    if (!this.sid) await this.get('/admin/sign-in');
     const pairs = Array.isArray(fields) ? fields : Object.entries(fields);
-    return this.post(p, [['csrf', this.csrf], ...pairs]);
+    return this.post(p, [['csrf', this.csrf], ...pairs], headers);
   }
 }
 
