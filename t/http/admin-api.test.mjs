@@ -10,17 +10,13 @@
 // nobody may delete; a new tenant gets a new id).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { ecomctl, json, redis, request, sql } from './lib.mjs';
+import { dropTenants, ecomctl, json, makeTenants, request, sql } from './lib.mjs';
 
 const A = 'apitest';
 const B = 'apitest2';
 const HOST_A = `${A}.localhost`;
 const HOST_B = `${B}.localhost`;
 const V1 = '/api/admin/v1';
-let dir;
 const keys = {};
 
 function plan(sku, fields = {}) {
@@ -76,20 +72,8 @@ async function auditOf(objectType, objectId, key = keys.admin) {
 }
 
 before(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-admin-api-'));
-  const seed = path.join(dir, 'tenants.sql');
-  writeFileSync(seed,
-    `DELETE FROM tenants WHERE slug IN ('${A}', '${B}');\n` +
-    `INSERT INTO tenants (slug, name) VALUES ('${A}', 'API test A'), ('${B}', 'API test B');\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST_A}', id, 1 FROM tenants WHERE slug = '${A}';\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST_B}', id, 1 FROM tenants WHERE slug = '${B}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  for (const slug of [A, B]) {
-    const doc = path.join(dir, `${slug}.json`);
-    writeFileSync(doc, JSON.stringify(catalog()));
-    ecomctl('catalog', 'import', slug, doc);
-  }
+  makeTenants([{ slug: A, name: 'API test A', catalog: catalog() },
+               { slug: B, name: 'API test B', catalog: catalog() }]);
   for (const role of ['admin', 'editor', 'viewer']) keys[role] = makeKey(A, `test ${role}`, role);
   keys.other = makeKey(B, 'test admin', 'admin');
   keys.revoked = makeKey(A, 'test revoked', 'admin');
@@ -98,13 +82,7 @@ before(() => {
   keys.formula = makeKey(A, '=HYPERLINK("http://evil.example","x")', 'editor');
 });
 
-after(() => {
-  const seed = path.join(dir, 'cleanup.sql');
-  writeFileSync(seed, `DELETE FROM tenants WHERE slug IN ('${A}', '${B}');\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  rmSync(dir, { recursive: true, force: true });
-});
+after(() => dropTenants([A, B]));
 
 test('a key is only ever shown once: the table holds its SHA-256', () => {
   const stored = sql(`SELECT key_hash FROM api_keys k JOIN tenants t ON t.id = k.tenant_id WHERE t.slug = '${A}' AND k.name = 'test admin'`);

@@ -9,17 +9,13 @@
 // A scratch tenant, drafthttp, made for the run and deleted after it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Shopper, ecomctl, eventually, redis, sql } from './lib.mjs';
+import { Shopper, dropTenants, eventually, makeTenants, sql } from './lib.mjs';
 import { dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'drafthttp';
 const HOST = `${SLUG}.localhost`;
 const SKU = 'DH-APP';
 const signedIn = (role) => signedInStaff(role, HOST, SLUG);
-let dir;
 
 function plan(sku, fields = {}) {
   return {
@@ -63,27 +59,11 @@ function localIn(seconds) {
   return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}`;
 }
 
-before(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-draft-'));
-  const seed = path.join(dir, 'tenant.sql');
-  writeFileSync(seed,
-    `DELETE FROM tenants WHERE slug = '${SLUG}';\n` +
-    `INSERT INTO tenants (slug, name, time_zone) VALUES ('${SLUG}', 'Draft test', 'Europe/Copenhagen');\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST}', id, 1 FROM tenants WHERE slug = '${SLUG}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  const doc = path.join(dir, 'catalog.json');
-  writeFileSync(doc, JSON.stringify(catalog()));
-  ecomctl('catalog', 'import', SLUG, doc);
-});
+before(() => makeTenants([{ slug: SLUG, name: 'Draft test', catalog: catalog() }]));
 
 after(() => {
   dropStaffAndOrders();
-  const seed = path.join(dir, 'cleanup.sql');
-  writeFileSync(seed, `DELETE FROM tenants WHERE slug = '${SLUG}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  rmSync(dir, { recursive: true, force: true });
+  dropTenants([SLUG]);
 });
 
 test('a drafted product: off the storefront, in the editor\'s preview as its channel only, live once published', async () => {

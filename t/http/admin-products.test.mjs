@@ -13,17 +13,13 @@
 // theirs but their audit rows (which nobody may delete).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { Shopper, ecomctl, redis, request, sql, tokenOf } from './lib.mjs';
+import { Shopper, dropTenants, ecomctl, makeTenants, request, sql, tokenOf } from './lib.mjs';
 import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const A = 'prodtest';
 const B = 'prodtest2';
 const HOST_A = `${A}.localhost`;
 const HOST_B = `${B}.localhost`;
-let dir;
 let key;
 
 const plan = (sku, fields = {}) => ({
@@ -98,30 +94,14 @@ const fieldError = (body, id) => body.match(new RegExp(`<span class="field-error
 const inputOf = (body, id) => body.match(new RegExp(`<input id="${id.replace(/\./g, '\\.')}"[^>]*>`))?.[0];
 
 before(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-admin-products-'));
-  const seed = path.join(dir, 'tenants.sql');
-  writeFileSync(seed,
-    `DELETE FROM tenants WHERE slug IN ('${A}', '${B}');\n` +
-    `INSERT INTO tenants (slug, name) VALUES ('${A}', 'Product test A'), ('${B}', 'Product test B');\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST_A}', id, 1 FROM tenants WHERE slug = '${A}';\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST_B}', id, 1 FROM tenants WHERE slug = '${B}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  for (const [slug, prefix] of [[A, 'PT'], [B, 'PT2']]) {
-    const doc = path.join(dir, `${slug}.json`);
-    writeFileSync(doc, JSON.stringify(catalog(prefix)));
-    ecomctl('catalog', 'import', slug, doc);
-  }
+  makeTenants([{ slug: A, name: 'Product test A', catalog: catalog('PT') },
+               { slug: B, name: 'Product test B', catalog: catalog('PT2') }]);
   key = ecomctl('apikey', 'create', A, 'product test', 'viewer').trim();
 });
 
 after(() => {
   dropStaffAndOrders();
-  const seed = path.join(dir, 'cleanup.sql');
-  writeFileSync(seed, `DELETE FROM tenants WHERE slug IN ('${A}', '${B}');\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  rmSync(dir, { recursive: true, force: true });
+  dropTenants([A, B]);
 });
 
 test('an editor creates an app-only plan, edits it and retires it; the API shows the same object', async () => {

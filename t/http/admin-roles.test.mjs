@@ -12,15 +12,13 @@
 // not touch the demo brands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, ecomctl, redis } from './lib.mjs';
+import { ROOT, dropTenants, makeTenants } from './lib.mjs';
 import { dropStaffAndOrders, signedInStaff } from './staff.mjs';
 
 const SLUG = 'roletest';
 const HOST = `${SLUG}.localhost`;
-let dir;
 
 // What each action allows (svc/staff.c's table, as docs/admin.md states it).
 const MAY = {
@@ -46,34 +44,19 @@ const concrete = (pattern) => pattern
   .replace(/\{number\}/g, '4599999999')
   .replace(/\{\w+\}/g, 'no-such');
 
+// a shop with an outbound channel, so the sales routes have one to use
+const catalog = {
+  format: 'ecom-catalog/1',
+  channels: [{ code: 'web', name: 'Web', kind: 'web_front', default: true },
+             { code: 'tele', name: 'Telesalg', kind: 'outbound' }],
+  channel_rules: [], products: [], campaigns: [],
+};
 
-
-before(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-roles-'));
-  const seed = path.join(dir, 'tenant.sql');
-  writeFileSync(seed,
-    `DELETE FROM tenants WHERE slug = '${SLUG}';\n` +
-    `INSERT INTO tenants (slug, name, time_zone) VALUES ('${SLUG}', 'Role test', 'Europe/Copenhagen');\n` +
-    `INSERT INTO tenant_domains (host, tenant_id, is_primary) SELECT '${HOST}', id, 1 FROM tenants WHERE slug = '${SLUG}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  const doc = path.join(dir, 'catalog.json');
-  writeFileSync(doc, JSON.stringify({
-    format: 'ecom-catalog/1',
-    channels: [{ code: 'web', name: 'Web', kind: 'web_front', default: true },
-               { code: 'tele', name: 'Telesalg', kind: 'outbound' }],
-    channel_rules: [], products: [], campaigns: [],
-  }));
-  ecomctl('catalog', 'import', SLUG, doc);
-});
+before(() => makeTenants([{ slug: SLUG, name: 'Role test', catalog }]));
 
 after(() => {
   dropStaffAndOrders();
-  const seed = path.join(dir, 'cleanup.sql');
-  writeFileSync(seed, `DELETE FROM tenants WHERE slug = '${SLUG}';\n`);
-  ecomctl('seed', seed);
-  redis('PUBLISH', 'ecom:invalidate', 'tenants');
-  rmSync(dir, { recursive: true, force: true });
+  dropTenants([SLUG]);
 });
 
 test('the table covers every action and every staff route names one', () => {

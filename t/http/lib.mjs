@@ -2,7 +2,8 @@
 // scripts/test starts the stack and passes EC_HTTP_PORT, EC_STACK, EC_ROOT.
 import http from 'node:http';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -208,4 +209,34 @@ export class Shopper {
       headers: { Cookie: this.cookie, 'Content-Type': 'application/json', ...headers }, ...opts,
     }));
   }
+}
+
+// Scratch tenants of a test file, each {slug, name, zone, catalog}: made
+// afresh (one of that slug from an earlier run deleted first) at
+// <slug>.localhost, the catalog document imported when given, the
+// workers told. dropTenants() deletes them again, but for their audit
+// rows, which nobody may delete.
+export function makeTenants(tenants) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'ecom-tenants-'));
+  try {
+    for (const { slug, name, zone = 'Europe/Copenhagen' } of tenants) {
+      sql(`DELETE FROM tenants WHERE slug = '${slug}';
+           INSERT INTO tenants (slug, name, time_zone) VALUES ('${slug}', '${name}', '${zone}');
+           INSERT INTO tenant_domains (host, tenant_id, is_primary)
+             SELECT '${slug}.localhost', id, 1 FROM tenants WHERE slug = '${slug}'`);
+    }
+    redis('PUBLISH', 'ecom:invalidate', 'tenants');
+    for (const { slug, catalog } of tenants.filter((t) => t.catalog)) {
+      const doc = path.join(dir, `${slug}.json`);
+      writeFileSync(doc, JSON.stringify(catalog));
+      ecomctl('catalog', 'import', slug, doc);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export function dropTenants(slugs) {
+  sql(`DELETE FROM tenants WHERE slug IN (${slugs.map((s) => `'${s}'`).join(', ')})`);
+  redis('PUBLISH', 'ecom:invalidate', 'tenants');
 }
