@@ -123,7 +123,6 @@ static int
 edit_begin(struct edit *e, struct ec_db *db, const char *slug,
            const struct kind_info *ki)
 {
-    struct ec_catalog_doc cur;
     int rc;
 
     memset(&e->t, 0, sizeof(e->t));
@@ -132,14 +131,8 @@ edit_begin(struct edit *e, struct ec_db *db, const char *slug,
     ec_catalog_changes_init(&e->changes);
     if ((rc = ec_db_begin(db)) < 0)
         return rc;
-    ec_catalog_doc_init(&cur);
-    if ((rc = ec_catalog_tenant_read(db, slug, 1, &e->t)) == 0 &&
-        (rc = ec_catalog_read(db, e->t.id, &cur)) == 0) {
-        ec_catalog_doc_sort(&cur);
-        e->doc = ec_catalog_doc_to_json(&cur, e->t.zone);
+    if ((rc = ec_catalog_edit_doc(db, slug, 1, &e->t, &e->doc)) == 0)
         json_object_object_get_ex(e->doc, ki->array, &e->arr);
-    }
-    ec_catalog_doc_release(&cur);
     return rc;
 }
 
