@@ -665,8 +665,10 @@ apply_preview(struct ec_app *app, struct ec_request *req,
         !ec_staff_can(req->staff->role, EC_STAFF_READ))
         return;
     ec_response_header(res, "Cache-Control", "private, no-store");
-    if ((rc = ec_catalog_draft_snapshot(app->db, req->tenant->slug, p->draft,
-                                        &snap)) == 0) {
+    /* its own snapshot: the worker's cached one and its memos are now's */
+    rc = p->draft ? ec_catalog_draft_snapshot(app->db, req->tenant->slug, &snap)
+                  : ec_catalog_load(app->db, req->tenant->id, &snap);
+    if (rc == 0) {
         ec_arena_cleanup(req->arena, free_catalog, snap);
         req->catalog = snap;
     } else {

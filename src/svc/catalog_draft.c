@@ -636,7 +636,7 @@ ec_catalog_draft_discard(struct ec_db *db, const char *slug, const char *type,
 /* ---- preview ---- */
 
 int
-ec_catalog_draft_snapshot(struct ec_db *db, const char *slug, int with_draft,
+ec_catalog_draft_snapshot(struct ec_db *db, const char *slug,
                           struct ec_catalog **out)
 {
     struct ec_check_error err;
@@ -649,8 +649,6 @@ ec_catalog_draft_snapshot(struct ec_db *db, const char *slug, int with_draft,
     ec_catalog_doc_init(&want);
     if ((rc = ec_draft_read(&d, db, slug, 0)) < 0)
         goto out;
-    if (!with_draft)
-        rows_release(&d.rows);
     if (!(doc = ec_draft_apply(d.live, &d.rows))) {
         rc = EC_ERR_INTERNAL;
         goto out;

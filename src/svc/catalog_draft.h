@@ -163,12 +163,13 @@ int ec_catalog_draft_publish_due(struct ec_db *db, struct ec_kv *kv,
 
 /*
  * A snapshot of the tenant's catalog for a preview (svc/catalog.h): the
- * live catalog, with the draft put over it when with_draft is set, into
- * *out (the caller frees it with ec_catalog_free()), its CMS content
- * the live one. EC_ERR_INVALID_FIELD when the drafted document breaks a
- * rule (a live change made it so since), or the database's error.
+ * live catalog with the draft put over it, into *out (the caller frees
+ * it with ec_catalog_free()), its CMS content the live one (a preview of
+ * the live catalog alone is ec_catalog_load()). EC_ERR_INVALID_FIELD
+ * when the drafted document breaks a rule (a live change made it so
+ * since), or the database's error.
  */
 int ec_catalog_draft_snapshot(struct ec_db *db, const char *slug,
-                              int with_draft, struct ec_catalog **out);
+                              struct ec_catalog **out);
 
 #endif

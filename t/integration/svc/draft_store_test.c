@@ -262,12 +262,12 @@ test_preview_snapshot(void)
 {
     struct ec_catalog *c = NULL;
 
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_draft_snapshot(db, SLUG, 1, &c), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_draft_snapshot(db, SLUG, &c), 0);
     CU_ASSERT(offers(c, "app", "DR-APP"));
     CU_ASSERT(!offers(c, "web", "DR-APP"));
     CU_ASSERT(offers(c, "web", "DR-PLAN"));
     ec_catalog_free(c);
-    CU_ASSERT_EQUAL_FATAL(ec_catalog_draft_snapshot(db, SLUG, 0, &c), 0);
+    CU_ASSERT_EQUAL_FATAL(ec_catalog_load(db, tenant, &c), 0);
     CU_ASSERT(!offers(c, "app", "DR-APP"));
     ec_catalog_free(c);
 }
