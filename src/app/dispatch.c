@@ -224,12 +224,6 @@ render_html(const struct ec_app *app, struct ec_request *req,
     return 0;
 }
 
-static void
-put_json(void *obj)
-{
-    json_object_put(obj);
-}
-
 void
 ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
                   struct ec_response *res, int err)
@@ -291,7 +285,7 @@ ec_dispatch_error(const struct ec_app *app, struct ec_request *req,
     json_object_object_add(model, "title", json_object_new_string(title));
     json_object_object_add(model, "message",
                            json_object_new_string(page_message));
-    ec_arena_cleanup(req->arena, put_json, model);
+    ec_arena_cleanup(req->arena, ec_json_put, model);
     if (render_html(app, req, res, "error", model) < 0)
         builtin_error_page(res, req->texts, title, page_message,
                            req->request_id);

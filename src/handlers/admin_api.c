@@ -25,12 +25,6 @@
 #include "svc/catalog_edit.h"
 #include "svc/tenant.h"
 
-static void
-put_json(void *o)
-{
-    json_object_put(o);
-}
-
 /* Who the audit log names: the request's API key. */
 static struct ec_audit_actor
 actor_of(const struct ec_request *req)
@@ -353,7 +347,7 @@ ec_h_api_admin_audit(struct ec_request *req, struct ec_response *res)
     c.entries = json_object_new_array();
     m = json_object_new_object();
     json_object_object_add(m, "entries", c.entries);
-    ec_arena_cleanup(req->arena, put_json, m);
+    ec_arena_cleanup(req->arena, ec_json_put, m);
     if ((rc = ec_audit_each(req->env->db, req->tenant->id, &f, audit_row, &c)) <
         0)
         return rc;

@@ -52,24 +52,6 @@
 
 #define ROWS EC_PROMOTION_MAX_ACTIONS
 
-static void
-put_json(void *o)
-{
-    json_object_put(o);
-}
-
-/* o[key] as a string, or "" */
-static const char *
-str_of(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return "";
-    return json_object_get_string(v);
-}
-
 /* o[key] as a whole number, or def */
 static long long
 int_of(struct json_object *o, const char *key, long long def)
@@ -123,17 +105,18 @@ campaign_of(struct ec_request *req, struct json_object *o,
             struct ec_promotion_campaign *c)
 {
     memset(c, 0, sizeof(*c));
-    c->code = str_of(o, "code");
-    c->name = str_of(o, "name");
+    c->code = ec_json_member(o, "code", "");
+    c->name = ec_json_member(o, "name", "");
     c->skus = strings_of(req, o, "products", &c->n_skus);
     c->channels = strings_of(req, o, "channels", &c->n_channels);
     c->priority = (int)int_of(o, "priority", 0);
-    c->stacking = strcmp(str_of(o, "stacking"), "stackable") == 0
+    c->stacking = strcmp(ec_json_member(o, "stacking", ""), "stackable") == 0
                       ? EC_PROMOTION_STACKABLE
                       : EC_PROMOTION_EXCLUSIVE;
     c->required_binding = (int)int_of(o, "required_binding", 0);
-    if (instant_of(req, str_of(o, "valid_from"), &c->valid_from) < 0 ||
-        instant_of(req, str_of(o, "valid_to"), &c->valid_to) < 0)
+    if (instant_of(req, ec_json_member(o, "valid_from", ""), &c->valid_from) <
+            0 ||
+        instant_of(req, ec_json_member(o, "valid_to", ""), &c->valid_to) < 0)
         return -1;
     return 0;
 }
@@ -203,7 +186,7 @@ ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res)
     if ((rc = ec_catalog_draft_list(req->env->db, req->tenant->slug,
                                     EC_CATALOG_CAMPAIGN, &arr)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, arr);
+    ec_arena_cleanup(req->arena, ec_json_put, arr);
     m = json_object_new_object();
     for (size_t s = 0; s < 3; s++)
         lists[s] = json_object_new_array();
@@ -310,11 +293,11 @@ form_from_json(struct ec_request *req, struct cform *f, struct json_object *o)
     struct json_object *actions, *fees;
     size_t n = 0;
 
-    f->name = str_of(o, "name");
-    f->from = input_time(req, str_of(o, "valid_from"));
-    f->to = input_time(req, str_of(o, "valid_to"));
+    f->name = ec_json_member(o, "name", "");
+    f->from = input_time(req, ec_json_member(o, "valid_from", ""));
+    f->to = input_time(req, ec_json_member(o, "valid_to", ""));
     f->priority = int_text(req, o, "priority");
-    f->stacking = str_of(o, "stacking");
+    f->stacking = ec_json_member(o, "stacking", "");
     f->binding = int_text(req, o, "required_binding");
     f->skus = strings_of(req, o, "products", &f->n_skus);
     f->channels = strings_of(req, o, "channels", &f->n_channels);
@@ -324,7 +307,7 @@ form_from_json(struct ec_request *req, struct cform *f, struct json_object *o)
         struct json_object *a = json_object_array_get_idx(actions, i);
         struct row *r = &f->rows[i];
 
-        r->kind = str_of(a, "kind");
+        r->kind = ec_json_member(a, "kind", "");
         r->amount = json_object_object_get_ex(a, "percent_bp", NULL)
                         ? amount_text(req, a, "percent_bp")
                         : amount_text(req, a, "amount");
@@ -619,10 +602,11 @@ choices_model(struct json_object *arr, const char *key,
     for (size_t i = 0; i < json_object_array_length(arr); i++) {
         struct json_object *x = json_object_array_get_idx(arr, i);
         struct json_object *o = json_object_new_object();
-        const char *id = str_of(x, key);
+        const char *id = ec_json_member(x, key, "");
 
         json_object_object_add(o, "key", ec_json_str(id));
-        json_object_object_add(o, "name", ec_json_str(str_of(x, "name")));
+        json_object_object_add(o, "name",
+                               ec_json_str(ec_json_member(x, "name", "")));
         json_object_object_add(o, "checked",
                                json_object_new_boolean(listed(checked, n, id)));
         json_object_object_add(o, "i", json_object_new_int((int)i));
@@ -776,7 +760,7 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
     if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
                                         &doc)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, doc);
+    ec_arena_cleanup(req->arena, ec_json_put, doc);
     m = json_object_new_object();
     json_object_object_add(m, "is_new", json_object_new_boolean(f->is_new));
     json_object_object_add(
@@ -848,7 +832,7 @@ form_init(struct ec_request *req, struct cform *f, const char *code, int is_new)
     }
     /* every way out of a handler drops it with the request */
     f->errors = json_object_new_object();
-    ec_arena_cleanup(req->arena, put_json, f->errors);
+    ec_arena_cleanup(req->arena, ec_json_put, f->errors);
 }
 
 /* GET /admin/campaigns/new: an empty form with one fixed-price row */
@@ -888,8 +872,8 @@ ec_h_admin_campaign(struct ec_request *req, struct ec_response *res)
     if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
                                    EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, o);
-    form_init(req, &f, str_of(o, "code"), 0);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
+    form_init(req, &f, ec_json_member(o, "code", ""), 0);
     form_from_json(req, &f, o);
     return form_page(req, res, &f,
                      campaign_of(req, o, &self) == 0 ? &self : NULL,
@@ -921,7 +905,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
     form_init(req, &f, code, code == NULL);
     form_from_post(req, &f);
     o = campaign_json(req, &f, row_of);
-    ec_arena_cleanup(req->arena, put_json, o);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
     if (json_object_object_length(f.errors) > 0)
         return form_page(req, res, &f, NULL, NULL, 422);
     rc = ec_catalog_draft_put(
@@ -929,7 +913,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
         code ? EC_CATALOG_PUT_UPDATE : EC_CATALOG_PUT_CREATE, &who, &err,
         &after, &created);
     if (rc == 0) {
-        rc = back_to(req, res, str_of(after, "code"),
+        rc = back_to(req, res, ec_json_member(after, "code", ""),
                      created ? "created" : "saved");
         json_object_put(after);
         return rc;
@@ -974,7 +958,7 @@ refused(struct ec_request *req, struct ec_response *res, struct json_object *o,
     struct ec_promotion_campaign self;
     struct cform f;
 
-    form_init(req, &f, str_of(o, "code"), 0);
+    form_init(req, &f, ec_json_member(o, "code", ""), 0);
     form_from_json(req, &f, o);
     f.problem = text(req, "admin.campaigns.refused.", why);
     return form_page(req, res, &f,
@@ -1002,7 +986,7 @@ ec_h_admin_form_campaign_end(struct ec_request *req, struct ec_response *res)
     if ((rc = ec_catalog_edit_get(req->env->db, req->tenant->slug,
                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, o);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
     if (campaign_of(req, o, &c) < 0)
         return EC_ERR_INTERNAL;
     if (now < c.valid_from)
@@ -1042,7 +1026,7 @@ ec_h_admin_form_campaign_delete(struct ec_request *req, struct ec_response *res)
     if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
                                    EC_CATALOG_CAMPAIGN, code, &o)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, o);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
     if (campaign_of(req, o, &c) == 0 && c.valid_from <= (int64_t)time(NULL))
         return refused(req, res, o, "started");
     if ((rc = ec_catalog_draft_remove(req->env->db, req->tenant->slug,

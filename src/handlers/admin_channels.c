@@ -42,23 +42,6 @@
 /* The most rows the rules form takes. */
 #define MAX_ROWS 64
 
-static void
-put_json(void *o)
-{
-    json_object_put(o);
-}
-
-static const char *
-str_of(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return "";
-    return json_object_get_string(v);
-}
-
 static int
 is_default(struct json_object *o)
 {
@@ -124,7 +107,8 @@ channel_codes(struct ec_request *req, struct json_object *channels)
     const char **v = ec_arena_calloc(req->arena, n + 1, sizeof(*v));
 
     for (size_t i = 0; i < n; i++)
-        v[i] = str_of(json_object_array_get_idx(channels, i), "code");
+        v[i] =
+            ec_json_member(json_object_array_get_idx(channels, i), "code", "");
     return v;
 }
 
@@ -137,11 +121,14 @@ channels_model(struct ec_request *req, struct json_object *channels)
         struct json_object *c = json_object_array_get_idx(channels, i);
         struct json_object *o = json_object_new_object();
 
-        json_object_object_add(o, "code", ec_json_str(str_of(c, "code")));
-        json_object_object_add(o, "name", ec_json_str(str_of(c, "name")));
+        json_object_object_add(o, "code",
+                               ec_json_str(ec_json_member(c, "code", "")));
+        json_object_object_add(o, "name",
+                               ec_json_str(ec_json_member(c, "name", "")));
         json_object_object_add(
             o, "kind_text",
-            ec_json_str(text(req, "admin.channels.kind_", str_of(c, "kind"))));
+            ec_json_str(text(req, "admin.channels.kind_",
+                             ec_json_member(c, "kind", ""))));
         json_object_object_add(o, "is_default",
                                json_object_new_boolean(is_default(c)));
         json_object_array_add(arr, o);
@@ -206,10 +193,10 @@ stored_rows(struct ec_request *req, struct json_object *rules, size_t *n)
         struct json_object *r =
             i < len ? json_object_array_get_idx(rules, i) : NULL;
 
-        rows[i].kind = r ? str_of(r, "kind") : "";
-        rows[i].param = r ? str_of(r, "param") : "";
-        rows[i].value = r ? str_of(r, "value") : "";
-        rows[i].channel = r ? str_of(r, "channel") : "";
+        rows[i].kind = r ? ec_json_member(r, "kind", "") : "";
+        rows[i].param = r ? ec_json_member(r, "param", "") : "";
+        rows[i].value = r ? ec_json_member(r, "value", "") : "";
+        rows[i].channel = r ? ec_json_member(r, "channel", "") : "";
         rows[i].position =
             i < len ? ec_arena_printf(req->arena, "%zu", i + 1) : "";
         rows[i].index = (int)i;
@@ -230,17 +217,17 @@ channels_page(struct ec_request *req, struct ec_response *res,
 
     if (!errors)
         errors = json_object_new_object();
-    ec_arena_cleanup(req->arena, put_json, errors);
+    ec_arena_cleanup(req->arena, ec_json_put, errors);
     /* one read of the draft for the channels and the rules */
     if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
                                         &doc)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, doc);
+    ec_arena_cleanup(req->arena, ec_json_put, doc);
     channels = ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL);
     if (!rows) {
         if (!json_object_object_get_ex(doc, "channel_rules", &rules)) {
             rules = json_object_new_array();
-            ec_arena_cleanup(req->arena, put_json, rules);
+            ec_arena_cleanup(req->arena, ec_json_put, rules);
         }
         rows = stored_rows(req, rules, &nrows);
     }
@@ -316,7 +303,7 @@ ec_h_admin_form_channel_rules(struct ec_request *req, struct ec_response *res)
     }
     qsort(rows, n, sizeof(*rows), by_position);
     rules = json_object_new_array();
-    ec_arena_cleanup(req->arena, put_json, rules);
+    ec_arena_cleanup(req->arena, ec_json_put, rules);
     for (size_t k = 0; k < n; k++) {
         struct json_object *o;
 
@@ -413,9 +400,11 @@ ec_h_admin_channel(struct ec_request *req, struct ec_response *res)
                                    EC_CATALOG_CHANNEL,
                                    ec_request_route_arg(req, "code"), &o)) < 0)
         return rc;
-    ec_arena_cleanup(req->arena, put_json, o);
-    return channel_form(req, res, 0, str_of(o, "code"), str_of(o, "name"),
-                        str_of(o, "kind"), is_default(o), NULL, NULL, 200);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
+    return channel_form(req, res, 0, ec_json_member(o, "code", ""),
+                        ec_json_member(o, "name", ""),
+                        ec_json_member(o, "kind", ""), is_default(o), NULL,
+                        NULL, 200);
 }
 
 /* The form's field a path in the channel object is about. */
@@ -448,7 +437,7 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
     const char *field;
     int created, rc;
 
-    ec_arena_cleanup(req->arena, put_json, o);
+    ec_arena_cleanup(req->arena, ec_json_put, o);
     if (!code && *typed)
         json_object_object_add(o, "code", json_object_new_string(typed));
     json_object_object_add(o, "name", json_object_new_string(name));
@@ -528,8 +517,8 @@ in_use(struct ec_request *req, const char *path)
         if ((size_t)i < json_object_array_length(arr))
             json_object_object_add(
                 m, "what",
-                ec_json_str(
-                    str_of(json_object_array_get_idx(arr, (size_t)i), key)));
+                ec_json_str(ec_json_member(
+                    json_object_array_get_idx(arr, (size_t)i), key, "")));
         json_object_put(arr);
     }
     ec_msgcat_render(

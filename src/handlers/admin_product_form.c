@@ -83,17 +83,6 @@ pform_release(struct pform *f)
     json_object_put(f->campaigns);
 }
 
-static const char *
-str_of(struct json_object *o, const char *key)
-{
-    struct json_object *v;
-
-    if (!json_object_object_get_ex(o, key, &v) ||
-        !json_object_is_type(v, json_type_string))
-        return NULL;
-    return json_object_get_string(v);
-}
-
 /* The shop's words for message id prefix + name. */
 static const char *
 text(struct ec_request *req, const char *prefix, const char *name)
@@ -111,7 +100,7 @@ fname(struct ec_request *req, const char *code, const char *field)
 static const char *
 val(const struct pform *f, const char *name)
 {
-    const char *s = str_of(f->vals, name);
+    const char *s = ec_json_member(f->vals, name, NULL);
 
     return s ? s : "";
 }
@@ -203,7 +192,8 @@ pform_load(struct ec_request *req, struct pform *f, const char *sku)
     products = ec_catalog_edit_array(doc, EC_CATALOG_PRODUCT);
     for (size_t i = 0; i < json_object_array_length(products); i++) {
         struct json_object *p = json_object_array_get_idx(products, i);
-        const char *kind = str_of(p, "kind"), *psku = str_of(p, "sku");
+        const char *kind = ec_json_member(p, "kind", NULL),
+                   *psku = ec_json_member(p, "sku", NULL);
 
         if (kind && strcmp(kind, "addon") == 0 &&
             !(sku && psku && strcasecmp(psku, sku) == 0))
@@ -290,7 +280,7 @@ pform_from_product(struct ec_request *req, struct pform *f,
         set_val(f, text_fields[i],
                 text_of(req, text_fields[i], member(p, text_fields[i])));
     for (int i = 0; select_fields[i]; i++)
-        set_val(f, select_fields[i], str_of(p, select_fields[i]));
+        set_val(f, select_fields[i], ec_json_member(p, select_fields[i], NULL));
     tick_all(f, "binding_months", member(p, "binding_months"));
     tick_all(f, "sim_types", member(p, "sim_types"));
     if (json_object_object_get_ex(p, "channels", &chans)) {
@@ -312,7 +302,7 @@ pform_from_product(struct ec_request *req, struct pform *f,
     if (json_object_object_get_ex(p, "addons", &addons))
         for (size_t i = 0; i < json_object_array_length(addons); i++) {
             struct json_object *a = json_object_array_get_idx(addons, i);
-            const char *sku = str_of(a, "sku");
+            const char *sku = ec_json_member(a, "sku", NULL);
 
             if (!sku)
                 continue;
@@ -354,7 +344,7 @@ read_ticks(struct ec_request *req, struct pform *f, const char *name,
 static const char *
 code_at(struct json_object *list, size_t i, const char *key)
 {
-    return str_of(json_object_array_get_idx(list, i), key);
+    return ec_json_member(json_object_array_get_idx(list, i), key, NULL);
 }
 
 /* The shop's channel codes, NULL-terminated, in the arena. */
@@ -805,7 +795,8 @@ static struct json_object *
 channel_model(struct page *pg, struct json_object *ch)
 {
     struct ec_request *req = pg->req;
-    const char *code = str_of(ch, "code"), *name = str_of(ch, "name");
+    const char *code = ec_json_member(ch, "code", NULL),
+               *name = ec_json_member(ch, "name", NULL);
     const char *label = in_channel(req, name, "visible");
     struct json_object *o = json_object_new_object();
 
@@ -839,7 +830,8 @@ addon_model(struct page *pg, struct json_object *a, const char **codes,
             const char **names)
 {
     struct ec_request *req = pg->req;
-    const char *sku = str_of(a, "sku"), *name = str_of(a, "name");
+    const char *sku = ec_json_member(a, "sku", NULL),
+               *name = ec_json_member(a, "name", NULL);
     const char *label = ec_arena_printf(req->arena, "%s (%s)", name, sku);
     struct json_object *o = json_object_new_object();
 
@@ -896,7 +888,7 @@ addons_model(struct page *pg)
 static const char *
 local_time(struct ec_request *req, struct json_object *c, const char *key)
 {
-    const char *s = str_of(c, key);
+    const char *s = ec_json_member(c, key, NULL);
     char buf[32];
     int64_t t;
 
@@ -916,8 +908,10 @@ campaigns_model(struct ec_request *req, struct pform *f)
         struct json_object *c = json_object_array_get_idx(f->campaigns, i);
         struct json_object *o = json_object_new_object();
 
-        json_object_object_add(o, "code", ec_json_str(str_of(c, "code")));
-        json_object_object_add(o, "name", ec_json_str(str_of(c, "name")));
+        json_object_object_add(o, "code",
+                               ec_json_str(ec_json_member(c, "code", NULL)));
+        json_object_object_add(o, "name",
+                               ec_json_str(ec_json_member(c, "name", NULL)));
         json_object_object_add(o, "from",
                                ec_json_str(local_time(req, c, "valid_from")));
         json_object_object_add(o, "to",
@@ -944,12 +938,12 @@ summary(struct page *pg)
 
             json_object_object_add(
                 o, "href",
-                ec_json_str(
-                    ec_arena_printf(pg->req->arena, "#%s", str_of(a, "id"))));
+                ec_json_str(ec_arena_printf(pg->req->arena, "#%s",
+                                            ec_json_member(a, "id", NULL))));
             json_object_object_add(
                 o, "text",
                 ec_json_str(ec_arena_printf(
-                    pg->req->arena, "%s: %s", str_of(a, "label"),
+                    pg->req->arena, "%s: %s", ec_json_member(a, "label", NULL),
                     json_object_get_string(
                         json_object_array_get_idx(errs, i)))));
             json_object_array_add(list, o);
@@ -1096,7 +1090,8 @@ ec_h_admin_product(struct ec_request *req, struct ec_response *res)
     if (rc < 0)
         return rc;
     /* the stored spelling of the SKU names the product from here on */
-    rc = pform_load(req, &f, ec_arena_strdup(req->arena, str_of(p, "sku")));
+    rc = pform_load(
+        req, &f, ec_arena_strdup(req->arena, ec_json_member(p, "sku", NULL)));
     if (rc < 0) {
         json_object_put(p);
         pform_release(&f);
@@ -1152,7 +1147,7 @@ save(struct ec_request *req, struct ec_response *res, struct pform *f,
     res->status = 303;
     ec_response_header(res, "Location",
                        ec_arena_printf(req->arena, "/admin/products/%s?saved=1",
-                                       str_of(after, "sku")));
+                                       ec_json_member(after, "sku", NULL)));
     json_object_put(after);
     pform_release(f);
     return 0;
@@ -1186,7 +1181,8 @@ ec_h_admin_form_product_save(struct ec_request *req, struct ec_response *res)
 
     if (rc < 0)
         return rc;
-    rc = pform_load(req, &f, ec_arena_strdup(req->arena, str_of(p, "sku")));
+    rc = pform_load(
+        req, &f, ec_arena_strdup(req->arena, ec_json_member(p, "sku", NULL)));
     json_object_put(p);
     if (rc < 0) {
         pform_release(&f);
@@ -1217,7 +1213,7 @@ ec_h_admin_form_product_retire(struct ec_request *req, struct ec_response *res)
     ec_response_header(res, "Location",
                        ec_arena_printf(req->arena,
                                        "/admin/products/%s?retired=1",
-                                       str_of(before, "sku")));
+                                       ec_json_member(before, "sku", NULL)));
     json_object_put(before);
     return 0;
 }

@@ -131,12 +131,6 @@ patch_from_form(const struct ec_request *req)
     return patch;
 }
 
-static void
-put_json(void *obj)
-{
-    json_object_put(obj);
-}
-
 static int
 see_basket(struct ec_request *req, struct ec_response *res)
 {
@@ -422,7 +416,7 @@ ec_h_form_basket_add(struct ec_request *req, struct ec_response *res)
     int rc;
 
     line = line_from_form(req);
-    ec_arena_cleanup(req->arena, put_json, line);
+    ec_arena_cleanup(req->arena, ec_json_put, line);
     rc = ec_basket_wanted(req, res, &w);
     if (rc == 0)
         rc = ec_basket_do_add(req, res, line, &w, &b, &l);
@@ -464,7 +458,7 @@ basket_form(struct ec_request *req, struct ec_response *res,
     switch (what) {
     case FORM_UPDATE:
         patch = patch_from_form(req);
-        ec_arena_cleanup(req->arena, put_json, patch);
+        ec_arena_cleanup(req->arena, ec_json_put, patch);
         rc = ec_basket_do_update(req, res, line_id, patch, &w, &b, &l);
         break;
     case FORM_REMOVE:

@@ -59,12 +59,6 @@ jbool(int b)
     return json_object_new_boolean(b);
 }
 
-static void
-put_json(void *obj)
-{
-    json_object_put(obj);
-}
-
 /* 1 when checkbox name was ticked in the form posted. */
 static int
 ticked(const struct ec_request *req, const char *name)
@@ -171,7 +165,7 @@ accept_bindings(struct ec_request *req, struct ec_response *res)
             continue;
         patch = json_object_new_object();
         json_object_object_add(patch, "binding_accepted", jbool(1));
-        ec_arena_cleanup(req->arena, put_json, patch);
+        ec_arena_cleanup(req->arena, ec_json_put, patch);
         if ((rc = ec_basket_do_update(req, res, id, patch, NULL, &b, &l)) < 0)
             return rc;
     }
@@ -380,7 +374,7 @@ ec_h_form_checkout(struct ec_request *req, struct ec_response *res)
     rc = accept_bindings(req, res);
     if (rc == 0) {
         req->json = body_of_form(req);
-        ec_arena_cleanup(req->arena, put_json, req->json);
+        ec_arena_cleanup(req->arena, ec_json_put, req->json);
         rc = ec_checkout_run(req, res, key);
     }
     if (rc == 0 && (url = payment_url(res))) {

@@ -16,6 +16,11 @@ struct json_object;
 /* model.c: what every handler puts into a model the same way */
 /* A JSON string of s, or null for NULL. */
 struct json_object *ec_json_str(const char *s);
+/* o's member key as a string, or def when it is missing or not one */
+const char *ec_json_member(struct json_object *o, const char *key,
+                           const char *def);
+/* json_object_put() as an arena cleanup (core/arena.h) */
+void ec_json_put(void *o);
 
 /*
  * A whole number a form posted, as JSON: an integer when s is one

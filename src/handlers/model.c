@@ -29,6 +29,23 @@ ec_json_str(const char *s)
     return s ? json_object_new_string(s) : json_object_new_null();
 }
 
+const char *
+ec_json_member(struct json_object *o, const char *key, const char *def)
+{
+    struct json_object *v;
+
+    if (!json_object_object_get_ex(o, key, &v) ||
+        !json_object_is_type(v, json_type_string))
+        return def;
+    return json_object_get_string(v);
+}
+
+void
+ec_json_put(void *o)
+{
+    json_object_put(o);
+}
+
 struct json_object *
 ec_json_form_int(const char *s)
 {
