@@ -97,10 +97,16 @@ ec_admin_actor(const struct ec_request *req)
 }
 
 const char *
-ec_admin_role_text(struct ec_request *req, const char *role)
+ec_admin_text(struct ec_request *req, const char *prefix, const char *name)
 {
     return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "admin.role.%s", role));
+                          ec_arena_printf(req->arena, "%s%s", prefix, name));
+}
+
+const char *
+ec_admin_role_text(struct ec_request *req, const char *role)
+{
+    return ec_admin_text(req, "admin.role.", role);
 }
 
 struct json_object *

@@ -40,6 +40,10 @@ int ec_admin_page(struct ec_request *req, struct ec_response *res,
    actor of a change made in the panel */
 struct ec_audit_actor ec_admin_actor(const struct ec_request *req);
 
+/* admin.c: the shop's words for message id prefix + name */
+const char *ec_admin_text(struct ec_request *req, const char *prefix,
+                          const char *name);
+
 /* admin.c: a role's name ("admin") in the shop's language */
 const char *ec_admin_role_text(struct ec_request *req, const char *role);
 

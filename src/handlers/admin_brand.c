@@ -48,14 +48,6 @@ palette_of(const struct brand_form *f)
                                       f->colour[3], f->colour[4]};
 }
 
-/* The shop's words for message id prefix + name. */
-static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
 /* Add message s to field's list of errors. */
 static void
 add_error(struct brand_form *f, const char *field, const char *s)
@@ -100,12 +92,12 @@ pairings_model(struct ec_request *req, struct brand_form *f,
     if (failing < 0) {
         if (blame)
             add_error(f, why.field,
-                      text(req, "admin.branding.error.", "colour"));
+                      ec_admin_text(req, "admin.branding.error.", "colour"));
         return -1;
     }
     for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++) {
         struct json_object *o = json_object_new_object();
-        const char *what = text(req, "admin.branding.pair.", v[i].key);
+        const char *what = ec_admin_text(req, "admin.branding.pair.", v[i].key);
 
         json_object_object_add(o, "key", json_object_new_string(v[i].key));
         json_object_object_add(o, "what", json_object_new_string(what));
@@ -138,8 +130,8 @@ field_model(struct ec_request *req, const struct brand_form *f,
     struct json_object *o = json_object_new_object(), *errs = NULL;
 
     json_object_object_add(o, "field", json_object_new_string(field));
-    json_object_object_add(o, "label",
-                           ec_json_str(text(req, "admin.branding.", field)));
+    json_object_object_add(
+        o, "label", ec_json_str(ec_admin_text(req, "admin.branding.", field)));
     json_object_object_add(o, "value", ec_json_str(value ? value : ""));
     if (json_object_object_get_ex(f->errors, field, &errs)) {
         json_object_object_add(o, "errors", json_object_get(errs));
@@ -237,7 +229,8 @@ ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res)
     for (size_t i = 0; i < NCOLOURS; i++)
         f.colour[i] = ec_request_form(req, colour_fields[i]);
     if (ec_tenant_name_check(f.name, &why) < 0)
-        add_error(&f, "name", text(req, "admin.branding.error.", "name"));
+        add_error(&f, "name",
+                  ec_admin_text(req, "admin.branding.error.", "name"));
     bad = pairings_model(req, &f, scratch, 1) < 0;
     json_object_put(scratch);
     if (bad || json_object_object_length(f.errors) > 0)

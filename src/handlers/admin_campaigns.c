@@ -121,14 +121,6 @@ campaign_of(struct ec_request *req, struct json_object *o,
     return 0;
 }
 
-/* The shop's words for message id prefix + name. */
-static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
 /* list (n entries) joined by ", " in the arena */
 static const char *
 joined(struct ec_request *req, const char *const *list, size_t n)
@@ -167,7 +159,7 @@ summary_json(struct ec_request *req, const struct ec_promotion_campaign *c)
     json_object_object_add(o, "stacking", ec_json_str(stacking));
     json_object_object_add(
         o, "stacking_text",
-        ec_json_str(text(req, "admin.campaigns.stacking_", stacking)));
+        ec_json_str(ec_admin_text(req, "admin.campaigns.stacking_", stacking)));
     return o;
 }
 
@@ -209,9 +201,9 @@ ec_h_admin_campaigns(struct ec_request *req, struct ec_response *res)
                            json_object_new_boolean(ec_staff_can(
                                req->staff->role, EC_STAFF_EDIT_CATALOG)));
     if (done && strcmp(done, "deleted") == 0)
-        json_object_object_add(
-            m, "notice",
-            ec_json_str(text(req, "admin.campaigns.done.", "deleted")));
+        json_object_object_add(m, "notice",
+                               ec_json_str(ec_admin_text(
+                                   req, "admin.campaigns.done.", "deleted")));
     return ec_admin_page(req, res, "campaigns", "admin/campaigns", m, 200);
 }
 
@@ -379,7 +371,7 @@ field_error(struct ec_request *req, struct cform *f, const char *field,
     if (!json_object_object_get_ex(f->errors, field, NULL))
         json_object_object_add(
             f->errors, field,
-            ec_json_str(text(req, "admin.campaigns.error.", what)));
+            ec_json_str(ec_admin_text(req, "admin.campaigns.error.", what)));
 }
 
 static struct json_object *
@@ -629,8 +621,9 @@ options(struct ec_request *req, const char *const *v, size_t n,
         json_object_object_add(o, "value", json_object_new_string(v[i]));
         json_object_object_add(
             o, "name",
-            ec_json_str(prefix ? text(req, prefix, *v[i] ? v[i] : "none")
-                               : v[i]));
+            ec_json_str(prefix
+                            ? ec_admin_text(req, prefix, *v[i] ? v[i] : "none")
+                            : v[i]));
         json_object_object_add(
             o, "selected", json_object_new_boolean(strcmp(v[i], current) == 0));
         json_object_array_add(arr, o);
@@ -856,7 +849,7 @@ done_notice(struct ec_request *req)
     if (!done || (strcmp(done, "saved") != 0 && strcmp(done, "created") != 0 &&
                   strcmp(done, "ended") != 0))
         return NULL;
-    return text(req, "admin.campaigns.done.", done);
+    return ec_admin_text(req, "admin.campaigns.done.", done);
 }
 
 /* GET /admin/campaigns/{code}: the form, with the campaigns it meets */
@@ -960,7 +953,7 @@ refused(struct ec_request *req, struct ec_response *res, struct json_object *o,
 
     form_init(req, &f, ec_json_member(o, "code", ""), 0);
     form_from_json(req, &f, o);
-    f.problem = text(req, "admin.campaigns.refused.", why);
+    f.problem = ec_admin_text(req, "admin.campaigns.refused.", why);
     return form_page(req, res, &f,
                      campaign_of(req, o, &self) == 0 ? &self : NULL, NULL, 409);
 }

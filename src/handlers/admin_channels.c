@@ -52,13 +52,6 @@ is_default(struct json_object *o)
 }
 
 static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
-static const char *
 posted(struct ec_request *req, const char *name)
 {
     const char *s = ec_request_form(req, name);
@@ -81,9 +74,10 @@ options(struct ec_request *req, const char *const *names, const char *current,
 
         json_object_object_add(o, "value", json_object_new_string(v));
         json_object_object_add(o, "name",
-                               ec_json_str(i < 0    ? blank
-                                           : prefix ? text(req, prefix, v)
-                                                    : v));
+                               ec_json_str(i < 0 ? blank
+                                           : prefix
+                                               ? ec_admin_text(req, prefix, v)
+                                               : v));
         json_object_object_add(
             o, "selected", json_object_new_boolean(strcmp(v, current) == 0));
         json_object_array_add(arr, o);
@@ -127,8 +121,8 @@ channels_model(struct ec_request *req, struct json_object *channels)
                                ec_json_str(ec_json_member(c, "name", "")));
         json_object_object_add(
             o, "kind_text",
-            ec_json_str(text(req, "admin.channels.kind_",
-                             ec_json_member(c, "kind", ""))));
+            ec_json_str(ec_admin_text(req, "admin.channels.kind_",
+                                      ec_json_member(c, "kind", ""))));
         json_object_object_add(o, "is_default",
                                json_object_new_boolean(is_default(c)));
         json_object_array_add(arr, o);
@@ -155,16 +149,18 @@ rows_model(struct ec_request *req, const struct rule_row *rows, size_t n,
         json_object_object_add(
             o, "kinds",
             options(req, ec_rule_kind_names, r->kind, "admin.channels.rule_",
-                    text(req, "admin.channels.", "rule_none")));
-        json_object_object_add(o, "channel_options",
-                               options(req, codes, r->channel, NULL,
-                                       text(req, "admin.channels.", "choose")));
+                    ec_admin_text(req, "admin.channels.", "rule_none")));
+        json_object_object_add(
+            o, "channel_options",
+            options(req, codes, r->channel, NULL,
+                    ec_admin_text(req, "admin.channels.", "choose")));
         json_object_object_add(o, "has_kind",
                                json_object_new_boolean(*r->kind));
         json_object_object_add(
             o, "kind_text",
-            ec_json_str(*r->kind ? text(req, "admin.channels.rule_", r->kind)
-                                 : ""));
+            ec_json_str(
+                *r->kind ? ec_admin_text(req, "admin.channels.rule_", r->kind)
+                         : ""));
         json_object_object_add(o, "channel", ec_json_str(r->channel));
         json_object_object_add(o, "param", ec_json_str(r->param));
         json_object_object_add(o, "value", ec_json_str(r->value));
@@ -256,7 +252,7 @@ ec_h_admin_channels(struct ec_request *req, struct ec_response *res)
 
     if (done && (strcmp(done, "rules") == 0 || strcmp(done, "saved") == 0 ||
                  strcmp(done, "created") == 0 || strcmp(done, "deleted") == 0))
-        notice = text(req, "admin.channels.done.", done);
+        notice = ec_admin_text(req, "admin.channels.done.", done);
     return channels_page(req, res, NULL, 0, NULL, notice, NULL, 200);
 }
 
@@ -341,12 +337,12 @@ ec_h_admin_form_channel_rules(struct ec_request *req, struct ec_response *res)
             errors,
             ec_arena_printf(req->arena, "r%d_%s", map[i],
                             *member ? member : "kind"),
-            ec_json_str(text(req, "admin.channels.error.rule_",
-                             *member ? member : "kind")));
+            ec_json_str(ec_admin_text(req, "admin.channels.error.rule_",
+                                      *member ? member : "kind")));
     else
         json_object_object_add(
             errors, "r0_kind",
-            ec_json_str(text(req, "admin.channels.error.", "rules")));
+            ec_json_str(ec_admin_text(req, "admin.channels.error.", "rules")));
     return channels_page(req, res, rows, n, errors, NULL, NULL, 422);
 }
 
@@ -457,14 +453,15 @@ save(struct ec_request *req, struct ec_response *res, const char *code)
         return 0;
     }
     if (rc == EC_ERR_CONFLICT)
-        return channel_form(req, res, !code, typed, name, kind, dflt, "code",
-                            text(req, "admin.channels.error.", "code_taken"),
-                            409);
+        return channel_form(
+            req, res, !code, typed, name, kind, dflt, "code",
+            ec_admin_text(req, "admin.channels.error.", "code_taken"), 409);
     if (rc != EC_ERR_INVALID_FIELD)
         return rc;
     field = channel_field(err.path);
     return channel_form(req, res, !code, typed, name, kind, dflt, field,
-                        text(req, "admin.channels.error.", field), 422);
+                        ec_admin_text(req, "admin.channels.error.", field),
+                        422);
 }
 
 /* POST /admin/channels: a new channel */

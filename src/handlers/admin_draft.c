@@ -37,14 +37,6 @@ edit_href(struct ec_request *req, const char *type, const char *key)
     return "/admin/channels";
 }
 
-/* The shop's words for message id prefix + name. */
-static struct json_object *
-words(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_json_str(ec_msgcat_text(
-        req->texts, ec_arena_printf(req->arena, "%s%s", prefix, name)));
-}
-
 /* The changes as the screen lists them. */
 static void
 changes_model(struct ec_request *req, struct json_object *changes)
@@ -60,12 +52,14 @@ changes_model(struct ec_request *req, struct json_object *changes)
         key = json_object_get_string(v);
         json_object_object_add(c, "href",
                                ec_json_str(edit_href(req, type, key)));
-        json_object_object_add(c, "type_text",
-                               words(req, "admin.draft.type.", type));
+        json_object_object_add(
+            c, "type_text",
+            ec_json_str(ec_admin_text(req, "admin.draft.type.", type)));
         json_object_object_get_ex(c, "action", &v);
         json_object_object_add(
             c, "action_text",
-            words(req, "admin.draft.action.", json_object_get_string(v)));
+            ec_json_str(ec_admin_text(req, "admin.draft.action.",
+                                      json_object_get_string(v))));
         json_object_object_get_ex(c, "updated_at", &v);
         ec_admin_local_time(req, json_object_get_int64(v), when, sizeof(when));
         json_object_object_add(c, "when", ec_json_str(when));

@@ -30,14 +30,6 @@
 #include "svc/number_csv.h"
 #include "svc/tenant.h"
 
-/* The shop's words for message id prefix + name. */
-static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
 /* s for a query string: our values are digits, '+' and plain words, and
    only '+' means something else there (a space). */
 static const char *
@@ -92,7 +84,7 @@ row_model(struct ec_request *req, const struct ec_number_admin_row *r)
     json_object_object_add(o, "status", ec_json_str(code));
     json_object_object_add(
         o, "status_text",
-        ec_json_str(text(req, "admin.numbers.status.", code)));
+        ec_json_str(ec_admin_text(req, "admin.numbers.status.", code)));
     if (r->locked) {
         const char *shown, *iso;
 
@@ -157,9 +149,10 @@ form_model(struct ec_request *req, const struct ec_number_admin_query *q,
 
         json_object_object_add(o, "code",
                                ec_json_str(ec_number_admin_statuses[i]));
-        json_object_object_add(o, "name",
-                               ec_json_str(text(req, "admin.numbers.filter.",
-                                                ec_number_admin_statuses[i])));
+        json_object_object_add(
+            o, "name",
+            ec_json_str(ec_admin_text(req, "admin.numbers.filter.",
+                                      ec_number_admin_statuses[i])));
         json_object_object_add(o, "selected",
                                json_object_new_boolean((int)q->status == i));
         json_object_array_add(list, o);
@@ -200,7 +193,7 @@ numbers_page(struct ec_request *req, struct ec_response *res,
     if (rc < 0) {
         json_object_object_add(
             m, ec_arena_printf(req->arena, "%s_error", field),
-            ec_json_str(text(req, "admin.numbers.bad_", field)));
+            ec_json_str(ec_admin_text(req, "admin.numbers.bad_", field)));
         return ec_admin_page(req, res, "numbers", "admin/numbers", m,
                              status == 200 ? 422 : status);
     }
@@ -243,7 +236,8 @@ ec_h_admin_numbers(struct ec_request *req, struct ec_response *res)
         (strcmp(done, "quarantine") == 0 || strcmp(done, "release") == 0 ||
          strcmp(done, "unlock") == 0 || strcmp(done, "unchanged") == 0))
         json_object_object_add(
-            m, "notice", ec_json_str(text(req, "admin.numbers.done.", done)));
+            m, "notice",
+            ec_json_str(ec_admin_text(req, "admin.numbers.done.", done)));
     return numbers_page(req, res, m, &s, 200);
 }
 
@@ -272,8 +266,8 @@ line_fault(struct ec_request *req, const char *why)
 
     for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
         if (strstr(why, kinds[i].says))
-            return text(req, "admin.numbers.fault.", kinds[i].kind);
-    return text(req, "admin.numbers.fault.", "other");
+            return ec_admin_text(req, "admin.numbers.fault.", kinds[i].kind);
+    return ec_admin_text(req, "admin.numbers.fault.", "other");
 }
 
 static struct json_object *
@@ -319,16 +313,16 @@ ec_h_admin_form_numbers_import(struct ec_request *req, struct ec_response *res)
     } else {
         json_object_object_add(
             m, "import_error",
-            ec_json_str(text(req, "admin.numbers.", "no_file")));
+            ec_json_str(ec_admin_text(req, "admin.numbers.", "no_file")));
         return numbers_page(req, res, m, &all, 422);
     }
     r = ec_arena_alloc(req->arena, sizeof(*r));
     rc = ec_number_csv_import(req->env->db, req->env->kv, req->tenant->id,
                               req->tenant->slug, body, len, &who, r);
     if (rc == EC_ERR_INVALID_FIELD) {
-        json_object_object_add(
-            m, "import_error",
-            ec_json_str(text(req, "admin.numbers.", "nothing_imported")));
+        json_object_object_add(m, "import_error",
+                               ec_json_str(ec_admin_text(req, "admin.numbers.",
+                                                         "nothing_imported")));
         json_object_object_add(m, "bad_lines", import_errors(req, r));
         json_object_object_add(m, "has_bad_lines",
                                json_object_new_boolean(r->nerrors > 0));
@@ -377,7 +371,7 @@ move(struct ec_request *req, struct ec_response *res,
 
         json_object_object_add(
             m, "refusal",
-            ec_json_str(text(req, "admin.numbers.refused.", why)));
+            ec_json_str(ec_admin_text(req, "admin.numbers.refused.", why)));
         return numbers_page(req, res, m, &s, 409);
     }
     if (rc < 0)

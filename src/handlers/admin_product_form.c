@@ -83,14 +83,6 @@ pform_release(struct pform *f)
     json_object_put(f->campaigns);
 }
 
-/* The shop's words for message id prefix + name. */
-static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
 static const char *
 fname(struct ec_request *req, const char *code, const char *field)
 {
@@ -411,7 +403,8 @@ put_money(struct ec_request *req, struct pform *f, struct json_object *o,
     if (!*s)
         return; /* left out: the model says whether it may be */
     if (ec_parse_money(s, req->tenant->locale, &minor) < 0) {
-        add_error(f, name, text(req, "admin.product_form.error.", "money"));
+        add_error(f, name,
+                  ec_admin_text(req, "admin.product_form.error.", "money"));
         return;
     }
     json_object_object_add(o, key, json_object_new_int64(minor));
@@ -669,7 +662,8 @@ field(struct page *pg, const char *name, const char *label, const char *hint)
 static struct json_object *
 product_field(struct page *pg, const char *name, const char *hint)
 {
-    return field(pg, name, text(pg->req, "admin.product_form.", name), hint);
+    return field(pg, name, ec_admin_text(pg->req, "admin.product_form.", name),
+                 hint);
 }
 
 /* A checkbox group: values (NULL-terminated) with their labels. */
@@ -711,7 +705,7 @@ choice(struct page *pg, const char *name, const char *const *values)
 {
     struct json_object *o = json_object_new_object();
     struct json_object *opts = json_object_new_array();
-    const char *label = text(pg->req, "admin.product_form.", name);
+    const char *label = ec_admin_text(pg->req, "admin.product_form.", name);
 
     for (int i = 0; values[i]; i++) {
         struct json_object *b = json_object_new_object();
@@ -745,7 +739,7 @@ sim_labels(struct ec_request *req)
         n++;
     l = ec_arena_alloc(req->arena, (n + 1) * sizeof(*l));
     for (size_t i = 0; i < n; i++)
-        l[i] = text(req, "sim.", ec_sim_type_names[i]);
+        l[i] = ec_admin_text(req, "sim.", ec_sim_type_names[i]);
     l[n] = NULL;
     return l;
 }
@@ -770,7 +764,7 @@ static const char *
 in_channel(struct ec_request *req, const char *channel, const char *what)
 {
     return ec_arena_printf(req->arena, "%s: %s", channel,
-                           text(req, "admin.product_form.ch.", what));
+                           ec_admin_text(req, "admin.product_form.ch.", what));
 }
 
 /* The channel's box "visible": one box, no group around it. */
@@ -843,11 +837,11 @@ addon_model(struct page *pg, struct json_object *a, const char **codes,
         o, "checked", json_object_new_boolean(ticked(pg->f, "addons", sku)));
     json_object_object_add(
         o, "channels",
-        group(
-            pg, ec_arena_printf(req->arena, "addon.%s.channels", sku),
-            ec_arena_printf(req->arena, "%s: %s", label,
-                            text(req, "admin.product_form.", "addon_channels")),
-            codes, names));
+        group(pg, ec_arena_printf(req->arena, "addon.%s.channels", sku),
+              ec_arena_printf(
+                  req->arena, "%s: %s", label,
+                  ec_admin_text(req, "admin.product_form.", "addon_channels")),
+              codes, names));
     return o;
 }
 
@@ -861,7 +855,7 @@ addons_model(struct page *pg)
     size_t na = json_object_array_length(pg->f->addons);
     const char **codes = channel_codes(req, pg->f);
     const char **names = ec_arena_alloc(req->arena, (n + 1) * sizeof(*names));
-    const char *legend = text(req, "admin.product_form.", "addons");
+    const char *legend = ec_admin_text(req, "admin.product_form.", "addons");
     struct json_object *g = json_object_new_object();
     struct json_object *list = json_object_new_array();
 
@@ -1029,12 +1023,13 @@ form_page(struct ec_request *req, struct ec_response *res, struct pform *f,
     json_object_object_add(
         m, "f_binding_months",
         group(&pg, "binding_months",
-              text(req, "admin.product_form.", "binding_months"),
+              ec_admin_text(req, "admin.product_form.", "binding_months"),
               binding_values, binding_labels(req)));
-    json_object_object_add(m, "f_sim_types",
-                           group(&pg, "sim_types",
-                                 text(req, "admin.product_form.", "sim_types"),
-                                 ec_sim_type_names, sim_labels(req)));
+    json_object_object_add(
+        m, "f_sim_types",
+        group(&pg, "sim_types",
+              ec_admin_text(req, "admin.product_form.", "sim_types"),
+              ec_sim_type_names, sim_labels(req)));
     for (size_t i = 0; i < json_object_array_length(f->channels); i++)
         json_object_array_add(
             chans,
@@ -1137,7 +1132,8 @@ save(struct ec_request *req, struct ec_response *res, struct pform *f,
         return form_page(req, res, f, NULL, 422);
     }
     if (rc == EC_ERR_CONFLICT) {
-        add_error(f, "sku", text(req, "admin.product_form.error.", "taken"));
+        add_error(f, "sku",
+                  ec_admin_text(req, "admin.product_form.error.", "taken"));
         return form_page(req, res, f, NULL, 409);
     }
     if (rc < 0) {

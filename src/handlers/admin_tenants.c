@@ -68,13 +68,6 @@ add_error(struct tenant_form *f, const char *field, const char *s)
     json_object_array_add(list, json_object_new_string(s));
 }
 
-static const char *
-text(struct ec_request *req, const char *prefix, const char *name)
-{
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
-}
-
 /* The hostname field: one a line (or separated by spaces or commas), at
    most EC_TENANT_HOSTS_MAX, into s; -1 when there are more. */
 static int
@@ -158,7 +151,8 @@ palette_errors(struct ec_request *req, struct tenant_form *f,
     struct ec_tenant_refusal why;
 
     if (ec_tenant_palette_each(p, v, &why) < 0) {
-        add_error(f, why.field, text(req, "admin.branding.error.", "colour"));
+        add_error(f, why.field,
+                  ec_admin_text(req, "admin.branding.error.", "colour"));
         return;
     }
     for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++)
@@ -166,7 +160,7 @@ palette_errors(struct ec_request *req, struct tenant_form *f,
             add_error(f, v[i].field,
                       ec_arena_printf(
                           req->arena, "%s: %s (%s %s)",
-                          text(req, "admin.branding.pair.", v[i].key),
+                          ec_admin_text(req, "admin.branding.pair.", v[i].key),
                           ratio_text(req, v[i].ratio),
                           ec_msgcat_text(req->texts, "admin.branding.needs"),
                           ratio_text(req, v[i].min)));
@@ -178,7 +172,7 @@ static const char *
 refusal_text(struct ec_request *req, const char *id,
              const struct ec_tenant_refusal *why)
 {
-    const char *s = text(req, "admin.tenants.error.", id);
+    const char *s = ec_admin_text(req, "admin.tenants.error.", id);
 
     return why->host ? ec_arena_printf(req->arena, "%s (%s)", s, why->host) : s;
 }
@@ -212,12 +206,14 @@ check_form(struct ec_request *req, struct tenant_form *f,
     ec_tenant_spec_refusals(s, refused, &r);
     palette_errors(req, f, &s->palette);
     if (host_overflow && !json_object_object_get_ex(f->errors, "hosts", NULL))
-        add_error(f, "hosts", text(req, "admin.tenants.error.", "host"));
+        add_error(f, "hosts",
+                  ec_admin_text(req, "admin.tenants.error.", "host"));
     /* a locale the theme does not speak would show the shop in English */
     if (!json_object_object_get_ex(f->errors, "locale", NULL) &&
         !ec_messages_speaks(req->env->templates_dir, locale))
-        add_error(f, "locale",
-                  text(req, "admin.tenants.error.", "locale_unspoken"));
+        add_error(
+            f, "locale",
+            ec_admin_text(req, "admin.tenants.error.", "locale_unspoken"));
 }
 
 /* One field as the template shows it: label, value, errors. */
@@ -285,19 +281,22 @@ form_page(struct ec_request *req, struct ec_response *res,
     /* the catalog's source is a select of its own, the rest text */
     for (size_t i = 0; i + 1 < NTEXT; i++)
         json_object_array_add(
-            fields, field_model(req, f, text_fields[i],
-                                text(req, "admin.tenants.", text_fields[i]),
-                                f->text[i]));
+            fields,
+            field_model(req, f, text_fields[i],
+                        ec_admin_text(req, "admin.tenants.", text_fields[i]),
+                        f->text[i]));
     json_object_object_add(m, "fields", fields);
     json_object_object_add(
         m, "catalog_from",
         field_model(req, f, "catalog_from",
-                    text(req, "admin.tenants.", "catalog_from"), NULL));
+                    ec_admin_text(req, "admin.tenants.", "catalog_from"),
+                    NULL));
     for (size_t i = 0; i < NCOLOURS; i++)
         json_object_array_add(
-            colours, field_model(req, f, colour_fields[i],
-                                 text(req, "admin.branding.", colour_fields[i]),
-                                 f->colour[i]));
+            colours,
+            field_model(req, f, colour_fields[i],
+                        ec_admin_text(req, "admin.branding.", colour_fields[i]),
+                        f->colour[i]));
     json_object_object_add(m, "colours", colours);
     json_object_object_add(
         m, "has_errors",
@@ -338,10 +337,11 @@ onboard_refused(struct ec_request *req, struct tenant_form *f, int rc,
                          : why->field;
 
     if (strcmp(field, "catalog_from") == 0)
-        add_error(f, field,
-                  ec_arena_printf(req->arena, "%s (%s)",
-                                  text(req, "admin.tenants.error.", id),
-                                  why->message));
+        add_error(
+            f, field,
+            ec_arena_printf(req->arena, "%s (%s)",
+                            ec_admin_text(req, "admin.tenants.error.", id),
+                            why->message));
     else
         add_error(f, field, refusal_text(req, id, why));
 }
@@ -424,9 +424,10 @@ ec_h_admin_tenants(struct ec_request *req, struct ec_response *res)
         struct json_object *o = json_object_array_get_idx(list, i), *st;
 
         json_object_object_get_ex(o, "status", &st);
-        json_object_object_add(o, "status_text",
-                               ec_json_str(text(req, "admin.tenants.state.",
-                                                json_object_get_string(st))));
+        json_object_object_add(
+            o, "status_text",
+            ec_json_str(ec_admin_text(req, "admin.tenants.state.",
+                                      json_object_get_string(st))));
     }
     return ec_admin_page(req, res, "tenants", "admin/tenants", m, 200);
 }
@@ -502,7 +503,7 @@ ec_h_admin_tenant(struct ec_request *req, struct ec_response *res)
                            ec_tenant_to_json(t, req->env->static_url));
     json_object_object_add(
         m, "status_text",
-        ec_json_str(text(req, "admin.tenants.state.", t->status)));
+        ec_json_str(ec_admin_text(req, "admin.tenants.state.", t->status)));
     json_object_object_add(
         m, "vat",
         ec_json_str(decimal_text(req, ec_arena_printf(req->arena, "%d.%02d",
