@@ -96,6 +96,18 @@ ec_admin_actor(const struct ec_request *req)
     return who;
 }
 
+void
+ec_admin_add_error(struct json_object *errors, const char *field, const char *s)
+{
+    struct json_object *list;
+
+    if (!json_object_object_get_ex(errors, field, &list)) {
+        list = json_object_new_array();
+        json_object_object_add(errors, field, list);
+    }
+    json_object_array_add(list, json_object_new_string(s));
+}
+
 const char *
 ec_admin_text(struct ec_request *req, const char *prefix, const char *name)
 {

@@ -40,6 +40,11 @@ int ec_admin_page(struct ec_request *req, struct ec_response *res,
    actor of a change made in the panel */
 struct ec_audit_actor ec_admin_actor(const struct ec_request *req);
 
+/* admin.c: message s added to field's list in a form's errors, an
+   object of arrays {"field": ["why", ...]} */
+void ec_admin_add_error(struct json_object *errors, const char *field,
+                        const char *s);
+
 /* admin.c: the shop's words for message id prefix + name */
 const char *ec_admin_text(struct ec_request *req, const char *prefix,
                           const char *name);

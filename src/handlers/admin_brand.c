@@ -48,19 +48,6 @@ palette_of(const struct brand_form *f)
                                       f->colour[3], f->colour[4]};
 }
 
-/* Add message s to field's list of errors. */
-static void
-add_error(struct brand_form *f, const char *field, const char *s)
-{
-    struct json_object *list;
-
-    if (!json_object_object_get_ex(f->errors, field, &list)) {
-        list = json_object_new_array();
-        json_object_object_add(f->errors, field, list);
-    }
-    json_object_array_add(list, json_object_new_string(s));
-}
-
 /* ratio as the shop writes numbers: "4.47:1", "4,47:1" */
 static const char *
 ratio_text(struct ec_request *req, double r)
@@ -91,8 +78,9 @@ pairings_model(struct ec_request *req, struct brand_form *f,
     json_object_object_add(m, "pairings", list);
     if (failing < 0) {
         if (blame)
-            add_error(f, why.field,
-                      ec_admin_text(req, "admin.branding.error.", "colour"));
+            ec_admin_add_error(
+                f->errors, why.field,
+                ec_admin_text(req, "admin.branding.error.", "colour"));
         return -1;
     }
     for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++) {
@@ -110,12 +98,13 @@ pairings_model(struct ec_request *req, struct brand_form *f,
         json_object_object_add(o, "pass", json_object_new_boolean(v[i].pass));
         json_object_array_add(list, o);
         if (blame && !v[i].pass)
-            add_error(f, v[i].field,
-                      ec_arena_printf(
-                          req->arena, "%s: %s (%s %s)", what,
-                          ratio_text(req, v[i].ratio),
-                          ec_msgcat_text(req->texts, "admin.branding.needs"),
-                          ratio_text(req, v[i].min)));
+            ec_admin_add_error(
+                f->errors, v[i].field,
+                ec_arena_printf(
+                    req->arena, "%s: %s (%s %s)", what,
+                    ratio_text(req, v[i].ratio),
+                    ec_msgcat_text(req->texts, "admin.branding.needs"),
+                    ratio_text(req, v[i].min)));
     }
     json_object_object_add(m, "failing", json_object_new_int(failing));
     return failing ? -1 : 0;
@@ -229,8 +218,8 @@ ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res)
     for (size_t i = 0; i < NCOLOURS; i++)
         f.colour[i] = ec_request_form(req, colour_fields[i]);
     if (ec_tenant_name_check(f.name, &why) < 0)
-        add_error(&f, "name",
-                  ec_admin_text(req, "admin.branding.error.", "name"));
+        ec_admin_add_error(f.errors, "name",
+                           ec_admin_text(req, "admin.branding.error.", "name"));
     bad = pairings_model(req, &f, scratch, 1) < 0;
     json_object_put(scratch);
     if (bad || json_object_object_length(f.errors) > 0)
@@ -239,7 +228,7 @@ ec_h_admin_form_branding(struct ec_request *req, struct ec_response *res)
     rc = ec_tenant_brand_set(req->env->db, req->tenant->id, req->tenant->slug,
                              f.name, &p, &who, &changed, &why);
     if (rc == EC_ERR_INVALID_FIELD) { /* the same rules: not expected */
-        add_error(&f, why.field, why.message);
+        ec_admin_add_error(f.errors, why.field, why.message);
         return brand_page(req, res, &f, 0, NULL, 422);
     }
     json_object_put(f.errors);

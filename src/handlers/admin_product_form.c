@@ -135,18 +135,6 @@ ticked(const struct pform *f, const char *name, const char *value)
     return 0;
 }
 
-static void
-add_error(struct pform *f, const char *field, const char *s)
-{
-    struct json_object *list;
-
-    if (!json_object_object_get_ex(f->errors, field, &list)) {
-        list = json_object_new_array();
-        json_object_object_add(f->errors, field, list);
-    }
-    json_object_array_add(list, json_object_new_string(s));
-}
-
 static int
 is_money(const char *name)
 {
@@ -403,8 +391,9 @@ put_money(struct ec_request *req, struct pform *f, struct json_object *o,
     if (!*s)
         return; /* left out: the model says whether it may be */
     if (ec_parse_money(s, req->tenant->locale, &minor) < 0) {
-        add_error(f, name,
-                  ec_admin_text(req, "admin.product_form.error.", "money"));
+        ec_admin_add_error(
+            f->errors, name,
+            ec_admin_text(req, "admin.product_form.error.", "money"));
         return;
     }
     json_object_object_add(o, key, json_object_new_int64(minor));
@@ -1125,15 +1114,16 @@ save(struct ec_request *req, struct ec_response *res, struct pform *f,
 
         /* a fault elsewhere in the catalog keeps its path, which says
            where (another product naming this one) */
-        add_error(f, field,
-                  *field ? ec_arena_strdup(req->arena, err.message)
-                         : ec_arena_printf(req->arena, "%s (%s)", err.message,
-                                           err.path));
+        ec_admin_add_error(f->errors, field,
+                           *field ? ec_arena_strdup(req->arena, err.message)
+                                  : ec_arena_printf(req->arena, "%s (%s)",
+                                                    err.message, err.path));
         return form_page(req, res, f, NULL, 422);
     }
     if (rc == EC_ERR_CONFLICT) {
-        add_error(f, "sku",
-                  ec_admin_text(req, "admin.product_form.error.", "taken"));
+        ec_admin_add_error(
+            f->errors, "sku",
+            ec_admin_text(req, "admin.product_form.error.", "taken"));
         return form_page(req, res, f, NULL, 409);
     }
     if (rc < 0) {

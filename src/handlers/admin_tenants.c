@@ -56,18 +56,6 @@ form_text(const struct tenant_form *f, const char *field)
     return NULL;
 }
 
-static void
-add_error(struct tenant_form *f, const char *field, const char *s)
-{
-    struct json_object *list;
-
-    if (!json_object_object_get_ex(f->errors, field, &list)) {
-        list = json_object_new_array();
-        json_object_object_add(f->errors, field, list);
-    }
-    json_object_array_add(list, json_object_new_string(s));
-}
-
 /* The hostname field: one a line (or separated by spaces or commas), at
    most EC_TENANT_HOSTS_MAX, into s; -1 when there are more. */
 static int
@@ -151,19 +139,21 @@ palette_errors(struct ec_request *req, struct tenant_form *f,
     struct ec_tenant_refusal why;
 
     if (ec_tenant_palette_each(p, v, &why) < 0) {
-        add_error(f, why.field,
-                  ec_admin_text(req, "admin.branding.error.", "colour"));
+        ec_admin_add_error(
+            f->errors, why.field,
+            ec_admin_text(req, "admin.branding.error.", "colour"));
         return;
     }
     for (size_t i = 0; i < EC_TENANT_PAIRINGS; i++)
         if (!v[i].pass)
-            add_error(f, v[i].field,
-                      ec_arena_printf(
-                          req->arena, "%s: %s (%s %s)",
-                          ec_admin_text(req, "admin.branding.pair.", v[i].key),
-                          ratio_text(req, v[i].ratio),
-                          ec_msgcat_text(req->texts, "admin.branding.needs"),
-                          ratio_text(req, v[i].min)));
+            ec_admin_add_error(
+                f->errors, v[i].field,
+                ec_arena_printf(
+                    req->arena, "%s: %s (%s %s)",
+                    ec_admin_text(req, "admin.branding.pair.", v[i].key),
+                    ratio_text(req, v[i].ratio),
+                    ec_msgcat_text(req->texts, "admin.branding.needs"),
+                    ratio_text(req, v[i].min)));
 }
 
 /* The shop's words for message admin.tenants.error.<id>, naming the
@@ -192,7 +182,8 @@ refused(const struct ec_tenant_refusal *why, void *ctx)
 
     if (strncmp(field, "color_", 6) == 0)
         return;
-    add_error(r->f, field, refusal_text(r->req, why->field, why));
+    ec_admin_add_error(r->f->errors, field,
+                       refusal_text(r->req, why->field, why));
 }
 
 /* Every fault of f that needs no database, each at its field. */
@@ -206,13 +197,13 @@ check_form(struct ec_request *req, struct tenant_form *f,
     ec_tenant_spec_refusals(s, refused, &r);
     palette_errors(req, f, &s->palette);
     if (host_overflow && !json_object_object_get_ex(f->errors, "hosts", NULL))
-        add_error(f, "hosts",
-                  ec_admin_text(req, "admin.tenants.error.", "host"));
+        ec_admin_add_error(f->errors, "hosts",
+                           ec_admin_text(req, "admin.tenants.error.", "host"));
     /* a locale the theme does not speak would show the shop in English */
     if (!json_object_object_get_ex(f->errors, "locale", NULL) &&
         !ec_messages_speaks(req->env->templates_dir, locale))
-        add_error(
-            f, "locale",
+        ec_admin_add_error(
+            f->errors, "locale",
             ec_admin_text(req, "admin.tenants.error.", "locale_unspoken"));
 }
 
@@ -337,13 +328,13 @@ onboard_refused(struct ec_request *req, struct tenant_form *f, int rc,
                          : why->field;
 
     if (strcmp(field, "catalog_from") == 0)
-        add_error(
-            f, field,
+        ec_admin_add_error(
+            f->errors, field,
             ec_arena_printf(req->arena, "%s (%s)",
                             ec_admin_text(req, "admin.tenants.error.", id),
                             why->message));
     else
-        add_error(f, field, refusal_text(req, id, why));
+        ec_admin_add_error(f->errors, field, refusal_text(req, id, why));
 }
 
 /* POST /admin/tenants: the tenant made (303 to it, its workers told), or
