@@ -75,6 +75,7 @@ ec_preview_read(const struct ec_request *req, int64_t now, struct ec_preview *p)
 {
     const char *v = ec_request_cookie(req, EC_PREVIEW_COOKIE), *dot;
     char fields[160], want[44];
+    long long at, expires;
     int n = 0;
 
     memset(p, 0, sizeof(*p));
@@ -87,10 +88,11 @@ ec_preview_read(const struct ec_request *req, int64_t now, struct ec_preview *p)
     if (strlen(dot + 1) != 43 || !ec_mem_equal(want, dot + 1, 43))
         return EC_ERR_NOT_FOUND;
     if (sscanf(fields, "%lld.%d.%lld.%lld.%40[a-z0-9_-]%n", &p->staff_id,
-               &p->draft, (long long *)&p->at, (long long *)&p->expires,
-               p->channel, &n) != 5 ||
-        fields[n] != '\0' || p->expires < now)
+               &p->draft, &at, &expires, p->channel, &n) != 5 ||
+        fields[n] != '\0' || expires < now)
         return EC_ERR_NOT_FOUND;
+    p->at = (int64_t)at;
+    p->expires = (int64_t)expires;
     return 0;
 }
 
