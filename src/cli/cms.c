@@ -21,18 +21,6 @@
 /* A space export larger than this is a mistake, not a shop's content. */
 #define EXPORT_MAX (256 * 1024 * 1024)
 
-static int
-set_field(char *out, size_t size, const char *value, const char *name,
-          FILE *err)
-{
-    if (strlen(value) >= size) {
-        fprintf(err, "ecomctl: %s is longer than %zu bytes\n", name, size - 1);
-        return -1;
-    }
-    memcpy(out, value, strlen(value) + 1);
-    return 0;
-}
-
 /* The options after SLUG into *s: 0, 1 (said on err) or 2 (usage). */
 static int
 read_options(struct ec_cms_settings *s, int argc, char **argv, FILE *err)
@@ -44,11 +32,12 @@ read_options(struct ec_cms_settings *s, int argc, char **argv, FILE *err)
         if (!v)
             return 2;
         if (strcmp(o, "--space") == 0)
-            rc = set_field(s->space_id, sizeof(s->space_id), v, o, err);
+            rc = ec_ctl_set_field(s->space_id, sizeof(s->space_id), v, o, err);
         else if (strcmp(o, "--environment") == 0)
-            rc = set_field(s->environment, sizeof(s->environment), v, o, err);
+            rc = ec_ctl_set_field(s->environment, sizeof(s->environment), v, o,
+                                  err);
         else if (strcmp(o, "--locales") == 0)
-            rc = set_field(s->locales, sizeof(s->locales), v, o, err);
+            rc = ec_ctl_set_field(s->locales, sizeof(s->locales), v, o, err);
         else
             return 2;
         if (rc < 0)

@@ -16,18 +16,6 @@
 /* A secret file larger than this holds no client secret. */
 #define SECRET_FILE_MAX 4096
 
-static int
-set_field(char *out, size_t size, const char *value, const char *name,
-          FILE *err)
-{
-    if (strlen(value) >= size) {
-        fprintf(err, "ecomctl: %s is longer than %zu bytes\n", name, size - 1);
-        return -1;
-    }
-    memcpy(out, value, strlen(value) + 1);
-    return 0;
-}
-
 /* The secret in path, without the line break an editor adds. */
 static int
 read_secret(const char *path, struct ec_buf *b, FILE *err)
@@ -69,15 +57,17 @@ configure(struct ec_db *db, struct ec_kv *kv, const struct ec_seal *seal,
             return 2;
         i++;
         if (strcmp(o, "--issuer") == 0)
-            rc = set_field(c.issuer, sizeof(c.issuer), v, "--issuer", err);
+            rc = ec_ctl_set_field(c.issuer, sizeof(c.issuer), v, "--issuer",
+                                  err);
         else if (strcmp(o, "--client-id") == 0)
-            rc = set_field(c.client_id, sizeof(c.client_id), v, "--client-id",
-                           err);
+            rc = ec_ctl_set_field(c.client_id, sizeof(c.client_id), v,
+                                  "--client-id", err);
         else if (strcmp(o, "--scopes") == 0)
-            rc = set_field(c.scopes, sizeof(c.scopes), v, "--scopes", err);
+            rc = ec_ctl_set_field(c.scopes, sizeof(c.scopes), v, "--scopes",
+                                  err);
         else if (strcmp(o, "--acr-values") == 0)
-            rc = set_field(c.acr_values, sizeof(c.acr_values), v,
-                           "--acr-values", err);
+            rc = ec_ctl_set_field(c.acr_values, sizeof(c.acr_values), v,
+                                  "--acr-values", err);
         else if (strcmp(o, "--secret-file") == 0)
             secret_file = v, rc = 0;
         else if (strcmp(o, "--style") == 0) {

@@ -1,5 +1,7 @@
 #include "cli/tenant_arg.h"
 
+#include <string.h>
+
 #include "core/err.h"
 #include "store/db.h"
 #include "svc/tenant.h"
@@ -21,5 +23,17 @@ ec_ctl_tenant_id(struct ec_db *db, const char *slug, long long *id, FILE *err)
     }
     *id = t->id;
     ec_tenant_free(t);
+    return 0;
+}
+
+int
+ec_ctl_set_field(char *out, size_t size, const char *value, const char *name,
+                 FILE *err)
+{
+    if (strlen(value) >= size) {
+        fprintf(err, "ecomctl: %s is longer than %zu bytes\n", name, size - 1);
+        return -1;
+    }
+    memcpy(out, value, strlen(value) + 1);
     return 0;
 }
