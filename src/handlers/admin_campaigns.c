@@ -953,7 +953,7 @@ refused(struct ec_request *req, struct ec_response *res, struct json_object *o,
 
     form_init(req, &f, ec_json_member(o, "code", ""), 0);
     form_from_json(req, &f, o);
-    f.problem = ec_admin_text(req, "admin.campaigns.refused.", why);
+    f.problem = ec_admin_text(req, "admin.campaigns.not_allowed.", why);
     return form_page(req, res, &f,
                      campaign_of(req, o, &self) == 0 ? &self : NULL, NULL, 409);
 }

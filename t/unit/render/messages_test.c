@@ -362,7 +362,23 @@ test_reload_picks_up_changes(void)
     ec_messages_free(live);
 }
 
-/* The shipped catalogs: both parse and hold the same msgids. */
+/* Whether the j-th msgid followed by a dot starts another: the sorted
+   table holds those right after it, among the ids it is a prefix of. */
+static int
+branch_of_another(const struct ec_po *po, size_t j)
+{
+    const char *id = po->entries[j].id;
+    size_t len = strlen(id);
+
+    for (size_t k = j + 1;
+         k < po->n && strncmp(po->entries[k].id, id, len) == 0; k++)
+        if (po->entries[k].id[len] == '.')
+            return 1;
+    return 0;
+}
+
+/* The shipped catalogs: both parse, hold the same msgids, and none is
+   a prefix of another. */
 static void
 test_shipped_catalogs_are_complete(void)
 {
@@ -393,6 +409,14 @@ test_shipped_catalogs_are_complete(void)
                 CU_FAIL("a message is missing in one locale");
             }
     CU_ASSERT_EQUAL(po[0].n, po[1].n);
+    /* {{t}} is a tree: a msgid that is also a branch would be left out */
+    for (int i = 0; i < 2; i++)
+        for (size_t j = 0; j < po[i].n; j++)
+            if (branch_of_another(&po[i], j)) {
+                fprintf(stderr, "\n    %s in %s.po is a prefix of another\n",
+                        po[i].entries[j].id, locales[i]);
+                CU_FAIL("a msgid is also a branch of {{t}}");
+            }
     /* every error a page can show has its text in both */
     for (int err = 0; err > -EC_ERR__COUNT; err--) {
         char id[96];
@@ -433,7 +457,7 @@ static const struct ec_test tests[] = {
      test_reload_checks_are_spaced},
     {"template_reload picks up a changed catalog",
      test_reload_picks_up_changes},
-    {"da-DK.po and en.po hold the same msgids",
+    {"da-DK.po and en.po hold the same msgids, none a prefix of another",
      test_shipped_catalogs_are_complete},
     {NULL, NULL},
 };
