@@ -295,6 +295,17 @@ children_alive(const struct master *m)
     return m->nold > 0;
 }
 
+/* A stopping master waits for its workers, and for a successor's start
+   to end (within graceful_timeout): until then it cannot tell whether
+   the socket and the pid file are still its own to remove. */
+static int
+keep_running(const struct master *m)
+{
+    if (!m->stopping || children_alive(m))
+        return 1;
+    return m->successor && ec_clock_ms() < m->kill_at_ms;
+}
+
 static void
 signal_all(struct master *m, int sig)
 {
@@ -522,7 +533,7 @@ loop(struct master *m)
                             {m->metrics_fd, POLLIN, 0}};
     nfds_t n = m->metrics_fd >= 0 ? 2 : 1;
 
-    while (!m->stopping || children_alive(m)) {
+    while (keep_running(m)) {
         /* a stopping master answers no more scrapes */
         if (poll(pfd, m->stopping ? 1 : n, next_timeout(m)) < 0 &&
             errno != EINTR) {
@@ -734,13 +745,18 @@ start(struct master *m, const struct ec_master_opts *o, int *ready_fd)
 }
 
 /* Close the sockets and remove the pid file; once handed over to a
-   successor, both are its own: only this master's files go. */
+   successor, both are its own: only this master's files go. A successor
+   still starting may be serving already: its files are left alone too. */
 static void
 leave(struct master *m)
 {
     char old[PATH_MAX + 8];
+    int theirs = m->handed_over || m->successor;
 
-    if (m->handed_over)
+    if (m->successor)
+        ec_log_warn("leaving while a successor still starts: the socket "
+                    "and the pid file are left to it");
+    if (theirs)
         close(m->listen_fd);
     else
         ec_listen_close(&m->settings, m->listen_fd);
@@ -748,7 +764,7 @@ leave(struct master *m)
         close(m->metrics_fd);
     ec_metrics_free(m->metrics);
     free(m->metric_owner);
-    if (m->settings.pid_file && m->handed_over) {
+    if (m->settings.pid_file && theirs) {
         old_pid_file(m, old, sizeof(old));
         unlink(old);
     } else if (m->settings.pid_file) {

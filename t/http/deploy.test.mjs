@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { json, masterPid, newSession, NORDLYS, FJORD, request, ROOT, STACK, STACK_DIR } from './lib.mjs';
+import { eventually, json, masterPid, newSession, NORDLYS, FJORD, request, ROOT, STACK, STACK_DIR } from './lib.mjs';
 
 function deploy() {
   return new Promise((resolve) => {
@@ -80,4 +80,32 @@ test('a deploy under load fails no request', { timeout: 300000 }, async () => {
   assert.equal((await request(NORDLYS, '/readyz')).status, 200);
   const log = readFileSync(path.join(STACK_DIR, 'log/ecomd-error.log'), 'utf8');
   assert.match(log, new RegExp(`"pid":${oldMaster},"msg":"upgrade: the new master serves`));
+});
+
+// A stop that comes while the new master still starts (an operator's
+// TERM as soon as the old master took USR2): the old master waits to
+// hear whether the new one serves, and leaves it the socket and the pid
+// file.
+test('a stop right after an upgrade began leaves the new master its socket', { timeout: 120000 }, async () => {
+  const oldMaster = masterPid();
+  const renamed = path.join(STACK_DIR, 'run/ecomd.pid.oldbin');
+  process.kill(oldMaster, 'SIGUSR2');
+  // the pid file named .oldbin: the new master is being started (polled
+  // without a pause, to stop the old one before the new one reports)
+  for (const end = Date.now() + 10000; !existsSync(renamed);) {
+    assert.ok(Date.now() < end, 'the old master did not take USR2');
+  }
+  process.kill(oldMaster, 'SIGTERM');
+  await eventually(() => {
+    try { process.kill(oldMaster, 0); return false; } catch { return true; }
+  }, { timeout: 60000 });
+  const newMaster = await eventually(() => {
+    const p = masterPid();
+    return p !== oldMaster && p;
+  });
+  process.kill(newMaster, 0);
+  assert.ok(existsSync(path.join(STACK_DIR, 'run/ecomd.sock')), 'the socket is still there');
+  assert.ok(!existsSync(path.join(STACK_DIR, 'run/ecomd.pid.oldbin')));
+  assert.equal((await request(NORDLYS, '/readyz')).status, 200);
+  assert.equal((await request(FJORD, '/')).status, 200);
 });
