@@ -192,7 +192,10 @@ ec_worker_run(const struct ec_settings *s, int listen_fd)
             ec_log_error("epoll_wait: %s", strerror(errno));
             break;
         }
-        if (rc == 0 || stop_requested)
+        /* woken for a connection, take it even when told to stop: with
+           EPOLLEXCLUSIVE no other worker was woken for it, and it would
+           wait in the backlog until the next one arrives */
+        if (rc == 0)
             continue;
         /* the socket is non-blocking: another worker may have won it */
         rc = FCGX_Accept_r(&w.fr);
