@@ -302,12 +302,16 @@ test('the orders list filters by state and day; an order shows its lines, breakd
   assert.match(page.body, /623,00 kr\./);
   assert.match(page.body, new RegExp(`data-event="${paid.ev[0]}" data-state="delivered"`));
   assert.match(page.body, new RegExp(`data-event="${paid.ev[1]}" data-state="dead"[^]*?receiver answered 500[^]*?name="event" value="${paid.ev[1]}"`));
-  // the retry: pending again, due now, no attempts, no error
+  // the retry: pending again, due now, no attempts, no error (the
+  // delivery process may have made its first new attempt already)
   const r = await b.form(`/admin/orders/${paid.id}/retry`, { event: paid.ev[1] });
   assert.equal(r.status, 303);
   assert.equal(r.headers.location, `/admin/orders/${paid.id}`);
-  assert.equal(sql(`SELECT CONCAT(state, ' ', attempts, ' ', IFNULL(last_error, '-')) FROM outbox WHERE event_id = '${paid.ev[1]}'`),
-    'pending 0 -');
+  const [state, attempts, error] = sql(`SELECT CONCAT(state, ' ', attempts, ' ', IFNULL(last_error, '-'))
+    FROM outbox WHERE event_id = '${paid.ev[1]}'`).split(' ');
+  assert.ok(['pending', 'delivered'].includes(state), state);
+  assert.ok(Number(attempts) <= 1, `${attempts} attempts`);
+  if (attempts === '0') assert.equal(error, '-');
   // a delivery that is not dead is not sent again
   const again = await b.form(`/admin/orders/${paid.id}/retry`, { event: paid.ev[0] });
   assert.equal(again.status, 409);
