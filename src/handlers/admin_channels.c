@@ -520,7 +520,8 @@ in_use(struct ec_request *req, const char *path)
     }
     ec_msgcat_render(
         req->texts,
-        ec_arena_printf(req->arena, "admin.channels.delete_refused.%s", id), m, &b);
+        ec_arena_printf(req->arena, "admin.channels.delete_refused.%s", id), m,
+        &b);
     s = ec_arena_strdup(req->arena, b.data ? b.data : "");
     ec_buf_release(&b);
     json_object_put(m);
