@@ -68,6 +68,8 @@ test('a deploy under load fails no request', { timeout: 300000 }, async () => {
 
   assert.equal(result.code, 0, `${result.stdout}\n${result.stderr}`);
   assert.match(result.stdout, /deployed: ecomd \d+/);
+  // nothing changed nginx's configuration: it is not reloaded
+  assert.match(result.stdout, /nginx: its configuration is unchanged; no reload/);
   assert.ok(during > 20, `only ${during} requests while deploying`);
   assert.deepEqual(stats.failures.slice(0, 5), []);
   assert.equal(stats.failed, 0);

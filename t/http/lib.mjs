@@ -64,6 +64,10 @@ export function request(host, urlPath, { method = 'GET', headers = {}, body, fro
           if (token && cookie) tokens.set(cookie, token);
           resolve(out);
         });
+        // a connection closed in the middle of the answer: no 'end'
+        res.on('close', () => {
+          if (!res.complete) reject(new Error(`the answer to ${method} ${urlPath} was cut short`));
+        });
       });
     req.on('error', reject);
     req.setTimeout(15000, () => req.destroy(new Error(`timeout: ${method} ${urlPath}`)));
