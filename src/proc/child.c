@@ -16,6 +16,9 @@ ec_child_signals(int fds[2], void (*on_signal)(int))
         return -1;
     memset(&sa, 0, sizeof(sa));
     sa.sa_handler = on_signal;
+    /* a request being read or answered finishes: the signal only sets a
+       flag and wakes the loop (epoll_wait and poll return EINTR anyway) */
+    sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGTERM, &sa, NULL);
     sigaction(SIGINT, &sa, NULL);
