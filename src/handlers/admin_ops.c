@@ -17,6 +17,7 @@
 #include "http/response.h"
 #include "svc/number_csv.h"
 #include "svc/order.h"
+#include "svc/order_json.h"
 #include "svc/order_page.h"
 #include "svc/tenant.h"
 
@@ -91,7 +92,7 @@ instant(const struct ec_request *req, const char *s, long long *t)
     return 0;
 }
 
-/* GET /api/admin/v1/orders?state=&from=&to=&limit=&cursor=:
+/* GET /api/admin/v1/orders?state=&from=&to=&agent=&limit=&cursor=:
    {"orders":[...],"next":cursor|null} */
 int
 ec_h_api_admin_orders(struct ec_request *req, struct ec_response *res)
@@ -101,7 +102,8 @@ ec_h_api_admin_orders(struct ec_request *req, struct ec_response *res)
     const char *to = ec_request_arg(req, "to");
     const char *limit = ec_request_arg(req, "limit");
     const char *cursor = ec_request_arg(req, "cursor");
-    struct ec_order_page_filter f = {-1, 0, 0, 0, 0};
+    const char *agent = ec_request_arg(req, "agent");
+    struct ec_order_page_filter f = {-1, 0, 0, 0, 0, 0};
     struct json_object *orders, *m;
     long long next;
     char *end;
@@ -124,6 +126,14 @@ ec_h_api_admin_orders(struct ec_request *req, struct ec_response *res)
             return ec_fail(res, EC_ERR_INVALID_FIELD, "limit",
                            "limit is a whole number from 1 to 500.");
         f.limit = (unsigned)n;
+    }
+    if (agent && strcmp(agent, "any") == 0) {
+        f.agent = EC_ORDER_BY_AGENTS;
+    } else if (agent && *agent) {
+        f.agent = strtoll(agent, &end, 10);
+        if (*end || f.agent < 1)
+            return ec_fail(res, EC_ERR_INVALID_FIELD, "agent",
+                           "agent is \"any\" or a sales agent's agent_id.");
     }
     if (cursor && *cursor) {
         f.before_id = strtoll(cursor, &end, 10);

@@ -61,8 +61,7 @@ ec_order_admin_list(struct ec_db *db, long long tenant_id,
                     " AND (? IS NULL OR o.status = ?)"
                     " AND (? = 0 OR o.created_at >= FROM_UNIXTIME(?))"
                     " AND (? = 0 OR o.created_at < FROM_UNIXTIME(?))"
-                    " AND (? = 0 OR (? = -1 AND o.agent_staff_id IS NOT NULL)"
-                    " OR o.agent_staff_id = ?)"
+                    " AND " EC_ORDER_SOLD_BY_FILTER
                     " ORDER BY o.created_at DESC, o.id DESC LIMIT ?",
                     p, 11, read_entry, *out, NULL);
     if (rc < 0) {

@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "svc/order.h"
+#include "svc/order_json.h" /* EC_ORDER_BY_AGENTS */
 
 struct ec_db;
 struct json_object;
@@ -27,8 +28,6 @@ struct ec_order_filter {
        agent checked out, else that agent's (a staff id) */
     long long agent;
 };
-
-#define EC_ORDER_BY_AGENTS (-1)
 
 /*
  * Tenant's orders that f selects, newest first, into *out (a new array

@@ -50,6 +50,14 @@ struct json_object *ec_order_json_summary(const char *const *vals);
     " OR s.tenant_id IS NULL))"
 #define EC_ORDER_SOLD_BY_NCOLUMNS 2
 
+/* A filter by who sold an order (orders as o), with the filter's value as
+   its three parameters: 0 every order, EC_ORDER_BY_AGENTS those any
+   sales agent checked out, else that agent's (a staff id). */
+#define EC_ORDER_BY_AGENTS (-1)
+#define EC_ORDER_SOLD_BY_FILTER                                                \
+    "(? = 0 OR (? = -1 AND o.agent_staff_id IS NOT NULL)"                      \
+    " OR o.agent_staff_id = ?)"
+
 /* "sold_by" from EC_ORDER_SOLD_BY_COLUMNS at vals: {"agent_id", "name"}
    for an order a sales agent checked out, NULL (JSON null) for a
    customer's own (docs/orders.md, "Sold by an agent"). */

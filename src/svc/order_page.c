@@ -63,7 +63,7 @@ ec_order_page(struct ec_db *db, long long tenant_id,
 {
     unsigned limit = f->limit ? f->limit : EC_ORDER_PAGE_LIMIT_DEFAULT;
     struct list_ctx c = {NULL, 0, 0};
-    struct ec_db_param p[10];
+    struct ec_db_param p[13];
     const char *status = ec_order_status_name((enum ec_order_status)f->status);
     int rc;
 
@@ -77,7 +77,8 @@ ec_order_page(struct ec_db *db, long long tenant_id,
     p[3] = p[4] = opt_int(f->from);
     p[5] = p[6] = opt_int(f->to);
     p[7] = p[8] = opt_int(f->before_id);
-    p[9] = EC_DB_I(limit);
+    p[9] = p[10] = p[11] = EC_DB_I(f->agent);
+    p[12] = EC_DB_I(limit);
     c.arr = json_object_new_array();
     /* one statement for every filter: an absent one is NULL and passes */
     rc = ec_db_exec(
@@ -91,8 +92,8 @@ ec_order_page(struct ec_db *db, long long tenant_id,
         " AND (? IS NULL OR created_at >= FROM_UNIXTIME(?))"
         " AND (? IS NULL OR created_at < FROM_UNIXTIME(?))"
         " AND (? IS NULL OR id < ?)"
-        " ORDER BY id DESC LIMIT ?",
-        p, 10, order_row, &c, NULL);
+        " AND " EC_ORDER_SOLD_BY_FILTER " ORDER BY id DESC LIMIT ?",
+        p, 13, order_row, &c, NULL);
     if (rc < 0) {
         json_object_put(c.arr);
         return rc;

@@ -20,6 +20,9 @@ struct ec_order_page_filter {
     long long to;        /* UTC seconds: made before; 0: no bound */
     long long before_id; /* orders older than this cursor; 0: none */
     unsigned limit;      /* 1 to EC_ORDER_PAGE_LIMIT_MAX; 0: default */
+    /* who sold it: 0 every order, EC_ORDER_BY_AGENTS (svc/order_json.h)
+       any sales agent's, else that agent's (a staff id) */
+    long long agent;
 };
 
 /*

@@ -192,6 +192,20 @@ test('an agent\'s checkout records the agent: panel, admin API, the outbox event
   const mine = api.json.orders.find((o) => o.id === sold.order.id);
   assert.deepEqual(mine.sold_by, { agent_id: Number(staffId), name: 'Sam agent' });
   assert.equal(api.json.orders.find((o) => o.id === own.order.id).sold_by, null);
+  // filtered by who sold them: any agent, this agent, another agent
+  for (const q of ['any', staffId]) {
+    const byAgents = await adminOrders(`?agent=${q}&limit=100`);
+    assert.equal(byAgents.status, 200, byAgents.body);
+    const ids = byAgents.json.orders.map((o) => o.id);
+    assert.ok(ids.includes(sold.order.id), q);
+    assert.ok(!ids.includes(own.order.id), q);
+    assert.ok(byAgents.json.orders.every((o) => o.sold_by !== null), q);
+  }
+  const nobody = await adminOrders(`?agent=${Number(staffId) + 100000}`);
+  assert.deepEqual(nobody.json.orders, []);
+  const bad = await adminOrders('?agent=x1');
+  assert.equal(bad.status, 422);
+  assert.equal(bad.json.error.field, 'agent');
 
   // the event a payment announces names the agent to the receiver
   const key = readFileSync(path.join(STACK_DIR, 'secrets/payment_sim_secret')).subarray(0, 32);
