@@ -4,19 +4,11 @@
 // audited without its secrets. Fjordmobil's settings are put back after.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, Shopper, sql, tokenOf } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
-
-class Browser extends Shopper {
-  get csrf() { return tokenOf(`sid=${this.cookies.get('sid')}`); }
-  async form(p, fields = {}) {
-    if (!this.cookies.get('sid')) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields });
-  }
-}
+import { FJORD, sql } from './lib.mjs';
+import { PW, PanelBrowser, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 async function signedIn(role) {
-  const b = new Browser(FJORD);
+  const b = new PanelBrowser(FJORD);
   const email = staffUser(role, 'fjordmobil');
   const r = await b.form('/admin/sign-in', { email, password: PW });
   assert.equal(r.status, 303, r.body);

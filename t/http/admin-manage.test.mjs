@@ -4,8 +4,8 @@
 // staff, tenants kept apart, CSRF on the forms.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, NORDLYS, Shopper, request, sql, tokenOf } from './lib.mjs';
-import { PW, TAG, dropStaffAndOrders, makeOrder, staffUser } from './staff.mjs';
+import { FJORD, NORDLYS, request, sql } from './lib.mjs';
+import { PW, PanelBrowser, TAG, dropStaffAndOrders, makeOrder, staffUser } from './staff.mjs';
 
 const tenantId = (slug) => sql(`SELECT id FROM tenants WHERE slug = '${slug}'`);
 // the audit rows these tests write themselves carry this label
@@ -16,18 +16,8 @@ after(() => {
   sql(`DELETE FROM api_keys WHERE name LIKE '%-${TAG}'`);
 });
 
-// A browser of the panel: its cookies, and the session's CSRF token.
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields });
-  }
-}
-
 async function signedIn(role, host = NORDLYS) {
-  const b = new Browser(host);
+  const b = new PanelBrowser(host);
   const email = staffUser(role, host === FJORD ? 'fjordmobil' : 'nordlys');
   await b.get('/admin/sign-in');
   const r = await b.form('/admin/sign-in', { email, password: PW });
@@ -70,7 +60,7 @@ test('each role gets exactly the audit screens it may use, and the navigation sh
     }
   }
   // without a staff session: the sign-in, and back
-  const anon = new Browser();
+  const anon = new PanelBrowser();
   const r = await anon.get('/admin/audit');
   assert.equal(r.status, 303);
   assert.equal(r.headers.location, '/admin/sign-in?next=/admin/audit');
@@ -247,7 +237,7 @@ test('an admin adds a user, who can sign in; each change leaves one audit row wi
   assert.equal(row(), `staff|${meId}|${me}|create|-|editor|0`);
   assert.doesNotMatch(sql(`SELECT after_json FROM audit_log WHERE object_type = 'staff' AND object_id = '${id}'`), /argon2|ten chars/);
   // the new user signs in with the initial password
-  const n = new Browser();
+  const n = new PanelBrowser();
   await n.get('/admin/sign-in');
   assert.equal((await n.form('/admin/sign-in', { email, password: 'ten chars!' })).status, 303);
   assert.equal((await n.get('/admin/products')).status, 200);

@@ -13,8 +13,8 @@
 // theirs but their audit rows (which nobody may delete).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Shopper, dropTenants, ecomctl, makeTenants, request, sql, tokenOf } from './lib.mjs';
-import { PW, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { dropTenants, ecomctl, makeTenants, request, sql } from './lib.mjs';
+import { PW, PanelBrowser, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const A = 'prodtest';
 const B = 'prodtest2';
@@ -40,18 +40,8 @@ const catalog = (prefix) => ({
   campaigns: [],
 });
 
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  // a form post of pairs (a field may repeat: ticked boxes)
-  async form(p, pairs = []) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, [['csrf', this.csrf], ...pairs]);
-  }
-}
-
 async function signedIn(role, slug = A) {
-  const b = new Browser(`${slug}.localhost`);
+  const b = new PanelBrowser(`${slug}.localhost`);
   const email = staffUser(role, role === 'operator' ? undefined : slug);
   await b.get('/admin/sign-in');
   const r = await b.form('/admin/sign-in', [['email', email], ['password', PW]]);

@@ -4,19 +4,12 @@
 // role × screen), tenants kept apart, CSRF on the forms.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { FJORD, NORDLYS, Shopper, redis, sessionIdOf, sql, tokenOf } from './lib.mjs';
-import { PW, TAG, dropStaffAndOrders, makeOrder, staffCtl, staffUser, totp } from './staff.mjs';
+import { FJORD, NORDLYS, redis, sessionIdOf, sql } from './lib.mjs';
+import { PW, PanelBrowser, TAG, dropStaffAndOrders, makeOrder, staffCtl, staffUser, totp } from './staff.mjs';
 
 after(dropStaffAndOrders);
 
-// A browser of the panel: its cookies, and the session's CSRF token.
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields });
-  }
+class Browser extends PanelBrowser {
   async signIn(email, password = PW, next) {
     await this.get(`/admin/sign-in${next ? `?next=${next}` : ''}`);
     return this.form('/admin/sign-in', { email, password, ...(next ? { next } : {}) });

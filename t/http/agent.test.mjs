@@ -12,8 +12,8 @@ import os from 'node:os';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { FJORD, NORDLYS, ROOT, STACK_DIR, Shopper, ecomctl, eventually, json, request, sql, tokenOf } from './lib.mjs';
-import { PW, TAG, dropStaffAndOrders, staffUser } from './staff.mjs';
+import { FJORD, NORDLYS, ROOT, STACK_DIR, ecomctl, eventually, json, request, sql } from './lib.mjs';
+import { PW, PanelBrowser, TAG, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const SLUG = 'fjordmobil';
 // a plan visible only in the outbound channel ("butik" in the demo)
@@ -43,14 +43,7 @@ after(() => {
   dropStaffAndOrders();
 });
 
-// A browser: its cookies, the session's CSRF token, the staff sign-in.
-class Browser extends Shopper {
-  get sid() { return this.cookies.get('sid'); }
-  get csrf() { return tokenOf(`sid=${this.sid}`); }
-  async form(p, fields = {}) {
-    if (!this.sid) await this.get('/admin/sign-in');
-    return this.post(p, { csrf: this.csrf, ...fields });
-  }
+class Browser extends PanelBrowser {
   async signIn(email) {
     await this.get('/admin/sign-in');
     const r = await this.form('/admin/sign-in', { email, password: PW });
