@@ -308,7 +308,7 @@ struct save {
 static int
 save_change(struct save *s, struct json_object *doc, int *idx)
 {
-    struct json_object *arr = ec_catalog_edit_array(doc, s->k), *o;
+    struct json_object *arr = ec_catalog_edit_array(doc, s->k), *o = NULL;
 
     *idx = -1;
     if (s->rules) {
@@ -371,18 +371,53 @@ rules_path(struct ec_check_error *err)
  * draft's object before and after.
  */
 static int
-audit_save(struct ec_db *db, const struct draft *d, const char *type,
-           const struct save *s, const struct ec_audit_actor *who)
+audit_draft(struct ec_db *db, const struct draft *d,
+            const struct ec_audit_actor *who, const char *type, const char *key,
+            const char *action, struct json_object *before,
+            struct json_object *after)
 {
     char id[EC_AUDIT_ID_MAX + 1];
 
-    snprintf(id, sizeof(id), "%s:%s", type,
-             s->rules ? EC_CATALOG_RULES_TYPE : s->key);
-    return ec_audit_record(db, d->t.id, who, "catalog_draft", id,
-                           s->retire ? "retire"
-                           : s->obj  ? "save"
-                                     : "remove",
-                           s->before, s->after);
+    snprintf(id, sizeof(id), "%s:%s", type, key);
+    return ec_audit_record(db, d->t.id, who, "catalog_draft", id, action,
+                           before, after);
+}
+
+static int
+audit_save(struct ec_db *db, const struct draft *d, const char *type,
+           const struct save *s, const struct ec_audit_actor *who)
+{
+    return audit_draft(db, d, who, type,
+                       s->rules ? EC_CATALOG_RULES_TYPE : s->key,
+                       s->retire ? "retire"
+                       : s->obj  ? "save"
+                                 : "remove",
+                       s->before, s->after);
+}
+
+/* The channels that gave up the default to the one saved (gave, from
+   ec_catalog_edit_take_default(), as the draft had them), each stored
+   and audited as a save of its own. */
+static int
+store_gave_default(struct ec_db *db, const struct draft *d,
+                   struct json_object *canon, struct json_object *gave,
+                   const struct ec_audit_actor *who)
+{
+    const char *type = ec_catalog_kind_name(EC_CATALOG_CHANNEL);
+    int k = (int)EC_CATALOG_CHANNEL;
+
+    for (size_t i = 0; gave && i < json_object_array_length(gave); i++) {
+        struct json_object *was = json_object_array_get_idx(gave, i);
+        const char *code = ec_catalog_edit_key(EC_CATALOG_CHANNEL, was);
+        struct json_object *now = ec_draft_object(canon, k, code);
+        int rc;
+
+        if ((rc = row_store(db, d, type, code, now,
+                            ec_draft_object(d->live, k, code), who)) < 0 ||
+            (rc = audit_draft(db, d, who, type, code, "save", was, now)) < 0)
+            return rc;
+    }
+    return 0;
 }
 
 static int
@@ -392,7 +427,7 @@ save(struct ec_db *db, const char *slug, struct save *s,
     const char *type =
         s->rules ? EC_CATALOG_RULES_TYPE : ec_catalog_kind_name(s->k);
     int k = s->rules ? -1 : (int)s->k;
-    struct json_object *doc = NULL, *canon = NULL;
+    struct json_object *doc = NULL, *canon = NULL, *gave = NULL;
     struct draft d;
     int rc, idx;
 
@@ -407,6 +442,9 @@ save(struct ec_db *db, const char *slug, struct save *s,
     }
     if ((rc = save_change(s, doc, &idx)) < 0)
         goto out;
+    if (s->obj && !s->rules)
+        gave = ec_catalog_edit_take_default(
+            s->k, ec_catalog_edit_array(doc, s->k), idx);
     if ((rc = ec_draft_check(doc, &d.t, err, &canon)) < 0) {
         if (rc == EC_ERR_INVALID_FIELD && s->rules)
             rules_path(err);
@@ -429,12 +467,14 @@ save(struct ec_db *db, const char *slug, struct save *s,
     if ((rc = row_store(db, &d, type, s->rules ? EC_CATALOG_RULES_TYPE : s->key,
                         s->after, ec_draft_object(d.live, k, s->key), who)) <
             0 ||
-        (rc = audit_save(db, &d, type, s, who)) < 0)
+        (rc = audit_save(db, &d, type, s, who)) < 0 ||
+        (rc = store_gave_default(db, &d, canon, gave, who)) < 0)
         goto out;
     rc = ec_db_commit(db);
 out:
     if (rc < 0)
         ec_db_rollback(db);
+    json_object_put(gave);
     json_object_put(doc);
     json_object_put(canon);
     ec_draft_release(&d);

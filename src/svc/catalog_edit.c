@@ -211,6 +211,28 @@ edit_commit(struct edit *e, struct ec_db *db, struct ec_kv *kv,
     return 0;
 }
 
+/* The channels that gave up the default to the one saved (gave, from
+   ec_catalog_edit_take_default()), each audited as an update. */
+static int
+audit_gave_default(struct edit *e, struct ec_db *db,
+                   const struct ec_audit_actor *who, struct json_object *gave)
+{
+    const struct kind_info *ki = &kinds[EC_CATALOG_CHANNEL];
+
+    for (size_t i = 0; gave && i < json_object_array_length(gave); i++) {
+        struct json_object *was = json_object_array_get_idx(gave, i);
+        const char *code = key_of(ki, was);
+        struct json_object *now = edit_after(e, ki, code);
+        int rc = ec_audit_record(db, e->t.id, who, ki->type, code, "update",
+                                 was, now);
+
+        json_object_put(now);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 static void
 edit_end(struct edit *e, struct ec_db *db, int rc)
 {
@@ -265,7 +287,7 @@ ec_catalog_edit_put(struct ec_db *db, struct ec_kv *kv, const char *slug,
                     int *created)
 {
     const struct kind_info *ki = &kinds[k];
-    struct json_object *mine, *before = NULL;
+    struct json_object *mine, *before = NULL, *gave = NULL;
     struct edit e;
     int rc, idx;
 
@@ -298,7 +320,9 @@ ec_catalog_edit_put(struct ec_db *db, struct ec_kv *kv, const char *slug,
         json_object_array_add(e.arr, json_object_get(mine));
         idx = (int)json_object_array_length(e.arr) - 1;
     }
-    if ((rc = edit_write(&e, db, ki, idx, err)) < 0)
+    gave = ec_catalog_edit_take_default(k, e.arr, idx);
+    if ((rc = edit_write(&e, db, ki, idx, err)) < 0 ||
+        (rc = audit_gave_default(&e, db, who, gave)) < 0)
         goto out;
     /* the stored spelling of the key (a SKU's case) from here on */
     *after = edit_after(&e, ki, key);
@@ -312,6 +336,7 @@ out:
         *after = NULL;
     }
     json_object_put(before);
+    json_object_put(gave);
     json_object_put(mine);
     return rc;
 }
@@ -424,6 +449,40 @@ ec_catalog_edit_relative(struct ec_check_error *err, enum ec_catalog_kind k,
 {
     relative_path(err, &kinds[k], idx);
 }
+
+static int
+says_default(struct json_object *o)
+{
+    struct json_object *v;
+
+    return json_object_object_get_ex(o, "default", &v) &&
+           json_object_get_boolean(v);
+}
+
+struct json_object *
+ec_catalog_edit_take_default(enum ec_catalog_kind k, struct json_object *arr,
+                             int idx)
+{
+    struct json_object *gave = NULL, *o, *copy;
+
+    if (k != EC_CATALOG_CHANNEL || idx < 0 ||
+        !says_default(json_object_array_get_idx(arr, (size_t)idx)))
+        return NULL;
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        o = json_object_array_get_idx(arr, i);
+        copy = NULL; /* json_object_deep_copy() wants it so */
+        if ((int)i == idx || !says_default(o) ||
+            json_object_deep_copy(o, &copy, NULL) != 0)
+            continue;
+        if (!gave)
+            gave = json_object_new_array();
+        json_object_array_add(gave, json_object_get(o));
+        json_object_object_del(copy, "default");
+        json_object_array_put_idx(arr, i, copy);
+    }
+    return gave;
+}
+
 /* The document's channel_rules: one ordered list, not objects by key. */
 static const struct kind_info rules_info = {"channel_rules", NULL,
                                             "channel_rules", 0};

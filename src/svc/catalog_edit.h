@@ -131,6 +131,17 @@ struct json_object *ec_catalog_edit_keyed(enum ec_catalog_kind k,
                                           const char *key,
                                           struct ec_check_error *err);
 
+/*
+ * A channel made the default takes it over: when the object at index idx
+ * of arr (kind k's array) is a channel with "default": true, every other
+ * channel of arr that says so loses it (replaced by a copy without it).
+ * Those channels as they were, in a new JSON array (the caller's), or
+ * NULL when none gave it up.
+ */
+struct json_object *ec_catalog_edit_take_default(enum ec_catalog_kind k,
+                                                 struct json_object *arr,
+                                                 int idx);
+
 /* err's path into the object at index idx of kind k's array made a path
    in the object ("$.products[3].fees" becomes "$.fees"); idx < 0: kept. */
 void ec_catalog_edit_relative(struct ec_check_error *err,

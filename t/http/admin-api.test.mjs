@@ -227,6 +227,29 @@ test('every change through the API leaves an audit row', async () => {
   assert.equal(rows[1].before.name, `Campaign ${code}`);
 });
 
+test('a channel made the default takes it over, and both changes are audited', async () => {
+  const defaults = async () => (await api('GET', '/channels', { key: keys.admin })).json.channels
+    .filter((c) => c.default).map((c) => c.code);
+  assert.deepEqual(await defaults(), ['web']);
+  let res = await api('PUT', '/channels/app', { key: keys.admin, body: { name: 'App', kind: 'app', default: true } });
+  assert.equal(res.status, 200, res.body);
+  assert.deepEqual(await defaults(), ['app']);
+  const [web] = await auditOf('channel', 'web');
+  assert.equal(web.action, 'update');
+  assert.equal(web.before.default, true);
+  assert.ok(!web.after.default, JSON.stringify(web.after));
+  assert.equal((await auditOf('channel', 'app'))[0].after.default, true);
+  // the storefront's default, at once
+  assert.equal((await json(HOST_A, '/api/v1/products')).json.channel.code, 'app');
+  // unsetting the only default is refused, nothing changed
+  res = await api('PUT', '/channels/app', { key: keys.admin, body: { name: 'App', kind: 'app' } });
+  assert.equal(res.status, 422, res.body);
+  assert.deepEqual(await defaults(), ['app']);
+  res = await api('PUT', '/channels/web', { key: keys.admin, body: { name: 'Web', kind: 'web_front', default: true } });
+  assert.equal(res.status, 200, res.body);
+  assert.deepEqual(await defaults(), ['web']);
+});
+
 test('a bad field: 422 with its JSON path, and nothing written or audited', async () => {
   const before = await auditOf('product', 'AT-BASE');
   for (const [body, field] of [

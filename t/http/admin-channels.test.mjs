@@ -153,12 +153,43 @@ test('bad fields answer 422 at the field', async () => {
   assert.equal(r.status, 422);
   assert.match(r.body, /id="code"[^>]*aria-invalid="true"/);
   assert.match(r.body, /value="Store Bogstaver"/);
-  r = await b.form('/admin/channels', { code: `${CODE}-x`, name: 'X', kind: 'custom', default: '1' });
+  // the default cannot be unticked: another channel takes it over
+  const web = (await b.get('/admin/channels/web')).body;
+  assert.match(web, /id="default" name="default" value="1" checked/);
+  r = await b.form('/admin/channels/web', { name: 'Forside', kind: 'web_front' });
   assert.equal(r.status, 422);
-  assert.match(r.body, /id="default-error"/);
+  assert.match(r.body, /id="default-error">Butikken har altid én standardkanal\./);
   r = await b.form('/admin/channels', { code: 'app', name: 'X', kind: 'custom' });
   assert.equal(r.status, 409);
   assert.match(r.body, /id="code-error"/);
+});
+
+test('ticking "default" on another channel moves the default there, in one draft', async () => {
+  const defaultChannel = () => JSON.parse(ecomctl('catalog', 'export', 'nordlys')).channels
+    .filter((c) => c.default).map((c) => c.code);
+  assert.deepEqual(defaultChannel(), ['web']);
+  const { b } = await signedIn('editor');
+  const plain = new PanelBrowser(NORDLYS);
+  plain.cookies = b.cookies;
+  // saved into the draft: the live default stays until the publish
+  let r = await plain.form('/admin/channels/app', { name: 'Nordlys-appen', kind: 'app', default: '1' });
+  assert.equal(r.status, 303, r.body);
+  assert.deepEqual(defaultChannel(), ['web']);
+  const draft = (await plain.get('/admin/draft')).body;
+  assert.match(draft, /<tr data-type="channel" data-key="app">/);
+  assert.match(draft, /<tr data-type="channel" data-key="web">/);
+  assert.deepEqual(auditRows('catalog_draft', 'channel:app').map((x) => x.split(' ')[0]), ['save']);
+  assert.deepEqual(auditRows('catalog_draft', 'channel:web').map((x) => x.split(' ')[0]), ['save']);
+  r = await plain.form('/admin/draft/publish');
+  assert.equal(r.status, 303, r.body);
+  assert.deepEqual(defaultChannel(), ['app']);
+  // a path no rule matches now lands in the app channel
+  const products = await json(NORDLYS, '/api/v1/products');
+  assert.equal(products.json.channel.code, 'app');
+  // and back, straight through the panel's publish
+  r = await b.form('/admin/channels/web', { name: 'Forside', kind: 'web_front', default: '1' });
+  assert.equal(r.status, 303, r.body);
+  assert.deepEqual(defaultChannel(), ['web']);
 });
 
 test('a channel still named cannot be deleted, and the screen says by what', async () => {

@@ -412,6 +412,107 @@ test_rules(void)
         count("SELECT COUNT(*) FROM channel_rules WHERE tenant_id = ?"), 1);
 }
 
+/* The code of the live channel that says "default": true ("" if none). */
+static void
+live_default(char *out, size_t size)
+{
+    struct json_object *arr = NULL;
+
+    out[0] = '\0';
+    CU_ASSERT_EQUAL_FATAL(
+        ec_catalog_edit_list(db, SLUG, EC_CATALOG_CHANNEL, &arr), 0);
+    for (size_t i = 0; i < json_object_array_length(arr); i++) {
+        struct json_object *c = json_object_array_get_idx(arr, i), *v;
+
+        if (json_object_object_get_ex(c, "default", &v) &&
+            json_object_get_boolean(v))
+            snprintf(out, size, "%s",
+                     ec_catalog_edit_key(EC_CATALOG_CHANNEL, c));
+    }
+    json_object_put(arr);
+}
+
+static int
+put_channel(const char *code, const char *json)
+{
+    struct json_object *o = json_tokener_parse(json), *after = NULL;
+    struct ec_check_error err;
+    int created, rc;
+
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    rc = ec_catalog_draft_put(db, SLUG, EC_CATALOG_CHANNEL, code, o,
+                              EC_CATALOG_PUT_UPDATE, &eva, &err, &after,
+                              &created);
+    json_object_put(o);
+    json_object_put(after);
+    return rc;
+}
+
+/* A channel saved as the default takes it over: the one that had it is
+   drafted without it in the same save; live changes at the publish. */
+static void
+test_default_moves(void)
+{
+    char code[64];
+    long long rows = audit_rows();
+    struct ec_check_error err;
+    int changed;
+
+    CU_ASSERT_EQUAL(draft_rows(), 0);
+    /* no default at all is refused */
+    CU_ASSERT_EQUAL(put_channel("web", "{\"name\": \"Web\", \"kind\": "
+                                       "\"web_front\"}"),
+                    EC_ERR_INVALID_FIELD);
+    CU_ASSERT_EQUAL(draft_rows(), 0);
+    CU_ASSERT_EQUAL(put_channel("app", "{\"name\": \"App\", \"kind\": "
+                                       "\"app\", \"default\": true}"),
+                    0);
+    CU_ASSERT_EQUAL(draft_rows(), 2);
+    CU_ASSERT_EQUAL(audit_rows(), rows + 2);
+    CU_ASSERT_EQUAL(count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ?"
+                          " AND object_type = 'catalog_draft' AND action ="
+                          " 'save' AND object_id IN ('channel:app',"
+                          " 'channel:web')"),
+                    2);
+    live_default(code, sizeof(code));
+    EC_ASSERT_STR(code, "web");
+    CU_ASSERT_EQUAL(
+        ec_catalog_draft_publish(db, NULL, SLUG, &bo, &err, &changed), 0);
+    CU_ASSERT_EQUAL(changed, 2);
+    live_default(code, sizeof(code));
+    EC_ASSERT_STR(code, "app");
+}
+
+/* The same through the live edit (the admin API's PUT): both written
+   and each audited as an update. */
+static void
+test_default_moves_live(void)
+{
+    struct json_object *o, *after = NULL;
+    struct ec_check_error err;
+    char code[64];
+    long long rows = audit_rows();
+    int created;
+
+    o = json_tokener_parse("{\"name\": \"Web\", \"kind\": \"web_front\","
+                           " \"default\": true}");
+    CU_ASSERT_EQUAL(ec_catalog_edit_put(db, NULL, SLUG, EC_CATALOG_CHANNEL,
+                                        "web", o, EC_CATALOG_PUT_UPDATE, &eva,
+                                        &err, &after, &created),
+                    0);
+    json_object_put(o);
+    json_object_put(after);
+    live_default(code, sizeof(code));
+    EC_ASSERT_STR(code, "web");
+    CU_ASSERT_EQUAL(audit_rows(), rows + 2);
+    CU_ASSERT_EQUAL(
+        count("SELECT COUNT(*) FROM audit_log WHERE tenant_id = ?"
+              " AND object_type = 'channel' AND action = 'update'"
+              " AND object_id = 'app'"
+              " AND JSON_EXTRACT(before_json, '$.default') = 'true'"),
+        1);
+}
+
 static const struct ec_test tests[] = {
     {"setup: the database and a scratch tenant", test_setup},
     {"draft: a save stays out of the live catalog",
@@ -427,6 +528,9 @@ static const struct ec_test tests[] = {
     {"draft: a scheduled publish live broke waits with the reason",
      test_scheduled_broken_waits},
     {"draft: the channel rules as one object", test_rules},
+    {"draft: a channel saved as the default takes it over", test_default_moves},
+    {"live: a channel put as the default takes it over, both audited",
+     test_default_moves_live},
     {NULL, NULL},
 };
 
