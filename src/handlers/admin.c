@@ -111,8 +111,24 @@ ec_admin_add_error(struct json_object *errors, const char *field, const char *s)
 const char *
 ec_admin_text(struct ec_request *req, const char *prefix, const char *name)
 {
-    return ec_msgcat_text(req->texts,
-                          ec_arena_printf(req->arena, "%s%s", prefix, name));
+    const char *id = ec_arena_printf(req->arena, "%s%s", prefix, name);
+    const char *s = ec_msgcat_text(req->texts, id);
+    struct ec_buf b = EC_BUF_INIT;
+    struct json_object *m, *t;
+
+    /* an amount's hint or error names the shop's currency as a page does,
+       {{tenant.currency}}: not every shop counts in kroner */
+    if (!req->tenant || !strstr(s, "{{tenant."))
+        return s;
+    m = json_object_new_object();
+    t = json_object_new_object();
+    json_object_object_add(t, "currency", ec_json_str(req->tenant->currency));
+    json_object_object_add(m, "tenant", t);
+    ec_msgcat_render(req->texts, id, m, &b);
+    s = ec_arena_strdup(req->arena, b.data ? b.data : "");
+    ec_buf_release(&b);
+    json_object_put(m);
+    return s;
 }
 
 const char *

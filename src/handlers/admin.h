@@ -45,7 +45,8 @@ struct ec_audit_actor ec_admin_actor(const struct ec_request *req);
 void ec_admin_add_error(struct json_object *errors, const char *field,
                         const char *s);
 
-/* admin.c: the shop's words for message id prefix + name */
+/* admin.c: the shop's words for message id prefix + name ({{tenant.
+   currency}} in them filled in) */
 const char *ec_admin_text(struct ec_request *req, const char *prefix,
                           const char *name);
 

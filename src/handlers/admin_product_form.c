@@ -635,10 +635,9 @@ field(struct page *pg, const char *name, const char *label, const char *hint)
     json_object_object_add(o, "id", ec_json_str(name));
     json_object_object_add(o, "label", ec_json_str(label));
     json_object_object_add(o, "value", ec_json_str(val(pg->f, name)));
-    json_object_object_add(
-        o, "hint",
-        hint ? ec_json_str(ec_msgcat_text(pg->req->texts, hint))
-             : json_object_new_boolean(0));
+    json_object_object_add(o, "hint",
+                           hint ? ec_json_str(ec_admin_text(pg->req, hint, ""))
+                                : json_object_new_boolean(0));
     json_object_object_add(
         o, "hint_id",
         hint ? ec_json_str(ec_arena_printf(pg->req->arena, "%s-hint", name))

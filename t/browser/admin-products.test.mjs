@@ -75,7 +75,7 @@ test('without JavaScript: a new app-only plan, a bad price at its field, saved, 
   assert.equal(await price.inputValue(), '149 kr', 'what was typed is kept');
   assert.equal(await price.getAttribute('aria-invalid'), 'true');
   assert.ok(await page.getByLabel('Nordlys-appen: synlig').isChecked());
-  assert.match(await page.locator('#error-summary').innerText(), /Pris pr. måned: Skriv et beløb i kroner/);
+  assert.match(await page.locator('#error-summary').innerText(), /Pris pr. måned: Skriv et beløb i DKK, fx 199,00\./);
   await page.screenshot({ path: path.join(shots, 'admin-product-refused.png'), fullPage: true });
 
   await price.fill('149,00');

@@ -13,7 +13,7 @@
 // theirs but their audit rows (which nobody may delete).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { dropTenants, ecomctl, makeTenants, request, sql } from './lib.mjs';
+import { dropTenants, ecomctl, makeTenants, redis, request, sql } from './lib.mjs';
 import { PW, PanelBrowser, dropStaffAndOrders, staffUser } from './staff.mjs';
 
 const A = 'prodtest';
@@ -92,6 +92,26 @@ before(() => {
 after(() => {
   dropStaffAndOrders();
   dropTenants([A, B]);
+});
+
+test('the amount hints and errors name the shop\'s own currency', async () => {
+  sql(`UPDATE tenants SET currency = 'EUR' WHERE slug = '${B}'`);
+  redis('PUBLISH', 'ecom:invalidate', 'tenants');
+  try {
+    const { b } = await signedIn('editor', B);
+    const form = await b.get('/admin/products/new');
+    assert.equal(form.status, 200);
+    assert.match(form.body, /id="monthly_price-hint">I EUR, fx 199,00\.</);
+    assert.doesNotMatch(form.body, /kroner/);
+    const bad = await b.form('/admin/products', appPlanForm('PT2-EUR', { monthly_price: 'gratis' })());
+    assert.equal(bad.status, 422);
+    assert.match(fieldError(bad.body, 'monthly_price'), /Skriv et beløb i EUR, fx 199,00\./);
+    const campaign = await b.get('/admin/campaigns/new');
+    assert.match(campaign.body, /Beløb i EUR \(199,00\) eller procent/);
+  } finally {
+    sql(`UPDATE tenants SET currency = 'DKK' WHERE slug = '${B}'`);
+    redis('PUBLISH', 'ecom:invalidate', 'tenants');
+  }
 });
 
 test('an editor creates an app-only plan, edits it and retires it; the API shows the same object', async () => {
@@ -200,8 +220,8 @@ test('a bad field is answered at its place, what was typed kept, nothing written
   // refused at its field before anything is put
   const text = await b.form('/admin/products', appPlanForm('PT-BAD', { monthly_price: '199.00', 'fees.sim': 'gratis' })());
   assert.equal(text.status, 422);
-  assert.match(fieldError(text.body, 'monthly_price'), /kroner/);
-  assert.match(fieldError(text.body, 'fees.sim'), /kroner/);
+  assert.match(fieldError(text.body, 'monthly_price'), /Skriv et beløb i DKK, fx 199,00\./);
+  assert.match(fieldError(text.body, 'fees.sim'), /Skriv et beløb i DKK, fx 199,00\./);
   assert.match(inputOf(text.body, 'fees.sim'), /value="gratis"/);
 
   // a whole number that is no number is the model's to refuse
