@@ -127,6 +127,20 @@ name_ok(const char *s, int upper)
     return 1;
 }
 
+/*
+ * The panel's fixed addresses beside an object's (/admin/channels/new,
+ * /admin/channels/rules, /admin/campaigns/new, /admin/products/new):
+ * keys that would be hidden behind them. NULL when key is free, else
+ * the check's message.
+ */
+static const char *
+reserved_key(const char *key, int channel)
+{
+    if (strcasecmp(key, "new") == 0 || (channel && strcmp(key, "rules") == 0))
+        return "is reserved: the admin panel's own addresses use it";
+    return NULL;
+}
+
 /* ---- sets of options ---- */
 
 /*
@@ -455,6 +469,9 @@ check_channel(struct doc_check *dc, struct json_object *o,
         return rc;
     if (!name_ok(ch->code, 0))
         return ec_check_fail(ck, "must be %s", what);
+    if (reserved_key(ch->code, 1))
+        return ec_check_fail(ck, "\"%s\" %s", ch->code,
+                             reserved_key(ch->code, 1));
     for (size_t j = 0; j < i; j++)
         if (strcmp(doc->channels[j].code, ch->code) == 0)
             return ec_check_fail(ck,
@@ -843,6 +860,8 @@ check_product(struct doc_check *dc, struct json_object *o, size_t i,
         return rc;
     if (!name_ok(p->sku, 1))
         return ec_check_fail(ck, "must be %s", what);
+    if (reserved_key(p->sku, 0))
+        return ec_check_fail(ck, "\"%s\" %s", p->sku, reserved_key(p->sku, 0));
     dup = first_sku(dc, p->sku);
     if (dup && dup->index < i)
         return ec_check_fail(ck,
@@ -1260,6 +1279,9 @@ check_campaign(struct doc_check *dc, struct json_object *o, size_t i,
         return rc;
     if (!name_ok(c->code, 0))
         return ec_check_fail(ck, "must be %s", what);
+    if (reserved_key(c->code, 0))
+        return ec_check_fail(ck, "\"%s\" %s", c->code,
+                             reserved_key(c->code, 0));
     for (size_t j = 0; j < i; j++)
         if (strcmp(doc->campaigns[j].code, c->code) == 0)
             return ec_check_fail(ck,

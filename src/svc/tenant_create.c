@@ -84,6 +84,10 @@ ec_tenant_slug_check(const char *slug, struct ec_tenant_refusal *why)
     for (size_t i = 1; i < n; i++)
         if (!is_lower_alnum(slug[i]) && slug[i] != '-')
             goto bad;
+    if (strcmp(slug, "new") == 0) /* /admin/tenants/new is the form */
+        return refuse(why, "slug",
+                      "'new' is reserved: the panel's address of the form "
+                      "for a new tenant");
     return 0;
 bad:
     return refuse(why, "slug",

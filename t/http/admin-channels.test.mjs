@@ -149,6 +149,12 @@ test('bad fields answer 422 at the field', async () => {
   }));
   assert.equal(r.status, 422);
   assert.match(r.body, /class="field-error" id="r\d+_param-error"/);
+  // codes the panel's own addresses use (/admin/channels/new, /rules)
+  for (const code of ['new', 'rules']) {
+    r = await b.form('/admin/channels', { code, name: 'X', kind: 'custom' });
+    assert.equal(r.status, 422, code);
+    assert.match(r.body, /id="code-error">Skriv en kode [^<]*men ikke new eller rules\./);
+  }
   r = await b.form('/admin/channels', { code: 'Store Bogstaver', name: 'X', kind: 'custom' });
   assert.equal(r.status, 422);
   assert.match(r.body, /id="code"[^>]*aria-invalid="true"/);

@@ -13,7 +13,8 @@ test_slug(void)
         "",         "-x",
         "Nordlys",  "nord_lys",
         "nord lys", "nordlys/",
-        "æble",     "a2345678901234567890123456789012345678901"};
+        "æble",     "a2345678901234567890123456789012345678901",
+        "new"};
     struct ec_tenant_refusal why;
 
     for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
