@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { eventually, json, masterPid, newSession, NORDLYS, FJORD, request, ROOT, STACK, STACK_DIR } from './lib.mjs';
 
@@ -53,6 +53,10 @@ async function customer(host, stats, stop) {
 
 test('a deploy under load fails no request', { timeout: 300000 }, async () => {
   const oldMaster = masterPid();
+  // a configuration left from an older release is written again
+  const conf = path.join(STACK_DIR, 'ecomd.conf');
+  const written = readFileSync(conf, 'utf8');
+  writeFileSync(conf, `${written}# left by an older release\n`);
   const stats = { total: 0, failed: 0, failures: [] };
   const stop = { now: false };
   const customers = [];
@@ -80,6 +84,11 @@ test('a deploy under load fails no request', { timeout: 300000 }, async () => {
   assert.ok(!existsSync(path.join(STACK_DIR, 'run/ecomd.pid.oldbin')));
   assert.ok(existsSync(path.join(STACK_DIR, 'run/ecomd.sock')));
   assert.equal((await request(NORDLYS, '/readyz')).status, 200);
+  const now = readFileSync(conf, 'utf8');
+  assert.doesNotMatch(now, /# left by an older release/);
+  assert.match(now, /^# Written by scripts for the test stack/);
+  assert.match(now, /^pid_file = .*\/run\/ecomd\.pid$/m);
+  assert.ok(!existsSync(`${conf}.running`));
   const log = readFileSync(path.join(STACK_DIR, 'log/ecomd-error.log'), 'utf8');
   assert.match(log, new RegExp(`"pid":${oldMaster},"msg":"upgrade: the new master serves`));
 });
