@@ -202,15 +202,14 @@ ec_catalog_draft_get(struct ec_db *db, const char *slug, enum ec_catalog_kind k,
                      const char *key, struct json_object **out)
 {
     struct json_object *arr;
-    int rc, i;
+    int rc;
 
     *out = NULL;
     if ((rc = ec_catalog_draft_list(db, slug, k, &arr)) < 0)
         return rc;
-    if ((i = ec_catalog_edit_find(k, arr, key)) >= 0)
-        *out = json_object_get(json_object_array_get_idx(arr, (size_t)i));
+    rc = ec_catalog_edit_pick(k, arr, key, out);
     json_object_put(arr);
-    return i >= 0 ? 0 : EC_ERR_NOT_FOUND;
+    return rc;
 }
 
 /* ---- saving ---- */

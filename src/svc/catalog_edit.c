@@ -94,16 +94,14 @@ ec_catalog_edit_get(struct ec_db *db, const char *slug, enum ec_catalog_kind k,
                     const char *key, struct json_object **out)
 {
     struct json_object *arr;
-    int rc, i;
+    int rc;
 
     *out = NULL;
     if ((rc = ec_catalog_edit_list(db, slug, k, &arr)) < 0)
         return rc;
-    i = find(&kinds[k], arr, key);
-    if (i >= 0)
-        *out = json_object_get(json_object_array_get_idx(arr, (size_t)i));
+    rc = ec_catalog_edit_pick(k, arr, key, out);
     json_object_put(arr);
-    return i >= 0 ? 0 : EC_ERR_NOT_FOUND;
+    return rc;
 }
 
 /*
@@ -171,19 +169,22 @@ edit_write(struct edit *e, struct ec_db *db, const struct kind_info *ki,
     return ec_catalog_write(db, &e->t, &e->want, &e->changes);
 }
 
-/* The object key as the written document has it (the caller's), or
-   NULL when it is not there. */
+/* The document as written, in JSON (the caller's). */
 static struct json_object *
-edit_after(struct edit *e, const struct kind_info *ki, const char *key)
+edit_written(struct edit *e)
 {
-    struct json_object *doc, *arr, *o = NULL;
-    int i;
-
     ec_catalog_doc_sort(&e->want);
-    doc = ec_catalog_doc_to_json(&e->want, e->t.zone);
-    json_object_object_get_ex(doc, ki->array, &arr);
-    if ((i = find(ki, arr, key)) >= 0)
-        o = json_object_get(json_object_array_get_idx(arr, (size_t)i));
+    return ec_catalog_doc_to_json(&e->want, e->t.zone);
+}
+
+/* The object key of kind k as the written document has it (the
+   caller's), or NULL when it is not there. */
+static struct json_object *
+edit_after(struct edit *e, enum ec_catalog_kind k, const char *key)
+{
+    struct json_object *doc = edit_written(e), *o;
+
+    ec_catalog_edit_pick(k, ec_catalog_edit_array(doc, k), key, &o);
     json_object_put(doc);
     return o;
 }
@@ -218,19 +219,24 @@ audit_gave_default(struct edit *e, struct ec_db *db,
                    const struct ec_audit_actor *who, struct json_object *gave)
 {
     const struct kind_info *ki = &kinds[EC_CATALOG_CHANNEL];
+    struct json_object *written, *channels;
+    int rc = 0;
 
-    for (size_t i = 0; gave && i < json_object_array_length(gave); i++) {
-        struct json_object *was = json_object_array_get_idx(gave, i);
+    if (!gave)
+        return 0;
+    written = edit_written(e);
+    channels = ec_catalog_edit_array(written, EC_CATALOG_CHANNEL);
+    for (size_t i = 0; rc == 0 && i < json_object_array_length(gave); i++) {
+        struct json_object *was = json_object_array_get_idx(gave, i), *now;
         const char *code = key_of(ki, was);
-        struct json_object *now = edit_after(e, ki, code);
-        int rc = ec_audit_record(db, e->t.id, who, ki->type, code, "update",
-                                 was, now);
 
+        ec_catalog_edit_pick(EC_CATALOG_CHANNEL, channels, code, &now);
+        rc = ec_audit_record(db, e->t.id, who, ki->type, code, "update", was,
+                             now);
         json_object_put(now);
-        if (rc < 0)
-            return rc;
     }
-    return 0;
+    json_object_put(written);
+    return rc;
 }
 
 static void
@@ -325,7 +331,7 @@ ec_catalog_edit_put(struct ec_db *db, struct ec_kv *kv, const char *slug,
         (rc = audit_gave_default(&e, db, who, gave)) < 0)
         goto out;
     /* the stored spelling of the key (a SKU's case) from here on */
-    *after = edit_after(&e, ki, key);
+    *after = edit_after(&e, k, key);
     rc = edit_commit(&e, db, kv, slug, ki, key_of(ki, *after),
                      before ? "update" : "create", who, before, *after);
     *created = rc == 0 && !before;
@@ -379,7 +385,7 @@ ec_catalog_edit_remove(struct ec_db *db, struct ec_kv *kv, const char *slug,
     if ((rc = edit_write(&e, db, ki, idx, err)) < 0)
         goto out;
     if (k == EC_CATALOG_PRODUCT)
-        after = edit_after(&e, ki, key);
+        after = edit_after(&e, k, key);
     rc = edit_commit(&e, db, kv, slug, ki, key_of(ki, *before),
                      k == EC_CATALOG_PRODUCT ? "retire" : "delete", who,
                      *before, after);
@@ -428,6 +434,17 @@ ec_catalog_edit_find(enum ec_catalog_kind k, struct json_object *arr,
                      const char *key)
 {
     return arr ? find(&kinds[k], arr, key) : -1;
+}
+
+int
+ec_catalog_edit_pick(enum ec_catalog_kind k, struct json_object *arr,
+                     const char *key, struct json_object **out)
+{
+    int i = ec_catalog_edit_find(k, arr, key);
+
+    *out = i >= 0 ? json_object_get(json_object_array_get_idx(arr, (size_t)i))
+                  : NULL;
+    return i >= 0 ? 0 : EC_ERR_NOT_FOUND;
 }
 
 const char *

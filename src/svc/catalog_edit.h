@@ -121,6 +121,11 @@ struct json_object *ec_catalog_edit_array(struct json_object *doc,
 int ec_catalog_edit_find(enum ec_catalog_kind k, struct json_object *arr,
                          const char *key);
 
+/* The object key of kind k in arr into *out (a new reference), or NULL:
+   0, or EC_ERR_NOT_FOUND. */
+int ec_catalog_edit_pick(enum ec_catalog_kind k, struct json_object *arr,
+                         const char *key, struct json_object **out);
+
 /* The key of object o of kind k, or NULL. */
 const char *ec_catalog_edit_key(enum ec_catalog_kind k, struct json_object *o);
 
