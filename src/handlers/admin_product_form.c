@@ -149,27 +149,44 @@ is_money(const char *name)
     return 0;
 }
 
-/* The shop's channels, its add-ons but sku, and the campaigns naming
-   sku (none for a new product). 0 or the catalog's error. */
+/* The shop's channels, its add-ons but the product, and the campaigns
+   naming it. named: the SKU in the address, NULL for a new product; its
+   drafted product into *product (the caller's), its stored spelling into
+   f->sku. 0, EC_ERR_NOT_FOUND for a SKU the shop has not, or the
+   catalog's error (f released by the caller either way). */
 static int
-pform_load(struct ec_request *req, struct pform *f, const char *sku)
+pform_load(struct ec_request *req, struct pform *f, const char *named,
+           struct json_object **product)
 {
     struct json_object *doc, *products, *campaigns;
+    const char *sku = NULL;
     int rc;
 
-    f->sku = sku;
+    f->sku = NULL;
     f->vals = json_object_new_object();
     f->errors = json_object_new_object();
     f->addons = json_object_new_array();
     f->campaigns = json_object_new_array();
     f->channels = NULL;
-    /* one read of the draft for the channels, add-ons and campaigns */
+    /* one read of the draft for the product, channels, add-ons and
+       campaigns */
     if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
                                         &doc)) < 0)
         return rc;
     f->channels =
         json_object_get(ec_catalog_edit_array(doc, EC_CATALOG_CHANNEL));
     products = ec_catalog_edit_array(doc, EC_CATALOG_PRODUCT);
+    if (named) {
+        if ((rc = ec_catalog_edit_pick(EC_CATALOG_PRODUCT, products, named,
+                                       product)) < 0) {
+            json_object_put(doc);
+            return rc;
+        }
+        /* the stored spelling of the SKU names the product from here on */
+        sku =
+            ec_arena_strdup(req->arena, ec_json_member(*product, "sku", NULL));
+        f->sku = sku;
+    }
     for (size_t i = 0; i < json_object_array_length(products); i++) {
         struct json_object *p = json_object_array_get_idx(products, i);
         const char *kind = ec_json_member(p, "kind", NULL),
@@ -1047,7 +1064,7 @@ int
 ec_h_admin_product_new(struct ec_request *req, struct ec_response *res)
 {
     struct pform f;
-    int rc = pform_load(req, &f, NULL);
+    int rc = pform_load(req, &f, NULL, NULL);
 
     if (rc < 0) {
         pform_release(&f);
@@ -1066,17 +1083,9 @@ ec_h_admin_product(struct ec_request *req, struct ec_response *res)
     const char *retired = ec_request_arg(req, "retired");
     struct json_object *p = NULL;
     struct pform f;
-    int rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
-                                  EC_CATALOG_PRODUCT,
-                                  ec_request_route_arg(req, "sku"), &p);
+    int rc = pform_load(req, &f, ec_request_route_arg(req, "sku"), &p);
 
-    if (rc < 0)
-        return rc;
-    /* the stored spelling of the SKU names the product from here on */
-    rc = pform_load(
-        req, &f, ec_arena_strdup(req->arena, ec_json_member(p, "sku", NULL)));
     if (rc < 0) {
-        json_object_put(p);
         pform_release(&f);
         return rc;
     }
@@ -1143,7 +1152,7 @@ int
 ec_h_admin_form_product_create(struct ec_request *req, struct ec_response *res)
 {
     struct pform f;
-    int rc = pform_load(req, &f, NULL);
+    int rc = pform_load(req, &f, NULL, NULL);
 
     if (rc < 0) {
         pform_release(&f);
@@ -1160,19 +1169,13 @@ ec_h_admin_form_product_save(struct ec_request *req, struct ec_response *res)
 {
     struct json_object *p = NULL;
     struct pform f;
-    int rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
-                                  EC_CATALOG_PRODUCT,
-                                  ec_request_route_arg(req, "sku"), &p);
+    int rc = pform_load(req, &f, ec_request_route_arg(req, "sku"), &p);
 
-    if (rc < 0)
-        return rc;
-    rc = pform_load(
-        req, &f, ec_arena_strdup(req->arena, ec_json_member(p, "sku", NULL)));
-    json_object_put(p);
     if (rc < 0) {
         pform_release(&f);
         return rc;
     }
+    json_object_put(p);
     pform_from_post(req, &f);
     return save(req, res, &f, EC_CATALOG_PUT_REPLACE);
 }
