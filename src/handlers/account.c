@@ -55,9 +55,9 @@ account_ref(struct ec_request *req, long long id)
     return ec_arena_printf(req->arena, "%lld", id);
 }
 
-/* The Set-Cookie of the signed-in hint (handlers/handlers.h). */
-static void
-hint_cookie(struct ec_request *req, struct ec_response *res, int on)
+void
+ec_hint_cookie(struct ec_request *req, struct ec_response *res,
+               const char *name, int on)
 {
     long age = on ? (long)(req->env->session_absolute_ms / 1000) : 0;
 
@@ -65,7 +65,7 @@ hint_cookie(struct ec_request *req, struct ec_response *res, int on)
                        ec_arena_printf(req->arena,
                                        "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
                                        "SameSite=Lax%s",
-                                       EC_SIGNED_IN_COOKIE, on ? "1" : "", age,
+                                       name, on ? "1" : "", age,
                                        req->https ? "; Secure" : ""));
 }
 
@@ -105,7 +105,7 @@ sign_in(struct ec_request *req, struct ec_response *res,
         ec_log_warn("account %lld of %s: the session's orders were not "
                     "attached",
                     a->id, slug);
-    hint_cookie(req, res, 1);
+    ec_hint_cookie(req, res, EC_SIGNED_IN_COOKIE, 1);
     ec_log_info("account %lld of %s signed in (%u lines joined, %zu aside)",
                 a->id, slug, m->joined, json_object_array_length(m->set_aside));
     return 0;
@@ -124,7 +124,7 @@ sign_out(struct ec_request *req, struct ec_response *res)
         return rc;
     ec_session_new_id(id);
     ec_h_session_adopt(req, id);
-    hint_cookie(req, res, 0);
+    ec_hint_cookie(req, res, EC_SIGNED_IN_COOKIE, 0);
     return 0;
 }
 

@@ -86,24 +86,6 @@ see_other(struct ec_response *res, const char *where)
 }
 
 /*
- * The staff marker (EC_STAFF_COOKIE, handlers/handlers.h) set (on) or
- * cleared: it tells the dispatcher to look for a staff session on the
- * storefront's pages (a sales agent shops there), and grants nothing.
- */
-static void
-staff_marker(struct ec_request *req, struct ec_response *res, int on)
-{
-    long age = on ? (long)(req->env->session_absolute_ms / 1000) : 0;
-
-    ec_response_header(res, "Set-Cookie",
-                       ec_arena_printf(req->arena,
-                                       "%s=%s; Path=/; Max-Age=%ld; HttpOnly; "
-                                       "SameSite=Lax%s",
-                                       EC_STAFF_COOKIE, on ? "1" : "", age,
-                                       req->https ? "; Secure" : ""));
-}
-
-/*
  * The next a sign-in form carries on: a same-site path of plain
  * characters (what the dispatcher sends here: letters, digits, '/',
  * '-', '_', '.'), which needs no escaping in a query; else "".
@@ -200,7 +182,7 @@ ec_h_admin_form_signin(struct ec_request *req, struct ec_response *res)
                                               "/admin/sign-in/code?next=%s",
                                               next_of(next, st.role)));
     ec_log_info("staff %lld signed in at %s", st.id, req->tenant->slug);
-    staff_marker(req, res, 1);
+    ec_hint_cookie(req, res, EC_STAFF_COOKIE, 1);
     return see_other(res, next_of(next, st.role));
 }
 
@@ -282,7 +264,7 @@ ec_h_admin_form_code(struct ec_request *req, struct ec_response *res)
         return rc;
     ec_log_info("staff %lld signed in at %s (second factor)", id,
                 req->tenant->slug);
-    staff_marker(req, res, 1);
+    ec_hint_cookie(req, res, EC_STAFF_COOKIE, 1);
     return see_other(res, next_of(next, EC_STAFF_OPERATOR));
 }
 
@@ -299,6 +281,6 @@ ec_h_admin_form_signout(struct ec_request *req, struct ec_response *res)
         return rc;
     if ((rc = ec_h_session_renew(req)) < 0)
         return rc;
-    staff_marker(req, res, 0);
+    ec_hint_cookie(req, res, EC_STAFF_COOKIE, 0);
     return see_other(res, "/admin/sign-in");
 }

@@ -155,6 +155,10 @@ int ec_h_form_reset(struct ec_request *req, struct ec_response *res);
  * customer's page view costs no read.
  */
 #define EC_STAFF_COOKIE "ec_staff"
+/* account.c: one of those hints set (on: "1", for as long as a session
+   may live) or cleared */
+void ec_hint_cookie(struct ec_request *req, struct ec_response *res,
+                    const char *name, int on);
 
 /* csp.c: Content-Security-Policy violation reports from browsers */
 int ec_h_csp_report(struct ec_request *req, struct ec_response *res);
