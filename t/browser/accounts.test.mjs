@@ -6,7 +6,7 @@
 // so nothing waits long between adding and looking.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, launch } from './lib.mjs';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PORT, NORDLYS, STACK_DIR } from '../http/lib.mjs';
@@ -37,13 +37,7 @@ async function fresh(t) {
   return { page, problems };
 }
 
-async function post(page, button) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    button.click(),
-  ]);
-  return res;
-}
+const post = clickToLoad;
 
 const squash = (s) => s.replace(/\s+/g, ' ').trim();
 const email = () => `browser-${process.pid}-${Date.now()}@example.com`;

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { PORT, STACK_DIR, ecomctl, redis, sql } from '../http/lib.mjs';
 import { PW, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 import { png } from '../http/images.mjs';
@@ -39,19 +39,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function fresh(t, { js = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, name) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name }).click(),
-  ]);
-  return res;
-}
+const submit = (page, name) => clickToLoad(page, page.getByRole('button', { name }));
 
 async function signedIn(t, opts) {
   const page = await fresh(t, opts);

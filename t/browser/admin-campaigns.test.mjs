@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { NORDLYS, PORT, STACK_DIR, ecomctl, json, sql } from '../http/lib.mjs';
 import { PW, TAG, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 
@@ -43,19 +43,9 @@ after(async () => {
   dropStaffAndOrders();
 });
 
-async function fresh(t, { js = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, name) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name }).click(),
-  ]);
-  return res;
-}
+const submit = (page, name) => clickToLoad(page, page.getByRole('button', { name }));
 
 async function signedIn(t, opts) {
   const page = await fresh(t, opts);

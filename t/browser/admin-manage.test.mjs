@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { PORT, NORDLYS, STACK_DIR, sql } from '../http/lib.mjs';
 import { PW, TAG, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 
@@ -28,19 +28,9 @@ after(async () => {
   sql(`DELETE FROM api_keys WHERE name LIKE '%-${TAG}'`);
 });
 
-async function fresh(t, { js = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, name) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name, exact: true }).click(),
-  ]);
-  return res;
-}
+const submit = (page, name) => clickToLoad(page, page.getByRole('button', { name, exact: true }));
 
 async function signIn(page, email) {
   await page.goto(BASE + '/admin/sign-in');

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { PORT, STACK_DIR, ecomctl, redis, sql } from '../http/lib.mjs';
 import { PW, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 
@@ -36,16 +36,9 @@ after(async () => {
   redis('PUBLISH', 'ecom:invalidate', 'tenants');
 });
 
-async function fresh(t, { js = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, locator) {
-  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
-  return res;
-}
+const submit = clickToLoad;
 
 async function signedIn(t, opts) {
   const page = await fresh(t, opts);

@@ -13,7 +13,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { NORDLYS, PORT, STACK_DIR, redis, sql } from '../http/lib.mjs';
 import { PW, dropStaffAndOrders, staffUser } from '../http/staff.mjs';
 
@@ -47,19 +47,9 @@ async function keep(page, name) {
   served.push(file);
 }
 
-async function fresh(t, { js = true } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, name) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name }).click(),
-  ]);
-  return res;
-}
+const submit = (page, name) => clickToLoad(page, page.getByRole('button', { name }));
 
 async function operator(t, opts) {
   const page = await fresh(t, opts);

@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, desktopPage, launch } from './lib.mjs';
 import { PORT, NORDLYS, STACK_DIR } from '../http/lib.mjs';
 import { PW, dropStaffAndOrders, makeOrder, staffCtl, staffUser } from '../http/staff.mjs';
 
@@ -28,19 +28,9 @@ after(async () => {
   dropStaffAndOrders();
 });
 
-async function fresh(t, { js = true, viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport, javaScriptEnabled: js });
-  t.after(() => context.close());
-  return context.newPage();
-}
+const fresh = (t, opts) => desktopPage(browser, t, opts);
 
-async function submit(page, name) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    page.getByRole('button', { name }).click(),
-  ]);
-  return res;
-}
+const submit = (page, name) => clickToLoad(page, page.getByRole('button', { name }));
 
 async function signIn(page, email, password = PW) {
   await page.getByLabel('E-mailadresse').fill(email);

@@ -9,7 +9,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { assertAccessible, launch } from './lib.mjs';
+import { assertAccessible, clickToLoad, launch } from './lib.mjs';
 import { PORT, STACK_DIR, NORDLYS } from '../http/lib.mjs';
 
 const shots = path.join(STACK_DIR, 'screenshots');
@@ -59,13 +59,7 @@ function offered(page) {
 
 // Click a button that posts a plain form; resolves with the response of
 // the page the browser lands on (after any redirect), once it has loaded.
-async function post(page, button) {
-  const [res] = await Promise.all([
-    page.waitForNavigation({ waitUntil: 'load' }),
-    button.click(),
-  ]);
-  return res;
-}
+const post = clickToLoad;
 
 const isApiAdd = (r) => r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/basket/lines';
 

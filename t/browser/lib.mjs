@@ -25,3 +25,17 @@ export async function assertAccessible(page, name) {
   const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`);
   assert.deepEqual(summary, [], `${name}: accessibility violations`);
 }
+
+// A page in a new context of browser, closed after test t: a desktop
+// window (the admin panel's), with or without JavaScript.
+export async function desktopPage(browser, t, { js = true, viewport = { width: 1280, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport, javaScriptEnabled: js });
+  t.after(() => context.close());
+  return context.newPage();
+}
+
+// Click locator and wait for the page that loads: its response.
+export async function clickToLoad(page, locator) {
+  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), locator.click()]);
+  return res;
+}

@@ -91,6 +91,20 @@ export class PanelBrowser extends Shopper {
   }
 }
 
+// A panel browser that publishes the catalog draft after each save of
+// a campaign or channel, as an editor does when done (the draft itself:
+// admin-draft.test.mjs); ending a campaign early is saved live by itself.
+export class PublishingBrowser extends PanelBrowser {
+  async form(p, fields = {}) {
+    const r = await super.form(p, fields);
+    if (r.status === 303 && /^\/admin\/(campaigns|channels)/.test(p) && !/\/end$/.test(p)) {
+      const pub = await super.form('/admin/draft/publish');
+      assert.equal(pub.status, 303, pub.body);
+    }
+    return r;
+  }
+}
+
 // A new staff member of role at slug (or an operator), signed in on host
 // in a new browser of class Browser: {b, email}.
 export async function signedInStaff(role, host, slug, Browser = PanelBrowser) {
