@@ -11,6 +11,7 @@
 #   bench/catalog.sh [demo|test] [SECONDS] [HOST] [PRODUCT]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 stack_env "${1:-demo}"
 SECS=${2:-10}
@@ -30,16 +31,7 @@ curl -sf -H "Host: $HOST" "$URL/products/$PRODUCT" > "$twins/product.html" ||
 chmod -R a+rX "$twins"
 
 declare -A RPS P50 P99
-run() {   # run KEY PATH
-    local out
-    # warm every worker's cache first
-    for _ in $(seq 1 $((WORKERS * 4))); do curl -s -o /dev/null -H "Host: $HOST" "$URL$2"; done
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: $HOST" "$URL$2")
-    grep -q 'Non-2xx' <<<"$out" && die "$2 answered non-2xx under load"
-    RPS[$1]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    P50[$1]=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    P99[$1]=$(awk '$1 == "99%" {print $2}' <<<"$out")
-}
+run() { bench_wrk "$@"; }
 
 run static_front /static/.bench/front.html
 run static_products /static/.bench/products.json

@@ -127,3 +127,19 @@ bench_drop_minted() {
                 redis-cli -p "$port" EVAL "$script" 1 "$prefix" "$@" >/dev/null' \
             "$STACK" "$REDIS_PORT" "$script" "ecom:{$1}:"
 }
+
+# bench_wrk KEY PATH [HEADER]: every worker warmed with a few requests to
+# PATH on $HOST, then wrk for $SECS seconds (2 threads, 64 connections;
+# a non-2xx answer stops the bench); its requests per second and its
+# median and 99th percentile latency into RPS[KEY], P50[KEY] and P99[KEY]
+# (the caller's: declare -A RPS P50 P99).
+bench_wrk() {
+    local out hdr=()
+    [ -n "${3:-}" ] && hdr=(-H "$3")
+    for _ in $(seq 1 $((WORKERS * 4))); do curl -s -o /dev/null -H "Host: $HOST" "${hdr[@]}" "$URL$2"; done
+    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: $HOST" "${hdr[@]}" "$URL$2")
+    grep -q 'Non-2xx' <<<"$out" && die "$2 answered non-2xx under load"
+    RPS[$1]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+    P50[$1]=$(awk '$1 == "50%" {print $2}' <<<"$out")
+    P99[$1]=$(awk '$1 == "99%" {print $2}' <<<"$out")
+}

@@ -16,6 +16,7 @@
 #   bench/publish.sh [demo|test] [SECONDS] [ROUNDS] [HOST] [SKU]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 stack_env "${1:-demo}"
 SECS=${2:-20}
@@ -34,15 +35,8 @@ editor() { node "$ROOT/bench/publish.mjs" "$1" "$URL" "$HOST" "$EMAIL" "$(cat "$
 echo "bench/publish.sh ${1:-demo} $SECS $ROUNDS $HOST $SKU: $(nproc) cores, $WORKERS workers, $(date -u +%FT%TZ)"
 editor reach "$ROUNDS"
 
-declare -A RPS P99
-run() {   # run KEY PATH
-    local out
-    for _ in $(seq 1 $((WORKERS * 4))); do curl -s -o /dev/null -H "Host: $HOST" "$URL$2"; done
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: $HOST" "$URL$2")
-    grep -q 'Non-2xx' <<<"$out" && die "$2 answered non-2xx under load"
-    RPS[$1]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    P99[$1]=$(awk '$1 == "99%" {print $2}' <<<"$out")
-}
+declare -A RPS P50 P99
+run() { bench_wrk "$@"; }
 
 with_editor() {   # with_editor MODE SUFFIX: both pages while the editor works
     editor "$1" $((SECS * 2 + 6)) > /tmp/ec-bench-editor.$$ &

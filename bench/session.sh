@@ -11,6 +11,7 @@
 #   bench/session.sh [demo|test] [SECONDS] [HOST]
 set -euo pipefail
 . "$(dirname "$0")/../scripts/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
 stack_env "${1:-demo}"
 SECS=${2:-10}
@@ -27,16 +28,7 @@ cookie=$(perl "$ROOT/bench/sessions.pl" "$STACK/secrets/session_secret" \
 [ -n "$cookie" ] || die "could not mint a session cookie"
 
 declare -A RPS P50 P99
-run() {   # run KEY PATH [HEADER]
-    local out hdr=()
-    [ -n "${3:-}" ] && hdr=(-H "$3")
-    for _ in $(seq 1 $((WORKERS * 4))); do curl -s -o /dev/null -H "Host: $HOST" "${hdr[@]}" "$URL$2"; done
-    out=$(wrk -t2 -c64 -d"${SECS}s" --latency -H "Host: $HOST" "${hdr[@]}" "$URL$2")
-    grep -q 'Non-2xx' <<<"$out" && die "$2 answered non-2xx under load"
-    RPS[$1]=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
-    P50[$1]=$(awk '$1 == "50%" {print $2}' <<<"$out")
-    P99[$1]=$(awk '$1 == "99%" {print $2}' <<<"$out")
-}
+run() { bench_wrk "$@"; }
 
 echo "bench/session.sh ${1:-demo} $SECS $HOST: wrk -t2 -c64 -d${SECS}s, $(nproc) cores, $WORKERS ecomd workers, $(date -u +%FT%TZ)"
 run healthz /healthz
