@@ -738,22 +738,17 @@ overlaps_model(struct ec_request *req, const struct ec_promotion_campaign *self,
         json_object_new_boolean(json_object_array_length(list) > 0));
 }
 
-/* The form page with f, the overlaps of self
-   (NULL: none to show), and status. */
+/* The form page with f, the overlaps of self (NULL: none to show), and
+   status; its products, channels and campaigns from doc, the drafted
+   catalog. */
 static int
-form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
-          const struct ec_promotion_campaign *self, const char *notice,
-          int status)
+form_page_of(struct ec_request *req, struct ec_response *res, struct cform *f,
+             const struct ec_promotion_campaign *self, const char *notice,
+             int status, struct json_object *doc)
 {
-    struct json_object *m, *doc;
+    struct json_object *m;
     int64_t now = (int64_t)time(NULL);
-    int rc;
 
-    /* one read of the draft for the products, channels and campaigns */
-    if ((rc = ec_catalog_draft_document(req->env->db, req->tenant->slug,
-                                        &doc)) < 0)
-        return rc;
-    ec_arena_cleanup(req->arena, ec_json_put, doc);
     m = json_object_new_object();
     json_object_object_add(m, "is_new", json_object_new_boolean(f->is_new));
     json_object_object_add(
@@ -812,6 +807,29 @@ form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
     return ec_admin_page(req, res, "campaigns", "admin/campaign", m, status);
 }
 
+/* The drafted catalog, read once a page (the request drops it). */
+static int
+draft_doc(struct ec_request *req, struct json_object **doc)
+{
+    int rc = ec_catalog_draft_document(req->env->db, req->tenant->slug, doc);
+
+    if (rc == 0)
+        ec_arena_cleanup(req->arena, ec_json_put, *doc);
+    return rc;
+}
+
+/* form_page_of() with the drafted catalog read here. */
+static int
+form_page(struct ec_request *req, struct ec_response *res, struct cform *f,
+          const struct ec_promotion_campaign *self, const char *notice,
+          int status)
+{
+    struct json_object *doc;
+    int rc = draft_doc(req, &doc);
+
+    return rc < 0 ? rc : form_page_of(req, res, f, self, notice, status, doc);
+}
+
 static void
 form_init(struct ec_request *req, struct cform *f, const char *code, int is_new)
 {
@@ -858,19 +876,22 @@ ec_h_admin_campaign(struct ec_request *req, struct ec_response *res)
 {
     const char *code = ec_request_route_arg(req, "code");
     struct ec_promotion_campaign self;
-    struct json_object *o;
+    struct json_object *doc, *o;
     struct cform f;
     int rc;
 
-    if ((rc = ec_catalog_draft_get(req->env->db, req->tenant->slug,
-                                   EC_CATALOG_CAMPAIGN, code, &o)) < 0)
+    /* one read of the draft for the campaign and the rest of the page */
+    if ((rc = draft_doc(req, &doc)) < 0 ||
+        (rc = ec_catalog_edit_pick(
+             EC_CATALOG_CAMPAIGN,
+             ec_catalog_edit_array(doc, EC_CATALOG_CAMPAIGN), code, &o)) < 0)
         return rc;
     ec_arena_cleanup(req->arena, ec_json_put, o);
     form_init(req, &f, ec_json_member(o, "code", ""), 0);
     form_from_json(req, &f, o);
-    return form_page(req, res, &f,
-                     campaign_of(req, o, &self) == 0 ? &self : NULL,
-                     done_notice(req), 200);
+    return form_page_of(req, res, &f,
+                        campaign_of(req, o, &self) == 0 ? &self : NULL,
+                        done_notice(req), 200, doc);
 }
 
 static int
